@@ -1,0 +1,34 @@
+import type { IntentId, RedFlagId } from '../contract.js';
+
+export interface IntentScore {
+  intent: IntentId;
+  /** Calibrated: scores over all intents sum to 1. */
+  confidence: number;
+}
+
+export type Entity =
+  | { type: 'age'; value: number }
+  | { type: 'number'; value: number }
+  | { type: 'ordinal'; value: number } // 1-based; -1 means "the last one"
+  | { type: 'duration_weeks'; value: number }
+  | { type: 'yes_no'; value: 'yes' | 'no' | 'unsure' }
+  | { type: 'phone'; value: string }
+  | { type: 'email'; value: string };
+
+export interface RedFlagDetection {
+  /** Red flags the message reports. */
+  flags: RedFlagId[];
+  /** Hits we are not sure of (hedged or ambiguous negation): the bot asks one confirming question. */
+  possible: RedFlagId[];
+  /** The message asks about a red flag ("what is saddle numbness?") rather than reporting one. */
+  isQuestionAbout: RedFlagId[];
+}
+
+export interface Understanding {
+  text: string;
+  intent: IntentId;
+  confidence: number;
+  ranking: IntentScore[];
+  redFlags: RedFlagId[];
+  entities: Entity[];
+}
