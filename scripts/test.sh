@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The one test command (npm test). It sets up what the tests need, then runs everything:
+# type check + build, content check, and the vitest suites (unit, conversation, HTTP, NLU and
+# triage evaluations). Nothing is skipped silently: a missing prerequisite fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== build (tsc, strict)"
+npx tsc -p tsconfig.json
+
+echo "== backline check (content and dialog trees)"
+node bin/backline.js check
+
+echo "== vitest"
+npx vitest run "$@"

@@ -1,0 +1,383 @@
+// The decision for one message: given the saved state and what the message says, work out the
+// new state, the replies and the effects. Pure apart from the draft it builds; no I/O.
+//
+// Order matters and is the product's safety promise:
+//   1. red flags, on every message, before anything else;
+//   2. a pending one-off question (carry on? which did you mean? confirm a warning sign);
+//   3. commands that work anywhere (menu, start over, cancel, talk to a person, forget me);
+//   4. an answer to the current question;
+//   5. a new question in free text (answered, then an offer to carry on);
+//   6. not understood: ask again, and show the buttons on the second failure.
+import type { IntentId, RedFlagId } from '../contract.js';
+import { ENTRY_TREE } from '../engine/loader.js';
+import {
+  announceOutcome,
+  answerCurrent,
+  askQuestion,
+  CHOICE_VALUES,
+  goTo,
+  isCommand,
+  nodeAt,
+  reprompt,
+  runFrom,
+  showMenu,
+  TurnDraft,
+  type AnswerInput,
+  type EngineContent,
+} from '../engine/runtime.js';
+import { newConversationState, type ConversationState } from '../engine/state.js';
+import type { Choice } from '../engine/replies.js';
+import type { IntentScore, RedFlagDetection } from '../nlu/types.js';
+import { evaluateTriage } from '../triage/rules.js';
+import { matchChoice, recognizeYesNo } from '../nlu/entities.js';
+
+export interface IntentDecision {
+  intent: IntentId;
+  confidence: number;
+  ranking: IntentScore[];
+  /** The top two are too close to call: ask which one was meant. */
+  ambiguous: boolean;
+}
+
+export interface Understander {
+  detectRedFlags(text: string): RedFlagDetection;
+  classify(text: string): IntentDecision;
+}
+
+export interface MessageInput extends AnswerInput {
+  /** The message carried only an attachment. */
+  attachmentOnly?: boolean;
+  /** The text was cut to the configured maximum. */
+  truncated?: boolean;
+}
+
+/** Intents that are questions with an article answer: asked mid-flow, they are answered and the flow resumes. */
+function articleFor(content: EngineContent, intent: IntentId) {
+  return content.articles.forIntent(intent);
+}
+
+export function welcome(content: EngineContent, state: ConversationState = newConversationState()): TurnDraft {
+  const draft = new TurnDraft(content, structuredClone(state));
+  const entry = content.dialogs.trees.get(ENTRY_TREE)!;
+  runFrom(draft, { tree: ENTRY_TREE, node: entry.start });
+  return draft;
+}
+
+export function decideMessage(content: EngineContent, nlu: Understander, saved: ConversationState, message: MessageInput): TurnDraft {
+  let input = message;
+  const draft = new TurnDraft(content, structuredClone(saved));
+  const { messages } = content;
+  const text = input.text.trim();
+
+  if (!text && !input.choice) {
+    draft.say(input.attachmentOnly ? messages.attachment_only : messages.empty_message);
+    repeatCurrentQuestion(draft);
+    return draft;
+  }
+  if (input.truncated) draft.say(messages.long_message);
+
+  // 1. Red flags first, in every state. Button taps carry our own labels, not symptoms.
+  if (text && !input.choice) {
+    const detection = nlu.detectRedFlags(text);
+    const newFlags = detection.flags.filter((flag) => !isKnownPositive(draft.state, flag));
+    if (newFlags.length > 0) {
+      actOnRedFlags(draft, newFlags);
+      return draft;
+    }
+    const possible = detection.possible.filter((flag) => !isKnownPositive(draft.state, flag) && !detection.flags.includes(flag));
+    if (possible.length > 0) {
+      askToConfirmFlags(draft, possible);
+      return draft;
+    }
+    const explain = content.dialogs.trees.get(ENTRY_TREE)!.red_flag_questions;
+    if (detection.isQuestionAbout.length > 0 && explain && !isCollectingAnswers(draft)) {
+      explainRedFlag(draft, explain, detection.isQuestionAbout[0]!);
+      return draft;
+    }
+  }
+
+  // A typed label, number or "the last one" picks one of the buttons just shown, in any channel.
+  if (!input.choice && draft.state.offered?.length) {
+    const offered = draft.state.offered;
+    const match = matchChoice(text, offered.map((o) => o.l));
+    if (match && match.how !== 'fuzzy') input = { ...input, choice: offered[match.index]!.v };
+  }
+
+  // 2. A pending one-off question.
+  if (draft.state.pending && handlePending(draft, nlu, input)) return draft;
+  draft.state.pending = undefined;
+
+  // 3. Commands that work anywhere.
+  if (handleCommand(draft, input)) return draft;
+
+  // 4. An answer to the current question.
+  if (draft.state.at && answerCurrent(draft, input)) return draft;
+  if (input.choice) {
+    // A button from an earlier message: follow it if it is a menu choice, else ask again.
+    if (followStaleChoice(draft, input.choice)) return draft;
+    if (draft.state.at) reprompt(draft);
+    else showMenu(draft);
+    return draft;
+  }
+
+  // 5. Free text: what does the person want?
+  const decision = nlu.classify(text);
+  respondToIntent(draft, nlu, decision);
+  return draft;
+}
+
+function recognizeYesNoFor(input: MessageInput): 'yes' | 'no' | 'unsure' | undefined {
+  if (input.choice === CHOICE_VALUES.yes || input.choice === CHOICE_VALUES.no || input.choice === CHOICE_VALUES.unsure) return input.choice;
+  if (input.choice) return undefined;
+  return recognizeYesNo(input.text);
+}
+
+/** A flow worth coming back to is one collecting answers; menus and articles are just places. */
+function isCollectingAnswers(draft: TurnDraft): boolean {
+  const { state, content } = draft;
+  if (!state.at || state.page !== undefined) return false;
+  const current = nodeAt(content, state.at);
+  return 'ask' in current && current.ask !== 'choice';
+}
+
+function isKnownPositive(state: ConversationState, flag: RedFlagId): boolean {
+  return state.answers[flag] === 'yes' || state.answers[flag] === 'unsure';
+}
+
+/** Urgent advice at once for the level the rules give, then an offer to carry on or talk to a person. */
+function actOnRedFlags(draft: TurnDraft, flags: RedFlagId[]): void {
+  const { state, content } = draft;
+  for (const flag of flags) state.answers[flag] = 'yes';
+  const outcome = evaluateTriage(content.triageRules, state.answers);
+  if (state.at && !state.suspended) state.suspended = state.at;
+  state.at = undefined;
+  state.page = undefined;
+  const choices: Choice[] = [{ label: content.messages.labels.talk_to_person, value: CHOICE_VALUES.human }];
+  if (state.suspended) choices.unshift({ label: content.messages.labels.carry_on, value: CHOICE_VALUES.resume });
+  choices.push({ label: content.messages.labels.main_menu, value: CHOICE_VALUES.menu });
+  announceOutcome(draft, outcome, false);
+  draft.say(content.messages.red_flag.offer, { choices });
+  state.pending = { kind: 'after_urgent' };
+}
+
+/** "What is saddle numbness?": the article section about that sign, then on. */
+function explainRedFlag(draft: TurnDraft, explain: { article: string; next: string }, flag: RedFlagId): void {
+  const article = draft.content.articles.get(explain.article);
+  const sectionId = article.evidenceSections[flag];
+  const section = article.sections.find((s) => s.id === sectionId) ?? article.sections[0]!;
+  for (const message of section.messages) draft.say(message);
+  draft.state.suspended = undefined;
+  goTo(draft, explain.next, ENTRY_TREE);
+}
+
+function askToConfirmFlags(draft: TurnDraft, flags: RedFlagId[]): void {
+  const { state, content } = draft;
+  if (state.at && !state.suspended) state.suspended = state.at;
+  state.at = undefined;
+  state.page = undefined;
+  state.pending = { kind: 'confirm_flags', flags };
+  draft.say(content.messages.red_flag.confirm_intro);
+  const question = content.confirmQuestion(flags[0]!);
+  const { labels } = content.messages;
+  draft.say(question, {
+    ask: { kind: 'yes_no', node: 'confirm_flags', evidence: flags[0]! },
+    choices: [
+      { label: labels.yes, value: CHOICE_VALUES.yes },
+      { label: labels.no, value: CHOICE_VALUES.no },
+      { label: labels.unsure, value: CHOICE_VALUES.unsure },
+    ],
+  });
+}
+
+function handlePending(draft: TurnDraft, nlu: Understander, input: MessageInput): boolean {
+  const { state, content } = draft;
+  const pending = state.pending!;
+  switch (pending.kind) {
+    case 'confirm_flags': {
+      const answer = recognizeYesNoFor(input);
+      state.pending = undefined;
+      if (answer === 'no') {
+        for (const flag of pending.flags) state.answers[flag] = 'no';
+        draft.say(content.messages.red_flag.confirmed_none);
+        resumeSuspended(draft, false);
+        return true;
+      }
+      // Yes, not sure, or anything unclear: treat it as a warning sign. Over-triage is the safe side.
+      actOnRedFlags(draft, pending.flags);
+      return true;
+    }
+    case 'after_urgent':
+    case 'resume': {
+      if (input.choice === CHOICE_VALUES.resume || (!input.choice && recognizeYesNoFor(input) === 'yes') || (!input.choice && isCommand(content.messages, 'more', input.text))) {
+        state.pending = undefined;
+        resumeSuspended(draft, true);
+        return true;
+      }
+      if (!input.choice && recognizeYesNoFor(input) === 'no') {
+        state.pending = undefined;
+        state.suspended = undefined;
+        showMenu(draft);
+        return true;
+      }
+      return false;
+    }
+    case 'disambiguate': {
+      if (input.choice?.startsWith('intent:')) {
+        const intent = input.choice.slice('intent:'.length) as IntentId;
+        state.pending = undefined;
+        if (pending.intents.includes(intent)) {
+          respondToIntent(draft, nlu, { intent, confidence: 1, ranking: [], ambiguous: false });
+          return true;
+        }
+      }
+      const labels = pending.intents.map((intent) => content.messages.intent_labels[intent]);
+      const index = input.choice ? undefined : matchChoice(input.text, labels)?.index;
+      if (index !== undefined) {
+        state.pending = undefined;
+        respondToIntent(draft, nlu, { intent: pending.intents[index]!, confidence: 1, ranking: [], ambiguous: false });
+        return true;
+      }
+      return false;
+    }
+  }
+}
+
+function handleCommand(draft: TurnDraft, input: MessageInput): boolean {
+  const { state, content } = draft;
+  const { messages } = content;
+  const is = (command: keyof typeof messages.commands, value: string) =>
+    input.choice === value || (!input.choice && isCommand(messages, command, input.text));
+  if (is('menu', CHOICE_VALUES.menu)) {
+    state.suspended = undefined;
+    showMenu(draft);
+    return true;
+  }
+  if (is('start_over', CHOICE_VALUES.startOver)) {
+    // Starting over clears the flow, not the safety facts: known red flags stay on record.
+    state.at = undefined;
+    state.page = undefined;
+    state.suspended = undefined;
+    const entry = content.dialogs.trees.get(ENTRY_TREE)!;
+    runFrom(draft, { tree: ENTRY_TREE, node: entry.start });
+    return true;
+  }
+  if (is('cancel', 'cmd:cancel')) {
+    cancelFlow(draft);
+    return true;
+  }
+  if (is('human', CHOICE_VALUES.human)) {
+    routeIntent(draft, 'support.human');
+    return true;
+  }
+  if (!input.choice && isCommand(messages, 'forget_me', input.text)) {
+    routeIntent(draft, 'privacy.delete_data');
+    return true;
+  }
+  if (input.choice === CHOICE_VALUES.resume) {
+    resumeSuspended(draft, true);
+    return true;
+  }
+  return false;
+}
+
+function cancelFlow(draft: TurnDraft): void {
+  const { state, content } = draft;
+  const wasBusy = Boolean(state.at || state.suspended);
+  state.at = undefined;
+  state.page = undefined;
+  state.suspended = undefined;
+  draft.say(wasBusy ? content.messages.cancelled : content.messages.nothing_to_cancel);
+  showMenu(draft);
+}
+
+function resumeSuspended(draft: TurnDraft, announce: boolean): void {
+  const { state, content } = draft;
+  const target = state.suspended;
+  state.suspended = undefined;
+  if (!target) {
+    if (announce) draft.say(content.messages.nothing_to_resume);
+    showMenu(draft);
+    return;
+  }
+  if (announce) draft.say(content.messages.resumed);
+  // Re-enter where we stopped: a question is asked again (or skipped if now answered).
+  runFrom(draft, target);
+}
+
+function repeatCurrentQuestion(draft: TurnDraft): void {
+  const { state, content } = draft;
+  if (!state.at || state.page !== undefined) return;
+  const node = nodeAt(content, state.at);
+  if ('ask' in node) askQuestion(draft, state.at, node, false);
+}
+
+function followStaleChoice(draft: TurnDraft, value: string): boolean {
+  const match = /^([a-z][a-z0-9_-]*)\.([a-z][a-z0-9_]*)#(\d+)$/.exec(value);
+  if (!match) return false;
+  const node = draft.content.dialogs.trees.get(match[1]!)?.nodes[match[2]!];
+  if (!node || !('ask' in node) || node.ask !== 'choice') return false;
+  const option = node.options[Number(match[3])];
+  if (!option) return false;
+  draft.state.suspended = undefined;
+  goTo(draft, option.goto, match[1]!);
+  return true;
+}
+
+/** Free text, after commands and answers did not apply. */
+function respondToIntent(draft: TurnDraft, nlu: Understander, decision: IntentDecision): void {
+  const { state, content } = draft;
+  const inFlow = isCollectingAnswers(draft);
+
+  if (decision.ambiguous && decision.ranking.length >= 2) {
+    const intents = decision.ranking.slice(0, 2).map((r) => r.intent);
+    if (state.at && !state.suspended) state.suspended = state.at;
+    state.pending = { kind: 'disambiguate', intents };
+    draft.say(content.messages.disambiguate, {
+      choices: intents.map((intent) => ({ label: content.messages.intent_labels[intent], value: `intent:${intent}` })),
+    });
+    return;
+  }
+
+  const intent = decision.intent;
+  if (state.at && state.at.tree !== ENTRY_TREE && intent === 'out_of_scope') {
+    // Not an answer and not a question we know: ask again rather than leave the question.
+    reprompt(draft);
+    return;
+  }
+  if (inFlow) {
+    const article = articleFor(content, intent);
+    if (article && intent !== 'help') {
+      // Answer the question briefly, then offer to go back to where we were.
+      state.suspended = state.at;
+      state.at = undefined;
+      state.page = undefined;
+      const first = article.sections[0]!;
+      for (const message of first.messages) draft.say(message);
+      state.pending = { kind: 'resume' };
+      draft.say(content.messages.resume_offer, {
+        choices: [
+          { label: content.messages.labels.carry_on, value: CHOICE_VALUES.resume },
+          { label: content.messages.labels.main_menu, value: CHOICE_VALUES.menu },
+        ],
+      });
+      return;
+    }
+    if (intent === 'greeting' || intent === 'thanks') {
+      repeatCurrentQuestion(draft);
+      return;
+    }
+  }
+  state.suspended = undefined;
+  routeIntent(draft, intent);
+}
+
+/** Runs the route the entry tree gives for this intent. */
+export function routeIntent(draft: TurnDraft, intent: IntentId): void {
+  const entry = draft.content.dialogs.trees.get(ENTRY_TREE)!;
+  const target = entry.routes?.[intent];
+  if (!target) {
+    showMenu(draft);
+    return;
+  }
+  goTo(draft, target, ENTRY_TREE);
+}

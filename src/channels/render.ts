@@ -1,0 +1,100 @@
+// The one place that decides how a reply looks in each channel:
+//   msteams            -> Adaptive Cards 1.5 with Action.Submit buttons (values route back to the engine)
+//   webchat/directline -> suggested actions (messageBack: shows the label, sends the value)
+//   anything else      -> plain text with numbered options (answering "2" works everywhere)
+// Structured facts (the evidence a question asks about, a triage level) travel in channelData
+// so clients and tests can read them without parsing text.
+import type { Activity } from '@microsoft/agents-activity';
+import type { Reply } from '../engine/replies.js';
+
+export type ChannelStyle = 'teams' | 'webchat' | 'plain';
+
+const WEBCHAT_CHANNELS = new Set(['webchat', 'directline', 'emulator', 'test']);
+
+export function channelStyle(channelId: string | undefined): ChannelStyle {
+  if (channelId === 'msteams') return 'teams';
+  if (channelId && WEBCHAT_CHANNELS.has(channelId)) return 'webchat';
+  return 'plain';
+}
+
+/** Teams shows at most a handful of actions in one row; keep rows short so none are hidden. */
+const TEAMS_ACTIONS_PER_ROW = 3;
+
+export interface BacklineChannelData {
+  ask?: Reply['ask'];
+  triage?: Reply['triage'];
+  urgent?: boolean;
+}
+
+function channelDataOf(reply: Reply): { backline: BacklineChannelData } | undefined {
+  if (!reply.ask && !reply.triage && !reply.urgent) return undefined;
+  return { backline: { ...(reply.ask ? { ask: reply.ask } : {}), ...(reply.triage ? { triage: reply.triage } : {}), ...(reply.urgent ? { urgent: true } : {}) } };
+}
+
+function teamsCard(reply: Reply): Record<string, unknown> {
+  const choices = reply.choices ?? [];
+  const rows = [];
+  for (let i = 0; i < choices.length; i += TEAMS_ACTIONS_PER_ROW) {
+    rows.push({
+      type: 'ActionSet',
+      actions: choices.slice(i, i + TEAMS_ACTIONS_PER_ROW).map((choice) => ({
+        type: 'Action.Submit',
+        title: choice.label,
+        data: { choice: choice.value, label: choice.label },
+      })),
+    });
+  }
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body: [
+      {
+        type: 'TextBlock',
+        text: reply.text,
+        wrap: true,
+        ...(reply.urgent ? { color: 'Attention', weight: 'Bolder' } : {}),
+      },
+      ...rows,
+    ],
+  };
+}
+
+export function renderReply(reply: Reply, style: ChannelStyle): Partial<Activity> {
+  const channelData = channelDataOf(reply);
+  const base: Record<string, unknown> = { type: 'message', textFormat: 'markdown', ...(channelData ? { channelData } : {}) };
+  const choices = reply.choices ?? [];
+  if (choices.length === 0) return { ...base, text: reply.text } as Partial<Activity>;
+
+  if (style === 'teams') {
+    return {
+      ...base,
+      // The text is repeated outside the card for notifications and screen readers.
+      summary: reply.text.slice(0, 200),
+      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: teamsCard(reply) }],
+    } as Partial<Activity>;
+  }
+  if (style === 'webchat') {
+    return {
+      ...base,
+      text: reply.text,
+      suggestedActions: {
+        to: [],
+        actions: choices.map((choice) => ({
+          type: 'messageBack',
+          title: choice.label,
+          text: choice.label,
+          displayText: choice.label,
+          value: { choice: choice.value },
+        })),
+      },
+    } as Partial<Activity>;
+  }
+  const list = choices.map((choice, i) => `${i + 1}. ${choice.label}`).join('\n');
+  return { ...base, text: `${reply.text}\n\n${list}` } as Partial<Activity>;
+}
+
+export function renderReplies(replies: Reply[], channelId: string | undefined): Partial<Activity>[] {
+  const style = channelStyle(channelId);
+  return replies.map((reply) => renderReply(reply, style));
+}

@@ -1,0 +1,23 @@
+// `backline check`: validates knowledge/ and dialogs/ and prints every problem with file:line.
+import type { Config } from '../config.js';
+import { inspectContent, MAX_READING_GRADE } from '../content.js';
+
+export function checkCommand(config: Config, json: boolean): { ok: boolean; output: string } {
+  const inspected = inspectContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER);
+  const ok = inspected.problems.length === 0;
+  if (json) return { ok, output: JSON.stringify({ ok, problems: inspected.problems, readability: inspected.readability }) };
+  const lines: string[] = [];
+  const trees = inspected.engine ? inspected.engine.dialogs.trees.size : 0;
+  const articles = inspected.readability?.length ?? 0;
+  lines.push(`Checked ${articles} articles and ${trees} dialog trees.`);
+  if (inspected.readability && inspected.readability.length > 0) {
+    const worst = [...inspected.readability].sort((a, b) => b.grade - a.grade);
+    lines.push(`Reading grade (max ${MAX_READING_GRADE}): ${worst.map((r) => `${r.article} ${r.grade}`).join(', ')}`);
+  }
+  if (ok) lines.push('No problems found.');
+  else {
+    lines.push(`${inspected.problems.length} problem(s):`);
+    for (const p of inspected.problems) lines.push(`  ${p.file}:${p.line}: ${p.message}`);
+  }
+  return { ok, output: lines.join('\n') };
+}

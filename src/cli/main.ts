@@ -1,0 +1,127 @@
+// The `backline` command (CONTRACT §5). Exit codes: 0 when a run completed (whatever the
+// score), 2 for bad arguments or a bad file, 1 for anything else that went wrong.
+import { createInterface } from 'node:readline';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ContentError } from '../engine/loader.js';
+import { TestFileError } from '../nlu/evaluate.js';
+
+export class UsageError extends Error {}
+
+const USAGE = `Usage:
+  backline serve                         start the server (PORT, default 3978)
+  backline chat                          talk to the bot in the terminal (works from a pipe)
+  backline nlu "TEXT" [--json]           what the bot understands of one message
+  backline test nlu FILE [--json] [--cross-validate K]
+                                         score the classifier and red-flag detector
+  backline test triage FILE [--json]     run triage vignettes through the real conversation
+  backline check                         validate knowledge/ and dialogs/`;
+
+interface Parsed {
+  positional: string[];
+  json: boolean;
+  crossValidate?: number;
+}
+
+function parseArgs(args: string[]): Parsed {
+  const positional: string[] = [];
+  let json = false;
+  let crossValidate: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--json') json = true;
+    else if (arg === '--cross-validate') {
+      const k = Number(args[++i]);
+      if (!Number.isInteger(k) || k < 2 || k > 20) throw new UsageError('--cross-validate needs a whole number K from 2 to 20');
+      crossValidate = k;
+    } else if (arg === '--help' || arg === '-h') throw new UsageError('');
+    else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+    else positional.push(arg);
+  }
+  return { positional, json, ...(crossValidate ? { crossValidate } : {}) };
+}
+
+/** Short-lived commands keep nothing: in-memory storage, quiet logs. */
+function cliConfig(): Config {
+  return loadConfig({ ...process.env, STORAGE: 'memory', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error' });
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const args = parseArgs(rest);
+  switch (command) {
+    case 'serve': {
+      const { serve } = await import('./serve.js');
+      await serve(loadConfig());
+      return 0;
+    }
+    case 'chat': {
+      const { chat } = await import('./chat.js');
+      await chat(cliConfig(), createInterface({ input: process.stdin, terminal: process.stdin.isTTY }), (line) => process.stdout.write(line));
+      return 0;
+    }
+    case 'nlu': {
+      if (args.positional.length !== 1) throw new UsageError('backline nlu needs exactly one TEXT argument');
+      const { nluCommand } = await import('./nlu.js');
+      process.stdout.write(`${nluCommand(cliConfig(), args.positional[0]!, args.json)}\n`);
+      return 0;
+    }
+    case 'test': {
+      const [what, file] = args.positional;
+      if (what === 'nlu') {
+        const { testNluCommand } = await import('./nlu.js');
+        if (args.crossValidate) {
+          process.stdout.write(`${testNluCommand(cliConfig(), undefined, args.json, args.crossValidate)}\n`);
+          return 0;
+        }
+        if (!file || args.positional.length !== 2) throw new UsageError('backline test nlu needs a FILE');
+        process.stdout.write(`${testNluCommand(cliConfig(), file, args.json)}\n`);
+        return 0;
+      }
+      if (what === 'triage') {
+        if (!file || args.positional.length !== 2) throw new UsageError('backline test triage needs a FILE');
+        const { testTriageCommand } = await import('./triage.js');
+        process.stdout.write(`${await testTriageCommand(cliConfig(), file, args.json)}\n`);
+        return 0;
+      }
+      throw new UsageError('backline test needs "nlu" or "triage"');
+    }
+    case 'check': {
+      const { checkCommand } = await import('./check.js');
+      const result = checkCommand(cliConfig(), args.json);
+      process.stdout.write(`${result.output}\n`);
+      return result.ok ? 0 : 1;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message ? `backline: ${error.message}\n\n` : ''}${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof TestFileError || error instanceof ConfigError) {
+      process.stderr.write(`backline: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof ContentError) {
+      process.stderr.write(`backline: content problems:\n${error.message}\n`);
+      return 1;
+    }
+    if ((error as NodeJS.ErrnoException)?.code === 'ENOENT') {
+      process.stderr.write(`backline: ${(error as Error).message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,103 @@
+// The shape of a dialog tree as written in dialogs/*.yaml. Graph checks (unknown targets,
+// unreachable nodes, dead ends) live in loader.ts because they need every tree at once.
+import { z } from 'zod';
+import { EVIDENCE_IDS } from '../contract.js';
+
+/** "node" (same tree), "tree.node", or "tree" (that tree's start node). */
+const target = z.string().regex(/^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)?$/, 'a target is "node" or "tree.node"');
+const evidenceId = z.enum(EVIDENCE_IDS);
+const storeKey = z.string().regex(/^[a-z][a-z0-9_]*$/);
+
+const option = z.strictObject({
+  label: z.string().min(1).max(60),
+  goto: target,
+  synonyms: z.array(z.string().min(1)).optional(),
+});
+
+const sayNode = z.strictObject({
+  say: z.union([
+    z.strictObject({ text: z.string().min(1) }),
+    z.strictObject({ article: z.string().min(1), section: z.string().optional() }),
+  ]),
+  next: target.optional(),
+});
+
+const askBase = {
+  text: z.string().min(1),
+  /** Evidence id from the contract; the triage runner answers the question by it. */
+  evidence: evidenceId.optional(),
+  /** Where the answer is kept in conversation state; defaults to the evidence id, else the node id. */
+  store: storeKey.optional(),
+  /** Skip the question when its answer is already known in this conversation. */
+  skip_if_known: z.boolean().optional(),
+};
+
+const choiceAsk = z.strictObject({ ask: z.literal('choice'), ...askBase, options: z.array(option).min(1).max(10) });
+const yesNoAsk = z.strictObject({
+  ask: z.literal('yes_no'),
+  ...askBase,
+  yes: target.optional(),
+  no: target.optional(),
+  unsure: target.optional(),
+  next: target.optional(),
+});
+const valueAsk = z.strictObject({
+  ask: z.enum(['number', 'age', 'duration', 'free_text', 'contact']),
+  ...askBase,
+  min: z.number().optional(),
+  max: z.number().optional(),
+  next: target,
+});
+
+const condition = z.strictObject({
+  answer: storeKey,
+  is: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  below: z.number().optional(),
+  at_least: z.number().optional(),
+  known: z.boolean().optional(),
+});
+const branchNode = z.strictObject({
+  branch: z.array(z.strictObject({ when: condition, goto: target })).min(1),
+  else: target,
+});
+const gotoNode = z.strictObject({ goto: target });
+
+/** Side effects the engine asks the bot to carry out; their results are said by the bot. */
+export const ACTIONS = ['triage_outcome', 'handoff', 'record_trial_lead', 'forget_me'] as const;
+const doNode = z.strictObject({
+  do: z.enum(ACTIONS),
+  text: z.string().optional(),
+  next: target.optional(),
+});
+const endNode = z.strictObject({ end: z.literal(true), text: z.string().optional() });
+
+export const nodeSchema = z.union([sayNode, choiceAsk, yesNoAsk, valueAsk, branchNode, gotoNode, doNode, endNode]);
+
+export const treeSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9_-]*$/),
+  title: z.string().min(1),
+  start: z.string(),
+  /**
+   * Triage questionnaires: once urgent advice has been given, skip questions whose answer
+   * can no longer raise the level, so the person is not held up.
+   */
+  skip_questions_that_cannot_raise_level: z.boolean().optional(),
+  /** Intent id -> target: free text with this intent goes there (only in the entry tree). */
+  routes: z.record(z.string(), target).optional(),
+  /** Where a question about a warning sign ("what is saddle numbness?") is answered (entry tree only). */
+  red_flag_questions: z.strictObject({ article: z.string(), next: target }).optional(),
+  nodes: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), nodeSchema),
+});
+
+export type Tree = z.infer<typeof treeSchema>;
+export type DialogNode = z.infer<typeof nodeSchema>;
+export type ChoiceAsk = z.infer<typeof choiceAsk>;
+export type YesNoAsk = z.infer<typeof yesNoAsk>;
+export type ValueAsk = z.infer<typeof valueAsk>;
+export type AskNode = ChoiceAsk | YesNoAsk | ValueAsk;
+export type Condition = z.infer<typeof condition>;
+export type Action = (typeof ACTIONS)[number];
+
+export function isAsk(node: DialogNode): node is AskNode {
+  return 'ask' in node;
+}

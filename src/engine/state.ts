@@ -1,0 +1,46 @@
+// Conversation state: everything the bot remembers about one conversation. It is stored
+// after every turn (never kept in process memory), so any instance can take the next turn
+// and a restart resumes at the same question. Keep it small: it is read and written each turn.
+import type { IntentId, RedFlagId, TriageLevel } from '../contract.js';
+import type { TriageReason } from '../triage/rules.js';
+
+export interface Position {
+  tree: string;
+  node: string;
+}
+
+/** Questions the bot asks outside the trees. */
+export type Pending =
+  | { kind: 'resume' }
+  | { kind: 'after_urgent' }
+  | { kind: 'confirm_flags'; flags: RedFlagId[] }
+  | { kind: 'disambiguate'; intents: IntentId[] };
+
+export type AnswerValue = string | number;
+
+export interface ConversationState {
+  v: 1;
+  /** The node waiting for the person's answer; undefined when idle. */
+  at?: Position;
+  /** When `at` is an article being read section by section: the next section to send. */
+  page?: number;
+  /** Failed attempts at the current question (a second failure shows the buttons). */
+  retries: number;
+  /** Answers by store key (evidence ids for triage questions). */
+  answers: Record<string, AnswerValue>;
+  /** Where to go back to after an interruption. */
+  suspended?: Position;
+  pending?: Pending;
+  /** The latest triage outcome; included in any hand-off. */
+  triage?: { level: TriageLevel; reasons: TriageReason[]; at: string };
+  /** The most urgent level already announced in this conversation, so advice is not repeated. */
+  announced?: TriageLevel;
+  /** The buttons last shown (label, value): typed "2" or a label picks one in any channel. */
+  offered?: { l: string; v: string }[];
+  /** Whether a hand-off case is open. */
+  handoffOpen?: boolean;
+}
+
+export function newConversationState(): ConversationState {
+  return { v: 1, retries: 0, answers: {} };
+}

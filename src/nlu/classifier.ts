@@ -1,0 +1,1155 @@
+// Intent classifier: an ensemble of three models over normalised text (see normalize.ts).
+//
+//   nb    natural's BayesClassifier over word features (stems + stem bigrams). Its raw
+//         values (prior * product of feature likelihoods) are not probabilities; we take
+//         their logs, scale them by NB_TEMPERATURE and softmax them.
+//   lr    a multinomial logistic regression (softmax, AdaGrad SGD, L2) over the same word
+//         features. natural's own LogisticRegressionClassifier trains one dense sylvester
+//         gradient descent per intent and takes minutes on this data, so it is not used.
+//   char  TF-IDF over character 3..5-grams with one L2-normalised centroid per intent,
+//         cosine similarity softmaxed with CHAR_TEMPERATURE: robust to typos and word forms.
+//
+// The ensemble is the weighted mean of the three distributions, so its confidences sum to
+// 1. Cross-validation (crossValidate) shows it beats each single model.
+//
+// Calibration (applyCalibration): an out-of-scope threshold and an ambiguity margin, both
+// chosen by cross-validation on the training data only (src/nlu/calibrate.ts writes
+// knowledge/nlu/calibration.json together with the hash of the data it was chosen on).
+//
+// Models are trained in a few hundred ms or restored from a JSON cache keyed by the hash of
+// the training data, the lexicon and the model version (loadOrTrainClassifier).
+
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
+import { INTENT_IDS, type IntentId } from '../contract.js';
+import type { IntentScore } from './types.js';
+import { loadLexicon, Normalizer, type Lexicon, type NormalizedText } from './normalize.js';
+
+export { loadLexicon, type Lexicon } from './normalize.js';
+
+// ---------------------------------------------------------------------------- paths
+
+/** The package root (…/src/nlu or …/dist/nlu -> two levels up). */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Relative paths are taken from the package root, so the CLI works from any directory. */
+export function resolveFromRoot(path: string): string {
+  return isAbsolute(path) ? path : resolve(PACKAGE_ROOT, path);
+}
+
+export const DEFAULT_DATA_DIR = 'knowledge/nlu';
+export const DEFAULT_CACHE_DIR = 'data/nlu-cache';
+export const TRAINING_FILE = 'training.yaml';
+export const LEXICON_FILE = 'lexicon.yaml';
+export const CALIBRATION_FILE = 'calibration.json';
+
+/** Bump when features or models change: invalidates every cache file. */
+export const MODEL_VERSION = 'backline-intent-ensemble-1';
+
+// ---------------------------------------------------------------------------- training data
+
+export interface TrainingData {
+  examples: { text: string; intent: IntentId }[];
+}
+
+const trainingFileSchema = z.record(
+  z.string(),
+  z.array(z.union([z.string(), z.number()]).transform((v) => String(v).trim())).min(1),
+);
+const intentIdSchema = z.enum(INTENT_IDS);
+
+/** Parses training YAML (`intent id: [utterances]`). `origin` names the file in errors. */
+export function parseTrainingData(yamlText: string, origin = TRAINING_FILE): TrainingData {
+  let raw: unknown;
+  try {
+    raw = parseYaml(yamlText);
+  } catch (e) {
+    throw new Error(`${origin}: invalid YAML: ${(e as Error).message}`);
+  }
+  const parsed = trainingFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? issue.path.join('.') : '';
+    throw new Error(
+      `${origin}: expected a map "intent id: [utterances]"${where ? ` (at ${where})` : ''}: ${issue?.message ?? ''}`,
+    );
+  }
+  const examples: TrainingData['examples'] = [];
+  const labelOf = new Map<string, IntentId>();
+  for (const [key, texts] of Object.entries(parsed.data)) {
+    const id = intentIdSchema.safeParse(key);
+    if (!id.success) throw new Error(`${origin}: unknown intent id "${key}"`);
+    for (const text of texts) {
+      if (text === '') throw new Error(`${origin}: empty utterance under "${key}"`);
+      const norm = text.toLowerCase();
+      const previous = labelOf.get(norm);
+      if (previous !== undefined && previous !== id.data) {
+        throw new Error(`${origin}: "${text}" is listed under both "${previous}" and "${key}"`);
+      }
+      if (previous !== undefined) continue;
+      labelOf.set(norm, id.data);
+      examples.push({ text, intent: id.data });
+    }
+  }
+  return { examples };
+}
+
+/** Reads `<dir>/training.yaml`. Throws an Error naming the file and the id for an unknown intent. */
+export function loadTrainingData(dir = DEFAULT_DATA_DIR): TrainingData {
+  const file = join(resolveFromRoot(dir), TRAINING_FILE);
+  return parseTrainingData(readFileSync(file, 'utf8'), file);
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** sha256 (hex) of the examples, in order. */
+export function trainingDataHash(data: TrainingData): string {
+  return sha256(JSON.stringify(data.examples.map((e) => [e.intent, e.text])));
+}
+
+export function lexiconHash(lexicon: Lexicon): string {
+  return sha256(lexicon.source);
+}
+
+// ---------------------------------------------------------------------------- model config
+
+export const MODEL_NAMES = ['nb', 'lr', 'char'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+
+export interface ModelConfig {
+  /** Ensemble weights (normalised to sum 1). */
+  weights: Record<ModelName, number>;
+  /** nb: probabilities = softmax(log natural score * nbTemperature). */
+  nbTemperature: number;
+  /** nb: natural/apparatus smoothing (count of an unseen feature). */
+  nbSmoothing: number;
+  lrEpochs: number;
+  lrLearningRate: number;
+  lrL2: number;
+  /** char: probabilities = softmax(mean cosine of the k nearest examples * charTemperature). */
+  charTemperature: number;
+  charK: number;
+  charMinN: number;
+  charMaxN: number;
+  seed: number;
+}
+
+export const DEFAULT_CONFIG: ModelConfig = {
+  weights: { nb: 1, lr: 2, char: 1.5 },
+  nbTemperature: 0.3,
+  nbSmoothing: 0.1,
+  lrEpochs: 10,
+  lrLearningRate: 1,
+  lrL2: 1e-5,
+  charTemperature: 20,
+  charK: 3,
+  charMinN: 3,
+  charMaxN: 4,
+  seed: 1,
+};
+
+// ---------------------------------------------------------------------------- features
+
+/** Word features: every stem (unigrams) and, with `bigrams`, every pair of neighbouring stems. */
+export function wordFeatures(n: NormalizedText, bigrams = true): string[] {
+  const out = new Set<string>();
+  const s = n.stems;
+  if (bigrams && s.length > 0) out.add('^' + (s[0] as string));
+  for (let i = 0; i < s.length; i++) {
+    const a = s[i] as string;
+    out.add(a);
+    if (bigrams && i + 1 < s.length) {
+      const b = s[i + 1] as string;
+      if (b !== '?') out.add(a + ' ' + b);
+    }
+  }
+  if (s.length === 0) out.add('<empty>');
+  return [...out];
+}
+
+/** Character n-gram counts over " word word " (words after spelling and lexicon, unstemmed). */
+export function charFeatures(n: NormalizedText, minN: number, maxN: number): Map<string, number> {
+  const text = ' ' + n.words.join(' ') + ' ';
+  const out = new Map<string, number>();
+  for (let len = minN; len <= maxN; len++) {
+    for (let i = 0; i + len <= text.length; i++) {
+      const g = text.slice(i, i + len);
+      out.set(g, (out.get(g) ?? 0) + 1);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------- helpers
+
+/** Deterministic PRNG (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffleInPlace<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const tmp = items[i] as T;
+    items[i] = items[j] as T;
+    items[j] = tmp;
+  }
+  return items;
+}
+
+function softmaxInPlace(scores: Float64Array, temperature: number): Float64Array {
+  let max = -Infinity;
+  for (let i = 0; i < scores.length; i++) max = Math.max(max, (scores[i] as number) * temperature);
+  let sum = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const e = Math.exp((scores[i] as number) * temperature - max);
+    scores[i] = e;
+    sum += e;
+  }
+  for (let i = 0; i < scores.length; i++) scores[i] = (scores[i] as number) / sum;
+  return scores;
+}
+
+function toBase64(a: Float32Array | Int32Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+}
+function bytesOf(s: string): Buffer {
+  const bytes = Buffer.from(s, 'base64');
+  if (bytes.length % 4 !== 0) throw new Error('bad base64 array');
+  return bytes;
+}
+function base64ToF32(s: string): Float32Array {
+  const bytes = bytesOf(s);
+  const out = new Float32Array(bytes.length / 4);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+function base64ToI32(s: string): Int32Array {
+  const bytes = bytesOf(s);
+  const out = new Int32Array(bytes.length / 4);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+// ---------------------------------------------------------------------------- serialized model
+
+/** Everything needed to rebuild a classifier; JSON-safe. Training produces it and the
+ * runtime is always built from it, so a cache round trip gives identical rankings. */
+export interface SerializedModel {
+  version: string;
+  dataHash: string;
+  lexiconHash: string;
+  config: ModelConfig;
+  /** class order of the lr and char models */
+  intents: IntentId[];
+  /** spelling vocabulary: [word, frequency] */
+  vocabulary: [string, number][];
+  /** natural BayesClassifier in its JSON form (restored with BayesClassifier.restore) */
+  nb: Record<string, unknown>;
+  /** lr: feature names, weights [feature][class] and biases (float32, base64) */
+  lr: { features: string[]; weights: string; bias: string };
+  /** char: gram names, idf, and every training example as a sparse L2-normalised TF-IDF
+   * vector: example e has grams index[offsets[e]..offsets[e+1]) (int32/float32, base64) */
+  char: { grams: string[]; idf: string; labels: string; offsets: string; index: string; weight: string };
+}
+
+// ---------------------------------------------------------------------------- training
+
+export interface TrainOptions {
+  config?: Partial<ModelConfig>;
+}
+
+function mergeConfig(partial?: Partial<ModelConfig>): ModelConfig {
+  return {
+    ...DEFAULT_CONFIG,
+    ...partial,
+    weights: { ...DEFAULT_CONFIG.weights, ...(partial?.weights ?? {}) },
+  };
+}
+
+/** Milliseconds spent in each stage of the last trainModel() call (diagnostics). */
+export const lastTrainTimings: Record<string, number> = {};
+
+/**
+ * Fills the counts of a natural BayesClassifier whose documents were added with
+ * addDocument(). Gives exactly what natural's train() gives (see the unit test), but
+ * natural's train() first turns every document into a dense 0/1 vector over all features
+ * with an indexOf loop (O(documents x features x tokens)); here we count directly.
+ */
+export function fillNaturalBayes(bayes: BayesClassifier): void {
+  const position = new Map<string, number>();
+  for (const f in bayes.features) position.set(f, position.size);
+  const apparatus = bayes.classifier;
+  for (let i = bayes.lastAdded; i < bayes.docs.length; i++) {
+    const doc = bayes.docs[i] as { label: string; text: string[] };
+    const label = doc.label;
+    let counts = apparatus.classFeatures[label];
+    if (!counts) {
+      counts = apparatus.classFeatures[label] = {};
+      apparatus.classTotals[label] = 1;
+    }
+    apparatus.totalExamples++;
+    apparatus.classTotals[label] = (apparatus.classTotals[label] as number) + 1;
+    for (const token of new Set(doc.text)) {
+      const p = position.get(token) as number;
+      counts[p] = counts[p] ? (counts[p] as number) + 1 : 1 + apparatus.smoothing;
+    }
+  }
+  bayes.lastAdded = bayes.docs.length;
+  apparatus.train();
+}
+
+/** Trains the three models and returns their serialized form. */
+export function trainModel(data: TrainingData, lexicon: Lexicon, options: TrainOptions = {}): SerializedModel {
+  const config = mergeConfig(options.config);
+  let clock = performance.now();
+  const lap = (stage: string) => {
+    const now = performance.now();
+    lastTrainTimings[stage] = now - clock;
+    clock = now;
+  };
+  if (data.examples.length === 0) throw new Error('no training examples');
+  const present = new Set(data.examples.map((e) => e.intent));
+  const intents = INTENT_IDS.filter((id) => present.has(id));
+  const classIndex = new Map<IntentId, number>(intents.map((id, i) => [id, i]));
+  const C = intents.length;
+
+  const normalizer = Normalizer.fromTexts(lexicon, data.examples.map((e) => e.text));
+  lap('speller');
+  const docs = data.examples.map((e) => {
+    const n = normalizer.normalize(e.text);
+    return { n, label: classIndex.get(e.intent) as number, intent: e.intent, words: wordFeatures(n) };
+  });
+  lap('normalize');
+
+  // ---- nb: natural's BayesClassifier over unigram stems (token arrays: natural does not
+  // re-tokenize or stem them).
+  const bayes = new BayesClassifier(undefined, config.nbSmoothing);
+  for (const d of docs) bayes.addDocument(wordFeatures(d.n, false), d.intent);
+  fillNaturalBayes(bayes);
+  const nb: Record<string, unknown> = {
+    features: bayes.features,
+    classifier: {
+      classFeatures: bayes.classifier.classFeatures,
+      classTotals: bayes.classifier.classTotals,
+      totalExamples: bayes.classifier.totalExamples,
+      smoothing: bayes.classifier.smoothing,
+    },
+    docs: [], // not needed to classify; keeps the cache small
+    lastAdded: 0,
+  };
+  lap('nb');
+
+  // ---- lr: softmax regression over stems + stem bigrams (each 1/sqrt(count)), AdaGrad.
+  const lrFeatureIndex = new Map<string, number>();
+  const lrDocs = docs.map((d) => ({
+    idx: Int32Array.from(d.words, (f) => {
+      let i = lrFeatureIndex.get(f);
+      if (i === undefined) lrFeatureIndex.set(f, (i = lrFeatureIndex.size));
+      return i;
+    }),
+    x: 1 / Math.sqrt(d.words.length),
+    label: d.label,
+  }));
+  const F = lrFeatureIndex.size;
+  const W = new Float64Array(F * C);
+  const G = new Float64Array(F * C); // AdaGrad accumulators
+  const bias = new Float64Array(C);
+  const Gb = new Float64Array(C);
+  const order = lrDocs.map((_, i) => i);
+  const random = rng(config.seed);
+  const z = new Float64Array(C);
+  const eta = config.lrLearningRate;
+  const l2 = config.lrL2;
+  for (let epoch = 0; epoch < config.lrEpochs; epoch++) {
+    shuffleInPlace(order, random);
+    for (const di of order) {
+      const d = lrDocs[di] as (typeof lrDocs)[number];
+      const n = d.idx.length;
+      const x = d.x;
+      for (let c = 0; c < C; c++) z[c] = bias[c] as number;
+      for (let j = 0; j < n; j++) {
+        const base = (d.idx[j] as number) * C;
+        for (let c = 0; c < C; c++) z[c] = (z[c] as number) + (W[base + c] as number) * x;
+      }
+      softmaxInPlace(z, 1);
+      z[d.label] = (z[d.label] as number) - 1; // z is now the gradient of the loss wrt the logits
+      for (let c = 0; c < C; c++) {
+        const g = z[c] as number;
+        Gb[c] = (Gb[c] as number) + g * g;
+        bias[c] = (bias[c] as number) - (eta * g) / Math.sqrt((Gb[c] as number) + 1e-8);
+      }
+      for (let j = 0; j < n; j++) {
+        const base = (d.idx[j] as number) * C;
+        for (let c = 0; c < C; c++) {
+          const k = base + c;
+          const w = W[k] as number;
+          const gk = (z[c] as number) * x + l2 * w;
+          const acc = (G[k] as number) + gk * gk;
+          G[k] = acc;
+          W[k] = w - (eta * gk) / Math.sqrt(acc + 1e-8);
+        }
+      }
+    }
+  }
+  lap('lr');
+
+  // ---- char: TF-IDF (sublinear tf) vectors of every example, L2-normalised.
+  const gramIndex = new Map<string, number>();
+  const df: number[] = [];
+  const docGrams = docs.map((d) => {
+    const counts = charFeatures(d.n, config.charMinN, config.charMaxN);
+    const idx = new Int32Array(counts.size);
+    const tf = new Float64Array(counts.size);
+    let j = 0;
+    for (const [g, c] of counts) {
+      let gi = gramIndex.get(g);
+      if (gi === undefined) {
+        gramIndex.set(g, (gi = df.length));
+        df.push(0);
+      }
+      df[gi] = (df[gi] as number) + 1;
+      idx[j] = gi;
+      tf[j++] = 1 + Math.log(c);
+    }
+    return { idx, tf };
+  });
+  const N = docs.length;
+  const idf = Float32Array.from(df, (d) => Math.log((1 + N) / (1 + d)) + 1);
+  let nnz = 0;
+  for (const g of docGrams) nnz += g.idx.length;
+  const offsets = new Int32Array(N + 1);
+  const index = new Int32Array(nnz);
+  const weight = new Float32Array(nnz);
+  let at = 0;
+  docGrams.forEach((g, di) => {
+    offsets[di] = at;
+    let norm = 0;
+    for (let j = 0; j < g.idx.length; j++) norm += ((g.tf[j] as number) * (idf[g.idx[j] as number] as number)) ** 2;
+    norm = Math.sqrt(norm) || 1;
+    for (let j = 0; j < g.idx.length; j++) {
+      index[at] = g.idx[j] as number;
+      weight[at++] = ((g.tf[j] as number) * (idf[g.idx[j] as number] as number)) / norm;
+    }
+  });
+  offsets[N] = at;
+  lap('char');
+
+  return {
+    version: MODEL_VERSION,
+    dataHash: trainingDataHash(data),
+    lexiconHash: lexiconHash(lexicon),
+    config,
+    intents,
+    vocabulary: [...normalizer.vocabulary().entries()],
+    nb,
+    lr: {
+      features: [...lrFeatureIndex.keys()],
+      weights: toBase64(Float32Array.from(W)),
+      bias: toBase64(Float32Array.from(bias)),
+    },
+    char: {
+      grams: [...gramIndex.keys()],
+      idf: toBase64(idf),
+      labels: toBase64(Int32Array.from(docs, (d) => d.label)),
+      offsets: toBase64(offsets),
+      index: toBase64(index),
+      weight: toBase64(weight),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------- runtime
+
+export interface IntentClassifier {
+  /** Every intent of CONTRACT §1, by confidence (desc); confidences sum to 1. */
+  classify(text: string): IntentScore[];
+}
+
+export interface DetailedClassification {
+  normalized: NormalizedText;
+  ranking: IntentScore[];
+  perModel: Record<ModelName, IntentScore[]>;
+}
+
+export interface TrainedIntentClassifier extends IntentClassifier {
+  /** The ensemble ranking plus each model's own ranking. */
+  classifyDetailed(text: string): DetailedClassification;
+  /** JSON-safe form (what the cache stores). */
+  serialize(): SerializedModel;
+  readonly dataHash: string;
+  /** natural's BayesClassifier as restored with BayesClassifier.restore(). */
+  readonly naturalBayes: BayesClassifier;
+  /** The normaliser the models were trained with. */
+  readonly normalizer: Normalizer;
+  /** log of natural's getClassifications() value per intent of the nb model (tests). */
+  nbLogScores(text: string): Map<IntentId, number>;
+}
+
+class EnsembleClassifier implements TrainedIntentClassifier {
+  readonly dataHash: string;
+  readonly naturalBayes: BayesClassifier;
+  readonly normalizer: Normalizer;
+  private readonly model: SerializedModel;
+  private readonly config: ModelConfig;
+  private readonly intents: IntentId[];
+  private readonly missing: IntentId[];
+  private readonly C: number;
+  private readonly weights: [number, number, number];
+  // nb
+  private readonly nbPosition = new Map<string, number>();
+  private readonly nbLogLikelihood: Float64Array[];
+  private readonly nbLogPrior: Float64Array;
+  // lr
+  private readonly lrIndex = new Map<string, number>();
+  private readonly lrWeights: Float32Array;
+  private readonly lrBias: Float32Array;
+  // char: inverted index gram -> postings (example, weight)
+  private readonly charIdf = new Map<string, number>();
+  private readonly charPostings = new Map<string, { docs: Int32Array; weights: Float32Array }>();
+  private readonly charLabels: Int32Array;
+  private readonly charSims: Float64Array;
+  private readonly charTouched: Int32Array;
+
+  constructor(model: SerializedModel, lexicon: Lexicon) {
+    this.model = model;
+    this.config = model.config;
+    this.dataHash = model.dataHash;
+    this.intents = model.intents;
+    this.missing = INTENT_IDS.filter((id) => !model.intents.includes(id));
+    this.C = model.intents.length;
+    this.normalizer = new Normalizer(lexicon, new Map(model.vocabulary));
+    const w = MODEL_NAMES.map((m) => Math.max(0, model.config.weights[m]));
+    const total = w.reduce((a, b) => a + b, 0) || 1;
+    this.weights = w.map((x) => x / total) as [number, number, number];
+
+    // nb: natural's restore() on a copy (restore() mutates its argument), then precompute
+    // the log likelihoods natural's probabilityOfClass() sums.
+    this.naturalBayes = BayesClassifier.restore(structuredClone(model.nb));
+    for (const f in this.naturalBayes.features) this.nbPosition.set(f, this.nbPosition.size);
+    const apparatus = this.naturalBayes.classifier;
+    const V = this.nbPosition.size;
+    this.nbLogPrior = new Float64Array(this.C);
+    this.nbLogLikelihood = this.intents.map((intent, c) => {
+      const classTotal = apparatus.classTotals[intent] ?? 1;
+      this.nbLogPrior[c] = Math.log(classTotal / apparatus.totalExamples);
+      const out = new Float64Array(V).fill(Math.log(apparatus.smoothing / classTotal));
+      for (const [pos, count] of Object.entries(apparatus.classFeatures[intent] ?? {})) {
+        out[Number(pos)] = Math.log(count / classTotal);
+      }
+      return out;
+    });
+
+    // lr
+    model.lr.features.forEach((f, i) => this.lrIndex.set(f, i));
+    this.lrWeights = base64ToF32(model.lr.weights);
+    this.lrBias = base64ToF32(model.lr.bias);
+    if (this.lrWeights.length !== model.lr.features.length * this.C || this.lrBias.length !== this.C) {
+      throw new Error('lr model does not match its intents');
+    }
+
+    // char
+    const idf = base64ToF32(model.char.idf);
+    this.charLabels = base64ToI32(model.char.labels);
+    const offsets = base64ToI32(model.char.offsets);
+    const index = base64ToI32(model.char.index);
+    const weight = base64ToF32(model.char.weight);
+    const counts = new Int32Array(model.char.grams.length);
+    for (let j = 0; j < index.length; j++) {
+      const g = index[j] as number;
+      counts[g] = (counts[g] as number) + 1;
+    }
+    const postDocs = model.char.grams.map((_, g) => new Int32Array(counts[g] as number));
+    const postWeights = model.char.grams.map((_, g) => new Float32Array(counts[g] as number));
+    const fill = new Int32Array(model.char.grams.length);
+    for (let d = 0; d < this.charLabels.length; d++) {
+      for (let j = offsets[d] as number; j < (offsets[d + 1] as number); j++) {
+        const g = index[j] as number;
+        const k = fill[g] as number;
+        fill[g] = k + 1;
+        (postDocs[g] as Int32Array)[k] = d;
+        (postWeights[g] as Float32Array)[k] = weight[j] as number;
+      }
+    }
+    model.char.grams.forEach((gram, g) => {
+      this.charIdf.set(gram, idf[g] as number);
+      this.charPostings.set(gram, { docs: postDocs[g] as Int32Array, weights: postWeights[g] as Float32Array });
+    });
+    this.charSims = new Float64Array(this.charLabels.length);
+    this.charTouched = new Int32Array(this.charLabels.length);
+  }
+
+  serialize(): SerializedModel {
+    return this.model;
+  }
+
+  private nbRaw(stems: string[]): Float64Array {
+    const s = Float64Array.from(this.nbLogPrior);
+    for (const f of stems) {
+      const p = this.nbPosition.get(f);
+      if (p === undefined) continue;
+      for (let c = 0; c < this.C; c++) s[c] = (s[c] as number) + ((this.nbLogLikelihood[c] as Float64Array)[p] as number);
+    }
+    return s;
+  }
+
+  nbLogScores(text: string): Map<IntentId, number> {
+    const raw = this.nbRaw(wordFeatures(this.normalizer.normalize(text), false));
+    return new Map(this.intents.map((intent, c) => [intent, raw[c] as number]));
+  }
+
+  private lrProbabilities(features: string[]): Float64Array {
+    const C = this.C;
+    const z = Float64Array.from(this.lrBias);
+    const x = 1 / Math.sqrt(features.length);
+    for (const f of features) {
+      const i = this.lrIndex.get(f);
+      if (i === undefined) continue;
+      const base = i * C;
+      for (let c = 0; c < C; c++) z[c] = (z[c] as number) + (this.lrWeights[base + c] as number) * x;
+    }
+    return softmaxInPlace(z, 1);
+  }
+
+  private charProbabilities(n: NormalizedText): Float64Array {
+    const { charMinN, charMaxN, charTemperature, charK } = this.config;
+    const sims = this.charSims;
+    const touched = this.charTouched;
+    let touchedCount = 0;
+    let norm = 0;
+    const query: [string, number][] = [];
+    for (const [gram, count] of charFeatures(n, charMinN, charMaxN)) {
+      const idf = this.charIdf.get(gram);
+      if (idf === undefined) continue; // unseen gram: no posting, same factor for every intent
+      const v = (1 + Math.log(count)) * idf;
+      norm += v * v;
+      query.push([gram, v]);
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (const [gram, v] of query) {
+      const post = this.charPostings.get(gram) as { docs: Int32Array; weights: Float32Array };
+      const q = v / norm;
+      for (let i = 0; i < post.docs.length; i++) {
+        const d = post.docs[i] as number;
+        if (sims[d] === 0) touched[touchedCount++] = d;
+        sims[d] = (sims[d] as number) + q * (post.weights[i] as number);
+      }
+    }
+    // mean of the k best similarities per intent
+    const best = new Float64Array(this.C * charK);
+    for (let t = 0; t < touchedCount; t++) {
+      const d = touched[t] as number;
+      const sim = sims[d] as number;
+      sims[d] = 0;
+      const base = (this.charLabels[d] as number) * charK;
+      if (sim <= (best[base + charK - 1] as number)) continue;
+      let j = charK - 1;
+      while (j > 0 && sim > (best[base + j - 1] as number)) {
+        best[base + j] = best[base + j - 1] as number;
+        j--;
+      }
+      best[base + j] = sim;
+    }
+    const s = new Float64Array(this.C);
+    for (let c = 0; c < this.C; c++) {
+      let sum = 0;
+      for (let j = 0; j < charK; j++) sum += best[c * charK + j] as number;
+      s[c] = sum / charK;
+    }
+    return softmaxInPlace(s, charTemperature);
+  }
+
+  private toRanking(p: Float64Array): IntentScore[] {
+    const out: IntentScore[] = this.intents.map((intent, c) => ({ intent, confidence: p[c] as number }));
+    for (const intent of this.missing) out.push({ intent, confidence: 0 });
+    // ties: contract order, so rankings are deterministic
+    return out.sort(
+      (a, b) => b.confidence - a.confidence || INTENT_IDS.indexOf(a.intent) - INTENT_IDS.indexOf(b.intent),
+    );
+  }
+
+  private distributions(text: string) {
+    const normalized = this.normalizer.normalize(text);
+    const nb = softmaxInPlace(this.nbRaw(wordFeatures(normalized, false)), this.config.nbTemperature);
+    const lr = this.lrProbabilities(wordFeatures(normalized, true));
+    const char = this.charProbabilities(normalized);
+    const [wNb, wLr, wChar] = this.weights;
+    const ensemble = new Float64Array(this.C);
+    for (let c = 0; c < this.C; c++) {
+      ensemble[c] = wNb * (nb[c] as number) + wLr * (lr[c] as number) + wChar * (char[c] as number);
+    }
+    return { normalized, nb, lr, char, ensemble };
+  }
+
+  classify(text: string): IntentScore[] {
+    return this.toRanking(this.distributions(text).ensemble);
+  }
+
+  classifyDetailed(text: string): DetailedClassification {
+    const d = this.distributions(text);
+    return {
+      normalized: d.normalized,
+      ranking: this.toRanking(d.ensemble),
+      perModel: { nb: this.toRanking(d.nb), lr: this.toRanking(d.lr), char: this.toRanking(d.char) },
+    };
+  }
+}
+
+/** Rebuilds a classifier from its serialized form. Throws on a malformed model. */
+export function restoreIntentClassifier(model: SerializedModel, lexicon: Lexicon): TrainedIntentClassifier {
+  if (model.version !== MODEL_VERSION) throw new Error(`model version ${model.version} is not ${MODEL_VERSION}`);
+  return new EnsembleClassifier(model, lexicon);
+}
+
+/** Trains the ensemble (natural Bayes + softmax regression + char-gram kNN). */
+export function trainIntentClassifier(
+  data: TrainingData,
+  lexicon: Lexicon,
+  options: TrainOptions = {},
+): TrainedIntentClassifier {
+  return new EnsembleClassifier(trainModel(data, lexicon, options), lexicon);
+}
+
+// ---------------------------------------------------------------------------- cache
+
+export interface LoadOptions {
+  /** Directory with training.yaml, lexicon.yaml, calibration.json. Default knowledge/nlu. */
+  dataDir?: string;
+  /** Where model caches go. Default data/nlu-cache. Relative paths: from the package root. */
+  cacheDir?: string;
+  /** Extra training options (part of the cache key). */
+  train?: TrainOptions;
+}
+
+export interface LoadResult {
+  classifier: TrainedIntentClassifier;
+  source: 'cache' | 'trained';
+  cacheFile: string;
+  ms: number;
+}
+
+/** Cache key: training data, lexicon, model version and options. */
+export function cacheKey(data: TrainingData, lexicon: Lexicon, options: TrainOptions = {}): string {
+  return sha256(
+    JSON.stringify([MODEL_VERSION, trainingDataHash(data), lexiconHash(lexicon), mergeConfig(options.config)]),
+  );
+}
+
+/**
+ * Restores the classifier from `<cacheDir>/intent-model-<key>.json` (natural's
+ * BayesClassifier.restore() for the Bayes model), or trains it and writes that file.
+ * A missing, unreadable or corrupt cache is silently replaced. Cache write failures are
+ * ignored (the trained model is still returned).
+ */
+export function loadOrTrainClassifierDetailed(options: LoadOptions = {}): LoadResult {
+  const start = performance.now();
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const data = loadTrainingData(dataDir);
+  const lexicon = loadLexicon(join(resolveFromRoot(dataDir), LEXICON_FILE));
+  const cacheDir = resolveFromRoot(options.cacheDir ?? DEFAULT_CACHE_DIR);
+  const key = cacheKey(data, lexicon, options.train);
+  const cacheFile = join(cacheDir, `intent-model-${key.slice(0, 24)}.json`);
+  try {
+    if (existsSync(cacheFile)) {
+      const model = JSON.parse(readFileSync(cacheFile, 'utf8')) as SerializedModel;
+      if (model.dataHash === trainingDataHash(data) && model.lexiconHash === lexiconHash(lexicon)) {
+        const classifier = restoreIntentClassifier(model, lexicon);
+        classifier.classify('hello'); // a corrupt model fails here, not in a conversation
+        return { classifier, source: 'cache', cacheFile, ms: performance.now() - start };
+      }
+    }
+  } catch {
+    // corrupt or stale: retrain below
+  }
+  const classifier = trainIntentClassifier(data, lexicon, options.train);
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(classifier.serialize()));
+    renameSync(tmp, cacheFile);
+    for (const f of readdirSync(cacheDir)) {
+      if (f.startsWith('intent-model-') && join(cacheDir, f) !== cacheFile && f.endsWith('.json')) {
+        try {
+          unlinkSync(join(cacheDir, f));
+        } catch {
+          /* another process may have removed it */
+        }
+      }
+    }
+  } catch {
+    // read-only file system: keep going without a cache
+  }
+  return { classifier, source: 'trained', cacheFile, ms: performance.now() - start };
+}
+
+/** loadOrTrainClassifierDetailed() returning only the classifier. */
+export function loadOrTrainClassifier(options: LoadOptions = {}): TrainedIntentClassifier {
+  return loadOrTrainClassifierDetailed(options).classifier;
+}
+
+// ---------------------------------------------------------------------------- evaluation
+
+export interface IntentMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface Evaluation {
+  accuracy: number;
+  macroF1: number;
+  perIntent: Record<string, IntentMetrics>;
+}
+
+/** Accuracy, macro-F1 (over intents with support or predictions) and per-intent metrics. */
+export function evaluate(pairs: { expected: IntentId; got: IntentId }[]): Evaluation {
+  const tp = new Map<string, number>();
+  const fp = new Map<string, number>();
+  const fn = new Map<string, number>();
+  let correct = 0;
+  for (const { expected, got } of pairs) {
+    if (expected === got) {
+      correct++;
+      tp.set(got, (tp.get(got) ?? 0) + 1);
+    } else {
+      fp.set(got, (fp.get(got) ?? 0) + 1);
+      fn.set(expected, (fn.get(expected) ?? 0) + 1);
+    }
+  }
+  const perIntent: Record<string, IntentMetrics> = {};
+  let f1Sum = 0;
+  let count = 0;
+  for (const id of INTENT_IDS) {
+    const t = tp.get(id) ?? 0;
+    const p = fp.get(id) ?? 0;
+    const n = fn.get(id) ?? 0;
+    if (t + p + n === 0) continue;
+    const precision = t + p === 0 ? 0 : t / (t + p);
+    const recall = t + n === 0 ? 0 : t / (t + n);
+    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    perIntent[id] = { precision, recall, f1, support: t + n };
+    f1Sum += f1;
+    count++;
+  }
+  return { accuracy: pairs.length ? correct / pairs.length : 0, macroF1: count ? f1Sum / count : 0, perIntent };
+}
+
+/** Stratified fold number (0..k-1) of every example, deterministic by seed. */
+export function stratifiedFolds(data: TrainingData, k: number, seed: number): number[] {
+  if (!Number.isInteger(k) || k < 2) throw new Error(`k must be an integer >= 2, got ${k}`);
+  const random = rng(seed);
+  const folds = new Array<number>(data.examples.length).fill(0);
+  let offset = 0;
+  for (const id of INTENT_IDS) {
+    const members = data.examples.flatMap((e, i) => (e.intent === id ? [i] : []));
+    shuffleInPlace(members, random);
+    members.forEach((m, j) => (folds[m] = (offset + j) % k));
+    offset += members.length; // rotates the start fold so small classes do not all pile on fold 0
+  }
+  return folds;
+}
+
+export interface OutOfFoldPrediction {
+  text: string;
+  expected: IntentId;
+  fold: number;
+  ranking: IntentScore[];
+  perModel: Record<ModelName, IntentScore[]>;
+}
+
+export interface CrossValidationResult {
+  k: number;
+  seed: number;
+  total: number;
+  /** ensemble accuracy */
+  accuracy: number;
+  /** ensemble macro-F1 */
+  macroF1: number;
+  /** accuracy of each single model and of the ensemble */
+  perModel: Record<ModelName | 'ensemble', number>;
+  /** macro-F1 of each single model and of the ensemble */
+  perModelMacroF1: Record<ModelName | 'ensemble', number>;
+  perIntent: Record<string, IntentMetrics>;
+  errors: { text: string; expected: IntentId; got: IntentId; confidence: number }[];
+  /** mean training time per fold, ms */
+  trainMs: number;
+  /** out-of-fold rankings (ensemble and per model); only with keepPredictions */
+  predictions?: OutOfFoldPrediction[];
+}
+
+export interface CrossValidateOptions {
+  seed?: number;
+  /** default: <dataDir>/lexicon.yaml */
+  lexicon?: Lexicon;
+  /** where the default lexicon is read from; default knowledge/nlu */
+  dataDir?: string;
+  train?: TrainOptions;
+  /** keep every out-of-fold ranking in the result (used for calibration) */
+  keepPredictions?: boolean;
+}
+
+/**
+ * Stratified k-fold cross-validation of the ensemble and of each of its models,
+ * deterministic by seed. The third argument is the seed or an options object.
+ */
+export function crossValidate(
+  data: TrainingData,
+  k = 5,
+  seedOrOptions: number | CrossValidateOptions = 1,
+  moreOptions: CrossValidateOptions = {},
+): CrossValidationResult {
+  const options: CrossValidateOptions =
+    typeof seedOrOptions === 'number' ? { ...moreOptions, seed: seedOrOptions } : { ...moreOptions, ...seedOrOptions };
+  const seed = options.seed ?? 1;
+  const lexicon =
+    options.lexicon ?? loadLexicon(join(resolveFromRoot(options.dataDir ?? DEFAULT_DATA_DIR), LEXICON_FILE));
+  const folds = stratifiedFolds(data, k, seed);
+  const predictions: OutOfFoldPrediction[] = [];
+  let trainMs = 0;
+  for (let fold = 0; fold < k; fold++) {
+    const train: TrainingData = { examples: data.examples.filter((_, i) => folds[i] !== fold) };
+    const t0 = performance.now();
+    const classifier = trainIntentClassifier(train, lexicon, options.train);
+    trainMs += performance.now() - t0;
+    data.examples.forEach((e, i) => {
+      if (folds[i] !== fold) return;
+      const d = classifier.classifyDetailed(e.text);
+      predictions.push({ text: e.text, expected: e.intent, fold, ranking: d.ranking, perModel: d.perModel });
+    });
+  }
+  const top = (r: IntentScore[]) => (r[0] as IntentScore).intent;
+  const ensemble = evaluate(predictions.map((p) => ({ expected: p.expected, got: top(p.ranking) })));
+  const perModel = { ensemble: ensemble.accuracy } as Record<ModelName | 'ensemble', number>;
+  const perModelMacroF1 = { ensemble: ensemble.macroF1 } as Record<ModelName | 'ensemble', number>;
+  for (const m of MODEL_NAMES) {
+    const ev = evaluate(predictions.map((p) => ({ expected: p.expected, got: top(p.perModel[m]) })));
+    perModel[m] = ev.accuracy;
+    perModelMacroF1[m] = ev.macroF1;
+  }
+  return {
+    k,
+    seed,
+    total: predictions.length,
+    accuracy: ensemble.accuracy,
+    macroF1: ensemble.macroF1,
+    perModel,
+    perModelMacroF1,
+    perIntent: ensemble.perIntent,
+    errors: predictions
+      .filter((p) => top(p.ranking) !== p.expected)
+      .map((p) => ({
+        text: p.text,
+        expected: p.expected,
+        got: top(p.ranking),
+        confidence: (p.ranking[0] as IntentScore).confidence,
+      })),
+    trainMs: trainMs / k,
+    ...(options.keepPredictions ? { predictions } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------- calibration
+
+export interface Calibration {
+  /** A top confidence below this becomes out_of_scope (never for redflag.report). */
+  threshold: number;
+  /** Top two closer than this: ambiguous, the bot asks which one was meant. */
+  margin: number;
+  /** trainingDataHash() of the data the values were chosen on ('' = built-in defaults). */
+  dataHash: string;
+  lexiconHash: string;
+  modelVersion: string;
+  /** How the values were chosen (free-form, written by calibrate.ts). */
+  chosenBy?: Record<string, unknown>;
+}
+
+/** Used when knowledge/nlu/calibration.json is missing. */
+export const DEFAULT_CALIBRATION: Calibration = {
+  threshold: 0.25,
+  margin: 0.05,
+  dataHash: '',
+  lexiconHash: '',
+  modelVersion: MODEL_VERSION,
+};
+
+const calibrationSchema = z.object({
+  threshold: z.number().min(0).max(1),
+  margin: z.number().min(0).max(1),
+  dataHash: z.string(),
+  lexiconHash: z.string().default(''),
+  modelVersion: z.string().default(''),
+  chosenBy: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** Reads `<dir>/calibration.json` (default knowledge/nlu). Missing file: DEFAULT_CALIBRATION.
+ * A malformed file throws, naming it. */
+export function loadCalibration(dir = DEFAULT_DATA_DIR): Calibration {
+  const file = join(resolveFromRoot(dir), CALIBRATION_FILE);
+  if (!existsSync(file)) return { ...DEFAULT_CALIBRATION };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: invalid JSON: ${(e as Error).message}`);
+  }
+  const parsed = calibrationSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** True when the calibration was chosen on exactly this training data and lexicon. */
+export function isCalibrationCurrent(calibration: Calibration, data: TrainingData, lexicon?: Lexicon): boolean {
+  return (
+    calibration.dataHash === trainingDataHash(data) &&
+    (lexicon === undefined || calibration.lexiconHash === lexiconHash(lexicon)) &&
+    calibration.modelVersion === MODEL_VERSION
+  );
+}
+
+export interface CalibratedIntent {
+  /** The decision: the top intent, or out_of_scope when the top confidence is below the threshold. */
+  intent: IntentId;
+  /** The ranking's confidence of `intent`. */
+  confidence: number;
+  /** The full ranking, unchanged (sums to 1). */
+  ranking: IntentScore[];
+  /** The top two are within the margin: ask which one was meant (see `candidates`). */
+  ambiguous: boolean;
+  /** The intents to offer when ambiguous (top two); otherwise just `intent`. */
+  candidates: IntentId[];
+  /** The top intent was replaced by out_of_scope. */
+  belowThreshold: boolean;
+}
+
+/**
+ * Applies the out-of-scope threshold and the ambiguity margin to a ranking.
+ * - top confidence < threshold -> out_of_scope (except redflag.report, which is never
+ *   downgraded: safety first);
+ * - otherwise ambiguous when top1 - top2 < margin, unless the top intent is redflag.report
+ *   (we act on it) or the runner-up is out_of_scope (nothing to offer).
+ */
+export function applyCalibration(
+  ranking: IntentScore[],
+  calibration: Pick<Calibration, 'threshold' | 'margin'> = DEFAULT_CALIBRATION,
+): CalibratedIntent {
+  const top = ranking[0];
+  if (!top) {
+    return { intent: 'out_of_scope', confidence: 0, ranking, ambiguous: false, candidates: ['out_of_scope'], belowThreshold: true };
+  }
+  const second = ranking[1];
+  if (top.intent !== 'redflag.report' && top.intent !== 'out_of_scope' && top.confidence < calibration.threshold) {
+    const oos = ranking.find((r) => r.intent === 'out_of_scope');
+    return {
+      intent: 'out_of_scope',
+      confidence: oos?.confidence ?? 0,
+      ranking,
+      ambiguous: false,
+      candidates: ['out_of_scope'],
+      belowThreshold: true,
+    };
+  }
+  const ambiguous =
+    second !== undefined &&
+    top.intent !== 'redflag.report' &&
+    top.intent !== 'out_of_scope' &&
+    second.intent !== 'out_of_scope' &&
+    top.confidence - second.confidence < calibration.margin;
+  return {
+    intent: top.intent,
+    confidence: top.confidence,
+    ranking,
+    ambiguous,
+    candidates: ambiguous && second ? [top.intent, second.intent] : [top.intent],
+    belowThreshold: false,
+  };
+}
+
+/** Utility of asking "did you mean A or B?" when A (the top intent) was right. */
+export const ASK_UTILITY = 0.8;
+
+export interface CalibrationChoice {
+  threshold: number;
+  margin: number;
+  /** macro-F1 / accuracy of the out-of-fold decisions with the threshold */
+  macroF1: number;
+  accuracy: number;
+  outOfScopeRecall: number;
+  /** share of messages marked ambiguous, and mean utility (1 right, ASK_UTILITY asked and
+   * the right intent offered, 0 otherwise) */
+  ambiguousRate: number;
+  utility: number;
+}
+
+function middleOfBestPlateau(grid: number[], scores: number[]): number {
+  const best = Math.max(...scores);
+  const bestIdx = scores.flatMap((s, i) => (s >= best - 1e-12 ? [i] : []));
+  // the longest contiguous run of best values, then its middle
+  let runStart = bestIdx[0] as number;
+  let bestRun: [number, number] = [runStart, runStart];
+  for (let j = 1; j <= bestIdx.length; j++) {
+    const cur = bestIdx[j];
+    const prev = bestIdx[j - 1] as number;
+    if (cur !== prev + 1) {
+      if (prev - runStart > bestRun[1] - bestRun[0]) bestRun = [runStart, prev];
+      if (cur !== undefined) runStart = cur;
+    }
+  }
+  return grid[Math.floor((bestRun[0] + bestRun[1]) / 2)] as number;
+}
+
+/**
+ * Chooses the out-of-scope threshold (max macro-F1 of the decisions, the middle of the best
+ * plateau) and then the ambiguity margin (max mean utility, ASK_UTILITY for a question whose
+ * two options contain the right intent) from out-of-fold predictions.
+ */
+export function chooseCalibration(predictions: { expected: IntentId; ranking: IntentScore[] }[]): CalibrationChoice {
+  const thresholds = Array.from({ length: 61 }, (_, i) => i / 100);
+  const decide = (t: number, m: number) => predictions.map((p) => applyCalibration(p.ranking, { threshold: t, margin: m }));
+  const f1s = thresholds.map((t) => {
+    const d = decide(t, 0);
+    return evaluate(predictions.map((p, i) => ({ expected: p.expected, got: (d[i] as CalibratedIntent).intent }))).macroF1;
+  });
+  const threshold = middleOfBestPlateau(thresholds, f1s);
+  const margins = Array.from({ length: 41 }, (_, i) => i / 100);
+  const utilityOf = (m: number) => {
+    const d = decide(threshold, m);
+    let u = 0;
+    d.forEach((dec, i) => {
+      const expected = (predictions[i] as { expected: IntentId }).expected;
+      if (dec.ambiguous) u += dec.candidates.includes(expected) ? ASK_UTILITY : 0;
+      else u += dec.intent === expected ? 1 : 0;
+    });
+    return u / Math.max(1, d.length);
+  };
+  const utilities = margins.map(utilityOf);
+  const bestUtility = Math.max(...utilities);
+  const margin = margins[utilities.findIndex((u) => u >= bestUtility - 1e-12)] as number; // smallest best
+  const final = decide(threshold, margin);
+  const ev = evaluate(predictions.map((p, i) => ({ expected: p.expected, got: (final[i] as CalibratedIntent).intent })));
+  return {
+    threshold,
+    margin,
+    macroF1: ev.macroF1,
+    accuracy: ev.accuracy,
+    outOfScopeRecall: ev.perIntent['out_of_scope']?.recall ?? 0,
+    ambiguousRate: final.filter((d) => d.ambiguous).length / Math.max(1, final.length),
+    utility: bestUtility,
+  };
+}

@@ -1,0 +1,434 @@
+// Text normalisation for the intent classifier.
+//
+// Pipeline (normalize()):
+//   1. lowercase, Unicode NFKD with accents dropped, curly quotes -> ', apostrophes removed
+//      inside words ("can't" -> "cant"), runs of 3+ identical letters cut to 2 ("heyyy" -> "heyy");
+//   2. tokenization into words, numbers and the punctuation marks . , ; : ! ? (punctuation is
+//      kept only to end negation scopes and to block lexicon phrases from spanning it);
+//   3. typo correction of words not in the training vocabulary (Damerau-Levenshtein via
+//      natural, candidates found with a SymSpell-style deletion index, Map cache);
+//   4. lexicon substitution (knowledge/nlu/lexicon.yaml: lay terms, brands, slang,
+//      British/American spellings -> canonical words; longest match, one pass);
+//   5. Porter stemming (natural's PorterStemmer, Map cache) and negation marking: up to
+//      NEGATION_WINDOW words after "no/not/never/without/nor" get the NEG_PREFIX, so
+//      "no numbness" does not look like "numbness".
+// Stop words are KEPT: "not", "what", "why", "should", "both", "my", "me" carry intent.
+//
+// Only natural sub-modules are imported (never the package root, which loads database
+// clients and runs dotenv).
+
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
+import naturalDistance from 'natural/lib/natural/distance/levenshtein_distance.js';
+
+/** Prefix of a stem inside a negation scope ("no numbness" -> "not", "NEG_numb"). */
+export const NEG_PREFIX = 'NEG_';
+/** How many words after a negator are marked. */
+export const NEGATION_WINDOW = 3;
+/** Words that open a negation scope. ("cannot" is deliberately absent: "I cannot feel my
+ * legs" reports a loss, it does not deny a symptom.) */
+const NEGATORS = new Set(['no', 'not', 'never', 'without', 'nor', 'neither', 'none']);
+/** Words and punctuation that close a negation scope. */
+const SCOPE_BREAKERS = new Set([
+  '.', ',', ';', ':', '!', '?', 'but', 'just', 'only', 'and', 'though', 'although', 'however',
+  'except', 'apart', 'yet', 'still', 'so',
+]);
+const PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?']);
+
+// ---------------------------------------------------------------------------- tokenizing
+
+/** Lowercase, strip accents and apostrophes, collapse letter runs. No tokenization. */
+export function cleanText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u201b\u02bc`\u00b4]/g, "'")
+    .replace(/'/g, '')
+    .replace(/([a-z])\1{2,}/g, '$1$1');
+}
+
+const TOKEN_RE = /[a-z0-9]+|[.,;:!?]/g;
+
+/** Words, numbers and the punctuation marks . , ; : ! ? in order. */
+export function tokenize(text: string): string[] {
+  return cleanText(text).match(TOKEN_RE) ?? [];
+}
+
+/** Words and numbers only (no punctuation). */
+export function words(text: string): string[] {
+  return tokenize(text).filter((t) => !PUNCTUATION.has(t));
+}
+
+export function isPunctuation(token: string): boolean {
+  return PUNCTUATION.has(token);
+}
+
+// ---------------------------------------------------------------------------- stemming
+
+const stemCache = new Map<string, string>();
+
+/** Porter stem of one lowercase word (cached). Numbers are returned unchanged. */
+export function stem(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    s = /^[0-9]+$/.test(word) ? word : PorterStemmer.stem(word);
+    if (stemCache.size > 50_000) stemCache.clear();
+    stemCache.set(word, s);
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------- lexicon
+
+export interface Lexicon {
+  /** canonical form -> variants, as written in the file */
+  entries: ReadonlyMap<string, readonly string[]>;
+  /** first word of a variant -> [variant words, replacement words], longest variant first */
+  readonly index: ReadonlyMap<string, readonly (readonly [readonly string[], readonly string[]])[]>;
+  /** every word that occurs in a variant or a canonical form (part of the spelling vocabulary) */
+  readonly vocabulary: ReadonlySet<string>;
+  /** the raw text the lexicon was built from (for hashing) */
+  readonly source: string;
+}
+
+/** Builds a lexicon from YAML text (`canonical: [variants]`). Throws naming `origin` on bad input. */
+export function parseLexicon(yamlText: string, origin = 'lexicon.yaml'): Lexicon {
+  const raw: unknown = parseYaml(yamlText);
+  if (raw === null || raw === undefined) return buildLexicon(new Map(), yamlText);
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new Error(`${origin}: expected a map "canonical form: [variants]"`);
+  }
+  const entries = new Map<string, string[]>();
+  for (const [canonical, variants] of Object.entries(raw as Record<string, unknown>)) {
+    if (!Array.isArray(variants)) {
+      throw new Error(`${origin}: "${canonical}" must map to a list of variants`);
+    }
+    entries.set(
+      canonical,
+      variants.map((v) => {
+        if (typeof v !== 'string' && typeof v !== 'number') {
+          throw new Error(`${origin}: "${canonical}" has a variant that is not text`);
+        }
+        return String(v);
+      }),
+    );
+  }
+  return buildLexicon(entries, yamlText, origin);
+}
+
+function buildLexicon(entries: Map<string, string[]>, source: string, origin = 'lexicon'): Lexicon {
+  const byVariant = new Map<string, { words: string[]; replacement: string[]; canonical: string }>();
+  const vocabulary = new Set<string>();
+  for (const [canonical, variants] of entries) {
+    const replacement = words(canonical);
+    if (replacement.length === 0) throw new Error(`${origin}: empty canonical form "${canonical}"`);
+    for (const w of replacement) vocabulary.add(w);
+    for (const variant of [canonical, ...variants]) {
+      const vw = words(variant);
+      if (vw.length === 0) continue;
+      const key = vw.join(' ');
+      const previous = byVariant.get(key);
+      if (previous && previous.canonical !== canonical) {
+        throw new Error(
+          `${origin}: "${variant}" is listed under both "${previous.canonical}" and "${canonical}"`,
+        );
+      }
+      byVariant.set(key, { words: vw, replacement, canonical });
+      for (const w of vw) vocabulary.add(w);
+    }
+  }
+  const index = new Map<string, [string[], string[]][]>();
+  for (const { words: vw, replacement } of byVariant.values()) {
+    const first = vw[0] as string;
+    let list = index.get(first);
+    if (!list) index.set(first, (list = []));
+    list.push([vw, replacement]);
+  }
+  for (const list of index.values()) list.sort((a, b) => b[0].length - a[0].length);
+  return { entries, index, vocabulary, source };
+}
+
+/** Reads a lexicon file. */
+export function loadLexicon(file: string): Lexicon {
+  return parseLexicon(readFileSync(file, 'utf8'), file);
+}
+
+/** An empty lexicon (no substitutions). */
+export function emptyLexicon(): Lexicon {
+  return buildLexicon(new Map(), '');
+}
+
+/** Applies the lexicon to a token list (longest match, one pass). Punctuation never matches. */
+export function applyLexicon(tokens: readonly string[], lexicon: Lexicon): string[] {
+  const out: string[] = [];
+  let i = 0;
+  outer: while (i < tokens.length) {
+    const t = tokens[i] as string;
+    const candidates = lexicon.index.get(t);
+    if (candidates) {
+      for (const [variant, replacement] of candidates) {
+        if (i + variant.length > tokens.length) continue;
+        let ok = true;
+        for (let j = 1; j < variant.length; j++) {
+          if (tokens[i + j] !== variant[j]) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) {
+          for (const r of replacement) out.push(r);
+          i += variant.length;
+          continue outer;
+        }
+      }
+    }
+    out.push(t);
+    i++;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------- typo correction
+
+/** A rare training word this close to a word seen this often is treated as a typo. */
+export const TYPO_PRUNE_MIN_FREQUENCY = 5;
+
+/** Shortest word we try to correct; shorter words are too easily turned into other words. */
+export const MIN_CORRECTABLE_LENGTH = 5;
+
+function maxEditsFor(length: number): number {
+  if (length < MIN_CORRECTABLE_LENGTH) return 0;
+  return length >= 8 ? 2 : 1;
+}
+
+/** All strings obtained from `word` by deleting 1..depth characters (depth 1 or 2). */
+function deletes(word: string, depth: number, out: Set<string>): void {
+  const n = word.length;
+  for (let i = 0; i < n; i++) {
+    const d1 = word.slice(0, i) + word.slice(i + 1);
+    out.add(d1);
+    if (depth > 1) {
+      for (let j = i; j < n - 1; j++) out.add(d1.slice(0, j) + d1.slice(j + 1));
+    }
+  }
+}
+
+/**
+ * Corrects misspelled words against a vocabulary. Candidates come from a SymSpell-style
+ * index of deletions; natural's Damerau-Levenshtein distance confirms them; ties go to the
+ * more frequent word, then alphabetical order. Every answer is cached, so a repeated word
+ * costs one Map lookup.
+ */
+export class SpellCorrector {
+  private readonly frequency: Map<string, number>;
+  private readonly deletionIndex = new Map<string, string[]>();
+  private indexed = false;
+  private readonly cache = new Map<string, string>();
+
+  /** The deletion index is built on the first unknown word (or by warmUp()), so training,
+   * whose words are all known, never pays for it. */
+  constructor(vocabulary: ReadonlyMap<string, number>) {
+    this.frequency = new Map(vocabulary);
+  }
+
+  /** Builds the deletion index now (a few tens of ms) instead of on the first typo. */
+  warmUp(): void {
+    if (this.indexed) return;
+    this.indexed = true;
+    for (const word of this.frequency.keys()) this.index(word);
+  }
+
+  /** Adds a word's deletions to the index. A word within 2 edits of a correctable query
+   * (5+ letters, 2 edits only from 8 letters) has at least 4 letters, and needs depth 2
+   * only from 6 letters. */
+  private index(word: string): void {
+    if (word.length < MIN_CORRECTABLE_LENGTH - 1 || /[0-9]/.test(word)) return;
+    const ds = new Set<string>([word]);
+    deletes(word, word.length >= 6 ? 2 : 1, ds);
+    for (const d of ds) {
+      const list = this.deletionIndex.get(d);
+      if (list) list.push(word);
+      else this.deletionIndex.set(d, [word]);
+    }
+  }
+
+  frequencyOf(word: string): number {
+    return this.frequency.get(word) ?? 0;
+  }
+
+  has(word: string): boolean {
+    return this.frequency.has(word);
+  }
+
+  words(): IterableIterator<string> {
+    return this.frequency.keys();
+  }
+
+  vocabulary(): Map<string, number> {
+    return new Map(this.frequency);
+  }
+
+  /** Presets the correction of a word (used for typos found in the training texts, whose
+   * corrections are known without the deletion index). */
+  remember(word: string, correction: string): void {
+    this.cache.set(word, correction);
+  }
+
+  /** The corrected word, or the word itself when it is known or nothing is close enough. */
+  correct(word: string): string {
+    const cached = this.cache.get(word);
+    if (cached !== undefined) return cached;
+    const result = this.lookup(word);
+    if (this.cache.size > 20_000) this.cache.clear();
+    this.cache.set(word, result);
+    return result;
+  }
+
+  private lookup(word: string): string {
+    if (this.frequency.has(word)) return word;
+    return this.nearest(word, maxEditsFor(word.length), 1) ?? word;
+  }
+
+  /** The best known word other than `word` within `maxEdits` whose frequency is at least
+   * `minFrequency`, or undefined. */
+  nearest(word: string, maxEdits: number, minFrequency: number): string | undefined {
+    if (maxEdits === 0 || /[0-9]/.test(word)) return undefined;
+    this.warmUp();
+    const probes = new Set<string>([word]);
+    deletes(word, maxEdits, probes);
+    let best: string | undefined;
+    let bestDistance = maxEdits + 1;
+    let bestFrequency = -1;
+    const seen = new Set<string>();
+    for (const probe of probes) {
+      const list = this.deletionIndex.get(probe);
+      if (!list) continue;
+      for (const candidate of list) {
+        if (seen.has(candidate) || candidate === word) continue;
+        seen.add(candidate);
+        const frequency = this.frequency.get(candidate) ?? 0;
+        if (frequency < minFrequency) continue;
+        if (Math.abs(candidate.length - word.length) > maxEdits) continue;
+        const distance = naturalDistance.DamerauLevenshteinDistance(word, candidate, {
+          restricted: true,
+        });
+        if (distance > maxEdits) continue;
+        if (
+          distance < bestDistance ||
+          (distance === bestDistance &&
+            (frequency > bestFrequency ||
+              (frequency === bestFrequency && best !== undefined && candidate < best)))
+        ) {
+          best = candidate;
+          bestDistance = distance;
+          bestFrequency = frequency;
+        }
+      }
+    }
+    return best;
+  }
+}
+
+// ---------------------------------------------------------------------------- normalizer
+
+export interface NormalizedText {
+  /** Words after typo correction and lexicon substitution, unstemmed, no punctuation. */
+  words: string[];
+  /** Stems of `words`; stems inside a negation scope carry NEG_PREFIX. "?" is kept as a
+   * token when the message contains a question mark. */
+  stems: string[];
+  /** Typo corrections made. */
+  corrections: { from: string; to: string }[];
+}
+
+/** Counts the words of texts (the spelling vocabulary of a training set). */
+export function vocabularyOf(texts: Iterable<string>, lexicon?: Lexicon): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const text of texts) {
+    for (const w of words(text)) counts.set(w, (counts.get(w) ?? 0) + 1);
+  }
+  if (lexicon) for (const w of lexicon.vocabulary) if (!counts.has(w)) counts.set(w, 1);
+  return counts;
+}
+
+/** Full normalisation of user text for one lexicon and one spelling vocabulary. */
+export class Normalizer {
+  readonly lexicon: Lexicon;
+  readonly speller: SpellCorrector;
+
+  constructor(lexicon: Lexicon, vocabulary: ReadonlyMap<string, number>) {
+    this.lexicon = lexicon;
+    this.speller = new SpellCorrector(vocabulary);
+  }
+
+  /**
+   * A normalizer whose spelling vocabulary is the words of `texts` plus the lexicon's.
+   * Deliberate typos in the texts ("sciatca") would otherwise become vocabulary and never be
+   * corrected: a word seen once, of 7+ letters, not in the lexicon and one edit away from a
+   * word with the same first two letters and another stem that is seen
+   * TYPO_PRUNE_MIN_FREQUENCY+ times is dropped from the vocabulary.
+   */
+  static fromTexts(lexicon: Lexicon, texts: Iterable<string>): Normalizer {
+    const vocabulary = vocabularyOf(texts, lexicon);
+    const frequent = new Map<string, number>();
+    for (const [w, n] of vocabulary) if (n >= TYPO_PRUNE_MIN_FREQUENCY) frequent.set(w, n);
+    const frequentSpeller = new SpellCorrector(frequent);
+    const typos = new Map<string, string>();
+    for (const [word, count] of vocabulary) {
+      if (count !== 1 || word.length < 7 || lexicon.vocabulary.has(word)) continue;
+      const near = frequentSpeller.nearest(word, 1, 1);
+      if (near !== undefined && near.slice(0, 2) === word.slice(0, 2) && stem(near) !== stem(word)) {
+        typos.set(word, near);
+      }
+    }
+    for (const typo of typos.keys()) vocabulary.delete(typo);
+    const normalizer = new Normalizer(lexicon, vocabulary);
+    for (const [typo, near] of typos) normalizer.speller.remember(typo, near);
+    return normalizer;
+  }
+
+  /** The spelling vocabulary (word -> frequency), e.g. to store in a model cache. */
+  vocabulary(): Map<string, number> {
+    return this.speller.vocabulary();
+  }
+
+  normalize(text: string): NormalizedText {
+    const raw = tokenize(text);
+    const corrections: { from: string; to: string }[] = [];
+    const corrected = raw.map((t) => {
+      if (PUNCTUATION.has(t)) return t;
+      const c = this.speller.correct(t);
+      if (c !== t) corrections.push({ from: t, to: c });
+      return c;
+    });
+    const substituted = applyLexicon(corrected, this.lexicon);
+    const outWords: string[] = [];
+    const stems: string[] = [];
+    let scope = 0;
+    let question = false;
+    for (const t of substituted) {
+      if (PUNCTUATION.has(t)) {
+        scope = 0;
+        if (t === '?') question = true;
+        continue;
+      }
+      outWords.push(t);
+      if (NEGATORS.has(t)) {
+        stems.push(t === 'none' ? 'no' : t);
+        scope = NEGATION_WINDOW;
+      } else if (SCOPE_BREAKERS.has(t)) {
+        stems.push(stem(t));
+        scope = 0;
+      } else if (scope > 0) {
+        stems.push(NEG_PREFIX + stem(t));
+        scope--;
+      } else {
+        stems.push(stem(t));
+      }
+    }
+    if (question) stems.push('?');
+    return { words: outWords, stems, corrections };
+  }
+}

@@ -1,0 +1,1087 @@
+// Red-flag detector: runs on every user message before anything else.
+//
+// Under-triage is the failure that matters, so the design leans to recall: lay words and
+// misspellings match, and anything unclear (hedged, negation that may not reach the
+// symptom, someone else's symptom, a bare question) goes to `possible`, which makes the
+// bot ask one confirming question instead of dropping the hit.
+//
+// All medical wording lives in knowledge/red-flags.yaml (the header of that file explains
+// the pattern language). This module:
+//   load:   YAML -> zod -> every term compiled to word slots, indexed by first word;
+//   create: adds the typo index (edit distance 1 for words of 5+ letters, never for real
+//           English words, using the word list that ships with `natural`);
+//   detect: normalise -> sentences -> one pass of term matching over the tokens ->
+//           patterns -> each hit judged against negation, hedges, third parties and
+//           question cues of its clause -> flags / possible / isQuestionAbout.
+// detect() does no I/O and allocates little; everything else is precomputed.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { RED_FLAG_IDS, isRedFlagId, type RedFlagId } from '../contract.js';
+import type { RedFlagDetection } from './types.js';
+
+export const DEFAULT_RED_FLAG_PATTERNS_PATH = 'knowledge/red-flags.yaml';
+
+/** How far (in words) `unless` and `possible_if` look around a hit. */
+const NEAR = 3;
+/** How far back from a hit a negation word may stand in its clause. */
+const NEGATION_REACH = 8;
+/** How many clauses back a negation or hedge may carry over "and", "or" and commas. */
+const CARRY_CLAUSES = 3;
+/** Default `within` of an `all` pattern. */
+const DEFAULT_WITHIN = 6;
+/** Typo tolerance applies to words at least this long. */
+const FUZZY_MIN_LENGTH = 5;
+
+// =============================================================================== schema
+
+const termList = z.array(z.string().min(1)).min(1);
+
+const patternSchema = z
+  .strictObject({
+    any: termList.optional(),
+    all: z.array(z.union([z.string().min(1), termList])).min(2).optional(),
+    regex: z.string().min(1).optional(),
+    within: z.number().int().min(1).max(40).optional(),
+    near: z.number().int().min(1).max(10).optional(),
+    ordered: z.boolean().optional(),
+    unless: termList.optional(),
+    not_between: termList.optional(),
+    possible_if: termList.optional(),
+    certainty: z.enum(['sure', 'possible']).optional(),
+    note: z.string().optional(),
+  })
+  .refine((p) => [p.any, p.all, p.regex].filter((x) => x !== undefined).length === 1, {
+    message: 'a pattern needs exactly one of any, all or regex',
+  });
+
+const redFlagSchema = z.strictObject({
+  label: z.string().min(3),
+  confirm_question: z.string().min(3),
+  topics: termList.optional(),
+  patterns: z.array(patternSchema).min(1),
+});
+
+const cueSchema = z.strictObject({
+  negation: termList,
+  pseudo_negation: termList,
+  hedge: termList,
+  post_negation: termList,
+  affirmation: termList,
+  third_party: termList,
+  first_person: termList,
+  subject_pronouns: termList,
+  clause_starters: termList,
+  question_words: termList,
+  asking_about: termList,
+  asking_about_requests: termList,
+  indirect: termList,
+});
+
+const fileSchema = z.strictObject({
+  version: z.literal(1),
+  rewrite: z.record(z.string(), termList),
+  boundaries: z.strictObject({ contrast: termList, and: termList, or: termList }),
+  cues: cueSchema,
+  groups: z.record(z.string(), termList),
+  red_flags: z.record(z.string(), redFlagSchema),
+});
+
+type PatternSpec = z.infer<typeof patternSchema>;
+
+// =============================================================================== compiled form
+
+/** One position of a term: the words (or word beginnings) it accepts. */
+interface Slot {
+  words: ReadonlySet<string>;
+  prefixes: readonly string[];
+  anyWord: boolean;
+  optional: boolean;
+  /** >0: a gap of 0..gap arbitrary words. */
+  gap: number;
+}
+
+interface Term {
+  source: string;
+  slots: readonly Slot[];
+}
+
+type Certainty = 'sure' | 'possible';
+
+interface Rule {
+  id: RedFlagId;
+  /** "red_flags.<id>.patterns[<n>]", for explanations and errors. */
+  where: string;
+  kind: 'any' | 'all' | 'regex';
+  parts: readonly number[];
+  regex?: RegExp;
+  within: number;
+  /** How far `unless` and `possible_if` look around a hit. */
+  near: number;
+  ordered: boolean;
+  unless?: number;
+  notBetween?: number;
+  possibleIf?: number;
+  certainty: Certainty;
+}
+
+type CueName = keyof z.infer<typeof cueSchema>;
+
+interface Compiled {
+  terms: Term[];
+  /** termId -> the parts (term lists) it belongs to. */
+  termParts: number[][];
+  partCount: number;
+  /** first literal word -> termIds starting with it. */
+  firstWord: Map<string, number[]>;
+  /** first 3 letters of a first-slot prefix -> [prefix, termIds]. */
+  firstPrefix: Map<string, Array<{ prefix: string; termIds: number[] }>>;
+  rules: Rule[];
+  topics: Array<{ id: RedFlagId; part: number }>;
+  cues: Record<CueName, number>;
+  questionWords: ReadonlySet<string>;
+  boundaryKind: ReadonlyMap<string, BoundaryKind>;
+  rewrites: Map<string, Array<{ from: string[]; to: string[] }>>;
+  /** Every literal word a term can match exactly (the typo-correction targets). */
+  vocabulary: ReadonlySet<string>;
+}
+
+/** Loaded, validated and compiled `knowledge/red-flags.yaml`. Treat as opaque. */
+export interface RedFlagPatterns {
+  readonly file: string;
+  readonly labels: ReadonlyMap<RedFlagId, string>;
+  readonly confirmQuestions: ReadonlyMap<RedFlagId, string>;
+  /** @internal compiled matcher tables */
+  readonly compiled: Compiled;
+}
+
+export interface RedFlagHit {
+  id: RedFlagId;
+  status: 'flag' | 'possible' | 'question' | 'negated';
+  /** Which pattern ("red_flags.fever.patterns[0]") or "topics". */
+  where: string;
+  /** The matched words, after normalisation. */
+  matched: string;
+  /** Why the hit got its status (e.g. "negated by 'no'"). */
+  reason: string;
+}
+
+export interface RedFlagDetector {
+  detect(text: string): RedFlagDetection;
+  /** Every hit with its status and reason: for `backline nlu`, reviews and debugging. */
+  explain(text: string): RedFlagHit[];
+}
+
+// =============================================================================== loading
+
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function resolvePatternsPath(path: string): string {
+  if (isAbsolute(path)) return path;
+  const fromCwd = resolve(process.cwd(), path);
+  if (existsSync(fromCwd)) return fromCwd;
+  return join(PACKAGE_ROOT, path);
+}
+
+class PatternFileError extends Error {
+  constructor(file: string, where: string, message: string) {
+    super(`${file}: ${where ? `${where}: ` : ''}${message}`);
+    this.name = 'PatternFileError';
+  }
+}
+
+function zodPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('');
+}
+
+/**
+ * Reads, validates and compiles the red-flag patterns. Relative paths are tried against
+ * the working directory, then the project root. Throws an Error naming the file and the
+ * entry on any problem (unknown or missing id, bad term, bad regex, unknown group).
+ */
+export function loadRedFlagPatterns(path: string = DEFAULT_RED_FLAG_PATTERNS_PATH): RedFlagPatterns {
+  const file = resolvePatternsPath(path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new PatternFileError(file, '', `cannot read: ${(error as Error).message}`);
+  }
+  return parseRedFlagPatterns(text, file);
+}
+
+/** As loadRedFlagPatterns, from YAML text (`file` is only used in messages). */
+export function parseRedFlagPatterns(yamlText: string, file = '<red-flags>'): RedFlagPatterns {
+  let raw: unknown;
+  try {
+    raw = parseYaml(yamlText);
+  } catch (error) {
+    throw new PatternFileError(file, '', `not valid YAML: ${(error as Error).message}`);
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new PatternFileError(file, zodPath(issue.path), issue.message);
+  }
+  const data = parsed.data;
+  for (const key of Object.keys(data.red_flags)) {
+    if (!isRedFlagId(key)) {
+      throw new PatternFileError(file, `red_flags.${key}`, `unknown red-flag id "${key}" (known: ${RED_FLAG_IDS.join(', ')})`);
+    }
+  }
+  const missing = RED_FLAG_IDS.filter((id) => !(id in data.red_flags));
+  if (missing.length > 0) throw new PatternFileError(file, 'red_flags', `missing red-flag ids: ${missing.join(', ')}`);
+
+  const compiler = new Compiler(file, data.groups);
+  const rewrites = compileRewrites(file, data.rewrite);
+  const boundaryKind = new Map<string, BoundaryKind>();
+  for (const [kind, words] of Object.entries(data.boundaries) as Array<[BoundaryKind, string[]]>) {
+    for (const w of words) {
+      if (!/^[a-z0-9]+$/.test(w)) throw new PatternFileError(file, `boundaries.${kind}`, `"${w}" must be one lowercase word`);
+      boundaryKind.set(w, kind);
+    }
+  }
+  const cues = {} as Record<CueName, number>;
+  for (const name of Object.keys(data.cues) as CueName[]) cues[name] = compiler.part(data.cues[name], `cues.${name}`);
+
+  const rules: Rule[] = [];
+  const topics: Compiled['topics'] = [];
+  const labels = new Map<RedFlagId, string>();
+  const confirmQuestions = new Map<RedFlagId, string>();
+  for (const id of RED_FLAG_IDS) {
+    const entry = data.red_flags[id]!;
+    labels.set(id, entry.label.trim());
+    confirmQuestions.set(id, entry.confirm_question.trim());
+    if (entry.topics) topics.push({ id, part: compiler.part(entry.topics, `red_flags.${id}.topics`) });
+    entry.patterns.forEach((spec, n) => rules.push(compiler.rule(id, `red_flags.${id}.patterns[${n}]`, spec)));
+  }
+
+  const compiled: Compiled = {
+    ...compiler.tables(),
+    rules,
+    topics,
+    cues,
+    questionWords: new Set(data.cues.question_words.filter((w) => !w.includes(' '))),
+    boundaryKind,
+    rewrites,
+  };
+  return { file, labels, confirmQuestions, compiled };
+}
+
+export function redFlagLabel(patterns: RedFlagPatterns, id: RedFlagId): string {
+  return patterns.labels.get(id) ?? id;
+}
+
+export function confirmQuestion(patterns: RedFlagPatterns, id: RedFlagId): string {
+  return patterns.confirmQuestions.get(id) ?? `Do you have ${redFlagLabel(patterns, id)}?`;
+}
+
+// --------------------------------------------------------------------------- compiler
+
+const WORD_RE = /^[a-z0-9]+$/;
+
+class Compiler {
+  private readonly terms: Term[] = [];
+  private readonly termIds = new Map<string, number>();
+  private readonly termParts: number[][] = [];
+  private partCount = 0;
+  private readonly groupTerms = new Map<string, number[]>();
+
+  constructor(
+    private readonly file: string,
+    private readonly groups: Record<string, string[]>,
+  ) {
+    for (const [name, list] of Object.entries(groups)) {
+      if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new PatternFileError(file, `groups.${name}`, 'group names are lowercase words with _');
+      const ids: number[] = [];
+      for (const src of list) {
+        if (src.startsWith('@')) throw new PatternFileError(file, `groups.${name}`, `groups cannot include other groups ("${src}")`);
+        ids.push(...this.termsOf(src, `groups.${name}`));
+      }
+      this.groupTerms.set(name, ids);
+    }
+  }
+
+  /** A list of terms and @group references, as one part; returns the part id. */
+  part(list: readonly string[], where: string): number {
+    const partId = this.partCount++;
+    const seen = new Set<number>();
+    for (const src of list) {
+      let ids: number[];
+      if (src.startsWith('@')) {
+        const group = this.groupTerms.get(src.slice(1));
+        if (!group) throw new PatternFileError(this.file, where, `unknown group "${src}"`);
+        ids = group;
+      } else {
+        ids = this.termsOf(src, where);
+      }
+      for (const termId of ids) {
+        if (seen.has(termId)) continue;
+        seen.add(termId);
+        this.termParts[termId]!.push(partId);
+      }
+    }
+    return partId;
+  }
+
+  rule(id: RedFlagId, where: string, spec: PatternSpec): Rule {
+    const base = {
+      id,
+      where,
+      within: spec.within ?? DEFAULT_WITHIN,
+      near: spec.near ?? NEAR,
+      ordered: spec.ordered ?? false,
+      certainty: spec.certainty ?? 'sure',
+      unless: spec.unless ? this.part(spec.unless, `${where}.unless`) : undefined,
+      notBetween: spec.not_between ? this.part(spec.not_between, `${where}.not_between`) : undefined,
+      possibleIf: spec.possible_if ? this.part(spec.possible_if, `${where}.possible_if`) : undefined,
+    } satisfies Partial<Rule>;
+    if (spec.any) return { ...base, kind: 'any', parts: [this.part(spec.any, `${where}.any`)] };
+    if (spec.all) {
+      const parts = spec.all.map((item, i) => this.part(typeof item === 'string' ? [item] : item, `${where}.all[${i}]`));
+      return { ...base, kind: 'all', parts };
+    }
+    let regex: RegExp;
+    try {
+      regex = new RegExp(spec.regex!, 'g');
+    } catch (error) {
+      throw new PatternFileError(this.file, `${where}.regex`, `bad regular expression: ${(error as Error).message}`);
+    }
+    if (regex.test('')) throw new PatternFileError(this.file, `${where}.regex`, 'regular expression matches empty text');
+    return { ...base, kind: 'regex', parts: [], regex };
+  }
+
+  /** A term source may expand to several terms: "(lack of|loss of) feeling". */
+  termsOf(source: string, where: string): number[] {
+    return expandGroups(source, this.file, where).map((variant) => this.term(variant, source, where));
+  }
+
+  private term(variant: string, source: string, where: string): number {
+    const key = variant;
+    const known = this.termIds.get(key);
+    if (known !== undefined) return known;
+    const slots = key.split(' ').map((piece) => this.slot(piece, key, where));
+    const first = slots[0]!;
+    if (first.anyWord || first.gap > 0 || first.optional) {
+      throw new PatternFileError(this.file, where, `term "${source}" must start with a required word`);
+    }
+    const last = slots[slots.length - 1]!;
+    if (last.gap > 0) throw new PatternFileError(this.file, where, `term "${source}" cannot end with "..."`);
+    const id = this.terms.length;
+    this.terms.push({ source: key, slots });
+    this.termParts.push([]);
+    this.termIds.set(key, id);
+    return id;
+  }
+
+  private slot(piece: string, term: string, where: string): Slot {
+    if (piece === '...') return { words: new Set(), prefixes: [], anyWord: false, optional: false, gap: 3 };
+    if (piece === '_') return { words: new Set(), prefixes: [], anyWord: true, optional: false, gap: 0 };
+    const optional = piece.endsWith('?');
+    const body = optional ? piece.slice(0, -1) : piece;
+    const words = new Set<string>();
+    const prefixes: string[] = [];
+    for (const alt of body.split('|')) {
+      if (alt.endsWith('*')) {
+        const prefix = alt.slice(0, -1);
+        if (!WORD_RE.test(prefix) || prefix.length < 3) {
+          throw new PatternFileError(this.file, where, `term "${term}": "${alt}" needs at least 3 letters before *`);
+        }
+        prefixes.push(prefix);
+      } else if (WORD_RE.test(alt)) {
+        words.add(alt);
+      } else {
+        throw new PatternFileError(this.file, where, `term "${term}": "${alt}" is not a lowercase word (use letters and digits, | * ? _ ...)`);
+      }
+    }
+    return { words, prefixes, anyWord: false, optional, gap: 0 };
+  }
+
+  tables(): Pick<Compiled, 'terms' | 'termParts' | 'partCount' | 'firstWord' | 'firstPrefix' | 'vocabulary'> {
+    const firstWord = new Map<string, number[]>();
+    const firstPrefix = new Map<string, Array<{ prefix: string; termIds: number[] }>>();
+    const vocabulary = new Set<string>();
+    this.terms.forEach((term, id) => {
+      for (const slot of term.slots) for (const w of slot.words) vocabulary.add(w);
+      const first = term.slots[0]!;
+      for (const w of first.words) {
+        const list = firstWord.get(w) ?? [];
+        list.push(id);
+        firstWord.set(w, list);
+      }
+      for (const p of first.prefixes) {
+        const bucket = firstPrefix.get(p.slice(0, 3)) ?? [];
+        let entry = bucket.find((e) => e.prefix === p);
+        if (!entry) bucket.push((entry = { prefix: p, termIds: [] }));
+        entry.termIds.push(id);
+        firstPrefix.set(p.slice(0, 3), bucket);
+      }
+    });
+    return { terms: this.terms, termParts: this.termParts, partCount: this.partCount, firstWord, firstPrefix, vocabulary };
+  }
+}
+
+/** "(a b|c) d" -> ["a b d", "c d"]; "(a|b)? c" also gives "c". Groups do not nest. */
+function expandGroups(source: string, file: string, where: string): string[] {
+  const text = source.trim().replace(/\s+/g, ' ');
+  const m = /\(([^()]*)\)(\?)?/.exec(text);
+  if (!m) {
+    if (/[()]/.test(text)) throw new PatternFileError(file, where, `term "${source}": unbalanced or nested parentheses`);
+    return [text];
+  }
+  const alternatives = m[1]!.split('|').map((a) => a.trim());
+  if (alternatives.some((a) => a === '')) throw new PatternFileError(file, where, `term "${source}": empty alternative in (...)`);
+  if (m[2]) alternatives.push('');
+  const before = text.slice(0, m.index);
+  const after = text.slice(m.index + m[0].length);
+  const out = alternatives.flatMap((a) => expandGroups(`${before} ${a} ${after}`, file, where));
+  if (out.some((t) => t === '')) throw new PatternFileError(file, where, `term "${source}" can be empty`);
+  return out;
+}
+
+function compileRewrites(file: string, rewrite: Record<string, string[]>): Compiled['rewrites'] {
+  const table: Compiled['rewrites'] = new Map();
+  for (const [target, variants] of Object.entries(rewrite)) {
+    const to = target.split(' ');
+    if (!to.every((w) => WORD_RE.test(w))) throw new PatternFileError(file, `rewrite.${target}`, 'target must be lowercase words');
+    for (const variant of variants) {
+      const from = variant.trim().split(/\s+/);
+      if (!from.every((w) => WORD_RE.test(w))) {
+        throw new PatternFileError(file, `rewrite.${target}`, `"${variant}" must be lowercase words (apostrophes are already dropped: write "cant")`);
+      }
+      const list = table.get(from[0]!) ?? [];
+      list.push({ from, to });
+      list.sort((a, b) => b.from.length - a.from.length);
+      table.set(from[0]!, list);
+    }
+  }
+  return table;
+}
+
+// =============================================================================== typos
+
+/** True when a and b differ by at most one insertion, deletion, substitution or swap. */
+function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  if (la === lb) {
+    let i = 0;
+    while (i < la && a[i] === b[i]) i++;
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return i + 1 < la && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  const [short, long] = la < lb ? [a, b] : [b, a];
+  let i = 0;
+  while (i < short.length && short[i] === long[i]) i++;
+  return short.slice(i) === long.slice(i + 1);
+}
+
+function deletions(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}
+
+function oneEditVariants(word: string): string[] {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const out = deletions(word);
+  for (let i = 0; i < word.length - 1; i++) out.push(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
+  for (let i = 0; i <= word.length; i++) {
+    for (const c of letters) {
+      out.push(word.slice(0, i) + c + word.slice(i));
+      if (i < word.length && c !== word[i]) out.push(word.slice(0, i) + c + word.slice(i + 1));
+    }
+  }
+  return out;
+}
+
+let englishWords: ReadonlySet<string> | null | undefined;
+
+/**
+ * English words from the lexicon that ships with `natural` (its Brill tagger data). A real
+ * word is never "corrected": "getting" must not become "wetting", nor "never" "fever".
+ */
+function loadEnglishWords(): ReadonlySet<string> | null {
+  if (englishWords !== undefined) return englishWords;
+  try {
+    const require = createRequire(import.meta.url);
+    const root = dirname(require.resolve('natural/package.json'));
+    const lexicon = JSON.parse(
+      readFileSync(join(root, 'lib', 'natural', 'brill_pos_tagger', 'data', 'English', 'lexicon_from_posjs.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    englishWords = new Set(Object.keys(lexicon).map((w) => w.toLowerCase()));
+  } catch (error) {
+    process.emitWarning(`red-flag detector: English word list unavailable, typo matching is less strict (${(error as Error).message})`);
+    englishWords = null;
+  }
+  return englishWords;
+}
+
+class TypoIndex {
+  private readonly byDeletion = new Map<string, string[]>();
+  private readonly long = new Set<string>();
+  /** Real words one edit away from a vocabulary word: never corrected. */
+  private readonly realWords = new Set<string>();
+  private readonly cache = new Map<string, readonly string[]>();
+
+  constructor(private readonly vocabulary: ReadonlySet<string>) {
+    const english = loadEnglishWords();
+    for (const word of vocabulary) {
+      if (word.length < FUZZY_MIN_LENGTH || !/^[a-z]+$/.test(word)) continue;
+      this.long.add(word);
+      for (const d of deletions(word)) {
+        const list = this.byDeletion.get(d) ?? [];
+        if (!list.includes(word)) list.push(word);
+        this.byDeletion.set(d, list);
+      }
+      if (english) for (const v of oneEditVariants(word)) if (english.has(v) && !vocabulary.has(v)) this.realWords.add(v);
+    }
+  }
+
+  /** The vocabulary words a token stands for: itself if known, else its corrections. */
+  forms(token: string): readonly string[] {
+    const cached = this.cache.get(token);
+    if (cached) return cached;
+    let forms: readonly string[] = [token];
+    if (!this.vocabulary.has(token) && token.length >= FUZZY_MIN_LENGTH && !this.realWords.has(token) && /^[a-z]+$/.test(token)) {
+      const found = new Set<string>();
+      const consider = (candidates: readonly string[] | undefined) => {
+        for (const c of candidates ?? []) if (withinOneEdit(token, c)) found.add(c);
+      };
+      consider(this.byDeletion.get(token)); // a letter missing
+      for (const d of deletions(token)) {
+        if (this.long.has(d)) found.add(d); // a letter extra
+        consider(this.byDeletion.get(d)); // a letter changed or two swapped
+      }
+      if (found.size > 0) forms = [token, ...found];
+    }
+    if (this.cache.size > 20_000) this.cache.clear();
+    this.cache.set(token, forms);
+    return forms;
+  }
+}
+
+// =============================================================================== text
+
+type BoundaryKind = 'contrast' | 'and' | 'or';
+type SegmentKind = 'start' | 'comma' | BoundaryKind;
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+interface Sentence {
+  tokens: string[];
+  /** A soft punctuation mark (, : ( ) -) stands before token i. */
+  commaBefore: boolean[];
+  endsWithQuestionMark: boolean;
+}
+
+/** Lowercase, accents and apostrophes dropped, sentences and words. */
+function splitSentences(text: string): Sentence[] {
+  const cleaned = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u201b\u02bc`\u00b4]/g, "'")
+    .replace(/'ll\b/g, ' will') // "I'll" is not "ill"
+    .replace(/([a-z0-9])'([a-z])/g, '$1$2')
+    .replace(/'/g, ' ')
+    .replace(/([a-z])\1{2,}/g, '$1$1')
+    .replace(/([a-z0-9])[-_/]+(?=[a-z0-9])/g, '$1 ')
+    .replace(/(\d)[.,](\d)/g, '$1 $2')
+    .replace(/&/g, ' and ');
+  const sentences: Sentence[] = [];
+  let current: Sentence = { tokens: [], commaBefore: [], endsWithQuestionMark: false };
+  let pendingComma = false;
+  const flush = (question: boolean) => {
+    if (current.tokens.length > 0) {
+      current.endsWithQuestionMark = question;
+      sentences.push(current);
+    }
+    current = { tokens: [], commaBefore: [], endsWithQuestionMark: false };
+    pendingComma = false;
+  };
+  for (const m of cleaned.matchAll(/[a-z0-9]+|[.!?;\n\u2026]+|[,:()\u2013\u2014-]|\s-\s/g)) {
+    const t = m[0];
+    if (/^[a-z0-9]/.test(t)) {
+      current.tokens.push(t);
+      current.commaBefore.push(pendingComma);
+      pendingComma = false;
+    } else if (/^[.!?;\n\u2026]/.test(t)) {
+      flush(t.includes('?'));
+    } else {
+      pendingComma = current.tokens.length > 0;
+    }
+  }
+  flush(false);
+  return sentences;
+}
+
+function applyRewrites(sentence: Sentence, rewrites: Compiled['rewrites']): Sentence {
+  const tokens: string[] = [];
+  const commaBefore: boolean[] = [];
+  const { tokens: input } = sentence;
+  let i = 0;
+  outer: while (i < input.length) {
+    for (const r of rewrites.get(input[i]!) ?? []) {
+      if (r.from.every((w, k) => input[i + k] === w)) {
+        r.to.forEach((w, k) => {
+          tokens.push(w);
+          commaBefore.push(k === 0 && sentence.commaBefore[i]!);
+        });
+        i += r.from.length;
+        continue outer;
+      }
+    }
+    tokens.push(input[i]!);
+    commaBefore.push(sentence.commaBefore[i]!);
+    i++;
+  }
+  return { tokens, commaBefore, endsWithQuestionMark: sentence.endsWithQuestionMark };
+}
+
+// =============================================================================== analysis
+
+/** One sentence with every term hit and its clause structure. */
+class SentenceView {
+  readonly partSpans: Array<Span[] | undefined>;
+  readonly segOf: number[] = [];
+  readonly segStart: number[] = [];
+  readonly segEnd: number[] = [];
+  readonly segKind: SegmentKind[] = [];
+  private textCache: { text: string; starts: number[] } | undefined;
+
+  constructor(
+    readonly c: Compiled,
+    readonly tokens: string[],
+    commaBefore: boolean[],
+    readonly endsWithQuestionMark: boolean,
+    typos: TypoIndex,
+  ) {
+    this.partSpans = new Array<Span[] | undefined>(c.partCount);
+    this.findTerms(typos);
+    // Clauses: a new one starts at a comma-like mark or at a boundary word
+    // ("and", "or", "but"...). The boundary word belongs to the clause it opens.
+    for (let i = 0; i < tokens.length; i++) {
+      const word = c.boundaryKind.get(tokens[i]!);
+      const kind: SegmentKind | undefined = word ?? (commaBefore[i] ? 'comma' : undefined);
+      if (i === 0 || kind !== undefined) {
+        if (i > 0) this.segEnd.push(i);
+        this.segStart.push(i);
+        this.segKind.push(i === 0 ? 'start' : kind!);
+      }
+      this.segOf.push(this.segStart.length - 1);
+    }
+    this.segEnd.push(tokens.length);
+  }
+
+  private findTerms(typos: TypoIndex): void {
+    const { c, tokens } = this;
+    const forms = tokens.map((t) => typos.forms(t));
+    const seen = new Set<number>();
+    for (let i = 0; i < tokens.length; i++) {
+      const tried = new Set<number>();
+      const attempt = (termId: number) => {
+        if (tried.has(termId)) return;
+        tried.add(termId);
+        const end = matchSlots(c.terms[termId]!.slots, 0, i, tokens, forms);
+        if (end < 0) return;
+        const key = termId * 4096 + i;
+        if (seen.has(key)) return;
+        seen.add(key);
+        for (const part of c.termParts[termId]!) (this.partSpans[part] ??= []).push({ start: i, end });
+      };
+      for (const f of forms[i]!) for (const termId of c.firstWord.get(f) ?? []) attempt(termId);
+      const token = tokens[i]!;
+      for (const entry of c.firstPrefix.get(token.slice(0, 3)) ?? []) {
+        if (token.startsWith(entry.prefix)) for (const termId of entry.termIds) attempt(termId);
+      }
+    }
+  }
+
+  spans(part: number | undefined): readonly Span[] {
+    return part === undefined ? [] : (this.partSpans[part] ?? []);
+  }
+
+  /** Tokens joined by single spaces, with each token's start offset (for regex patterns). */
+  text(): { text: string; starts: number[] } {
+    if (!this.textCache) {
+      const starts: number[] = [];
+      let text = '';
+      for (const t of this.tokens) {
+        if (text) text += ' ';
+        starts.push(text.length);
+        text += t;
+      }
+      this.textCache = { text, starts };
+    }
+    return this.textCache;
+  }
+}
+
+/** End (exclusive) of a match of slots[k..] starting at token `pos`, or -1. */
+function matchSlots(slots: readonly Slot[], k: number, pos: number, tokens: string[], forms: readonly (readonly string[])[]): number {
+  if (k === slots.length) return pos;
+  const slot = slots[k]!;
+  if (slot.gap > 0) {
+    for (let g = 0; g <= slot.gap && pos + g <= tokens.length; g++) {
+      const end = matchSlots(slots, k + 1, pos + g, tokens, forms);
+      if (end >= 0) return end;
+    }
+    return -1;
+  }
+  if (pos < tokens.length && slotAccepts(slot, tokens[pos]!, forms[pos]!)) {
+    const end = matchSlots(slots, k + 1, pos + 1, tokens, forms);
+    if (end >= 0) return end;
+  }
+  return slot.optional ? matchSlots(slots, k + 1, pos, tokens, forms) : -1;
+}
+
+function slotAccepts(slot: Slot, token: string, forms: readonly string[]): boolean {
+  if (slot.anyWord) return true;
+  for (const f of forms) if (slot.words.has(f)) return true;
+  for (const p of slot.prefixes) if (token.startsWith(p)) return true;
+  return false;
+}
+
+// =============================================================================== judging hits
+
+interface Occurrence {
+  rule: Rule;
+  spans: Span[];
+  start: number;
+  end: number;
+  certainty: Certainty;
+}
+
+type Status = RedFlagHit['status'];
+const STATUS_RANK: Record<Status, number> = { flag: 3, possible: 2, question: 1, negated: 0 };
+
+function overlaps(a: Span, b: Span): boolean {
+  return a.start < b.end && b.start < a.end;
+}
+
+class Detector implements RedFlagDetector {
+  private readonly c: Compiled;
+  private readonly typos: TypoIndex;
+
+  constructor(patterns: RedFlagPatterns) {
+    this.c = patterns.compiled;
+    this.typos = new TypoIndex(this.c.vocabulary);
+  }
+
+  detect(text: string): RedFlagDetection {
+    const best = new Map<RedFlagId, Status>();
+    this.run(text, (id, status) => {
+      const prev = best.get(id);
+      if (prev === undefined || STATUS_RANK[status] > STATUS_RANK[prev]) best.set(id, status);
+    });
+    const pick = (status: Status) => RED_FLAG_IDS.filter((id) => best.get(id) === status);
+    return { flags: pick('flag'), possible: pick('possible'), isQuestionAbout: pick('question') };
+  }
+
+  explain(text: string): RedFlagHit[] {
+    const hits: RedFlagHit[] = [];
+    this.run(text, (id, status, where, matched, reason) => hits.push({ id, status, where, matched, reason }));
+    return hits;
+  }
+
+  private run(
+    text: string,
+    report: (id: RedFlagId, status: Status, where: string, matched: string, reason: string) => void,
+  ): void {
+    const c = this.c;
+    const views = splitSentences(text).map((s) => {
+      const r = applyRewrites(s, c.rewrites);
+      return new SentenceView(c, r.tokens, r.commaBefore, r.endsWithQuestionMark, this.typos);
+    });
+    views.forEach((view, si) => {
+      const found = c.rules.flatMap((rule) => this.occurrences(rule, view));
+      const context = new SentenceContext(c, view, views[si + 1], found.flatMap((occ) => occ.spans));
+      for (const occ of found) {
+        const [status, reason] = context.judge(occ);
+        report(occ.rule.id, status, occ.rule.where, view.tokens.slice(occ.start, occ.end).join(' '), reason);
+      }
+      // A named topic ("cauda equina", "bladder control") only ever makes a question.
+      if (context.asksAboutTopics) {
+        for (const topic of c.topics) {
+          const span = view.spans(topic.part)[0];
+          if (span) report(topic.id, 'question', 'topics', view.tokens.slice(span.start, span.end).join(' '), 'topic asked about');
+        }
+      }
+    });
+  }
+
+  private occurrences(rule: Rule, view: SentenceView): Occurrence[] {
+    const found: Occurrence[] = [];
+    if (rule.kind === 'regex') {
+      const { text, starts } = view.text();
+      for (const m of text.matchAll(rule.regex!)) {
+        const from = m.index;
+        const to = from + m[0].length;
+        let start = starts.findIndex((s, i) => s <= from && from < s + view.tokens[i]!.length + 1);
+        if (start < 0) start = 0;
+        let end = start + 1;
+        while (end < starts.length && starts[end]! < to) end++;
+        found.push({ rule, spans: [{ start, end }], start, end, certainty: rule.certainty });
+      }
+    } else {
+      const lists = rule.parts.map((p) => view.spans(p));
+      if (lists.some((l) => l.length === 0)) return found;
+      if (rule.kind === 'any') {
+        for (const s of lists[0]!) found.push({ rule, spans: [s], start: s.start, end: s.end, certainty: rule.certainty });
+      } else {
+        combine(lists, rule.ordered, rule.within, [], (spans) => {
+          const start = Math.min(...spans.map((s) => s.start));
+          const end = Math.max(...spans.map((s) => s.end));
+          found.push({ rule, spans: [...spans], start, end, certainty: rule.certainty });
+        });
+      }
+    }
+    return found.filter((occ) => {
+      const near = { start: occ.start - rule.near, end: occ.end + rule.near };
+      if (rule.unless !== undefined && view.spans(rule.unless).some((s) => overlaps(s, near))) return false;
+      if (rule.notBetween !== undefined && occ.spans.length > 1) {
+        const sorted = [...occ.spans].sort((a, b) => a.start - b.start);
+        for (let k = 1; k < sorted.length; k++) {
+          const gap = { start: sorted[k - 1]!.end, end: sorted[k]!.start };
+          if (gap.end > gap.start && view.spans(rule.notBetween).some((s) => s.start >= gap.start && s.end <= gap.end)) return false;
+        }
+      }
+      if (rule.possibleIf !== undefined && view.spans(rule.possibleIf).some((s) => overlaps(s, near))) occ.certainty = 'possible';
+      return true;
+    });
+  }
+}
+
+/** Every choice of one span per list that fits the window (and order), without overlaps. */
+function combine(lists: readonly (readonly Span[])[], ordered: boolean, within: number, chosen: Span[], emit: (spans: Span[]) => void): void {
+  const k = chosen.length;
+  if (k === lists.length) {
+    emit(chosen);
+    return;
+  }
+  for (const span of lists[k]!) {
+    if (chosen.some((s) => overlaps(s, span))) continue;
+    if (ordered && k > 0 && span.start < chosen[k - 1]!.end) continue;
+    const start = Math.min(span.start, ...chosen.map((s) => s.start));
+    const end = Math.max(span.end, ...chosen.map((s) => s.end));
+    if (end - start > within) continue;
+    chosen.push(span);
+    combine(lists, ordered, within, chosen, emit);
+    chosen.pop();
+  }
+}
+
+/** Cue positions of one sentence, computed once, used to judge each hit in it. */
+class SentenceContext {
+  private readonly negation: Span[];
+  private readonly hedges: Span[];
+  readonly asksAbout: boolean;
+  /** Asked about, or a bare question ("cauda equina?") that the next sentence does not answer. */
+  readonly asksAboutTopics: boolean;
+  private readonly indirect: boolean;
+  private isQuestion: boolean;
+  private readonly firstPerson: boolean;
+  private readonly answeredNo: boolean;
+  private readonly answeredUnsure: boolean;
+
+  constructor(
+    private readonly c: Compiled,
+    private readonly view: SentenceView,
+    next: SentenceView | undefined,
+    symptomSpans: readonly Span[],
+  ) {
+    const cue = c.cues;
+    const pseudo = view.spans(cue.pseudo_negation);
+    // A longer pseudo-negation ("not sure why") cancels the hedge inside it ("not sure").
+    this.hedges = view.spans(cue.hedge).filter((h) => !pseudo.some((p) => p.start <= h.start && h.end <= p.end && p.end - p.start > h.end - h.start));
+    // A negation word that is part of a matched symptom phrase ("it never goes away",
+    // "no feeling down there") belongs to that phrase and negates nothing else.
+    const inSymptom = (n: Span) => symptomSpans.some((s) => s.start <= n.start && n.end <= s.end);
+    this.negation = view
+      .spans(cue.negation)
+      .filter((n) => !pseudo.some((p) => overlaps(p, n)) && !this.hedges.some((h) => overlaps(h, n)) && !inSymptom(n));
+
+    const tokens = view.tokens;
+    this.isQuestion = view.endsWithQuestionMark || c.questionWords.has(tokens[0]!);
+    const requests = view.spans(cue.asking_about_requests);
+    const about = view.spans(cue.asking_about);
+    const indirect = view.spans(cue.indirect);
+    this.indirect = indirect.length > 0;
+    this.asksAbout = requests.length > 0 || this.indirect || (this.isQuestion && about.length > 0);
+    // "I", "my"... outside the cue phrases themselves ("what should I do if" has its own "I")
+    // and outside "my mum", "my wife"...
+    const masks = [...requests, ...about, ...indirect, ...view.spans(cue.third_party)];
+    this.firstPerson = view.spans(cue.first_person).some((s) => !masks.some((m) => overlaps(m, s)));
+
+    // "Fever? No." / "Numbness down below? Not sure."
+    let answeredNo = false;
+    let answeredUnsure = false;
+    if (next && view.endsWithQuestionMark) {
+      const answerParts = [cue.post_negation, cue.negation, cue.hedge, cue.affirmation];
+      if (coveredBy(next, answerParts)) {
+        answeredUnsure = next.spans(cue.hedge).length > 0;
+        answeredNo = !answeredUnsure && next.spans(cue.affirmation).length === 0;
+        if (next.spans(cue.affirmation).length > 0 && !answeredUnsure) this.isQuestion = false;
+      }
+    }
+    this.answeredNo = answeredNo;
+    this.answeredUnsure = answeredUnsure;
+    this.asksAboutTopics = this.asksAbout || (this.isQuestion && !this.firstPerson && !answeredNo && !answeredUnsure);
+  }
+
+  judge(occ: Occurrence): [Status, string] {
+    const { c, view } = this;
+    const cue = c.cues;
+    const inOcc = (s: Span) => occ.spans.some((o) => overlaps(o, s));
+    const seg0 = view.segOf[occ.start]!;
+    const segLast = view.segOf[occ.end - 1]!;
+    const clauseStart = view.segStart[seg0]!;
+    const clauseEnd = view.segEnd[segLast]!;
+
+    // Hedged: a hedge in the hit's clauses, in an earlier clause it continues, or in a
+    // neighbouring clause made only of hedge words ("numb down below, i think").
+    const hedgeIn = (from: number, to: number) => this.hedges.some((h) => h.start >= from && h.end <= to && !inOcc(h));
+    let hedged = this.answeredUnsure || hedgeIn(clauseStart, clauseEnd);
+    for (const seg of [seg0 - 1, segLast + 1]) {
+      if (seg >= 0 && seg < view.segStart.length && view.segKind[Math.max(seg, seg0)] !== 'contrast' && this.onlyHedge(seg)) hedged = true;
+    }
+
+    // Negated inside its clause: a negation word after the last subject ("i", "it") before
+    // the hit and not more than NEGATION_REACH words back, or between the hit's parts.
+    const subjects = view.spans(cue.subject_pronouns).filter((s) => s.start >= clauseStart && s.end <= occ.start);
+    const scopeStart = Math.max(clauseStart, occ.start - NEGATION_REACH, ...subjects.map((s) => s.end));
+    const negWord = this.negation.find((n) => n.start >= scopeStart && n.end <= occ.end && !inOcc(n));
+    let negated = negWord !== undefined;
+    let why = negWord ? `negated by "${view.tokens.slice(negWord.start, negWord.end).join(' ')}"` : '';
+    // ... or denied just after it, at the end of its clause ("bladder control: fine").
+    if (!negated) {
+      const post = view.spans(cue.post_negation).find((p) => p.start >= occ.end && p.start <= occ.end + NEAR && p.end === clauseEnd && !inOcc(p));
+      const nextSeg = segLast + 1 < view.segStart.length && view.segKind[segLast + 1] !== 'contrast' ? segLast + 1 : -1;
+      if (post || (nextSeg >= 0 && this.onlyParts(nextSeg, [cue.post_negation, cue.negation]))) {
+        negated = true;
+        why = 'denied after it';
+      }
+    }
+    if (!negated && this.answeredNo) {
+      negated = true;
+      why = 'answered no';
+    }
+
+    // Negation carried over "and", "or" or a comma into a clause with no subject or verb
+    // of its own: "no bladder or bowel problems" (sure), "no fever, numb bum" (unsure).
+    let carried: 'sure' | 'unsure' | null = null;
+    if (!negated && !this.isFresh(seg0)) {
+      let seg = seg0;
+      for (let step = 0; step < CARRY_CLAUSES && seg > 0 && view.segKind[seg] !== 'contrast' && view.segKind[seg] !== 'start'; step++) {
+        const prev = seg - 1;
+        const from = view.segStart[prev]!;
+        const to = view.segEnd[prev]!;
+        if (this.negation.some((n) => n.start >= from && n.end <= to)) {
+          carried = this.listIsDisjunctive(prev, seg0) ? 'sure' : 'unsure';
+          break;
+        }
+        if (hedgeIn(from, to)) {
+          hedged = true;
+          break;
+        }
+        if (this.isFresh(prev)) break;
+        seg = prev;
+      }
+    }
+    if (carried === 'sure') {
+      negated = true;
+      why = 'negation carried over "or"';
+    }
+
+    if (negated) return hedged ? ['possible', `${why}, but hedged`] : ['negated', why];
+    if (carried === 'unsure') return ['possible', 'negation may carry over "and" or a comma'];
+    if (hedged) return ['possible', 'hedged'];
+
+    // Someone else's symptom: "my mum had breast cancer" (unless "I" or "my" follows the cue
+    // in the clause: "she found a lump on my back").
+    const third = view.spans(cue.third_party).find((t) => t.start >= clauseStart && t.end <= occ.start);
+    if (third) {
+      const others = view.spans(cue.third_party);
+      const mine = view.spans(cue.first_person).some(
+        (f) => f.start >= third.end && f.end <= clauseEnd && !others.some((o) => o.start <= f.start && f.end <= o.end),
+      );
+      if (!mine) return ['possible', `about someone else ("${view.tokens.slice(third.start, third.end).join(' ')}")`];
+    }
+
+    // Questions: asking what it is (no "I"/"my") vs. asking about one's own symptom.
+    let status: Status = 'flag';
+    let reason = 'reported';
+    if (this.asksAbout) {
+      if (!this.firstPerson) [status, reason] = ['question', 'asked about, no first person'];
+      else if (this.indirect) [status, reason] = ['possible', 'hypothetical or second-hand, about oneself'];
+      else reason = 'question that reports a symptom';
+    } else if (this.isQuestion && !this.firstPerson) {
+      [status, reason] = ['possible', 'bare question, no first person'];
+    } else if (this.isQuestion) {
+      reason = 'question that reports a symptom';
+    }
+    if (status === 'flag' && occ.certainty === 'possible') return ['possible', 'pattern only suggests it'];
+    return [status, reason];
+  }
+
+  /** A clause with its own subject or verb ("and my legs are numb") starts afresh. */
+  private isFresh(seg: number): boolean {
+    const from = this.view.segStart[seg]! + (this.view.segKind[seg] === 'and' || this.view.segKind[seg] === 'or' ? 1 : 0);
+    const to = this.view.segEnd[seg]!;
+    return this.view.spans(this.c.cues.clause_starters).some((s) => s.start >= from && s.end <= to);
+  }
+
+  /** Does the list that joins clause `from` to clause `to` (and on while it continues) use "or"? */
+  private listIsDisjunctive(from: number, to: number): boolean {
+    const kinds: SegmentKind[] = [];
+    for (let s = from + 1; s <= to; s++) kinds.push(this.view.segKind[s]!);
+    for (let s = to + 1; s < this.view.segStart.length && !this.isFresh(s); s++) {
+      const kind = this.view.segKind[s]!;
+      if (kind === 'contrast') break;
+      kinds.push(kind);
+    }
+    return kinds.includes('or') && !kinds.includes('and');
+  }
+
+  private onlyHedge(seg: number): boolean {
+    return this.onlyParts(seg, [this.c.cues.hedge, this.c.cues.subject_pronouns, this.c.cues.first_person]) &&
+      this.hedges.some((h) => h.start >= this.view.segStart[seg]! && h.end <= this.view.segEnd[seg]!);
+  }
+
+  /** Every word of the clause (after its boundary word) belongs to one of these parts. */
+  private onlyParts(seg: number, parts: number[]): boolean {
+    const { view } = this;
+    const skip = view.segKind[seg] === 'and' || view.segKind[seg] === 'or' || view.segKind[seg] === 'contrast' ? 1 : 0;
+    const from = view.segStart[seg]! + skip;
+    const to = view.segEnd[seg]!;
+    if (from >= to) return false;
+    for (let i = from; i < to; i++) {
+      if (!parts.some((p) => view.spans(p).some((s) => s.start <= i && i < s.end && s.start >= from && s.end <= to))) return false;
+    }
+    return true;
+  }
+}
+
+function coveredBy(view: SentenceView, parts: number[]): boolean {
+  for (let i = 0; i < view.tokens.length; i++) {
+    if (!parts.some((p) => view.spans(p).some((s) => s.start <= i && i < s.end))) return false;
+  }
+  return view.tokens.length > 0;
+}
+
+/** A detector over loaded patterns. Build once; detect() is pure and fast. */
+export function createRedFlagDetector(patterns: RedFlagPatterns): RedFlagDetector {
+  return new Detector(patterns);
+}

@@ -1,0 +1,168 @@
+// Helpers shared by the storage implementations, so that they agree exactly on serialisation,
+// eTags and argument checks.
+import { randomBytes } from 'node:crypto';
+import { StorageValueError, type StoreItem } from './types.js';
+
+/** A change with a real eTag must match what is stored; these mean "overwrite". */
+export function requiresETagMatch(eTag: unknown): eTag is string {
+  return typeof eTag === 'string' && eTag !== '' && eTag !== '*';
+}
+
+export interface SerialisedChange {
+  key: string;
+  /** JSON of the item without its eTag. */
+  json: string;
+  /** The eTag the writer read, when it must match; undefined means overwrite. */
+  expectedETag: string | undefined;
+}
+
+/**
+ * Turns `write`'s argument into checked JSON before anything is stored, so a bad value in a
+ * multi-item write rejects the whole write. Rejects what JSON would silently change or drop:
+ * functions, symbols, bigints, NaN/Infinity, Map/Set, circular references.
+ */
+export function serialiseChanges(changes: StoreItem): SerialisedChange[] {
+  if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) {
+    throw new ReferenceError('Changes are required when writing.');
+  }
+  const serialised: SerialisedChange[] = [];
+  for (const [key, item] of Object.entries(changes)) {
+    serialised.push(serialiseItem(key, item));
+  }
+  return serialised;
+}
+
+function serialiseItem(key: string, item: unknown): SerialisedChange {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+    throw new StorageValueError(key, `an item must be a plain object, not ${describeType(item)}`);
+  }
+  const { eTag, ...rest } = item as StoreItem;
+  if (eTag !== undefined && eTag !== null && typeof eTag !== 'string') {
+    throw new StorageValueError(key, `eTag must be a string, not ${describeType(eTag)}`);
+  }
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(rest, rejectLossyValues);
+  } catch (error) {
+    if (error instanceof StorageValueError) throw error;
+    if (error instanceof TypeError && /circular/i.test(error.message)) {
+      throw new StorageValueError(key, 'it contains a circular reference');
+    }
+    throw new StorageValueError(key, `JSON.stringify failed (${error instanceof Error ? error.name : 'unknown error'})`);
+  }
+  if (json === undefined || !json.startsWith('{')) {
+    throw new StorageValueError(key, 'it does not serialise to a JSON object');
+  }
+  return { key, json, expectedETag: requiresETagMatch(eTag) ? eTag : undefined };
+
+  function rejectLossyValues(this: unknown, property: string, value: unknown): unknown {
+    const where = property === '' ? 'the item itself' : `property "${property}"`;
+    switch (typeof value) {
+      case 'function':
+      case 'symbol':
+      case 'bigint':
+        throw new StorageValueError(key, `${where} is a ${typeof value}`);
+      case 'number':
+        if (!Number.isFinite(value)) throw new StorageValueError(key, `${where} is a non-finite number`);
+        return value;
+      case 'object':
+        if (value instanceof Map || value instanceof Set || value instanceof WeakMap || value instanceof WeakSet) {
+          throw new StorageValueError(key, `${where} is a ${value.constructor.name} (convert it to an object or array)`);
+        }
+        return value;
+      default:
+        return value;
+    }
+  }
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/** Parses a stored row back into the item `read` returns. */
+export function toStoreItem(json: string, eTag: string): StoreItem {
+  return { ...(JSON.parse(json) as Record<string, unknown>), eTag };
+}
+
+export function assertReadKeys(keys: unknown): asserts keys is string[] {
+  if (!Array.isArray(keys) || keys.length === 0) {
+    throw new ReferenceError('Keys are required when reading.');
+  }
+}
+
+export function assertDeleteKeys(keys: unknown): asserts keys is string[] {
+  if (!Array.isArray(keys)) {
+    throw new ReferenceError('Keys are required when deleting.');
+  }
+}
+
+/** An empty prefix would match every item: refuse it rather than wipe the store on a bug. */
+export function assertDeletePrefix(prefix: unknown): asserts prefix is string {
+  if (typeof prefix !== 'string' || prefix === '') {
+    throw new RangeError('deleteByPrefix needs a non-empty prefix.');
+  }
+}
+
+export function assertCutoff(cutoffMs: unknown): asserts cutoffMs is number {
+  if (typeof cutoffMs !== 'number' || !Number.isFinite(cutoffMs)) {
+    throw new RangeError('deleteOlderThan needs a finite cutoff in epoch milliseconds.');
+  }
+}
+
+const SEQUENCE_DIGITS = 16;
+
+/**
+ * New eTags: `<16-digit sequence>-<instance id>`. The sequence is at least the clock in
+ * microseconds, always above the last one this instance issued, and above the eTag it replaces;
+ * so eTags sort in issue order (fixed width), never repeat within an instance, and never repeat
+ * for one key even across processes sharing a SQLite file (the write holds the lock). The
+ * random instance id keeps eTags unique across processes too.
+ */
+export class ETagSequence {
+  private last = 0;
+  private readonly instanceId = randomBytes(4).toString('hex');
+
+  constructor(
+    private readonly now: () => number,
+    highestIssued?: string | null,
+  ) {
+    this.last = sequenceOf(highestIssued);
+  }
+
+  next(replacing?: string | null): string {
+    const seq = Math.max(this.last + 1, Math.floor(this.now()) * 1000, sequenceOf(replacing) + 1);
+    this.last = seq;
+    return `${String(seq).padStart(SEQUENCE_DIGITS, '0')}-${this.instanceId}`;
+  }
+}
+
+function sequenceOf(eTag: string | null | undefined): number {
+  if (!eTag) return 0;
+  const match = /^(\d{1,16})-/.exec(eTag);
+  return match ? Number(match[1]) : 0;
+}
+
+/**
+ * The smallest string above every string that starts with `prefix`, in code point order (which
+ * is UTF-8 byte order, SQLite's BINARY collation); null when there is none. Lets a prefix search
+ * be an index range (`key >= prefix AND key < upper`) with no LIKE/GLOB escaping.
+ */
+export function prefixUpperBound(prefix: string): string | null {
+  const codePoints = Array.from(prefix);
+  while (codePoints.length > 0) {
+    const last = codePoints.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) {
+      const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+      return codePoints.join('') + String.fromCodePoint(next);
+    }
+  }
+  return null;
+}
+
+/** Ascending UTF-8 byte order, the order SQLite returns keys in. */
+export function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
