@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+echo "== system packages"
+bash scripts/ensure-system-packages.sh
+
 echo "== build (tsc, strict)"
 npx tsc -p tsconfig.json
 

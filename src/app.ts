@@ -6,6 +6,7 @@ import { BacklineBot } from './bot/backlineBot.js';
 import type { Config } from './config.js';
 import { loadContent, type LoadedContent } from './content.js';
 import { createLogger, type Logger } from './logger.js';
+import { warmUpEntityRecognizers } from './nlu/entities.js';
 import { createNluEngine, type NluEngine } from './nlu/understand.js';
 import { createOutboundPolicy, parseHostList } from './server/outboundPolicy.js';
 import { createHttpApp } from './server/http.js';
@@ -30,6 +31,8 @@ export interface BacklineOptions {
   storage?: BacklineStorage;
   /** Run the retention sweep (off for short-lived CLI runs). */
   retentionSweep?: boolean;
+  /** Build the answer recognizers now so the first answer is not slow (on for servers). */
+  warmUp?: boolean;
 }
 
 const RETENTION_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -46,6 +49,7 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const content = loadContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER);
   const nlu = createNluEngine({ root: config.CONTENT_DIR, cacheDir: config.NLU_CACHE_DIR, redFlagPatterns: content.redFlagPatterns });
+  if (options.warmUp) warmUpEntityRecognizers();
   const storage = options.storage ?? createStorage({ kind: config.STORAGE, sqlitePath: config.SQLITE_PATH });
   const stopSweep = options.retentionSweep === false ? () => {} : startRetentionSweep(storage, config.RETENTION_DAYS, RETENTION_SWEEP_INTERVAL_MS);
 

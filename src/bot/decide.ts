@@ -11,6 +11,7 @@
 import type { IntentId, RedFlagId } from '../contract.js';
 import { ENTRY_TREE } from '../engine/loader.js';
 import {
+  ANSWER_CHARS,
   announceOutcome,
   answerCurrent,
   askQuestion,
@@ -99,7 +100,7 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
   // A typed label, number or "the last one" picks one of the buttons just shown, in any channel.
   if (!input.choice && draft.state.offered?.length) {
     const offered = draft.state.offered;
-    const match = matchChoice(text, offered.map((o) => o.l));
+    const match = matchChoice(text.slice(0, ANSWER_CHARS), offered.map((o) => o.l));
     if (match && match.how !== 'fuzzy') input = { ...input, choice: offered[match.index]!.v };
   }
 
@@ -129,7 +130,7 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
 function recognizeYesNoFor(input: MessageInput): 'yes' | 'no' | 'unsure' | undefined {
   if (input.choice === CHOICE_VALUES.yes || input.choice === CHOICE_VALUES.no || input.choice === CHOICE_VALUES.unsure) return input.choice;
   if (input.choice) return undefined;
-  return recognizeYesNo(input.text);
+  return recognizeYesNo(input.text.slice(0, ANSWER_CHARS));
 }
 
 /** A flow worth coming back to is one collecting answers; menus and articles are just places. */
@@ -231,7 +232,7 @@ function handlePending(draft: TurnDraft, nlu: Understander, input: MessageInput)
         }
       }
       const labels = pending.intents.map((intent) => content.messages.intent_labels[intent]);
-      const index = input.choice ? undefined : matchChoice(input.text, labels)?.index;
+      const index = input.choice ? undefined : matchChoice(input.text.slice(0, ANSWER_CHARS), labels)?.index;
       if (index !== undefined) {
         state.pending = undefined;
         respondToIntent(draft, nlu, { intent: pending.intents[index]!, confidence: 1, ranking: [], ambiguous: false });

@@ -1,5 +1,6 @@
 // The `backline` command (CONTRACT §5). Exit codes: 0 when a run completed (whatever the
 // score), 2 for bad arguments or a bad file, 1 for anything else that went wrong.
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { ContentError } from '../engine/loader.js';
@@ -103,6 +104,8 @@ async function run(argv: string[]): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // A .env file in the working directory is read if present; the environment wins.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   try {
     return await run(argv);
   } catch (error) {

@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 
 export async function serve(config: Config): Promise<void> {
   const started = performance.now();
-  const backline = createBackline(config);
+  const backline = createBackline(config, { warmUp: true });
   const server: Server = await new Promise((resolve) => {
     const listening = backline.http.listen(config.PORT, config.HOST, () => resolve(listening));
   });

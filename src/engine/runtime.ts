@@ -32,6 +32,11 @@ export interface EngineContent {
 
 /** Node ids the engine relies on in the entry tree. */
 export const MENU_NODE = 'menu';
+/**
+ * An answer to a question is short; recognizers only read this much of a message (the
+ * red-flag detector and the classifier read all of it). Keeps a 2,000-character message cheap.
+ */
+export const ANSWER_CHARS = 300;
 /** Longest free-text answer kept in state. */
 const MAX_FREE_TEXT = 300;
 /** Guards against a cycle of nodes that never asks anything. */
@@ -368,8 +373,9 @@ export interface AnswerInput {
 }
 
 /** Tries to take the input as the answer to the current question. Returns false if it is not one. */
-export function answerCurrent(draft: TurnDraft, input: AnswerInput): boolean {
+export function answerCurrent(draft: TurnDraft, fullInput: AnswerInput): boolean {
   const { state, content } = draft;
+  const input = { ...fullInput, text: fullInput.text.slice(0, ANSWER_CHARS) };
   const position = state.at;
   if (!position) return false;
   const node = nodeAt(content, position);

@@ -28,7 +28,15 @@ import { z } from 'zod';
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
 import { INTENT_IDS, type IntentId } from '../contract.js';
 import type { IntentScore } from './types.js';
-import { loadLexicon, Normalizer, type Lexicon, type NormalizedText } from './normalize.js';
+import {
+  lexiconFromEntries,
+  loadLexicon,
+  Normalizer,
+  parseLexicon,
+  isSafePlainScalar,
+  type Lexicon,
+  type NormalizedText,
+} from './normalize.js';
 
 export { loadLexicon, type Lexicon } from './normalize.js';
 
@@ -59,17 +67,56 @@ export interface TrainingData {
 
 const trainingFileSchema = z.record(
   z.string(),
-  z.array(z.union([z.string(), z.number()]).transform((v) => String(v).trim())).min(1),
+  z
+    .array(
+      z
+        .union([z.string(), z.number()], { error: 'utterances must be text (quote values such as true, null or 12)' })
+        .transform((v) => String(v).trim()),
+    )
+    .min(1),
 );
 const intentIdSchema = z.enum(INTENT_IDS);
 
+/**
+ * training.yaml in its usual shape (comments, `intent.id:` lines, `  - utterance` lines with
+ * plain, 'single' or "double" quoted text) parsed without the YAML library, which takes
+ * ~100 ms on it; undefined for anything else (the caller then uses the YAML parser). A unit
+ * test checks both give the same result on the real file.
+ */
+export function parseSimpleTrainingYaml(text: string): Record<string, string[]> | undefined {
+  const out: Record<string, string[]> = {};
+  let current: string[] | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s*(#.*)?$/.test(line)) continue;
+    const key = /^([a-z][a-z0-9_.]*):\s*$/.exec(line);
+    if (key) {
+      const id = key[1] as string;
+      if (Object.prototype.hasOwnProperty.call(out, id) || !isSafePlainScalar(id)) return undefined;
+      out[id] = current = [];
+      continue;
+    }
+    const item = /^ {2}- (.*?)\s*$/.exec(line);
+    if (!item || !current) return undefined;
+    const value = item[1] as string;
+    const double = /^"((?:[^"\\]|\\["\\])*)"$/.exec(value);
+    const single = /^'((?:[^']|'')*)'$/.exec(value);
+    if (double) current.push((double[1] as string).replace(/\\(["\\])/g, '$1'));
+    else if (single) current.push((single[1] as string).replace(/''/g, "'"));
+    else if (isSafePlainScalar(value)) current.push(value);
+    else return undefined;
+  }
+  return out;
+}
+
 /** Parses training YAML (`intent id: [utterances]`). `origin` names the file in errors. */
 export function parseTrainingData(yamlText: string, origin = TRAINING_FILE): TrainingData {
-  let raw: unknown;
-  try {
-    raw = parseYaml(yamlText);
-  } catch (e) {
-    throw new Error(`${origin}: invalid YAML: ${(e as Error).message}`);
+  let raw: unknown = parseSimpleTrainingYaml(yamlText);
+  if (raw === undefined) {
+    try {
+      raw = parseYaml(yamlText);
+    } catch (e) {
+      throw new Error(`${origin}: invalid YAML: ${(e as Error).message}`);
+    }
   }
   const parsed = trainingFileSchema.safeParse(raw);
   if (!parsed.success) {
@@ -114,8 +161,9 @@ export function trainingDataHash(data: TrainingData): string {
   return sha256(JSON.stringify(data.examples.map((e) => [e.intent, e.text])));
 }
 
+/** sha256 of the lexicon file the lexicon was parsed from. */
 export function lexiconHash(lexicon: Lexicon): string {
-  return sha256(lexicon.source);
+  return lexicon.hash;
 }
 
 // ---------------------------------------------------------------------------- model config
@@ -136,6 +184,9 @@ export interface ModelConfig {
   /** char: probabilities = softmax(mean cosine of the k nearest examples * charTemperature). */
   charTemperature: number;
   charK: number;
+  /** char: grams found in more than this share of the examples are dropped (they carry
+   * little information and would make every lookup touch most examples). */
+  charMaxDf: number;
   charMinN: number;
   charMaxN: number;
   seed: number;
@@ -150,6 +201,7 @@ export const DEFAULT_CONFIG: ModelConfig = {
   lrL2: 1e-5,
   charTemperature: 20,
   charK: 3,
+  charMaxDf: 0.05,
   charMinN: 3,
   charMaxN: 4,
   seed: 1,
@@ -258,13 +310,16 @@ export interface SerializedModel {
   intents: IntentId[];
   /** spelling vocabulary: [word, frequency] */
   vocabulary: [string, number][];
+  /** the lexicon's entries, so a cached model needs no YAML parsing */
+  lexicon: [string, string[]][];
   /** natural BayesClassifier in its JSON form (restored with BayesClassifier.restore) */
   nb: Record<string, unknown>;
   /** lr: feature names, weights [feature][class] and biases (float32, base64) */
   lr: { features: string[]; weights: string; bias: string };
-  /** char: gram names, idf, and every training example as a sparse L2-normalised TF-IDF
-   * vector: example e has grams index[offsets[e]..offsets[e+1]) (int32/float32, base64) */
-  char: { grams: string[]; idf: string; labels: string; offsets: string; index: string; weight: string };
+  /** char: gram names, their idf, the intent of every training example, and an inverted
+   * index of the examples' L2-normalised TF-IDF vectors: gram g occurs in examples
+   * docs[offsets[g]..offsets[g+1]) with weights weight[...] (int32/float32, base64) */
+  char: { grams: string[]; idf: string; labels: string; offsets: string; docs: string; weight: string };
 }
 
 // ---------------------------------------------------------------------------- training
@@ -408,45 +463,39 @@ export function trainModel(data: TrainingData, lexicon: Lexicon, options: TrainO
   }
   lap('lr');
 
-  // ---- char: TF-IDF (sublinear tf) vectors of every example, L2-normalised.
-  const gramIndex = new Map<string, number>();
-  const df: number[] = [];
-  const docGrams = docs.map((d) => {
-    const counts = charFeatures(d.n, config.charMinN, config.charMaxN);
-    const idx = new Int32Array(counts.size);
-    const tf = new Float64Array(counts.size);
-    let j = 0;
-    for (const [g, c] of counts) {
-      let gi = gramIndex.get(g);
-      if (gi === undefined) {
-        gramIndex.set(g, (gi = df.length));
-        df.push(0);
-      }
-      df[gi] = (df[gi] as number) + 1;
-      idx[j] = gi;
-      tf[j++] = 1 + Math.log(c);
-    }
-    return { idx, tf };
-  });
+  // ---- char: TF-IDF (sublinear tf) vectors of every example, L2-normalised, stored as an
+  // inverted index (gram -> examples).
   const N = docs.length;
-  const idf = Float32Array.from(df, (d) => Math.log((1 + N) / (1 + d)) + 1);
-  let nnz = 0;
-  for (const g of docGrams) nnz += g.idx.length;
-  const offsets = new Int32Array(N + 1);
-  const index = new Int32Array(nnz);
-  const weight = new Float32Array(nnz);
-  let at = 0;
-  docGrams.forEach((g, di) => {
-    offsets[di] = at;
+  const gramCounts = docs.map((d) => charFeatures(d.n, config.charMinN, config.charMaxN));
+  const dfOf = new Map<string, number>();
+  for (const counts of gramCounts) for (const g of counts.keys()) dfOf.set(g, (dfOf.get(g) ?? 0) + 1);
+  const maxDf = Math.max(1, Math.floor(config.charMaxDf * N));
+  const grams = [...dfOf.keys()].filter((g) => (dfOf.get(g) as number) <= maxDf);
+  const gramIndex = new Map<string, number>(grams.map((g, i) => [g, i]));
+  const idf = Float32Array.from(grams, (g) => Math.log((1 + N) / (1 + (dfOf.get(g) as number))) + 1);
+  const offsets = new Int32Array(grams.length + 1);
+  grams.forEach((g, i) => (offsets[i + 1] = (offsets[i] as number) + (dfOf.get(g) as number)));
+  const postDocs = new Int32Array(offsets[grams.length] as number);
+  const postWeights = new Float32Array(offsets[grams.length] as number);
+  const fill = offsets.slice(0, grams.length);
+  gramCounts.forEach((counts, di) => {
+    const kept: [number, number][] = [];
     let norm = 0;
-    for (let j = 0; j < g.idx.length; j++) norm += ((g.tf[j] as number) * (idf[g.idx[j] as number] as number)) ** 2;
+    for (const [g, c] of counts) {
+      const gi = gramIndex.get(g);
+      if (gi === undefined) continue;
+      const w = (1 + Math.log(c)) * (idf[gi] as number);
+      kept.push([gi, w]);
+      norm += w * w;
+    }
     norm = Math.sqrt(norm) || 1;
-    for (let j = 0; j < g.idx.length; j++) {
-      index[at] = g.idx[j] as number;
-      weight[at++] = ((g.tf[j] as number) * (idf[g.idx[j] as number] as number)) / norm;
+    for (const [gi, w] of kept) {
+      const at = fill[gi] as number;
+      fill[gi] = at + 1;
+      postDocs[at] = di;
+      postWeights[at] = w / norm;
     }
   });
-  offsets[N] = at;
   lap('char');
 
   return {
@@ -456,6 +505,7 @@ export function trainModel(data: TrainingData, lexicon: Lexicon, options: TrainO
     config,
     intents,
     vocabulary: [...normalizer.vocabulary().entries()],
+    lexicon: [...lexicon.entries].map(([canonical, variants]) => [canonical, [...variants]]),
     nb,
     lr: {
       features: [...lrFeatureIndex.keys()],
@@ -463,12 +513,12 @@ export function trainModel(data: TrainingData, lexicon: Lexicon, options: TrainO
       bias: toBase64(Float32Array.from(bias)),
     },
     char: {
-      grams: [...gramIndex.keys()],
+      grams,
       idf: toBase64(idf),
       labels: toBase64(Int32Array.from(docs, (d) => d.label)),
       offsets: toBase64(offsets),
-      index: toBase64(index),
-      weight: toBase64(weight),
+      docs: toBase64(postDocs),
+      weight: toBase64(postWeights),
     },
   };
 }
@@ -498,6 +548,8 @@ export interface TrainedIntentClassifier extends IntentClassifier {
   readonly normalizer: Normalizer;
   /** log of natural's getClassifications() value per intent of the nb model (tests). */
   nbLogScores(text: string): Map<IntentId, number>;
+  /** Builds the typo index now (otherwise built on the first unknown word, ~30 ms once). */
+  warmUp(): void;
 }
 
 class EnsembleClassifier implements TrainedIntentClassifier {
@@ -518,9 +570,12 @@ class EnsembleClassifier implements TrainedIntentClassifier {
   private readonly lrIndex = new Map<string, number>();
   private readonly lrWeights: Float32Array;
   private readonly lrBias: Float32Array;
-  // char: inverted index gram -> postings (example, weight)
-  private readonly charIdf = new Map<string, number>();
-  private readonly charPostings = new Map<string, { docs: Int32Array; weights: Float32Array }>();
+  // char: inverted index gram -> examples
+  private readonly charGram = new Map<string, number>();
+  private readonly charIdf: Float32Array;
+  private readonly charOffsets: Int32Array;
+  private readonly charDocs: Int32Array;
+  private readonly charWeights: Float32Array;
   private readonly charLabels: Int32Array;
   private readonly charSims: Float64Array;
   private readonly charTouched: Int32Array;
@@ -563,38 +618,30 @@ class EnsembleClassifier implements TrainedIntentClassifier {
     }
 
     // char
-    const idf = base64ToF32(model.char.idf);
+    model.char.grams.forEach((g, i) => this.charGram.set(g, i));
+    this.charIdf = base64ToF32(model.char.idf);
     this.charLabels = base64ToI32(model.char.labels);
-    const offsets = base64ToI32(model.char.offsets);
-    const index = base64ToI32(model.char.index);
-    const weight = base64ToF32(model.char.weight);
-    const counts = new Int32Array(model.char.grams.length);
-    for (let j = 0; j < index.length; j++) {
-      const g = index[j] as number;
-      counts[g] = (counts[g] as number) + 1;
+    this.charOffsets = base64ToI32(model.char.offsets);
+    this.charDocs = base64ToI32(model.char.docs);
+    this.charWeights = base64ToF32(model.char.weight);
+    if (
+      this.charIdf.length !== model.char.grams.length ||
+      this.charOffsets.length !== model.char.grams.length + 1 ||
+      this.charDocs.length !== this.charWeights.length ||
+      this.charDocs.length !== this.charOffsets[model.char.grams.length]
+    ) {
+      throw new Error('char model is inconsistent');
     }
-    const postDocs = model.char.grams.map((_, g) => new Int32Array(counts[g] as number));
-    const postWeights = model.char.grams.map((_, g) => new Float32Array(counts[g] as number));
-    const fill = new Int32Array(model.char.grams.length);
-    for (let d = 0; d < this.charLabels.length; d++) {
-      for (let j = offsets[d] as number; j < (offsets[d + 1] as number); j++) {
-        const g = index[j] as number;
-        const k = fill[g] as number;
-        fill[g] = k + 1;
-        (postDocs[g] as Int32Array)[k] = d;
-        (postWeights[g] as Float32Array)[k] = weight[j] as number;
-      }
-    }
-    model.char.grams.forEach((gram, g) => {
-      this.charIdf.set(gram, idf[g] as number);
-      this.charPostings.set(gram, { docs: postDocs[g] as Int32Array, weights: postWeights[g] as Float32Array });
-    });
     this.charSims = new Float64Array(this.charLabels.length);
     this.charTouched = new Int32Array(this.charLabels.length);
   }
 
   serialize(): SerializedModel {
     return this.model;
+  }
+
+  warmUp(): void {
+    this.normalizer.speller.warmUp();
   }
 
   private nbRaw(stems: string[]): Float64Array {
@@ -631,22 +678,23 @@ class EnsembleClassifier implements TrainedIntentClassifier {
     const touched = this.charTouched;
     let touchedCount = 0;
     let norm = 0;
-    const query: [string, number][] = [];
+    const query: number[] = [];
     for (const [gram, count] of charFeatures(n, charMinN, charMaxN)) {
-      const idf = this.charIdf.get(gram);
-      if (idf === undefined) continue; // unseen gram: no posting, same factor for every intent
-      const v = (1 + Math.log(count)) * idf;
+      const g = this.charGram.get(gram);
+      if (g === undefined) continue; // unseen or too common: not part of the model
+      const v = (1 + Math.log(count)) * (this.charIdf[g] as number);
       norm += v * v;
-      query.push([gram, v]);
+      query.push(g, v);
     }
     norm = Math.sqrt(norm) || 1;
-    for (const [gram, v] of query) {
-      const post = this.charPostings.get(gram) as { docs: Int32Array; weights: Float32Array };
-      const q = v / norm;
-      for (let i = 0; i < post.docs.length; i++) {
-        const d = post.docs[i] as number;
+    for (let j = 0; j < query.length; j += 2) {
+      const g = query[j] as number;
+      const q = (query[j + 1] as number) / norm;
+      const end = this.charOffsets[g + 1] as number;
+      for (let i = this.charOffsets[g] as number; i < end; i++) {
+        const d = this.charDocs[i] as number;
         if (sims[d] === 0) touched[touchedCount++] = d;
-        sims[d] = (sims[d] as number) + q * (post.weights[i] as number);
+        sims[d] = (sims[d] as number) + q * (this.charWeights[i] as number);
       }
     }
     // mean of the k best similarities per intent
@@ -709,10 +757,11 @@ class EnsembleClassifier implements TrainedIntentClassifier {
   }
 }
 
-/** Rebuilds a classifier from its serialized form. Throws on a malformed model. */
-export function restoreIntentClassifier(model: SerializedModel, lexicon: Lexicon): TrainedIntentClassifier {
+/** Rebuilds a classifier from its serialized form (with the lexicon stored in it unless one is
+ * given). Throws on a malformed model. */
+export function restoreIntentClassifier(model: SerializedModel, lexicon?: Lexicon): TrainedIntentClassifier {
   if (model.version !== MODEL_VERSION) throw new Error(`model version ${model.version} is not ${MODEL_VERSION}`);
-  return new EnsembleClassifier(model, lexicon);
+  return new EnsembleClassifier(model, lexicon ?? lexiconFromEntries(model.lexicon, model.lexiconHash));
 }
 
 /** Trains the ensemble (natural Bayes + softmax regression + char-gram kNN). */
@@ -733,6 +782,9 @@ export interface LoadOptions {
   cacheDir?: string;
   /** Extra training options (part of the cache key). */
   train?: TrainOptions;
+  /** Build the typo index in the background right after loading (default true): the timer
+   * is unref'd, so it never keeps a process alive. */
+  warmUp?: boolean;
 }
 
 export interface LoadResult {
@@ -742,32 +794,43 @@ export interface LoadResult {
   ms: number;
 }
 
-/** Cache key: training data, lexicon, model version and options. */
-export function cacheKey(data: TrainingData, lexicon: Lexicon, options: TrainOptions = {}): string {
-  return sha256(
-    JSON.stringify([MODEL_VERSION, trainingDataHash(data), lexiconHash(lexicon), mergeConfig(options.config)]),
-  );
+/**
+ * Cache key: sha256 of the model version, the training options and the exact bytes of the
+ * training and lexicon files, so a cache hit needs no YAML parsing (which alone costs more
+ * than restoring). Any edit of either file gives a new key.
+ */
+export function cacheKey(trainingText: string, lexiconText: string, options: TrainOptions = {}): string {
+  return sha256(JSON.stringify([MODEL_VERSION, mergeConfig(options.config), sha256(trainingText), sha256(lexiconText)]));
 }
 
 /**
- * Restores the classifier from `<cacheDir>/intent-model-<key>.json` (natural's
- * BayesClassifier.restore() for the Bayes model), or trains it and writes that file.
- * A missing, unreadable or corrupt cache is silently replaced. Cache write failures are
- * ignored (the trained model is still returned).
+ * Restores the classifier from `<cacheDir>/intent-model-<key>.json` (the Bayes model with
+ * natural's BayesClassifier.restore()), or trains it and writes that file. The key is
+ * cacheKey() of training.yaml and lexicon.yaml; the file also records trainingDataHash().
+ * A missing, unreadable or corrupt cache is silently replaced; failing to write the cache is
+ * ignored (the trained model is still returned); older cache files are removed.
  */
 export function loadOrTrainClassifierDetailed(options: LoadOptions = {}): LoadResult {
+  const result = loadOrTrain(options);
+  if (options.warmUp ?? true) setTimeout(() => result.classifier.warmUp(), 0).unref();
+  return result;
+}
+
+function loadOrTrain(options: LoadOptions): LoadResult {
   const start = performance.now();
-  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
-  const data = loadTrainingData(dataDir);
-  const lexicon = loadLexicon(join(resolveFromRoot(dataDir), LEXICON_FILE));
+  const dataDir = resolveFromRoot(options.dataDir ?? DEFAULT_DATA_DIR);
+  const trainingFile = join(dataDir, TRAINING_FILE);
+  const lexiconFile = join(dataDir, LEXICON_FILE);
+  const trainingText = readFileSync(trainingFile, 'utf8');
+  const lexiconText = readFileSync(lexiconFile, 'utf8');
   const cacheDir = resolveFromRoot(options.cacheDir ?? DEFAULT_CACHE_DIR);
-  const key = cacheKey(data, lexicon, options.train);
-  const cacheFile = join(cacheDir, `intent-model-${key.slice(0, 24)}.json`);
+  const key = cacheKey(trainingText, lexiconText, options.train);
+  const cacheFile = join(cacheDir, `intent-model-${key.slice(0, 32)}.json`);
   try {
     if (existsSync(cacheFile)) {
-      const model = JSON.parse(readFileSync(cacheFile, 'utf8')) as SerializedModel;
-      if (model.dataHash === trainingDataHash(data) && model.lexiconHash === lexiconHash(lexicon)) {
-        const classifier = restoreIntentClassifier(model, lexicon);
+      const model = JSON.parse(readFileSync(cacheFile, 'utf8')) as SerializedModel & { cacheKey?: string };
+      if (model.cacheKey === key) {
+        const classifier = restoreIntentClassifier(model);
         classifier.classify('hello'); // a corrupt model fails here, not in a conversation
         return { classifier, source: 'cache', cacheFile, ms: performance.now() - start };
       }
@@ -775,14 +838,16 @@ export function loadOrTrainClassifierDetailed(options: LoadOptions = {}): LoadRe
   } catch {
     // corrupt or stale: retrain below
   }
+  const data = parseTrainingData(trainingText, trainingFile);
+  const lexicon = parseLexicon(lexiconText, lexiconFile);
   const classifier = trainIntentClassifier(data, lexicon, options.train);
   try {
     mkdirSync(cacheDir, { recursive: true });
     const tmp = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(classifier.serialize()));
+    writeFileSync(tmp, JSON.stringify({ ...classifier.serialize(), cacheKey: key }));
     renameSync(tmp, cacheFile);
     for (const f of readdirSync(cacheDir)) {
-      if (f.startsWith('intent-model-') && join(cacheDir, f) !== cacheFile && f.endsWith('.json')) {
+      if (f.startsWith('intent-model-') && f.endsWith('.json') && join(cacheDir, f) !== cacheFile) {
         try {
           unlinkSync(join(cacheDir, f));
         } catch {

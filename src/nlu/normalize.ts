@@ -17,6 +17,7 @@
 // Only natural sub-modules are imported (never the package root, which loads database
 // clients and runs dotenv).
 
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import PorterStemmer from 'natural/lib/natural/stemmers/porter_stemmer.js';
@@ -89,14 +90,63 @@ export interface Lexicon {
   readonly index: ReadonlyMap<string, readonly (readonly [readonly string[], readonly string[]])[]>;
   /** every word that occurs in a variant or a canonical form (part of the spelling vocabulary) */
   readonly vocabulary: ReadonlySet<string>;
-  /** the raw text the lexicon was built from (for hashing) */
-  readonly source: string;
+  /** sha256 (hex) of the text the lexicon was parsed from (identifies it in caches) */
+  readonly hash: string;
+}
+
+/** YAML "plain" scalars that are plain strings for every YAML parser: no indicator at the
+ * start, no ": " / " #", nothing that could be a number, boolean or null. */
+export function isSafePlainScalar(value: string, inFlow = false): boolean {
+  if (value === '' || value !== value.trim()) return false;
+  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(value)) return false;
+  if (/: |:$| #|\t/.test(value)) return false;
+  if (inFlow && /[,[\]{}]/.test(value)) return false;
+  if (/^[-+.]?[0-9]/.test(value) || /^\.(inf|nan)$/i.test(value)) return false;
+  if (/^(true|false|null|~)$/i.test(value)) return false; // yes/no/on/off are strings in YAML 1.2
+  return true;
+}
+
+/**
+ * The lexicon file in its usual shape (comments and `canonical: [a, b, 'c']` lines) parsed
+ * without the YAML library, which takes tens of ms on it; undefined for anything else (the
+ * caller then uses the YAML parser). A unit test checks both give the same result.
+ */
+export function parseSimpleLexiconYaml(text: string): Record<string, string[]> | undefined {
+  const out: Record<string, string[]> = {};
+  for (const line of text.split(/\r?\n/)) {
+    if (/^\s*(#.*)?$/.test(line)) continue;
+    const m = /^([a-z][a-z0-9 ]*[a-z0-9]|[a-z]): \[(.*)\]$/.exec(line);
+    if (!m) return undefined;
+    const key = m[1] as string;
+    if (!isSafePlainScalar(key) || Object.prototype.hasOwnProperty.call(out, key)) return undefined;
+    const body = (m[2] as string).trim();
+    const items: string[] = [];
+    if (body !== '') {
+      for (const part of body.split(',')) {
+        const item = part.trim();
+        const quoted = /^'([^']*)'$/.exec(item);
+        if (quoted) items.push(quoted[1] as string);
+        else if (isSafePlainScalar(item, true)) items.push(item);
+        else return undefined;
+      }
+    }
+    out[key] = items;
+  }
+  return out;
 }
 
 /** Builds a lexicon from YAML text (`canonical: [variants]`). Throws naming `origin` on bad input. */
 export function parseLexicon(yamlText: string, origin = 'lexicon.yaml'): Lexicon {
-  const raw: unknown = parseYaml(yamlText);
-  if (raw === null || raw === undefined) return buildLexicon(new Map(), yamlText);
+  let raw: unknown = parseSimpleLexiconYaml(yamlText);
+  if (raw === undefined) {
+    try {
+      raw = parseYaml(yamlText);
+    } catch (e) {
+      throw new Error(`${origin}: invalid YAML: ${(e as Error).message}`);
+    }
+  }
+  const hash = createHash('sha256').update(yamlText).digest('hex');
+  if (raw === null || raw === undefined) return buildLexicon(new Map(), hash);
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new Error(`${origin}: expected a map "canonical form: [variants]"`);
   }
@@ -115,10 +165,15 @@ export function parseLexicon(yamlText: string, origin = 'lexicon.yaml'): Lexicon
       }),
     );
   }
-  return buildLexicon(entries, yamlText, origin);
+  return buildLexicon(entries, hash, origin);
 }
 
-function buildLexicon(entries: Map<string, string[]>, source: string, origin = 'lexicon'): Lexicon {
+/** Rebuilds a lexicon from its entries (e.g. stored in a model cache) without YAML. */
+export function lexiconFromEntries(entries: Iterable<[string, string[]]>, hash: string): Lexicon {
+  return buildLexicon(new Map(entries), hash);
+}
+
+function buildLexicon(entries: Map<string, string[]>, hash: string, origin = 'lexicon'): Lexicon {
   const byVariant = new Map<string, { words: string[]; replacement: string[]; canonical: string }>();
   const vocabulary = new Set<string>();
   for (const [canonical, variants] of entries) {
@@ -147,7 +202,7 @@ function buildLexicon(entries: Map<string, string[]>, source: string, origin = '
     list.push([vw, replacement]);
   }
   for (const list of index.values()) list.sort((a, b) => b[0].length - a[0].length);
-  return { entries, index, vocabulary, source };
+  return { entries, index, vocabulary, hash };
 }
 
 /** Reads a lexicon file. */
@@ -157,7 +212,7 @@ export function loadLexicon(file: string): Lexicon {
 
 /** An empty lexicon (no substitutions). */
 export function emptyLexicon(): Lexicon {
-  return buildLexicon(new Map(), '');
+  return buildLexicon(new Map(), createHash('sha256').update('').digest('hex'));
 }
 
 /** Applies the lexicon to a token list (longest match, one pass). Punctuation never matches. */
@@ -197,6 +252,41 @@ export const TYPO_PRUNE_MIN_FREQUENCY = 5;
 
 /** Shortest word we try to correct; shorter words are too easily turned into other words. */
 export const MIN_CORRECTABLE_LENGTH = 5;
+
+/**
+ * Optimal-string-alignment distance (insert, delete, substitute, swap adjacent letters),
+ * giving up as soon as it must exceed `max` (returns max + 1). A fast pre-filter for
+ * natural's DamerauLevenshteinDistance(..., { restricted: true }), which confirms the winner.
+ */
+export function boundedEditDistance(a: string, b: string, max: number): number {
+  const n = a.length;
+  const m = b.length;
+  if (Math.abs(n - m) > max) return max + 1;
+  let prev2 = new Int32Array(m + 1);
+  let prev = new Int32Array(m + 1);
+  let cur = new Int32Array(m + 1);
+  for (let j = 0; j <= m; j++) prev[j] = j;
+  for (let i = 1; i <= n; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
+    for (let j = 1; j <= m; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let v = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) {
+        v = Math.min(v, (prev2[j - 2] as number) + 1);
+      }
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    const t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
+  }
+  return Math.min(prev[m] as number, max + 1);
+}
 
 function maxEditsFor(length: number): number {
   if (length < MIN_CORRECTABLE_LENGTH) return 0;
@@ -310,10 +400,7 @@ export class SpellCorrector {
         seen.add(candidate);
         const frequency = this.frequency.get(candidate) ?? 0;
         if (frequency < minFrequency) continue;
-        if (Math.abs(candidate.length - word.length) > maxEdits) continue;
-        const distance = naturalDistance.DamerauLevenshteinDistance(word, candidate, {
-          restricted: true,
-        });
+        const distance = boundedEditDistance(word, candidate, maxEdits);
         if (distance > maxEdits) continue;
         if (
           distance < bestDistance ||
@@ -326,6 +413,10 @@ export class SpellCorrector {
           bestFrequency = frequency;
         }
       }
+    }
+    // natural's Damerau-Levenshtein (optimal string alignment) has the last word
+    if (best !== undefined && naturalDistance.DamerauLevenshteinDistance(word, best, { restricted: true }) > maxEdits) {
+      return undefined;
     }
     return best;
   }

@@ -34,8 +34,10 @@ const NEGATION_REACH = 8;
 const CARRY_CLAUSES = 3;
 /** Default `within` of an `all` pattern. */
 const DEFAULT_WITHIN = 6;
-/** Typo tolerance applies to words at least this long. */
+/** Typo tolerance applies to words (and word beginnings) at least this long. */
 const FUZZY_MIN_LENGTH = 5;
+/** Marks a word form that stands for "starts, give or take a typo, with this prefix". */
+const FUZZY_PREFIX_MARK = '*';
 
 // =============================================================================== schema
 
@@ -72,6 +74,7 @@ const cueSchema = z.strictObject({
   hedge: termList,
   post_negation: termList,
   affirmation: termList,
+  family_history: termList,
   third_party: termList,
   first_person: termList,
   subject_pronouns: termList,
@@ -114,6 +117,8 @@ type Certainty = 'sure' | 'possible';
 
 interface Rule {
   id: RedFlagId;
+  /** Position in the file. */
+  order: number;
   /** "red_flags.<id>.patterns[<n>]", for explanations and errors. */
   where: string;
   kind: 'any' | 'all' | 'regex';
@@ -141,6 +146,9 @@ interface Compiled {
   /** first 3 letters of a first-slot prefix -> [prefix, termIds]. */
   firstPrefix: Map<string, Array<{ prefix: string; termIds: number[] }>>;
   rules: Rule[];
+  /** part -> the token rules whose first part it is (a rule is only tried when that part hit). */
+  rulesByFirstPart: ReadonlyMap<number, readonly Rule[]>;
+  regexRules: readonly Rule[];
   topics: Array<{ id: RedFlagId; part: number }>;
   cues: Record<CueName, number>;
   questionWords: ReadonlySet<string>;
@@ -148,6 +156,8 @@ interface Compiled {
   rewrites: Map<string, Array<{ from: string[]; to: string[] }>>;
   /** Every literal word a term can match exactly (the typo-correction targets). */
   vocabulary: ReadonlySet<string>;
+  /** Word beginnings (tingl*) long enough to also match with a typo. */
+  fuzzyPrefixes: readonly string[];
 }
 
 /** Loaded, validated and compiled `knowledge/red-flags.yaml`. Treat as opaque. */
@@ -259,12 +269,21 @@ export function parseRedFlagPatterns(yamlText: string, file = '<red-flags>'): Re
     labels.set(id, entry.label.trim());
     confirmQuestions.set(id, entry.confirm_question.trim());
     if (entry.topics) topics.push({ id, part: compiler.part(entry.topics, `red_flags.${id}.topics`) });
-    entry.patterns.forEach((spec, n) => rules.push(compiler.rule(id, `red_flags.${id}.patterns[${n}]`, spec)));
+    entry.patterns.forEach((spec, n) => rules.push({ ...compiler.rule(id, `red_flags.${id}.patterns[${n}]`, spec), order: rules.length }));
   }
 
+  const rulesByFirstPart = new Map<number, Rule[]>();
+  for (const rule of rules) {
+    if (rule.kind === 'regex') continue;
+    const list = rulesByFirstPart.get(rule.parts[0]!) ?? [];
+    list.push(rule);
+    rulesByFirstPart.set(rule.parts[0]!, list);
+  }
   const compiled: Compiled = {
     ...compiler.tables(),
     rules,
+    rulesByFirstPart,
+    regexRules: rules.filter((r) => r.kind === 'regex'),
     topics,
     cues,
     questionWords: new Set(data.cues.question_words.filter((w) => !w.includes(' '))),
@@ -330,7 +349,7 @@ class Compiler {
     return partId;
   }
 
-  rule(id: RedFlagId, where: string, spec: PatternSpec): Rule {
+  rule(id: RedFlagId, where: string, spec: PatternSpec): Omit<Rule, 'order'> {
     const base = {
       id,
       where,
@@ -403,19 +422,25 @@ class Compiler {
     return { words, prefixes, anyWord: false, optional, gap: 0 };
   }
 
-  tables(): Pick<Compiled, 'terms' | 'termParts' | 'partCount' | 'firstWord' | 'firstPrefix' | 'vocabulary'> {
+  tables(): Pick<Compiled, 'terms' | 'termParts' | 'partCount' | 'firstWord' | 'firstPrefix' | 'vocabulary' | 'fuzzyPrefixes'> {
     const firstWord = new Map<string, number[]>();
     const firstPrefix = new Map<string, Array<{ prefix: string; termIds: number[] }>>();
     const vocabulary = new Set<string>();
+    const fuzzyPrefixes = new Set<string>();
+    const index = (key: string, id: number) => {
+      const list = firstWord.get(key) ?? [];
+      list.push(id);
+      firstWord.set(key, list);
+    };
     this.terms.forEach((term, id) => {
-      for (const slot of term.slots) for (const w of slot.words) vocabulary.add(w);
-      const first = term.slots[0]!;
-      for (const w of first.words) {
-        const list = firstWord.get(w) ?? [];
-        list.push(id);
-        firstWord.set(w, list);
+      for (const slot of term.slots) {
+        for (const w of slot.words) vocabulary.add(w);
+        for (const p of slot.prefixes) if (p.length >= FUZZY_MIN_LENGTH) fuzzyPrefixes.add(p);
       }
+      const first = term.slots[0]!;
+      for (const w of first.words) index(w, id);
       for (const p of first.prefixes) {
+        if (p.length >= FUZZY_MIN_LENGTH) index(FUZZY_PREFIX_MARK + p, id);
         const bucket = firstPrefix.get(p.slice(0, 3)) ?? [];
         let entry = bucket.find((e) => e.prefix === p);
         if (!entry) bucket.push((entry = { prefix: p, termIds: [] }));
@@ -423,7 +448,15 @@ class Compiler {
         firstPrefix.set(p.slice(0, 3), bucket);
       }
     });
-    return { terms: this.terms, termParts: this.termParts, partCount: this.partCount, firstWord, firstPrefix, vocabulary };
+    return {
+      terms: this.terms,
+      termParts: this.termParts,
+      partCount: this.partCount,
+      firstWord,
+      firstPrefix,
+      vocabulary,
+      fuzzyPrefixes: [...fuzzyPrefixes],
+    };
   }
 }
 
@@ -437,9 +470,13 @@ function expandGroups(source: string, file: string, where: string): string[] {
   }
   const alternatives = m[1]!.split('|').map((a) => a.trim());
   if (alternatives.some((a) => a === '')) throw new PatternFileError(file, where, `term "${source}": empty alternative in (...)`);
-  if (m[2]) alternatives.push('');
   const before = text.slice(0, m.index);
   const after = text.slice(m.index + m[0].length);
+  // One word each: a single position "a|b|c" (cheaper than one term per alternative).
+  if (alternatives.every((a) => !a.includes(' '))) {
+    return expandGroups(`${before} ${alternatives.join('|')}${m[2] ?? ''} ${after}`, file, where);
+  }
+  if (m[2]) alternatives.push('');
   const out = alternatives.flatMap((a) => expandGroups(`${before} ${a} ${after}`, file, where));
   if (out.some((t) => t === '')) throw new PatternFileError(file, where, `term "${source}" can be empty`);
   return out;
@@ -490,19 +527,6 @@ function deletions(word: string): string[] {
   return out;
 }
 
-function oneEditVariants(word: string): string[] {
-  const letters = 'abcdefghijklmnopqrstuvwxyz';
-  const out = deletions(word);
-  for (let i = 0; i < word.length - 1; i++) out.push(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
-  for (let i = 0; i <= word.length; i++) {
-    for (const c of letters) {
-      out.push(word.slice(0, i) + c + word.slice(i));
-      if (i < word.length && c !== word[i]) out.push(word.slice(0, i) + c + word.slice(i + 1));
-    }
-  }
-  return out;
-}
-
 let englishWords: ReadonlySet<string> | null | undefined;
 
 /**
@@ -528,12 +552,14 @@ function loadEnglishWords(): ReadonlySet<string> | null {
 class TypoIndex {
   private readonly byDeletion = new Map<string, string[]>();
   private readonly long = new Set<string>();
-  /** Real words one edit away from a vocabulary word: never corrected. */
-  private readonly realWords = new Set<string>();
+  /** Real English words are never corrected. */
+  private readonly english = loadEnglishWords();
   private readonly cache = new Map<string, readonly string[]>();
 
-  constructor(private readonly vocabulary: ReadonlySet<string>) {
-    const english = loadEnglishWords();
+  constructor(
+    private readonly vocabulary: ReadonlySet<string>,
+    private readonly prefixes: readonly string[],
+  ) {
     for (const word of vocabulary) {
       if (word.length < FUZZY_MIN_LENGTH || !/^[a-z]+$/.test(word)) continue;
       this.long.add(word);
@@ -542,7 +568,6 @@ class TypoIndex {
         if (!list.includes(word)) list.push(word);
         this.byDeletion.set(d, list);
       }
-      if (english) for (const v of oneEditVariants(word)) if (english.has(v) && !vocabulary.has(v)) this.realWords.add(v);
     }
   }
 
@@ -551,7 +576,7 @@ class TypoIndex {
     const cached = this.cache.get(token);
     if (cached) return cached;
     let forms: readonly string[] = [token];
-    if (!this.vocabulary.has(token) && token.length >= FUZZY_MIN_LENGTH && !this.realWords.has(token) && /^[a-z]+$/.test(token)) {
+    if (!this.vocabulary.has(token) && token.length >= FUZZY_MIN_LENGTH && /^[a-z]+$/.test(token) && !this.english?.has(token)) {
       const found = new Set<string>();
       const consider = (candidates: readonly string[] | undefined) => {
         for (const c of candidates ?? []) if (withinOneEdit(token, c)) found.add(c);
@@ -561,7 +586,16 @@ class TypoIndex {
         if (this.long.has(d)) found.add(d); // a letter extra
         consider(this.byDeletion.get(d)); // a letter changed or two swapped
       }
-      if (found.size > 0) forms = [token, ...found];
+      // "shivring" for shiver*: the token's start is one edit from the prefix.
+      const fuzzyStarts: string[] = [];
+      for (const p of this.prefixes) {
+        if (token[0] !== p[0] || token.startsWith(p)) continue;
+        const n = p.length;
+        if (withinOneEdit(token.slice(0, n), p) || withinOneEdit(token.slice(0, n + 1), p) || withinOneEdit(token.slice(0, n - 1), p)) {
+          fuzzyStarts.push(FUZZY_PREFIX_MARK + p);
+        }
+      }
+      if (found.size > 0 || fuzzyStarts.length > 0) forms = [token, ...found, ...fuzzyStarts];
     }
     if (this.cache.size > 20_000) this.cache.clear();
     this.cache.set(token, forms);
@@ -588,18 +622,28 @@ interface Sentence {
 
 /** Lowercase, accents and apostrophes dropped, sentences and words. */
 function splitSentences(text: string): Sentence[] {
-  const cleaned = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[\u2018\u2019\u201b\u02bc`\u00b4]/g, "'")
-    .replace(/'ll\b/g, ' will') // "I'll" is not "ill"
-    .replace(/([a-z0-9])'([a-z])/g, '$1$2')
-    .replace(/'/g, ' ')
-    .replace(/([a-z])\1{2,}/g, '$1$1')
-    .replace(/([a-z0-9])[-_/]+(?=[a-z0-9])/g, '$1 ')
-    .replace(/(\d)[.,](\d)/g, '$1 $2')
-    .replace(/&/g, ' and ');
+  let cleaned = text.toLowerCase();
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(cleaned)) {
+    cleaned = cleaned
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[\u2018\u2019\u201b\u02bc\u00b4]/g, "'");
+  }
+  if (/['`]/.test(cleaned)) {
+    cleaned = cleaned
+      .replace(/`/g, "'")
+      .replace(/'ll\b/g, ' will') // "I'll" is not "ill"
+      .replace(/([a-z0-9])'([a-z])/g, '$1$2')
+      .replace(/'/g, ' ');
+  }
+  if (/[-_/&]|\d[.,]\d|([a-z])\1\1/.test(cleaned)) {
+    cleaned = cleaned
+      .replace(/([a-z])\1{2,}/g, '$1$1')
+      .replace(/([a-z0-9])[-_/]+(?=[a-z0-9])/g, '$1 ')
+      .replace(/(\d)[.,](\d)/g, '$1 $2')
+      .replace(/&/g, ' and ');
+  }
   const sentences: Sentence[] = [];
   let current: Sentence = { tokens: [], commaBefore: [], endsWithQuestionMark: false };
   let pendingComma = false;
@@ -655,6 +699,8 @@ function applyRewrites(sentence: Sentence, rewrites: Compiled['rewrites']): Sent
 /** One sentence with every term hit and its clause structure. */
 class SentenceView {
   readonly partSpans: Array<Span[] | undefined>;
+  /** Parts with at least one hit, in the order first hit. */
+  readonly hitParts: number[] = [];
   readonly segOf: number[] = [];
   readonly segStart: number[] = [];
   readonly segEnd: number[] = [];
@@ -667,9 +713,11 @@ class SentenceView {
     commaBefore: boolean[],
     readonly endsWithQuestionMark: boolean,
     typos: TypoIndex,
+    tried: Uint32Array,
+    stamp: { value: number },
   ) {
     this.partSpans = new Array<Span[] | undefined>(c.partCount);
-    this.findTerms(typos);
+    this.findTerms(typos, tried, stamp);
     // Clauses: a new one starts at a comma-like mark or at a boundary word
     // ("and", "or", "but"...). The boundary word belongs to the clause it opens.
     for (let i = 0; i < tokens.length; i++) {
@@ -685,27 +733,36 @@ class SentenceView {
     this.segEnd.push(tokens.length);
   }
 
-  private findTerms(typos: TypoIndex): void {
+  /**
+   * Every term that starts at every token, found through the first-word index. `tried`
+   * (one slot per term, marked with `stamp`) stops a term being tried twice at one token.
+   */
+  private findTerms(typos: TypoIndex, tried: Uint32Array, stamp: { value: number }): void {
     const { c, tokens } = this;
     const forms = tokens.map((t) => typos.forms(t));
-    const seen = new Set<number>();
     for (let i = 0; i < tokens.length; i++) {
-      const tried = new Set<number>();
-      const attempt = (termId: number) => {
-        if (tried.has(termId)) return;
-        tried.add(termId);
-        const end = matchSlots(c.terms[termId]!.slots, 0, i, tokens, forms);
-        if (end < 0) return;
-        const key = termId * 4096 + i;
-        if (seen.has(key)) return;
-        seen.add(key);
-        for (const part of c.termParts[termId]!) (this.partSpans[part] ??= []).push({ start: i, end });
+      const mark = ++stamp.value;
+      const attempt = (termIds: readonly number[] | undefined) => {
+        if (!termIds) return;
+        for (const termId of termIds) {
+          if (tried[termId] === mark) continue;
+          tried[termId] = mark;
+          const end = matchSlots(c.terms[termId]!.slots, 0, i, tokens, forms);
+          if (end < 0) continue;
+          for (const part of c.termParts[termId]!) {
+            let list = this.partSpans[part];
+            if (!list) {
+              list = this.partSpans[part] = [];
+              this.hitParts.push(part);
+            }
+            list.push({ start: i, end });
+          }
+        }
       };
-      for (const f of forms[i]!) for (const termId of c.firstWord.get(f) ?? []) attempt(termId);
+      for (const f of forms[i]!) attempt(c.firstWord.get(f));
       const token = tokens[i]!;
-      for (const entry of c.firstPrefix.get(token.slice(0, 3)) ?? []) {
-        if (token.startsWith(entry.prefix)) for (const termId of entry.termIds) attempt(termId);
-      }
+      const bucket = c.firstPrefix.get(token.slice(0, 3));
+      if (bucket) for (const entry of bucket) if (token.startsWith(entry.prefix)) attempt(entry.termIds);
     }
   }
 
@@ -750,7 +807,7 @@ function matchSlots(slots: readonly Slot[], k: number, pos: number, tokens: stri
 function slotAccepts(slot: Slot, token: string, forms: readonly string[]): boolean {
   if (slot.anyWord) return true;
   for (const f of forms) if (slot.words.has(f)) return true;
-  for (const p of slot.prefixes) if (token.startsWith(p)) return true;
+  for (const p of slot.prefixes) if (token.startsWith(p) || (forms.length > 1 && forms.includes(FUZZY_PREFIX_MARK + p))) return true;
   return false;
 }
 
@@ -774,10 +831,14 @@ function overlaps(a: Span, b: Span): boolean {
 class Detector implements RedFlagDetector {
   private readonly c: Compiled;
   private readonly typos: TypoIndex;
+  /** Scratch for SentenceView.findTerms; detect() is synchronous, so one set is enough. */
+  private readonly tried: Uint32Array;
+  private readonly stamp = { value: 0 };
 
   constructor(patterns: RedFlagPatterns) {
     this.c = patterns.compiled;
-    this.typos = new TypoIndex(this.c.vocabulary);
+    this.tried = new Uint32Array(this.c.terms.length);
+    this.typos = new TypoIndex(this.c.vocabulary, this.c.fuzzyPrefixes);
   }
 
   detect(text: string): RedFlagDetection {
@@ -803,10 +864,21 @@ class Detector implements RedFlagDetector {
     const c = this.c;
     const views = splitSentences(text).map((s) => {
       const r = applyRewrites(s, c.rewrites);
-      return new SentenceView(c, r.tokens, r.commaBefore, r.endsWithQuestionMark, this.typos);
+      if (this.stamp.value > 0xfff00000) {
+        this.tried.fill(0);
+        this.stamp.value = 0;
+      }
+      return new SentenceView(c, r.tokens, r.commaBefore, r.endsWithQuestionMark, this.typos, this.tried, this.stamp);
     });
     views.forEach((view, si) => {
-      const found = c.rules.flatMap((rule) => this.occurrences(rule, view));
+      const found: Occurrence[] = [];
+      for (const rule of c.regexRules) this.occurrences(rule, view, found);
+      for (const part of view.hitParts) {
+        const rules = c.rulesByFirstPart.get(part);
+        if (rules) for (const rule of rules) this.occurrences(rule, view, found);
+      }
+      // Same order as the file, whatever order the parts were hit in.
+      found.sort((a, b) => a.rule.order - b.rule.order);
       const context = new SentenceContext(c, view, views[si + 1], found.flatMap((occ) => occ.spans));
       for (const occ of found) {
         const [status, reason] = context.judge(occ);
@@ -822,7 +894,8 @@ class Detector implements RedFlagDetector {
     });
   }
 
-  private occurrences(rule: Rule, view: SentenceView): Occurrence[] {
+  /** Appends the rule's hits in this sentence to `out`. */
+  private occurrences(rule: Rule, view: SentenceView, out: Occurrence[]): void {
     const found: Occurrence[] = [];
     if (rule.kind === 'regex') {
       const { text, starts } = view.text();
@@ -837,7 +910,7 @@ class Detector implements RedFlagDetector {
       }
     } else {
       const lists = rule.parts.map((p) => view.spans(p));
-      if (lists.some((l) => l.length === 0)) return found;
+      if (lists.some((l) => l.length === 0)) return;
       if (rule.kind === 'any') {
         for (const s of lists[0]!) found.push({ rule, spans: [s], start: s.start, end: s.end, certainty: rule.certainty });
       } else {
@@ -848,19 +921,22 @@ class Detector implements RedFlagDetector {
         });
       }
     }
-    return found.filter((occ) => {
-      const near = { start: occ.start - rule.near, end: occ.end + rule.near };
-      if (rule.unless !== undefined && view.spans(rule.unless).some((s) => overlaps(s, near))) return false;
-      if (rule.notBetween !== undefined && occ.spans.length > 1) {
-        const sorted = [...occ.spans].sort((a, b) => a.start - b.start);
-        for (let k = 1; k < sorted.length; k++) {
-          const gap = { start: sorted[k - 1]!.end, end: sorted[k]!.start };
-          if (gap.end > gap.start && view.spans(rule.notBetween).some((s) => s.start >= gap.start && s.end <= gap.end)) return false;
-        }
+    for (const occ of found) if (this.keep(rule, view, occ)) out.push(occ);
+  }
+
+  /** Applies unless / not_between / possible_if to one hit. */
+  private keep(rule: Rule, view: SentenceView, occ: Occurrence): boolean {
+    const near = { start: occ.start - rule.near, end: occ.end + rule.near };
+    if (rule.unless !== undefined && view.spans(rule.unless).some((s) => overlaps(s, near))) return false;
+    if (rule.notBetween !== undefined && occ.spans.length > 1) {
+      const sorted = [...occ.spans].sort((a, b) => a.start - b.start);
+      for (let k = 1; k < sorted.length; k++) {
+        const gap = { start: sorted[k - 1]!.end, end: sorted[k]!.start };
+        if (gap.end > gap.start && view.spans(rule.notBetween).some((s) => s.start >= gap.start && s.end <= gap.end)) return false;
       }
-      if (rule.possibleIf !== undefined && view.spans(rule.possibleIf).some((s) => overlaps(s, near))) occ.certainty = 'possible';
-      return true;
-    });
+    }
+    if (rule.possibleIf !== undefined && view.spans(rule.possibleIf).some((s) => overlaps(s, near))) occ.certainty = 'possible';
+    return true;
   }
 }
 
@@ -1009,6 +1085,8 @@ class SentenceContext {
     if (carried === 'unsure') return ['possible', 'negation may carry over "and" or a comma'];
     if (hedged) return ['possible', 'hedged'];
 
+    const family = view.spans(cue.family_history).find((f) => f.start >= clauseStart && f.end <= clauseEnd);
+    if (family) return ['possible', `family history ("${view.tokens.slice(family.start, family.end).join(' ')}")`];
     // Someone else's symptom: "my mum had breast cancer" (unless "I" or "my" follows the cue
     // in the clause: "she found a lump on my back").
     const third = view.spans(cue.third_party).find((t) => t.start >= clauseStart && t.end <= occ.start);

@@ -15,7 +15,7 @@ import { TestFileError } from '../nlu/evaluate.js';
 const vignetteSchema = z.strictObject({
   name: z.string().min(1),
   opening: z.string().optional(),
-  evidence: z.record(z.enum(EVIDENCE_IDS), z.union([z.boolean(), z.number()])),
+  evidence: z.partialRecord(z.enum(EVIDENCE_IDS), z.union([z.boolean(), z.number()])),
   phrasing: z.enum(['plain', 'varied']).optional(),
   expect: z.enum(TRIAGE_LEVELS),
 });

@@ -1,0 +1,173 @@
+// `npm run bench`: prints numbers, asserts nothing. Targets come from the issues; each line
+// says whether this run met its target. Run on an otherwise idle machine for stable numbers.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBackline, type Backline } from '../src/app.js';
+import { InProcessConversation } from '../src/channels/inProcess.js';
+import { loadConfig } from '../src/config.js';
+import { silentLogger } from '../src/logger.js';
+import { SqliteStorage } from '../src/storage/index.js';
+import { loadNluTestFile } from '../src/nlu/evaluate.js';
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const fmt = (ms: number) => `${ms < 1 ? ms.toFixed(3) : ms.toFixed(2)} ms`;
+function report(name: string, value: string, target: string, met: boolean) {
+  console.log(`${name.padEnd(46)} ${value.padStart(14)}   target ${target.padEnd(12)} ${met ? 'met' : 'NOT MET'}`);
+}
+
+// A scripted conversation: menu, headline question, reading, the whole warning-sign check.
+const SCRIPT = [
+  'why does my back hurt when I lift my leg',
+  'tell me more',
+  "Check if it's serious",
+  'no', 'nope', 'no', 'nah', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no',
+  "I'm 41",
+  'about three weeks',
+  'menu',
+  'what is sciatica',
+];
+
+function sqliteBackline(dir: string): Backline {
+  const config = loadConfig({ STORAGE: 'sqlite', SQLITE_PATH: join(dir, 'bench.db'), LOG_LEVEL: 'silent', NLU_CACHE_DIR: join(dir, 'nlu') });
+  return createBackline(config, { logger: silentLogger, retentionSweep: false, warmUp: true, storage: new SqliteStorage(join(dir, 'bench.db')) });
+}
+
+async function turnLatency(backline: Backline): Promise<void> {
+  const latencies: number[] = [];
+  let conversation = new InProcessConversation(backline.adapter, backline.bot.handle, { channelId: 'webchat' });
+  await conversation.join();
+  // Warm-up pass, not measured.
+  for (const line of SCRIPT) await conversation.say(line);
+  let step = 0;
+  while (latencies.length < 1000) {
+    if (step % SCRIPT.length === 0) {
+      conversation = new InProcessConversation(backline.adapter, backline.bot.handle, { channelId: 'webchat' });
+      await conversation.join();
+    }
+    const line = SCRIPT[step % SCRIPT.length]!;
+    const start = performance.now();
+    await conversation.say(line);
+    latencies.push(performance.now() - start);
+    step++;
+  }
+  latencies.sort((a, b) => a - b);
+  report('turn latency, in-process, SQLite (median)', fmt(percentile(latencies, 50)), '-', true);
+  report('turn latency, in-process, SQLite (p99)', fmt(percentile(latencies, 99)), '< 5 ms', percentile(latencies, 99) < 5);
+}
+
+async function classification(backline: Backline): Promise<void> {
+  const texts = loadNluTestFile('tests/nlu-heldout.yaml').map((i) => i.text);
+  for (const t of texts) backline.nlu.classify(t);
+  const latencies: number[] = [];
+  for (let round = 0; round < 20; round++) {
+    for (const t of texts) {
+      const start = performance.now();
+      backline.nlu.classify(t);
+      latencies.push(performance.now() - start);
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  report('classification latency (median)', fmt(percentile(latencies, 50)), '< 0.2 ms', percentile(latencies, 50) < 0.2);
+  report('classification latency (p99)', fmt(percentile(latencies, 99)), '< 1 ms', percentile(latencies, 99) < 1);
+  const detect: number[] = [];
+  for (let round = 0; round < 20; round++) {
+    for (const t of texts) {
+      const start = performance.now();
+      backline.nlu.detectRedFlags(t);
+      detect.push(performance.now() - start);
+    }
+  }
+  detect.sort((a, b) => a - b);
+  report('red-flag detection latency (median / p99)', `${fmt(percentile(detect, 50))} / ${fmt(percentile(detect, 99))}`, '-', true);
+}
+
+async function modelMemory(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'backline-bench-model-'));
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const { loadOrTrainClassifier } = await import('../src/nlu/classifier.js');
+  const model = loadOrTrainClassifier({ cacheDir: dir });
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  report('intent model memory (heap)', `${((after - before) / 1024 / 1024).toFixed(1)} MB`, '-', true);
+  report('intent model serialized size', `${(JSON.stringify(model.serialize()).length / 1024).toFixed(0)} KB`, '-', true);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function manyConversations(backline: Backline): Promise<void> {
+  gc();
+  const rssBefore = process.memoryUsage().rss;
+  const N = 10_000;
+  for (let i = 0; i < N; i++) {
+    const conversation = new InProcessConversation(backline.adapter, backline.bot.handle, { channelId: 'webchat', conversationId: `bench-${i}` });
+    await conversation.join();
+    await conversation.say(i % 2 ? "Check if it's serious" : 'why does my back hurt when I lift my leg');
+    await conversation.say(i % 2 ? 'no' : 'tell me more');
+  }
+  gc();
+  const rss = process.memoryUsage().rss;
+  const keys = await backline.storage.listKeys('c/webchat/bench-');
+  const stateKeys = keys.filter((k) => k.endsWith('/state'));
+  const items = await backline.storage.read(stateKeys.slice(0, 2000));
+  const sizes = Object.values(items).map((item) => JSON.stringify(item).length);
+  const average = sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length);
+  const largest = Math.max(...sizes);
+  report(`resident memory after ${N} conversations`, `${(rss / 1024 / 1024).toFixed(0)} MB`, '-', true);
+  report('  growth over the run', `${((rss - rssBefore) / 1024 / 1024).toFixed(0)} MB`, '-', true);
+  report('state per conversation (average)', `${average.toFixed(0)} B`, '< 2048 B', average < 2048);
+  report('state per conversation (largest sampled)', `${largest} B`, '< 2048 B', largest < 2048);
+}
+
+async function startup(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'backline-bench-start-'));
+  const port = 39000 + Math.floor(Math.random() * 1000);
+  const start = performance.now();
+  const child = spawn(process.execPath, ['bin/backline.js', 'serve'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SQLITE_PATH: join(dir, 'start.db'), NLU_CACHE_DIR: 'data/nlu-cache', LOG_LEVEL: 'error', SHOW_STARTUP_BANNER: 'false' },
+    stdio: 'ignore',
+  });
+  let answered = -1;
+  try {
+    for (let i = 0; i < 400 && answered < 0; i++) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            type: 'message', text: 'why does my back hurt when I lift my leg', channelId: 'webchat', deliveryMode: 'expectReplies',
+            serviceUrl: 'http://127.0.0.1:1', conversation: { id: 'startup' }, from: { id: 'u' }, recipient: { id: 'b' },
+          }),
+        });
+        const body = (await res.json()) as { activities?: { text?: string }[] };
+        if (body.activities?.some((a) => /nerve/i.test(a.text ?? ''))) answered = performance.now() - start;
+      } catch {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+  report('startup to first answer (cached model)', answered < 0 ? 'no answer' : fmt(answered), '< 2000 ms', answered >= 0 && answered < 2000);
+}
+
+async function main() {
+  console.log(`Backline benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
+  await startup();
+  const dir = mkdtempSync(join(tmpdir(), 'backline-bench-'));
+  const backline = sqliteBackline(dir);
+  try {
+    await turnLatency(backline);
+    await classification(backline);
+    await modelMemory();
+    await manyConversations(backline);
+  } finally {
+    await backline.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,77 @@
+// A real Backline HTTP server on a free port, and a capture server standing in for the
+// channel's serviceUrl (the Bot Connector API the bot posts replies to).
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import type { Backline } from '../../src/app.js';
+
+export async function listen(app: express.Express): Promise<{ server: Server; url: string }> {
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}` };
+}
+
+export async function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+export interface CapturedActivity {
+  conversationId: string;
+  replyToId?: string;
+  body: Record<string, unknown> & { text?: string; type?: string; channelData?: { backline?: { triage?: { level: string } } } };
+}
+
+export class CaptureServer {
+  readonly received: CapturedActivity[] = [];
+  server!: Server;
+  url!: string;
+  private waiters: (() => void)[] = [];
+
+  async start(): Promise<this> {
+    const app = express();
+    app.use(express.json({ limit: '1mb' }));
+    const record = (req: express.Request, res: express.Response) => {
+      this.received.push({ conversationId: String(req.params.conversationId), replyToId: req.params.activityId as string | undefined, body: req.body });
+      this.waiters.splice(0).forEach((w) => w());
+      res.status(200).json({ id: `r${this.received.length}` });
+    };
+    app.post('/v3/conversations/:conversationId/activities', record);
+    app.post('/v3/conversations/:conversationId/activities/:activityId', record);
+    ({ server: this.server, url: this.url } = await listen(app));
+    return this;
+  }
+
+  for(conversationId: string): CapturedActivity[] {
+    return this.received.filter((r) => r.conversationId === conversationId);
+  }
+
+  async stop(): Promise<void> {
+    await close(this.server);
+  }
+}
+
+export function activity(capture: CaptureServer, conversationId: string, fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    type: 'message',
+    id: `in-${Math.random().toString(36).slice(2)}`,
+    channelId: 'webchat',
+    serviceUrl: capture.url,
+    conversation: { id: conversationId },
+    from: { id: 'user-1', name: 'User' },
+    recipient: { id: 'backline', name: 'Backline' },
+    ...fields,
+  };
+}
+
+export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+export type { Backline };
