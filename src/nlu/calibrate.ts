@@ -17,11 +17,11 @@ import {
   DEFAULT_DATA_DIR,
   LEXICON_FILE,
   MODEL_NAMES,
-  MODEL_VERSION,
   chooseCalibration,
   crossValidate,
   lexiconHash,
   loadLexicon,
+  modelFingerprint,
   loadTrainingData,
   resolveFromRoot,
   trainingDataHash,
@@ -66,7 +66,7 @@ export function calibrate(options: CalibrateOptions = {}): Calibration {
     margin: choice.margin,
     dataHash: trainingDataHash(data),
     lexiconHash: lexiconHash(lexicon),
-    modelVersion: MODEL_VERSION,
+    modelVersion: modelFingerprint(),
     chosenBy: {
       method:
         'pooled out-of-fold rankings of stratified k-fold CV on training.yaml; threshold = middle of the ' +

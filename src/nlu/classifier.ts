@@ -1,23 +1,26 @@
 // Intent classifier: an ensemble of three models over normalised text (see normalize.ts).
 //
-//   nb    natural's BayesClassifier over word features (stems + stem bigrams). Its raw
-//         values (prior * product of feature likelihoods) are not probabilities; we take
-//         their logs, scale them by NB_TEMPERATURE and softmax them.
-//   lr    a multinomial logistic regression (softmax, AdaGrad SGD, L2) over the same word
-//         features. natural's own LogisticRegressionClassifier trains one dense sylvester
-//         gradient descent per intent and takes minutes on this data, so it is not used.
-//   char  TF-IDF over character 3..5-grams with one L2-normalised centroid per intent,
-//         cosine similarity softmaxed with CHAR_TEMPERATURE: robust to typos and word forms.
+//   nb    natural's BayesClassifier over stems (negated stems marked, "?" kept). Its raw
+//         values (prior x product of feature likelihoods) are not probabilities: we take
+//         their logs, scale them by nbTemperature and softmax them over the intents.
+//   lr    multinomial logistic regression (softmax, AdaGrad SGD, small L2) over stems, stem
+//         bigrams and the first stem. natural's own LogisticRegressionClassifier runs one
+//         dense sylvester gradient descent per intent and takes minutes on this data.
+//   char  TF-IDF over character 3-4-grams of the normalised words; an intent's score is the
+//         mean cosine similarity of its 3 nearest training examples, softmaxed with
+//         charTemperature. Robust to typos and word forms the speller does not fix.
 //
 // The ensemble is the weighted mean of the three distributions, so its confidences sum to
-// 1. Cross-validation (crossValidate) shows it beats each single model.
+// 1; crossValidate() shows it beats every single model (ensemble weights and temperatures
+// were picked on pooled out-of-fold predictions of the training data).
 //
 // Calibration (applyCalibration): an out-of-scope threshold and an ambiguity margin, both
-// chosen by cross-validation on the training data only (src/nlu/calibrate.ts writes
-// knowledge/nlu/calibration.json together with the hash of the data it was chosen on).
+// chosen by cross-validation on the training data only; src/nlu/calibrate.ts writes them
+// to knowledge/nlu/calibration.json with the hash of the data they were chosen on.
 //
-// Models are trained in a few hundred ms or restored from a JSON cache keyed by the hash of
-// the training data, the lexicon and the model version (loadOrTrainClassifier).
+// loadOrTrainClassifier() trains in a few hundred ms, or restores from a JSON cache file
+// keyed by the training and lexicon files, the options and MODEL_VERSION (natural's
+// BayesClassifier.restore() for the Bayes part). Training is deterministic.
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -56,8 +59,9 @@ export const TRAINING_FILE = 'training.yaml';
 export const LEXICON_FILE = 'lexicon.yaml';
 export const CALIBRATION_FILE = 'calibration.json';
 
-/** Bump when features or models change: invalidates every cache file. */
-export const MODEL_VERSION = 'backline-intent-ensemble-1';
+/** Bump when features or models change (config changes are hashed in automatically):
+ * invalidates every cache file and calibration.json. */
+export const MODEL_VERSION = 'backline-intent-ensemble-3';
 
 // ---------------------------------------------------------------------------- training data
 
@@ -181,6 +185,9 @@ export interface ModelConfig {
   lrEpochs: number;
   lrLearningRate: number;
   lrL2: number;
+  /** lr: a class is skipped in an example's update when |gradient| < this (saves most
+   * updates once the model is confident; ~no effect on accuracy). */
+  lrMinGradient: number;
   /** char: probabilities = softmax(mean cosine of the k nearest examples * charTemperature). */
   charTemperature: number;
   charK: number;
@@ -193,13 +200,14 @@ export interface ModelConfig {
 }
 
 export const DEFAULT_CONFIG: ModelConfig = {
-  weights: { nb: 1, lr: 2, char: 1.5 },
+  weights: { nb: 1, lr: 2, char: 2 },
   nbTemperature: 0.3,
   nbSmoothing: 0.1,
-  lrEpochs: 10,
+  lrEpochs: 6,
   lrLearningRate: 1,
   lrL2: 1e-5,
-  charTemperature: 20,
+  lrMinGradient: 1e-3,
+  charTemperature: 10,
   charK: 3,
   charMaxDf: 0.05,
   charMinN: 3,
@@ -226,14 +234,42 @@ export function wordFeatures(n: NormalizedText, bigrams = true): string[] {
   return [...out];
 }
 
-/** Character n-gram counts over " word word " (words after spelling and lexicon, unstemmed). */
-export function charFeatures(n: NormalizedText, minN: number, maxN: number): Map<string, number> {
+/** Base of the character n-gram codes: space, a-z, 0-9. */
+const CHAR_BASE = 37;
+/** Longest character n-gram with an int32 code. */
+export const MAX_CHAR_N = 5;
+/** CHAR_OFFSET[n - 1]: first code of the n-grams; n-gram codes fill [offset, offset + 37^n). */
+const CHAR_OFFSET: number[] = [0];
+for (let n = 1; n < MAX_CHAR_N; n++) CHAR_OFFSET.push((CHAR_OFFSET[n - 1] as number) + CHAR_BASE ** n);
+
+function charDigit(code: number): number {
+  if (code >= 97 && code <= 122) return code - 96; // a-z -> 1..26
+  if (code >= 48 && code <= 57) return code - 21; // 0-9 -> 27..36
+  return 0; // space (words only contain a-z, 0-9)
+}
+
+/** The int32 code of a character n-gram (1 <= n <= MAX_CHAR_N), unique over all lengths. */
+export function charGramCode(gram: string): number {
+  let v = 0;
+  for (let i = 0; i < gram.length; i++) v = v * CHAR_BASE + charDigit(gram.charCodeAt(i));
+  return (CHAR_OFFSET[gram.length - 1] as number) + v;
+}
+
+/**
+ * Character n-grams of " word word " (words after spelling and lexicon, unstemmed) as
+ * int32 codes (see charGramCode) -> count. No substring is allocated.
+ */
+export function charFeatures(n: NormalizedText, minN: number, maxN: number): Map<number, number> {
+  if (minN < 1 || maxN > MAX_CHAR_N || minN > maxN) throw new Error(`char n-grams must be within 1..${MAX_CHAR_N}`);
   const text = ' ' + n.words.join(' ') + ' ';
-  const out = new Map<string, number>();
+  const out = new Map<number, number>();
   for (let len = minN; len <= maxN; len++) {
+    const offset = CHAR_OFFSET[len - 1] as number;
     for (let i = 0; i + len <= text.length; i++) {
-      const g = text.slice(i, i + len);
-      out.set(g, (out.get(g) ?? 0) + 1);
+      let v = 0;
+      for (let j = i; j < i + len; j++) v = v * CHAR_BASE + charDigit(text.charCodeAt(j));
+      const code = offset + v;
+      out.set(code, (out.get(code) ?? 0) + 1);
     }
   }
   return out;
@@ -310,22 +346,30 @@ export interface SerializedModel {
   intents: IntentId[];
   /** spelling vocabulary: [word, frequency] */
   vocabulary: [string, number][];
+  /** typos found in the training texts: [typo, correction] */
+  typos: [string, string][];
   /** the lexicon's entries, so a cached model needs no YAML parsing */
   lexicon: [string, string[]][];
   /** natural BayesClassifier in its JSON form (restored with BayesClassifier.restore) */
   nb: Record<string, unknown>;
   /** lr: feature names, weights [feature][class] and biases (float32, base64) */
   lr: { features: string[]; weights: string; bias: string };
-  /** char: gram names, their idf, the intent of every training example, and an inverted
-   * index of the examples' L2-normalised TF-IDF vectors: gram g occurs in examples
-   * docs[offsets[g]..offsets[g+1]) with weights weight[...] (int32/float32, base64) */
-  char: { grams: string[]; idf: string; labels: string; offsets: string; docs: string; weight: string };
+  /** char: gram codes (charGramCode, sorted), their idf, the intent of every training
+   * example, and an inverted index of the examples' L2-normalised TF-IDF vectors: gram g
+   * occurs in examples docs[offsets[g]..offsets[g+1]) with weights weight[...]
+   * (int32/float32 arrays, base64) */
+  char: { grams: string; idf: string; labels: string; offsets: string; docs: string; weight: string };
 }
 
 // ---------------------------------------------------------------------------- training
 
 export interface TrainOptions {
   config?: Partial<ModelConfig>;
+}
+
+/** MODEL_VERSION plus a hash of the configuration: what calibration.json was chosen for. */
+export function modelFingerprint(config: Partial<ModelConfig> = {}): string {
+  return `${MODEL_VERSION}:${sha256(JSON.stringify(mergeConfig(config))).slice(0, 12)}`;
 }
 
 function mergeConfig(partial?: Partial<ModelConfig>): ModelConfig {
@@ -428,8 +472,10 @@ export function trainModel(data: TrainingData, lexicon: Lexicon, options: TrainO
   const order = lrDocs.map((_, i) => i);
   const random = rng(config.seed);
   const z = new Float64Array(C);
+  const activeClasses = new Int32Array(C);
   const eta = config.lrLearningRate;
   const l2 = config.lrL2;
+  const minGradient = config.lrMinGradient;
   for (let epoch = 0; epoch < config.lrEpochs; epoch++) {
     shuffleInPlace(order, random);
     for (const di of order) {
@@ -448,9 +494,15 @@ export function trainModel(data: TrainingData, lexicon: Lexicon, options: TrainO
         Gb[c] = (Gb[c] as number) + g * g;
         bias[c] = (bias[c] as number) - (eta * g) / Math.sqrt((Gb[c] as number) + 1e-8);
       }
+      // classes whose gradient is negligible are skipped (their update would be ~0)
+      let active = 0;
+      for (let c = 0; c < C; c++) {
+        if (Math.abs(z[c] as number) >= minGradient) activeClasses[active++] = c;
+      }
       for (let j = 0; j < n; j++) {
         const base = (d.idx[j] as number) * C;
-        for (let c = 0; c < C; c++) {
+        for (let a = 0; a < active; a++) {
+          const c = activeClasses[a] as number;
           const k = base + c;
           const w = W[k] as number;
           const gk = (z[c] as number) * x + l2 * w;
@@ -466,34 +518,40 @@ export function trainModel(data: TrainingData, lexicon: Lexicon, options: TrainO
   // ---- char: TF-IDF (sublinear tf) vectors of every example, L2-normalised, stored as an
   // inverted index (gram -> examples).
   const N = docs.length;
-  const gramCounts = docs.map((d) => charFeatures(d.n, config.charMinN, config.charMaxN));
-  const dfOf = new Map<string, number>();
-  for (const counts of gramCounts) for (const g of counts.keys()) dfOf.set(g, (dfOf.get(g) ?? 0) + 1);
+  const docGrams = docs.map((d) => charFeatures(d.n, config.charMinN, config.charMaxN));
+  const dfOf = new Map<number, number>();
+  for (const g of docGrams) for (const code of g.keys()) dfOf.set(code, (dfOf.get(code) ?? 0) + 1);
   const maxDf = Math.max(1, Math.floor(config.charMaxDf * N));
-  const grams = [...dfOf.keys()].filter((g) => (dfOf.get(g) as number) <= maxDf);
-  const gramIndex = new Map<string, number>(grams.map((g, i) => [g, i]));
-  const idf = Float32Array.from(grams, (g) => Math.log((1 + N) / (1 + (dfOf.get(g) as number))) + 1);
-  const offsets = new Int32Array(grams.length + 1);
-  grams.forEach((g, i) => (offsets[i + 1] = (offsets[i] as number) + (dfOf.get(g) as number)));
-  const postDocs = new Int32Array(offsets[grams.length] as number);
-  const postWeights = new Float32Array(offsets[grams.length] as number);
-  const fill = offsets.slice(0, grams.length);
-  gramCounts.forEach((counts, di) => {
-    const kept: [number, number][] = [];
+  const gramCodes: number[] = [];
+  for (const [code, df] of dfOf) if (df <= maxDf) gramCodes.push(code);
+  gramCodes.sort((a, b) => a - b);
+  const gramIndex = new Map<number, number>(gramCodes.map((code, i) => [code, i]));
+  const idf = Float32Array.from(gramCodes, (code) => Math.log((1 + N) / (1 + (dfOf.get(code) as number))) + 1);
+  const offsets = new Int32Array(gramCodes.length + 1);
+  gramCodes.forEach((code, i) => (offsets[i + 1] = (offsets[i] as number) + (dfOf.get(code) as number)));
+  const postDocs = new Int32Array(offsets[gramCodes.length] as number);
+  const postWeights = new Float32Array(offsets[gramCodes.length] as number);
+  const fill = offsets.slice(0, gramCodes.length);
+  const keptIndex = new Int32Array(4096);
+  const keptWeight = new Float64Array(4096);
+  docGrams.forEach((g, di) => {
+    let kept = 0;
     let norm = 0;
-    for (const [g, c] of counts) {
-      const gi = gramIndex.get(g);
-      if (gi === undefined) continue;
-      const w = (1 + Math.log(c)) * (idf[gi] as number);
-      kept.push([gi, w]);
+    for (const [code, count] of g) {
+      const gi = gramIndex.get(code);
+      if (gi === undefined || kept === keptIndex.length) continue;
+      const w = (1 + Math.log(count)) * (idf[gi] as number);
+      keptIndex[kept] = gi;
+      keptWeight[kept++] = w;
       norm += w * w;
     }
     norm = Math.sqrt(norm) || 1;
-    for (const [gi, w] of kept) {
+    for (let j = 0; j < kept; j++) {
+      const gi = keptIndex[j] as number;
       const at = fill[gi] as number;
       fill[gi] = at + 1;
       postDocs[at] = di;
-      postWeights[at] = w / norm;
+      postWeights[at] = (keptWeight[j] as number) / norm;
     }
   });
   lap('char');
@@ -505,6 +563,7 @@ export function trainModel(data: TrainingData, lexicon: Lexicon, options: TrainO
     config,
     intents,
     vocabulary: [...normalizer.vocabulary().entries()],
+    typos: [...normalizer.typos.entries()],
     lexicon: [...lexicon.entries].map(([canonical, variants]) => [canonical, [...variants]]),
     nb,
     lr: {
@@ -513,7 +572,7 @@ export function trainModel(data: TrainingData, lexicon: Lexicon, options: TrainO
       bias: toBase64(Float32Array.from(bias)),
     },
     char: {
-      grams,
+      grams: toBase64(Int32Array.from(gramCodes)),
       idf: toBase64(idf),
       labels: toBase64(Int32Array.from(docs, (d) => d.label)),
       offsets: toBase64(offsets),
@@ -571,7 +630,7 @@ class EnsembleClassifier implements TrainedIntentClassifier {
   private readonly lrWeights: Float32Array;
   private readonly lrBias: Float32Array;
   // char: inverted index gram -> examples
-  private readonly charGram = new Map<string, number>();
+  private readonly charGram = new Map<number, number>();
   private readonly charIdf: Float32Array;
   private readonly charOffsets: Int32Array;
   private readonly charDocs: Int32Array;
@@ -587,7 +646,7 @@ class EnsembleClassifier implements TrainedIntentClassifier {
     this.intents = model.intents;
     this.missing = INTENT_IDS.filter((id) => !model.intents.includes(id));
     this.C = model.intents.length;
-    this.normalizer = new Normalizer(lexicon, new Map(model.vocabulary));
+    this.normalizer = new Normalizer(lexicon, new Map(model.vocabulary), model.typos);
     const w = MODEL_NAMES.map((m) => Math.max(0, model.config.weights[m]));
     const total = w.reduce((a, b) => a + b, 0) || 1;
     this.weights = w.map((x) => x / total) as [number, number, number];
@@ -618,17 +677,18 @@ class EnsembleClassifier implements TrainedIntentClassifier {
     }
 
     // char
-    model.char.grams.forEach((g, i) => this.charGram.set(g, i));
+    const gramCodes = base64ToI32(model.char.grams);
+    gramCodes.forEach((code, i) => this.charGram.set(code, i));
     this.charIdf = base64ToF32(model.char.idf);
     this.charLabels = base64ToI32(model.char.labels);
     this.charOffsets = base64ToI32(model.char.offsets);
     this.charDocs = base64ToI32(model.char.docs);
     this.charWeights = base64ToF32(model.char.weight);
     if (
-      this.charIdf.length !== model.char.grams.length ||
-      this.charOffsets.length !== model.char.grams.length + 1 ||
+      this.charIdf.length !== gramCodes.length ||
+      this.charOffsets.length !== gramCodes.length + 1 ||
       this.charDocs.length !== this.charWeights.length ||
-      this.charDocs.length !== this.charOffsets[model.char.grams.length]
+      this.charDocs.length !== this.charOffsets[gramCodes.length]
     ) {
       throw new Error('char model is inconsistent');
     }
@@ -679,8 +739,8 @@ class EnsembleClassifier implements TrainedIntentClassifier {
     let touchedCount = 0;
     let norm = 0;
     const query: number[] = [];
-    for (const [gram, count] of charFeatures(n, charMinN, charMaxN)) {
-      const g = this.charGram.get(gram);
+    for (const [code, count] of charFeatures(n, charMinN, charMaxN)) {
+      const g = this.charGram.get(code);
       if (g === undefined) continue; // unseen or too common: not part of the model
       const v = (1 + Math.log(count)) * (this.charIdf[g] as number);
       norm += v * v;
@@ -1038,6 +1098,7 @@ export interface Calibration {
   /** trainingDataHash() of the data the values were chosen on ('' = built-in defaults). */
   dataHash: string;
   lexiconHash: string;
+  /** modelFingerprint() of the model the values were chosen for. */
   modelVersion: string;
   /** How the values were chosen (free-form, written by calibrate.ts). */
   chosenBy?: Record<string, unknown>;
@@ -1049,7 +1110,7 @@ export const DEFAULT_CALIBRATION: Calibration = {
   margin: 0.05,
   dataHash: '',
   lexiconHash: '',
-  modelVersion: MODEL_VERSION,
+  modelVersion: '',
 };
 
 const calibrationSchema = z.object({
@@ -1084,7 +1145,7 @@ export function isCalibrationCurrent(calibration: Calibration, data: TrainingDat
   return (
     calibration.dataHash === trainingDataHash(data) &&
     (lexicon === undefined || calibration.lexiconHash === lexiconHash(lexicon)) &&
-    calibration.modelVersion === MODEL_VERSION
+    calibration.modelVersion === modelFingerprint()
   );
 }
 

@@ -49,14 +49,3 @@ declare module 'natural/lib/natural/classifiers/bayes_classifier.js' {
   }
   export default BayesClassifier;
 }
-
-declare module 'natural/lib/natural/classifiers/logistic_regression_classifier.js' {
-  class LogisticRegressionClassifier {
-    constructor(stemmer?: unknown);
-    addDocument(text: string | string[], label: string): void;
-    train(): void;
-    getClassifications(observation: string | string[]): { label: string; value: number }[];
-    static restore(classifier: unknown, stemmer?: unknown): LogisticRegressionClassifier;
-  }
-  export default LogisticRegressionClassifier;
-}

@@ -5,8 +5,9 @@
 //      inside words ("can't" -> "cant"), runs of 3+ identical letters cut to 2 ("heyyy" -> "heyy");
 //   2. tokenization into words, numbers and the punctuation marks . , ; : ! ? (punctuation is
 //      kept only to end negation scopes and to block lexicon phrases from spanning it);
-//   3. typo correction of words not in the training vocabulary (Damerau-Levenshtein via
-//      natural, candidates found with a SymSpell-style deletion index, Map cache);
+//   3. typo correction of words (5+ letters) not in the training vocabulary: candidates from a
+//      SymSpell-style deletion index, ranked by a bounded edit distance and confirmed with
+//      natural's DamerauLevenshteinDistance; every answer cached in a Map;
 //   4. lexicon substitution (knowledge/nlu/lexicon.yaml: lay terms, brands, slang,
 //      British/American spellings -> canonical words; longest match, one pass);
 //   5. Porter stemming (natural's PorterStemmer, Map cache) and negation marking: up to
@@ -316,6 +317,7 @@ export class SpellCorrector {
   private readonly deletionIndex = new Map<string, string[]>();
   private indexed = false;
   private readonly cache = new Map<string, string>();
+  private readonly known = new Map<string, string>();
 
   /** The deletion index is built on the first unknown word (or by warmUp()), so training,
    * whose words are all known, never pays for it. */
@@ -363,12 +365,12 @@ export class SpellCorrector {
   /** Presets the correction of a word (used for typos found in the training texts, whose
    * corrections are known without the deletion index). */
   remember(word: string, correction: string): void {
-    this.cache.set(word, correction);
+    this.known.set(word, correction);
   }
 
   /** The corrected word, or the word itself when it is known or nothing is close enough. */
   correct(word: string): string {
-    const cached = this.cache.get(word);
+    const cached = this.cache.get(word) ?? this.known.get(word);
     if (cached !== undefined) return cached;
     const result = this.lookup(word);
     if (this.cache.size > 20_000) this.cache.clear();
@@ -448,10 +450,18 @@ export function vocabularyOf(texts: Iterable<string>, lexicon?: Lexicon): Map<st
 export class Normalizer {
   readonly lexicon: Lexicon;
   readonly speller: SpellCorrector;
+  /** Typos found in the training texts -> their corrections. */
+  readonly typos: ReadonlyMap<string, string>;
 
-  constructor(lexicon: Lexicon, vocabulary: ReadonlyMap<string, number>) {
+  constructor(
+    lexicon: Lexicon,
+    vocabulary: ReadonlyMap<string, number>,
+    typos: Iterable<[string, string]> = [],
+  ) {
     this.lexicon = lexicon;
     this.speller = new SpellCorrector(vocabulary);
+    this.typos = new Map(typos);
+    for (const [typo, correction] of this.typos) this.speller.remember(typo, correction);
   }
 
   /**
@@ -475,9 +485,7 @@ export class Normalizer {
       }
     }
     for (const typo of typos.keys()) vocabulary.delete(typo);
-    const normalizer = new Normalizer(lexicon, vocabulary);
-    for (const [typo, near] of typos) normalizer.speller.remember(typo, near);
-    return normalizer;
+    return new Normalizer(lexicon, vocabulary, typos);
   }
 
   /** The spelling vocabulary (word -> frequency), e.g. to store in a model cache. */

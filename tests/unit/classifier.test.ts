@@ -10,6 +10,7 @@ import {
   DEFAULT_CALIBRATION,
   MODEL_NAMES,
   applyCalibration,
+  charGramCode,
   chooseCalibration,
   crossValidate,
   fillNaturalBayes,
@@ -116,6 +117,15 @@ describe('normalisation and lexicon', () => {
     expect(words('saddle anesthesia')).toEqual(['saddle', 'anaesthesia']);
     expect(words('rheumatoid arthritis vs arthritis')).toEqual(['rheumatoid', 'arthritis', 'vs', 'osteoarthritis']);
     expect(words('go to A&E')).toEqual(['go', 'to', 'emergency', 'department']);
+  });
+
+  it('gives every character n-gram (1..5 characters of space, a-z, 0-9) its own int32 code', () => {
+    const grams = ['a', ' ', 'z9', ' a', 'a ', 'sci', 'ica ', ' back', '99999', '     ', 'zzzzz'];
+    const codes = grams.map(charGramCode);
+    expect(new Set(codes).size).toBe(grams.length);
+    for (const c of codes) expect(Number.isInteger(c) && c >= 0 && c < 2 ** 31).toBe(true);
+    expect(charGramCode(' ')).toBe(0);
+    expect(charGramCode('  ')).toBe(37);
   });
 
   it('rejects a lexicon that lists one variant under two canonical forms', () => {
@@ -278,7 +288,7 @@ describe('model cache', () => {
     const restored = restoreIntentClassifier(JSON.parse(JSON.stringify(classifier.serialize())), lexicon);
     for (const t of texts) expect(restored.classify(t)).toEqual(classifier.classify(t));
 
-    writeFileSync(first.cacheFile, '{"version": "backline-intent-ensemble-1", "nb": ');
+    writeFileSync(first.cacheFile, '{"version": "backline-intent-ensemble-3", "nb": ');
     const third = loadOrTrainClassifierDetailed({ dataDir: DATA_DIR, cacheDir });
     expect(third.source).toBe('trained');
     for (const t of texts) expect(third.classifier.classify(t)).toEqual(first.classifier.classify(t));
@@ -297,7 +307,7 @@ describe('model cache', () => {
 });
 
 describe('calibration', () => {
-  it("calibration.json was chosen on the current training data (run `npx tsx src/nlu/calibrate.ts`)", () => {
+  it("calibration.json was chosen on the current training data and model (else run `npx tsx src/nlu/calibrate.ts`)", () => {
     const calibration = loadCalibration(DATA_DIR);
     expect(calibration.dataHash).toBe(trainingDataHash(data));
     expect(calibration.lexiconHash).toBe(lexiconHash(lexicon));
