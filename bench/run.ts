@@ -59,7 +59,7 @@ async function turnLatency(backline: Backline): Promise<void> {
 }
 
 async function classification(backline: Backline): Promise<void> {
-  const texts = loadNluTestFile('tests/nlu-heldout.yaml').map((i) => i.text);
+  const texts = loadNluTestFile('tests/nlu-dev.yaml').map((i) => i.text);
   for (const t of texts) backline.nlu.classify(t);
   const latencies: number[] = [];
   for (let round = 0; round < 20; round++) {

@@ -1,7 +1,6 @@
 // Scores the classifier and the red-flag detector on a labelled YAML file (CONTRACT §5).
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { loadYamlList } from '../util/yamlFile.js';
 import { INTENT_IDS, RED_FLAG_IDS, type IntentId } from '../contract.js';
 import type { Understanding } from './types.js';
 
@@ -11,22 +10,10 @@ const itemSchema = z.strictObject({
   red_flags: z.array(z.enum(RED_FLAG_IDS)).optional(),
 });
 export type NluTestItem = z.infer<typeof itemSchema>;
-
-export class TestFileError extends Error {}
+export { TestFileError } from '../util/yamlFile.js';
 
 export function loadNluTestFile(path: string): NluTestItem[] {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new TestFileError(`${path}: ${(error as Error).message.split('\n')[0]}`);
-  }
-  const parsed = z.array(itemSchema).min(1).safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new TestFileError(`${path}: item ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
+  return loadYamlList(path, itemSchema, 'item');
 }
 
 export interface IntentScores {

@@ -2,15 +2,13 @@
 // same adapter path the server uses. It answers every question from the vignette's evidence
 // by the evidence id the question carries, and reads the level of the outcome the bot sends.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Activity } from '@microsoft/agents-activity';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { EVIDENCE_IDS, levelRank, RED_FLAG_IDS, TRIAGE_LEVELS, type TriageLevel } from '../contract.js';
 import type { Backline } from '../app.js';
 import { InProcessConversation } from '../channels/inProcess.js';
 import type { BacklineChannelData } from '../channels/render.js';
-import { TestFileError } from '../nlu/evaluate.js';
+import { loadYamlList } from '../util/yamlFile.js';
 
 const vignetteSchema = z.strictObject({
   name: z.string().min(1),
@@ -22,18 +20,7 @@ const vignetteSchema = z.strictObject({
 export type Vignette = z.infer<typeof vignetteSchema>;
 
 export function loadVignettes(path: string): Vignette[] {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new TestFileError(`${path}: ${(error as Error).message.split('\n')[0]}`);
-  }
-  const parsed = z.array(vignetteSchema).min(1).safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new TestFileError(`${path}: vignette ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
+  return loadYamlList(path, vignetteSchema, 'vignette');
 }
 
 /** What the user types to start the check when the bot is not already asking. */

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('config from the environment', () => {
+  it('has embedded defaults and runs in local mode without credentials', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3978, EMERGENCY_NUMBER: '911', STORAGE: 'sqlite', SQLITE_PATH: './data/backline.db', RETENTION_DAYS: 30, localMode: true });
+  });
+  it('refuses to start in production without app credentials', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/MICROSOFT_APP_ID/);
+  });
+  it('runs in Azure mode with credentials', () => {
+    const config = loadConfig({ NODE_ENV: 'production', MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'secret' });
+    expect(config.localMode).toBe(false);
+  });
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ EMERGENCY_NUMBER: 'call someone' })).toThrow(/EMERGENCY_NUMBER/);
+    expect(() => loadConfig({ RETENTION_DAYS: '0' })).toThrow(/RETENTION_DAYS/);
+  });
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', MICROSOFT_APP_ID: '' })).toMatchObject({ PORT: 3978, localMode: true });
+  });
+});
