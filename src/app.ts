@@ -11,6 +11,8 @@ import { createNluEngine, type NluEngine } from './nlu/understand.js';
 import { createOutboundPolicy, parseHostList } from './server/outboundPolicy.js';
 import { createHttpApp } from './server/http.js';
 import { createStorage, startRetentionSweep, type BacklineStorage } from './storage/index.js';
+import { createWebChat, type WebChat } from './webchat/index.js';
+import { createSupport, routeLocalDirectLine, type Support } from './handoff/index.js';
 import type { Express } from 'express';
 
 export interface Backline {
@@ -22,6 +24,10 @@ export interface Backline {
   bot: BacklineBot;
   http: Express;
   logger: Logger;
+  /** The web chat widget and its Direct Line (deliverToConversation for messages outside a user turn). */
+  webChat: WebChat;
+  /** Human support: cases, the agent console (/agent), proactive messages. */
+  support: Support;
   close(): Promise<void>;
 }
 
@@ -65,7 +71,8 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
     }
   };
 
-  const bot = new BacklineBot({ content: content.engine, nlu, storage, logger, maxMessageChars: config.MAX_MESSAGE_CHARS });
+  const support = createSupport({ config, storage, content: content.engine, nlu, logger, adapter });
+  const bot = new BacklineBot({ content: content.engine, nlu, storage, logger, maxMessageChars: config.MAX_MESSAGE_CHARS, support: support.service });
   const http = createHttpApp({
     adapter,
     bot,
@@ -77,6 +84,12 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
       return { ok: true, details: { storage: config.STORAGE } };
     },
   });
+  // Web chat: pages, widget, token endpoint, built-in Direct Line; WebSocket streams on http.listen servers.
+  const webChat = createWebChat({ config, adapter, logic: bot.handle, storage, logger });
+  webChat.mount(http);
+  // The agent console; a team member's messages reach built-in Direct Line chats through it.
+  http.use('/agent', support.console);
+  if (webChat.directLine) routeLocalDirectLine(support.sender, webChat.directLine);
   return {
     config,
     content,
@@ -86,8 +99,12 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
     bot,
     http,
     logger,
+    webChat,
+    support,
     close: async () => {
       stopSweep();
+      support.stop();
+      webChat.close();
       await storage.close();
     },
   };

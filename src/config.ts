@@ -1,5 +1,7 @@
 // One schema over the environment. Every setting the bot reads is here and in .env.example.
 import { z } from 'zod';
+import { AgentConfigError, parseAgents } from './handoff/agents.js';
+import { parseSupportHours, SupportHoursError } from './handoff/hours.js';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -17,6 +19,11 @@ const configSchema = z.object({
   MICROSOFT_APP_ID: z.string().optional(),
   MICROSOFT_APP_PASSWORD: z.string().optional(),
   MICROSOFT_APP_TENANT_ID: z.string().optional(),
+  // Microsoft Teams app package (`backline teams-package`, appPackage/).
+  /** The Teams app's id in the manifest, a GUID; default: MICROSOFT_APP_ID. */
+  TEAMS_APP_ID: z.string().regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, 'TEAMS_APP_ID must be a GUID').optional(),
+  /** The bot's public messaging endpoint as registered in Azure (https://HOST/api/messages); its host goes into the manifest. */
+  BOT_MESSAGING_ENDPOINT: z.string().url().refine((value) => value.startsWith('https://'), 'BOT_MESSAGING_ENDPOINT must be an https URL').optional(),
   /** Hosts a reply may be sent to (serviceUrl). In local mode only loopback is allowed by default. */
   ALLOWED_SERVICE_URL_HOSTS: z.string().default(''),
   STORAGE: z.enum(['sqlite', 'memory']).default('sqlite'),
@@ -27,7 +34,95 @@ const configSchema = z.object({
   /** Characters of user text the bot reads; longer messages are cut (and the user told). */
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(100).max(100_000).default(2000),
   SHOW_STARTUP_BANNER: booleanFromEnv.default(true),
+  // Human support (src/handoff). The agent console is at /agent.
+  /** console: the built-in agent console; event: send handoff.initiate to a contact centre (Omnichannel, LivePerson, Genesys). */
+  HANDOFF_MODE: z.enum(['console', 'event']).default('console'),
+  /** Agents who may sign in: "id:Name:bcrypt-hash;..." or a JSON array (see src/handoff/agents.ts). */
+  SUPPORT_AGENTS: z.string().refine(agentsAreValid, { error: (issue) => agentsProblem(String(issue.input)) }).default(''),
+  /** One shared sign-in token for small installs (sign in as "admin"); at least 24 characters. */
+  SUPPORT_ADMIN_TOKEN: z.string().min(24, 'SUPPORT_ADMIN_TOKEN must be at least 24 characters').optional(),
+  /** The name people see when the admin joins their chat; default: the team's name from the messages file. */
+  SUPPORT_ADMIN_NAME: z.string().trim().min(1).max(80).optional(),
+  /** When people can chat with the team, with a time zone: "Mon-Fri 09:00-17:00; Sat 10:00-13:00; Europe/London", "always" or "never". */
+  SUPPORT_HOURS: z.string().refine(hoursAreValid, { error: (issue) => hoursProblem(String(issue.input)) }).default('always'),
+  /** Minutes an agent stays signed in. */
+  SUPPORT_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
+  /** Seconds between "still waiting" updates to someone in the queue. */
+  SUPPORT_WAIT_UPDATE_SECONDS: z.coerce.number().int().min(10).max(3600).default(180),
+  /** Sign-in attempts allowed per client IP per 15 minutes. */
+  SUPPORT_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** How often (ms) each server checks the shared store for changes made by other instances, for live agent updates. */
+  SUPPORT_SYNC_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  // Web chat widget (src/webchat, src/directline). The look lives in data/config/widget.yaml.
+  /** Azure Direct Line secret: set in production; unset runs the built-in Direct Line at /v3/directline. */
+  DIRECT_LINE_SECRET: z.string().min(16, 'DIRECT_LINE_SECRET looks too short to be a Direct Line secret').optional(),
+  /** Azure Direct Line base URL (a regional one such as https://europe.directline.botframework.com/v3/directline). */
+  DIRECT_LINE_ENDPOINT: z
+    .string()
+    .url()
+    .refine(isHttpsOrLoopback, 'DIRECT_LINE_ENDPOINT must be an https URL (http only for localhost)')
+    .default('https://directline.botframework.com/v3/directline'),
+  /** HMAC key for the built-in Direct Line's tokens; unset: a random key at start (tokens die with the process). */
+  DIRECT_LINE_TOKEN_SECRET: z.string().min(32, 'DIRECT_LINE_TOKEN_SECRET must be at least 32 characters').optional(),
+  /** Token requests allowed per client IP per minute. */
+  DIRECT_LINE_TOKEN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** Comma-separated origins (https://clinic.example) that may embed the widget and call the chat API. */
+  WIDGET_ALLOWED_ORIGINS: z.string().refine(isOriginList, 'WIDGET_ALLOWED_ORIGINS must be comma-separated origins such as https://clinic.example').default(''),
+  /** Minutes a browser keeps an idle conversation before starting fresh; overrides data/config/widget.yaml. */
+  WIDGET_CONVERSATION_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).optional(),
+  /** The public base URL of this server when behind a proxy (for the Direct Line stream URL); default: from each request. */
+  WIDGET_PUBLIC_URL: z.string().url().refine(isHttpsOrLoopback, 'WIDGET_PUBLIC_URL must be https (http only for localhost)').optional(),
 });
+
+function isHttpsOrLoopback(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname));
+  } catch {
+    return false;
+  }
+}
+
+function isOriginList(value: string): boolean {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .every((entry) => {
+      try {
+        return /^https?:$/.test(new URL(entry).protocol) && new URL(entry).origin === entry.replace(/\/$/, '');
+      } catch {
+        return false;
+      }
+    });
+}
+
+function agentsAreValid(value: string): boolean {
+  return agentsProblem(value) === undefined;
+}
+
+function agentsProblem(value: string): string | undefined {
+  try {
+    parseAgents(value);
+    return undefined;
+  } catch (error) {
+    // The message names the entry and the problem, never the hash.
+    return error instanceof AgentConfigError ? error.message : 'SUPPORT_AGENTS could not be read';
+  }
+}
+
+function hoursAreValid(value: string): boolean {
+  return hoursProblem(value) === undefined;
+}
+
+function hoursProblem(value: string): string | undefined {
+  try {
+    parseSupportHours(value);
+    return undefined;
+  } catch (error) {
+    return `SUPPORT_HOURS: ${error instanceof SupportHoursError ? error.message : 'could not be read'}`;
+  }
+}
 
 export type Config = z.infer<typeof configSchema> & { localMode: boolean };
 

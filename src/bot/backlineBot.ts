@@ -3,19 +3,26 @@
 //   understand-> red flags first, then intent (inside decideMessage, in that order)
 //   decide    -> new state, replies and effects (pure: src/bot/decide.ts)
 //   persist   -> save state with an eTag check; a racing turn makes us decide again
-//   effects   -> store leads and cases, erase data
+//   effects   -> store leads and cases, erase data (human support: src/handoff)
 //   render    -> per channel (src/channels/render.ts), then send
+// Each turn's messages are kept in the conversation's transcript (saved with the state), which
+// is also how a message reaches a support team member in a live chat.
 import type { TurnContext } from '@microsoft/agents-hosting';
 import type { Activity, ConversationReference } from '@microsoft/agents-activity';
 import { renderReplies } from '../channels/render.js';
-import type { EngineContent, TurnDraft } from '../engine/runtime.js';
+import { TurnDraft, type EngineContent } from '../engine/runtime.js';
+import type { Reply } from '../engine/replies.js';
+import { decideHandoffStatus, HANDOFF_STATUS, handoffInitiation, handoffStateOf } from '../handoff/events.js';
+import { forgetCases } from '../handoff/cases.js';
+import { newCaseId } from '../handoff/ids.js';
+import type { SupportService } from '../handoff/service.js';
+import { appendTranscript, transcriptItem, type TranscriptEntry } from '../handoff/transcript.js';
 import { fill } from '../knowledge/messages.js';
 import type { Logger } from '../logger.js';
 import type { BacklineStorage } from '../storage/index.js';
 import { StorageConflictError } from '../storage/index.js';
 import { decideMessage, welcome, type MessageInput, type Understander } from './decide.js';
 import {
-  addRecord,
   countRecords,
   forgetConversation,
   loadState,
@@ -29,6 +36,7 @@ export interface BotDependencies {
   storage: BacklineStorage;
   logger: Logger;
   maxMessageChars: number;
+  support: SupportService;
 }
 
 const SAVE_ATTEMPTS = 3;
@@ -55,7 +63,7 @@ function keyOf(activity: Activity): ConversationKey {
   return { channelId: activity.channelId ?? 'unknown', conversationId: activity.conversation!.id };
 }
 
-function referenceOf(activity: Activity): Partial<ConversationReference> {
+export function referenceOf(activity: Activity): Partial<ConversationReference> {
   return {
     channelId: activity.channelId,
     serviceUrl: activity.serviceUrl,
@@ -85,10 +93,16 @@ export class BacklineBot {
           await this.onMessage(context);
           break;
         case 'conversationUpdate':
+          // In Teams group chats and channels the install (installationUpdate) brings the note;
+          // people joining the team or chat later hear nothing.
+          if (isSharedTeamsConversation(activity)) break;
           if ((activity.membersAdded ?? []).some((m) => m.id !== activity.recipient?.id)) await this.onJoin(context);
           break;
         case 'installationUpdate':
           if (!activity.action || activity.action === 'add') await this.onJoin(context);
+          break;
+        case 'event':
+          if (activity.name === HANDOFF_STATUS) await this.onHandoffStatus(context);
           break;
         default:
           // Typing, reactions, events we do not use: nothing to say.
@@ -126,14 +140,37 @@ export class BacklineBot {
     }
     const key = keyOf(activity);
     const input = messageInputOf(activity, this.deps.maxMessageChars);
+    const facts = await this.deps.support.facts();
     for (let attempt = 1; ; attempt++) {
       const loaded = await loadState(this.deps.storage, key);
-      const draft = decideMessage(this.deps.content, this.deps.nlu, loaded.state, input);
+      const state = await this.deps.support.reconcile(loaded.state);
+      const draft = decideMessage(this.deps.content, this.deps.nlu, state, input, facts);
       try {
-        await this.persistAndSend(context, key, draft, loaded.eTag);
+        await this.persistAndSend(context, key, draft, loaded.eTag, { userText: input.text, supportBefore: Boolean(loaded.state.support) });
         return;
       } catch (error) {
         // Another turn of this conversation saved first: decide again on its result.
+        if (error instanceof StorageConflictError && attempt < SAVE_ATTEMPTS) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** A contact centre's handoff.status event (HANDOFF_MODE=event): accepted, failed or completed. */
+  private async onHandoffStatus(context: TurnContext): Promise<void> {
+    const handoffState = handoffStateOf(context.activity.value);
+    if (this.deps.support.settings.mode !== 'event' || !handoffState) return;
+    const key = keyOf(context.activity);
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await loadState(this.deps.storage, key);
+      if (loaded.isNew) return;
+      const draft = new TurnDraft(this.deps.content, structuredClone(loaded.state));
+      if (!decideHandoffStatus(draft, handoffState)) return;
+      try {
+        await this.persistAndSend(context, key, draft, loaded.eTag, { supportBefore: true });
+        this.deps.logger.info('handoff_status', { state: handoffState });
+        return;
+      } catch (error) {
         if (error instanceof StorageConflictError && attempt < SAVE_ATTEMPTS) continue;
         throw error;
       }
@@ -145,40 +182,76 @@ export class BacklineBot {
     key: ConversationKey,
     draft: TurnDraft,
     eTag: string | undefined,
+    turn: { userText?: string; supportBefore?: boolean } = {},
   ): Promise<void> {
     rememberOfferedChoices(draft);
-    await saveState(this.deps.storage, key, draft.state, eTag);
-    await this.runEffects(context, key, draft);
-    if (draft.replies.length === 0) return;
-    await context.sendActivities(renderReplies(draft.replies, context.activity.channelId) as Activity[]);
+    const decided = draft.replies.length;
+    // The turn's transcript item is saved with the state, so both land or neither does.
+    const entries = transcriptEntries(turn.userText, draft.replies);
+    await saveState(this.deps.storage, key, draft.state, eTag, entries.length > 0 ? transcriptItem(key, entries) : {});
+    const outcome = await this.runEffects(context, key, draft);
+    if (!outcome.forgotten) {
+      // What the effects added (queue position, ...) goes in the transcript too.
+      await appendTranscript(this.deps.storage, key, transcriptEntries(undefined, draft.replies.slice(decided)));
+      // Open consoles refresh: a message for the team, a cancelled request, a warning sign.
+      if (turn.supportBefore || draft.state.support) await this.deps.support.notifier.changed();
+    }
+    const activities = [...renderReplies(draft.replies, context.activity.channelId), ...outcome.extra];
+    if (activities.length === 0) return;
+    await context.sendActivities(activities as Activity[]);
   }
 
-  private async runEffects(context: TurnContext, key: ConversationKey, draft: TurnDraft): Promise<void> {
-    const { storage, content } = this.deps;
+  private async runEffects(context: TurnContext, key: ConversationKey, draft: TurnDraft): Promise<{ forgotten: boolean; extra: Partial<Activity>[] }> {
+    const { storage, content, support } = this.deps;
+    const extra: Partial<Activity>[] = [];
+    let forgotten = false;
     for (const effect of draft.effects) {
       switch (effect.type) {
-        case 'handoff':
-          await addRecord(storage, key, {
-            kind: 'case',
-            status: 'waiting',
-            reason: effect.reason,
-            answers: draft.state.answers,
-            triage: draft.state.triage ?? null,
+        case 'handoff': {
+          const opened = await support.openCase({ key, id: effect.caseId, type: 'chat', mode: effect.mode, state: draft.state, reference: referenceOf(context.activity) });
+          if (effect.mode === 'console') await support.queueReplies(draft, effect.caseId, 'opened');
+          else {
+            draft.say(content.messages.support.event_opened);
+            extra.push(handoffInitiation(opened.supportCase, opened.transcript, context.activity.from));
+          }
+          break;
+        }
+        case 'record_callback': {
+          const { callback_contact: contact, callback_time: time } = effect.answers;
+          await support.openCase({
+            key,
+            id: effect.caseId,
+            type: 'callback',
+            mode: 'console',
+            state: draft.state,
             reference: referenceOf(context.activity),
+            fields: { callback: { contact: String(contact ?? ''), time: String(time ?? '') }, consent: true },
           });
-          this.deps.logger.info('handoff_case_opened', { channel: key.channelId });
+          break;
+        }
+        case 'record_feedback':
+          await support.recordFeedback(effect.caseId, { ...(effect.helpful ? { helpful: effect.helpful } : {}), ...(effect.comment ? { comment: effect.comment } : {}) });
+          break;
+        case 'support':
+          await support.onSupportEvent(draft, effect.event, effect.caseId);
           break;
         case 'record_trial_lead': {
           const { trial_diagnosed, trial_medication, trial_consent, trial_contact, age } = effect.answers;
-          await addRecord(storage, key, {
-            kind: 'lead',
+          // A case of type "trial lead": the trials team works from the same console.
+          await support.openCase({
+            key,
+            id: newCaseId(),
             type: 'trial_lead',
-            diagnosed: trial_diagnosed ?? null,
-            medication: trial_medication ?? null,
-            age: age ?? null,
-            consent: trial_consent === 'yes',
-            contact: trial_contact ?? null,
+            mode: 'console',
+            state: draft.state,
             reference: referenceOf(context.activity),
+            fields: {
+              diagnosed: trial_diagnosed ?? null,
+              medication: trial_medication ?? null,
+              age: age ?? null,
+              consent: trial_consent === 'yes',
+              contact: trial_contact ?? null,
+            },
           });
           this.deps.logger.info('trial_lead_recorded', { channel: key.channelId });
           break;
@@ -186,7 +259,11 @@ export class BacklineBot {
         case 'forget_me': {
           const leads = await countRecords(storage, key, 'lead');
           const cases = await countRecords(storage, key, 'case');
+          // Index entries first (they point into this conversation), then everything under its prefix.
+          await forgetCases(storage, key);
           await forgetConversation(storage, key);
+          await support.notifier.changed();
+          forgotten = true;
           const what = [content.messages.forget.what_state];
           if (leads > 0) what.push(fill(content.messages.forget.what_leads, { count: leads }));
           if (cases > 0) what.push(fill(content.messages.forget.what_cases, { count: cases }));
@@ -196,11 +273,22 @@ export class BacklineBot {
         }
       }
     }
+    return { forgotten, extra };
   }
 }
 
+/** The turn as the transcript keeps it: what the person sent, then what the bot said. */
+function transcriptEntries(userText: string | undefined, replies: Reply[]): TranscriptEntry[] {
+  const entries: TranscriptEntry[] = [];
+  if (userText?.trim()) entries.push({ role: 'user', text: userText });
+  for (const reply of replies) {
+    entries.push({ role: 'bot', text: reply.text, ...(reply.urgent ? { urgent: true as const } : {}), ...(reply.triage ? { level: reply.triage.level } : {}) });
+  }
+  return entries;
+}
+
 /** Keeps the buttons last shown, so "2", "the last one" or a typed label picks one in any channel. */
-function rememberOfferedChoices(draft: TurnDraft): void {
+export function rememberOfferedChoices(draft: TurnDraft): void {
   const last = [...draft.replies].reverse().find((r) => r.choices && r.choices.length > 0);
   draft.state.offered = last?.choices?.map((c) => ({ l: c.label, v: c.value }));
 }

@@ -2,7 +2,7 @@
 // conversation shares a prefix, so "forget me" can erase them all at once.
 import type { ConversationReference } from '@microsoft/agents-activity';
 import { newConversationState, type ConversationState } from '../engine/state.js';
-import type { BacklineStorage } from '../storage/index.js';
+import type { BacklineStorage, StoreItem } from '../storage/index.js';
 
 export interface ConversationKey {
   channelId: string;
@@ -15,6 +15,10 @@ export function conversationPrefix(key: ConversationKey): string {
 
 const STATE = 'state';
 
+export function stateKey(key: ConversationKey): string {
+  return conversationPrefix(key) + STATE;
+}
+
 export interface LoadedState {
   state: ConversationState;
   /** eTag of the stored copy; the save fails if someone else saved in between. */
@@ -23,18 +27,19 @@ export interface LoadedState {
 }
 
 export async function loadState(storage: BacklineStorage, key: ConversationKey): Promise<LoadedState> {
-  const storageKey = conversationPrefix(key) + STATE;
+  const storageKey = stateKey(key);
   const items = await storage.read([storageKey]);
   const item = items[storageKey] as { state?: ConversationState; eTag?: string } | undefined;
   if (!item?.state || item.state.v !== 1) return { state: newConversationState(), isNew: true };
   return { state: item.state, eTag: item.eTag, isNew: false };
 }
 
-export async function saveState(storage: BacklineStorage, key: ConversationKey, state: ConversationState, eTag: string | undefined): Promise<void> {
-  const storageKey = conversationPrefix(key) + STATE;
+/** Saves the state; `alongside` items (the turn's transcript) are written in the same atomic write. */
+export async function saveState(storage: BacklineStorage, key: ConversationKey, state: ConversationState, eTag: string | undefined, alongside: StoreItem = {}): Promise<void> {
+  const storageKey = stateKey(key);
   // A new conversation is written with no eTag; a racing first write is then last-writer-wins,
   // which only happens for two simultaneous first messages.
-  await storage.write({ [storageKey]: { state, ...(eTag ? { eTag } : {}) } });
+  await storage.write({ ...alongside, [storageKey]: { state, ...(eTag ? { eTag } : {}) } });
 }
 
 export type RecordKind = 'lead' | 'case';

@@ -31,6 +31,7 @@ import type { Choice } from '../engine/replies.js';
 import type { IntentScore, RedFlagDetection } from '../nlu/types.js';
 import { evaluateTriage } from '../triage/rules.js';
 import { matchChoice, recognizeYesNo } from '../nlu/entities.js';
+import { decideDuringSupport, holdForSupport, isLiveChat, urgentDuringSupport } from '../handoff/decideSupport.js';
 
 export interface IntentDecision {
   intent: IntentId;
@@ -64,9 +65,11 @@ export function welcome(content: EngineContent, state: ConversationState = newCo
   return draft;
 }
 
-export function decideMessage(content: EngineContent, nlu: Understander, saved: ConversationState, message: MessageInput): TurnDraft {
+/** `facts`: what the trees may branch on this turn (support hours, anyone online; see dialogs/support.yaml). */
+export function decideMessage(content: EngineContent, nlu: Understander, saved: ConversationState, message: MessageInput, facts: Record<string, string> = {}): TurnDraft {
   let input = message;
   const draft = new TurnDraft(content, structuredClone(saved));
+  draft.facts = facts;
   const { messages } = content;
   const text = input.text.trim();
 
@@ -91,14 +94,15 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
       return draft;
     }
     const explain = content.dialogs.trees.get(ENTRY_TREE)!.red_flag_questions;
-    if (detection.isQuestionAbout.length > 0 && explain && !isCollectingAnswers(draft)) {
+    if (detection.isQuestionAbout.length > 0 && explain && !isCollectingAnswers(draft) && !isLiveChat(draft.state)) {
       explainRedFlag(draft, explain, detection.isQuestionAbout[0]!);
       return draft;
     }
   }
 
   // A typed label, number or "the last one" picks one of the buttons just shown, in any channel.
-  if (!input.choice && draft.state.offered?.length) {
+  // Not in a live chat with a person: there "2" or "yes" is meant for them.
+  if (!input.choice && draft.state.offered?.length && !isLiveChat(draft.state)) {
     const offered = draft.state.offered;
     const match = matchChoice(text.slice(0, ANSWER_CHARS), offered.map((o) => o.l));
     if (match && match.how !== 'fuzzy') input = { ...input, choice: offered[match.index]!.v };
@@ -107,6 +111,9 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
   // 2. A pending one-off question.
   if (draft.state.pending && handlePending(draft, nlu, input)) return draft;
   draft.state.pending = undefined;
+
+  // 2b. Waiting for or talking to a person: cancel, end chat, and messages for the team.
+  if (draft.state.support && decideDuringSupport(draft, input)) return draft;
 
   // 3. Commands that work anywhere.
   if (handleCommand(draft, input)) return draft;
@@ -121,7 +128,8 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
     return draft;
   }
 
-  // 5. Free text: what does the person want?
+  // 5. Free text: what does the person want? (While waiting for a person, it is kept for them.)
+  if (holdForSupport(draft)) return draft;
   const decision = nlu.classify(text);
   respondToIntent(draft, nlu, decision);
   return draft;
@@ -148,6 +156,10 @@ function isKnownPositive(state: ConversationState, flag: RedFlagId): boolean {
 /** Urgent advice at once for the level the rules give, then an offer to carry on or talk to a person. */
 function actOnRedFlags(draft: TurnDraft, flags: RedFlagId[]): void {
   const { state, content } = draft;
+  if (state.support) {
+    urgentDuringSupport(draft, flags);
+    return;
+  }
   for (const flag of flags) state.answers[flag] = 'yes';
   const outcome = evaluateTriage(content.triageRules, state.answers);
   if (state.at && !state.suspended) state.suspended = state.at;
@@ -295,6 +307,8 @@ function resumeSuspended(draft: TurnDraft, announce: boolean): void {
   const { state, content } = draft;
   const target = state.suspended;
   state.suspended = undefined;
+  // In a live chat with a person there is nothing of the bot's to go back to, and no menu.
+  if (!target && isLiveChat(state)) return;
   if (!target) {
     if (announce) draft.say(content.messages.nothing_to_resume);
     showMenu(draft);

@@ -2,7 +2,7 @@
 // all trees. Every problem is reported with file and line so a content author can fix it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { INTENT_IDS, isIntentId } from '../contract.js';
 import { isAsk, treeSchema, type DialogNode, type Tree } from './schema.js';
 
@@ -42,6 +42,13 @@ function lineFinder(doc: Document, lineCounter: LineCounter) {
     let node: unknown = doc.contents;
     let offset = 0;
     for (const segment of path) {
+      if (isSeq(node) && typeof segment === 'number') {
+        const item = node.items[segment] as { range?: [number, number] } | undefined;
+        if (!item) break;
+        if (item.range) offset = item.range[0];
+        node = item;
+        continue;
+      }
       if (!isMap(node)) break;
       const pair = node.items.find((item) => isScalar(item.key) && item.key.value === segment);
       if (!pair) break;
@@ -68,23 +75,23 @@ export function resolveTarget(
   return { tree: currentTree, node: first! };
 }
 
-/** Every target a node can lead to, with the field it comes from. */
-export function outgoingTargets(node: DialogNode): { field: string; target: string }[] {
-  const found: { field: string; target: string }[] = [];
-  const add = (field: string, target: string | undefined) => {
-    if (target) found.push({ field, target });
+/** Every target a node can lead to, with where in the node it is written. */
+export function outgoingTargets(node: DialogNode): { field: string; path: (string | number)[]; target: string }[] {
+  const found: { field: string; path: (string | number)[]; target: string }[] = [];
+  const add = (path: (string | number)[], target: string | undefined) => {
+    if (target) found.push({ field: path.join('.'), path, target });
   };
-  if ('next' in node) add('next', node.next);
-  if ('goto' in node && typeof node.goto === 'string') add('goto', node.goto);
-  if ('ask' in node && node.ask === 'choice') node.options.forEach((o, i) => add(`options[${i}]`, o.goto));
+  if ('next' in node) add(['next'], node.next);
+  if ('goto' in node && typeof node.goto === 'string') add(['goto'], node.goto);
+  if ('ask' in node && node.ask === 'choice') node.options.forEach((o, i) => add(['options', i, 'goto'], o.goto));
   if ('ask' in node && node.ask === 'yes_no') {
-    add('yes', node.yes);
-    add('no', node.no);
-    add('unsure', node.unsure);
+    add(['yes'], node.yes);
+    add(['no'], node.no);
+    add(['unsure'], node.unsure);
   }
   if ('branch' in node) {
-    node.branch.forEach((b, i) => add(`branch[${i}]`, b.goto));
-    add('else', node.else);
+    node.branch.forEach((b, i) => add(['branch', i, 'goto'], b.goto));
+    add(['else'], node.else);
   }
   return found;
 }
@@ -142,7 +149,7 @@ function checkGraph(loaded: LoadedTree[], articles: ArticleIndex, problems: Cont
       const targets = outgoingTargets(node);
       edges.set(
         key,
-        targets.map((t) => resolve(l, t.target, where, `node "${nodeId}" ${t.field}`)).filter((t): t is string => !!t),
+        targets.map((t) => resolve(l, t.target, [...where, ...t.path], `node "${nodeId}" ${t.field}`)).filter((t): t is string => !!t),
       );
       const isEnd = 'end' in node;
       if (!isEnd && targets.length === 0) {
@@ -177,6 +184,12 @@ function checkGraph(loaded: LoadedTree[], articles: ArticleIndex, problems: Cont
     }
     const resolved = resolve(entry, target, ['routes', intent], `route "${intent}"`);
     if (resolved) roots.push(resolved);
+  }
+  for (const l of loaded) {
+    for (const [index, nodeId] of (l.tree.entries ?? []).entries()) {
+      const resolved = resolve(l, `${l.tree.id}.${nodeId}`, ['entries', index], 'entries');
+      if (resolved) roots.push(resolved);
+    }
   }
   const explain = entry.tree.red_flag_questions;
   if (explain) {

@@ -1,5 +1,5 @@
 // What the bot says, before it is rendered for a channel (see src/channels/render.ts).
-import type { EvidenceId, TriageLevel } from '../contract.js';
+import type { EvidenceId, RedFlagId, TriageLevel } from '../contract.js';
 
 export interface Choice {
   label: string;
@@ -19,6 +19,17 @@ export interface Reply {
 
 /** Side effects the bot carries out after the new state is saved. */
 export type Effect =
-  | { type: 'handoff'; reason: string }
+  | { type: 'handoff'; reason: string; caseId: string; mode: 'console' | 'event' }
+  | { type: 'record_callback'; caseId: string; answers: Record<string, string | number> }
+  | { type: 'record_feedback'; caseId: string; helpful?: string; comment?: string }
+  | { type: 'support'; event: SupportEvent; caseId: string; flags?: RedFlagId[] }
   | { type: 'record_trial_lead'; answers: Record<string, string | number> }
   | { type: 'forget_me' };
+
+/**
+ * What happened to an open support request in this turn, for the bot to carry out:
+ * status: say the queue position; held: a message was kept for the team while waiting;
+ * message: a message went to the person from the team; flagged: a warning sign came up;
+ * cancelled: the person left the queue; ended: the person left a live chat.
+ */
+export type SupportEvent = 'status' | 'held' | 'message' | 'flagged' | 'cancelled' | 'ended';

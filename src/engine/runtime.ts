@@ -14,6 +14,7 @@ import {
   recognizeYesNo,
 } from '../nlu/entities.js';
 import { couldRaiseLevel, evaluateTriage, type TriageOutcome, type TriageRules } from '../triage/rules.js';
+import { newCaseId } from '../handoff/ids.js';
 import { ENTRY_TREE, resolveTarget, type DialogSet } from './loader.js';
 import type { AskNode, Condition, DialogNode } from './schema.js';
 import type { AnswerValue, ConversationState, Position } from './state.js';
@@ -58,6 +59,11 @@ export const CHOICE_VALUES = {
 export class TurnDraft {
   readonly replies: Reply[] = [];
   readonly effects: Effect[] = [];
+  /**
+   * Facts about the world this turn (support hours, whether anyone from the team is online)
+   * that trees can branch on and quote like answers. Set by the bot; never stored.
+   */
+  facts: Record<string, string> = {};
   constructor(
     readonly content: EngineContent,
     public state: ConversationState,
@@ -69,7 +75,7 @@ export class TurnDraft {
 
   fill(text: string, values: Record<string, string | number> = {}): string {
     // Answers can be quoted back ("They will contact you at {trial_contact}").
-    return fill(text, { ...this.state.answers, emergency_number: this.content.emergencyNumber, ...values });
+    return fill(text, { ...this.state.answers, ...this.facts, emergency_number: this.content.emergencyNumber, ...values });
   }
 }
 
@@ -236,7 +242,8 @@ export function runFrom(draft: TurnDraft, start: Position): void {
       return;
     }
     if ('branch' in node) {
-      const taken = node.branch.find((b) => conditionHolds(b.when, state.answers));
+      const known = { ...state.answers, ...draft.facts };
+      const taken = node.branch.find((b) => conditionHolds(b.when, known));
       position = next(taken ? taken.goto : node.else);
       continue;
     }
@@ -264,9 +271,45 @@ function runAction(draft: TurnDraft, action: string, position: Position): void {
       finalOutcome(draft);
       break;
     case 'handoff':
-      draft.effects.push({ type: 'handoff', reason: position.tree });
-      state.handoffOpen = true;
+    case 'handoff_event': {
+      if (state.support) {
+        // Already waiting or talking: say where things stand rather than open a second case.
+        draft.effects.push({ type: 'support', event: 'status', caseId: state.support.caseId });
+        break;
+      }
+      const caseId = newCaseId();
+      const mode = action === 'handoff' ? 'console' : 'event';
+      draft.effects.push({ type: 'handoff', reason: position.tree, caseId, mode });
+      state.support = { caseId, status: 'waiting', mode, since: new Date().toISOString() };
       break;
+    }
+    case 'record_callback': {
+      if (state.support?.status === 'waiting') {
+        // A call-back instead of waiting: leave the queue.
+        draft.effects.push({ type: 'support', event: 'cancelled', caseId: state.support.caseId });
+        state.support = undefined;
+      }
+      draft.effects.push({ type: 'record_callback', caseId: newCaseId(), answers: { ...state.answers } });
+      dropAnswers(state, CALLBACK_ANSWER);
+      break;
+    }
+    case 'discard_callback':
+      dropAnswers(state, CALLBACK_ANSWER);
+      break;
+    case 'record_feedback': {
+      const { support_helpful: helpful, support_comment: comment } = state.answers;
+      if (state.lastCaseId) {
+        draft.effects.push({
+          type: 'record_feedback',
+          caseId: state.lastCaseId,
+          ...(helpful !== undefined ? { helpful: String(helpful) } : {}),
+          ...(comment !== undefined ? { comment: String(comment) } : {}),
+        });
+      }
+      state.lastCaseId = undefined;
+      dropAnswers(state, FEEDBACK_ANSWER);
+      break;
+    }
     case 'record_trial_lead':
       draft.effects.push({ type: 'record_trial_lead', answers: { ...state.answers } });
       break;
@@ -276,6 +319,14 @@ function runAction(draft: TurnDraft, action: string, position: Position): void {
     default:
       throw new Error(`unknown action ${action}`);
   }
+}
+
+/** Answers kept only until they are stored with a case (call-back details, feedback). */
+const CALLBACK_ANSWER = /^callback_/;
+const FEEDBACK_ANSWER = /^support_/;
+
+function dropAnswers(state: ConversationState, pattern: RegExp): void {
+  for (const key of Object.keys(state.answers)) if (pattern.test(key)) delete state.answers[key];
 }
 
 /** Sends one section of the article at a say node and, if more follow, offers "tell me more". */

@@ -63,7 +63,16 @@ const branchNode = z.strictObject({
 const gotoNode = z.strictObject({ goto: target });
 
 /** Side effects the engine asks the bot to carry out; their results are said by the bot. */
-export const ACTIONS = ['triage_outcome', 'handoff', 'record_trial_lead', 'forget_me'] as const;
+export const ACTIONS = [
+  'triage_outcome',
+  'handoff',
+  'handoff_event',
+  'record_callback',
+  'discard_callback',
+  'record_feedback',
+  'record_trial_lead',
+  'forget_me',
+] as const;
 const doNode = z.strictObject({
   do: z.enum(ACTIONS),
   text: z.string().optional(),
@@ -72,6 +81,34 @@ const doNode = z.strictObject({
 const endNode = z.strictObject({ end: z.literal(true), text: z.string().optional() });
 
 export const nodeSchema = z.union([sayNode, choiceAsk, yesNoAsk, valueAsk, branchNode, gotoNode, doNode, endNode]);
+
+const NODE_KINDS = ['say', 'ask', 'branch', 'goto', 'do', 'end'] as const;
+
+/**
+ * Picks the schema for a node by the key that names its kind, so a mistake is reported as
+ * "nodes.x.evidence: ..." rather than as a failed union.
+ */
+export function schemaForNode(raw: unknown): z.ZodType | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const kinds = NODE_KINDS.filter((kind) => kind in raw);
+  if (kinds.length !== 1) return undefined;
+  switch (kinds[0]) {
+    case 'say':
+      return sayNode;
+    case 'ask': {
+      const ask = (raw as { ask: unknown }).ask;
+      return ask === 'choice' ? choiceAsk : ask === 'yes_no' ? yesNoAsk : valueAsk;
+    }
+    case 'branch':
+      return branchNode;
+    case 'goto':
+      return gotoNode;
+    case 'do':
+      return doNode;
+    default:
+      return endNode;
+  }
+}
 
 export const treeSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9_-]*$/),
@@ -86,7 +123,20 @@ export const treeSchema = z.strictObject({
   routes: z.record(z.string(), target).optional(),
   /** Where a question about a warning sign ("what is saddle numbness?") is answered (entry tree only). */
   red_flag_questions: z.strictObject({ article: z.string(), next: target }).optional(),
-  nodes: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), nodeSchema),
+  /** Nodes the bot enters from outside any route (e.g. feedback after a support chat is closed). */
+  entries: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).optional(),
+  nodes: z.record(
+    z.string().regex(/^[a-z][a-z0-9_]*$/),
+    z.unknown().superRefine((raw, ctx) => {
+      const schema = schemaForNode(raw);
+      if (!schema) {
+        ctx.addIssue({ code: 'custom', message: `a node needs exactly one of: ${NODE_KINDS.join(', ')}` });
+        return;
+      }
+      const result = schema.safeParse(raw);
+      if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue, path: issue.path } as never);
+    }).transform((raw) => raw as z.infer<typeof nodeSchema>),
+  ),
 });
 
 export type Tree = z.infer<typeof treeSchema>;

@@ -37,8 +37,21 @@ export interface ConversationState {
   announced?: TriageLevel;
   /** The buttons last shown (label, value): typed "2" or a label picks one in any channel. */
   offered?: { l: string; v: string }[];
-  /** Whether a hand-off case is open. */
-  handoffOpen?: boolean;
+  /** An open request to talk to a person (the case itself is stored apart: src/handoff). */
+  support?: SupportState;
+  /** The support case just closed, which the feedback questions are about. */
+  lastCaseId?: string;
+}
+
+export interface SupportState {
+  caseId: string;
+  /** waiting: in the queue (or being connected, in event mode); live: a person has joined. */
+  status: 'waiting' | 'live';
+  /** console: the built-in agent console; event: a contact centre took the hand-off event. */
+  mode: 'console' | 'event';
+  /** The team member's name as the person sees it, once one has joined. */
+  agent?: string;
+  since: string;
 }
 
 export function newConversationState(): ConversationState {

@@ -16,6 +16,9 @@ const messagesSchema = z.strictObject({
     main_menu: z.string(),
     talk_to_person: z.string(),
     keep_going: z.string(),
+    cancel_request: z.string(),
+    end_chat: z.string(),
+    call_back: z.string(),
   }),
   commands: z.strictObject({
     menu: phrases,
@@ -24,6 +27,8 @@ const messagesSchema = z.strictObject({
     human: phrases,
     forget_me: phrases,
     more: phrases,
+    /** Ends a live chat with a person (only while one is live). */
+    end_chat: phrases,
   }),
   reprompt: z.strictObject({
     choice: z.string(),
@@ -54,6 +59,33 @@ const messagesSchema = z.strictObject({
   }),
   forget: z.strictObject({ done: z.string(), what_state: z.string(), what_leads: z.string(), what_cases: z.string() }),
   teams: z.strictObject({ channel_note: z.string() }),
+  /** Waiting for and talking to a person (src/handoff). */
+  support: z.strictObject({
+    opened: z.string(),
+    event_opened: z.string(),
+    queued: z.string(),
+    wait_estimate: z.string(),
+    wait_unknown: z.string(),
+    wait_one_minute: z.string(),
+    wait_minutes: z.string(),
+    waiting_note: z.string(),
+    held: z.string(),
+    still_waiting: z.string(),
+    still_waiting_options: z.string(),
+    already_waiting: z.string(),
+    cancelled: z.string(),
+    agent_joined: z.string(),
+    agent_joined_team: z.string(),
+    agent_message: z.string(),
+    agent_closed: z.string(),
+    user_left: z.string(),
+    red_flag_waiting: z.string(),
+    red_flag_live: z.string(),
+    team_name: z.string(),
+    team_label: z.string(),
+    event_waiting: z.string(),
+    event_failed: z.string(),
+  }),
   intent_labels: z.record(z.enum(INTENT_IDS), z.string()),
 });
 

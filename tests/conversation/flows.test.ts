@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backline } from '../../src/app.js';
 import { SqliteStorage } from '../../src/storage/index.js';
 import { Chat, dataOf, testBackline } from '../helpers/backline.js';
+import { agentOnline } from '../helpers/support.js';
 
 let backline: Backline;
 beforeAll(() => {
@@ -45,6 +46,7 @@ describe('interruptions', () => {
   });
 
   it('"talk to a person" works mid-tree', async () => {
+    await agentOnline(backline);
     const c = await chat();
     await c.tap("Check if it's serious");
     await c.say('talk to a person');
@@ -100,6 +102,7 @@ describe('clinical trial interest', () => {
 
 describe('forget me', () => {
   it('asks for confirmation, then erases state, answers and requests, and says what it deleted', async () => {
+    await agentOnline(backline);
     const c = await chat();
     await c.tap('Talk to a person');
     const prefix = `c/webchat/${encodeURIComponent(c.conversation.conversationId)}/`;

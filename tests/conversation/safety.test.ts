@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backline } from '../../src/app.js';
 import { Chat, dataOf, testBackline } from '../helpers/backline.js';
+import { agentOnline } from '../helpers/support.js';
 
 let backline: Backline;
 beforeAll(() => {
@@ -56,6 +57,7 @@ describe('red flag detector interrupts every flow', () => {
   });
 
   it('mid hand-off', async () => {
+    await agentOnline(backline);
     const c = await chat();
     await c.tap('Talk to a person');
     expect(c.text()).toMatch(/person/i);

@@ -1,0 +1,131 @@
+// Direct Line conversations and their activity logs, kept in BacklineStorage so that several
+// server instances could share one store. Nothing here lives in process memory.
+//
+//   dl/<conversationId>/meta          { userId, createdAt, locale, next }   next = the next sequence number
+//   dl/<conversationId>/a/<00000001>  one activity; its id is "<conversationId>|<00000001>"
+//
+// Appending reads meta, then writes meta (next + n) and the n activities in one write with meta's
+// eTag: if another writer appended in between, the write stores nothing and we retry. So sequence
+// numbers are never reused, a watermark is simply the last sequence number a client has, and the
+// activities after it are computed keys (no listing).
+import type { BacklineStorage } from '../storage/index.js';
+import { StorageConflictError } from '../storage/index.js';
+
+export interface ConversationMeta {
+  conversationId: string;
+  userId: string;
+  createdAt: string;
+  locale?: string;
+  /** Sequence number the next activity gets; the first is 1. */
+  next: number;
+}
+
+/** An activity as stored and sent to clients: the wire JSON, with its id set. */
+export type WireActivity = Record<string, unknown> & { id: string; type: string };
+
+export interface ActivitySet {
+  activities: WireActivity[];
+  /** The sequence number of the last activity returned (or the one asked for when none). */
+  watermark: number;
+}
+
+export class ConversationNotFoundError extends Error {
+  override readonly name = 'ConversationNotFoundError';
+}
+
+const PREFIX = 'dl/';
+const SEQUENCE_DIGITS = 8;
+const APPEND_ATTEMPTS = 20;
+/** Most activities one read returns; a client with an older watermark gets the rest next time. */
+export const MAX_ACTIVITIES_PER_READ = 200;
+
+export function conversationPrefix(conversationId: string): string {
+  return `${PREFIX}${encodeURIComponent(conversationId)}/`;
+}
+
+const metaKey = (conversationId: string) => `${conversationPrefix(conversationId)}meta`;
+const activityPrefix = (conversationId: string) => `${conversationPrefix(conversationId)}a/`;
+const activityKey = (conversationId: string, seq: number) => `${activityPrefix(conversationId)}${String(seq).padStart(SEQUENCE_DIGITS, '0')}`;
+
+export function activityId(conversationId: string, seq: number): string {
+  return `${conversationId}|${String(seq).padStart(SEQUENCE_DIGITS, '0')}`;
+}
+
+/** A watermark from a URL: a whole number, or 0 (everything) for anything else. */
+export function parseWatermark(value: unknown): number {
+  if (typeof value !== 'string' || !/^\d{1,12}$/.test(value)) return 0;
+  return Number(value);
+}
+
+export class DirectLineStore {
+  constructor(private readonly storage: BacklineStorage) {}
+
+  /** Creates the conversation; false when it exists already (a racing start included). */
+  async create(meta: Omit<ConversationMeta, 'next' | 'createdAt'>): Promise<boolean> {
+    const stored: ConversationMeta = { ...meta, createdAt: new Date().toISOString(), next: 1 };
+    try {
+      // An eTag that matches nothing: stored only if the key is absent (see storage/types.ts).
+      await this.storage.write({ [metaKey(meta.conversationId)]: { ...stored, eTag: 'create-only' } });
+      return true;
+    } catch (error) {
+      if (error instanceof StorageConflictError) return false;
+      throw error;
+    }
+  }
+
+  async meta(conversationId: string): Promise<ConversationMeta | undefined> {
+    const key = metaKey(conversationId);
+    const item = (await this.storage.read([key]))[key] as (ConversationMeta & { eTag?: string }) | undefined;
+    if (!item) return undefined;
+    const { eTag: _eTag, ...meta } = item;
+    return meta;
+  }
+
+  /** Appends activities in order, giving each its id; returns them as stored. */
+  async append(conversationId: string, activities: Record<string, unknown>[]): Promise<WireActivity[]> {
+    if (activities.length === 0) return [];
+    const key = metaKey(conversationId);
+    for (let attempt = 1; ; attempt++) {
+      const item = (await this.storage.read([key]))[key] as (ConversationMeta & { eTag: string }) | undefined;
+      if (!item) throw new ConversationNotFoundError('Direct Line conversation not found');
+      const first = item.next;
+      const stored = activities.map((activity, i) => ({ ...activity, id: activityId(conversationId, first + i) }) as WireActivity);
+      const changes: Record<string, unknown> = { [key]: { ...item, next: first + stored.length } };
+      stored.forEach((activity, i) => {
+        changes[activityKey(conversationId, first + i)] = { activity };
+      });
+      try {
+        await this.storage.write(changes);
+        return stored;
+      } catch (error) {
+        if (!(error instanceof StorageConflictError) || attempt >= APPEND_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  /** Activities after `watermark`, oldest first, at most MAX_ACTIVITIES_PER_READ. */
+  async since(conversationId: string, watermark: number, next?: number): Promise<ActivitySet> {
+    const end = next ?? (await this.meta(conversationId))?.next;
+    if (end === undefined) throw new ConversationNotFoundError('Direct Line conversation not found');
+    const from = Math.max(1, watermark + 1);
+    const to = Math.min(end - 1, from + MAX_ACTIVITIES_PER_READ - 1);
+    if (to < from) return { activities: [], watermark: Math.min(watermark, end - 1) };
+    const keys: string[] = [];
+    for (let seq = from; seq <= to; seq++) keys.push(activityKey(conversationId, seq));
+    const items = await this.storage.read(keys);
+    // Keys can be missing (retention, "forget me"): skip them, the watermark still moves on.
+    const activities = keys.map((k) => (items[k] as { activity?: WireActivity } | undefined)?.activity).filter((a): a is WireActivity => Boolean(a));
+    return { activities, watermark: to };
+  }
+
+  /** Deletes the conversation and its transcript. */
+  async remove(conversationId: string): Promise<number> {
+    return this.storage.deleteByPrefix(conversationPrefix(conversationId));
+  }
+
+  /** Deletes the conversation's transcript, keeping its meta (so sequence numbers never repeat). */
+  async purgeActivities(conversationId: string): Promise<number> {
+    return this.storage.deleteByPrefix(activityPrefix(conversationId));
+  }
+}

@@ -1,0 +1,303 @@
+// The agent console at /agent: the page (web/agent/, strict CSP, no inline script) and its API.
+//
+//   POST /agent/api/login                {username, password}  -> session cookie, {agent, csrf}
+//   GET  /agent/api/me                   the session's agent and CSRF token (page reload)
+//   POST /agent/api/logout
+//   GET  /agent/api/queue                open cases, most urgent first
+//   GET  /agent/api/events               server-sent events: "queue" snapshots, "changed" pings
+//   GET  /agent/api/cases/:id[?after=C]  the case, summary and transcript (audited)
+//   POST /agent/api/cases/:id/claim
+//   POST /agent/api/cases/:id/messages   {text}
+//   POST /agent/api/cases/:id/close      {note}
+//
+// No session (or an unknown, expired or revoked one): 401. A POST without the session's CSRF
+// token in X-CSRF-Token, or from another origin: 403. Message text never reaches the logs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response, type Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Logger } from '../logger.js';
+import type { BacklineStorage } from '../storage/index.js';
+import { TOKEN_PATTERN, sameSecret, type AgentAuth, type AgentSession } from './auth.js';
+import { CASE_ID_PATTERN } from './ids.js';
+import { markAbsent, markPresent } from './presence.js';
+import { SupportActionError, type PublicCase, type SupportService } from './service.js';
+import { CURSOR_PATTERN } from './transcript.js';
+
+export const AGENT_WEB_DIR = fileURLToPath(new URL('../../web/agent/', import.meta.url));
+export const SESSION_COOKIE = 'backline_agent';
+const COOKIE_PATH = '/agent';
+const HEARTBEAT_MS = 20_000;
+const REFRESH_DEBOUNCE_MS = 75;
+const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+
+export interface AgentConsoleOptions {
+  support: SupportService;
+  auth: AgentAuth;
+  storage: BacklineStorage;
+  logger: Logger;
+  /** Local mode (no app credentials): the cookie may go over plain http on localhost. */
+  localMode: boolean;
+  loginRateLimit: number;
+  webDir?: string;
+}
+
+/** What the queue shows for a case: enough to choose, nothing more (no contact details, no notes). */
+export interface QueueItem {
+  id: string;
+  type: PublicCase['type'];
+  status: PublicCase['status'];
+  reason: PublicCase['reason'];
+  level: PublicCase['level'];
+  redFlags: { id: string; label: string }[];
+  askedAbout: string[];
+  channelId: string;
+  createdAt: string;
+  waitingSeconds: number;
+  agent: { id: string; name: string } | null;
+}
+
+export function queueItemOf(c: PublicCase): QueueItem {
+  return {
+    id: c.id,
+    type: c.type,
+    status: c.status,
+    reason: c.reason,
+    level: c.level,
+    redFlags: c.summary.redFlags,
+    askedAbout: c.summary.askedAbout.slice(0, 3),
+    channelId: c.channelId,
+    createdAt: c.createdAt,
+    waitingSeconds: c.waitingSeconds,
+    agent: c.agent ?? null,
+  };
+}
+
+function cookieToken(req: Request): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === SESSION_COOKIE) {
+      const value = rest.join('=');
+      return TOKEN_PATTERN.test(value) ? value : undefined;
+    }
+  }
+  return undefined;
+}
+
+function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
+  return `${SESSION_COOKIE}=${token}; Path=${COOKIE_PATH}; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
+}
+
+/** A browser request from another origin is refused; requests with no Origin (curl, tests) pass. */
+function sameOrigin(req: Request): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export function createAgentConsole(options: AgentConsoleOptions): Router {
+  const { support, auth, storage, logger } = options;
+  const webDir = options.webDir ?? AGENT_WEB_DIR;
+  const page = readFileSync(join(webDir, 'index.html'));
+  const router = express.Router();
+  const secureCookie = (req: Request) => req.secure || !options.localMode;
+
+  router.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+        },
+      },
+      xFrameOptions: { action: 'deny' },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+
+  router.get('/', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('html').send(page);
+  });
+  router.use(express.static(webDir, { index: false, dotfiles: 'ignore', maxAge: '5m', fallthrough: true }));
+
+  const api = express.Router();
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  api.use(express.json({ limit: '16kb', strict: true }));
+
+  const loginLimiter = rateLimit({
+    windowMs: LOGIN_WINDOW_MS,
+    limit: options.loginRateLimit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      res.status(429).json({ error: 'too_many_attempts', message: 'Too many sign-in attempts. Please wait a few minutes.' });
+    },
+  });
+
+  const requireSession = async (req: Request, res: Response, next: NextFunction) => {
+    const session = await auth.sessionFor(cookieToken(req));
+    if (!session) {
+      res.status(401).json({ error: 'not_signed_in', message: 'Please sign in.' });
+      return;
+    }
+    res.locals.session = session;
+    next();
+  };
+
+  const requireCsrf = (req: Request, res: Response, next: NextFunction) => {
+    const session = res.locals.session as AgentSession;
+    const sent = req.headers['x-csrf-token'];
+    if (!sameOrigin(req) || typeof sent !== 'string' || !sameSecret(sent, session.csrf)) {
+      res.status(403).json({ error: 'forbidden', message: 'This request was refused (missing or wrong CSRF token).' });
+      return;
+    }
+    next();
+  };
+
+  const caseId = (req: Request): string => {
+    const id = String(req.params.id ?? '');
+    if (!CASE_ID_PATTERN.test(id)) throw new SupportActionError(404, 'not_found', 'No such case.');
+    return id;
+  };
+
+  const agentOf = (res: Response) => (res.locals.session as AgentSession).agent;
+
+  api.post('/login', loginLimiter, async (req, res) => {
+    if (!sameOrigin(req)) {
+      res.status(403).json({ error: 'forbidden', message: 'Sign in from the console page.' });
+      return;
+    }
+    const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
+    const signedIn = auth.enabled ? await auth.signIn(body.username, body.password) : undefined;
+    if (!signedIn) {
+      logger.info('agent_sign_in_failed', {});
+      res.status(401).json({ error: 'bad_credentials', message: auth.enabled ? 'That name and password do not match.' : 'No team members are set up (SUPPORT_AGENTS or SUPPORT_ADMIN_TOKEN).' });
+      return;
+    }
+    const { token, session } = signedIn;
+    await markPresent(storage, session.agent);
+    await support.notifier.changed();
+    res.setHeader('Set-Cookie', sessionCookie(token, Math.floor((session.expiresAt - session.createdAt) / 1000), secureCookie(req)));
+    logger.info('agent_signed_in', { agent: session.agent.id });
+    res.json({ agent: session.agent, csrf: session.csrf, expiresAt: new Date(session.expiresAt).toISOString() });
+  });
+
+  api.get('/me', requireSession, (_req, res) => {
+    const session = res.locals.session as AgentSession;
+    res.json({ agent: session.agent, csrf: session.csrf, expiresAt: new Date(session.expiresAt).toISOString() });
+  });
+
+  api.post('/logout', requireSession, requireCsrf, async (req, res) => {
+    const session = res.locals.session as AgentSession;
+    await auth.signOut(cookieToken(req));
+    await markAbsent(storage, session.agent.id);
+    res.setHeader('Set-Cookie', sessionCookie('', 0, secureCookie(req)));
+    res.json({ ok: true });
+  });
+
+  api.get('/queue', requireSession, async (_req, res) => {
+    res.json({ cases: (await support.queue()).map(queueItemOf) });
+  });
+
+  api.get('/events', requireSession, async (req, res) => {
+    const session = res.locals.session as AgentSession;
+    const token = cookieToken(req);
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.write('retry: 3000\n\n');
+    let closed = false;
+    let pending: NodeJS.Timeout | undefined;
+    const send = (event: string, data: unknown) => {
+      if (!closed) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    const refresh = async () => {
+      try {
+        send('queue', { cases: (await support.queue()).map(queueItemOf) });
+        send('changed', { at: Date.now() });
+      } catch (error) {
+        logger.warn('agent_stream_refresh_failed', { error: error instanceof Error ? error.name : 'unknown' });
+      }
+    };
+    const unsubscribe = support.notifier.subscribe(() => {
+      if (pending) return;
+      pending = setTimeout(() => {
+        pending = undefined;
+        void refresh();
+      }, REFRESH_DEBOUNCE_MS);
+    });
+    const heartbeat = setInterval(() => {
+      void (async () => {
+        // A session that expired or was revoked ends the stream; otherwise the agent is still here.
+        if (!(await auth.sessionFor(token))) {
+          send('signed_out', {});
+          res.end();
+          return;
+        }
+        await markPresent(storage, session.agent).catch(() => undefined);
+        if (!closed) res.write(': ping\n\n');
+      })();
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
+    req.on('close', () => {
+      closed = true;
+      unsubscribe();
+      clearInterval(heartbeat);
+      if (pending) clearTimeout(pending);
+    });
+    await markPresent(storage, session.agent).catch(() => undefined);
+    await refresh();
+  });
+
+  api.get('/cases/:id', requireSession, async (req, res) => {
+    const after = typeof req.query.after === 'string' && CURSOR_PATTERN.test(req.query.after) ? req.query.after : undefined;
+    res.json(await support.view(caseId(req), agentOf(res), after));
+  });
+
+  api.post('/cases/:id/claim', requireSession, requireCsrf, async (req, res) => {
+    res.json(await support.claim(caseId(req), agentOf(res)));
+  });
+
+  api.post('/cases/:id/messages', requireSession, requireCsrf, async (req, res) => {
+    res.json(await support.reply(caseId(req), agentOf(res), (req.body as { text?: unknown } | undefined)?.text));
+  });
+
+  api.post('/cases/:id/close', requireSession, requireCsrf, async (req, res) => {
+    res.json(await support.closeCase(caseId(req), agentOf(res), (req.body as { note?: unknown } | undefined)?.note));
+  });
+
+  api.use((_req, res) => {
+    res.status(404).json({ error: 'not_found', message: 'No such endpoint.' });
+  });
+
+  const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+    if (error instanceof SupportActionError) {
+      res.status(error.status).json({ error: error.code, message: error.message });
+      return;
+    }
+    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) logger.error('agent_console_error', { error: error instanceof Error ? error.name : 'unknown' });
+    if (res.headersSent) return;
+    res.status(status).json({ error: status === 500 ? 'internal' : 'bad_request', message: status === 500 ? 'Something went wrong.' : 'Bad request.' });
+  };
+  api.use(onError);
+  router.use('/api', api);
+  return router;
+}

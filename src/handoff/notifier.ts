@@ -1,0 +1,85 @@
+// Tells open agent consoles that something changed (a new case, a message, a claim). Within one
+// process listeners hear at once; across instances sharing a store, each instance watches the
+// h/rev item's eTag and tells its own listeners when another instance bumped it. Only the
+// listeners (live SSE connections) are per process; what changed is always read from storage.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import type { BacklineStorage } from '../storage/index.js';
+import { REVISION_KEY } from './keys.js';
+
+export type ChangeListener = () => void;
+
+export class ChangeNotifier {
+  private readonly listeners = new Set<ChangeListener>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastSeen: string | undefined;
+  private polling = false;
+  private closed = false;
+
+  constructor(
+    private readonly storage: BacklineStorage,
+    private readonly pollMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Records a change for every instance and tells this one's listeners now. */
+  async changed(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.storage.write({ [REVISION_KEY]: { token: randomBytes(6).toString('hex'), at: Date.now() } });
+    } catch (error) {
+      this.logger.warn('support_notify_failed', { error: error instanceof Error ? error.name : 'unknown' });
+    }
+    this.emit();
+  }
+
+  subscribe(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    if (!this.timer && !this.closed) {
+      this.timer = setInterval(() => void this.poll(), this.pollMs);
+      this.timer.unref();
+    }
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0 && this.timer) {
+        clearInterval(this.timer);
+        this.timer = undefined;
+      }
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.listeners.clear();
+  }
+
+  private emit(): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch {
+        // A broken connection's listener must not stop the others.
+      }
+    }
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling || this.closed) return;
+    this.polling = true;
+    try {
+      const item = (await this.storage.read([REVISION_KEY]))[REVISION_KEY] as { eTag?: string } | undefined;
+      const eTag = item?.eTag;
+      if (eTag !== undefined && eTag !== this.lastSeen) {
+        // The first look also refreshes: a change may have landed since a console last read.
+        this.lastSeen = eTag;
+        this.emit();
+      }
+    } catch {
+      // The store may be closing; the next tick tries again.
+    } finally {
+      this.polling = false;
+    }
+  }
+}

@@ -1,0 +1,79 @@
+// Who from the team is online, and how long people have waited lately. Both live in storage so
+// every instance agrees; neither holds anything about the people chatting.
+import { StorageConflictError, type BacklineStorage } from '../storage/index.js';
+import { PRESENCE_KEY, STATS_KEY } from './keys.js';
+
+/** A team member counts as online if their console was seen this recently. */
+export const ONLINE_WINDOW_MS = 60_000;
+/** Presence is rewritten at most this often per team member. */
+const REFRESH_MS = 10_000;
+/** Entries older than this are dropped when presence is rewritten. */
+const FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
+/** Waits remembered for the estimate. */
+const WAITS_KEPT = 20;
+const ATTEMPTS = 8;
+
+interface PresenceItem {
+  agents: Record<string, { name: string; seen: number }>;
+}
+
+interface StatsItem {
+  /** Seconds from joining the queue to a team member joining, newest last. */
+  waits: number[];
+}
+
+async function modify<T extends object>(storage: BacklineStorage, key: string, empty: T, change: (current: T) => T | undefined): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const stored = (await storage.read([key]))[key] as (T & { eTag?: string }) | undefined;
+    const { eTag, ...current } = stored ?? ({ ...empty } as T & { eTag?: string });
+    const next = change(current as T);
+    if (!next) return;
+    try {
+      await storage.write({ [key]: { ...next, ...(eTag ? { eTag } : {}) } });
+      return;
+    } catch (error) {
+      if (error instanceof StorageConflictError && attempt < ATTEMPTS) continue;
+      throw error;
+    }
+  }
+}
+
+export async function markPresent(storage: BacklineStorage, agent: { id: string; name: string }, now: number = Date.now()): Promise<void> {
+  await modify<PresenceItem>(storage, PRESENCE_KEY, { agents: {} }, (presence) => {
+    const entry = presence.agents[agent.id];
+    if (entry && now - entry.seen < REFRESH_MS && entry.name === agent.name) return undefined;
+    const agents = Object.fromEntries(Object.entries(presence.agents).filter(([, a]) => now - a.seen < FORGET_AFTER_MS));
+    agents[agent.id] = { name: agent.name, seen: now };
+    return { agents };
+  });
+}
+
+export async function markAbsent(storage: BacklineStorage, agentId: string): Promise<void> {
+  await modify<PresenceItem>(storage, PRESENCE_KEY, { agents: {} }, (presence) => {
+    if (!presence.agents[agentId]) return undefined;
+    const agents = { ...presence.agents };
+    delete agents[agentId];
+    return { agents };
+  });
+}
+
+export async function onlineAgentCount(storage: BacklineStorage, now: number = Date.now()): Promise<number> {
+  const presence = (await storage.read([PRESENCE_KEY]))[PRESENCE_KEY] as PresenceItem | undefined;
+  return Object.values(presence?.agents ?? {}).filter((a) => now - a.seen < ONLINE_WINDOW_MS).length;
+}
+
+export async function recordWait(storage: BacklineStorage, seconds: number): Promise<void> {
+  await modify<StatsItem>(storage, STATS_KEY, { waits: [] }, (stats) => ({ waits: [...(stats.waits ?? []), Math.max(0, Math.round(seconds))].slice(-WAITS_KEPT) }));
+}
+
+/**
+ * An honest estimate from recent waits: the median, in whole minutes (at least 1); undefined
+ * until there are a few to go on.
+ */
+export async function estimatedWaitMinutes(storage: BacklineStorage): Promise<number | undefined> {
+  const stats = (await storage.read([STATS_KEY]))[STATS_KEY] as StatsItem | undefined;
+  const waits = [...(stats?.waits ?? [])].sort((a, b) => a - b);
+  if (waits.length < 3) return undefined;
+  const median = waits[Math.floor(waits.length / 2)]!;
+  return Math.max(1, Math.ceil(median / 60));
+}

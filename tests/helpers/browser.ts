@@ -1,0 +1,95 @@
+// Debian's chromium driven by playwright-core, locked to loopback: every request to another host
+// is blocked and recorded (a test fails if there is any), and CSP violations are recorded too.
+// Never downloads a browser: a missing /usr/bin/chromium is an error, not a skip.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface GuardedBrowser {
+  context: BrowserContext;
+  page: Page;
+  /** URLs of requests to non-local hosts that were attempted (and blocked). */
+  nonLocalRequests: string[];
+  /** Content-Security-Policy violations reported by any page or frame. */
+  cspViolations: string[];
+  /** Uncaught page errors. */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export function isLocalUrl(url: string): boolean {
+  if (/^(data|blob|about):/.test(url)) return true;
+  try {
+    const { hostname } = new URL(url);
+    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
+export async function launchGuardedBrowser(): Promise<GuardedBrowser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is missing at ${CHROMIUM}. Install Debian's package (bash scripts/ensure-system-packages.sh, or apt-get install chromium). The browser tests never skip and never download a browser.`);
+  }
+  const userDataDir = mkdtempSync(join(tmpdir(), 'backline-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1200, height: 820 },
+    locale: 'en-US',
+  });
+  const nonLocalRequests: string[] = [];
+  const cspViolations: string[] = [];
+  const pageErrors: string[] = [];
+  await context.route(
+    (url) => !isLocalUrl(url.toString()),
+    async (route) => {
+      nonLocalRequests.push(route.request().url());
+      await route.abort('blockedbyclient');
+    },
+  );
+  await context.routeWebSocket(
+    (url) => !isLocalUrl(url.toString().replace(/^ws/, 'http')),
+    (ws) => {
+      nonLocalRequests.push(ws.url());
+      void ws.close();
+    },
+  );
+  await context.exposeBinding('__reportCspViolation', (_source, text: string) => {
+    cspViolations.push(text);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      (window as unknown as { __reportCspViolation(text: string): void }).__reportCspViolation(`${event.violatedDirective} ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}`);
+    });
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return {
+    context,
+    page,
+    nonLocalRequests,
+    cspViolations,
+    pageErrors,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The chat page frame inside the launcher's panel. */
+export async function chatFrame(page: Page): Promise<Frame> {
+  const handle = await page.waitForSelector('#backline-panel iframe', { state: 'attached' });
+  const frame = await handle.contentFrame();
+  if (!frame) throw new Error('the chat panel has no frame');
+  await frame.waitForLoadState('domcontentloaded');
+  return frame;
+}
+
+export const SEND_BOX = '[data-id="webchat-sendbox-input"]';

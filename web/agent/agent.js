@@ -1,0 +1,309 @@
+// Backline agent console. Plain script, no inline code (the page's CSP allows only this file),
+// and every piece of text from the server goes in with textContent, never as HTML.
+'use strict';
+
+(function () {
+  const API = '/agent/api';
+
+  const LEVELS = {
+    emergency_ambulance: { label: 'Call an ambulance', tone: 'urgent' },
+    emergency: { label: 'Emergency department', tone: 'urgent' },
+    consultation_24: { label: 'See a doctor within 24 hours', tone: 'soon' },
+    consultation: { label: 'Book a doctor', tone: 'soon' },
+    self_care: { label: 'Self-care', tone: '' },
+  };
+  const TYPES = { chat: 'Chat', callback: 'Call-back', trial_lead: 'Trial lead' };
+  const STATUSES = { waiting: 'Waiting', live: 'Live', closed: 'Closed', cancelled: 'Cancelled', handed_off: 'Handed to contact centre' };
+  const REASONS = {
+    asked: 'Asked for a person',
+    after_triage: 'After a symptom check',
+    after_warning_sign: 'After urgent advice',
+    trial_interest: 'Clinical trial interest',
+  };
+  const ANSWERS = {
+    age: 'Age',
+    duration_weeks: 'Pain for (weeks)',
+    trial_diagnosed: 'Diagnosed with low back pain',
+    trial_medication: 'Has taken medicine for it',
+    trial_consent: 'Agreed to be contacted',
+  };
+  const VALUES = { yes: 'Yes', no: 'No', unsure: 'Not sure' };
+  const CHANNELS = { msteams: 'Teams', webchat: 'Web chat', directline: 'Web chat' };
+
+  const $ = (id) => document.getElementById(id);
+  /** A call-back or lead that someone has claimed is being handled, not a live chat. */
+  const statusOf = (c) => (c.type !== 'chat' && c.status === 'live' ? 'Being handled' : STATUSES[c.status] || c.status);
+  const state = { agent: null, csrf: '', cases: [], selected: null, cursor: '', view: null, events: null };
+
+  function el(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function minutesSince(iso) {
+    const minutes = Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 60000));
+    return minutes < 1 ? 'under a minute' : minutes === 1 ? '1 min' : `${minutes} min`;
+  }
+
+  async function api(path, options) {
+    const init = Object.assign({ credentials: 'same-origin', headers: {} }, options || {});
+    if (init.method === 'POST') {
+      init.headers['Content-Type'] = 'application/json';
+      init.headers['X-CSRF-Token'] = state.csrf;
+      init.body = JSON.stringify(init.body || {});
+    }
+    const response = await fetch(API + path, init);
+    let body = {};
+    try {
+      body = await response.json();
+    } catch (_error) {
+      body = {};
+    }
+    if (response.status === 401 && path !== '/login') {
+      showSignIn('Your session has ended. Please sign in again.');
+    }
+    return { ok: response.ok, status: response.status, body };
+  }
+
+  // ---------- sign-in ----------
+
+  function showSignIn(message) {
+    if (state.events) state.events.close();
+    state.events = null;
+    state.agent = null;
+    $('workspace').hidden = true;
+    $('who').hidden = true;
+    $('sign-in').hidden = false;
+    $('sign-in-error').textContent = message || '';
+    $('password').value = '';
+  }
+
+  async function signIn(event) {
+    event.preventDefault();
+    const result = await api('/login', { method: 'POST', body: { username: $('username').value, password: $('password').value } });
+    if (!result.ok) {
+      $('sign-in-error').textContent = result.body.message || 'Sign-in failed.';
+      return;
+    }
+    startWorkspace(result.body);
+  }
+
+  async function signOut() {
+    await api('/logout', { method: 'POST' });
+    showSignIn('You have signed out.');
+  }
+
+  function startWorkspace(session) {
+    state.agent = session.agent;
+    state.csrf = session.csrf;
+    $('sign-in').hidden = true;
+    $('workspace').hidden = false;
+    $('who').hidden = false;
+    $('who-name').textContent = session.agent.name;
+    connect();
+  }
+
+  // ---------- live queue (server-sent events) ----------
+
+  function connect() {
+    if (state.events) state.events.close();
+    const events = new EventSource(API + '/events');
+    state.events = events;
+    events.addEventListener('open', () => {
+      $('connection').textContent = 'Live: the queue updates by itself.';
+    });
+    events.addEventListener('queue', (message) => {
+      state.cases = JSON.parse(message.data).cases;
+      renderQueue();
+    });
+    events.addEventListener('changed', () => {
+      if (state.selected) void refreshCase();
+    });
+    events.addEventListener('signed_out', () => showSignIn('Your session has ended. Please sign in again.'));
+    events.addEventListener('error', async () => {
+      $('connection').textContent = 'Connection lost; reconnecting…';
+      // A stream refused with 401 means the session is gone.
+      const me = await api('/me');
+      if (!me.ok) events.close();
+    });
+  }
+
+  function levelBadge(level) {
+    if (!level) return null;
+    const info = LEVELS[level] || { label: level, tone: '' };
+    return el('span', info.label, `badge ${info.tone}`);
+  }
+
+  function renderQueue() {
+    const list = $('queue-list');
+    list.replaceChildren();
+    const open = state.cases;
+    $('queue-count').textContent = `(${open.filter((c) => c.status === 'waiting').length} waiting)`;
+    $('queue-empty').hidden = open.length > 0;
+    for (const item of open) {
+      const li = el('li');
+      const button = el('button', undefined, 'queue-item');
+      button.type = 'button';
+      button.dataset.caseId = item.id;
+      const urgent = item.level && LEVELS[item.level] && LEVELS[item.level].tone === 'urgent';
+      if (urgent || item.redFlags.length > 0) button.classList.add('urgent');
+      if (state.selected === item.id) button.setAttribute('aria-current', 'true');
+      const line1 = el('span', `${TYPES[item.type] || item.type} · ${statusOf(item)}${item.agent ? ` (${item.agent.name})` : ''}`, 'line1');
+      const badge = levelBadge(item.level);
+      if (badge) {
+        line1.append(' ');
+        line1.append(badge);
+      }
+      const waited = item.status === 'waiting' ? `waiting ${minutesSince(item.createdAt)}` : `opened ${minutesSince(item.createdAt)} ago`;
+      const line2 = el('span', `${REASONS[item.reason] || item.reason} · ${waited} · ${CHANNELS[item.channelId] || item.channelId}`, 'line2');
+      button.append(line1, line2);
+      if (item.redFlags.length > 0) button.append(el('span', `Warning signs: ${item.redFlags.map((f) => f.label).join(', ')}`, 'line2'));
+      if (item.askedAbout.length > 0) button.append(el('span', `Asked about: ${item.askedAbout.join(', ')}`, 'line2'));
+      button.addEventListener('click', () => void openCase(item.id));
+      li.append(button);
+      list.append(li);
+    }
+  }
+
+  // ---------- one case ----------
+
+  async function openCase(id) {
+    state.selected = id;
+    state.cursor = '';
+    $('transcript').replaceChildren();
+    setStatus('');
+    renderQueue();
+    const result = await api(`/cases/${encodeURIComponent(id)}`);
+    if (!result.ok) {
+      setStatus(result.body.message || 'Could not open the case.', true);
+      return;
+    }
+    renderCase(result.body, false);
+  }
+
+  async function refreshCase() {
+    const id = state.selected;
+    if (!id) return;
+    const after = state.cursor ? `?after=${encodeURIComponent(state.cursor)}` : '';
+    const result = await api(`/cases/${encodeURIComponent(id)}${after}`);
+    if (state.selected !== id) return;
+    if (result.status === 404) {
+      setStatus('This case no longer exists (it may have been deleted at the person\'s request).', true);
+      $('actions').hidden = true;
+      return;
+    }
+    if (result.ok) renderCase(result.body, true);
+  }
+
+  function renderCase(view, incremental) {
+    const c = view.case;
+    state.view = view;
+    $('case-body').hidden = false;
+    $('case-title').textContent = `${TYPES[c.type] || c.type}: ${statusOf(c)}`;
+    const parts = [REASONS[c.reason] || c.reason, `opened ${minutesSince(c.createdAt)} ago`, CHANNELS[c.channelId] || c.channelId];
+    if (c.agent) parts.push(`with ${c.agent.name}`);
+    if (c.status === 'waiting' && view.position > 0) parts.push(`number ${view.position} in the queue`);
+    $('case-meta').textContent = parts.join(' · ');
+
+    const flags = $('case-flags');
+    flags.replaceChildren();
+    for (const flag of c.summary.redFlags) flags.append(el('li', flag.label));
+
+    const summary = $('case-summary');
+    summary.replaceChildren();
+    const row = (term, value) => {
+      if (value === undefined || value === null || value === '') return;
+      summary.append(el('dt', term));
+      const dd = el('dd');
+      if (value instanceof Node) dd.append(value);
+      else dd.textContent = String(value);
+      summary.append(dd);
+    };
+    row('Triage', c.summary.triage ? c.summary.triage.title : c.level ? (LEVELS[c.level] || {}).label : 'No symptom check');
+    if (c.summary.triage && c.summary.triage.reasons.length > 0) {
+      const reasons = el('ul');
+      for (const reason of c.summary.triage.reasons) reasons.append(el('li', reason));
+      row('Why', reasons);
+    }
+    row('Asked about', c.summary.askedAbout.join(', ') || 'Nothing specific');
+    for (const answer of c.summary.answers) {
+      const label = ANSWERS[answer.id] || answer.label;
+      row(label, VALUES[answer.value] || answer.value);
+    }
+    if (c.callback) {
+      row('Call back on', c.callback.contact);
+      row('Good time', c.callback.time);
+    }
+    if (c.type === 'trial_lead') row('Contact', c.contact);
+    if (c.note) row('Closing note', c.note);
+    if (c.feedback) row('Feedback', `${c.feedback.helpful === 'yes' ? 'Helpful' : c.feedback.helpful === 'no' ? 'Not helpful' : ''}${c.feedback.comment ? `: ${c.feedback.comment}` : ''}`);
+
+    const transcript = $('transcript');
+    if (!incremental) transcript.replaceChildren();
+    for (const item of view.transcript.items) {
+      for (const entry of item.entries) {
+        const li = el('li', undefined, entry.role + (entry.urgent ? ' urgent' : ''));
+        const who = entry.role === 'user' ? 'Person' : entry.role === 'agent' ? entry.agent || 'Team' : 'Backline';
+        li.append(el('span', `${who} · ${new Date(item.at).toLocaleTimeString()}`, 'who'));
+        li.append(document.createTextNode(entry.text));
+        transcript.append(li);
+      }
+    }
+    if (view.transcript.cursor) state.cursor = view.transcript.cursor;
+    if (view.transcript.items.length > 0) transcript.scrollTop = transcript.scrollHeight;
+
+    const mine = c.agent && state.agent && c.agent.id === state.agent.id;
+    const open = c.status === 'waiting' || c.status === 'live';
+    $('actions').hidden = !open;
+    $('claim').hidden = c.status !== 'waiting';
+    $('reply-form').hidden = !(c.type === 'chat' && c.status === 'live' && mine);
+    $('close-form').hidden = !(open && (c.status === 'live' ? mine : c.type !== 'chat'));
+  }
+
+  function setStatus(text, isError) {
+    const status = $('case-status');
+    status.textContent = text;
+    status.classList.toggle('error', Boolean(isError));
+  }
+
+  async function act(path, body, done) {
+    const id = state.selected;
+    if (!id) return;
+    const result = await api(`/cases/${encodeURIComponent(id)}/${path}`, { method: 'POST', body });
+    if (!result.ok) {
+      setStatus(result.body.message || 'That did not work.', true);
+    } else {
+      setStatus(result.body.delivered === false ? `${done} The person's chat could not be reached; it is saved in the transcript.` : done, result.body.delivered === false);
+    }
+    await refreshCase();
+    return result.ok;
+  }
+
+  function init() {
+    $('sign-in-form').addEventListener('submit', (event) => void signIn(event));
+    $('sign-out').addEventListener('click', () => void signOut());
+    $('claim').addEventListener('click', () => void act('claim', {}, 'You have claimed this case.'));
+    $('reply-form').addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const text = $('reply').value.trim();
+      if (!text) return;
+      if (await act('messages', { text }, 'Sent.')) $('reply').value = '';
+    });
+    $('close-form').addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (await act('close', { note: $('note').value }, 'Case closed.')) $('note').value = '';
+    });
+    // Wait times move on by themselves.
+    setInterval(() => {
+      if (state.agent) renderQueue();
+    }, 30000);
+    void api('/me').then((me) => {
+      if (me.ok) startWorkspace(me.body);
+      else showSignIn('');
+    });
+  }
+
+  document.addEventListener('DOMContentLoaded', init);
+})();

@@ -1,0 +1,222 @@
+/*
+ * The chat page: starts (or resumes) a Direct Line conversation and renders Web Chat.
+ *
+ * - A new conversation: POST /api/directline/token, then Web Chat starts it (the bot's welcome).
+ * - A reload within the configured time keeps the conversation: its token and id are kept in
+ *   localStorage with the time of the last activity; the token is refreshed and Web Chat
+ *   reconnects, replaying the transcript. After the time has passed, it starts fresh.
+ * - Embedded (/chat?embed=1, inside the launcher's iframe): Escape or the close button asks the
+ *   page around it to close the panel; the page asks us to focus the message box when it opens.
+ */
+(function () {
+  'use strict';
+
+  var script = document.currentScript;
+  // The page's CSP allows Web Chat's <style> elements with this nonce (script-src needs no nonce).
+  var styleNonce = (script && script.nonce) || undefined;
+  var config = JSON.parse(document.querySelector('meta[name="backline-widget"]').getAttribute('content'));
+
+  // Web Chat 4.18.1 passes the nonce to its own emotion style sheets but not to the one its
+  // transcript's scroll container (react-scroll-to-bottom) creates, which the CSP then blocks
+  // (and the transcript stops scrolling). Give the page's nonce to emotion's <style> elements as
+  // they are added. Only script on this page can reach this; markup injection cannot.
+  if (styleNonce) {
+    ['appendChild', 'insertBefore'].forEach(function (method) {
+      var original = HTMLHeadElement.prototype[method];
+      HTMLHeadElement.prototype[method] = function (child) {
+        if (child instanceof HTMLStyleElement && child.hasAttribute('data-emotion') && !child.nonce) child.setAttribute('nonce', styleNonce);
+        return original.apply(this, arguments);
+      };
+    });
+  }
+  var embedded = document.body.classList.contains('bl-embedded');
+  var STORAGE_KEY = 'backline.webchat.conversation';
+  var RESTARTED_KEY = 'backline.webchat.restarted';
+  var TTL_MS = config.conversationTtlMinutes * 60 * 1000;
+  // botframework-directlinejs ConnectionStatus
+  var ONLINE = 2;
+  var EXPIRED_TOKEN = 3;
+  var FAILED_TO_CONNECT = 4;
+  var statusElement = document.getElementById('bl-status');
+  var container = document.getElementById('webchat');
+  var focusRequested = false;
+
+  function setStatus(text) {
+    statusElement.textContent = text || '';
+  }
+
+  function readSaved() {
+    var saved = null;
+    try {
+      saved = JSON.parse(localStorage.getItem(STORAGE_KEY) || 'null');
+    } catch (e) {
+      saved = null;
+    }
+    if (!saved || typeof saved.token !== 'string' || typeof saved.conversationId !== 'string' || typeof saved.domain !== 'string') return null;
+    if (typeof saved.lastActive !== 'number' || Date.now() - saved.lastActive > TTL_MS) {
+      forget();
+      return null;
+    }
+    return saved;
+  }
+
+  function save(session) {
+    session.lastActive = Date.now();
+    try {
+      localStorage.setItem(
+        STORAGE_KEY,
+        JSON.stringify({ token: session.token, conversationId: session.conversationId, userId: session.userId, domain: session.domain, lastActive: session.lastActive }),
+      );
+    } catch (e) {
+      // Storage blocked or full: the conversation simply is not kept across reloads.
+    }
+  }
+
+  function forget() {
+    try {
+      localStorage.removeItem(STORAGE_KEY);
+    } catch (e) {
+      // Nothing kept.
+    }
+  }
+
+  function newSession() {
+    return fetch('/api/directline/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', credentials: 'same-origin', cache: 'no-store' })
+      .then(function (response) {
+        if (!response.ok) throw new Error('token ' + response.status);
+        return response.json();
+      })
+      .then(function (body) {
+        return { token: body.token, conversationId: body.conversationId, userId: body.userId, domain: body.domain, resume: false };
+      });
+  }
+
+  /** A fresh token for the kept conversation, or null if it cannot be resumed. */
+  function resumeSession(saved) {
+    return fetch(saved.domain + '/tokens/refresh', { method: 'POST', headers: { Authorization: 'Bearer ' + saved.token }, credentials: 'omit', cache: 'no-store' })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (body) {
+        if (!body || typeof body.token !== 'string') return null;
+        return { token: body.token, conversationId: saved.conversationId, userId: saved.userId, domain: saved.domain, resume: true };
+      })
+      .catch(function () {
+        return null;
+      });
+  }
+
+  function sendBox() {
+    return container.querySelector('[data-id="webchat-sendbox-input"]') || container.querySelector('.webchat__send-box-text-box__input');
+  }
+
+  function focusSendBox() {
+    var box = sendBox();
+    if (box) {
+      focusRequested = false;
+      box.focus();
+      return;
+    }
+    focusRequested = true;
+  }
+
+  function render(session) {
+    var directLine = window.WebChat.createDirectLine(
+      session.resume
+        ? { token: session.token, conversationId: session.conversationId, domain: session.domain, webSocket: true }
+        : { token: session.token, domain: session.domain, webSocket: true },
+    );
+    save(session);
+    directLine.activity$.subscribe(function () {
+      // Direct Line refreshes its token itself; keep the newest for the next reload.
+      if (typeof directLine.token === 'string') session.token = directLine.token;
+      save(session);
+    });
+    directLine.connectionStatus$.subscribe(function (status) {
+      if (status === ONLINE) setStatus('');
+      if (status === FAILED_TO_CONNECT || status === EXPIRED_TOKEN) {
+        // The conversation can no longer be reached (erased, or the server restarted with a new
+        // key): start over rather than leave a dead chat on screen.
+        if (session.resume || status === EXPIRED_TOKEN) startOver();
+        else setStatus('The chat could not connect. Please reload the page. In an emergency, call ' + config.emergencyNumber + '.');
+      }
+    });
+
+    window.WebChat.renderWebChat(
+      {
+        directLine: directLine,
+        userID: session.userId,
+        username: 'You',
+        locale: config.locale,
+        nonce: styleNonce,
+        styleOptions: config.styleOptions,
+        overrideLocalizedStrings: { TEXT_INPUT_PLACEHOLDER: config.inputPlaceholder },
+      },
+      container,
+    );
+    if (focusRequested) waitForSendBox();
+  }
+
+  /** Forgets the kept conversation and reloads this page (only the panel, when embedded); at most once a minute. */
+  function startOver() {
+    forget();
+    var last = 0;
+    try {
+      last = Number(sessionStorage.getItem(RESTARTED_KEY)) || 0;
+      sessionStorage.setItem(RESTARTED_KEY, String(Date.now()));
+    } catch (e) {
+      last = Date.now();
+    }
+    if (Date.now() - last < 60 * 1000) {
+      setStatus('The chat could not connect. Please reload the page. In an emergency, call ' + config.emergencyNumber + '.');
+      return;
+    }
+    // After Direct Line's status change has been handled, not in the middle of it.
+    setTimeout(function () {
+      location.reload();
+    }, 0);
+  }
+
+  function waitForSendBox() {
+    var tries = 0;
+    (function poll() {
+      if (!focusRequested) return;
+      if (sendBox()) return focusSendBox();
+      if (++tries < 100) setTimeout(poll, 50);
+    })();
+  }
+
+  function start(mayResume) {
+    var saved = mayResume ? readSaved() : null;
+    var next = saved ? resumeSession(saved) : Promise.resolve(null);
+    next
+      .then(function (session) {
+        return session || newSession();
+      })
+      .then(render)
+      .catch(function () {
+        setStatus('The chat is not available right now. Please try again later. In an emergency, call ' + config.emergencyNumber + '.');
+      });
+  }
+
+  function askToClose() {
+    if (embedded && window.parent !== window) window.parent.postMessage({ type: 'backline:close' }, '*');
+  }
+
+  document.getElementById('bl-close').addEventListener('click', askToClose);
+  document.addEventListener('keydown', function (event) {
+    // Web Chat uses Escape inside some of its controls first; only an unhandled Escape closes.
+    if (event.key === 'Escape' && !event.defaultPrevented) askToClose();
+  });
+  window.addEventListener('message', function (event) {
+    if (event.source !== window.parent || !event.data || event.data.type !== 'backline:focus') return;
+    focusSendBox();
+    if (focusRequested) waitForSendBox();
+  });
+
+  if (!window.WebChat) {
+    setStatus('The chat could not load. Please reload the page. In an emergency, call ' + config.emergencyNumber + '.');
+    return;
+  }
+  start(true);
+})();
