@@ -53,7 +53,7 @@ const configSchema = z.object({
   SUPPORT_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
   /** How often (ms) each server checks the shared store for changes made by other instances, for live agent updates. */
   SUPPORT_SYNC_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
-  // Web chat widget (src/webchat, src/directline). The look lives in data/config/widget.yaml.
+  // Web chat widget (src/webchat, src/directline). The look lives in web/widget.yaml.
   /** Azure Direct Line secret: set in production; unset runs the built-in Direct Line at /v3/directline. */
   DIRECT_LINE_SECRET: z.string().min(16, 'DIRECT_LINE_SECRET looks too short to be a Direct Line secret').optional(),
   /** Azure Direct Line base URL (a regional one such as https://europe.directline.botframework.com/v3/directline). */
@@ -68,7 +68,7 @@ const configSchema = z.object({
   DIRECT_LINE_TOKEN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
   /** Comma-separated origins (https://clinic.example) that may embed the widget and call the chat API. */
   WIDGET_ALLOWED_ORIGINS: z.string().refine(isOriginList, 'WIDGET_ALLOWED_ORIGINS must be comma-separated origins such as https://clinic.example').default(''),
-  /** Minutes a browser keeps an idle conversation before starting fresh; overrides data/config/widget.yaml. */
+  /** Minutes a browser keeps an idle conversation before starting fresh; overrides web/widget.yaml. */
   WIDGET_CONVERSATION_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).optional(),
   /** The public base URL of this server when behind a proxy (for the Direct Line stream URL); default: from each request. */
   WIDGET_PUBLIC_URL: z.string().url().refine(isHttpsOrLoopback, 'WIDGET_PUBLIC_URL must be https (http only for localhost)').optional(),

@@ -13,7 +13,7 @@
   'use strict';
   if (window.BacklineWidget) return;
 
-  // Filled in by the server from data/config/widget.yaml.
+  // Filled in by the server from web/widget.yaml.
   var CONFIG = /*@backline-config*/ null;
   if (!CONFIG) CONFIG = { title: 'Backline', launcherLabel: 'Chat with Backline', accent: '#0b6e4f', accentText: '#ffffff' };
 

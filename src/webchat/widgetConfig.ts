@@ -1,4 +1,4 @@
-// The widget's look and behaviour, from data/config/widget.yaml (checked with zod at start-up).
+// The widget's look and behaviour, from web/widget.yaml (checked with zod at start-up).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -44,9 +44,9 @@ export type WidgetConfig = z.infer<typeof widgetConfigSchema>;
 
 export class WidgetConfigError extends Error {}
 
-export const WIDGET_CONFIG_FILE = join('data', 'config', 'widget.yaml');
+export const WIDGET_CONFIG_FILE = join('web', 'widget.yaml');
 
-/** Reads data/config/widget.yaml under `root`; `ttlOverride` is WIDGET_CONVERSATION_TTL_MINUTES. */
+/** Reads web/widget.yaml under `root`; `ttlOverride` is WIDGET_CONVERSATION_TTL_MINUTES. */
 export function loadWidgetConfig(root: string, ttlOverride?: number): WidgetConfig {
   const file = join(root, WIDGET_CONFIG_FILE);
   if (!existsSync(file)) throw new WidgetConfigError(`The widget configuration ${file} is missing.`);

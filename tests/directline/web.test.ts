@@ -1,6 +1,6 @@
 // The widget's pages and files over HTTP: strict CSP with a per-response nonce, no inline
 // scripts, Web Chat served from node_modules (never a CDN), helmet headers, framing limited to
-// the configured origins, and the look taken from data/config/widget.yaml.
+// the configured origins, and the look taken from web/widget.yaml.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -56,7 +56,7 @@ describe('GET /chat', () => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
 
-  it('carries the look from data/config/widget.yaml, the TTL override and the emergency number', async () => {
+  it('carries the look from web/widget.yaml, the TTL override and the emergency number', async () => {
     const html = await (await get('/chat')).text();
     const config = configOf(html);
     expect(config).toMatchObject({ title: 'Backline', locale: 'en-US', conversationTtlMinutes: 45, emergencyNumber: '999' });
@@ -183,12 +183,12 @@ describe('configuration', () => {
 
   it('a mistake in widget.yaml stops start-up with the field named', () => {
     const root = mkdtempSync(join(tmpdir(), 'widget-config-'));
-    mkdirSync(join(root, 'data', 'config'), { recursive: true });
-    const original = readFileSync(join(process.cwd(), 'data', 'config', 'widget.yaml'), 'utf8');
-    writeFileSync(join(root, 'data', 'config', 'widget.yaml'), original.replace("accent: '#0b6e4f'", "accent: 'green'"));
+    mkdirSync(join(root, 'web'), { recursive: true });
+    const original = readFileSync(join(process.cwd(), 'web', 'widget.yaml'), 'utf8');
+    writeFileSync(join(root, 'web', 'widget.yaml'), original.replace("accent: '#0b6e4f'", "accent: 'green'"));
     expect(() => loadWidgetConfig(root)).toThrow(WidgetConfigError);
     expect(() => loadWidgetConfig(root)).toThrow(/colors\.accent/);
-    writeFileSync(join(root, 'data', 'config', 'widget.yaml'), original);
+    writeFileSync(join(root, 'web', 'widget.yaml'), original);
     expect(loadWidgetConfig(root).conversationTtlMinutes).toBe(30);
     expect(loadWidgetConfig(root, 5).conversationTtlMinutes).toBe(5);
     expect(() => loadWidgetConfig(join(root, 'nowhere'))).toThrow(/missing/);
