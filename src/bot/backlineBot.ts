@@ -96,7 +96,8 @@ export class BacklineBot {
           // In Teams group chats and channels the install (installationUpdate) brings the note;
           // people joining the team or chat later hear nothing.
           if (isSharedTeamsConversation(activity)) break;
-          if ((activity.membersAdded ?? []).some((m) => m.id !== activity.recipient?.id)) await this.onJoin(context);
+          // Someone joined; or, in a Teams personal chat, the bot itself was added (the install).
+          if ((activity.membersAdded ?? []).some((m) => m.id !== activity.recipient?.id || activity.channelId === 'msteams')) await this.onJoin(context);
           break;
         case 'installationUpdate':
           if (!activity.action || activity.action === 'add') await this.onJoin(context);

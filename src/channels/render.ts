@@ -6,6 +6,7 @@
 // so clients and tests can read them without parsing text.
 import type { Activity } from '@microsoft/agents-activity';
 import type { Reply } from '../engine/replies.js';
+import { fitTeamsLimits } from './teamsLimits.js';
 
 export type ChannelStyle = 'teams' | 'webchat' | 'plain';
 
@@ -96,5 +97,6 @@ export function renderReply(reply: Reply, style: ChannelStyle): Partial<Activity
 
 export function renderReplies(replies: Reply[], channelId: string | undefined): Partial<Activity>[] {
   const style = channelStyle(channelId);
-  return replies.map((reply) => renderReply(reply, style));
+  const fitted = style === 'teams' ? replies.flatMap(fitTeamsLimits) : replies;
+  return fitted.map((reply) => renderReply(reply, style));
 }

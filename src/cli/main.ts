@@ -15,7 +15,9 @@ const USAGE = `Usage:
   backline test nlu FILE [--json] [--cross-validate K]
                                          score the classifier and red-flag detector
   backline test triage FILE [--json]     run triage vignettes through the real conversation
-  backline check                         validate knowledge/ and dialogs/`;
+  backline check                         validate knowledge/ and dialogs/
+  backline teams-package [OUT.zip] [--json]
+                                         write the Microsoft Teams app package (appPackage/)`;
 
 interface Parsed {
   positional: string[];
@@ -85,6 +87,12 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       }
       throw new UsageError('backline test needs "nlu" or "triage"');
+    }
+    case 'teams-package': {
+      if (args.positional.length > 1) throw new UsageError('backline teams-package takes at most one OUT.zip');
+      const { teamsPackageCommand } = await import('./teamsPackage.js');
+      process.stdout.write(`${await teamsPackageCommand(loadConfig(), args.positional[0], args.json)}\n`);
+      return 0;
     }
     case 'check': {
       const { checkCommand } = await import('./check.js');
