@@ -6,7 +6,7 @@ import { BacklineBot } from './bot/backlineBot.js';
 import type { Config } from './config.js';
 import { loadContent, type LoadedContent } from './content.js';
 import { createLogger, type Logger } from './logger.js';
-import { warmUpEntityRecognizers } from './nlu/entities.js';
+import { warmUpEntityRecognizers, warmUpEntityRecognizersInSteps } from './nlu/entities.js';
 import { createNluEngine, type NluEngine } from './nlu/understand.js';
 import { createOutboundPolicy, parseHostList } from './server/outboundPolicy.js';
 import { createHttpApp } from './server/http.js';
@@ -28,6 +28,8 @@ export interface Backline {
   webChat: WebChat;
   /** Human support: cases, the agent console (/agent), proactive messages. */
   support: Support;
+  /** Loads and builds the answer recognizers one at a time without blocking requests. */
+  warmUpInBackground(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,7 +39,7 @@ export interface BacklineOptions {
   storage?: BacklineStorage;
   /** Run the retention sweep (off for short-lived CLI runs). */
   retentionSweep?: boolean;
-  /** Build the answer recognizers now so the first answer is not slow (on for servers). */
+  /** Build the answer recognizers now, blocking (benchmarks). Servers use `warmUpInBackground`. */
   warmUp?: boolean;
 }
 
@@ -101,6 +103,7 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
     logger,
     webChat,
     support,
+    warmUpInBackground: () => warmUpEntityRecognizersInSteps(),
     close: async () => {
       stopSweep();
       support.stop();

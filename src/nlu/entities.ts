@@ -8,7 +8,7 @@ import { findEmailHits, findPhoneHits } from './entities/contact.js';
 import { findDurationHits } from './entities/duration.js';
 import { findAgeHits, findNumberHits, mayHoldNumber, prepare } from './entities/numbers.js';
 import { findPosition } from './entities/ordinal.js';
-import { warmUpModels } from './entities/models.js';
+import { warmUpModels, warmUpModelsInSteps } from './entities/models.js';
 import { tokensOf } from './entities/text.js';
 import { vocabulary } from './entities/vocabulary.js';
 import { recognizeYesNo } from './entities/yesNo.js';
@@ -25,6 +25,12 @@ export { recognizeYesNo } from './entities/yesNo.js';
 export function warmUpEntityRecognizers(): void {
   vocabulary();
   warmUpModels();
+}
+
+/** The same without blocking: one recognizer at a time, for a server that is already listening. */
+export async function warmUpEntityRecognizersInSteps(): Promise<void> {
+  vocabulary();
+  await warmUpModelsInSteps();
 }
 
 type Span = [number, number];

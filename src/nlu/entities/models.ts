@@ -1,17 +1,15 @@
 // The Microsoft recognizer models, English only. Each is built once, on first use, and kept:
 // building one takes tens to hundreds of milliseconds, using one well under a millisecond.
-import { ChoiceRecognizer } from '@microsoft/recognizers-text-choice';
-import {
-  BaseDurationExtractor,
-  BaseDurationParser,
-  DateTimeRecognizer,
-  EnglishCommonDateTimeParserConfiguration,
-  EnglishDurationExtractorConfiguration,
-  EnglishDurationParserConfiguration,
-} from '@microsoft/recognizers-text-date-time';
-import { Culture, NumberRecognizer } from '@microsoft/recognizers-text-number';
-import { NumberWithUnitRecognizer } from '@microsoft/recognizers-text-number-with-unit';
-import { SequenceRecognizer } from '@microsoft/recognizers-text-sequence';
+// The packages themselves are loaded on first use too (about 0.7 s of module evaluation in
+// all), so a server answers its first question before they are needed; see warmUpModelsInSteps.
+import { createRequire } from 'node:module';
+import type * as ChoicePackage from '@microsoft/recognizers-text-choice';
+import type * as DateTimePackage from '@microsoft/recognizers-text-date-time';
+import type * as NumberPackage from '@microsoft/recognizers-text-number';
+import type * as NumberWithUnitPackage from '@microsoft/recognizers-text-number-with-unit';
+import type * as SequencePackage from '@microsoft/recognizers-text-sequence';
+
+const requirePackage = createRequire(import.meta.url);
 
 /** What every model returns; `end` is inclusive. */
 export interface RecognizerHit {
@@ -41,21 +39,31 @@ function once<T>(build: () => T): () => T {
   };
 }
 
+const numberPackage = once(() => requirePackage('@microsoft/recognizers-text-number') as typeof NumberPackage);
+const choicePackage = once(() => requirePackage('@microsoft/recognizers-text-choice') as typeof ChoicePackage);
+const dateTimePackage = once(() => requirePackage('@microsoft/recognizers-text-date-time') as typeof DateTimePackage);
+const numberWithUnitPackage = once(() => requirePackage('@microsoft/recognizers-text-number-with-unit') as typeof NumberWithUnitPackage);
+const sequencePackage = once(() => requirePackage('@microsoft/recognizers-text-sequence') as typeof SequencePackage);
+const ENGLISH = 'en-us';
+
 const LAZY = true; // build only the models asked for, not every model of the culture
-const numberRecognizer = once(() => new NumberRecognizer(Culture.English, undefined, LAZY));
+const numberRecognizer = once(() => new (numberPackage().NumberRecognizer)(ENGLISH, undefined, LAZY));
 const numberModel = once(() => numberRecognizer().getNumberModel());
 const ordinalModel = once(() => numberRecognizer().getOrdinalModel());
-const ageModel = once(() => new NumberWithUnitRecognizer(Culture.English, undefined, LAZY).getAgeModel());
-const booleanModel = once(() => new ChoiceRecognizer(Culture.English, undefined, LAZY).getBooleanModel());
-const sequenceRecognizer = once(() => new SequenceRecognizer(Culture.English, undefined, LAZY));
+const ageModel = once(() => new (numberWithUnitPackage().NumberWithUnitRecognizer)(ENGLISH, undefined, LAZY).getAgeModel());
+const booleanModel = once(() => new (choicePackage().ChoiceRecognizer)(ENGLISH, undefined, LAZY).getBooleanModel());
+const sequenceRecognizer = once(() => new (sequencePackage().SequenceRecognizer)(ENGLISH, undefined, LAZY));
 const phoneModel = once(() => sequenceRecognizer().getPhoneNumberModel());
 const emailModel = once(() => sequenceRecognizer().getEmailModel());
-const dateTimeModel = once(() => new DateTimeRecognizer(Culture.English, undefined, LAZY).getDateTimeModel());
+const dateTimeModel = once(() => new (dateTimePackage().DateTimeRecognizer)(ENGLISH, undefined, LAZY).getDateTimeModel());
 // The duration extractor on its own is about ten times faster than the full date-time model.
-const durationPair = once(() => ({
-  extractor: new BaseDurationExtractor(new EnglishDurationExtractorConfiguration()),
-  parser: new BaseDurationParser(new EnglishDurationParserConfiguration(new EnglishCommonDateTimeParserConfiguration())),
-}));
+const durationPair = once(() => {
+  const dt = dateTimePackage();
+  return {
+    extractor: new dt.BaseDurationExtractor(new dt.EnglishDurationExtractorConfiguration()),
+    parser: new dt.BaseDurationParser(new dt.EnglishDurationParserConfiguration(new dt.EnglishCommonDateTimeParserConfiguration())),
+  };
+});
 
 const hits = (results: unknown): RecognizerHit[] => results as RecognizerHit[];
 
@@ -80,15 +88,31 @@ export function findDurations(text: string, now: Date): DurationHit[] {
   return found;
 }
 
-/** Builds every model now, e.g. at server start, so the first user does not wait. */
+const WARM_UP_STEPS: ((now: Date) => unknown)[] = [
+  () => findNumbers('52'),
+  () => findOrdinals('second'),
+  () => findAges('52 years old'),
+  () => findBooleans('yes'),
+  () => findPhones('020 7946 0958'),
+  () => findEmails('a@example.com'),
+  (now) => findDurations('3 weeks', now),
+  (now) => findDateTimes('since yesterday', now),
+];
+
+/** Builds every model now, so the first user does not wait. */
 export function warmUpModels(): void {
   const now = new Date();
-  findNumbers('52');
-  findOrdinals('second');
-  findAges('52 years old');
-  findBooleans('yes');
-  findPhones('020 7946 0958');
-  findEmails('a@example.com');
-  findDurations('3 weeks', now);
-  findDateTimes('since yesterday', now);
+  for (const step of WARM_UP_STEPS) step(now);
+}
+
+/**
+ * The same, one model at a time with the event loop free in between, so a server that is
+ * already listening keeps answering while it warms up.
+ */
+export async function warmUpModelsInSteps(): Promise<void> {
+  const now = new Date();
+  for (const step of WARM_UP_STEPS) {
+    await new Promise((resolve) => setImmediate(resolve));
+    step(now);
+  }
 }
