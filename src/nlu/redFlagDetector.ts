@@ -7,15 +7,20 @@
 //
 // All medical wording lives in knowledge/red-flags.yaml (the header of that file explains
 // the pattern language). This module:
-//   load:   YAML -> zod -> every term compiled to word slots, indexed by first word;
+//   load:   YAML -> zod -> every term compiled to word slots, indexed by first word. The
+//           parsed file, and the few English words the typo index must leave alone, are
+//           cached under data/red-flag-cache keyed by a hash of the file (and of this
+//           engine), so a start-up parses no YAML and reads no 4 MB word list;
 //   create: adds the typo index (edit distance 1 for words of 5+ letters, never for real
 //           English words, using the word list that ships with `natural`);
-//   detect: normalise -> sentences -> one pass of term matching over the tokens ->
+//   detect: normalise -> sentences -> rewrites (repeated until stable) -> durations in
+//           hours -> one pass of term matching over the tokens ->
 //           patterns -> each hit judged against negation, hedges, third parties and
 //           question cues of its clause -> flags / possible / isQuestionAbout.
 // detect() does no I/O and allocates little; everything else is precomputed.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,10 +35,16 @@ export const DEFAULT_RED_FLAG_PATTERNS_PATH = 'knowledge/red-flags.yaml';
 const NEAR = 3;
 /** How far back from a hit a negation word may stand in its clause. */
 const NEGATION_REACH = 8;
+/** How many words may stand between a negation and an `unless` / `possible_if` term it denies. */
+const DENIED_EXCUSE_GAP = 2;
+/** The longest clause (in words) that can deny for oneself what someone else has ("but my bones are fine"). */
+const SELF_DENIAL_MAX_WORDS = 8;
 /** How many clauses back a negation or hedge may carry over "and", "or" and commas. */
 const CARRY_CLAUSES = 3;
 /** Default `within` of an `all` pattern. */
 const DEFAULT_WITHIN = 6;
+/** Default `within` of a topic fallback (topic word to change word). */
+const FALLBACK_WITHIN = 8;
 /** Typo tolerance applies to words (and word beginnings) at least this long. */
 const FUZZY_MIN_LENGTH = 5;
 /** Marks a word form that stands for "starts, give or take a typo, with this prefix". */
@@ -63,8 +74,29 @@ const patternSchema = z
 
 const redFlagSchema = z.strictObject({
   label: z.string().min(3),
-  confirm_question: z.string().min(3),
+  confirm_question: z.string().regex(/\?\s*$/, 'must be a question ending with "?"'),
   topics: termList.optional(),
+  /** A later "but it's gone now" takes it back (a past fever, not a current one). */
+  resolvable: z.boolean().optional(),
+  /**
+   * Someone else's: `history` (a risk factor: only the user's own counts) raises nothing;
+   * `acute` (default) raises `possible` when the message is about that person now.
+   */
+  others: z.enum(['history', 'acute']).optional(),
+  /**
+   * Topic fallback: a topic word with a word of change, loss or problem (`cues.change`, or
+   * the red flag's own `change`) in a first-person report raises `possible` when no
+   * pattern of the red flag matched in the sentence.
+   */
+  fallback: z
+    .strictObject({
+      topic: termList,
+      change: termList.optional(),
+      within: z.number().int().min(1).max(40).optional(),
+      unless: termList.optional(),
+      note: z.string().optional(),
+    })
+    .optional(),
   patterns: z.array(patternSchema).min(1),
 });
 
@@ -73,9 +105,14 @@ const cueSchema = z.strictObject({
   pseudo_negation: termList,
   hedge: termList,
   post_negation: termList,
+  post_normal: termList,
+  resolved: termList,
+  self_denial_filler: termList,
+  self_too: termList,
   affirmation: termList,
   family_history: termList,
   third_party: termList,
+  generic_people: termList,
   first_person: termList,
   subject_pronouns: termList,
   clause_starters: termList,
@@ -83,6 +120,14 @@ const cueSchema = z.strictObject({
   asking_about: termList,
   asking_about_requests: termList,
   indirect: termList,
+  /** "if i ever get...", "should i worry if...": a question about the sign, not a report. */
+  hypothetical: termList,
+  /** "what is a slipped disc": a general question that moves away from someone else's symptom. */
+  general_question: termList,
+  /** "years ago": someone else's symptom clearly in the past. */
+  past: termList,
+  /** Words of change, loss or problem for the topic fallback. */
+  change: termList,
 });
 
 const fileSchema = z.strictObject({
@@ -132,6 +177,8 @@ interface Rule {
   notBetween?: number;
   possibleIf?: number;
   certainty: Certainty;
+  /** A topic fallback rule (red_flags.<id>.fallback). */
+  fallback?: boolean;
 }
 
 type CueName = keyof z.infer<typeof cueSchema>;
@@ -141,8 +188,12 @@ interface Compiled {
   /** termId -> the parts (term lists) it belongs to. */
   termParts: number[][];
   partCount: number;
-  /** first literal word -> termIds starting with it. */
-  firstWord: Map<string, number[]>;
+  /**
+   * first literal word -> the termIds starting with it: those whose second position is a
+   * plain required word, by that word (tried only when the next token is one of them),
+   * and all others.
+   */
+  firstWord: Map<string, FirstWordEntry>;
   /** first 3 letters of a first-slot prefix -> [prefix, termIds]. */
   firstPrefix: Map<string, Array<{ prefix: string; termIds: number[] }>>;
   rules: Rule[];
@@ -150,6 +201,10 @@ interface Compiled {
   rulesByFirstPart: ReadonlyMap<number, readonly Rule[]>;
   regexRules: readonly Rule[];
   topics: Array<{ id: RedFlagId; part: number }>;
+  /** Red flags that a later "it's gone now" takes back. */
+  resolvable: ReadonlySet<RedFlagId>;
+  /** Red flags that are risk factors: someone else's raise nothing. */
+  historyOnly: ReadonlySet<RedFlagId>;
   cues: Record<CueName, number>;
   questionWords: ReadonlySet<string>;
   boundaryKind: ReadonlyMap<string, BoundaryKind>;
@@ -160,6 +215,11 @@ interface Compiled {
   fuzzyPrefixes: readonly string[];
 }
 
+interface FirstWordEntry {
+  other: number[];
+  bySecond: Map<string, number[]>;
+}
+
 /** Loaded, validated and compiled `knowledge/red-flags.yaml`. Treat as opaque. */
 export interface RedFlagPatterns {
   readonly file: string;
@@ -167,11 +227,26 @@ export interface RedFlagPatterns {
   readonly confirmQuestions: ReadonlyMap<RedFlagId, string>;
   /** @internal compiled matcher tables */
   readonly compiled: Compiled;
+  /**
+   * @internal The English words the typo index must leave alone (from the cache); absent:
+   * the detector loads the whole word list.
+   */
+  readonly englishWords?: ReadonlySet<string> | null;
+}
+
+export interface LoadRedFlagPatternsOptions {
+  /**
+   * Where the parsed file is cached, keyed by a hash of its text, so a start-up needs no
+   * YAML parsing and no English word list (default `data/red-flag-cache` in the project
+   * root; false: no cache). A cache that cannot be read or written is simply not used.
+   */
+  cacheDir?: string | false;
 }
 
 export interface RedFlagHit {
   id: RedFlagId;
-  status: 'flag' | 'possible' | 'question' | 'negated';
+  /** `explained`: unsure, and its words already report another red flag for sure. */
+  status: 'flag' | 'possible' | 'question' | 'negated' | 'explained';
   /** Which pattern ("red_flags.fever.patterns[0]") or "topics". */
   where: string;
   /** The matched words, after normalisation. */
@@ -189,6 +264,7 @@ export interface RedFlagDetector {
 // =============================================================================== loading
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DEFAULT_CACHE_DIR = join(PACKAGE_ROOT, 'data', 'red-flag-cache');
 
 function resolvePatternsPath(path: string): string {
   if (isAbsolute(path)) return path;
@@ -215,7 +291,7 @@ function zodPath(path: readonly PropertyKey[]): string {
  * the working directory, then the project root. Throws an Error naming the file and the
  * entry on any problem (unknown or missing id, bad term, bad regex, unknown group).
  */
-export function loadRedFlagPatterns(path: string = DEFAULT_RED_FLAG_PATTERNS_PATH): RedFlagPatterns {
+export function loadRedFlagPatterns(path: string = DEFAULT_RED_FLAG_PATTERNS_PATH, options: LoadRedFlagPatternsOptions = {}): RedFlagPatterns {
   const file = resolvePatternsPath(path);
   let text: string;
   try {
@@ -223,17 +299,105 @@ export function loadRedFlagPatterns(path: string = DEFAULT_RED_FLAG_PATTERNS_PAT
   } catch (error) {
     throw new PatternFileError(file, '', `cannot read: ${(error as Error).message}`);
   }
-  return parseRedFlagPatterns(text, file);
+  const cacheDir = options.cacheDir ?? DEFAULT_CACHE_DIR;
+  if (cacheDir === false) return parseRedFlagPatterns(text, file);
+  const key = cacheKey(text);
+  const cacheFile = join(cacheDir, `${CACHE_PREFIX}${key.slice(0, 32)}.json`);
+  const cached = readCache(cacheFile, key);
+  if (cached) return { ...compileRaw(cached.raw, file), englishWords: cached.english === null ? null : new Set(cached.english) };
+  const raw = parseYamlText(text, file);
+  const patterns = compileRaw(raw, file);
+  const english = loadEnglishWords();
+  const atRisk = english ? englishWordsAtRisk(patterns.compiled, english) : null;
+  if (english) writeCache(cacheDir, cacheFile, { format: CACHE_FORMAT, key, raw, english: atRisk });
+  return { ...patterns, englishWords: atRisk === null ? null : new Set(atRisk) };
 }
 
-/** As loadRedFlagPatterns, from YAML text (`file` is only used in messages). */
+/** As loadRedFlagPatterns, from YAML text (`file` is only used in messages); never cached. */
 export function parseRedFlagPatterns(yamlText: string, file = '<red-flags>'): RedFlagPatterns {
-  let raw: unknown;
+  return compileRaw(parseYamlText(yamlText, file), file);
+}
+
+// --------------------------------------------------------------------------- cache
+
+/** Bump when what the cache holds, or what the engine derives from it, changes. */
+const CACHE_FORMAT = 1;
+const CACHE_PREFIX = 'red-flags-';
+/** Cache files kept in the directory (other versions of the file, other checkouts). */
+const CACHE_KEEP = 4;
+
+interface PatternCache {
+  format: number;
+  key: string;
+  /** The YAML file as parsed (validated and compiled again on every load). */
+  raw: unknown;
+  /** englishWordsAtRisk() of the compiled patterns. */
+  english: string[] | null;
+}
+
+/**
+ * sha256 of the file text, the cache format, this engine's own code (an engine change
+ * never meets a cache built by another) and the English word list it was built with.
+ */
+function cacheKey(text: string): string {
+  const hash = createHash('sha256').update(`${CACHE_FORMAT}\0`);
   try {
-    raw = parseYaml(yamlText);
+    hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  } catch {
+    hash.update('engine?\0');
+  }
+  const lexicon = englishLexiconPath();
+  if (lexicon) {
+    try {
+      const stat = statSync(lexicon);
+      hash.update(`${lexicon}\0${stat.size}\0${stat.mtimeMs}\0`);
+    } catch {
+      hash.update('no-lexicon\0');
+    }
+  }
+  return hash.update(text).digest('hex');
+}
+
+function readCache(cacheFile: string, key: string): PatternCache | null {
+  try {
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as Partial<PatternCache>;
+    if (cache.format !== CACHE_FORMAT || cache.key !== key || cache.raw === undefined) return null;
+    if (cache.english !== null && !(Array.isArray(cache.english) && cache.english.every((w) => typeof w === 'string'))) return null;
+    return cache as PatternCache;
+  } catch {
+    return null;
+  }
+}
+
+/** Best effort: written atomically (temp file, rename); old cache files are pruned. */
+function writeCache(cacheDir: string, cacheFile: string, cache: PatternCache): void {
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const temp = `${cacheFile}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(temp, JSON.stringify(cache));
+    renameSync(temp, cacheFile);
+    const others = readdirSync(cacheDir)
+      .filter((f) => f.startsWith(CACHE_PREFIX) && f.endsWith('.json'))
+      .map((f) => ({ f, mtime: statSync(join(cacheDir, f)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const { f } of others.slice(CACHE_KEEP)) {
+      if (join(cacheDir, f) !== cacheFile) unlinkSync(join(cacheDir, f));
+    }
+  } catch {
+    // A read-only install or a race with another process: run without the cache.
+  }
+}
+
+function parseYamlText(yamlText: string, file: string): unknown {
+  try {
+    return parseYaml(yamlText);
   } catch (error) {
     throw new PatternFileError(file, '', `not valid YAML: ${(error as Error).message}`);
   }
+}
+
+/** Validates and compiles the parsed file. */
+function compileRaw(raw: unknown, file: string): RedFlagPatterns {
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -262,6 +426,8 @@ export function parseRedFlagPatterns(yamlText: string, file = '<red-flags>'): Re
 
   const rules: Rule[] = [];
   const topics: Compiled['topics'] = [];
+  const resolvable = new Set<RedFlagId>();
+  const historyOnly = new Set<RedFlagId>();
   const labels = new Map<RedFlagId, string>();
   const confirmQuestions = new Map<RedFlagId, string>();
   for (const id of RED_FLAG_IDS) {
@@ -269,7 +435,18 @@ export function parseRedFlagPatterns(yamlText: string, file = '<red-flags>'): Re
     labels.set(id, entry.label.trim());
     confirmQuestions.set(id, entry.confirm_question.trim());
     if (entry.topics) topics.push({ id, part: compiler.part(entry.topics, `red_flags.${id}.topics`) });
+    if (entry.resolvable) resolvable.add(id);
+    if (entry.others === 'history') historyOnly.add(id);
     entry.patterns.forEach((spec, n) => rules.push({ ...compiler.rule(id, `red_flags.${id}.patterns[${n}]`, spec), order: rules.length }));
+  }
+  // Topic fallbacks come after every pattern: each is tried only when no pattern of its red
+  // flag matched in the sentence.
+  for (const id of RED_FLAG_IDS) {
+    const fb = data.red_flags[id]!.fallback;
+    if (!fb) continue;
+    const where = `red_flags.${id}.fallback`;
+    const spec: PatternSpec = { all: [fb.topic, fb.change ?? data.cues.change], within: fb.within ?? FALLBACK_WITHIN, certainty: 'possible', unless: fb.unless, near: 5 };
+    rules.push({ ...compiler.rule(id, where, spec), order: rules.length, fallback: true });
   }
 
   const rulesByFirstPart = new Map<number, Rule[]>();
@@ -285,6 +462,8 @@ export function parseRedFlagPatterns(yamlText: string, file = '<red-flags>'): Re
     rulesByFirstPart,
     regexRules: rules.filter((r) => r.kind === 'regex'),
     topics,
+    resolvable,
+    historyOnly,
     cues,
     questionWords: new Set(data.cues.question_words.filter((w) => !w.includes(' '))),
     boundaryKind,
@@ -423,14 +602,23 @@ class Compiler {
   }
 
   tables(): Pick<Compiled, 'terms' | 'termParts' | 'partCount' | 'firstWord' | 'firstPrefix' | 'vocabulary' | 'fuzzyPrefixes'> {
-    const firstWord = new Map<string, number[]>();
+    const firstWord = new Map<string, FirstWordEntry>();
     const firstPrefix = new Map<string, Array<{ prefix: string; termIds: number[] }>>();
     const vocabulary = new Set<string>();
     const fuzzyPrefixes = new Set<string>();
     const index = (key: string, id: number) => {
-      const list = firstWord.get(key) ?? [];
-      list.push(id);
-      firstWord.set(key, list);
+      let entry = firstWord.get(key);
+      if (!entry) firstWord.set(key, (entry = { other: [], bySecond: new Map() }));
+      const second = this.terms[id]!.slots[1];
+      if (second && !second.optional && !second.anyWord && second.gap === 0 && second.prefixes.length === 0) {
+        for (const w of second.words) {
+          const list = entry.bySecond.get(w) ?? [];
+          list.push(id);
+          entry.bySecond.set(w, list);
+        }
+      } else {
+        entry.other.push(id);
+      }
     };
     this.terms.forEach((term, id) => {
       for (const slot of term.slots) {
@@ -529,6 +717,17 @@ function deletions(word: string): string[] {
 
 let englishWords: ReadonlySet<string> | null | undefined;
 
+/** The English lexicon that ships with `natural`, or null when it cannot be found. */
+function englishLexiconPath(): string | null {
+  try {
+    const require = createRequire(import.meta.url);
+    const root = dirname(require.resolve('natural/package.json'));
+    return join(root, 'lib', 'natural', 'brill_pos_tagger', 'data', 'English', 'lexicon_from_posjs.json');
+  } catch {
+    return null;
+  }
+}
+
 /**
  * English words from the lexicon that ships with `natural` (its Brill tagger data). A real
  * word is never "corrected": "getting" must not become "wetting", nor "never" "fever".
@@ -536,11 +735,9 @@ let englishWords: ReadonlySet<string> | null | undefined;
 function loadEnglishWords(): ReadonlySet<string> | null {
   if (englishWords !== undefined) return englishWords;
   try {
-    const require = createRequire(import.meta.url);
-    const root = dirname(require.resolve('natural/package.json'));
-    const lexicon = JSON.parse(
-      readFileSync(join(root, 'lib', 'natural', 'brill_pos_tagger', 'data', 'English', 'lexicon_from_posjs.json'), 'utf8'),
-    ) as Record<string, unknown>;
+    const path = englishLexiconPath();
+    if (!path) throw new Error('the natural package is not installed');
+    const lexicon = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     englishWords = new Set(Object.keys(lexicon).map((w) => w.toLowerCase()));
   } catch (error) {
     process.emitWarning(`red-flag detector: English word list unavailable, typo matching is less strict (${(error as Error).message})`);
@@ -552,13 +749,13 @@ function loadEnglishWords(): ReadonlySet<string> | null {
 class TypoIndex {
   private readonly byDeletion = new Map<string, string[]>();
   private readonly long = new Set<string>();
-  /** Real English words are never corrected. */
-  private readonly english = loadEnglishWords();
   private readonly cache = new Map<string, readonly string[]>();
 
   constructor(
     private readonly vocabulary: ReadonlySet<string>,
     private readonly prefixes: readonly string[],
+    /** Real English words are never corrected (null: no word list, correct anything). */
+    private readonly english: ReadonlySet<string> | null,
   ) {
     for (const word of vocabulary) {
       if (word.length < FUZZY_MIN_LENGTH || !/^[a-z]+$/.test(word)) continue;
@@ -576,7 +773,23 @@ class TypoIndex {
     const cached = this.cache.get(token);
     if (cached) return cached;
     let forms: readonly string[] = [token];
-    if (!this.vocabulary.has(token) && token.length >= FUZZY_MIN_LENGTH && /^[a-z]+$/.test(token) && !this.english?.has(token)) {
+    if (!this.english?.has(token)) {
+      const corrections = this.corrections(token);
+      if (corrections.length > 0) forms = [token, ...corrections];
+    }
+    if (this.cache.size > 20_000) this.cache.clear();
+    this.cache.set(token, forms);
+    return forms;
+  }
+
+  /**
+   * What a token not in the vocabulary could be a misspelling of: vocabulary words one edit
+   * away, and marked word beginnings ("*shiver") its start is one edit from. Empty for
+   * known, short or non-alphabetic tokens.
+   */
+  corrections(token: string): string[] {
+    const out: string[] = [];
+    if (!this.vocabulary.has(token) && token.length >= FUZZY_MIN_LENGTH && /^[a-z]+$/.test(token)) {
       const found = new Set<string>();
       const consider = (candidates: readonly string[] | undefined) => {
         for (const c of candidates ?? []) if (withinOneEdit(token, c)) found.add(c);
@@ -595,12 +808,20 @@ class TypoIndex {
           fuzzyStarts.push(FUZZY_PREFIX_MARK + p);
         }
       }
-      if (found.size > 0 || fuzzyStarts.length > 0) forms = [token, ...found, ...fuzzyStarts];
+      out.push(...found, ...fuzzyStarts);
     }
-    if (this.cache.size > 20_000) this.cache.clear();
-    this.cache.set(token, forms);
-    return forms;
+    return out;
   }
+}
+
+/**
+ * The English words the typo index must know to leave alone: those it would otherwise
+ * "correct". Every other English word has no correction anyway, so this small set stands
+ * in for the whole 80,000-word list (and is what the cache keeps).
+ */
+function englishWordsAtRisk(compiled: Compiled, english: ReadonlySet<string>): string[] {
+  const index = new TypoIndex(compiled.vocabulary, compiled.fuzzyPrefixes, null);
+  return [...english].filter((word) => index.corrections(word).length > 0).sort();
 }
 
 // =============================================================================== text
@@ -623,7 +844,6 @@ interface Sentence {
 /** Lowercase, accents and apostrophes dropped, sentences and words. */
 function splitSentences(text: string): Sentence[] {
   let cleaned = text.toLowerCase();
-  // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(cleaned)) {
     cleaned = cleaned
       .normalize('NFKD')
@@ -655,7 +875,7 @@ function splitSentences(text: string): Sentence[] {
     current = { tokens: [], commaBefore: [], endsWithQuestionMark: false };
     pendingComma = false;
   };
-  for (const m of cleaned.matchAll(/[a-z0-9]+|[.!?;\n\u2026]+|[,:()\u2013\u2014-]|\s-\s/g)) {
+  for (const m of cleaned.matchAll(/[a-z0-9]+|[.!?;\n\u2026]+|[,:()\u2013\u2014-]/g)) {
     const t = m[0];
     if (/^[a-z0-9]/.test(t)) {
       current.tokens.push(t);
@@ -671,14 +891,28 @@ function splitSentences(text: string): Sentence[] {
   return sentences;
 }
 
-function applyRewrites(sentence: Sentence, rewrites: Compiled['rewrites']): Sentence {
+/** Rewrites until nothing changes (at most 3 rounds): "cannot really feel" -> "cant really feel" -> "cant feel". */
+function rewriteAll(sentence: Sentence, rewrites: Compiled['rewrites']): Sentence {
+  let current = sentence;
+  for (let round = 0; round < 3; round++) {
+    const next = applyRewrites(current, rewrites);
+    if (!next) break;
+    current = next;
+  }
+  return current;
+}
+
+/** One left-to-right pass; null when nothing was rewritten. */
+function applyRewrites(sentence: Sentence, rewrites: Compiled['rewrites']): Sentence | null {
   const tokens: string[] = [];
   const commaBefore: boolean[] = [];
   const { tokens: input } = sentence;
+  let changed = false;
   let i = 0;
   outer: while (i < input.length) {
     for (const r of rewrites.get(input[i]!) ?? []) {
       if (r.from.every((w, k) => input[i + k] === w)) {
+        changed = true;
         r.to.forEach((w, k) => {
           tokens.push(w);
           commaBefore.push(k === 0 && sentence.commaBefore[i]!);
@@ -690,6 +924,55 @@ function applyRewrites(sentence: Sentence, rewrites: Compiled['rewrites']): Sent
     tokens.push(input[i]!);
     commaBefore.push(sentence.commaBefore[i]!);
     i++;
+  }
+  return changed ? { tokens, commaBefore, endsWithQuestionMark: sentence.endsWithQuestionMark } : null;
+}
+
+const MINUTE_WORDS: ReadonlySet<string> = new Set(['min', 'mins', 'minute', 'minutes']);
+const HOUR_WORDS: ReadonlySet<string> = new Set(['hour', 'hours', 'hr', 'hrs']);
+const NUMBER_UNIT_RE = /^(\d+)(mins?|minutes?|hrs?|hours?)$/;
+
+/**
+ * Durations read in hours: "90 mins" -> "1 hour", "2 hrs 15 mins" -> "2 hours", so a
+ * pattern that asks for "hour" sees every duration of an hour or more and minute words
+ * are only ever left for durations under an hour.
+ */
+function foldDurations(sentence: Sentence): Sentence {
+  const { tokens: input, commaBefore: commas } = sentence;
+  if (!input.some((t) => /\d/.test(t))) return sentence;
+  // "90mins" -> "90 mins".
+  const split: string[] = [];
+  const splitCommas: boolean[] = [];
+  input.forEach((t, i) => {
+    const m = NUMBER_UNIT_RE.exec(t);
+    if (m) {
+      split.push(m[1]!, m[2] === 'hr' ? 'hour' : m[2] === 'hrs' ? 'hours' : m[2]!);
+      splitCommas.push(commas[i]!, false);
+    } else {
+      split.push(t);
+      splitCommas.push(commas[i]!);
+    }
+  });
+  const tokens: string[] = [];
+  const commaBefore: boolean[] = [];
+  for (let i = 0; i < split.length; i++) {
+    const t = split[i]!;
+    const next = split[i + 1];
+    if (/^\d+$/.test(t) && next !== undefined && MINUTE_WORDS.has(next) && Number(t) >= 60) {
+      const hours = Math.floor(Number(t) / 60);
+      tokens.push(String(hours), hours >= 2 ? 'hours' : 'hour');
+      commaBefore.push(splitCommas[i]!, false);
+      i++;
+      continue;
+    }
+    tokens.push(t);
+    commaBefore.push(splitCommas[i]!);
+    if (HOUR_WORDS.has(t)) {
+      // "an hour and 20 minutes", "2 hours 10 mins": the minutes only add to the hours.
+      let k = i + 1;
+      if (split[k] === 'and') k++;
+      if (split[k] !== undefined && /^(\d+|a|few|some|ten|twenty|thirty|forty|fifteen)$/.test(split[k]!) && MINUTE_WORDS.has(split[k + 1] ?? '')) i = k + 1;
+    }
   }
   return { tokens, commaBefore, endsWithQuestionMark: sentence.endsWithQuestionMark };
 }
@@ -759,7 +1042,12 @@ class SentenceView {
           }
         }
       };
-      for (const f of forms[i]!) attempt(c.firstWord.get(f));
+      for (const f of forms[i]!) {
+        const entry = c.firstWord.get(f);
+        if (!entry) continue;
+        attempt(entry.other);
+        if (entry.bySecond.size > 0 && i + 1 < tokens.length) for (const g of forms[i + 1]!) attempt(entry.bySecond.get(g));
+      }
       const token = tokens[i]!;
       const bucket = c.firstPrefix.get(token.slice(0, 3));
       if (bucket) for (const entry of bucket) if (token.startsWith(entry.prefix)) attempt(entry.termIds);
@@ -822,7 +1110,7 @@ interface Occurrence {
 }
 
 type Status = RedFlagHit['status'];
-const STATUS_RANK: Record<Status, number> = { flag: 3, possible: 2, question: 1, negated: 0 };
+const STATUS_RANK: Record<Status, number> = { flag: 3, possible: 2, question: 1, negated: 0, explained: 0 };
 
 function overlaps(a: Span, b: Span): boolean {
   return a.start < b.end && b.start < a.end;
@@ -838,7 +1126,7 @@ class Detector implements RedFlagDetector {
   constructor(patterns: RedFlagPatterns) {
     this.c = patterns.compiled;
     this.tried = new Uint32Array(this.c.terms.length);
-    this.typos = new TypoIndex(this.c.vocabulary, this.c.fuzzyPrefixes);
+    this.typos = new TypoIndex(this.c.vocabulary, this.c.fuzzyPrefixes, patterns.englishWords !== undefined ? patterns.englishWords : loadEnglishWords());
   }
 
   detect(text: string): RedFlagDetection {
@@ -863,7 +1151,7 @@ class Detector implements RedFlagDetector {
   ): void {
     const c = this.c;
     const views = splitSentences(text).map((s) => {
-      const r = applyRewrites(s, c.rewrites);
+      const r = foldDurations(rewriteAll(s, c.rewrites));
       if (this.stamp.value > 0xfff00000) {
         this.tried.fill(0);
         this.stamp.value = 0;
@@ -879,9 +1167,35 @@ class Detector implements RedFlagDetector {
       }
       // Same order as the file, whatever order the parts were hit in.
       found.sort((a, b) => a.rule.order - b.rule.order);
-      const context = new SentenceContext(c, view, views[si + 1], found.flatMap((occ) => occ.spans));
-      for (const occ of found) {
-        const [status, reason] = context.judge(occ);
+      const context = new SentenceContext(c, view, views[si + 1], found);
+      // A topic fallback only stands in for a red flag none of whose patterns matched here
+      // (matched and negated stays negated), and only in a first-person report.
+      const specific = new Set(found.filter((o) => !o.rule.fallback).map((o) => o.rule.id));
+      const judged = found
+        .filter((occ) => !occ.rule.fallback || !specific.has(occ.rule.id))
+        .map((occ) => {
+          const verdict = context.judge(occ);
+          if (!occ.rule.fallback || verdict[0] === 'negated' || verdict[0] === 'question') return { occ, verdict };
+          if (!context.reportsForSelf) return { occ, verdict: ['negated', 'topic fallback: not a first-person report'] as [Status, string] };
+          if (verdict[1].startsWith('about someone') || verdict[1].startsWith('family')) return { occ, verdict: ['negated', `topic fallback: ${verdict[1]}`] as [Status, string] };
+          return { occ, verdict: ['possible', `topic fallback (${verdict[1]})`] as [Status, string] };
+        });
+      for (const { occ, verdict } of judged) {
+        let [status, reason] = verdict;
+        // "my legs are weak" reports both legs; the same words do not also make a second,
+        // unsure red flag (a weak leg) that would only add a needless question. The words
+        // may be shared out over several sure hits ("had an accident, pooed myself").
+        if (status === 'possible') {
+          const by = new Set<RedFlagId>();
+          const covered = occ.spans.every((s) => {
+            const other = judged.find(
+              (o) => o.verdict[0] === 'flag' && o.occ.rule.id !== occ.rule.id && o.occ.spans.some((x) => x.start <= s.start && s.end <= x.end),
+            );
+            if (other) by.add(other.occ.rule.id);
+            return other !== undefined;
+          });
+          if (covered) [status, reason] = ['explained', `its words already report ${[...by].join(', ')}`];
+        }
         report(occ.rule.id, status, occ.rule.where, view.tokens.slice(occ.start, occ.end).join(' '), reason);
       }
       // A named topic ("cauda equina", "bladder control") only ever makes a question.
@@ -927,7 +1241,12 @@ class Detector implements RedFlagDetector {
   /** Applies unless / not_between / possible_if to one hit. */
   private keep(rule: Rule, view: SentenceView, occ: Occurrence): boolean {
     const near = { start: occ.start - rule.near, end: occ.end + rule.near };
-    if (rule.unless !== undefined && view.spans(rule.unless).some((s) => overlaps(s, near))) return false;
+    // An excuse that is itself denied excuses nothing: "lost weight, not on purpose",
+    // "I haven't been dieting", "it's not a bladder infection".
+    const denied = (s: Span) =>
+      view.spans(this.c.cues.negation).some((n) => n.end <= s.start && n.end >= s.start - DENIED_EXCUSE_GAP && !occ.spans.some((o) => overlaps(o, n)));
+    const applies = (s: Span) => overlaps(s, near) && !denied(s);
+    if (rule.unless !== undefined && view.spans(rule.unless).some(applies)) return false;
     if (rule.notBetween !== undefined && occ.spans.length > 1) {
       const sorted = [...occ.spans].sort((a, b) => a.start - b.start);
       for (let k = 1; k < sorted.length; k++) {
@@ -935,19 +1254,33 @@ class Detector implements RedFlagDetector {
         if (gap.end > gap.start && view.spans(rule.notBetween).some((s) => s.start >= gap.start && s.end <= gap.end)) return false;
       }
     }
-    if (rule.possibleIf !== undefined && view.spans(rule.possibleIf).some((s) => overlaps(s, near))) occ.certainty = 'possible';
+    if (rule.possibleIf !== undefined && view.spans(rule.possibleIf).some(applies)) occ.certainty = 'possible';
     return true;
   }
 }
 
-/** Every choice of one span per list that fits the window (and order), without overlaps. */
+/**
+ * Every choice of one span per list that fits the window (and order), without overlaps.
+ * Spans of a list are sorted by start, so only those near the spans chosen so far are
+ * visited: a long pasted message stays linear, not quadratic.
+ */
 function combine(lists: readonly (readonly Span[])[], ordered: boolean, within: number, chosen: Span[], emit: (spans: Span[]) => void): void {
   const k = chosen.length;
   if (k === lists.length) {
     emit(chosen);
     return;
   }
-  for (const span of lists[k]!) {
+  const list = lists[k]!;
+  let from = 0;
+  let lastStart = Number.POSITIVE_INFINITY;
+  if (k > 0) {
+    const start = Math.min(...chosen.map((s) => s.start));
+    const end = Math.max(...chosen.map((s) => s.end));
+    from = firstStartingAtOrAfter(list, end - within);
+    lastStart = start + within;
+  }
+  for (let i = from; i < list.length && list[i]!.start <= lastStart; i++) {
+    const span = list[i]!;
     if (chosen.some((s) => overlaps(s, span))) continue;
     if (ordered && k > 0 && span.start < chosen[k - 1]!.end) continue;
     const start = Math.min(span.start, ...chosen.map((s) => s.start));
@@ -957,6 +1290,18 @@ function combine(lists: readonly (readonly Span[])[], ordered: boolean, within: 
     combine(lists, ordered, within, chosen, emit);
     chosen.pop();
   }
+}
+
+/** Index of the first span (sorted by start) whose start is >= `start`. */
+function firstStartingAtOrAfter(spans: readonly Span[], start: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid]!.start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Cue positions of one sentence, computed once, used to judge each hit in it. */
@@ -971,13 +1316,16 @@ class SentenceContext {
   private readonly firstPerson: boolean;
   private readonly answeredNo: boolean;
   private readonly answeredUnsure: boolean;
+  /** First person, and not a hypothetical: may carry a topic fallback. */
+  readonly reportsForSelf: boolean;
 
   constructor(
     private readonly c: Compiled,
     private readonly view: SentenceView,
-    next: SentenceView | undefined,
-    symptomSpans: readonly Span[],
+    private readonly next: SentenceView | undefined,
+    private readonly found: readonly Occurrence[],
   ) {
+    const symptomSpans = found.flatMap((occ) => occ.spans);
     const cue = c.cues;
     const pseudo = view.spans(cue.pseudo_negation);
     // A longer pseudo-negation ("not sure why") cancels the hedge inside it ("not sure").
@@ -1015,6 +1363,37 @@ class SentenceContext {
     this.answeredNo = answeredNo;
     this.answeredUnsure = answeredUnsure;
     this.asksAboutTopics = this.asksAbout || (this.isQuestion && !this.firstPerson && !answeredNo && !answeredUnsure);
+    // ("the pain is all the time at night" has no "I" or "my" but is still the speaker's.)
+    this.reportsForSelf =
+      view.spans(cue.hypothetical).length === 0 && !(this.asksAbout && this.indirect) && (this.firstPerson || (!this.isQuestion && !this.asksAbout));
+  }
+
+  /**
+   * Someone else's red flag (policy): a risk factor or history raises nothing; an acute
+   * sign raises `possible` only when the message is about that person now, not when it is
+   * clearly in the past or the message moves on to a general question.
+   */
+  private someoneElses(occ: Occurrence, clauseStart: number, clauseEnd: number, segLast: number, why: string): [Status, string] {
+    const { view } = this;
+    const cue = this.c.cues;
+    if (this.c.historyOnly.has(occ.rule.id)) return ['negated', `someone else's history, not the user's (${why})`];
+    if (view.spans(cue.past).some((p) => p.start >= clauseStart && p.end <= clauseEnd)) return ['negated', `someone else's, in the past (${why})`];
+    if (this.generalQuestionAfter(segLast)) return ['negated', `someone else's, then a general question (${why})`];
+    return occ.certainty === 'possible' ? ['possible', `pattern only suggests it; ${why}`] : ['possible', why];
+  }
+
+  /** A later clause of the sentence, or the next sentence, asks a general question ("what is a slipped disc?"). */
+  private generalQuestionAfter(seg: number): boolean {
+    const cue = this.c.cues;
+    const { view } = this;
+    const general = (v: SentenceView, from: number, to: number) =>
+      v.spans(cue.general_question).some((g) => g.start >= from && g.end <= to) &&
+      !v.spans(cue.third_party).some((t) => t.start >= from && t.end <= to);
+    for (let s = seg; s < view.segStart.length; s++) {
+      if (general(view, view.segStart[s]!, view.segEnd[s]!)) return true;
+    }
+    const next = this.next;
+    return next !== undefined && general(next, 0, next.tokens.length);
   }
 
   judge(occ: Occurrence): [Status, string] {
@@ -1041,13 +1420,23 @@ class SentenceContext {
     const negWord = this.negation.find((n) => n.start >= scopeStart && n.end <= occ.end && !inOcc(n));
     let negated = negWord !== undefined;
     let why = negWord ? `negated by "${view.tokens.slice(negWord.start, negWord.end).join(' ')}"` : '';
-    // ... or denied just after it, at the end of its clause ("bladder control: fine").
+    // ... or denied just after it, at the end of its clause ("numbness down below: none").
     if (!negated) {
       const post = view.spans(cue.post_negation).find((p) => p.start >= occ.end && p.start <= occ.end + NEAR && p.end === clauseEnd && !inOcc(p));
       const nextSeg = segLast + 1 < view.segStart.length && view.segKind[segLast + 1] !== 'contrast' ? segLast + 1 : -1;
       if (post || (nextSeg >= 0 && this.onlyParts(nextSeg, [cue.post_negation, cue.negation]))) {
         negated = true;
         why = 'denied after it';
+      }
+    }
+    // ... or said to be fine straight after it, ending its clause ("both my legs are fine",
+    // "my right leg is totally fine"), unless the hit itself holds a negation ("my bladder
+    // is not working normal").
+    if (!negated) {
+      const fine = view.spans(cue.post_normal).find((p) => p.start === occ.end && p.end === clauseEnd);
+      if (fine && !view.spans(cue.negation).some((n) => n.start >= occ.start && n.end <= occ.end)) {
+        negated = true;
+        why = `said to be fine ("${view.tokens.slice(fine.start, fine.end).join(' ')}")`;
       }
     }
     if (!negated && this.answeredNo) {
@@ -1057,8 +1446,10 @@ class SentenceContext {
 
     // Negation carried over "and", "or" or a comma into a clause with no subject or verb
     // of its own: "no bladder or bowel problems" (sure), "no fever, numb bum" (unsure).
+    // A clause after "or" with a verb but no subject of its own shares the subject and the
+    // negation before it: "never fallen or had an accident", "not on steroids or had chemo".
     let carried: 'sure' | 'unsure' | null = null;
-    if (!negated && !this.isFresh(seg0)) {
+    if (!negated && !this.isFreshAfter(seg0)) {
       let seg = seg0;
       for (let step = 0; step < CARRY_CLAUSES && seg > 0 && view.segKind[seg] !== 'contrast' && view.segKind[seg] !== 'start'; step++) {
         const prev = seg - 1;
@@ -1072,7 +1463,7 @@ class SentenceContext {
           hedged = true;
           break;
         }
-        if (this.isFresh(prev)) break;
+        if (this.isFreshAfter(prev)) break;
         seg = prev;
       }
     }
@@ -1081,26 +1472,51 @@ class SentenceContext {
       why = 'negation carried over "or"';
     }
 
+    // Over by now, said in a later clause: "had a temperature last week but it's gone".
+    if (!negated && c.resolvable.has(occ.rule.id) && this.resolvedAfter(segLast)) {
+      negated = true;
+      why = 'said to be over';
+    }
     if (negated) return hedged ? ['possible', `${why}, but hedged`] : ['negated', why];
     if (carried === 'unsure') return ['possible', 'negation may carry over "and" or a comma'];
     if (hedged) return ['possible', 'hedged'];
 
+    // Someone else's, and denied for oneself after it: "my mum had cancer but I never have".
+    // ... or said to be the speaker's too: "my dad had cancer and now I have it too".
+    const deniedForSelf = (): [Status, string] | null => {
+      if (this.selfDenialAfter(segLast, occ.rule.id)) return ['negated', "someone else's, denied for oneself"];
+      if (this.selfTooAfter(segLast)) return occ.certainty === 'possible' ? ['possible', 'pattern only suggests it'] : ['flag', "someone else's, and the speaker's too"];
+      return null;
+    };
     const family = view.spans(cue.family_history).find((f) => f.start >= clauseStart && f.end <= clauseEnd);
-    if (family) return ['possible', `family history ("${view.tokens.slice(family.start, family.end).join(' ')}")`];
+    if (family) return deniedForSelf() ?? this.someoneElses(occ, clauseStart, clauseEnd, seg0 + 1, `family history ("${view.tokens.slice(family.start, family.end).join(' ')}")`);
     // Someone else's symptom: "my mum had breast cancer" (unless "I" or "my" follows the cue
     // in the clause: "she found a lump on my back").
-    const third = view.spans(cue.third_party).find((t) => t.start >= clauseStart && t.end <= occ.start);
+    // Also earlier in the sentence when no I/me/my stands between ("my nan takes steroids and
+    // has brittle bones").
+    const firstSpans = view.spans(cue.first_person);
+    const third =
+      view.spans(cue.third_party).find((t) => t.start >= clauseStart && t.end <= occ.start) ??
+      view.spans(cue.third_party).find(
+        (t) => t.end <= clauseStart && !firstSpans.some((f) => f.start >= t.end && f.end <= occ.start && !view.spans(cue.third_party).some((o) => o.start <= f.start && f.end <= o.end)),
+      );
     if (third) {
       const others = view.spans(cue.third_party);
       const mine = view.spans(cue.first_person).some(
         (f) => f.start >= third.end && f.end <= clauseEnd && !others.some((o) => o.start <= f.start && f.end <= o.end),
       );
-      if (!mine) return ['possible', `about someone else ("${view.tokens.slice(third.start, third.end).join(' ')}")`];
+      // "do people with sciatica lose bladder control?" asks about it in general.
+      const generic = view.spans(cue.generic_people).some((g) => g.start <= third.start && third.end <= g.end);
+      if (!mine && generic && this.asksAbout && !this.firstPerson) return ['question', 'asked about people in general'];
+      if (!mine) return deniedForSelf() ?? this.someoneElses(occ, clauseStart, clauseEnd, seg0 + 1, `about someone else ("${view.tokens.slice(third.start, third.end).join(' ')}")`);
     }
 
     // Questions: asking what it is (no "I"/"my") vs. asking about one's own symptom.
     let status: Status = 'flag';
     let reason = 'reported';
+    // "should I worry if I ever get numbness in both legs?": asks about the sign.
+    const hypo = view.spans(cue.hypothetical).find((h) => h.end <= occ.start && !inOcc(h));
+    if (hypo) return ['question', `hypothetical ("${view.tokens.slice(hypo.start, hypo.end).join(' ')}")`];
     if (this.asksAbout) {
       if (!this.firstPerson) [status, reason] = ['question', 'asked about, no first person'];
       else if (this.indirect) [status, reason] = ['possible', 'hypothetical or second-hand, about oneself'];
@@ -1112,6 +1528,75 @@ class SentenceContext {
     }
     if (status === 'flag' && occ.certainty === 'possible') return ['possible', 'pattern only suggests it'];
     return [status, reason];
+  }
+
+  /**
+   * Does a negation before this clause stop short of it? After "or" only a subject of its
+   * own stops it ("no fever or had chills" carries, "no fever or i get chills" does not);
+   * after "and" or a comma a verb does too.
+   */
+  private isFreshAfter(seg: number): boolean {
+    if (this.view.segKind[seg] !== 'or') return this.isFresh(seg);
+    const from = this.view.segStart[seg]! + 1;
+    const to = this.view.segEnd[seg]!;
+    const cue = this.c.cues;
+    return [cue.subject_pronouns, cue.first_person].some((p) => this.view.spans(p).some((s) => s.start >= from && s.end <= to));
+  }
+
+  /**
+   * A later clause of the sentence, or the whole next sentence, that only denies it for the
+   * speaker: "but I never have", "not me though", "my bones are fine", and in the same
+   * sentence also with the red flag's own words: "I haven't fallen". A clause with other
+   * words ("and I'm not coping") denies nothing: the caregiver's report stands.
+   */
+  private selfDenialAfter(seg: number, id: RedFlagId): boolean {
+    const cue = this.c.cues;
+    const parts = [cue.negation, cue.post_negation, cue.post_normal, cue.first_person, cue.subject_pronouns, cue.self_denial_filler];
+    const denies = (view: SentenceView, from: number, to: number) =>
+      [cue.negation, cue.post_normal].some((p) => view.spans(p).some((n) => n.start >= from && n.end <= to)) &&
+      view.spans(cue.first_person).some((f) => f.start >= from && f.end <= to) &&
+      !view.spans(cue.hedge).some((h) => h.start >= from && h.end <= to);
+    const own = this.found.filter((o) => o.rule.id === id).flatMap((o) => o.spans);
+    for (let s = seg + 1; s < this.view.segStart.length; s++) {
+      const from = this.view.segStart[s]!;
+      const to = this.view.segEnd[s]!;
+      if (to - from <= SELF_DENIAL_MAX_WORDS && this.onlyParts(s, parts, own) && denies(this.view, from, to)) return true;
+    }
+    const next = this.next;
+    return next !== undefined && coveredBy(next, parts) && denies(next, 0, next.tokens.length);
+  }
+
+  /** A later short clause that says the speaker has it too: "and now I have it too", "me too". */
+  private selfTooAfter(seg: number): boolean {
+    const cue = this.c.cues;
+    for (let s = seg + 1; s < this.view.segStart.length; s++) {
+      const from = this.view.segStart[s]!;
+      const to = this.view.segEnd[s]!;
+      const inside = (x: Span) => x.start >= from && x.end <= to;
+      if (
+        to - from <= SELF_DENIAL_MAX_WORDS &&
+        this.view.spans(cue.first_person).some(inside) &&
+        this.view.spans(cue.self_too).some(inside) &&
+        !this.negation.some(inside) &&
+        !this.hedges.some(inside)
+      ) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A later clause, or the next sentence, that only says it is over: "but it's all gone now". */
+  private resolvedAfter(seg: number): boolean {
+    const cue = this.c.cues;
+    const parts = [cue.resolved, cue.post_normal, cue.first_person, cue.subject_pronouns, cue.self_denial_filler];
+    for (let s = seg + 1; s < this.view.segStart.length; s++) {
+      const from = this.view.segStart[s]!;
+      const to = this.view.segEnd[s]!;
+      if (this.onlyParts(s, parts) && this.view.spans(cue.resolved).some((r) => r.start >= from && r.end <= to)) return true;
+    }
+    const next = this.next;
+    return next !== undefined && coveredBy(next, parts) && next.spans(cue.resolved).length > 0;
   }
 
   /** A clause with its own subject or verb ("and my legs are numb") starts afresh. */
@@ -1139,14 +1624,15 @@ class SentenceContext {
   }
 
   /** Every word of the clause (after its boundary word) belongs to one of these parts. */
-  private onlyParts(seg: number, parts: number[]): boolean {
+  private onlyParts(seg: number, parts: number[], alsoSpans: readonly Span[] = []): boolean {
     const { view } = this;
     const skip = view.segKind[seg] === 'and' || view.segKind[seg] === 'or' || view.segKind[seg] === 'contrast' ? 1 : 0;
     const from = view.segStart[seg]! + skip;
     const to = view.segEnd[seg]!;
     if (from >= to) return false;
+    const covers = (s: Span, i: number) => s.start <= i && i < s.end && s.start >= from && s.end <= to;
     for (let i = from; i < to; i++) {
-      if (!parts.some((p) => view.spans(p).some((s) => s.start <= i && i < s.end && s.start >= from && s.end <= to))) return false;
+      if (!parts.some((p) => view.spans(p).some((s) => covers(s, i))) && !alsoSpans.some((s) => covers(s, i))) return false;
     }
     return true;
   }
