@@ -5,6 +5,7 @@ import { CloudAdapter, type AuthConfiguration, type TurnContext } from '@microso
 import { BacklineBot } from './bot/backlineBot.js';
 import type { Config } from './config.js';
 import { loadContent, type LoadedContent } from './content.js';
+import { fill } from './knowledge/messages.js';
 import { createLogger, type Logger } from './logger.js';
 import { warmUpEntityRecognizers, warmUpEntityRecognizersInSteps } from './nlu/entities.js';
 import { createNluEngine, type NluEngine } from './nlu/understand.js';
@@ -67,7 +68,7 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
     // Log the kind of failure only; the message may quote what the person typed.
     logger.error('turn_error', { error: error instanceof Error ? error.name : 'unknown', channel: String(context.activity.channelId) });
     try {
-      await context.sendActivity(`Sorry, something went wrong on my side. Please try again. In an emergency, call ${config.EMERGENCY_NUMBER}.`);
+      await context.sendActivity(fill(content.engine.messages.turn_error, { emergency_number: config.EMERGENCY_NUMBER }));
     } catch {
       // The channel may be unreachable; nothing more to do.
     }

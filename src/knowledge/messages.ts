@@ -41,6 +41,7 @@ const messagesSchema = z.strictObject({
     out_of_range: z.string(),
     buttons: z.string(),
   }),
+  turn_error: z.string(),
   empty_message: z.string(),
   attachment_only: z.string(),
   long_message: z.string(),

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchGuardedBrowser, SEND_BOX, type GuardedBrowser } from '../helpers/browser.js';
+import { launchGuardedBrowser, SEND_BOX, type GuardedBrowser, expectCleanBrowser } from '../helpers/browser.js';
 import { startServer, type RunningServer } from '../helpers/directline.js';
 import { AGENT_PASSWORD, supportEnv } from '../helpers/support.js';
 
@@ -36,11 +36,7 @@ afterAll(async () => {
   await running?.stop();
 });
 
-afterEach(() => {
-  expect(browser.nonLocalRequests, 'requests to non-local hosts were attempted').toEqual([]);
-  expect(browser.cspViolations, 'Content-Security-Policy violations').toEqual([]);
-  expect(browser.pageErrors, 'uncaught page errors').toEqual([]);
-});
+afterEach(() => expectCleanBrowser(browser));
 
 /** What the person sees in Web Chat, in order. */
 function chatTranscript(): Promise<string> {

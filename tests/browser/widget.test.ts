@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chatFrame, launchGuardedBrowser, SEND_BOX, type GuardedBrowser } from '../helpers/browser.js';
+import { chatFrame, launchGuardedBrowser, SEND_BOX, type GuardedBrowser, expectCleanBrowser } from '../helpers/browser.js';
 import { startServer, type RunningServer } from '../helpers/directline.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
@@ -31,12 +31,7 @@ afterAll(async () => {
   await running?.stop();
 });
 
-afterEach(() => {
-  // In every test: loopback only, nothing trips the CSP, no uncaught errors.
-  expect(browser.nonLocalRequests, 'requests to non-local hosts were attempted').toEqual([]);
-  expect(browser.cspViolations, 'Content-Security-Policy violations').toEqual([]);
-  expect(browser.pageErrors, 'uncaught page errors').toEqual([]);
-});
+afterEach(() => expectCleanBrowser(browser));
 
 type Target = Page | Frame;
 

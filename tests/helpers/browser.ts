@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -93,3 +94,10 @@ export async function chatFrame(page: Page): Promise<Frame> {
 }
 
 export const SEND_BOX = '[data-id="webchat-sendbox-input"]';
+
+/** After every browser test: loopback only, nothing tripped the CSP, no uncaught page errors. */
+export function expectCleanBrowser(browser: GuardedBrowser): void {
+  expect(browser.nonLocalRequests, 'requests to non-local hosts were attempted').toEqual([]);
+  expect(browser.cspViolations, 'Content-Security-Policy violations').toEqual([]);
+  expect(browser.pageErrors, 'uncaught page errors').toEqual([]);
+}
