@@ -15,4 +15,9 @@ echo "== backline check (content and dialog trees)"
 node bin/backline.js check
 
 echo "== vitest"
-npx vitest run "$@"
+mkdir -p test-artifacts
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile=test-artifacts/vitest.json "$@" || status=$?
+# One plain closing line for CI: "N passed, N failed".
+node -e "const r=require('./test-artifacts/vitest.json'); console.log(r.numPassedTests + ' passed, ' + r.numFailedTests + ' failed' + (r.numPendingTests + r.numTodoTests ? ', ' + (r.numPendingTests + r.numTodoTests) + ' skipped' : ''))" || true
+exit $status
