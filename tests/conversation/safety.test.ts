@@ -71,6 +71,13 @@ describe('red flag detector interrupts every flow', () => {
     expect(c.triageLevels()).toEqual([]);
   });
 
+  it('"should I go to A&E if I can\'t feel my bum?" is answered with the emergency advice for that sign', async () => {
+    const c = await chat();
+    await c.say("should I go to A&E if i cant feel my bum?");
+    expect(c.text()).toMatch(/emergency/i);
+    expect(c.buttonLabels()).toContain("Check if it's serious");
+  });
+
   it('a question about a red flag is answered, not treated as a report', async () => {
     const c = await chat();
     await c.say('what is saddle numbness?');

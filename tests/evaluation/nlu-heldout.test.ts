@@ -1,7 +1,7 @@
-// NLU scores on labelled files. tests/nlu-heldout.yaml is the third blind set: written by
+// NLU scores on labelled files. tests/nlu-heldout.yaml is the fourth blind set: written by
 // someone who saw neither training data, patterns nor the earlier sets, and never used to
-// train or tune anything. tests/nlu-dev.yaml and tests/nlu-dev-2.yaml were blind sets first
-// and then used to improve the red-flag detector, so they now guard against regressions.
+// train or tune anything. tests/nlu-dev*.yaml were blind sets first and were then used to
+// improve the red-flag detector, so they now guard against regressions.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content.js';
 import { INTENT_IDS, RED_FLAG_IDS } from '../../src/contract.js';
@@ -38,18 +38,19 @@ describe('held-out NLU file (blind)', () => {
     expect(score(file).outOfScopeRecall).toBeGreaterThanOrEqual(0.85);
   });
 
-  // Measured once, blind: recall 0.984 (2 reports missed by the patterns; the classifier sent
-  // both to the warning-sign check), false alarms 0.077. These floors stop it getting worse.
-  it('red-flag recall does not fall below the measured 0.98', () => {
-    expect(score(file).redFlags.recall).toBeGreaterThanOrEqual(0.98);
+  it('red-flag recall is 1.0: no danger sign is missed', () => {
+    const report = score(file);
+    const missed = report.errors.filter((e) => (e.expectedRedFlags ?? []).some((f) => !(e.gotRedFlags ?? []).includes(f)));
+    expect(missed).toEqual([]);
+    expect(report.redFlags.recall).toBe(1);
   });
-  it('red-flag false alarms do not rise above the measured 0.08', () => {
-    expect(score(file).redFlags.falseAlarmRate).toBeLessThanOrEqual(0.08);
+
+  it('red-flag false alarm rate on near misses is at most 0.05', () => {
+    expect(score(file).redFlags.falseAlarmRate).toBeLessThanOrEqual(0.05);
   });
-  it.todo('release bar, not met yet (issue 4): red-flag recall 1.0 and false alarms <= 0.05 on a blind set');
 });
 
-describe.each(['tests/nlu-dev.yaml', 'tests/nlu-dev-2.yaml'])('development set %s', (file) => {
+describe.each(['tests/nlu-dev.yaml', 'tests/nlu-dev-2.yaml', 'tests/nlu-dev-3.yaml'])('development set %s', (file) => {
   it('red-flag recall is 1.0 and false alarms at most 0.05', () => {
     const report = score(file);
     const missed = report.errors.filter((e) => (e.expectedRedFlags ?? []).some((f) => !(e.gotRedFlags ?? []).includes(f)));

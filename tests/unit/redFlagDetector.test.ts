@@ -678,6 +678,28 @@ const NEW_PHRASINGS: Array<[string, RedFlagId]> = [
   ['very sudden very strong pain in my back', 'sudden_severe_pain'],
   ['pain is more and more every day', 'pain_worsening'],
   ['the pain becomes more bad', 'pain_worsening'],
+  // saddle: the paper or tissue not felt, a longer gap after "wiping"
+  ['when i wipe it feels like theres nothing there', 'saddle_anaesthesia'],
+  ['i can barely feel the tissue when i go to the toilet', 'saddle_anaesthesia'],
+  ['wiping my bum feels strange, almost like i cant feel the toilet paper at all', 'saddle_anaesthesia'],
+  ['after a poo i wipe and honestly i dont feel the paper', 'saddle_anaesthesia'],
+  ['cant feel the loo roll on my bottom', 'saddle_anaesthesia'],
+  ['sitting on the loo my bum feels numb', 'saddle_anaesthesia'],
+  ['my backside goes numb when i sit down', 'saddle_anaesthesia'],
+  // night pain: no sleep for the pain, turning over changes nothing
+  ['i lie awake all night because of the nagging back pain', 'night_pain'],
+  ['cant sleep with this constant pain in my back, rolling over doesnt help', 'night_pain'],
+  ['whichever way i turn in bed nothing makes any difference to the pain', 'night_pain'],
+  ['moving about makes no difference, the pain is there all night', 'night_pain'],
+  ['turning over in bed makes no difference, it just aches', 'night_pain'],
+  // weight loss: an explanation that is not one, or denied
+  ['had a baby 3 years ago and now ive lost a stone without trying', 'weight_loss'],
+  ['im losing weight and i dont know why, not dieting', 'weight_loss'],
+  ['lost weight even though i havent been dieting', 'weight_loss'],
+  // infection: a serious or a current infection, even when said to be better
+  ['i had a kidney infection last week', 'infection_risk'],
+  ['had sepsis but its gone now', 'infection_risk'],
+  ['ive had a uti for a week', 'infection_risk'],
 ];
 
 // Near misses: questions about a sign, other people's conditions denied for oneself, clear
@@ -743,6 +765,21 @@ const NEAR_MISSES: string[] = [
   'stiff in the morning for 45 minutes',
   'i have no problem with pee or poo',
   'why you want know if i have cancer',
+  // weight lost for a reason: diet, pregnancy, breastfeeding, an illness got over, exercise
+  'im on a diet and have lost 5kg, is that why my back hurts?',
+  'been dieting since january and lost a stone, back still hurts when i lift my leg',
+  'lost half a stone since I started breastfeeding',
+  "I've lost weight since giving birth in march",
+  'lost weight since the baby, is that normal with back pain',
+  'lost a few pounds after a nasty stomach bug',
+  'I lost weight when I had covid, back is sore now',
+  'been going to the gym and dropped 2 stone, now my back hurts',
+  // a common infection that is over, or long ago
+  'had a water infection a while back but it cleared up with antibiotics',
+  'had a UTI last month, all cleared now',
+  "I had a chest infection but I'm fully recovered now",
+  'had cellulitis in my leg, antibiotics cleared it',
+  'had pneumonia a few months ago, my back hurts when i lift my leg',
 ];
 
 describe('red-flag detector: new lay phrasings', () => {
@@ -886,6 +923,12 @@ describe("red-flag detector: lead's policy on others, hypotheticals, position an
       'if I ever lose control of my bladder should I go to A&E?',
       'should I panic if my legs both go numb?',
       'what would happen if i ever got numb down below',
+      // asking when to get help, not reporting
+      'do I need A&E if my legs both go numb?',
+      'would I need an ambulance if I wet myself without noticing?',
+      'should i ring 111 if i get pins and needles in both legs',
+      'should I go to hospital if i lose control of my bowels',
+      'do i need to call 999 if my bum goes numb?',
     ]) expect(raised(text), text).toEqual([]);
   });
   it('pain eased by changing position is not night pain', () => {
