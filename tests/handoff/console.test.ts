@@ -1,30 +1,24 @@
 // The agent console over real HTTP, with the person chatting through POST /api/messages and the
 // bot's replies (and the team member's proactive messages) arriving at a serviceUrl capture server.
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backline } from '../../src/app.js';
 import { readAudit } from '../../src/handoff/audit.js';
 import type { QueueItem } from '../../src/handoff/console.js';
 import type { CaseView } from '../../src/handoff/service.js';
 import { testBackline } from '../helpers/backline.js';
-import { activity, CaptureServer, close, listen, post } from '../helpers/http.js';
+import { activity, close, listen, post, startHttpHarness, type CaptureServer, type HttpHarness } from '../helpers/http.js';
 import { ADMIN_TOKEN, AGENT_PASSWORD, AgentClient, EventReader, supportEnv } from '../helpers/support.js';
 
+let harness: HttpHarness;
 let backline: Backline;
 let capture: CaptureServer;
-let server: Server;
 let url: string;
 
 beforeAll(async () => {
-  backline = testBackline(supportEnv());
-  capture = await new CaptureServer().start();
-  ({ server, url } = await listen(backline.http));
+  harness = await startHttpHarness(testBackline(supportEnv()));
+  ({ backline, capture, url } = harness);
 });
-afterAll(async () => {
-  await close(server);
-  await capture.stop();
-  await backline.close();
-});
+afterAll(() => harness.stop());
 
 let counter = 0;
 const newConversation = () => `console-conv-${++counter}`;

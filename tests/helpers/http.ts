@@ -75,3 +75,26 @@ export async function post(url: string, body: unknown, headers: Record<string, s
 }
 
 export type { Backline };
+
+/** A Backline listening on a free port, with a capture server as the channel's serviceUrl. */
+export interface HttpHarness {
+  backline: Backline;
+  capture: CaptureServer;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startHttpHarness(backline: Backline): Promise<HttpHarness> {
+  const capture = await new CaptureServer().start();
+  const { server, url } = await listen(backline.http);
+  return {
+    backline,
+    capture,
+    url,
+    stop: async () => {
+      await close(server);
+      await capture.stop();
+      await backline.close();
+    },
+  };
+}

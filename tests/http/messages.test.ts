@@ -1,25 +1,19 @@
 // Real Activity JSON posted to /api/messages; replies arrive at the serviceUrl capture server.
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backline } from '../../src/app.js';
 import { testBackline } from '../helpers/backline.js';
-import { activity, CaptureServer, close, listen, post } from '../helpers/http.js';
+import { activity, post, startHttpHarness, type CaptureServer, type HttpHarness } from '../helpers/http.js';
 
+let harness: HttpHarness;
 let backline: Backline;
 let capture: CaptureServer;
-let server: Server;
 let url: string;
 
 beforeAll(async () => {
-  backline = testBackline();
-  capture = await new CaptureServer().start();
-  ({ server, url } = await listen(backline.http));
+  harness = await startHttpHarness(testBackline());
+  ({ backline, capture, url } = harness);
 });
-afterAll(async () => {
-  await close(server);
-  await capture.stop();
-  await backline.close();
-});
+afterAll(() => harness.stop());
 
 let counter = 0;
 const newConversation = () => `http-conv-${++counter}`;
