@@ -71,9 +71,6 @@ export function isIntentId(value: string): value is IntentId {
 export function isRedFlagId(value: string): value is RedFlagId {
   return (RED_FLAG_IDS as readonly string[]).includes(value);
 }
-export function isEvidenceId(value: string): value is EvidenceId {
-  return (EVIDENCE_IDS as readonly string[]).includes(value);
-}
 /** Lower rank = more urgent. */
 export function levelRank(level: TriageLevel): number {
   return TRIAGE_LEVELS.indexOf(level);

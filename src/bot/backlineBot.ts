@@ -13,7 +13,7 @@ import { renderReplies } from '../channels/render.js';
 import { TurnDraft, type EngineContent } from '../engine/runtime.js';
 import type { Reply } from '../engine/replies.js';
 import { decideHandoffStatus, HANDOFF_STATUS, handoffInitiation, handoffStateOf } from '../handoff/events.js';
-import { forgetCases } from '../handoff/cases.js';
+import { countCaseRecords, forgetCases } from '../handoff/cases.js';
 import { newCaseId } from '../handoff/ids.js';
 import type { SupportService } from '../handoff/service.js';
 import { appendTranscript, transcriptItem, type TranscriptEntry } from '../handoff/transcript.js';
@@ -23,11 +23,11 @@ import type { BacklineStorage } from '../storage/index.js';
 import { StorageConflictError } from '../storage/index.js';
 import { decideMessage, welcome, type MessageInput, type Understander } from './decide.js';
 import {
-  countRecords,
   forgetConversation,
   loadState,
   saveState,
   type ConversationKey,
+  type LoadedState,
 } from './conversationStore.js';
 
 export interface BotDependencies {
@@ -142,19 +142,12 @@ export class BacklineBot {
     const key = keyOf(activity);
     const input = messageInputOf(activity, this.deps.maxMessageChars);
     const facts = await this.deps.support.facts();
-    for (let attempt = 1; ; attempt++) {
-      const loaded = await loadState(this.deps.storage, key);
-      const state = await this.deps.support.reconcile(loaded.state);
-      const draft = decideMessage(this.deps.content, this.deps.nlu, state, input, facts);
-      try {
-        await this.persistAndSend(context, key, draft, loaded.eTag, { userText: input.text, supportBefore: Boolean(loaded.state.support) });
-        return;
-      } catch (error) {
-        // Another turn of this conversation saved first: decide again on its result.
-        if (error instanceof StorageConflictError && attempt < SAVE_ATTEMPTS) continue;
-        throw error;
-      }
-    }
+    await this.decideAndSave(
+      context,
+      key,
+      async (loaded) => decideMessage(this.deps.content, this.deps.nlu, await this.deps.support.reconcile(loaded.state), input, facts),
+      (loaded) => ({ userText: input.text, supportBefore: Boolean(loaded.state.support) }),
+    );
   }
 
   /** A contact centre's handoff.status event (HANDOFF_MODE=event): accepted, failed or completed. */
@@ -162,15 +155,36 @@ export class BacklineBot {
     const handoffState = handoffStateOf(context.activity.value);
     if (this.deps.support.settings.mode !== 'event' || !handoffState) return;
     const key = keyOf(context.activity);
+    const saved = await this.decideAndSave(
+      context,
+      key,
+      async (loaded) => {
+        if (loaded.isNew) return undefined;
+        const draft = new TurnDraft(this.deps.content, structuredClone(loaded.state));
+        return decideHandoffStatus(draft, handoffState) ? draft : undefined;
+      },
+      () => ({ supportBefore: true }),
+    );
+    if (saved) this.deps.logger.info('handoff_status', { state: handoffState });
+  }
+
+  /**
+   * Load state, decide, save with the eTag check, send. If another turn of this conversation
+   * saved first, decide again on its result. Returns false when `decide` had nothing to do.
+   */
+  private async decideAndSave(
+    context: TurnContext,
+    key: ConversationKey,
+    decide: (loaded: LoadedState) => Promise<TurnDraft | undefined>,
+    turnOf: (loaded: LoadedState) => { userText?: string; supportBefore?: boolean },
+  ): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await loadState(this.deps.storage, key);
-      if (loaded.isNew) return;
-      const draft = new TurnDraft(this.deps.content, structuredClone(loaded.state));
-      if (!decideHandoffStatus(draft, handoffState)) return;
+      const draft = await decide(loaded);
+      if (!draft) return false;
       try {
-        await this.persistAndSend(context, key, draft, loaded.eTag, { supportBefore: true });
-        this.deps.logger.info('handoff_status', { state: handoffState });
-        return;
+        await this.persistAndSend(context, key, draft, loaded.eTag, turnOf(loaded));
+        return true;
       } catch (error) {
         if (error instanceof StorageConflictError && attempt < SAVE_ATTEMPTS) continue;
         throw error;
@@ -258,8 +272,7 @@ export class BacklineBot {
           break;
         }
         case 'forget_me': {
-          const leads = await countRecords(storage, key, 'lead');
-          const cases = await countRecords(storage, key, 'case');
+          const { leads, cases } = await countCaseRecords(storage, key);
           // Index entries first (they point into this conversation), then everything under its prefix.
           await forgetCases(storage, key);
           await forgetConversation(storage, key);

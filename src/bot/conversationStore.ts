@@ -1,6 +1,5 @@
 // Where a conversation's state, trial leads and support cases are kept. Every key of one
 // conversation shares a prefix, so "forget me" can erase them all at once.
-import type { ConversationReference } from '@microsoft/agents-activity';
 import { newConversationState, type ConversationState } from '../engine/state.js';
 import type { BacklineStorage, StoreItem } from '../storage/index.js';
 
@@ -40,30 +39,6 @@ export async function saveState(storage: BacklineStorage, key: ConversationKey, 
   // A new conversation is written with no eTag; a racing first write is then last-writer-wins,
   // which only happens for two simultaneous first messages.
   await storage.write({ ...alongside, [storageKey]: { state, ...(eTag ? { eTag } : {}) } });
-}
-
-export type RecordKind = 'lead' | 'case';
-
-export interface StoredRecord {
-  kind: RecordKind;
-  createdAt: string;
-  channelId: string;
-  conversationId: string;
-  /** For proactive messages from a support agent later. */
-  reference?: Partial<ConversationReference>;
-  [field: string]: unknown;
-}
-
-export async function addRecord(storage: BacklineStorage, key: ConversationKey, record: Omit<StoredRecord, 'createdAt' | 'channelId' | 'conversationId'>): Promise<string> {
-  const createdAt = new Date().toISOString();
-  const id = `${record.kind}/${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-  const storageKey = conversationPrefix(key) + id;
-  await storage.write({ [storageKey]: { ...record, createdAt, channelId: key.channelId, conversationId: key.conversationId } });
-  return storageKey;
-}
-
-export async function countRecords(storage: BacklineStorage, key: ConversationKey, kind: RecordKind): Promise<number> {
-  return (await storage.listKeys(`${conversationPrefix(key)}${kind}/`)).length;
 }
 
 /** Erases everything stored for this conversation; returns how many items went. */

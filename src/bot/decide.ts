@@ -13,6 +13,8 @@ import { ENTRY_TREE } from '../engine/loader.js';
 import {
   ANSWER_CHARS,
   announceOutcome,
+  chosenYesNo,
+  yesNoChoices,
   answerCurrent,
   askQuestion,
   CHOICE_VALUES,
@@ -30,7 +32,7 @@ import { newConversationState, type ConversationState } from '../engine/state.js
 import type { Choice } from '../engine/replies.js';
 import type { IntentScore, RedFlagDetection } from '../nlu/types.js';
 import { evaluateTriage } from '../triage/rules.js';
-import { matchChoice, recognizeYesNo } from '../nlu/entities.js';
+import { matchChoice } from '../nlu/entities.js';
 import { decideDuringSupport, holdForSupport, isLiveChat, urgentDuringSupport } from '../handoff/decideSupport.js';
 
 export interface IntentDecision {
@@ -51,11 +53,6 @@ export interface MessageInput extends AnswerInput {
   attachmentOnly?: boolean;
   /** The text was cut to the configured maximum. */
   truncated?: boolean;
-}
-
-/** Intents that are questions with an article answer: asked mid-flow, they are answered and the flow resumes. */
-function articleFor(content: EngineContent, intent: IntentId) {
-  return content.articles.forIntent(intent);
 }
 
 export function welcome(content: EngineContent, state: ConversationState = newConversationState()): TurnDraft {
@@ -80,8 +77,9 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
   }
   if (input.truncated) draft.say(messages.long_message);
 
-  // 1. Red flags first, in every state. Button taps carry our own labels, not symptoms.
-  if (text && !input.choice) {
+  // 1. Red flags first, in every state, on every text (a button's text is checked too: no
+  //    path around the detector).
+  if (text) {
     const detection = nlu.detectRedFlags(text);
     const newFlags = detection.flags.filter((flag) => !isKnownPositive(draft.state, flag));
     if (newFlags.length > 0) {
@@ -109,7 +107,7 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
   }
 
   // 2. A pending one-off question.
-  if (draft.state.pending && handlePending(draft, nlu, input)) return draft;
+  if (draft.state.pending && handlePending(draft, input)) return draft;
   draft.state.pending = undefined;
 
   // 2b. Waiting for or talking to a person: cancel, end chat, and messages for the team.
@@ -131,14 +129,8 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
   // 5. Free text: what does the person want? (While waiting for a person, it is kept for them.)
   if (holdForSupport(draft)) return draft;
   const decision = nlu.classify(text);
-  respondToIntent(draft, nlu, decision);
+  respondToIntent(draft, decision);
   return draft;
-}
-
-function recognizeYesNoFor(input: MessageInput): 'yes' | 'no' | 'unsure' | undefined {
-  if (input.choice === CHOICE_VALUES.yes || input.choice === CHOICE_VALUES.no || input.choice === CHOICE_VALUES.unsure) return input.choice;
-  if (input.choice) return undefined;
-  return recognizeYesNo(input.text.slice(0, ANSWER_CHARS));
 }
 
 /** A flow worth coming back to is one collecting answers; menus and articles are just places. */
@@ -191,23 +183,18 @@ function askToConfirmFlags(draft: TurnDraft, flags: RedFlagId[]): void {
   state.pending = { kind: 'confirm_flags', flags };
   draft.say(content.messages.red_flag.confirm_intro);
   const question = content.confirmQuestion(flags[0]!);
-  const { labels } = content.messages;
   draft.say(question, {
     ask: { kind: 'yes_no', node: 'confirm_flags', evidence: flags[0]! },
-    choices: [
-      { label: labels.yes, value: CHOICE_VALUES.yes },
-      { label: labels.no, value: CHOICE_VALUES.no },
-      { label: labels.unsure, value: CHOICE_VALUES.unsure },
-    ],
+    choices: yesNoChoices(draft, true),
   });
 }
 
-function handlePending(draft: TurnDraft, nlu: Understander, input: MessageInput): boolean {
+function handlePending(draft: TurnDraft, input: MessageInput): boolean {
   const { state, content } = draft;
   const pending = state.pending!;
   switch (pending.kind) {
     case 'confirm_flags': {
-      const answer = recognizeYesNoFor(input);
+      const answer = chosenYesNo(input);
       state.pending = undefined;
       if (answer === 'no') {
         for (const flag of pending.flags) state.answers[flag] = 'no';
@@ -221,12 +208,12 @@ function handlePending(draft: TurnDraft, nlu: Understander, input: MessageInput)
     }
     case 'after_urgent':
     case 'resume': {
-      if (input.choice === CHOICE_VALUES.resume || (!input.choice && recognizeYesNoFor(input) === 'yes') || (!input.choice && isCommand(content.messages, 'more', input.text))) {
+      if (input.choice === CHOICE_VALUES.resume || (!input.choice && chosenYesNo(input) === 'yes') || (!input.choice && isCommand(content.messages, 'more', input.text))) {
         state.pending = undefined;
         resumeSuspended(draft, true);
         return true;
       }
-      if (!input.choice && recognizeYesNoFor(input) === 'no') {
+      if (!input.choice && chosenYesNo(input) === 'no') {
         state.pending = undefined;
         state.suspended = undefined;
         showMenu(draft);
@@ -239,7 +226,7 @@ function handlePending(draft: TurnDraft, nlu: Understander, input: MessageInput)
         const intent = input.choice.slice('intent:'.length) as IntentId;
         state.pending = undefined;
         if (pending.intents.includes(intent)) {
-          respondToIntent(draft, nlu, { intent, confidence: 1, ranking: [], ambiguous: false });
+          respondToIntent(draft, { intent, confidence: 1, ranking: [], ambiguous: false });
           return true;
         }
       }
@@ -247,7 +234,7 @@ function handlePending(draft: TurnDraft, nlu: Understander, input: MessageInput)
       const index = input.choice ? undefined : matchChoice(input.text.slice(0, ANSWER_CHARS), labels)?.index;
       if (index !== undefined) {
         state.pending = undefined;
-        respondToIntent(draft, nlu, { intent: pending.intents[index]!, confidence: 1, ranking: [], ambiguous: false });
+        respondToIntent(draft, { intent: pending.intents[index]!, confidence: 1, ranking: [], ambiguous: false });
         return true;
       }
       return false;
@@ -339,7 +326,7 @@ function followStaleChoice(draft: TurnDraft, value: string): boolean {
 }
 
 /** Free text, after commands and answers did not apply. */
-function respondToIntent(draft: TurnDraft, nlu: Understander, decision: IntentDecision): void {
+function respondToIntent(draft: TurnDraft, decision: IntentDecision): void {
   const { state, content } = draft;
   const inFlow = isCollectingAnswers(draft);
 
@@ -360,7 +347,8 @@ function respondToIntent(draft: TurnDraft, nlu: Understander, decision: IntentDe
     return;
   }
   if (inFlow) {
-    const article = articleFor(content, intent);
+    // Questions with an article answer, asked mid-flow, are answered and the flow resumes.
+    const article = content.articles.forIntent(intent);
     if (article && intent !== 'help') {
       // Answer the question briefly, then offer to go back to where we were.
       state.suspended = state.at;

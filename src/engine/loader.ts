@@ -220,7 +220,7 @@ function checkGraph(loaded: LoadedTree[], articles: ArticleIndex, problems: Cont
   }
 }
 
-/** Loads and checks every tree; returns the problems instead of throwing (for `backline check`). */
+/** Loads and checks every tree; returns the problems rather than throwing (loadContent throws on any). */
 export function checkDialogs(dialogsDir: string, articles: ArticleIndex): { dialogs: DialogSet; problems: ContentProblem[] } {
   const problems: ContentProblem[] = [];
   const loaded: LoadedTree[] = [];
@@ -237,10 +237,4 @@ export function checkDialogs(dialogsDir: string, articles: ArticleIndex): { dial
   }
   checkGraph(loaded, articles, problems);
   return { dialogs: { trees: new Map(loaded.map((l) => [l.tree.id, l.tree])) }, problems };
-}
-
-export function loadDialogs(dialogsDir: string, articles: ArticleIndex): DialogSet {
-  const { dialogs, problems } = checkDialogs(dialogsDir, articles);
-  if (problems.length > 0) throw new ContentError(problems);
-  return dialogs;
 }

@@ -1,7 +1,7 @@
 // The dialog-tree runtime: walks nodes from a position, says what they say, stops at the next
 // question, and turns an answer into the next position. It only changes the draft state it is
 // given and collects replies and effects; the bot does all I/O.
-import { levelRank, type EvidenceId, type TriageLevel } from '../contract.js';
+import { levelRank, type EvidenceId } from '../contract.js';
 import type { ArticleLibrary } from '../knowledge/articles.js';
 import { fill, type Messages } from '../knowledge/messages.js';
 import {
@@ -136,7 +136,7 @@ function outcomeChoices(draft: TurnDraft): Choice[] {
 /** Says the outcome for the answers so far; `final` marks the end of a questionnaire. */
 export function announceOutcome(draft: TurnDraft, outcome: TriageOutcome, final: boolean, choices?: Choice[]): void {
   const { state } = draft;
-  const { text, reasons } = triageReplyText(draft, outcome);
+  const { text } = triageReplyText(draft, outcome);
   const urgent = levelRank(outcome.level) <= URGENT_LEVEL;
   draft.replies.push({
     text,
@@ -144,7 +144,6 @@ export function announceOutcome(draft: TurnDraft, outcome: TriageOutcome, final:
     urgent,
     ...(choices ? { choices } : {}),
   });
-  void reasons;
   state.triage = { level: outcome.level, reasons: outcome.reasons, at: new Date().toISOString() };
   if (!state.announced || levelRank(outcome.level) < levelRank(state.announced)) state.announced = outcome.level;
 }
@@ -374,14 +373,14 @@ function choiceOptions(position: Position, node: AskNode): Choice[] {
   return node.options.map((option, index) => ({ label: option.label, value: `${position.tree}.${position.node}#${index}` }));
 }
 
-function yesNoChoices(draft: TurnDraft, node: AskNode): Choice[] {
+/** Yes / No buttons, with "Not sure" where it has a meaning (on triage questions it counts as yes). */
+export function yesNoChoices(draft: TurnDraft, offerUnsure: boolean): Choice[] {
   const { labels } = draft.content.messages;
   const choices: Choice[] = [
     { label: labels.yes, value: CHOICE_VALUES.yes },
     { label: labels.no, value: CHOICE_VALUES.no },
   ];
-  // "Not sure" is offered where it has a meaning: on triage questions it counts as yes.
-  if (node.evidence || (node.ask === 'yes_no' && node.unsure)) choices.push({ label: labels.unsure, value: CHOICE_VALUES.unsure });
+  if (offerUnsure) choices.push({ label: labels.unsure, value: CHOICE_VALUES.unsure });
   return choices;
 }
 
@@ -390,7 +389,7 @@ export function askQuestion(draft: TurnDraft, position: Position, node: AskNode,
   const ask = { kind: node.ask, node: `${position.tree}.${position.node}`, ...(node.evidence ? { evidence: node.evidence as EvidenceId } : {}) };
   let choices: Choice[] | undefined;
   if (node.ask === 'choice') choices = choiceOptions(position, node);
-  if (node.ask === 'yes_no') choices = yesNoChoices(draft, node);
+  if (node.ask === 'yes_no') choices = yesNoChoices(draft, Boolean(node.evidence || node.unsure));
   if (afterFailure && node.ask === 'choice') {
     draft.say(`${draft.fill(node.text)}\n\n${messages.reprompt.buttons}`, { ask, choices: choices! });
     return;
@@ -534,10 +533,11 @@ function chosenOption(position: Position, node: AskNode, input: AnswerInput): nu
   return match?.index;
 }
 
-function chosenYesNo(input: AnswerInput): 'yes' | 'no' | 'unsure' | undefined {
+/** A yes/no answer from a button or from words ("yeah", "nah", "not sure"). */
+export function chosenYesNo(input: AnswerInput): 'yes' | 'no' | 'unsure' | undefined {
   if (input.choice === CHOICE_VALUES.yes || input.choice === CHOICE_VALUES.no || input.choice === CHOICE_VALUES.unsure) return input.choice;
   if (input.choice) return undefined;
-  return recognizeYesNo(input.text);
+  return recognizeYesNo(input.text.slice(0, ANSWER_CHARS));
 }
 
 function recordAnswer(draft: TurnDraft, position: Position, node: AskNode, value: AnswerValue): void {
@@ -586,8 +586,4 @@ export function isCommand(messages: Messages, command: keyof Messages['commands'
 
 export function showMenu(draft: TurnDraft): void {
   goTo(draft, `${ENTRY_TREE}.${MENU_NODE}`, ENTRY_TREE);
-}
-
-export function levelIsUrgent(level: TriageLevel): boolean {
-  return levelRank(level) <= URGENT_LEVEL;
 }

@@ -112,9 +112,20 @@ export async function updateCase(
  * Removes this conversation's cases from the indexes ("forget me"); the caller then deletes the
  * conversation's prefix, which holds the cases themselves. Returns the case ids.
  */
-export async function forgetCases(storage: BacklineStorage, key: ConversationKey): Promise<string[]> {
+async function caseRecordKeys(storage: BacklineStorage, key: ConversationKey): Promise<{ cases: string[]; leads: string[] }> {
   const prefix = conversationPrefix(key);
-  const recordKeys = [...(await storage.listKeys(`${prefix}case/`)), ...(await storage.listKeys(`${prefix}lead/`))];
+  return { cases: await storage.listKeys(`${prefix}case/`), leads: await storage.listKeys(`${prefix}lead/`) };
+}
+
+/** How many support cases and trial leads this conversation has (for "forget me" to say what it deletes). */
+export async function countCaseRecords(storage: BacklineStorage, key: ConversationKey): Promise<{ cases: number; leads: number }> {
+  const { cases, leads } = await caseRecordKeys(storage, key);
+  return { cases: cases.length, leads: leads.length };
+}
+
+export async function forgetCases(storage: BacklineStorage, key: ConversationKey): Promise<string[]> {
+  const { cases, leads } = await caseRecordKeys(storage, key);
+  const recordKeys = [...cases, ...leads];
   const ids = recordKeys.map((k) => k.slice(k.lastIndexOf('/') + 1));
   if (ids.length > 0) await storage.delete(ids.flatMap((id) => [OPEN_INDEX + id, CASE_INDEX + id]));
   return ids;

@@ -380,8 +380,6 @@ function mergeConfig(partial?: Partial<ModelConfig>): ModelConfig {
   };
 }
 
-/** Milliseconds spent in each stage of the last trainModel() call (diagnostics). */
-export const lastTrainTimings: Record<string, number> = {};
 
 /**
  * Fills the counts of a natural BayesClassifier whose documents were added with
@@ -415,12 +413,6 @@ export function fillNaturalBayes(bayes: BayesClassifier): void {
 /** Trains the three models and returns their serialized form. */
 export function trainModel(data: TrainingData, lexicon: Lexicon, options: TrainOptions = {}): SerializedModel {
   const config = mergeConfig(options.config);
-  let clock = performance.now();
-  const lap = (stage: string) => {
-    const now = performance.now();
-    lastTrainTimings[stage] = now - clock;
-    clock = now;
-  };
   if (data.examples.length === 0) throw new Error('no training examples');
   const present = new Set(data.examples.map((e) => e.intent));
   const intents = INTENT_IDS.filter((id) => present.has(id));
@@ -428,12 +420,10 @@ export function trainModel(data: TrainingData, lexicon: Lexicon, options: TrainO
   const C = intents.length;
 
   const normalizer = Normalizer.fromTexts(lexicon, data.examples.map((e) => e.text));
-  lap('speller');
   const docs = data.examples.map((e) => {
     const n = normalizer.normalize(e.text);
     return { n, label: classIndex.get(e.intent) as number, intent: e.intent, words: wordFeatures(n) };
   });
-  lap('normalize');
 
   // ---- nb: natural's BayesClassifier over unigram stems (token arrays: natural does not
   // re-tokenize or stem them).
@@ -451,7 +441,6 @@ export function trainModel(data: TrainingData, lexicon: Lexicon, options: TrainO
     docs: [], // not needed to classify; keeps the cache small
     lastAdded: 0,
   };
-  lap('nb');
 
   // ---- lr: softmax regression over stems + stem bigrams (each 1/sqrt(count)), AdaGrad.
   const lrFeatureIndex = new Map<string, number>();
@@ -513,7 +502,6 @@ export function trainModel(data: TrainingData, lexicon: Lexicon, options: TrainO
       }
     }
   }
-  lap('lr');
 
   // ---- char: TF-IDF (sublinear tf) vectors of every example, L2-normalised, stored as an
   // inverted index (gram -> examples).
@@ -554,7 +542,6 @@ export function trainModel(data: TrainingData, lexicon: Lexicon, options: TrainO
       postWeights[at] = (keptWeight[j] as number) / norm;
     }
   });
-  lap('char');
 
   return {
     version: MODEL_VERSION,

@@ -212,10 +212,6 @@ export function loadLexicon(file: string): Lexicon {
 }
 
 /** An empty lexicon (no substitutions). */
-export function emptyLexicon(): Lexicon {
-  return buildLexicon(new Map(), createHash('sha256').update('').digest('hex'));
-}
-
 /** Applies the lexicon to a token list (longest match, one pass). Punctuation never matches. */
 export function applyLexicon(tokens: readonly string[], lexicon: Lexicon): string[] {
   const out: string[] = [];

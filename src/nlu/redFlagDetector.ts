@@ -493,7 +493,7 @@ class Compiler {
 
   constructor(
     private readonly file: string,
-    private readonly groups: Record<string, string[]>,
+    groups: Record<string, string[]>,
   ) {
     for (const [name, list] of Object.entries(groups)) {
       if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new PatternFileError(file, `groups.${name}`, 'group names are lowercase words with _');
