@@ -21,7 +21,7 @@ import { fill } from '../knowledge/messages.js';
 import type { Logger } from '../logger.js';
 import type { BacklineStorage } from '../storage/index.js';
 import { StorageConflictError } from '../storage/index.js';
-import { decideMessage, welcome, type MessageInput, type Understander } from './decide.js';
+import { decideMessage, urgentAdviceOnly, welcome, type MessageInput, type Understander } from './decide.js';
 import {
   forgetConversation,
   loadState,
@@ -136,6 +136,9 @@ export class BacklineBot {
   private async onMessage(context: TurnContext): Promise<void> {
     const activity = context.activity;
     if (isSharedTeamsConversation(activity)) {
+      // Only the note here, but a warning sign still gets the urgent advice first.
+      const urgent = urgentAdviceOnly(this.deps.content, this.deps.nlu, messageInputOf(activity, this.deps.maxMessageChars).text);
+      if (urgent.length > 0) await context.sendActivities(renderReplies(urgent, activity.channelId) as Activity[]);
       await this.sendChannelNote(context);
       return;
     }

@@ -29,7 +29,7 @@ import {
   type EngineContent,
 } from '../engine/runtime.js';
 import { newConversationState, type ConversationState } from '../engine/state.js';
-import type { Choice } from '../engine/replies.js';
+import type { Choice, Reply } from '../engine/replies.js';
 import type { IntentScore, RedFlagDetection } from '../nlu/types.js';
 import { evaluateTriage } from '../triage/rules.js';
 import { matchChoice } from '../nlu/entities.js';
@@ -143,6 +143,22 @@ function isCollectingAnswers(draft: TurnDraft): boolean {
 
 function isKnownPositive(state: ConversationState, flag: RedFlagId): boolean {
   return state.answers[flag] === 'yes' || state.answers[flag] === 'unsure';
+}
+
+/**
+ * For conversations where the bot keeps nothing and says little (Teams group chats and
+ * channels): if the message reports a warning sign, the advice for its level, without the
+ * reasons, so nothing personal is repeated in front of others. Unsure hits count as yes.
+ */
+export function urgentAdviceOnly(content: EngineContent, nlu: Understander, text: string): Reply[] {
+  const detection = nlu.detectRedFlags(text);
+  const flags = [...new Set([...detection.flags, ...detection.possible])];
+  if (flags.length === 0) return [];
+  const outcome = evaluateTriage(content.triageRules, Object.fromEntries(flags.map((flag) => [flag, 'yes'])));
+  const draft = new TurnDraft(content, newConversationState());
+  const advice = content.triageRules.outcomes[outcome.level];
+  draft.say(`**${advice.title}**\n\n${advice.advice}`, { urgent: true, triage: { level: outcome.level, reasons: [], final: false } });
+  return draft.replies;
 }
 
 /** Urgent advice at once for the level the rules give, then an offer to carry on or talk to a person. */

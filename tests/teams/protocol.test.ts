@@ -191,12 +191,23 @@ describe.each(['groupChat', 'channel'] as const)('a Teams %s', (type) => {
 
   it('a mention with health details gets the note, never an answer that repeats them', async () => {
     const conversation = teamsConversation(type);
-    const replies = await send(conversation, teamsText(capture, conversation, 'why does my back hurt when I lift my leg, and I wet myself'));
+    const replies = await send(conversation, teamsText(capture, conversation, 'why does my back hurt when I lift my leg'));
     expect(replies).toHaveLength(1);
     const text = visibleText(replies);
     expect(text).toMatch(/personal chat/i);
-    expect(text).not.toMatch(/wet|leg|nerve|disc/i);
+    expect(text).not.toMatch(/leg|nerve|disc/i);
     expect(replies[0]!.body.channelData?.backline?.triage).toBeUndefined();
+  });
+
+  it('a warning sign still gets the urgent advice first, without repeating what was said', async () => {
+    const conversation = teamsConversation(type);
+    const replies = await send(conversation, teamsText(capture, conversation, 'why does my back hurt when I lift my leg, and I wet myself'));
+    expect(replies).toHaveLength(2);
+    expect(replies[0]!.body.channelData?.backline?.triage?.level).toBe('emergency');
+    expect(visibleText(replies.slice(0, 1))).toMatch(/emergency department/i);
+    const text = visibleText(replies);
+    expect(text).toMatch(/personal chat/i);
+    expect(text).not.toMatch(/wet|leg|nerve|disc|bladder/i);
   });
 
   it('nothing about the conversation is stored', async () => {
