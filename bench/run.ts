@@ -58,29 +58,26 @@ async function turnLatency(backline: Backline, label: string, target: boolean): 
   report(`turn latency, in-process, ${label} (p99)`, fmt(percentile(latencies, 99)), target ? '< 5 ms' : '-', !target || percentile(latencies, 99) < 5);
 }
 
-async function classification(backline: Backline): Promise<void> {
-  const texts = loadNluTestFile('tests/nlu-dev.yaml').map((i) => i.text);
-  for (const t of texts) backline.nlu.classify(t);
+/** Sorted per-call latencies of `fn` over every text, `rounds` times (after one unmeasured pass). */
+function timeEach(texts: string[], rounds: number, fn: (text: string) => unknown): number[] {
+  for (const t of texts) fn(t);
   const latencies: number[] = [];
-  for (let round = 0; round < 20; round++) {
+  for (let round = 0; round < rounds; round++) {
     for (const t of texts) {
       const start = performance.now();
-      backline.nlu.classify(t);
+      fn(t);
       latencies.push(performance.now() - start);
     }
   }
-  latencies.sort((a, b) => a - b);
+  return latencies.sort((a, b) => a - b);
+}
+
+async function classification(backline: Backline): Promise<void> {
+  const texts = loadNluTestFile('tests/nlu-dev.yaml').map((i) => i.text);
+  const latencies = timeEach(texts, 20, (t) => backline.nlu.classify(t));
   report('classification latency (median)', fmt(percentile(latencies, 50)), '< 0.2 ms', percentile(latencies, 50) < 0.2);
   report('classification latency (p99)', fmt(percentile(latencies, 99)), '< 1 ms', percentile(latencies, 99) < 1);
-  const detect: number[] = [];
-  for (let round = 0; round < 20; round++) {
-    for (const t of texts) {
-      const start = performance.now();
-      backline.nlu.detectRedFlags(t);
-      detect.push(performance.now() - start);
-    }
-  }
-  detect.sort((a, b) => a - b);
+  const detect = timeEach(texts, 20, (t) => backline.nlu.detectRedFlags(t));
   report('red-flag detection latency (median / p99)', `${fmt(percentile(detect, 50))} / ${fmt(percentile(detect, 99))}`, '-', true);
 }
 
