@@ -10,6 +10,8 @@ bash scripts/ensure-system-packages.sh
 
 echo "== build (tsc, strict)"
 npx tsc -p tsconfig.json
+echo "== type check (src, tests, bench, scripts)"
+npx tsc -p tsconfig.typecheck.json
 
 echo "== backline check (content and dialog trees)"
 node bin/backline.js check
