@@ -15,7 +15,7 @@ import { runFrom, TurnDraft, type EngineContent } from '../engine/runtime.js';
 import type { ConversationState } from '../engine/state.js';
 import { fill } from '../knowledge/messages.js';
 import type { Logger } from '../logger.js';
-import { StorageConflictError, type BacklineStorage } from '../storage/index.js';
+import { retryOnConflict, type BacklineStorage } from '../storage/index.js';
 import { ADMIN_AGENT_ID } from './agents.js';
 import { writeAudit } from './audit.js';
 import { CaseNotFoundError, compareByUrgency, conversationKeyOf, createCase, findCase, listOpenCases, queuePosition, updateCase, type StoredCase } from './cases.js';
@@ -77,8 +77,9 @@ export interface CaseView {
 
 const MAX_REPLY_CHARS = 4000;
 const MAX_NOTE_CHARS = 2000;
-const TURN_ATTEMPTS = 6;
 const TRANSCRIPT_ON_OPEN = 200;
+/** How long a new request may point at a case that is not stored yet (the opening turn stores it after the state). */
+const CASE_BEING_OPENED_MS = 60_000;
 const TRANSCRIPT_IN_VIEW = 500;
 
 export class SupportService {
@@ -140,6 +141,9 @@ export class SupportService {
     if (!support || support.mode !== 'console') return state;
     const found = await findCase(this.deps.storage, support.caseId);
     if (found && isOpen(found.supportCase)) return state;
+    // A request saved moments ago whose case is not stored yet: the turn that opened it (maybe on
+    // another instance) is still storing it. Dropping it here would open a second case.
+    if (!found && this.now() - Date.parse(support.since) < CASE_BEING_OPENED_MS) return state;
     return { ...state, support: undefined };
   }
 
@@ -350,28 +354,24 @@ export class SupportService {
     const { position, wait } = await this.placeInQueue(supportCase.id);
     const key = conversationKeyOf(supportCase);
     const sKey = stateKey(key);
-    for (let attempt = 1; attempt <= TURN_ATTEMPTS; attempt++) {
+    const draft = await retryOnConflict(async () => {
       const item = (await this.deps.storage.read([sKey]))[sKey] as { state?: ConversationState; eTag?: string } | undefined;
-      if (item?.state?.support?.caseId !== supportCase.id || item.state.support.status !== 'waiting') return false;
-      const draft = new TurnDraft(this.deps.content, structuredClone(item.state));
-      sayWith(draft, messages.support.still_waiting, { position, wait });
-      draft.say(messages.support.still_waiting_options, {
+      if (item?.state?.support?.caseId !== supportCase.id || item.state.support.status !== 'waiting') return undefined;
+      const update = new TurnDraft(this.deps.content, structuredClone(item.state));
+      sayWith(update, messages.support.still_waiting, { position, wait });
+      update.say(messages.support.still_waiting_options, {
         choices: [
           { label: messages.labels.call_back, value: SUPPORT_CHOICES.callback },
           { label: messages.labels.cancel_request, value: SUPPORT_CHOICES.cancel },
         ],
       });
-      rememberOfferedChoices(draft);
-      try {
-        await this.deps.storage.write({ [sKey]: { state: draft.state, ...(item.eTag ? { eTag: item.eTag } : {}) } });
-      } catch (error) {
-        if (error instanceof StorageConflictError) continue;
-        throw error;
-      }
-      if (await this.undoIfForgotten(supportCase.id, [sKey])) return false;
-      return (await this.deliver(supportCase, draft.replies)) === true;
-    }
-    return false;
+      rememberOfferedChoices(update);
+      await this.deps.storage.write({ [sKey]: { state: update.state, ...(item.eTag ? { eTag: item.eTag } : {}) } });
+      return update;
+    });
+    if (!draft) return false;
+    if (await this.undoIfForgotten(supportCase.id, [sKey])) return false;
+    return (await this.deliver(supportCase, draft.replies)) === true;
   }
 
   // ---------- helpers ----------
@@ -411,7 +411,7 @@ export class SupportService {
     plan: (current: SupportCase, draft: TurnDraft | undefined) => SupportCase,
   ): Promise<{ before: SupportCase; after: SupportCase; delivered: boolean }> {
     const { storage, content } = this.deps;
-    for (let attempt = 1; ; attempt++) {
+    const { stored, next, draft, writes } = await retryOnConflict(async () => {
       const stored = await this.requireCase(caseId);
       const sKey = stateKey(conversationKeyOf(stored.supportCase));
       const wantsState = this.isConsoleChat(stored.supportCase);
@@ -423,18 +423,15 @@ export class SupportService {
         rememberOfferedChoices(draft);
         writes[sKey] = { state: draft.state, ...(item?.eTag ? { eTag: item.eTag } : {}) };
       }
-      try {
-        await storage.write(writes);
-      } catch (error) {
-        if (error instanceof StorageConflictError && attempt < TURN_ATTEMPTS) continue;
-        throw error;
-      }
-      if (!isOpen(next)) await storage.delete([OPEN_INDEX + caseId]);
-      if (await this.undoIfForgotten(caseId, Object.keys(writes))) throw new SupportActionError(404, 'not_found', 'The case was deleted at the person\'s request.');
-      const delivered = draft && draft.replies.length > 0 ? await this.deliver(next, draft.replies) : true;
-      await this.changed();
-      return { before: stored.supportCase, after: next, delivered: delivered === true };
-    }
+      await storage.write(writes);
+      return { stored, next, draft, writes };
+    });
+    // What follows happens once, after the write has landed.
+    if (!isOpen(next)) await storage.delete([OPEN_INDEX + caseId]);
+    if (await this.undoIfForgotten(caseId, Object.keys(writes))) throw new SupportActionError(404, 'not_found', 'The case was deleted at the person\'s request.');
+    const delivered = draft && draft.replies.length > 0 ? await this.deliver(next, draft.replies) : true;
+    await this.changed();
+    return { before: stored.supportCase, after: next, delivered: delivered === true };
   }
 
   /**
