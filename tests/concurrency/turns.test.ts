@@ -5,11 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listOpenCases } from '../../src/handoff/cases.js';
 import { readTranscript } from '../../src/handoff/transcript.js';
+import type { ConversationState } from '../../src/engine/state.js';
 import { SqliteStorage, type StoreItem } from '../../src/storage/index.js';
 import { testBackline } from '../helpers/backline.js';
 import { activity, CaptureServer, close, listen, post } from '../helpers/http.js';
 import { startServeProcess, type ServeProcess } from '../helpers/serveProcess.js';
+import { agentOnline, supportEnv } from '../helpers/support.js';
 
 const MESSAGES = 16;
 const ERROR_NOTE = /something went wrong on my side/i;
@@ -108,4 +111,32 @@ describe(`${MESSAGES} simultaneous messages on one conversation`, () => {
       await backline.close();
     }
   }, 120_000);
+});
+
+describe('racing first messages on two instances', () => {
+  it('"talk to a person" sent twice at once opens one case, the one the conversation points at', async () => {
+    const file = join(dir, 'cases.db');
+    // Two instances on one file, each with its own turn queue, as two processes have.
+    const a = testBackline(supportEnv(), new SlowSqliteStorage(file));
+    const b = testBackline(supportEnv(), new SlowSqliteStorage(file));
+    const servers = await Promise.all([listen(a.http), listen(b.http)]);
+    try {
+      await agentOnline(a);
+      for (const round of [1, 2, 3]) {
+        const conversationId = `race-cases-${round}`;
+        const statuses = await Promise.all(servers.map(({ url }) => post(url, activity(capture, conversationId, { text: 'talk to a person' })).then((r) => r.status)));
+        expect(statuses.every((s) => s === 200 || s === 202)).toBe(true);
+        const open = (await listOpenCases(a.storage)).filter((c) => c.supportCase.conversationId === conversationId);
+        expect(open).toHaveLength(1);
+        const key = `c/webchat/${conversationId}/state`;
+        const state = ((await a.storage.read([key]))[key] as { state: ConversationState }).state;
+        expect(state.support?.caseId).toBe(open[0]!.supportCase.id);
+        expect(capture.for(conversationId).filter((r) => ERROR_NOTE.test(r.body.text ?? ''))).toEqual([]);
+      }
+    } finally {
+      await Promise.all(servers.map(({ server }) => close(server)));
+      await a.close();
+      await b.close();
+    }
+  });
 });
