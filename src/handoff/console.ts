@@ -5,7 +5,8 @@
 //   POST /agent/api/logout
 //   GET  /agent/api/queue                open cases, most urgent first
 //   GET  /agent/api/events               server-sent events: "queue" snapshots, "changed" pings
-//   GET  /agent/api/cases/:id[?after=C]  the case, summary and transcript (audited)
+//   GET  /agent/api/cases/:id[?after=C]  the case, summary and transcript (audited, except the
+//                                        page's automatic refresh: header X-Console-Refresh: 1)
 //   POST /agent/api/cases/:id/claim
 //   POST /agent/api/cases/:id/messages   {text}
 //   POST /agent/api/cases/:id/close      {note}
@@ -20,6 +21,7 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from '../logger.js';
 import type { BacklineStorage } from '../storage/index.js';
+import { UNKNOWN_AGENT, writeAudit } from './audit.js';
 import { TOKEN_PATTERN, sameSecret, type AgentAuth, type AgentSession } from './auth.js';
 import { CASE_ID_PATTERN } from './ids.js';
 import { markAbsent, markPresent } from './presence.js';
@@ -28,6 +30,8 @@ import { CURSOR_PATTERN } from './transcript.js';
 
 export const AGENT_WEB_DIR = fileURLToPath(new URL('../../web/agent/', import.meta.url));
 export const SESSION_COOKIE = 'backline_agent';
+/** The console page sends this header (value 1) on its automatic refreshes of an open case. */
+export const REFRESH_HEADER = 'X-Console-Refresh';
 const COOKIE_PATH = '/agent';
 const HEARTBEAT_MS = 20_000;
 const REFRESH_DEBOUNCE_MS = 75;
@@ -188,12 +192,15 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
     }
     const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
     const signedIn = auth.enabled ? await auth.signIn(body.username, body.password) : undefined;
+    const address = req.ip ?? 'unknown';
     if (!signedIn) {
+      await writeAudit(storage, { agent: auth.accountIdFor(body.username) ?? UNKNOWN_AGENT, action: 'sign_in_failed', address });
       logger.info('agent_sign_in_failed', {});
       res.status(401).json({ error: 'bad_credentials', message: auth.enabled ? 'That name and password do not match.' : 'No team members are set up (SUPPORT_AGENTS or SUPPORT_ADMIN_TOKEN).' });
       return;
     }
     const { token, session } = signedIn;
+    await writeAudit(storage, { agent: session.agent.id, action: 'sign_in', address });
     await markPresent(storage, session.agent);
     await support.notifier.changed();
     res.setHeader('Set-Cookie', sessionCookie(token, Math.floor((session.expiresAt - session.createdAt) / 1000), secureCookie(req)));
@@ -267,8 +274,15 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
   });
 
   api.get('/cases/:id', requireSession, async (req, res) => {
+    const id = caseId(req);
     const after = typeof req.query.after === 'string' && CURSOR_PATTERN.test(req.query.after) ? req.query.after : undefined;
-    res.json(await support.view(caseId(req), agentOf(res), after));
+    const session = res.locals.session as AgentSession;
+    // Audit what a person did: opening a case is a look at the transcript; the page's automatic
+    // refresh of a case this session already opened is not. A refresh of any other case is audited.
+    const refresh = req.get(REFRESH_HEADER) === '1' && (session.viewed ?? []).includes(id);
+    const view = await support.view(id, agentOf(res), { ...(after ? { after } : {}), audit: !refresh });
+    if (!refresh) await auth.recordView(cookieToken(req), id);
+    res.json(view);
   });
 
   api.post('/cases/:id/claim', requireSession, requireCsrf, async (req, res) => {

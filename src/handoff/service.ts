@@ -17,7 +17,7 @@ import { fill } from '../knowledge/messages.js';
 import type { Logger } from '../logger.js';
 import { retryOnConflict, type BacklineStorage } from '../storage/index.js';
 import { ADMIN_AGENT_ID } from './agents.js';
-import { writeAudit } from './audit.js';
+import { writeAudit, type AuditAction } from './audit.js';
 import { CaseNotFoundError, compareByUrgency, conversationKeyOf, createCase, findCase, listOpenCases, queuePosition, updateCase, type StoredCase } from './cases.js';
 import { FEEDBACK_NODE, SUPPORT_CHOICES, SUPPORT_TREE } from './decideSupport.js';
 import { isWithinSupportHours, type SupportHours } from './hours.js';
@@ -249,10 +249,15 @@ export class SupportService {
     return open.map((s) => s.supportCase).sort(compareByUrgency).map((c) => this.publicCase(c));
   }
 
-  /** The case with its summary and transcript. Every view is written to the audit log. */
-  async view(caseId: string, agent: AgentIdentity, after?: string): Promise<CaseView> {
+  /**
+   * The case with its summary and transcript. An explicit open is written to the audit log before
+   * anything is returned; `audit: false` is for the console's automatic refresh of a case the team
+   * member already opened (see console.ts).
+   */
+  async view(caseId: string, agent: AgentIdentity, options: { after?: string; audit?: boolean } = {}): Promise<CaseView> {
+    const { after, audit = true } = options;
     const stored = await this.requireCase(caseId);
-    await writeAudit(this.deps.storage, { agent: agent.id, case: caseId, action: 'view_transcript' }, this.now());
+    if (audit) await this.audit(agent, 'view_transcript', caseId);
     const transcript = await readTranscript(this.deps.storage, conversationKeyOf(stored.supportCase), { ...(after ? { after } : {}), limit: TRANSCRIPT_IN_VIEW });
     const open = isOpen(stored.supportCase) ? (await listOpenCases(this.deps.storage)).map((s) => s.supportCase) : [];
     return { case: this.publicCase(stored.supportCase), transcript, position: queuePosition(open, caseId) };
@@ -283,6 +288,7 @@ export class SupportService {
     if (this.isConsoleChat(result.before)) {
       await recordWait(this.deps.storage, (Date.parse(at) - Date.parse(result.before.createdAt)) / 1000).catch(() => undefined);
     }
+    await this.audit(agent, 'claim', caseId);
     this.deps.logger.info('support_case_claimed', { type: result.after.type });
     return { delivered: result.delivered };
   }
@@ -298,6 +304,7 @@ export class SupportService {
     const label = this.personalName(current.agent) ?? this.deps.content.messages.support.team_label;
     const delivered = await this.deliver(current, [{ text: fill(this.deps.content.messages.support.agent_message, { agent: label, text }) }], [{ role: 'agent', agent: name, text }]);
     if (delivered === 'forgotten') throw new SupportActionError(404, 'not_found', 'The case was deleted at the person\'s request.');
+    await this.audit(agent, 'reply', caseId);
     await this.changed();
     return { delivered: delivered === true };
   }
@@ -323,6 +330,7 @@ export class SupportService {
       }
       return next;
     });
+    await this.audit(agent, 'close', caseId);
     this.deps.logger.info('support_case_closed', { type: result.after.type });
     return { delivered: result.delivered };
   }
@@ -462,6 +470,10 @@ export class SupportService {
       this.deps.logger.warn('support_delivery_failed', { channel: supportCase.channelId, error: errorName(error) });
       return false;
     }
+  }
+
+  private async audit(agent: AgentIdentity, action: AuditAction, caseId: string): Promise<void> {
+    await writeAudit(this.deps.storage, { agent: agent.id, action, case: caseId }, this.now());
   }
 
   private async changed(): Promise<void> {

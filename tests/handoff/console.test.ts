@@ -86,14 +86,53 @@ describe('a person asks for a human; a team member answers in the console', () =
       const closed = await sam.json<CaseView>(sam.get(`/cases/${item.id}`));
       expect(closed.case).toMatchObject({ status: 'closed', closedBy: 'agent', note: 'Self-care advice; GP if no better in 2 weeks', feedback: { helpful: 'no' } });
 
-      // Every transcript view was audited: who, which case, when; no message text.
-      const audit = (await readAudit(backline.storage)).filter((a) => a.case === item.id);
-      expect(audit.length).toBeGreaterThanOrEqual(3);
-      expect(audit.every((a) => a.agent === 'sam' && a.action === 'view_transcript' && !Number.isNaN(Date.parse(a.at)))).toBe(true);
-      expect(JSON.stringify(audit)).not.toMatch(/numbness|moved house/);
+      // Every look at the transcript and every action was audited: who, which case, when; no message text.
+      const audit = (await readAudit(backline.storage)).filter((a) => a.case === item.id).reverse();
+      expect(audit.map((a) => a.action)).toEqual(['view_transcript', 'claim', 'view_transcript', 'reply', 'close', 'view_transcript']);
+      expect(audit.every((a) => a.agent === 'sam' && !Number.isNaN(Date.parse(a.at)))).toBe(true);
+      expect(JSON.stringify(audit)).not.toMatch(/numbness|moved house|Lifting boxes|Self-care/);
     } finally {
       reader.close();
     }
+  });
+
+  it('the audit log holds what a person did, once per action: not the page\'s automatic refreshes', async () => {
+    const id = newConversation();
+    await say(id, 'talk to a person');
+    const alex = new AgentClient(url);
+    // Failed sign-ins: the account's id and the address; a name that is no account is not kept.
+    expect((await alex.login('alex', 'not the password')).status).toBe(401);
+    expect((await alex.login('my secret password', 'x')).status).toBe(401);
+    expect((await alex.login('alex', AGENT_PASSWORD)).status).toBe(200);
+    const signIns = (await readAudit(backline.storage, 3)).reverse();
+    expect(signIns.map((a) => [a.action, a.agent])).toEqual([['sign_in_failed', 'alex'], ['sign_in_failed', '(unknown)'], ['sign_in', 'alex']]);
+    expect(signIns.every((a) => /127\.0\.0\.1/.test(a.address ?? ''))).toBe(true);
+    expect(JSON.stringify(signIns)).not.toMatch(/secret|password/);
+
+    const item = (await alex.json<{ cases: QueueItem[] }>(alex.get('/queue'))).cases.find((c) => c.status === 'waiting' && c.type === 'chat')!;
+    const refresh = { 'X-Console-Refresh': '1' };
+    const auditOf = async () => (await readAudit(backline.storage, 1000)).filter((a) => a.case === item.id).reverse().map((a) => `${a.agent}:${a.action}`);
+
+    // A refresh of a case this session never opened is a look like any other.
+    await alex.json(alex.get(`/cases/${item.id}`, refresh));
+    expect(await auditOf()).toEqual(['alex:view_transcript']);
+    // The page's automatic refreshes after that are not.
+    const opened = await alex.json<CaseView>(alex.get(`/cases/${item.id}`, refresh));
+    await alex.json(alex.get(`/cases/${item.id}?after=${opened.transcript.cursor}`, refresh));
+    expect(await auditOf()).toEqual(['alex:view_transcript']);
+    await alex.json(alex.post(`/cases/${item.id}/claim`));
+    await alex.json(alex.get(`/cases/${item.id}`, refresh));
+    await alex.json(alex.post(`/cases/${item.id}/messages`, { text: 'Hello, Alex here' }));
+    await alex.json(alex.get(`/cases/${item.id}`, refresh));
+    // Opening it again on purpose is another look.
+    await alex.json(alex.get(`/cases/${item.id}`));
+    await alex.json(alex.post(`/cases/${item.id}/close`, { note: 'done' }));
+    expect(await auditOf()).toEqual(['alex:view_transcript', 'alex:claim', 'alex:reply', 'alex:view_transcript', 'alex:close']);
+    // Another team member's session has not opened it: their refresh is audited.
+    const sam = new AgentClient(url);
+    await sam.login('sam', AGENT_PASSWORD);
+    await sam.json(sam.get(`/cases/${item.id}`, refresh));
+    expect((await auditOf()).at(-1)).toBe('sam:view_transcript');
   });
 
   it('reaches a Teams chat through the adapter, with the End chat button as an Adaptive Card', async () => {
