@@ -13,6 +13,7 @@
 //
 // No session (or an unknown, expired or revoked one): 401. A POST without the session's CSRF
 // token in X-CSRF-Token, or from another origin: 403. Message text never reaches the logs.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,8 +45,20 @@ export interface AgentConsoleOptions {
   logger: Logger;
   /** Local mode (no app credentials): the cookie may go over plain http on localhost. */
   localMode: boolean;
-  loginRateLimit: number;
+  loginLimits: LoginLimits;
   webDir?: string;
+}
+
+/**
+ * Failed sign-ins allowed: per account (then that account alone is locked for a few minutes, so
+ * someone guessing one colleague's password does not lock out the others at the same address),
+ * and per client address over 15 minutes (high: a clinic's whole team may share one address).
+ * Only failures count; a successful sign-in clears its account's count.
+ */
+export interface LoginLimits {
+  perAddress: number;
+  perAccount: number;
+  lockoutMinutes: number;
 }
 
 /** What the queue shows for a case: enough to choose, nothing more (no contact details, no notes). */
@@ -77,6 +90,14 @@ export function queueItemOf(c: PublicCase): QueueItem {
     waitingSeconds: c.waitingSeconds,
     agent: c.agent ?? null,
   };
+}
+
+function accountLimitKey(auth: AgentAuth, username: unknown): string {
+  const known = auth.accountIdFor(username);
+  if (known) return `account:${known}`;
+  // Hashed: what someone typed as a name (perhaps a password) is not kept in memory as it is.
+  const name = typeof username === 'string' ? username.trim().toLowerCase().slice(0, 200) : '';
+  return `name:${createHash('sha256').update(name).digest('base64url')}`;
 }
 
 function cookieToken(req: Request): string | undefined {
@@ -147,14 +168,29 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
   });
   api.use(express.json({ limit: '16kb', strict: true }));
 
-  const loginLimiter = rateLimit({
+  const tooManyAttempts = (_req: Request, res: Response) => {
+    res.status(429).json({ error: 'too_many_attempts', message: 'Too many sign-in attempts. Please wait a few minutes.' });
+  };
+  // Only wrong credentials (401) count: successes and refusals do not.
+  const failuresOnly = { skipSuccessfulRequests: true, requestWasSuccessful: (_req: Request, res: Response) => res.statusCode !== 401 };
+  const addressLimiter = rateLimit({
     windowMs: LOGIN_WINDOW_MS,
-    limit: options.loginRateLimit,
+    limit: options.loginLimits.perAddress,
+    ...failuresOnly,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (_req, res) => {
-      res.status(429).json({ error: 'too_many_attempts', message: 'Too many sign-in attempts. Please wait a few minutes.' });
-    },
+    handler: tooManyAttempts,
+  });
+  const accountLimiter = rateLimit({
+    windowMs: options.loginLimits.lockoutMinutes * 60_000,
+    limit: options.loginLimits.perAccount,
+    ...failuresOnly,
+    // The account a name stands for; a name that is no account is counted under itself, so it
+    // locks exactly like a real one and a 429 tells nothing about which names exist.
+    keyGenerator: (req) => accountLimitKey(auth, (req.body as { username?: unknown } | undefined)?.username),
+    standardHeaders: false,
+    legacyHeaders: false,
+    handler: tooManyAttempts,
   });
 
   const requireSession = async (req: Request, res: Response, next: NextFunction) => {
@@ -185,7 +221,7 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
 
   const agentOf = (res: Response) => (res.locals.session as AgentSession).agent;
 
-  api.post('/login', loginLimiter, async (req, res) => {
+  api.post('/login', addressLimiter, accountLimiter, async (req, res) => {
     if (!sameOrigin(req)) {
       res.status(403).json({ error: 'forbidden', message: 'Sign in from the console page.' });
       return;
@@ -200,6 +236,7 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
       return;
     }
     const { token, session } = signedIn;
+    await accountLimiter.resetKey(accountLimitKey(auth, body.username));
     await writeAudit(storage, { agent: session.agent.id, action: 'sign_in', address });
     await markPresent(storage, session.agent);
     await support.notifier.changed();
