@@ -4,17 +4,16 @@
 // check still orders turns (src/storage/retry.ts).
 import AsyncLock from 'async-lock';
 
+/** A turn takes milliseconds; one stuck this long (a channel that never answers) stops holding up the next. */
+const MAX_TURN_MS = 30_000;
+
 export class ConversationQueue {
-  // async-lock keeps a queue per key only while something waits on it.
-  private readonly lock = new AsyncLock({ maxPending: 1000 });
+  // async-lock keeps a queue per key only while something runs or waits on it.
+  private readonly lock = new AsyncLock({ maxPending: 1000, maxExecutionTime: MAX_TURN_MS });
 
   /** Runs `task` after every earlier task with the same key has finished (whether it succeeded or not). */
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    return this.lock.acquire(key, task);
-  }
-
-  /** Whether a task for `key` is running or waiting (tests). */
-  isBusy(key: string): boolean {
-    return this.lock.isBusy(key);
+    // A zero-argument wrapper: async-lock treats a one-argument function as callback style.
+    return this.lock.acquire(key, () => task());
   }
 }
