@@ -82,6 +82,7 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
     authConfig,
     logger,
     localMode: config.localMode,
+    trustProxy: config.TRUST_PROXY,
     health: async () => {
       await storage.read(['healthz']);
       return { ok: true, details: { storage: config.STORAGE } };

@@ -1,4 +1,5 @@
 // One schema over the environment. Every setting the bot reads is here and in .env.example.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { AgentConfigError, parseAgents } from './handoff/agents.js';
 import { parseSupportHours, SupportHoursError } from './handoff/hours.js';
@@ -49,8 +50,24 @@ const configSchema = z.object({
   SUPPORT_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
   /** Seconds between "still waiting" updates to someone in the queue. */
   SUPPORT_WAIT_UPDATE_SECONDS: z.coerce.number().int().min(10).max(3600).default(180),
-  /** Sign-in attempts allowed per client IP per 15 minutes. */
-  SUPPORT_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Failed sign-ins allowed per client address per 15 minutes (all accounts together); high, as a clinic may share one address. */
+  SUPPORT_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(100),
+  /** Failed sign-ins allowed per account before it is locked for SUPPORT_LOGIN_LOCKOUT_MINUTES (other accounts are not affected). */
+  SUPPORT_LOGIN_ACCOUNT_LIMIT: z.coerce.number().int().min(1).max(1000).default(5),
+  /** Minutes an account stays locked after too many failed sign-ins (counted from its first failure). */
+  SUPPORT_LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
+  /** Express `trust proxy`: false (default), the number of proxies in front (1), or their addresses/subnets. Never "true". */
+  TRUST_PROXY: z
+    .string()
+    .transform((value, ctx) => {
+      const parsed = parseTrustProxy(value);
+      if (typeof parsed === 'string') {
+        ctx.addIssue({ code: 'custom', message: parsed });
+        return z.NEVER;
+      }
+      return parsed;
+    })
+    .default(false),
   /** How often (ms) each server checks the shared store for changes made by other instances, for live agent updates. */
   SUPPORT_SYNC_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   // Web chat widget (src/webchat, src/directline). The look lives in web/widget.yaml.
@@ -73,6 +90,37 @@ const configSchema = z.object({
   /** The public base URL of this server when behind a proxy (for the Direct Line stream URL); default: from each request. */
   WIDGET_PUBLIC_URL: z.string().url().refine(isHttpsOrLoopback, 'WIDGET_PUBLIC_URL must be https (http only for localhost)').optional(),
 });
+
+/** express's named ranges for `trust proxy`. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: "false", a hop count ("1": one load balancer in front), or comma-separated proxy
+ * addresses, subnets (10.0.0.0/8) and express's named ranges. "true" is refused: it would believe
+ * any X-Forwarded-For a client makes up, and so defeat the per-address sign-in and token limits.
+ * Returns the value for express, or a problem.
+ */
+export function parseTrustProxy(value: string): false | number | string[] | string {
+  const trimmed = value.trim().toLowerCase();
+  if (trimmed === 'false' || trimmed === '0' || trimmed === '') return false;
+  if (trimmed === 'true') return 'TRUST_PROXY=true would trust any X-Forwarded-For header; give the number of proxies in front (e.g. 1) or their addresses';
+  if (/^\d+$/.test(trimmed)) {
+    const hops = Number(trimmed);
+    return hops <= 10 ? hops : 'TRUST_PROXY: at most 10 proxies';
+  }
+  const entries = trimmed.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const bad = entries.find((entry) => !PROXY_RANGES.has(entry) && !isAddressOrSubnet(entry));
+  if (bad !== undefined || entries.length === 0) return `TRUST_PROXY must be false, a number of proxies, or addresses/subnets such as 10.0.0.1,10.1.0.0/16 or loopback (not "${bad ?? value}")`;
+  return entries;
+}
+
+function isAddressOrSubnet(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
 
 function isHttpsOrLoopback(value: string): boolean {
   try {

@@ -7,6 +7,9 @@
 //   render    -> per channel (src/channels/render.ts), then send
 // Each turn's messages are kept in the conversation's transcript (saved with the state), which
 // is also how a message reaches a support team member in a live chat.
+// Turns of one conversation run one at a time in a process (a keyed lock); across processes the
+// eTag check orders them. Only load-decide-save is retried; effects and sending happen once, after
+// the save. Urgent advice is sent even when the save finally fails.
 import type { TurnContext } from '@microsoft/agents-hosting';
 import type { Activity, ConversationReference } from '@microsoft/agents-activity';
 import { renderReplies } from '../channels/render.js';
@@ -19,13 +22,14 @@ import type { SupportService } from '../handoff/service.js';
 import { appendTranscript, transcriptItem, type TranscriptEntry } from '../handoff/transcript.js';
 import { fill } from '../knowledge/messages.js';
 import type { Logger } from '../logger.js';
-import type { BacklineStorage } from '../storage/index.js';
-import { StorageConflictError } from '../storage/index.js';
+import { retryOnConflict, type BacklineStorage } from '../storage/index.js';
 import { decideMessage, urgentAdviceOnly, welcome, type MessageInput, type Understander } from './decide.js';
+import { ConversationQueue } from './conversationQueue.js';
 import {
   forgetConversation,
   loadState,
   saveState,
+  stateKey,
   type ConversationKey,
   type LoadedState,
 } from './conversationStore.js';
@@ -39,7 +43,11 @@ export interface BotDependencies {
   support: SupportService;
 }
 
-const SAVE_ATTEMPTS = 3;
+/** What the transcript and the console need to know about the turn besides the draft. */
+interface TurnFacts {
+  userText?: string;
+  supportBefore?: boolean;
+}
 
 /** Teams puts "<at>Backline</at>" in the text when the bot is mentioned in a group chat. */
 export function stripMentions(text: string): string {
@@ -81,10 +89,18 @@ function isSharedTeamsConversation(activity: Activity): boolean {
 }
 
 export class BacklineBot {
+  private readonly turns = new ConversationQueue();
+
   constructor(private readonly deps: BotDependencies) {}
 
   /** The handler given to CloudAdapter.process. */
   readonly handle = async (context: TurnContext): Promise<void> => {
+    const activity = context.activity;
+    if (!activity.conversation?.id) return this.handleTurn(context);
+    await this.turns.run(stateKey(keyOf(activity)), () => this.handleTurn(context));
+  };
+
+  private async handleTurn(context: TurnContext): Promise<void> {
     const activity = context.activity;
     const started = performance.now();
     try {
@@ -112,7 +128,7 @@ export class BacklineBot {
     } finally {
       this.deps.logger.debug('turn', { type: String(activity.type), channel: String(activity.channelId), ms: Math.round(performance.now() - started) });
     }
-  };
+  }
 
   private async onJoin(context: TurnContext): Promise<void> {
     const activity = context.activity;
@@ -120,12 +136,8 @@ export class BacklineBot {
       await this.sendChannelNote(context);
       return;
     }
-    const key = keyOf(activity);
-    const loaded = await loadState(this.deps.storage, key);
     // Web Chat and Teams can announce the same conversation more than once: greet once.
-    if (!loaded.isNew) return;
-    const draft = welcome(this.deps.content, loaded.state);
-    await this.persistAndSend(context, key, draft, loaded.eTag);
+    await this.decideAndSave(context, keyOf(activity), async (loaded) => (loaded.isNew ? welcome(this.deps.content, loaded.state) : undefined), () => ({}));
   }
 
   private async sendChannelNote(context: TurnContext): Promise<void> {
@@ -144,12 +156,13 @@ export class BacklineBot {
     }
     const key = keyOf(activity);
     const input = messageInputOf(activity, this.deps.maxMessageChars);
-    const facts = await this.deps.support.facts();
     await this.decideAndSave(
       context,
       key,
-      async (loaded) => decideMessage(this.deps.content, this.deps.nlu, await this.deps.support.reconcile(loaded.state), input, facts),
+      async (loaded) => decideMessage(this.deps.content, this.deps.nlu, await this.deps.support.reconcile(loaded.state), input, await this.deps.support.facts()),
       (loaded) => ({ userText: input.text, supportBefore: Boolean(loaded.state.support) }),
+      // Should nothing be decided at all (the state cannot even be read), a warning sign still gets its advice.
+      () => urgentAdviceOnly(this.deps.content, this.deps.nlu, input.text),
     );
   }
 
@@ -172,51 +185,69 @@ export class BacklineBot {
   }
 
   /**
-   * Load state, decide, save with the eTag check, send. If another turn of this conversation
-   * saved first, decide again on its result. Returns false when `decide` had nothing to do.
+   * Load state, decide, save with the eTag check (all retried if another turn of this conversation
+   * saved first, deciding again on its result); then, once, the effects and the replies. Returns
+   * false when `decide` had nothing to do. If the turn fails, any urgent advice it decided on is
+   * still sent before the error goes on to the adapter's error note.
    */
   private async decideAndSave(
     context: TurnContext,
     key: ConversationKey,
     decide: (loaded: LoadedState) => Promise<TurnDraft | undefined>,
-    turnOf: (loaded: LoadedState) => { userText?: string; supportBefore?: boolean },
+    factsOf: (loaded: LoadedState) => TurnFacts,
+    urgentFallback: () => Reply[] = () => [],
   ): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      const loaded = await loadState(this.deps.storage, key);
-      const draft = await decide(loaded);
-      if (!draft) return false;
-      try {
-        await this.persistAndSend(context, key, draft, loaded.eTag, turnOf(loaded));
-        return true;
-      } catch (error) {
-        if (error instanceof StorageConflictError && attempt < SAVE_ATTEMPTS) continue;
-        throw error;
-      }
+    let decided: TurnDraft | undefined;
+    let saved: { draft: TurnDraft; facts: TurnFacts } | undefined;
+    try {
+      saved = await retryOnConflict(async () => {
+        const loaded = await loadState(this.deps.storage, key);
+        const draft = await decide(loaded);
+        decided = draft;
+        if (!draft) return undefined;
+        const facts = factsOf(loaded);
+        rememberOfferedChoices(draft);
+        // The turn's transcript item is saved with the state, so both land or neither does.
+        const entries = transcriptEntries(facts.userText, draft.replies);
+        await saveState(this.deps.storage, key, draft.state, loaded.eTag, entries.length > 0 ? transcriptItem(key, entries) : {});
+        return { draft, facts };
+      });
+    } catch (error) {
+      await this.sendUrgentOnly(context, decided?.replies ?? urgentFallback());
+      throw error;
     }
+    if (!saved) return false;
+    await this.afterSave(context, key, saved.draft, saved.facts);
+    return true;
   }
 
-  private async persistAndSend(
-    context: TurnContext,
-    key: ConversationKey,
-    draft: TurnDraft,
-    eTag: string | undefined,
-    turn: { userText?: string; supportBefore?: boolean } = {},
-  ): Promise<void> {
-    rememberOfferedChoices(draft);
+  /** The effects of a saved turn, then its replies. */
+  private async afterSave(context: TurnContext, key: ConversationKey, draft: TurnDraft, facts: TurnFacts): Promise<void> {
     const decided = draft.replies.length;
-    // The turn's transcript item is saved with the state, so both land or neither does.
-    const entries = transcriptEntries(turn.userText, draft.replies);
-    await saveState(this.deps.storage, key, draft.state, eTag, entries.length > 0 ? transcriptItem(key, entries) : {});
-    const outcome = await this.runEffects(context, key, draft);
-    if (!outcome.forgotten) {
-      // What the effects added (queue position, ...) goes in the transcript too.
-      await appendTranscript(this.deps.storage, key, transcriptEntries(undefined, draft.replies.slice(decided)));
-      // Open consoles refresh: a message for the team, a cancelled request, a warning sign.
-      if (turn.supportBefore || draft.state.support) await this.deps.support.notifier.changed();
+    let outcome: { forgotten: boolean; extra: Partial<Activity>[] };
+    try {
+      outcome = await this.runEffects(context, key, draft);
+      if (!outcome.forgotten) {
+        // What the effects added (queue position, ...) goes in the transcript too.
+        await appendTranscript(this.deps.storage, key, transcriptEntries(undefined, draft.replies.slice(decided)));
+        // Open consoles refresh: a message for the team, a cancelled request, a warning sign.
+        if (facts.supportBefore || draft.state.support) await this.deps.support.notifier.changed();
+      }
+    } catch (error) {
+      await this.sendUrgentOnly(context, draft.replies.slice(0, decided));
+      throw error;
     }
     const activities = [...renderReplies(draft.replies, context.activity.channelId), ...outcome.extra];
     if (activities.length === 0) return;
     await context.sendActivities(activities as Activity[]);
+  }
+
+  /** Sends only the replies that must reach the person whatever else failed (urgent or crisis advice). */
+  private async sendUrgentOnly(context: TurnContext, replies: Reply[]): Promise<void> {
+    const urgent = renderReplies(replies, context.activity.channelId).filter(mustBeSent);
+    if (urgent.length === 0) return;
+    this.deps.logger.warn('turn_failed_urgent_sent', { channel: String(context.activity.channelId), count: urgent.length });
+    await context.sendActivities(urgent as Activity[]);
   }
 
   private async runEffects(context: TurnContext, key: ConversationKey, draft: TurnDraft): Promise<{ forgotten: boolean; extra: Partial<Activity>[] }> {
@@ -292,6 +323,12 @@ export class BacklineBot {
     }
     return { forgotten, extra };
   }
+}
+
+/** Urgent (and crisis) advice: sent even when the turn could not be saved. */
+function mustBeSent(activity: Partial<Activity>): boolean {
+  const backline = (activity.channelData as { backline?: { urgent?: unknown; crisis?: unknown } } | undefined)?.backline;
+  return backline?.urgent === true || backline?.crisis === true;
 }
 
 /** The turn as the transcript keeps it: what the person sent, then what the bot said. */

@@ -1,7 +1,7 @@
 // Where a conversation's state, trial leads and support cases are kept. Every key of one
 // conversation shares a prefix, so "forget me" can erase them all at once.
 import { newConversationState, type ConversationState } from '../engine/state.js';
-import type { BacklineStorage, StoreItem } from '../storage/index.js';
+import { ETAG_IF_ABSENT, type BacklineStorage, type StoreItem } from '../storage/index.js';
 
 export interface ConversationKey {
   channelId: string;
@@ -20,7 +20,7 @@ export function stateKey(key: ConversationKey): string {
 
 export interface LoadedState {
   state: ConversationState;
-  /** eTag of the stored copy; the save fails if someone else saved in between. */
+  /** eTag of the stored copy (also of an unreadable one, which the save replaces); the save fails if someone else saved in between. */
   eTag?: string;
   isNew: boolean;
 }
@@ -29,16 +29,16 @@ export async function loadState(storage: BacklineStorage, key: ConversationKey):
   const storageKey = stateKey(key);
   const items = await storage.read([storageKey]);
   const item = items[storageKey] as { state?: ConversationState; eTag?: string } | undefined;
-  if (!item?.state || item.state.v !== 1) return { state: newConversationState(), isNew: true };
+  if (!item?.state || item.state.v !== 1) return { state: newConversationState(), isNew: true, ...(item?.eTag ? { eTag: item.eTag } : {}) };
   return { state: item.state, eTag: item.eTag, isNew: false };
 }
 
 /** Saves the state; `alongside` items (the turn's transcript) are written in the same atomic write. */
 export async function saveState(storage: BacklineStorage, key: ConversationKey, state: ConversationState, eTag: string | undefined, alongside: StoreItem = {}): Promise<void> {
   const storageKey = stateKey(key);
-  // A new conversation is written with no eTag; a racing first write is then last-writer-wins,
-  // which only happens for two simultaneous first messages.
-  await storage.write({ ...alongside, [storageKey]: { state, ...(eTag ? { eTag } : {}) } });
+  // A new conversation is created only if nobody else created it first (two simultaneous first
+  // messages, possibly on two instances): the loser decides again on the winner's state.
+  await storage.write({ ...alongside, [storageKey]: { state, eTag: eTag ?? ETAG_IF_ABSENT } });
 }
 
 /** Erases everything stored for this conversation; returns how many items went. */

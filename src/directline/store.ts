@@ -9,7 +9,7 @@
 // numbers are never reused, a watermark is simply the last sequence number a client has, and the
 // activities after it are computed keys (no listing).
 import type { BacklineStorage } from '../storage/index.js';
-import { StorageConflictError } from '../storage/index.js';
+import { ETAG_IF_ABSENT, retryOnConflict, StorageConflictError } from '../storage/index.js';
 
 export interface ConversationMeta {
   conversationId: string;
@@ -35,7 +35,6 @@ export class ConversationNotFoundError extends Error {
 
 const PREFIX = 'dl/';
 const SEQUENCE_DIGITS = 8;
-const APPEND_ATTEMPTS = 20;
 /** Most activities one read returns; a client with an older watermark gets the rest next time. */
 export const MAX_ACTIVITIES_PER_READ = 200;
 
@@ -64,8 +63,7 @@ export class DirectLineStore {
   async create(meta: Omit<ConversationMeta, 'next' | 'createdAt'>): Promise<boolean> {
     const stored: ConversationMeta = { ...meta, createdAt: new Date().toISOString(), next: 1 };
     try {
-      // An eTag that matches nothing: stored only if the key is absent (see storage/types.ts).
-      await this.storage.write({ [metaKey(meta.conversationId)]: { ...stored, eTag: 'create-only' } });
+      await this.storage.write({ [metaKey(meta.conversationId)]: { ...stored, eTag: ETAG_IF_ABSENT } });
       return true;
     } catch (error) {
       if (error instanceof StorageConflictError) return false;
@@ -85,7 +83,7 @@ export class DirectLineStore {
   async append(conversationId: string, activities: Record<string, unknown>[]): Promise<WireActivity[]> {
     if (activities.length === 0) return [];
     const key = metaKey(conversationId);
-    for (let attempt = 1; ; attempt++) {
+    return retryOnConflict(async () => {
       const item = (await this.storage.read([key]))[key] as (ConversationMeta & { eTag: string }) | undefined;
       if (!item) throw new ConversationNotFoundError('Direct Line conversation not found');
       const first = item.next;
@@ -94,14 +92,9 @@ export class DirectLineStore {
       stored.forEach((activity, i) => {
         changes[activityKey(conversationId, first + i)] = { activity };
       });
-      try {
-        await this.storage.write(changes);
-        return stored;
-      } catch (error) {
-        if (!(error instanceof StorageConflictError) || attempt >= APPEND_ATTEMPTS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
-      }
-    }
+      await this.storage.write(changes);
+      return stored;
+    });
   }
 
   /** Activities after `watermark`, oldest first, at most MAX_ACTIVITIES_PER_READ. */

@@ -6,7 +6,7 @@
 // expiry, so every instance accepts it and a restart keeps people signed in.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import bcrypt from 'bcryptjs';
-import type { BacklineStorage } from '../storage/index.js';
+import { retryOnConflict, type BacklineStorage } from '../storage/index.js';
 import { ADMIN_AGENT_ID, type AgentAccount } from './agents.js';
 import { SESSION_PREFIX } from './keys.js';
 import type { AgentIdentity } from './service.js';
@@ -17,7 +17,12 @@ export interface AgentSession {
   csrf: string;
   createdAt: number;
   expiresAt: number;
+  /** Cases opened (and audited) in this session, newest last: the page's automatic refreshes of these are not audited again. */
+  viewed?: string[];
 }
+
+/** Cases a session remembers as opened; an older one refreshed again is simply audited again. */
+const VIEWED_KEPT = 100;
 
 export interface AgentAuthOptions {
   storage: BacklineStorage;
@@ -88,6 +93,25 @@ export class AgentAuth {
     }
     const stillAllowed = session.admin ? Boolean(this.options.adminToken) : this.options.agents.some((a) => a.id === session.agent.id);
     return stillAllowed ? session : undefined;
+  }
+
+  /** Remembers that this session opened `caseId` (its view was audited). */
+  async recordView(token: string | undefined, caseId: string): Promise<void> {
+    if (!token || !TOKEN_PATTERN.test(token)) return;
+    const key = this.keyOf(token);
+    await retryOnConflict(async () => {
+      const stored = (await this.options.storage.read([key]))[key] as (AgentSession & { eTag: string }) | undefined;
+      if (!stored || stored.viewed?.includes(caseId)) return;
+      const viewed = [...(stored.viewed ?? []), caseId].slice(-VIEWED_KEPT);
+      await this.options.storage.write({ [key]: { ...stored, viewed } });
+    });
+  }
+
+  /** The account id a sign-in name stands for, or undefined when it is no account (the name itself is not kept). */
+  accountIdFor(username: unknown): string | undefined {
+    const name = typeof username === 'string' ? username.trim().toLowerCase() : '';
+    if (this.options.adminToken && (name === '' || name === ADMIN_AGENT_ID)) return ADMIN_AGENT_ID;
+    return this.options.agents.find((a) => a.id.toLowerCase() === name)?.id;
   }
 
   async signOut(token: string | undefined): Promise<void> {

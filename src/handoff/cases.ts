@@ -2,7 +2,7 @@
 // kept in memory: every instance sees the same queue, and a restart loses nothing.
 import { levelRank } from '../contract.js';
 import { conversationPrefix, type ConversationKey } from '../bot/conversationStore.js';
-import { StorageConflictError, type BacklineStorage, type StoreItem } from '../storage/index.js';
+import { retryOnConflict, type BacklineStorage, type StoreItem } from '../storage/index.js';
 import { CASE_INDEX, caseRecordKey, OPEN_INDEX } from './keys.js';
 import { isOpen, type SupportCase } from './types.js';
 
@@ -17,7 +17,6 @@ interface Pointer {
 }
 
 const READ_CHUNK = 200;
-const UPDATE_ATTEMPTS = 8;
 
 export function conversationKeyOf(supportCase: Pick<SupportCase, 'channelId' | 'conversationId'>): ConversationKey {
   return { channelId: supportCase.channelId, conversationId: supportCase.conversationId };
@@ -92,20 +91,16 @@ export async function updateCase(
   id: string,
   change: (current: SupportCase) => SupportCase | undefined,
 ): Promise<{ before: SupportCase; after: SupportCase; changed: boolean }> {
-  for (let attempt = 1; ; attempt++) {
+  const result = await retryOnConflict(async () => {
     const stored = await findCase(storage, id);
     if (!stored) throw new CaseNotFoundError(id);
     const next = change(structuredClone(stored.supportCase));
     if (!next) return { before: stored.supportCase, after: stored.supportCase, changed: false };
-    try {
-      await storage.write({ [stored.key]: { ...next, eTag: stored.eTag } });
-    } catch (error) {
-      if (error instanceof StorageConflictError && attempt < UPDATE_ATTEMPTS) continue;
-      throw error;
-    }
-    if (!isOpen(next)) await storage.delete([OPEN_INDEX + id]);
+    await storage.write({ [stored.key]: { ...next, eTag: stored.eTag } });
     return { before: stored.supportCase, after: next, changed: true };
-  }
+  });
+  if (result.changed && !isOpen(result.after)) await storage.delete([OPEN_INDEX + id]);
+  return result;
 }
 
 /**

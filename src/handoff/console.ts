@@ -5,13 +5,15 @@
 //   POST /agent/api/logout
 //   GET  /agent/api/queue                open cases, most urgent first
 //   GET  /agent/api/events               server-sent events: "queue" snapshots, "changed" pings
-//   GET  /agent/api/cases/:id[?after=C]  the case, summary and transcript (audited)
+//   GET  /agent/api/cases/:id[?after=C]  the case, summary and transcript (audited, except the
+//                                        page's automatic refresh: header X-Console-Refresh: 1)
 //   POST /agent/api/cases/:id/claim
 //   POST /agent/api/cases/:id/messages   {text}
 //   POST /agent/api/cases/:id/close      {note}
 //
 // No session (or an unknown, expired or revoked one): 401. A POST without the session's CSRF
 // token in X-CSRF-Token, or from another origin: 403. Message text never reaches the logs.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +22,7 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from '../logger.js';
 import type { BacklineStorage } from '../storage/index.js';
+import { UNKNOWN_AGENT, writeAudit } from './audit.js';
 import { TOKEN_PATTERN, sameSecret, type AgentAuth, type AgentSession } from './auth.js';
 import { CASE_ID_PATTERN } from './ids.js';
 import { markAbsent, markPresent } from './presence.js';
@@ -28,6 +31,8 @@ import { CURSOR_PATTERN } from './transcript.js';
 
 export const AGENT_WEB_DIR = fileURLToPath(new URL('../../web/agent/', import.meta.url));
 export const SESSION_COOKIE = 'backline_agent';
+/** The console page sends this header (value 1) on its automatic refreshes of an open case. */
+export const REFRESH_HEADER = 'X-Console-Refresh';
 const COOKIE_PATH = '/agent';
 const HEARTBEAT_MS = 20_000;
 const REFRESH_DEBOUNCE_MS = 75;
@@ -40,8 +45,20 @@ export interface AgentConsoleOptions {
   logger: Logger;
   /** Local mode (no app credentials): the cookie may go over plain http on localhost. */
   localMode: boolean;
-  loginRateLimit: number;
+  loginLimits: LoginLimits;
   webDir?: string;
+}
+
+/**
+ * Failed sign-ins allowed: per account (then that account alone is locked for a few minutes, so
+ * someone guessing one colleague's password does not lock out the others at the same address),
+ * and per client address over 15 minutes (high: a clinic's whole team may share one address).
+ * Only failures count; a successful sign-in clears its account's count.
+ */
+export interface LoginLimits {
+  perAddress: number;
+  perAccount: number;
+  lockoutMinutes: number;
 }
 
 /** What the queue shows for a case: enough to choose, nothing more (no contact details, no notes). */
@@ -73,6 +90,14 @@ export function queueItemOf(c: PublicCase): QueueItem {
     waitingSeconds: c.waitingSeconds,
     agent: c.agent ?? null,
   };
+}
+
+function accountLimitKey(auth: AgentAuth, username: unknown): string {
+  const known = auth.accountIdFor(username);
+  if (known) return `account:${known}`;
+  // Hashed: what someone typed as a name (perhaps a password) is not kept in memory as it is.
+  const name = typeof username === 'string' ? username.trim().toLowerCase().slice(0, 200) : '';
+  return `name:${createHash('sha256').update(name).digest('base64url')}`;
 }
 
 function cookieToken(req: Request): string | undefined {
@@ -143,14 +168,29 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
   });
   api.use(express.json({ limit: '16kb', strict: true }));
 
-  const loginLimiter = rateLimit({
+  const tooManyAttempts = (_req: Request, res: Response) => {
+    res.status(429).json({ error: 'too_many_attempts', message: 'Too many sign-in attempts. Please wait a few minutes.' });
+  };
+  // Only wrong credentials (401) count: successes and refusals do not.
+  const failuresOnly = { skipSuccessfulRequests: true, requestWasSuccessful: (_req: Request, res: Response) => res.statusCode !== 401 };
+  const addressLimiter = rateLimit({
     windowMs: LOGIN_WINDOW_MS,
-    limit: options.loginRateLimit,
+    limit: options.loginLimits.perAddress,
+    ...failuresOnly,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (_req, res) => {
-      res.status(429).json({ error: 'too_many_attempts', message: 'Too many sign-in attempts. Please wait a few minutes.' });
-    },
+    handler: tooManyAttempts,
+  });
+  const accountLimiter = rateLimit({
+    windowMs: options.loginLimits.lockoutMinutes * 60_000,
+    limit: options.loginLimits.perAccount,
+    ...failuresOnly,
+    // The account a name stands for; a name that is no account is counted under itself, so it
+    // locks exactly like a real one and a 429 tells nothing about which names exist.
+    keyGenerator: (req) => accountLimitKey(auth, (req.body as { username?: unknown } | undefined)?.username),
+    standardHeaders: false,
+    legacyHeaders: false,
+    handler: tooManyAttempts,
   });
 
   const requireSession = async (req: Request, res: Response, next: NextFunction) => {
@@ -181,19 +221,23 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
 
   const agentOf = (res: Response) => (res.locals.session as AgentSession).agent;
 
-  api.post('/login', loginLimiter, async (req, res) => {
+  api.post('/login', addressLimiter, accountLimiter, async (req, res) => {
     if (!sameOrigin(req)) {
       res.status(403).json({ error: 'forbidden', message: 'Sign in from the console page.' });
       return;
     }
     const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
     const signedIn = auth.enabled ? await auth.signIn(body.username, body.password) : undefined;
+    const address = req.ip ?? 'unknown';
     if (!signedIn) {
+      await writeAudit(storage, { agent: auth.accountIdFor(body.username) ?? UNKNOWN_AGENT, action: 'sign_in_failed', address });
       logger.info('agent_sign_in_failed', {});
       res.status(401).json({ error: 'bad_credentials', message: auth.enabled ? 'That name and password do not match.' : 'No team members are set up (SUPPORT_AGENTS or SUPPORT_ADMIN_TOKEN).' });
       return;
     }
     const { token, session } = signedIn;
+    await accountLimiter.resetKey(accountLimitKey(auth, body.username));
+    await writeAudit(storage, { agent: session.agent.id, action: 'sign_in', address });
     await markPresent(storage, session.agent);
     await support.notifier.changed();
     res.setHeader('Set-Cookie', sessionCookie(token, Math.floor((session.expiresAt - session.createdAt) / 1000), secureCookie(req)));
@@ -267,8 +311,15 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
   });
 
   api.get('/cases/:id', requireSession, async (req, res) => {
+    const id = caseId(req);
     const after = typeof req.query.after === 'string' && CURSOR_PATTERN.test(req.query.after) ? req.query.after : undefined;
-    res.json(await support.view(caseId(req), agentOf(res), after));
+    const session = res.locals.session as AgentSession;
+    // Audit what a person did: opening a case is a look at the transcript; the page's automatic
+    // refresh of a case this session already opened is not. A refresh of any other case is audited.
+    const refresh = req.get(REFRESH_HEADER) === '1' && (session.viewed ?? []).includes(id);
+    const view = await support.view(id, agentOf(res), { ...(after ? { after } : {}), audit: !refresh });
+    if (!refresh) await auth.recordView(cookieToken(req), id);
+    res.json(view);
   });
 
   api.post('/cases/:id/claim', requireSession, requireCsrf, async (req, res) => {

@@ -65,7 +65,7 @@ export function createSupport(deps: SupportDependencies): Support {
     ttlMs: config.SUPPORT_SESSION_TTL_MINUTES * 60 * 1000,
     ...(deps.now ? { now: deps.now } : {}),
   });
-  const consoleRouter = createAgentConsole({ support: service, auth, storage, logger, localMode: config.localMode, loginRateLimit: config.SUPPORT_LOGIN_RATE_LIMIT });
+  const consoleRouter = createAgentConsole({ support: service, auth, storage, logger, localMode: config.localMode, loginLimits: { perAddress: config.SUPPORT_LOGIN_RATE_LIMIT, perAccount: config.SUPPORT_LOGIN_ACCOUNT_LIMIT, lockoutMinutes: config.SUPPORT_LOGIN_LOCKOUT_MINUTES } });
   if (config.HANDOFF_MODE === 'console' && !auth.enabled) {
     logger.warn('support_no_agents', { note: 'SUPPORT_AGENTS and SUPPORT_ADMIN_TOKEN are unset: nobody can sign in to /agent, so people are offered call-backs only' });
   }

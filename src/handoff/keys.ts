@@ -17,7 +17,7 @@
 //   h/stats                    recent waits in seconds, for an honest estimate
 //   h/rev                      bumped on every change, so other instances refresh their consoles
 //   h/session/<sha256(token)>  an agent's session (agent id, CSRF token, expiry)
-//   h/audit/<time>-<random>    who viewed which case's transcript, when (no message text)
+//   h/audit/<time>-<random>    who did what in the console, when: views, claims, replies, closes, sign-ins (no message text)
 import { conversationPrefix, type ConversationKey } from '../bot/conversationStore.js';
 import type { CaseType } from './types.js';
 

@@ -1,6 +1,6 @@
 // Who from the team is online, and how long people have waited lately. Both live in storage so
 // every instance agrees; neither holds anything about the people chatting.
-import { StorageConflictError, type BacklineStorage } from '../storage/index.js';
+import { ETAG_IF_ABSENT, retryOnConflict, type BacklineStorage } from '../storage/index.js';
 import { PRESENCE_KEY, STATS_KEY } from './keys.js';
 
 /** A team member counts as online if their console was seen this recently. */
@@ -11,7 +11,6 @@ const REFRESH_MS = 10_000;
 const FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
 /** Waits remembered for the estimate. */
 const WAITS_KEPT = 20;
-const ATTEMPTS = 8;
 
 interface PresenceItem {
   agents: Record<string, { name: string; seen: number }>;
@@ -23,19 +22,13 @@ interface StatsItem {
 }
 
 async function modify<T extends object>(storage: BacklineStorage, key: string, empty: T, change: (current: T) => T | undefined): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
+  await retryOnConflict(async () => {
     const stored = (await storage.read([key]))[key] as (T & { eTag?: string }) | undefined;
     const { eTag, ...current } = stored ?? ({ ...empty } as T & { eTag?: string });
     const next = change(current as T);
     if (!next) return;
-    try {
-      await storage.write({ [key]: { ...next, ...(eTag ? { eTag } : {}) } });
-      return;
-    } catch (error) {
-      if (error instanceof StorageConflictError && attempt < ATTEMPTS) continue;
-      throw error;
-    }
-  }
+    await storage.write({ [key]: { ...next, eTag: eTag ?? ETAG_IF_ABSENT } });
+  });
 }
 
 export async function markPresent(storage: BacklineStorage, agent: { id: string; name: string }, now: number = Date.now()): Promise<void> {

@@ -15,9 +15,9 @@ import { runFrom, TurnDraft, type EngineContent } from '../engine/runtime.js';
 import type { ConversationState } from '../engine/state.js';
 import { fill } from '../knowledge/messages.js';
 import type { Logger } from '../logger.js';
-import { StorageConflictError, type BacklineStorage } from '../storage/index.js';
+import { retryOnConflict, type BacklineStorage } from '../storage/index.js';
 import { ADMIN_AGENT_ID } from './agents.js';
-import { writeAudit } from './audit.js';
+import { writeAudit, type AuditAction } from './audit.js';
 import { CaseNotFoundError, compareByUrgency, conversationKeyOf, createCase, findCase, listOpenCases, queuePosition, updateCase, type StoredCase } from './cases.js';
 import { FEEDBACK_NODE, SUPPORT_CHOICES, SUPPORT_TREE } from './decideSupport.js';
 import { isWithinSupportHours, type SupportHours } from './hours.js';
@@ -77,8 +77,9 @@ export interface CaseView {
 
 const MAX_REPLY_CHARS = 4000;
 const MAX_NOTE_CHARS = 2000;
-const TURN_ATTEMPTS = 6;
 const TRANSCRIPT_ON_OPEN = 200;
+/** How long a new request may point at a case that is not stored yet (the opening turn stores it after the state). */
+const CASE_BEING_OPENED_MS = 60_000;
 const TRANSCRIPT_IN_VIEW = 500;
 
 export class SupportService {
@@ -140,6 +141,9 @@ export class SupportService {
     if (!support || support.mode !== 'console') return state;
     const found = await findCase(this.deps.storage, support.caseId);
     if (found && isOpen(found.supportCase)) return state;
+    // A request saved moments ago whose case is not stored yet: the turn that opened it (maybe on
+    // another instance) is still storing it. Dropping it here would open a second case.
+    if (!found && this.now() - Date.parse(support.since) < CASE_BEING_OPENED_MS) return state;
     return { ...state, support: undefined };
   }
 
@@ -245,10 +249,15 @@ export class SupportService {
     return open.map((s) => s.supportCase).sort(compareByUrgency).map((c) => this.publicCase(c));
   }
 
-  /** The case with its summary and transcript. Every view is written to the audit log. */
-  async view(caseId: string, agent: AgentIdentity, after?: string): Promise<CaseView> {
+  /**
+   * The case with its summary and transcript. An explicit open is written to the audit log before
+   * anything is returned; `audit: false` is for the console's automatic refresh of a case the team
+   * member already opened (see console.ts).
+   */
+  async view(caseId: string, agent: AgentIdentity, options: { after?: string; audit?: boolean } = {}): Promise<CaseView> {
+    const { after, audit = true } = options;
     const stored = await this.requireCase(caseId);
-    await writeAudit(this.deps.storage, { agent: agent.id, case: caseId, action: 'view_transcript' }, this.now());
+    if (audit) await this.audit(agent, 'view_transcript', caseId);
     const transcript = await readTranscript(this.deps.storage, conversationKeyOf(stored.supportCase), { ...(after ? { after } : {}), limit: TRANSCRIPT_IN_VIEW });
     const open = isOpen(stored.supportCase) ? (await listOpenCases(this.deps.storage)).map((s) => s.supportCase) : [];
     return { case: this.publicCase(stored.supportCase), transcript, position: queuePosition(open, caseId) };
@@ -279,6 +288,7 @@ export class SupportService {
     if (this.isConsoleChat(result.before)) {
       await recordWait(this.deps.storage, (Date.parse(at) - Date.parse(result.before.createdAt)) / 1000).catch(() => undefined);
     }
+    await this.audit(agent, 'claim', caseId);
     this.deps.logger.info('support_case_claimed', { type: result.after.type });
     return { delivered: result.delivered };
   }
@@ -294,6 +304,7 @@ export class SupportService {
     const label = this.personalName(current.agent) ?? this.deps.content.messages.support.team_label;
     const delivered = await this.deliver(current, [{ text: fill(this.deps.content.messages.support.agent_message, { agent: label, text }) }], [{ role: 'agent', agent: name, text }]);
     if (delivered === 'forgotten') throw new SupportActionError(404, 'not_found', 'The case was deleted at the person\'s request.');
+    await this.audit(agent, 'reply', caseId);
     await this.changed();
     return { delivered: delivered === true };
   }
@@ -319,6 +330,7 @@ export class SupportService {
       }
       return next;
     });
+    await this.audit(agent, 'close', caseId);
     this.deps.logger.info('support_case_closed', { type: result.after.type });
     return { delivered: result.delivered };
   }
@@ -350,28 +362,24 @@ export class SupportService {
     const { position, wait } = await this.placeInQueue(supportCase.id);
     const key = conversationKeyOf(supportCase);
     const sKey = stateKey(key);
-    for (let attempt = 1; attempt <= TURN_ATTEMPTS; attempt++) {
+    const draft = await retryOnConflict(async () => {
       const item = (await this.deps.storage.read([sKey]))[sKey] as { state?: ConversationState; eTag?: string } | undefined;
-      if (item?.state?.support?.caseId !== supportCase.id || item.state.support.status !== 'waiting') return false;
-      const draft = new TurnDraft(this.deps.content, structuredClone(item.state));
-      sayWith(draft, messages.support.still_waiting, { position, wait });
-      draft.say(messages.support.still_waiting_options, {
+      if (item?.state?.support?.caseId !== supportCase.id || item.state.support.status !== 'waiting') return undefined;
+      const update = new TurnDraft(this.deps.content, structuredClone(item.state));
+      sayWith(update, messages.support.still_waiting, { position, wait });
+      update.say(messages.support.still_waiting_options, {
         choices: [
           { label: messages.labels.call_back, value: SUPPORT_CHOICES.callback },
           { label: messages.labels.cancel_request, value: SUPPORT_CHOICES.cancel },
         ],
       });
-      rememberOfferedChoices(draft);
-      try {
-        await this.deps.storage.write({ [sKey]: { state: draft.state, ...(item.eTag ? { eTag: item.eTag } : {}) } });
-      } catch (error) {
-        if (error instanceof StorageConflictError) continue;
-        throw error;
-      }
-      if (await this.undoIfForgotten(supportCase.id, [sKey])) return false;
-      return (await this.deliver(supportCase, draft.replies)) === true;
-    }
-    return false;
+      rememberOfferedChoices(update);
+      await this.deps.storage.write({ [sKey]: { state: update.state, ...(item.eTag ? { eTag: item.eTag } : {}) } });
+      return update;
+    });
+    if (!draft) return false;
+    if (await this.undoIfForgotten(supportCase.id, [sKey])) return false;
+    return (await this.deliver(supportCase, draft.replies)) === true;
   }
 
   // ---------- helpers ----------
@@ -411,7 +419,7 @@ export class SupportService {
     plan: (current: SupportCase, draft: TurnDraft | undefined) => SupportCase,
   ): Promise<{ before: SupportCase; after: SupportCase; delivered: boolean }> {
     const { storage, content } = this.deps;
-    for (let attempt = 1; ; attempt++) {
+    const { stored, next, draft, writes } = await retryOnConflict(async () => {
       const stored = await this.requireCase(caseId);
       const sKey = stateKey(conversationKeyOf(stored.supportCase));
       const wantsState = this.isConsoleChat(stored.supportCase);
@@ -423,18 +431,15 @@ export class SupportService {
         rememberOfferedChoices(draft);
         writes[sKey] = { state: draft.state, ...(item?.eTag ? { eTag: item.eTag } : {}) };
       }
-      try {
-        await storage.write(writes);
-      } catch (error) {
-        if (error instanceof StorageConflictError && attempt < TURN_ATTEMPTS) continue;
-        throw error;
-      }
-      if (!isOpen(next)) await storage.delete([OPEN_INDEX + caseId]);
-      if (await this.undoIfForgotten(caseId, Object.keys(writes))) throw new SupportActionError(404, 'not_found', 'The case was deleted at the person\'s request.');
-      const delivered = draft && draft.replies.length > 0 ? await this.deliver(next, draft.replies) : true;
-      await this.changed();
-      return { before: stored.supportCase, after: next, delivered: delivered === true };
-    }
+      await storage.write(writes);
+      return { stored, next, draft, writes };
+    });
+    // What follows happens once, after the write has landed.
+    if (!isOpen(next)) await storage.delete([OPEN_INDEX + caseId]);
+    if (await this.undoIfForgotten(caseId, Object.keys(writes))) throw new SupportActionError(404, 'not_found', 'The case was deleted at the person\'s request.');
+    const delivered = draft && draft.replies.length > 0 ? await this.deliver(next, draft.replies) : true;
+    await this.changed();
+    return { before: stored.supportCase, after: next, delivered: delivered === true };
   }
 
   /**
@@ -465,6 +470,10 @@ export class SupportService {
       this.deps.logger.warn('support_delivery_failed', { channel: supportCase.channelId, error: errorName(error) });
       return false;
     }
+  }
+
+  private async audit(agent: AgentIdentity, action: AuditAction, caseId: string): Promise<void> {
+    await writeAudit(this.deps.storage, { agent: agent.id, action, case: caseId }, this.now());
   }
 
   private async changed(): Promise<void> {

@@ -11,6 +11,8 @@ export interface HttpDependencies {
   authConfig: AuthConfiguration;
   logger: Logger;
   localMode: boolean;
+  /** Express `trust proxy` (TRUST_PROXY): which X-Forwarded-For hops give the client address (req.ip). */
+  trustProxy?: false | number | string[];
   /** Checked by /healthz: storage reachable, content loaded. */
   health: () => Promise<{ ok: boolean; details: Record<string, string> }>;
 }
@@ -35,7 +37,8 @@ function isActivityShaped(body: unknown): body is { type: string; conversation: 
 export function createHttpApp(deps: HttpDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Off unless configured: a client could otherwise pick its own address for the per-address limits.
+  app.set('trust proxy', deps.trustProxy ?? false);
 
   app.get('/healthz', async (_req, res) => {
     const health = await deps.health().catch(() => ({ ok: false, details: { storage: 'error' } }));

@@ -1,7 +1,7 @@
 // Helpers shared by the storage implementations, so that they agree exactly on serialisation,
 // eTags and argument checks.
 import { randomBytes } from 'node:crypto';
-import { StorageValueError, type StoreItem } from './types.js';
+import { ETAG_IF_ABSENT, StorageConflictError, StorageValueError, type StoreItem } from './types.js';
 
 /** A change with a real eTag must match what is stored; these mean "overwrite". */
 export function requiresETagMatch(eTag: unknown): eTag is string {
@@ -12,8 +12,15 @@ export interface SerialisedChange {
   key: string;
   /** JSON of the item without its eTag. */
   json: string;
-  /** The eTag the writer read, when it must match; undefined means overwrite. */
+  /** The eTag the writer read, when it must match (ETAG_IF_ABSENT: the key must not exist); undefined means overwrite. */
   expectedETag: string | undefined;
+}
+
+/** Throws StorageConflictError when `change` may not replace what is stored (`storedETag`, undefined when absent). */
+export function assertWritable(change: SerialisedChange, storedETag: string | undefined): void {
+  if (change.expectedETag === undefined) return;
+  const conflict = change.expectedETag === ETAG_IF_ABSENT ? storedETag !== undefined : storedETag !== undefined && storedETag !== change.expectedETag;
+  if (conflict) throw new StorageConflictError(change.key);
 }
 
 /**

@@ -46,6 +46,7 @@ export { InMemoryStorage } from './memoryStorage.js';
 export { SqliteStorage, type SqliteStorageOptions } from './sqliteStorage.js';
 export { startRetentionSweep, type RetentionSweepOptions } from './retention.js';
 export {
+  ETAG_IF_ABSENT,
   StorageConflictError,
   StorageValueError,
   type BacklineStorage,
@@ -54,3 +55,4 @@ export {
   type StoreItem,
   type StoreItems,
 } from './types.js';
+export { retryOnConflict, type ConflictRetryOptions } from './retry.js';

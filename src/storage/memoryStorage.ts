@@ -1,5 +1,6 @@
 import {
   assertCutoff,
+  assertWritable,
   assertDeleteKeys,
   assertDeletePrefix,
   assertReadKeys,
@@ -8,7 +9,7 @@ import {
   serialiseChanges,
   toStoreItem,
 } from './common.js';
-import { StorageConflictError, type BacklineStorage, type StorageOptions, type StoreItem } from './types.js';
+import { type BacklineStorage, type StorageOptions, type StoreItem } from './types.js';
 
 interface StoredItem {
   json: string;
@@ -47,10 +48,7 @@ export class InMemoryStorage implements BacklineStorage {
     this.assertOpen();
     // Check every eTag before storing anything, so a conflict leaves the store untouched.
     for (const change of serialised) {
-      const stored = this.items.get(change.key);
-      if (change.expectedETag !== undefined && stored !== undefined && stored.eTag !== change.expectedETag) {
-        throw new StorageConflictError(change.key);
-      }
+      assertWritable(change, this.items.get(change.key)?.eTag);
     }
     const updatedAt = Math.floor(this.now());
     for (const change of serialised) {

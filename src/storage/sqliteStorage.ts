@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   assertCutoff,
+  assertWritable,
   assertDeleteKeys,
   assertDeletePrefix,
   assertReadKeys,
@@ -12,7 +13,7 @@ import {
   toStoreItem,
   type SerialisedChange,
 } from './common.js';
-import { StorageConflictError, type BacklineStorage, type StorageOptions, type StoreItem } from './types.js';
+import { type BacklineStorage, type StorageOptions, type StoreItem } from './types.js';
 
 export interface SqliteStorageOptions extends StorageOptions {
   /**
@@ -123,9 +124,7 @@ export class SqliteStorage implements BacklineStorage {
       const updatedAt = Math.floor(this.now());
       for (const change of changes) {
         const storedETag = this.selectETag.get(change.key);
-        if (change.expectedETag !== undefined && storedETag !== undefined && storedETag !== change.expectedETag) {
-          throw new StorageConflictError(change.key);
-        }
+        assertWritable(change, storedETag);
         this.upsertItem.run(change.key, change.json, this.eTags.next(storedETag), updatedAt);
       }
     }).immediate;

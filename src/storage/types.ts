@@ -8,8 +8,12 @@ export type { Storage, StoreItem, StoreItems };
  *
  * eTag semantics (the same as the SDK's MemoryStorage, in every implementation):
  * - an item written with no eTag, a falsy eTag or `'*'` overwrites whatever is stored;
+ * - an item written with {@link ETAG_IF_ABSENT} is stored only if the key does not exist yet
+ *   (create-if-absent: of two racing first writes, exactly one wins);
  * - an item written with any other eTag is stored only if the key is absent or its stored eTag is
- *   equal; otherwise the whole `write` call throws {@link StorageConflictError} and stores nothing;
+ *   equal;
+ * - when any item of a `write` call may not be stored, the whole call throws
+ *   {@link StorageConflictError} and stores nothing;
  * - every stored item gets a new eTag, returned by `read` as `item.eTag`.
  *
  * The extra methods are async (although SQLite could answer synchronously) so that a networked
@@ -25,6 +29,9 @@ export interface BacklineStorage extends Storage {
   /** Releases the store; any later call throws. Closing twice is harmless. */
   close(): Promise<void>;
 }
+
+/** The eTag that means "create: the key must not exist yet". Never issued as a real eTag. */
+export const ETAG_IF_ABSENT = 'absent';
 
 export interface StorageOptions {
   /** Clock for `updated_at` and eTags; tests inject one. Default `Date.now`. */

@@ -86,14 +86,53 @@ describe('a person asks for a human; a team member answers in the console', () =
       const closed = await sam.json<CaseView>(sam.get(`/cases/${item.id}`));
       expect(closed.case).toMatchObject({ status: 'closed', closedBy: 'agent', note: 'Self-care advice; GP if no better in 2 weeks', feedback: { helpful: 'no' } });
 
-      // Every transcript view was audited: who, which case, when; no message text.
-      const audit = (await readAudit(backline.storage)).filter((a) => a.case === item.id);
-      expect(audit.length).toBeGreaterThanOrEqual(3);
-      expect(audit.every((a) => a.agent === 'sam' && a.action === 'view_transcript' && !Number.isNaN(Date.parse(a.at)))).toBe(true);
-      expect(JSON.stringify(audit)).not.toMatch(/numbness|moved house/);
+      // Every look at the transcript and every action was audited: who, which case, when; no message text.
+      const audit = (await readAudit(backline.storage)).filter((a) => a.case === item.id).reverse();
+      expect(audit.map((a) => a.action)).toEqual(['view_transcript', 'claim', 'view_transcript', 'reply', 'close', 'view_transcript']);
+      expect(audit.every((a) => a.agent === 'sam' && !Number.isNaN(Date.parse(a.at)))).toBe(true);
+      expect(JSON.stringify(audit)).not.toMatch(/numbness|moved house|Lifting boxes|Self-care/);
     } finally {
       reader.close();
     }
+  });
+
+  it('the audit log holds what a person did, once per action: not the page\'s automatic refreshes', async () => {
+    const id = newConversation();
+    await say(id, 'talk to a person');
+    const alex = new AgentClient(url);
+    // Failed sign-ins: the account's id and the address; a name that is no account is not kept.
+    expect((await alex.login('alex', 'not the password')).status).toBe(401);
+    expect((await alex.login('my secret password', 'x')).status).toBe(401);
+    expect((await alex.login('alex', AGENT_PASSWORD)).status).toBe(200);
+    const signIns = (await readAudit(backline.storage, 3)).reverse();
+    expect(signIns.map((a) => [a.action, a.agent])).toEqual([['sign_in_failed', 'alex'], ['sign_in_failed', '(unknown)'], ['sign_in', 'alex']]);
+    expect(signIns.every((a) => /127\.0\.0\.1/.test(a.address ?? ''))).toBe(true);
+    expect(JSON.stringify(signIns)).not.toMatch(/secret|password/);
+
+    const item = (await alex.json<{ cases: QueueItem[] }>(alex.get('/queue'))).cases.find((c) => c.status === 'waiting' && c.type === 'chat')!;
+    const refresh = { 'X-Console-Refresh': '1' };
+    const auditOf = async () => (await readAudit(backline.storage, 1000)).filter((a) => a.case === item.id).reverse().map((a) => `${a.agent}:${a.action}`);
+
+    // A refresh of a case this session never opened is a look like any other.
+    await alex.json(alex.get(`/cases/${item.id}`, refresh));
+    expect(await auditOf()).toEqual(['alex:view_transcript']);
+    // The page's automatic refreshes after that are not.
+    const opened = await alex.json<CaseView>(alex.get(`/cases/${item.id}`, refresh));
+    await alex.json(alex.get(`/cases/${item.id}?after=${opened.transcript.cursor}`, refresh));
+    expect(await auditOf()).toEqual(['alex:view_transcript']);
+    await alex.json(alex.post(`/cases/${item.id}/claim`));
+    await alex.json(alex.get(`/cases/${item.id}`, refresh));
+    await alex.json(alex.post(`/cases/${item.id}/messages`, { text: 'Hello, Alex here' }));
+    await alex.json(alex.get(`/cases/${item.id}`, refresh));
+    // Opening it again on purpose is another look.
+    await alex.json(alex.get(`/cases/${item.id}`));
+    await alex.json(alex.post(`/cases/${item.id}/close`, { note: 'done' }));
+    expect(await auditOf()).toEqual(['alex:view_transcript', 'alex:claim', 'alex:reply', 'alex:view_transcript', 'alex:close']);
+    // Another team member's session has not opened it: their refresh is audited.
+    const sam = new AgentClient(url);
+    await sam.login('sam', AGENT_PASSWORD);
+    await sam.json(sam.get(`/cases/${item.id}`, refresh));
+    expect((await auditOf()).at(-1)).toBe('sam:view_transcript');
   });
 
   it('reaches a Teams chat through the adapter, with the End chat button as an Adaptive Card', async () => {
@@ -202,12 +241,83 @@ describe('every agent endpoint needs a session (401) and, to act, its CSRF token
     try {
       const client = new AgentClient(limitedUrl);
       const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await client.login('sam', 'wrong')).status);
+      for (let i = 0; i < 4; i++) statuses.push((await client.login(`someone-${i}`, 'wrong')).status);
       expect(statuses).toEqual([401, 401, 401, 429]);
     } finally {
       await close(limitedServer);
       await limited.close();
     }
+  });
+});
+
+describe('sign-in limits: per account and per address', () => {
+  async function withServer(env: Record<string, string>, run: (url: string, backline: Backline) => Promise<void>): Promise<void> {
+    const limited = testBackline(supportEnv(env));
+    const { server: limitedServer, url: limitedUrl } = await listen(limited.http);
+    try {
+      await run(limitedUrl, limited);
+    } finally {
+      await close(limitedServer);
+      await limited.close();
+    }
+  }
+  const login = (base: string, username: string, password: string, headers: Record<string, string> = {}) =>
+    fetch(`${base}/agent/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ username, password }) }).then((r) => r.status);
+
+  it('20 failed sign-ins from one address (people mistyping) do not lock out the right password (defaults)', async () => {
+    // '' = unset: the default limits, as in production.
+    await withServer({ SUPPORT_LOGIN_RATE_LIMIT: '' }, async (base) => {
+      const failures = [];
+      for (let i = 0; i < 4; i++) failures.push(await login(base, 'sam', `wrong-${i}`), await login(base, 'alex', `wrong-${i}`));
+      for (let i = 0; i < 12; i++) failures.push(await login(base, `temp-${i}`, 'wrong'));
+      expect(failures).toEqual(Array(20).fill(401));
+      expect(await login(base, 'sam', AGENT_PASSWORD)).toBe(200);
+      expect(await login(base, 'alex', AGENT_PASSWORD)).toBe(200);
+      expect(await login(base, '', ADMIN_TOKEN)).toBe(200);
+    });
+  });
+
+  it('too many failures lock that account only; colleagues at the same address still sign in', async () => {
+    await withServer({ SUPPORT_LOGIN_ACCOUNT_LIMIT: '3', SUPPORT_LOGIN_RATE_LIMIT: '100' }, async (base) => {
+      expect([await login(base, 'sam', 'a'), await login(base, 'SAM ', 'b'), await login(base, 'sam', 'c')]).toEqual([401, 401, 401]);
+      // Locked, even with the right password, for a few minutes.
+      expect(await login(base, 'sam', AGENT_PASSWORD)).toBe(429);
+      expect(await login(base, 'alex', AGENT_PASSWORD)).toBe(200);
+      // A name that is no account locks the same way (a 429 says nothing about which names exist).
+      expect([await login(base, 'nobody', 'a'), await login(base, 'nobody', 'b'), await login(base, 'nobody', 'c'), await login(base, 'nobody', 'd')]).toEqual([401, 401, 401, 429]);
+    });
+  });
+
+  it('a successful sign-in clears the account\'s failures', async () => {
+    await withServer({ SUPPORT_LOGIN_ACCOUNT_LIMIT: '3', SUPPORT_LOGIN_RATE_LIMIT: '100' }, async (base) => {
+      const statuses = [];
+      for (const password of ['a', 'b', AGENT_PASSWORD, 'c', 'd', AGENT_PASSWORD]) statuses.push(await login(base, 'sam', password));
+      expect(statuses).toEqual([401, 401, 200, 401, 401, 200]);
+    });
+  });
+
+  it('successful sign-ins never count against the address; failures do', async () => {
+    await withServer({ SUPPORT_LOGIN_RATE_LIMIT: '2' }, async (base) => {
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push(await login(base, i % 2 ? 'sam' : 'alex', AGENT_PASSWORD));
+      statuses.push(await login(base, 'x', 'wrong'), await login(base, 'y', 'wrong'), await login(base, 'sam', AGENT_PASSWORD));
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 401, 401, 429]);
+    });
+  });
+
+  it('TRUST_PROXY: behind a load balancer each client address has its own limit, and the audit log has the client\'s address', async () => {
+    const forwarded = (ip: string) => ({ 'x-forwarded-for': ip });
+    await withServer({ SUPPORT_LOGIN_RATE_LIMIT: '2', TRUST_PROXY: '1' }, async (base, limited) => {
+      expect([await login(base, 'a', 'x', forwarded('203.0.113.5')), await login(base, 'b', 'x', forwarded('203.0.113.5'))]).toEqual([401, 401]);
+      expect(await login(base, 'c', 'x', forwarded('203.0.113.5'))).toBe(429);
+      expect(await login(base, 'sam', AGENT_PASSWORD, forwarded('203.0.113.6'))).toBe(200);
+      expect((await readAudit(limited.storage, 1))[0]).toMatchObject({ action: 'sign_in', agent: 'sam', address: '203.0.113.6' });
+    });
+    // Without it, a made-up X-Forwarded-For changes nothing: the limit is on the real peer address.
+    await withServer({ SUPPORT_LOGIN_RATE_LIMIT: '2' }, async (base) => {
+      expect([await login(base, 'a', 'x', forwarded('203.0.113.5')), await login(base, 'b', 'x', forwarded('203.0.113.7'))]).toEqual([401, 401]);
+      expect(await login(base, 'c', 'x', forwarded('203.0.113.8'))).toBe(429);
+    });
   });
 });
 

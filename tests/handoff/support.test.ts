@@ -169,14 +169,33 @@ describe('waiting in the queue', () => {
 });
 
 describe('a request that is no longer open', () => {
+  it('a request whose case is still being stored (by the opening turn, perhaps on another instance) is kept, not opened twice', async () => {
+    await agentOnline(backline);
+    const c = await chat();
+    await c.tap('Talk to a person');
+    const id = await caseIdOf(c);
+    // As another instance sees it between saving the state and storing the case.
+    const stored = (await findCase(backline.storage, id))!;
+    const records = await backline.storage.read([stored.key, `h/case/${id}`, `h/open/${id}`]);
+    await backline.storage.delete(Object.keys(records));
+    await c.say('are you there');
+    expect((await stateOf(c)).support?.caseId).toBe(id);
+    // No second case was opened for this conversation.
+    expect(await backline.storage.listKeys(`${conversationPrefix({ channelId: 'webchat', conversationId: c.conversation.conversationId })}case/`)).toEqual([]);
+  });
+
+
   it('goes back to the bot instead of waiting for a case nobody can see', async () => {
     await agentOnline(backline);
     const c = await chat();
     await c.tap('Talk to a person');
     const id = await caseIdOf(c);
-    // The case aged out (retention) while the conversation lived on.
+    // The case aged out (retention, days later) while the conversation lived on.
     const stored = (await findCase(backline.storage, id))!;
     await backline.storage.delete([stored.key, `h/case/${id}`, `h/open/${id}`]);
+    const key = `${conversationPrefix({ channelId: 'webchat', conversationId: c.conversation.conversationId })}state`;
+    const item = (await backline.storage.read([key]))[key] as { state: ConversationState; eTag: string };
+    await backline.storage.write({ [key]: { ...item, state: { ...item.state, support: { ...item.state.support!, since: new Date(Date.now() - 5 * 24 * 3600_000).toISOString() } } } });
     await c.say('what is sciatica');
     expect(c.text()).toMatch(/sciatic/i);
     expect((await stateOf(c)).support).toBeUndefined();

@@ -22,4 +22,15 @@ describe('config from the environment', () => {
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', MICROSOFT_APP_ID: '' })).toMatchObject({ PORT: 3978, localMode: true });
   });
+  it('TRUST_PROXY: off by default; a hop count or proxy addresses; never "true", never nonsense', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, 2001:db8::1' }).TRUST_PROXY).toEqual(['loopback', '10.0.0.0/8', '2001:db8::1']);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY[\s\S]*number of proxies/);
+    for (const bad of ['yes please', '10.0.0.0/33', '300.1.1.1', '11']) expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY/);
+  });
+  it('sign-in limits: per address high enough for a clinic behind one address, per account low with a short lockout', () => {
+    expect(loadConfig({})).toMatchObject({ SUPPORT_LOGIN_RATE_LIMIT: 100, SUPPORT_LOGIN_ACCOUNT_LIMIT: 5, SUPPORT_LOGIN_LOCKOUT_MINUTES: 5 });
+  });
 });

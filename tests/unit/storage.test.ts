@@ -5,7 +5,9 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createStorage,
+  ETAG_IF_ABSENT,
   InMemoryStorage,
+  retryOnConflict,
   SqliteStorage,
   startRetentionSweep,
   StorageConflictError,
@@ -185,6 +187,37 @@ describe.each(implementations)('%s', (_name, open) => {
       expect(lost[0]!.reason).toBeInstanceOf(StorageConflictError);
       const winner = results[0]!.status === 'fulfilled' ? 'A' : 'B';
       expect((await storage.read(['k'])).k.writer).toBe(winner);
+    });
+  });
+
+  describe('create-if-absent (ETAG_IF_ABSENT)', () => {
+    it('creates a key that does not exist, and refuses, changing nothing, once it does', async () => {
+      await storage.write({ k: { v: 'first', eTag: ETAG_IF_ABSENT } });
+      const stored = (await storage.read(['k'])).k;
+      expect(stored.v).toBe('first');
+      expect(stored.eTag).not.toBe(ETAG_IF_ABSENT);
+      await expect(storage.write({ k: { v: 'second', eTag: ETAG_IF_ABSENT } })).rejects.toBeInstanceOf(StorageConflictError);
+      expect((await storage.read(['k'])).k).toEqual(stored);
+    });
+
+    it('two racing first writes: exactly one wins, and the loser stores nothing of its write', async () => {
+      const results = await Promise.allSettled([
+        storage.write({ state: { writer: 'A', eTag: ETAG_IF_ABSENT }, 'log/a': { writer: 'A' } }),
+        storage.write({ state: { writer: 'B', eTag: ETAG_IF_ABSENT }, 'log/b': { writer: 'B' } }),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const lost = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
+      expect(lost.reason).toBeInstanceOf(StorageConflictError);
+      const winner = results[0]!.status === 'fulfilled' ? 'A' : 'B';
+      expect((await storage.read(['state'])).state.writer).toBe(winner);
+      expect(await storage.listKeys('log/')).toEqual([`log/${winner.toLowerCase()}`]);
+    });
+
+    it('after a delete the key can be created again', async () => {
+      await storage.write({ k: { v: 1, eTag: ETAG_IF_ABSENT } });
+      await storage.delete(['k']);
+      await storage.write({ k: { v: 2, eTag: ETAG_IF_ABSENT } });
+      expect((await storage.read(['k'])).k.v).toBe(2);
     });
   });
 
@@ -489,5 +522,46 @@ describe('prefixUpperBound', () => {
     expect(prefixUpperBound('\u{10FFFF}')).toBeNull();
     expect(prefixUpperBound('a\uD7FF')).toBe('a\uE000');
     expect(prefixUpperBound('')).toBeNull();
+  });
+});
+
+describe('retryOnConflict (the one eTag read-modify-write loop)', () => {
+  it('sixteen racing increments of one counter all land, each once', async () => {
+    const storage = new SqliteStorage(join(tempDir, 'retry.db'));
+    try {
+      const increment = () =>
+        retryOnConflict(async () => {
+          const current = (await storage.read(['n'])).n as { value: number; eTag: string } | undefined;
+          // Yield between read and write, as a real turn does, so the writers really interleave.
+          await new Promise((resolve) => setImmediate(resolve));
+          await storage.write({ n: { value: (current?.value ?? 0) + 1, eTag: current?.eTag ?? ETAG_IF_ABSENT } });
+        });
+      await Promise.all(Array.from({ length: 16 }, increment));
+      expect((await storage.read(['n'])).n.value).toBe(16);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('gives up after the attempts allowed, with the conflict; other errors end it at once', async () => {
+    let tries = 0;
+    const conflicting = retryOnConflict(
+      async () => {
+        tries++;
+        throw new StorageConflictError('k');
+      },
+      { attempts: 4, firstDelayMs: 1 },
+    );
+    await expect(conflicting).rejects.toBeInstanceOf(StorageConflictError);
+    expect(tries).toBe(4);
+
+    tries = 0;
+    await expect(
+      retryOnConflict(async () => {
+        tries++;
+        throw new TypeError('not a conflict');
+      }),
+    ).rejects.toBeInstanceOf(TypeError);
+    expect(tries).toBe(1);
   });
 });

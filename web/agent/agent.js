@@ -187,7 +187,8 @@
     const id = state.selected;
     if (!id) return;
     const after = state.cursor ? `?after=${encodeURIComponent(state.cursor)}` : '';
-    const result = await api(`/cases/${encodeURIComponent(id)}${after}`);
+    // An automatic refresh, not a new look at the case: the server does not audit it again.
+    const result = await api(`/cases/${encodeURIComponent(id)}${after}`, { headers: { 'X-Console-Refresh': '1' } });
     if (state.selected !== id) return;
     if (result.status === 404) {
       setStatus('This case no longer exists (it may have been deleted at the person\'s request).', true);
