@@ -1,6 +1,7 @@
 // What a Web Chat client may post to the built-in Direct Line, as a zod schema. A post that does
 // not fit gets 400 before anything is stored or the bot sees it. Unknown fields are dropped;
-// null counts as absent (some clients send it for "not set").
+// null counts as absent (some clients send it for "not set"). Strings the SDK's own Activity
+// schema requires non-empty are non-empty here too, so a post that passes never fails there.
 import { z } from 'zod';
 
 /** Deepest nesting of objects and arrays in `value` and `channelData` (card submits are 2 or 3 deep). */
@@ -29,15 +30,15 @@ const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform(
 export const clientActivitySchema = z.object({
   type: z.enum(['message', 'typing', 'event']),
   text: optional(z.string()),
-  locale: optional(z.string().max(20)),
+  locale: optional(z.string().min(1).max(20)),
   value: shallowJson.optional(),
   name: optional(z.string().min(1).max(100)),
   channelData: optional(shallowObject),
   entities: optional(z.array(z.looseObject({ type: z.string().min(1).max(100) }).refine((entity) => nestingWithin(entity, MAX_JSON_DEPTH))).max(10)),
-  localTimestamp: optional(z.string().max(40)),
-  localTimezone: optional(z.string().max(64)),
+  localTimestamp: optional(z.string().min(1).max(40).refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date and time')),
+  localTimezone: optional(z.string().min(1).max(64)),
   replyToId: optional(z.string().min(1).max(200)),
-  attachments: optional(z.array(z.object({ contentType: optional(z.string().max(100)), name: optional(z.string().max(200)) })).max(5)),
+  attachments: optional(z.array(z.object({ contentType: optional(z.string().min(1).max(100)), name: optional(z.string().min(1).max(200)) })).max(5)),
   from: optional(z.object({ id: optional(z.string().max(200)), name: optional(z.string()), role: optional(z.string()) })),
 });
 
