@@ -497,7 +497,7 @@ function sendError(res: Response, error: HttpError): void {
 /** Answers an upgrade with a bare HTTP status and closes the socket once the answer is out. */
 export function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
   if (socket.destroyed) return;
-  socket.on('error', () => socket.destroy());
+  if (socket.listenerCount('error') === 0) socket.on('error', () => socket.destroy());
   socket.once('finish', () => socket.destroy());
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }

@@ -238,6 +238,8 @@ export function createWebChat(deps: WebChatDependencies): WebChat {
     // This server has no other WebSocket endpoint: an upgrade that is not a Direct Line stream
     // gets 404 and its socket closed (left alone, it would hold a descriptor for good).
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // Node stops watching an upgraded socket for errors: a reset before we answer must not throw.
+      socket.on('error', () => socket.destroy());
       if (!directLine?.handleUpgrade(req, socket, head)) refuseUpgrade(socket, 404, 'Not Found');
     });
   };
