@@ -1,6 +1,6 @@
 // `backline serve`: the HTTP server, with a clear start-up line and a graceful shutdown.
 import type { Server } from 'node:http';
-import { createBackline } from '../app.js';
+import { createBackline, type Backline } from '../app.js';
 import type { Config } from '../config.js';
 
 /** SIGTERM/SIGINT: the process is gone within this long, whatever is still open. */
@@ -52,29 +52,39 @@ export async function serve(config: Config): Promise<number> {
     process.stdout.write(`Backline is listening on http://${shown}:${port} (${mode}).\n  Bot endpoint: POST /api/messages   Health: GET /healthz\n`);
   }
   return new Promise<number>((resolve) => {
-    const shutdown = (signal: string) => {
+    const onSignal = (signal: string) => {
       backline.logger.info('shutting_down', { signal });
       // Whatever is still open then, the process goes.
       setTimeout(() => {
         backline.logger.warn('shutdown_forced', {});
         process.exit(1);
       }, SHUTDOWN_DEADLINE_MS - 500).unref();
-      // No new connections; streams end (WebSockets 1001, console event streams); requests in
-      // flight, bot turns included, run to their end, then idle keep-alive connections close.
-      server.close(() => {
-        void backline.close().then(
-          () => {
-            backline.logger.info('shut_down', {});
-            resolve(0);
-          },
-          () => resolve(1),
-        );
-      });
-      backline.stopStreams();
-      server.closeIdleConnections();
-      setTimeout(() => server.closeAllConnections(), DRAIN_MS).unref();
+      shutDown(server, backline).then(
+        () => {
+          backline.logger.info('shut_down', {});
+          resolve(0);
+        },
+        () => resolve(1),
+      );
     };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => onSignal('SIGINT'));
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+  });
+}
+
+/**
+ * The graceful part of a shutdown: no new connections; streams end (WebSockets 1001, console
+ * event streams); requests in flight, bot turns included, run to their end (cut after `drainMs`);
+ * idle keep-alive connections close; then storage closes.
+ */
+export function shutDown(server: Server, backline: Pick<Backline, 'stopStreams' | 'close'>, drainMs = DRAIN_MS): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  backline.stopStreams();
+  server.closeIdleConnections();
+  const cut = setTimeout(() => server.closeAllConnections(), drainMs);
+  cut.unref();
+  return closed.then(async () => {
+    clearTimeout(cut);
+    await backline.close();
   });
 }

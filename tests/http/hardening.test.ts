@@ -8,10 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackline } from '../../src/app.js';
+import { shutDown } from '../../src/cli/serve.js';
 import { loadConfig } from '../../src/config.js';
 import { TokenSigner } from '../../src/directline/tokens.js';
 import { createLogger } from '../../src/logger.js';
 import { createOutboundPolicy } from '../../src/server/outboundPolicy.js';
+import { InMemoryStorage } from '../../src/storage/index.js';
 import { Chat, testBackline } from '../helpers/backline.js';
 import { DirectLineClient, startServer, TEST_TOKEN_SECRET, type RunningServer, type WireActivity } from '../helpers/directline.js';
 import { activity, CaptureServer, close, listen, openDescriptors, post, rawExchange, upgradeRequest } from '../helpers/http.js';
@@ -211,6 +213,46 @@ describe('11. smaller ones', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/** Memory storage whose writes can be slowed, to hold a bot turn in flight. */
+class SlowStorage extends InMemoryStorage {
+  writeDelayMs = 0;
+  writesInFlight = 0;
+  closed = false;
+  override async write(changes: Parameters<InMemoryStorage['write']>[0]): Promise<void> {
+    this.writesInFlight++;
+    try {
+      if (this.writeDelayMs) await new Promise((resolve) => setTimeout(resolve, this.writeDelayMs));
+      if (this.closed) throw new Error('storage closed before the turn finished');
+      await super.write(changes);
+    } finally {
+      this.writesInFlight--;
+    }
+  }
+  override async close(): Promise<void> {
+    this.closed = true;
+    await super.close();
+  }
+}
+
+describe('4. shutdown lets a turn in flight finish', () => {
+  it('a message whose turn is running when shutdown starts still gets its 200, and storage closes after it', async () => {
+    const storage = new SlowStorage();
+    const backline = testBackline({ DIRECT_LINE_TOKEN_SECRET: TEST_TOKEN_SECRET }, storage);
+    const { server, url } = await listen(backline.http);
+    const c = new DirectLineClient(url);
+    await c.start();
+    storage.writeDelayMs = 150;
+    const reply = c.say('check if it is serious');
+    while (storage.writesInFlight === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const done = shutDown(server, backline);
+    const res = await reply;
+    expect(res.status).toBe(200);
+    expect(storage.closed).toBe(false);
+    await done;
+    expect(storage.closed).toBe(true);
   });
 });
 
