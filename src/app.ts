@@ -13,6 +13,7 @@ import { createOutboundPolicy, parseHostList } from './server/outboundPolicy.js'
 import { createHttpApp } from './server/http.js';
 import { createStorage, startRetentionSweep, type BacklineStorage } from './storage/index.js';
 import { createWebChat, type WebChat } from './webchat/index.js';
+import { CHANNEL_ID } from './directline/localDirectLine.js';
 import { createSupport, routeLocalDirectLine, type Support } from './handoff/index.js';
 import type { Express } from 'express';
 
@@ -31,6 +32,9 @@ export interface Backline {
   support: Support;
   /** Loads and builds the answer recognizers one at a time without blocking requests. */
   warmUpInBackground(): Promise<void>;
+  /** Shutdown, first step: ends open streams (WebSockets with 1001, console event streams); turns in flight go on. */
+  stopStreams(): void;
+  /** Stops timers and streams and closes storage. */
   close(): Promise<void>;
 }
 
@@ -56,7 +60,7 @@ export function authConfigOf(config: Config): AuthConfiguration {
 
 export function createBackline(config: Config, options: BacklineOptions = {}): Backline {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const content = loadContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER);
+  const content = loadContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER, { cacheDir: config.NLU_CACHE_DIR });
   const nlu = createNluEngine({ root: config.CONTENT_DIR, cacheDir: config.NLU_CACHE_DIR, redFlagPatterns: content.redFlagPatterns });
   if (options.warmUp) warmUpEntityRecognizers();
   const storage = options.storage ?? createStorage({ kind: config.STORAGE, sqlitePath: config.SQLITE_PATH });
@@ -83,6 +87,8 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
     logger,
     localMode: config.localMode,
     trustProxy: config.TRUST_PROXY,
+    // webChat is made below; a request can only arrive after this function returns.
+    ownedElsewhere: async (channelId, conversationId) => channelId === CHANNEL_ID && webChat.directLine !== undefined && (await webChat.directLine.store.meta(conversationId)) !== undefined,
     health: async () => {
       await storage.read(['healthz']);
       return { ok: true, details: { storage: config.STORAGE } };
@@ -106,6 +112,10 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
     webChat,
     support,
     warmUpInBackground: () => warmUpEntityRecognizersInSteps(),
+    stopStreams: () => {
+      webChat.close();
+      support.stop();
+    },
     close: async () => {
       stopSweep();
       support.stop();

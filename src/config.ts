@@ -11,7 +11,8 @@ const booleanFromEnv = z
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
-  HOST: z.string().default('0.0.0.0'),
+  /** Bind address. Default: 127.0.0.1 in local mode (no credentials), 0.0.0.0 in Azure mode; all interfaces locally only when set. */
+  HOST: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   EMERGENCY_NUMBER: z
     .string()
@@ -172,7 +173,7 @@ function hoursProblem(value: string): string | undefined {
   }
 }
 
-export type Config = z.infer<typeof configSchema> & { localMode: boolean };
+export type Config = Omit<z.infer<typeof configSchema>, 'HOST'> & { HOST: string; localMode: boolean };
 
 export class ConfigError extends Error {}
 
@@ -192,5 +193,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         'Unset NODE_ENV to run in local mode without them.',
     );
   }
-  return { ...config, localMode: !hasCredentials };
+  return { ...config, HOST: config.HOST ?? (hasCredentials ? '0.0.0.0' : '127.0.0.1'), localMode: !hasCredentials };
 }

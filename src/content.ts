@@ -43,7 +43,12 @@ function problemFromError(file: string, error: unknown): ContentProblem {
 }
 
 /** Loads everything and collects every problem rather than stopping at the first. */
-export function inspectContent(root: string, emergencyNumber: string): Partial<LoadedContent> & { problems: ContentProblem[] } {
+export interface ContentOptions {
+  /** Where the parsed red-flag patterns are cached (NLU_CACHE_DIR). */
+  cacheDir?: string;
+}
+
+export function inspectContent(root: string, emergencyNumber: string, options: ContentOptions = {}): Partial<LoadedContent> & { problems: ContentProblem[] } {
   const paths = contentPaths(root);
   const problems: ContentProblem[] = [];
   const { library, problems: articleProblems } = loadArticles(paths.articles);
@@ -69,7 +74,7 @@ export function inspectContent(root: string, emergencyNumber: string): Partial<L
   }
   let redFlagPatterns: RedFlagPatterns | undefined;
   try {
-    redFlagPatterns = loadRedFlagPatterns(paths.redFlags);
+    redFlagPatterns = loadRedFlagPatterns(paths.redFlags, options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir });
   } catch (error) {
     problems.push(problemFromError(paths.redFlags, error));
   }
@@ -94,8 +99,8 @@ export function inspectContent(root: string, emergencyNumber: string): Partial<L
   return { engine, redFlagPatterns: patterns, problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
 }
 
-export function loadContent(root: string, emergencyNumber: string): LoadedContent {
-  const inspected = inspectContent(root, emergencyNumber);
+export function loadContent(root: string, emergencyNumber: string, options: ContentOptions = {}): LoadedContent {
+  const inspected = inspectContent(root, emergencyNumber, options);
   if (inspected.problems.length > 0 || !inspected.engine || !inspected.redFlagPatterns) throw new ContentError(inspected.problems);
   return inspected as LoadedContent;
 }

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { inspectContent, MAX_READING_GRADE } from '../content.js';
 
 export function checkCommand(config: Config, json: boolean): { ok: boolean; output: string } {
-  const inspected = inspectContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER);
+  const inspected = inspectContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER, { cacheDir: config.NLU_CACHE_DIR });
   const ok = inspected.problems.length === 0;
   if (json) return { ok, output: JSON.stringify({ ok, problems: inspected.problems, readability: inspected.readability }) };
   const lines: string[] = [];

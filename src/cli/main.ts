@@ -54,8 +54,7 @@ async function run(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve': {
       const { serve } = await import('./serve.js');
-      await serve(loadConfig());
-      return 0;
+      return serve(loadConfig());
     }
     case 'chat': {
       const { chat } = await import('./chat.js');

@@ -7,7 +7,7 @@ import { createNluEngine } from '../nlu/understand.js';
 import { join } from 'node:path';
 
 function engineFor(config: Config) {
-  const content = loadContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER);
+  const content = loadContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER, { cacheDir: config.NLU_CACHE_DIR });
   return createNluEngine({ root: config.CONTENT_DIR, cacheDir: config.NLU_CACHE_DIR, redFlagPatterns: content.redFlagPatterns });
 }
 

@@ -25,6 +25,7 @@ import { loadState } from '../bot/conversationStore.js';
 import { InProcessConversation } from '../channels/inProcess.js';
 import type { Logger } from '../logger.js';
 import type { BacklineStorage } from '../storage/index.js';
+import { clientActivitySchema, firstProblem } from './activitySchema.js';
 import { ConversationNotFoundError, DirectLineStore, parseWatermark, type ConversationMeta, type WireActivity } from './store.js';
 import { newConversationId, newUserId, type DirectLineClaims, type TokenSigner } from './tokens.js';
 
@@ -37,6 +38,10 @@ export const TYPING_DELAY_MS = 250;
 const MAX_SOCKETS_PER_CONVERSATION = 8;
 const HEARTBEAT_MS = 30_000;
 const POSTS_PER_MINUTE_PER_CONVERSATION = 60;
+/** How long a closing stream may take over its closing handshake before it is cut. */
+const CLOSE_GRACE_MS = 1000;
+/** setTimeout's longest delay. */
+const MAX_TIMER_MS = 2_147_483_647;
 
 export interface LocalDirectLineOptions {
   storage: BacklineStorage;
@@ -80,7 +85,6 @@ class HttpError extends Error {
   }
 }
 
-const USER_ACTIVITY_TYPES = new Set(['message', 'typing', 'event']);
 /** Fields of a bot reply that go on the wire; everything else (serviceUrl, SDK internals) stays home. */
 const BOT_WIRE_FIELDS = [
   'type',
@@ -216,6 +220,8 @@ export class LocalDirectLine {
       const status = typeof error?.status === 'number' ? error.status : 500;
       if (status === 413) return sendError(res, new HttpError(413, 'MessageSizeTooBig', `Activities are limited to ${MAX_ACTIVITY_BYTES} bytes.`));
       if (status === 400) return sendError(res, new HttpError(400, 'BadArgument', 'Malformed JSON.'));
+      // An unsupported charset or encoding (415) and other client mistakes the body parser finds.
+      if (status > 400 && status < 500) return sendError(res, new HttpError(status, 'BadArgument', 'The request body could not be read.'));
       this.options.logger.error('directline_error', { error: error instanceof Error ? error.name : 'unknown' });
       sendError(res, new HttpError(500, 'ServiceError', 'Internal error.'));
     };
@@ -224,17 +230,26 @@ export class LocalDirectLine {
   }
 
   /**
-   * Handles an HTTP upgrade if it is a Direct Line stream; returns false for any other path so
-   * other WebSocket endpoints on the same server are left alone.
+   * Handles an HTTP upgrade if it is a Direct Line stream; returns false for any other path
+   * (the caller answers those). Whatever the request, it never throws: a malformed one gets 400
+   * and its socket is closed.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    try {
+      return this.upgradeStream(req, socket, head);
+    } catch {
+      refuseUpgrade(socket, 400, 'Bad Request');
+      return true;
+    }
+  }
+
+  private upgradeStream(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    // Throws on a request line that is not a URL (`GET http://[`) or a bad %-escape: 400 above.
     const url = new URL(req.url ?? '/', 'http://localhost');
     const match = /^\/v3\/directline\/conversations\/([^/]+)\/stream$/.exec(url.pathname);
     if (!match) return false;
     const conversationId = decodeURIComponent(match[1]!);
-    const refuse = (status: number, reason: string) => {
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
+    const refuse = (status: number, reason: string) => refuseUpgrade(socket, status, reason);
     const origin = req.headers.origin;
     if (origin && !this.options.originAllowed(origin, req)) {
       refuse(403, 'Forbidden');
@@ -245,30 +260,45 @@ export class LocalDirectLine {
       refuse(403, 'Forbidden');
       return true;
     }
+    if (this.closed) {
+      refuse(503, 'Service Unavailable');
+      return true;
+    }
     if ((this.subscribers.get(conversationId)?.size ?? 0) >= MAX_SOCKETS_PER_CONVERSATION) {
       refuse(429, 'Too Many Requests');
       return true;
     }
     const watermark = parseWatermark(url.searchParams.get('watermark') ?? undefined);
+    const expiresAt = verified.claims.exp * 1000;
     this.store.meta(conversationId).then(
       (meta) => {
         if (!meta) return refuse(404, 'Not Found');
-        this.wss.handleUpgrade(req, socket, head, (ws) => this.subscribe(ws, conversationId, watermark));
+        if (this.closed) return refuse(503, 'Service Unavailable');
+        // ws answers a bad handshake (version, key) with 400 itself.
+        this.wss.handleUpgrade(req, socket, head, (ws) => this.subscribe(ws, conversationId, watermark, expiresAt));
       },
       (error: unknown) => {
         this.options.logger.error('directline_stream_error', { error: error instanceof Error ? error.name : 'unknown' });
         refuse(500, 'Internal Server Error');
       },
-    );
+    ).catch(() => refuse(400, 'Bad Request'));
     return true;
   }
 
-  /** Closes every stream (shutdown). Closing twice is harmless. */
+  /**
+   * Closes every stream (shutdown): 1001 "going away", so clients reconnect elsewhere or later;
+   * a socket that has not finished its closing handshake within a second is cut. Closing twice is harmless.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
-    for (const set of this.subscribers.values()) for (const subscriber of set) subscriber.ws.terminate();
+    for (const set of this.subscribers.values()) {
+      for (const subscriber of set) {
+        subscriber.ws.close(1001, 'server shutting down');
+        setTimeout(() => subscriber.ws.terminate(), CLOSE_GRACE_MS).unref();
+      }
+    }
     this.subscribers.clear();
     this.wss.close();
   }
@@ -334,8 +364,11 @@ export class LocalDirectLine {
 
   // --- streams ---------------------------------------------------------------------------------
 
-  private subscribe(ws: WebSocket, conversationId: string, watermark: number): void {
+  private subscribe(ws: WebSocket, conversationId: string, watermark: number, expiresAt: number): void {
     const subscriber: Subscriber = { ws, conversationId, lastSent: watermark, queue: Promise.resolve(), alive: true };
+    // The stream lives no longer than its token; the client reconnects with a refreshed one.
+    const expiry = setTimeout(() => ws.close(1008, 'token expired'), Math.max(0, Math.min(expiresAt - Date.now(), MAX_TIMER_MS)));
+    expiry.unref();
     let set = this.subscribers.get(conversationId);
     if (!set) this.subscribers.set(conversationId, (set = new Set()));
     set.add(subscriber);
@@ -348,6 +381,7 @@ export class LocalDirectLine {
     });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
+      clearTimeout(expiry);
       set.delete(subscriber);
       if (set.size === 0 && this.subscribers.get(conversationId) === set) this.subscribers.delete(conversationId);
     });
@@ -460,49 +494,52 @@ function sendError(res: Response, error: HttpError): void {
   res.status(error.status).json({ error: { code: error.code, message: error.message } });
 }
 
+/** Answers an upgrade with a bare HTTP status and closes the socket once the answer is out. */
+export function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  if (socket.destroyed) return;
+  if (socket.listenerCount('error') === 0) socket.on('error', () => socket.destroy());
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
 function send(ws: WebSocket, payload: unknown): void {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(payload));
 }
 
 /**
- * What a client may say, rebuilt from its JSON: ids, sender, conversation, channel and time are
- * the server's; the user is the token's whatever `from.id` claims.
+ * What a client may say, checked against the schema and rebuilt: ids, sender, conversation,
+ * channel and time are the server's; the user is the token's whatever `from.id` claims.
  */
 function userActivity(body: unknown, claims: DirectLineClaims, meta: ConversationMeta, botName: string): Record<string, unknown> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'BadArgument', 'The body must be an activity.');
-  const input = body as Record<string, unknown>;
-  if (typeof input.type !== 'string' || !USER_ACTIVITY_TYPES.has(input.type)) {
-    throw new HttpError(400, 'BadArgument', 'Activity type must be message, typing or event.');
-  }
-  const from = input.from as { name?: unknown } | undefined;
+  const parsed = clientActivitySchema.safeParse(body);
+  if (!parsed.success) throw new HttpError(400, 'BadArgument', `Invalid activity: ${firstProblem(parsed.error)}`);
+  const input = parsed.data;
   const activity: Record<string, unknown> = {
     type: input.type,
     channelId: CHANNEL_ID,
     conversation: { id: meta.conversationId },
-    from: { id: claims.user, ...(typeof from?.name === 'string' ? { name: from.name.slice(0, 64) } : {}), role: 'user' },
+    from: { id: claims.user, ...(input.from?.name ? { name: input.from.name.slice(0, 64) } : {}), role: 'user' },
     recipient: { id: BOT_ID, name: botName, role: 'bot' },
     timestamp: new Date().toISOString(),
   };
-  if (typeof input.text === 'string') {
+  if (input.text !== undefined) {
     activity.text = input.text;
     // What a person typed is shown as typed, never rendered as markdown or HTML.
     activity.textFormat = 'plain';
   }
-  if (typeof input.locale === 'string' && input.locale.length <= 20) activity.locale = input.locale;
+  if (input.locale !== undefined) activity.locale = input.locale;
   else if (meta.locale) activity.locale = meta.locale;
   if (input.value !== undefined) activity.value = input.value;
-  if (typeof input.name === 'string' && input.name.length <= 100) activity.name = input.name;
-  if (input.channelData && typeof input.channelData === 'object' && !Array.isArray(input.channelData)) activity.channelData = input.channelData;
-  if (Array.isArray(input.entities)) activity.entities = input.entities.slice(0, 10);
-  if (typeof input.localTimestamp === 'string' && input.localTimestamp.length <= 40) activity.localTimestamp = input.localTimestamp;
-  if (typeof input.localTimezone === 'string' && input.localTimezone.length <= 64) activity.localTimezone = input.localTimezone;
-  if (typeof input.replyToId === 'string' && input.replyToId.length <= 200) activity.replyToId = input.replyToId;
-  if (Array.isArray(input.attachments)) {
+  if (input.name !== undefined) activity.name = input.name;
+  if (input.channelData !== undefined) activity.channelData = input.channelData;
+  if (input.entities !== undefined) activity.entities = input.entities;
+  if (input.localTimestamp !== undefined) activity.localTimestamp = input.localTimestamp;
+  if (input.localTimezone !== undefined) activity.localTimezone = input.localTimezone;
+  if (input.replyToId !== undefined) activity.replyToId = input.replyToId;
+  if (input.attachments !== undefined) {
     // Uploads are not supported: keep only what an attachment is, never a URL or content to fetch.
-    activity.attachments = input.attachments
-      .slice(0, 5)
-      .filter((a): a is Record<string, unknown> => Boolean(a) && typeof a === 'object')
-      .map((a) => ({ contentType: typeof a.contentType === 'string' ? a.contentType.slice(0, 100) : 'application/octet-stream', ...(typeof a.name === 'string' ? { name: a.name.slice(0, 200) } : {}) }));
+    activity.attachments = input.attachments.map((a) => ({ contentType: a.contentType ?? 'application/octet-stream', ...(a.name !== undefined ? { name: a.name } : {}) }));
   }
   return activity;
 }

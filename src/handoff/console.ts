@@ -47,6 +47,31 @@ export interface AgentConsoleOptions {
   localMode: boolean;
   loginLimits: LoginLimits;
   webDir?: string;
+  /** This server's public origin behind a proxy (WIDGET_PUBLIC_URL), accepted as the console's origin. */
+  publicOrigin?: string;
+  /** Open event streams, so a shutdown can end them (else the server waits for them for ever). */
+  streams?: EventStreams;
+}
+
+/** The console's open server-sent-event streams. */
+export class EventStreams {
+  private readonly open = new Set<() => void>();
+
+  /** Registers a stream's way to end; returns its removal. */
+  add(end: () => void): () => void {
+    this.open.add(end);
+    return () => this.open.delete(end);
+  }
+
+  /** Ends every open stream (shutdown). */
+  closeAll(): void {
+    for (const end of [...this.open]) end();
+    this.open.clear();
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
 }
 
 /**
@@ -117,12 +142,18 @@ function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): s
   return `${SESSION_COOKIE}=${token}; Path=${COOKIE_PATH}; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
 }
 
-/** A browser request from another origin is refused; requests with no Origin (curl, tests) pass. */
-function sameOrigin(req: Request): boolean {
+/**
+ * A browser request from another origin (scheme, host and port) is refused; requests with no
+ * Origin (curl, tests) pass. The scheme is the request's (https behind a proxy only when Express
+ * trusts it) or that of `publicOrigin`, the console's public address when it has one.
+ */
+function sameOrigin(req: Request, publicOrigin?: string): boolean {
   const origin = req.headers.origin;
   if (!origin) return true;
   try {
-    return new URL(origin).host === req.headers.host;
+    const given = new URL(origin);
+    if (publicOrigin && given.origin === publicOrigin) return true;
+    return given.protocol === `${req.protocol}:` && given.host === req.headers.host;
   } catch {
     return false;
   }
@@ -206,7 +237,7 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
   const requireCsrf = (req: Request, res: Response, next: NextFunction) => {
     const session = res.locals.session as AgentSession;
     const sent = req.headers['x-csrf-token'];
-    if (!sameOrigin(req) || typeof sent !== 'string' || !sameSecret(sent, session.csrf)) {
+    if (!sameOrigin(req, options.publicOrigin) || typeof sent !== 'string' || !sameSecret(sent, session.csrf)) {
       res.status(403).json({ error: 'forbidden', message: 'This request was refused (missing or wrong CSRF token).' });
       return;
     }
@@ -222,7 +253,7 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
   const agentOf = (res: Response) => (res.locals.session as AgentSession).agent;
 
   api.post('/login', addressLimiter, accountLimiter, async (req, res) => {
-    if (!sameOrigin(req)) {
+    if (!sameOrigin(req, options.publicOrigin)) {
       res.status(403).json({ error: 'forbidden', message: 'Sign in from the console page.' });
       return;
     }
@@ -300,7 +331,12 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
       })();
     }, HEARTBEAT_MS);
     heartbeat.unref();
+    const untrack = options.streams?.add(() => {
+      send('shutdown', {});
+      res.end();
+    });
     req.on('close', () => {
+      untrack?.();
       closed = true;
       unsubscribe();
       clearInterval(heartbeat);

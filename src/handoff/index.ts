@@ -10,7 +10,7 @@ import type { Logger } from '../logger.js';
 import type { BacklineStorage } from '../storage/index.js';
 import { parseAgents } from './agents.js';
 import { AgentAuth } from './auth.js';
-import { createAgentConsole } from './console.js';
+import { createAgentConsole, EventStreams } from './console.js';
 import { parseSupportHours } from './hours.js';
 import { ChangeNotifier } from './notifier.js';
 import { AdapterProactiveSender, ProactiveDeliveryError, RoutingProactiveSender, type ProactiveSender } from './proactive.js';
@@ -23,6 +23,7 @@ export interface Support {
   console: Router;
   /** Add routes for channels that are not reached through a serviceUrl (the built-in Direct Line). */
   sender: RoutingProactiveSender;
+  /** Stops the timers and ends the console's open event streams. */
   stop(): void;
 }
 
@@ -65,12 +66,23 @@ export function createSupport(deps: SupportDependencies): Support {
     ttlMs: config.SUPPORT_SESSION_TTL_MINUTES * 60 * 1000,
     ...(deps.now ? { now: deps.now } : {}),
   });
-  const consoleRouter = createAgentConsole({ support: service, auth, storage, logger, localMode: config.localMode, loginLimits: { perAddress: config.SUPPORT_LOGIN_RATE_LIMIT, perAccount: config.SUPPORT_LOGIN_ACCOUNT_LIMIT, lockoutMinutes: config.SUPPORT_LOGIN_LOCKOUT_MINUTES } });
+  const streams = new EventStreams();
+  const publicOrigin = config.WIDGET_PUBLIC_URL ? new URL(config.WIDGET_PUBLIC_URL).origin : undefined;
+  const consoleRouter = createAgentConsole({ support: service, auth, storage, logger, localMode: config.localMode, loginLimits: { perAddress: config.SUPPORT_LOGIN_RATE_LIMIT, perAccount: config.SUPPORT_LOGIN_ACCOUNT_LIMIT, lockoutMinutes: config.SUPPORT_LOGIN_LOCKOUT_MINUTES }, streams, ...(publicOrigin ? { publicOrigin } : {}) });
   if (config.HANDOFF_MODE === 'console' && !auth.enabled) {
     logger.warn('support_no_agents', { note: 'SUPPORT_AGENTS and SUPPORT_ADMIN_TOKEN are unset: nobody can sign in to /agent, so people are offered call-backs only' });
   }
   service.start();
-  return { service, auth, console: consoleRouter, sender, stop: () => service.stop() };
+  return {
+    service,
+    auth,
+    console: consoleRouter,
+    sender,
+    stop: () => {
+      streams.closeAll();
+      service.stop();
+    },
+  };
 }
 
 /** The built-in Direct Line's way in: append to the conversation's stored activities. */

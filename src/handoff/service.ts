@@ -175,7 +175,7 @@ export class SupportService {
       ...input.fields,
     };
     await createCase(storage, supportCase);
-    logger.info('support_case_opened', { type: supportCase.type, mode: supportCase.mode, channel: supportCase.channelId, level: supportCase.level ?? 'none' });
+    logger.info('support_case_opened', { type: supportCase.type, mode: supportCase.mode, channel: supportCase.channelId, triage_level: supportCase.level ?? 'none' });
     await this.changed();
     return { supportCase, transcript };
   }

@@ -237,8 +237,9 @@ export interface RedFlagPatterns {
 export interface LoadRedFlagPatternsOptions {
   /**
    * Where the parsed file is cached, keyed by a hash of its text, so a start-up needs no
-   * YAML parsing and no English word list (default `data/red-flag-cache` in the project
-   * root; false: no cache). A cache that cannot be read or written is simply not used.
+   * YAML parsing and no English word list (NLU_CACHE_DIR in the app; relative paths are from
+   * the project root; default `data/red-flag-cache` there; false: no cache). A cache that
+   * cannot be read or written is simply not used.
    */
   cacheDir?: string | false;
 }
@@ -299,8 +300,9 @@ export function loadRedFlagPatterns(path: string = DEFAULT_RED_FLAG_PATTERNS_PAT
   } catch (error) {
     throw new PatternFileError(file, '', `cannot read: ${(error as Error).message}`);
   }
-  const cacheDir = options.cacheDir ?? DEFAULT_CACHE_DIR;
-  if (cacheDir === false) return parseRedFlagPatterns(text, file);
+  if (options.cacheDir === false) return parseRedFlagPatterns(text, file);
+  // Relative to the project root, like the intent model's cache (NLU_CACHE_DIR).
+  const cacheDir = options.cacheDir === undefined ? DEFAULT_CACHE_DIR : resolve(PACKAGE_ROOT, options.cacheDir);
   const key = cacheKey(text);
   const cacheFile = join(cacheDir, `${CACHE_PREFIX}${key.slice(0, 32)}.json`);
   const cached = readCache(cacheFile, key);

@@ -13,6 +13,11 @@ export interface HttpDependencies {
   localMode: boolean;
   /** Express `trust proxy` (TRUST_PROXY): which X-Forwarded-For hops give the client address (req.ip). */
   trustProxy?: false | number | string[];
+  /**
+   * Whether a conversation belongs to the built-in Direct Line (which checks its own tokens):
+   * /api/messages must not drive it, or anyone knowing its id could talk in it.
+   */
+  ownedElsewhere?: (channelId: string, conversationId: string) => Promise<boolean>;
   /** Checked by /healthz: storage reachable, content loaded. */
   health: () => Promise<{ ok: boolean; details: Record<string, string> }>;
 }
@@ -49,6 +54,11 @@ export function createHttpApp(deps: HttpDependencies): Express {
   app.post('/api/messages', express.json({ limit: MAX_BODY_BYTES, strict: true }), (req, res, next) => jwt(req as unknown as AgentRequest, res as never, next), async (req, res) => {
     if (!isActivityShaped(req.body)) {
       res.status(400).json({ error: 'The body must be an Activity with a type and conversation.id.' });
+      return;
+    }
+    const channelId = (req.body as { channelId?: unknown }).channelId;
+    if (deps.ownedElsewhere && typeof channelId === 'string' && (await deps.ownedElsewhere(channelId, req.body.conversation.id))) {
+      res.status(403).json({ error: 'This conversation belongs to the web chat; post to it through Direct Line.' });
       return;
     }
     try {

@@ -2,9 +2,16 @@
 // can post an activity, so replies go only to loopback and explicitly allowed hosts; this stops
 // the bot being used to make requests to other machines. With credentials the SDK's check of
 // Microsoft's hosts applies, plus any allowed extras.
+import { isIPv4 } from 'node:net';
 import { createOutboundHostValidator, type OutboundUrlPolicy } from '@microsoft/agents-hosting';
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+const LOOPBACK_NAMES = new Set(['localhost', '[::1]']);
+
+/** Literal loopback only: `localhost`, [::1] or a 127.0.0.0/8 address, never a name that starts like one. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return LOOPBACK_NAMES.has(host) || (isIPv4(host) && host.startsWith('127.'));
+}
 
 export function parseHostList(value: string): string[] {
   return value
@@ -22,7 +29,7 @@ export function createOutboundPolicy(localMode: boolean, allowedHosts: string[])
       try {
         const url = typeof input === 'string' ? new URL(input) : input;
         const host = url.hostname.toLowerCase();
-        return LOOPBACK.has(host) || host.startsWith('127.') || allowedHosts.some((allowed) => host === allowed || host.endsWith(`.${allowed}`));
+        return isLoopbackHost(host) || allowedHosts.some((allowed) => host === allowed || host.endsWith(`.${allowed}`));
       } catch {
         return false;
       }

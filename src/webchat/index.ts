@@ -23,7 +23,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { BacklineStorage } from '../storage/index.js';
 import { DirectLineExchangeError, generateAzureToken } from '../directline/azureToken.js';
-import { LocalDirectLine } from '../directline/localDirectLine.js';
+import { LocalDirectLine, refuseUpgrade } from '../directline/localDirectLine.js';
 import { TokenSigner } from '../directline/tokens.js';
 import { chatPageCsp, connectSources, demoPageCsp, newNonce, OriginPolicy, parseOrigins } from './security.js';
 import { browserConfig, loadWidgetConfig, type BrowserWidgetConfig, type WidgetConfig } from './widgetConfig.js';
@@ -233,12 +233,14 @@ export function createWebChat(deps: WebChatDependencies): WebChat {
 
   const attached = new WeakSet<Server>();
   const attach = (server: Server) => {
-    if (attached.has(server) || !directLine) return;
+    if (attached.has(server)) return;
     attached.add(server);
-    const local = directLine;
-    // Only Direct Line stream paths are ours; other upgrade listeners handle the rest.
+    // This server has no other WebSocket endpoint: an upgrade that is not a Direct Line stream
+    // gets 404 and its socket closed (left alone, it would hold a descriptor for good).
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      local.handleUpgrade(req, socket, head);
+      // Node stops watching an upgraded socket for errors: a reset before we answer must not throw.
+      socket.on('error', () => socket.destroy());
+      if (!directLine?.handleUpgrade(req, socket, head)) refuseUpgrade(socket, 404, 'Not Found');
     });
   };
 

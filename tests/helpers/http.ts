@@ -1,6 +1,7 @@
 // A real Backline HTTP server on a free port, and a capture server standing in for the
 // channel's serviceUrl (the Bot Connector API the bot posts replies to).
-import type { AddressInfo } from 'node:net';
+import { readdirSync } from 'node:fs';
+import { connect, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import type { Backline } from '../../src/app.js';
@@ -97,4 +98,34 @@ export async function startHttpHarness(backline: Backline): Promise<HttpHarness>
       await backline.close();
     },
   };
+}
+
+/** Sends raw bytes; resolves with what the server answered and whether it closed the connection (else `timeoutMs`). */
+export function rawExchange(url: string, request: string | Buffer, timeoutMs = 3000): Promise<{ response: string; closedByServer: boolean }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    let response = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ response, closedByServer: false });
+    }, timeoutMs);
+    socket.on('data', (chunk) => (response += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ response, closedByServer: true });
+    });
+    socket.write(request);
+  });
+}
+
+/** A WebSocket upgrade request for `target` (a path, or anything a request line may hold). */
+export function upgradeRequest(target: string, extraHeaders = ''): string {
+  return `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n${extraHeaders}\r\n`;
+}
+
+/** File descriptors this process has open (Linux). */
+export function openDescriptors(): number {
+  return readdirSync('/proc/self/fd').length;
 }
