@@ -19,6 +19,7 @@ import type { SupportService } from '../handoff/service.js';
 import { appendTranscript, transcriptItem, type TranscriptEntry } from '../handoff/transcript.js';
 import { fill } from '../knowledge/messages.js';
 import type { Logger } from '../logger.js';
+import { turnSteps } from '../observability/turns.js';
 import type { BacklineStorage } from '../storage/index.js';
 import { StorageConflictError } from '../storage/index.js';
 import { decideMessage, urgentAdviceOnly, welcome, type MessageInput, type Understander } from './decide.js';
@@ -183,7 +184,7 @@ export class BacklineBot {
   ): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await loadState(this.deps.storage, key);
-      const draft = await decide(loaded);
+      const draft = await turnSteps(context).decide(() => decide(loaded));
       if (!draft) return false;
       try {
         await this.persistAndSend(context, key, draft, loaded.eTag, turnOf(loaded));
@@ -206,7 +207,7 @@ export class BacklineBot {
     const decided = draft.replies.length;
     // The turn's transcript item is saved with the state, so both land or neither does.
     const entries = transcriptEntries(turn.userText, draft.replies);
-    await saveState(this.deps.storage, key, draft.state, eTag, entries.length > 0 ? transcriptItem(key, entries) : {});
+    await turnSteps(context).save(() => saveState(this.deps.storage, key, draft.state, eTag, entries.length > 0 ? transcriptItem(key, entries) : {}));
     const outcome = await this.runEffects(context, key, draft);
     if (!outcome.forgotten) {
       // What the effects added (queue position, ...) goes in the transcript too.
@@ -216,7 +217,7 @@ export class BacklineBot {
     }
     const activities = [...renderReplies(draft.replies, context.activity.channelId), ...outcome.extra];
     if (activities.length === 0) return;
-    await context.sendActivities(activities as Activity[]);
+    await turnSteps(context).send(() => context.sendActivities(activities as Activity[]));
   }
 
   private async runEffects(context: TurnContext, key: ConversationKey, draft: TurnDraft): Promise<{ forgotten: boolean; extra: Partial<Activity>[] }> {

@@ -9,6 +9,8 @@ export async function serve(config: Config): Promise<void> {
   const server: Server = await new Promise((resolve) => {
     const listening = backline.http.listen(config.PORT, config.HOST, () => resolve(listening));
   });
+  // The metrics port and the trace exporters, when configured (closed by backline.close()).
+  await backline.observability.startServing(backline.logger);
   // Listen first, then build the answer recognizers while already answering (about 1.3 s of work).
   backline.warmUpInBackground().catch((error: unknown) => backline.logger.warn('warm_up_failed', { error: error instanceof Error ? error.name : 'unknown' }));
   const address = server.address();
