@@ -31,6 +31,8 @@ export interface TracingOptions {
 export interface Tracing {
   /** Which exporters are on, for the start-up log. */
   exporters: string[];
+  /** Exports what is buffered now. */
+  flush(): Promise<void>;
   /** Flushes what is buffered and stops; idempotent. */
   shutdown(): Promise<void>;
 }
@@ -92,6 +94,10 @@ export async function startTracing(settings: TracingSettings, options: TracingOp
   let stopped: Promise<void> | undefined;
   const handle: Tracing = {
     exporters,
+    flush: async () => {
+      const provider = trace.getTracerProvider() as { getDelegate?: () => { forceFlush?: () => Promise<void> } };
+      await provider.getDelegate?.().forceFlush?.();
+    },
     shutdown: () => {
       stopped ??= Promise.allSettled(shutdowns.map((stop) => stop())).then(() => {
         if (active === handle) active = undefined;
