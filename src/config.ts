@@ -80,7 +80,7 @@ const configSchema = z.object({
   /** Bind address of the metrics port: loopback unless you open it on purpose (0.0.0.0 in a container). */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces). Set: traces on; unset (and no Application Insights): the tracing SDK is not even loaded. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().refine((value) => /^https?:\/\//.test(value), 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://otel-collector:4318').optional(),
   /** The service name on traces. */
   OTEL_SERVICE_NAME: z.string().min(1).default('backline'),
   /** Azure Monitor (Application Insights) connection string: traces go there too. */

@@ -23,6 +23,7 @@ describe('operating settings', () => {
     for (const [name, value] of [
       ['METRICS_TOKEN', 'short'],
       ['METRICS_PORT', '70000'],
+      ['OTEL_EXPORTER_OTLP_ENDPOINT', 'otel collector'],
       ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318'],
       ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'not-a-connection-string'],
     ] as const) {
