@@ -4,8 +4,8 @@
 //
 // The Microsoft 365 Agents SDK (through @microsoft/agents-telemetry) traces with the global
 // @opentelemetry/api too: its `agents.adapter.process` span is the parent of our `backline.turn`,
-// and its send spans are children of our `backline.send`. The Agents SDK also writes its debug log
-// to the OpenTelemetry logs API, activities (message text) included; so no log pipeline is ever
+// and its send spans are children of our `backline.send`. With DEBUG=agents:* the Agents SDK also
+// writes its debug log to the OpenTelemetry logs API, activities (message text) included; so no log pipeline is ever
 // registered here: a no-op logger provider is installed first (the first one registered wins),
 // and neither SDK gets a log processor or exporter.
 import { trace, type Tracer } from '@opentelemetry/api';
