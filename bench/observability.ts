@@ -24,6 +24,8 @@ function backline(dir: string, name: string, env: Record<string, string>): Backl
 
 class Variant {
   readonly latencies: number[] = [];
+  /** Process CPU time (user + system) spent in measured turns: less disturbed by other processes than wall time. */
+  cpuMicros = 0;
   private conversation: InProcessConversation | undefined;
   private step = 0;
   constructor(
@@ -32,6 +34,7 @@ class Variant {
   ) {}
 
   async run(turns: number, measure: boolean): Promise<void> {
+    const cpuBefore = process.cpuUsage();
     for (let i = 0; i < turns; i++) {
       if (!this.conversation || this.step % SCRIPT.length === 0) {
         this.conversation = new InProcessConversation(this.app.adapter, this.app.bot.handle, { channelId: 'webchat' });
@@ -42,6 +45,10 @@ class Variant {
       await this.conversation.say(line);
       if (measure) this.latencies.push(performance.now() - start);
     }
+    if (measure) {
+      const cpu = process.cpuUsage(cpuBefore);
+      this.cpuMicros += cpu.user + cpu.system;
+    }
   }
 }
 
@@ -51,7 +58,8 @@ function report(variants: Variant[]): void {
   for (const v of variants) {
     const sorted = [...v.latencies].sort((a, b) => a - b);
     const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-    console.log(`${v.label.padEnd(34)} n=${sorted.length}  median ${pct(sorted, 50).toFixed(3)} ms  mean ${mean.toFixed(3)} ms  p90 ${pct(sorted, 90).toFixed(3)} ms  p99 ${pct(sorted, 99).toFixed(3)} ms`);
+    const cpu = v.cpuMicros / sorted.length / 1000;
+    console.log(`${v.label.padEnd(34)} n=${sorted.length}  median ${pct(sorted, 50).toFixed(3)} ms  mean ${mean.toFixed(3)} ms  p90 ${pct(sorted, 90).toFixed(3)} ms  p99 ${pct(sorted, 99).toFixed(3)} ms  CPU/turn ${cpu.toFixed(3)} ms`);
   }
 }
 
@@ -68,9 +76,13 @@ async function interleaved(variants: Variant[]): Promise<void> {
 const dir = mkdtempSync(join(tmpdir(), 'backline-bench-obs-'));
 console.log(`Observability cost — node ${process.version}, ${new Date().toISOString()}, ${ROUNDS} rounds x ${TURNS_PER_ROUND} turns each\n`);
 const off = new Variant('SQLite, metrics off', backline(dir, 'off', {}));
-const metered = new Variant('SQLite, metrics on', backline(dir, 'metrics', { METRICS_TOKEN: TOKEN }));
+// BENCH_AA=1: the second variant is metrics off too, to see how far two identical setups differ here.
+const metered = process.env.BENCH_AA
+  ? new Variant('SQLite, metrics off (second copy)', backline(dir, 'metrics', {}))
+  : new Variant('SQLite, metrics on', backline(dir, 'metrics', { METRICS_TOKEN: TOKEN }));
 try {
   await interleaved([off, metered]);
+  if (process.env.BENCH_AA) process.exit(0);
   console.log();
   const { startTracing } = await import('../src/observability/tracing.js');
   const { tracing } = await import('@opentelemetry/sdk-node');

@@ -12,11 +12,17 @@ export function countingConflicts<S extends BacklineStorage>(storage: S, metrics
       throw error;
     }
   };
+  // Methods are bound once, not on every call.
+  const bound = new Map<PropertyKey, unknown>([['write', write]]);
   return new Proxy(storage, {
-    get(target, property, receiver) {
-      if (property === 'write') return write;
-      const value = Reflect.get(target, property, receiver) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    get(target, property) {
+      const cached = bound.get(property);
+      if (cached !== undefined) return cached;
+      const value = Reflect.get(target, property, target) as unknown;
+      if (typeof value !== 'function') return value;
+      const method = (value as (...args: unknown[]) => unknown).bind(target);
+      bound.set(property, method);
+      return method;
     },
   });
 }
