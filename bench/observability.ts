@@ -74,6 +74,24 @@ async function interleaved(variants: Variant[]): Promise<void> {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'backline-bench-obs-'));
+// BENCH_VARIANT=off|metrics|traces: only that variant, alone in this process (its default process
+// metrics, GC observer included, then cost only it). Alternate processes in a shell loop:
+//   for i in 1 2 3; do for v in off metrics; do BENCH_VARIANT=$v node --expose-gc --import tsx bench/observability.ts; done; done
+if (process.env.BENCH_VARIANT) {
+  const variant = process.env.BENCH_VARIANT;
+  if (variant === 'traces') {
+    const { startTracing } = await import('../src/observability/tracing.js');
+    const { tracing } = await import('@opentelemetry/sdk-node');
+    await startTracing({}, { spanProcessors: [new tracing.BatchSpanProcessor(new tracing.InMemorySpanExporter(), { maxQueueSize: 100_000 }) as never] });
+  }
+  const alone = new Variant(`SQLite, ${variant} (own process)`, backline(dir, variant, variant === 'off' ? {} : { METRICS_TOKEN: TOKEN }));
+  await alone.run(SCRIPT.length * 5, false);
+  await alone.run(ROUNDS * TURNS_PER_ROUND, true);
+  report([alone]);
+  await alone.app.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
 console.log(`Observability cost — node ${process.version}, ${new Date().toISOString()}, ${ROUNDS} rounds x ${TURNS_PER_ROUND} turns each\n`);
 const off = new Variant('SQLite, metrics off', backline(dir, 'off', {}));
 // BENCH_AA=1: the second variant is metrics off too, to see how far two identical setups differ here.
