@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InProcessConversation } from '../../src/channels/inProcess.js';
 import { silentLogger } from '../../src/logger.js';
 import { InMemoryStorage, StorageConflictError } from '../../src/storage/index.js';
-import { testBackline } from '../helpers/backline.js';
+import { Chat, testBackline } from '../helpers/backline.js';
 import { botTexts, DirectLineClient, startServer, type RunningServer } from '../helpers/directline.js';
 import { close, listen } from '../helpers/http.js';
 
@@ -199,6 +199,19 @@ describe('what the metrics count', () => {
     expect(total(body, 'backline_triage_outcomes_total', { channel: 'test', level: 'self_care' })).toBe(1);
     expect(total(body, 'backline_urgent_advice_total')).toBe(0);
     expect(total(body, 'backline_turn_errors_total', { channel: 'test' })).toBe(1);
+  });
+
+  it('count an answer the bot did not understand as a reprompt, and a placed message as no fallback', async () => {
+    const { backline, url } = await served({ METRICS_TOKEN: TOKEN });
+    const chat = new Chat(backline);
+    await chat.open();
+    await chat.say("Check if it's serious");
+    expect(total(await scrape(url), 'backline_fallbacks_total')).toBe(0);
+    // A button value that belongs to no question shown: the bot asks its question again.
+    await chat.conversation.tap('nowhere.nothing#7', 'Nothing');
+    const body = await scrape(url);
+    expect(total(body, 'backline_fallbacks_total', { channel: 'webchat', kind: 'reprompt' })).toBe(1);
+    expect(total(body, 'backline_fallbacks_total', { kind: 'out_of_scope' })).toBe(0);
   });
 
   it('count storage writes refused by an eTag conflict', async () => {
