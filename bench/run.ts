@@ -30,9 +30,31 @@ const SCRIPT = [
   'what is sciatica',
 ];
 
-function sqliteBackline(dir: string): Backline {
-  const config = loadConfig({ STORAGE: 'sqlite', SQLITE_PATH: join(dir, 'bench.db'), LOG_LEVEL: 'silent', NLU_CACHE_DIR: join(dir, 'nlu') });
-  return createBackline(config, { logger: silentLogger, retentionSweep: false, warmUp: true, storage: new SqliteStorage(join(dir, 'bench.db')) });
+function sqliteBackline(dir: string, env: Record<string, string> = {}, file = 'bench.db'): Backline {
+  const config = loadConfig({ STORAGE: 'sqlite', SQLITE_PATH: join(dir, file), LOG_LEVEL: 'silent', NLU_CACHE_DIR: join(dir, 'nlu'), ...env });
+  return createBackline(config, { logger: silentLogger, retentionSweep: false, warmUp: true, storage: new SqliteStorage(join(dir, file)) });
+}
+
+/** The same turns with Prometheus metrics on, then also with traces (to an in-memory exporter): the cost of observing. */
+async function observedTurnLatency(dir: string): Promise<void> {
+  const metered = sqliteBackline(dir, { METRICS_TOKEN: 'bench-metrics-token-0123456789' }, 'metrics.db');
+  try {
+    await turnLatency(metered, 'SQLite, metrics on', false);
+  } finally {
+    await metered.close();
+  }
+  // Last: tracing is process-wide once started.
+  const { startTracing } = await import('../src/observability/tracing.js');
+  const { tracing } = await import('@opentelemetry/sdk-node');
+  const exporter = new tracing.InMemorySpanExporter();
+  const traces = await startTracing({}, { spanProcessors: [new tracing.BatchSpanProcessor(exporter, { maxQueueSize: 100_000 }) as never] });
+  const traced = sqliteBackline(dir, { METRICS_TOKEN: 'bench-metrics-token-0123456789' }, 'traced.db');
+  try {
+    await turnLatency(traced, 'SQLite, metrics and traces on', false);
+  } finally {
+    await traced.close();
+    await traces?.shutdown();
+  }
 }
 
 async function turnLatency(backline: Backline, label: string, target: boolean): Promise<void> {
@@ -164,6 +186,7 @@ async function main() {
     await classification(backline);
     await modelMemory();
     await manyConversations(backline);
+    await observedTurnLatency(dir);
   } finally {
     await backline.close();
     rmSync(dir, { recursive: true, force: true });

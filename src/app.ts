@@ -15,6 +15,8 @@ import { createStorage, startRetentionSweep, type BacklineStorage } from './stor
 import { createWebChat, type WebChat } from './webchat/index.js';
 import { CHANNEL_ID } from './directline/localDirectLine.js';
 import { createSupport, routeLocalDirectLine, type Support } from './handoff/index.js';
+import { createObservability, type Observability } from './observability/index.js';
+import { recentWaitSeconds } from './handoff/presence.js';
 import type { Express } from 'express';
 
 export interface Backline {
@@ -30,6 +32,8 @@ export interface Backline {
   webChat: WebChat;
   /** Human support: cases, the agent console (/agent), proactive messages. */
   support: Support;
+  /** Readiness (/readyz), Prometheus metrics (/metrics) and the turn observer behind them and the traces. */
+  observability: Observability;
   /** Loads and builds the answer recognizers one at a time without blocking requests. */
   warmUpInBackground(): Promise<void>;
   /** Shutdown, first step: ends open streams (WebSockets with 1001, console event streams); turns in flight go on. */
@@ -63,11 +67,14 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
   const content = loadContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER, { cacheDir: config.NLU_CACHE_DIR });
   const nlu = createNluEngine({ root: config.CONTENT_DIR, cacheDir: config.NLU_CACHE_DIR, redFlagPatterns: content.redFlagPatterns });
   if (options.warmUp) warmUpEntityRecognizers();
-  const storage = options.storage ?? createStorage({ kind: config.STORAGE, sqlitePath: config.SQLITE_PATH });
+  // Counts eTag conflicts for /metrics when metrics are on; otherwise the storage itself.
+  const observability = createObservability(config, options.storage ?? createStorage({ kind: config.STORAGE, sqlitePath: config.SQLITE_PATH }), { nluWarm: options.warmUp === true });
+  const storage = observability.storage;
   const stopSweep = options.retentionSweep === false ? () => {} : startRetentionSweep(storage, config.RETENTION_DAYS, RETENTION_SWEEP_INTERVAL_MS);
 
   const authConfig = authConfigOf(config);
   const adapter = new CloudAdapter(authConfig, undefined, undefined, { emitStackTrace: false }, createOutboundPolicy(config.localMode, parseHostList(config.ALLOWED_SERVICE_URL_HOSTS)));
+  if (observability.middleware) adapter.use(observability.middleware);
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     // Log the kind of failure only; the message may quote what the person typed.
     logger.error('turn_error', { error: error instanceof Error ? error.name : 'unknown', channel: String(context.activity.channelId) });
@@ -79,7 +86,7 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
   };
 
   const support = createSupport({ config, storage, content: content.engine, nlu, logger, adapter });
-  const bot = new BacklineBot({ content: content.engine, nlu, storage, logger, maxMessageChars: config.MAX_MESSAGE_CHARS, support: support.service });
+  const bot = new BacklineBot({ content: content.engine, nlu: observability.understander(nlu), storage, logger, maxMessageChars: config.MAX_MESSAGE_CHARS, support: support.service });
   const http = createHttpApp({
     adapter,
     bot,
@@ -94,12 +101,19 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
       return { ok: true, details: { storage: config.STORAGE } };
     },
   });
+  // /readyz, and /metrics behind METRICS_TOKEN (unless it has a port of its own).
+  http.use(observability.router);
   // Web chat: pages, widget, token endpoint, built-in Direct Line; WebSocket streams on http.listen servers.
   const webChat = createWebChat({ config, adapter, logic: bot.handle, storage, logger });
   webChat.mount(http);
   // The agent console; a team member's messages reach built-in Direct Line chats through it.
   http.use('/agent', support.console);
   if (webChat.directLine) routeLocalDirectLine(support.sender, webChat.directLine);
+  observability.readFrom({
+    directLineConnections: () => webChat.directLine?.openStreams() ?? 0,
+    supportQueue: () => support.service.queue(),
+    recentWaits: () => recentWaitSeconds(storage),
+  });
   return {
     config,
     content,
@@ -111,7 +125,8 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
     logger,
     webChat,
     support,
-    warmUpInBackground: () => warmUpEntityRecognizersInSteps(),
+    observability,
+    warmUpInBackground: () => warmUpEntityRecognizersInSteps().then(() => observability.readiness.markNluWarm()),
     stopStreams: () => {
       webChat.close();
       support.stop();
@@ -121,6 +136,7 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
       support.stop();
       webChat.close();
       await storage.close();
+      await observability.close();
     },
   };
 }

@@ -90,6 +90,19 @@ const configSchema = z.object({
   WIDGET_CONVERSATION_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).optional(),
   /** The public base URL of this server when behind a proxy (for the Direct Line stream URL); default: from each request. */
   WIDGET_PUBLIC_URL: z.string().url().refine(isHttpsOrLoopback, 'WIDGET_PUBLIC_URL must be https (http only for localhost)').optional(),
+  // Operating (src/observability; README "Operating Backline"). /healthz and /readyz are always on.
+  /** Bearer token for GET /metrics on the main port (at least 16 characters). Unset and no METRICS_PORT: no metrics at all. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  /** Serve /metrics on this port of its own instead (with METRICS_TOKEN too, if set); 0 picks a free port. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Bind address of the metrics port: loopback unless you open it on purpose (0.0.0.0 in a container). */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces). Set: traces on; unset (and no Application Insights): the tracing SDK is not even loaded. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().refine((value) => /^https?:\/\//.test(value), 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://otel-collector:4318').optional(),
+  /** The service name on traces. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('backline'),
+  /** Azure Monitor (Application Insights) connection string: traces go there too. */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().regex(/InstrumentationKey=|IngestionEndpoint=/i, 'APPLICATIONINSIGHTS_CONNECTION_STRING looks wrong: copy it from the Application Insights resource (InstrumentationKey=...;IngestionEndpoint=...)').optional(),
 });
 
 /** express's named ranges for `trust proxy`. */

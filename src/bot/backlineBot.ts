@@ -22,6 +22,7 @@ import type { SupportService } from '../handoff/service.js';
 import { appendTranscript, transcriptItem, type TranscriptEntry } from '../handoff/transcript.js';
 import { fill } from '../knowledge/messages.js';
 import type { Logger } from '../logger.js';
+import { turnSteps } from '../observability/turns.js';
 import { retryOnConflict, type BacklineStorage } from '../storage/index.js';
 import { decideMessage, urgentAdviceOnly, welcome, type MessageInput, type Understander } from './decide.js';
 import { ConversationQueue } from './conversationQueue.js';
@@ -202,14 +203,14 @@ export class BacklineBot {
     try {
       saved = await retryOnConflict(async () => {
         const loaded = await loadState(this.deps.storage, key);
-        const draft = await decide(loaded);
+        const draft = await turnSteps(context).decide(() => decide(loaded));
         decided = draft;
         if (!draft) return undefined;
         const facts = factsOf(loaded);
         rememberOfferedChoices(draft);
         // The turn's transcript item is saved with the state, so both land or neither does.
         const entries = transcriptEntries(facts.userText, draft.replies);
-        await saveState(this.deps.storage, key, draft.state, loaded.eTag, entries.length > 0 ? transcriptItem(key, entries) : {});
+        await turnSteps(context).save(() => saveState(this.deps.storage, key, draft.state, loaded.eTag, entries.length > 0 ? transcriptItem(key, entries) : {}));
         return { draft, facts };
       });
     } catch (error) {
@@ -239,7 +240,7 @@ export class BacklineBot {
     }
     const activities = [...renderReplies(draft.replies, context.activity.channelId), ...outcome.extra];
     if (activities.length === 0) return;
-    await context.sendActivities(activities as Activity[]);
+    await turnSteps(context).send(() => context.sendActivities(activities as Activity[]));
   }
 
   /** Sends only the replies that must reach the person whatever else failed (urgent or crisis advice). */

@@ -33,6 +33,8 @@ export async function serve(config: Config): Promise<number> {
     process.stderr.write(`backline: ${problem}.\n`);
     return 1;
   }
+  // The metrics port and the trace exporters, when configured (closed by backline.close()).
+  await backline.observability.startServing(backline.logger);
   // Listen first, then build the answer recognizers while already answering (about 1.3 s of work).
   backline.warmUpInBackground().catch((error: unknown) => backline.logger.warn('warm_up_failed', { error: error instanceof Error ? error.name : 'unknown' }));
   const address = server.address();

@@ -64,6 +64,8 @@ export class TurnDraft {
    * that trees can branch on and quote like answers. Set by the bot; never stored.
    */
   facts: Record<string, string> = {};
+  /** Set when the message could not be placed (for the fallback metric; src/observability). */
+  notUnderstood?: 'reprompt' | 'out_of_scope';
   constructor(
     readonly content: EngineContent,
     public state: ConversationState,
@@ -403,6 +405,7 @@ export function reprompt(draft: TurnDraft): void {
   if (!state.at) return;
   const node = nodeAt(content, state.at);
   state.retries += 1;
+  draft.notUnderstood ??= 'reprompt';
   if (state.page !== undefined) {
     // Reading an article: show the way on again.
     draft.say(content.messages.reprompt.choice, { choices: pagingChoices(draft, state.at), ask: { kind: 'more', node: `${state.at.tree}.${state.at.node}` } });

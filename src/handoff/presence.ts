@@ -70,3 +70,9 @@ export async function estimatedWaitMinutes(storage: BacklineStorage): Promise<nu
   const median = waits[Math.floor(waits.length / 2)]!;
   return Math.max(1, Math.ceil(median / 60));
 }
+
+/** The recent waits, in seconds (for the metrics). */
+export async function recentWaitSeconds(storage: BacklineStorage): Promise<number[]> {
+  const stats = (await storage.read([STATS_KEY]))[STATS_KEY] as StatsItem | undefined;
+  return [...(stats?.waits ?? [])];
+}
