@@ -22,4 +22,13 @@ describe('config from the environment', () => {
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', MICROSOFT_APP_ID: '' })).toMatchObject({ PORT: 3978, localMode: true });
   });
+  it('STORAGE=postgres needs DATABASE_URL and a shared DIRECT_LINE_TOKEN_SECRET', () => {
+    const secret = 'x'.repeat(40);
+    expect(() => loadConfig({ STORAGE: 'postgres', DIRECT_LINE_TOKEN_SECRET: secret })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ STORAGE: 'postgres', DATABASE_URL: 'mysql://h/db', DIRECT_LINE_TOKEN_SECRET: secret })).toThrow(/DATABASE_URL must be a postgres/);
+    expect(() => loadConfig({ STORAGE: 'postgres', DATABASE_URL: 'postgres://u@h/db' })).toThrow(/DIRECT_LINE_TOKEN_SECRET: required with STORAGE=postgres/);
+    expect(loadConfig({ STORAGE: 'postgres', DATABASE_URL: 'postgres://u@h/db', DIRECT_LINE_TOKEN_SECRET: secret })).toMatchObject({ STORAGE: 'postgres', DATABASE_POOL_MAX: 10 });
+    // SQLite is one process: a random per-start key is still allowed there.
+    expect(loadConfig({ STORAGE: 'sqlite' }).DIRECT_LINE_TOKEN_SECRET).toBeUndefined();
+  });
 });
