@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite needs when they are missing (Chromium for the
-# browser tests). Never downloads a browser of its own: Debian's chromium only.
+# Installs the Debian packages the test suite needs when they are missing: Chromium (browser
+# tests), PostgreSQL (the storage contract and the multi-instance tests start one server per run
+# with initdb/pg_ctl) and HAProxy (in front of several `backline serve` instances). Never
+# downloads anything of its own: Debian's packages only.
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -n "${PG_BIN:-}" ] || need+=(postgresql)
+command -v haproxy >/dev/null 2>&1 || need+=(haproxy)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
   if [ "$(id -u)" -ne 0 ]; then echo "need root to apt-get install ${need[*]}" >&2; exit 1; fi
@@ -11,3 +15,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 chromium --version
+# The tests start their own PostgreSQL server in a temporary directory; the package's own
+# cluster service is not used (and need not run).
+ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -1 || echo "PG_BIN=${PG_BIN:-}"
+haproxy -v | head -1

@@ -1,11 +1,21 @@
 // `backline serve`: the HTTP server, with a clear start-up line and a graceful shutdown.
 import type { Server } from 'node:http';
 import { createBackline } from '../app.js';
+import { createCluster } from '../cluster/index.js';
 import type { Config } from '../config.js';
+import { createLogger } from '../logger.js';
+import { createStorage } from '../storage/index.js';
 
 export async function serve(config: Config): Promise<void> {
   const started = performance.now();
-  const backline = createBackline(config);
+  const logger = createLogger(config.LOG_LEVEL);
+  const storage = createStorage({ kind: config.STORAGE, sqlitePath: config.SQLITE_PATH, databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
+  // PostgreSQL: refuses an out-of-date schema (SchemaOutOfDateError says to run `backline migrate`).
+  const cluster = await createCluster(config, storage, logger).catch(async (error: unknown) => {
+    await storage.close().catch(() => {});
+    throw error;
+  });
+  const backline = createBackline(config, { logger, storage, cluster });
   const server: Server = await new Promise((resolve) => {
     const listening = backline.http.listen(config.PORT, config.HOST, () => resolve(listening));
   });

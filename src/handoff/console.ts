@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response, type Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from '../logger.js';
 import type { BacklineStorage } from '../storage/index.js';
@@ -41,6 +41,8 @@ export interface AgentConsoleOptions {
   /** Local mode (no app credentials): the cookie may go over plain http on localhost. */
   localMode: boolean;
   loginRateLimit: number;
+  /** Shared counters (several instances); default: this process's memory. */
+  loginRateLimitStore?: Store | undefined;
   webDir?: string;
 }
 
@@ -146,6 +148,7 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
   const loginLimiter = rateLimit({
     windowMs: LOGIN_WINDOW_MS,
     limit: options.loginRateLimit,
+    ...(options.loginRateLimitStore ? { store: options.loginRateLimitStore } : {}),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (_req, res) => {
