@@ -12,8 +12,8 @@
 // token names the one conversation and user it is for. Activities reach the bot through
 // CloudAdapter.process (InProcessConversation, deliveryMode expectReplies): the server's code path.
 // Conversations and activity logs live in storage (store.ts); this process keeps only its open
-// WebSockets. Several instances sharing a store would also need a publish/subscribe channel so a
-// socket on one instance hears about activities appended by another (see notify()).
+// WebSockets. Instances sharing a PostgreSQL store tell each other about appended activities on
+// the change bus (LISTEN/NOTIFY, src/cluster), so a socket on any instance gets them (see notify()).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
