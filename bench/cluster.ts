@@ -87,7 +87,8 @@ async function turn(url: string, conversationId: string, text: string): Promise<
 /** CONCURRENT_CONVERSATIONS people, each going through SCRIPT again and again, for a fixed time. */
 export async function load(label: string, url: string): Promise<LoadResult> {
   // One whole conversation first: Backline builds its answer recognizers on first use (after listening).
-  for (const text of SCRIPT) await turn(url, `bench-warm-up-${Math.random().toString(36).slice(2, 8)}`, text);
+  const warmUpId = `bench-warm-up-${Math.random().toString(36).slice(2, 8)}`;
+  for (const text of SCRIPT) await turn(url, warmUpId, text);
   const latencies: number[] = [];
   let errors = 0;
   let measuring = false;
