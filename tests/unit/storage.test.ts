@@ -514,6 +514,13 @@ describe('prefixUpperBound', () => {
 });
 
 describe('PostgresStorage across connections', () => {
+  it('refuses a key with a NUL character (PostgreSQL text cannot hold it) with a value error, storing nothing', async () => {
+    const storage = await openPostgres();
+    await expect(storage.write({ 'ok/1': { a: 1 }, 'bad\u0000key': { a: 2 } })).rejects.toThrow(StorageValueError);
+    await expect(storage.read(['bad\u0000key'])).rejects.toThrow(StorageValueError);
+    expect(await storage.listKeys('')).toEqual([]);
+  });
+
   it('multi-key writes naming the same keys in opposite orders never deadlock', async () => {
     const a = await openPostgres();
     const b = new PostgresStorage(createPool(inject('postgresUrl').replace(/\/postgres$/, '/storage_test')));

@@ -11,7 +11,14 @@ import {
   toStoreItem,
   type SerialisedChange,
 } from '../common.js';
-import { StorageConflictError, type BacklineStorage, type StorageOptions, type StoreItem } from '../types.js';
+import { StorageConflictError, StorageValueError, type BacklineStorage, type StorageOptions, type StoreItem } from '../types.js';
+
+/** PostgreSQL text cannot hold U+0000; such a key (only a client could make one up) is refused up front. */
+function assertStorableKeys(keys: readonly string[]): void {
+  for (const key of keys) {
+    if (typeof key === 'string' && key.includes('\u0000')) throw new StorageValueError(key.replaceAll('\u0000', '\\0'), 'a key cannot contain the NUL character in PostgreSQL');
+  }
+}
 
 /**
  * The create-if-absent eTag (harden-b's ETAG_IF_ABSENT in ../types.ts): a write carrying it is
@@ -52,6 +59,7 @@ export class PostgresStorage implements BacklineStorage {
 
   async read(keys: string[]): Promise<StoreItem> {
     assertReadKeys(keys);
+    assertStorableKeys(keys);
     this.assertOpen();
     const result = await this.pool.query<{ key: string; value: string; etag: string }>(
       'SELECT key, value, etag FROM backline_items WHERE key = ANY($1::text[])',
@@ -63,6 +71,7 @@ export class PostgresStorage implements BacklineStorage {
 
   async write(changes: StoreItem): Promise<void> {
     const serialised = serialiseChanges(changes);
+    assertStorableKeys(serialised.map((change) => change.key));
     this.assertOpen();
     if (serialised.length === 0) return;
     const sorted = [...serialised].sort((a, b) => compareKeys(a.key, b.key));
@@ -128,12 +137,14 @@ export class PostgresStorage implements BacklineStorage {
 
   async delete(keys: string[]): Promise<void> {
     assertDeleteKeys(keys);
+    assertStorableKeys(keys);
     this.assertOpen();
     if (keys.length > 0) await this.pool.query('DELETE FROM backline_items WHERE key = ANY($1::text[])', [keys]);
   }
 
   async deleteByPrefix(prefix: string): Promise<number> {
     assertDeletePrefix(prefix);
+    assertStorableKeys([prefix]);
     this.assertOpen();
     const upper = prefixUpperBound(prefix);
     const result =
@@ -152,6 +163,7 @@ export class PostgresStorage implements BacklineStorage {
 
   async listKeys(prefix: string): Promise<string[]> {
     if (typeof prefix !== 'string') throw new TypeError('listKeys needs a string prefix.');
+    assertStorableKeys([prefix]);
     this.assertOpen();
     const upper = prefixUpperBound(prefix);
     const result =
