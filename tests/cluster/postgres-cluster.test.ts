@@ -7,6 +7,7 @@ import { clusterEnv, runBackline, startCluster, type Cluster } from '../helpers/
 import { botTexts, DirectLineClient, type WireActivity } from '../helpers/directline.js';
 import { createDatabase } from '../helpers/nativeServers.js';
 import { AGENT_PASSWORD, AgentClient, EventReader, supportEnv } from '../helpers/support.js';
+import { expectCleanBrowser, launchGuardedBrowser, SEND_BOX } from '../helpers/browser.js';
 
 let databaseUrl: string;
 
@@ -121,6 +122,31 @@ describe('three instances behind HAProxy', () => {
       reader.close();
     }
   }, 60_000);
+
+  it('end to end in Chromium through the proxy: Web Chat at /chat talks to three instances (page, token, stream and posts spread round robin)', async () => {
+    const browser = await launchGuardedBrowser();
+    try {
+      const page = browser.page;
+      page.setDefaultTimeout(15_000);
+      const transcriptText = () =>
+        page.evaluate(() => [...document.querySelectorAll('.webchat__basic-transcript .webchat__bubble__content')].map((b) => b.textContent ?? '').join('\n'));
+      const send = async (text: string) => {
+        await page.locator(SEND_BOX).fill(text);
+        await page.locator(SEND_BOX).press('Enter');
+      };
+      await page.goto(`${cluster.url}/chat`);
+      await expect.poll(transcriptText, { timeout: 15_000 }).toMatch(/I.m Backline/);
+      await send('what is sciatica');
+      await expect.poll(transcriptText, { timeout: 15_000 }).toMatch(/sciatic nerve/i);
+      await send("check if it's serious");
+      await expect.poll(transcriptText, { timeout: 15_000 }).toMatch(/numbness, tingling or pins and needles/);
+      await send('yes');
+      await expect.poll(transcriptText, { timeout: 15_000 }).toMatch(/Go to an emergency department now/);
+      expectCleanBrowser(browser);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
 
   it('kill -9 of an instance mid-conversation: the next message through the proxy continues at the same question, nothing lost', async () => {
     // A control conversation gives the question that follows each answer.
