@@ -29,9 +29,10 @@ export class PostgresTurnLock implements TurnLock {
     const client = await this.pool.connect();
     let broken = false;
     try {
-      await client.query('BEGIN');
-      await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.waitMs))}`);
-      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [advisoryKey(conversationKey)]);
+      // One round trip: the key is a number we made (advisoryKey), the timeout a whole number.
+      await client.query(
+        `BEGIN; SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.waitMs))}; SELECT pg_advisory_xact_lock(${advisoryKey(conversationKey)}::bigint)`,
+      );
       try {
         return await turn();
       } finally {
