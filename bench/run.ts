@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { SqliteStorage } from '../src/storage/index.js';
 import { loadNluTestFile } from '../src/nlu/evaluate.js';
+import { clusterBenchmark } from './cluster.js';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -193,4 +194,7 @@ async function main() {
   }
 }
 
-await main();
+if (!process.argv.includes('--http-only')) await main();
+// HTTP load: echo-bot floor, SQLite, PostgreSQL with 1-3 instances behind HAProxy (issue #13).
+// `npm run bench -- --http-only` runs just this part.
+await clusterBenchmark(report);

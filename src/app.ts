@@ -18,6 +18,7 @@ import { createSupport, routeLocalDirectLine, type Support } from './handoff/ind
 import { createObservability, type Observability } from './observability/index.js';
 import { recentWaitSeconds } from './handoff/presence.js';
 import type { Express } from 'express';
+import { singleProcessCluster, type Cluster } from './cluster/index.js';
 
 export interface Backline {
   config: Config;
@@ -50,6 +51,11 @@ export interface BacklineOptions {
   retentionSweep?: boolean;
   /** Build the answer recognizers now, blocking (benchmarks). Servers use `warmUpInBackground`. */
   warmUp?: boolean;
+  /**
+   * What instances sharing a PostgreSQL store share besides it (cluster/index.ts createCluster,
+   * made by `serve`); closed with the app. Default: single-process versions.
+   */
+  cluster?: Cluster;
 }
 
 const RETENTION_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -70,7 +76,12 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
   // Counts eTag conflicts for /metrics when metrics are on; otherwise the storage itself.
   const observability = createObservability(config, options.storage ?? createStorage({ kind: config.STORAGE, sqlitePath: config.SQLITE_PATH }), { nluWarm: options.warmUp === true });
   const storage = observability.storage;
-  const stopSweep = options.retentionSweep === false ? () => {} : startRetentionSweep(storage, config.RETENTION_DAYS, RETENTION_SWEEP_INTERVAL_MS);
+  const cluster = options.cluster ?? singleProcessCluster();
+  // One instance sweeps (the leader); the others skip their ticks until it goes away.
+  const sweepTarget = {
+    deleteOlderThan: async (cutoffMs: number) => ((await cluster.sweepLeader.isLeader()) ? storage.deleteOlderThan(cutoffMs) : 0),
+  };
+  const stopSweep = options.retentionSweep === false ? () => {} : startRetentionSweep(sweepTarget, config.RETENTION_DAYS, RETENTION_SWEEP_INTERVAL_MS);
 
   const authConfig = authConfigOf(config);
   const adapter = new CloudAdapter(authConfig, undefined, undefined, { emitStackTrace: false }, createOutboundPolicy(config.localMode, parseHostList(config.ALLOWED_SERVICE_URL_HOSTS)));
@@ -85,11 +96,17 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
     }
   };
 
-  const support = createSupport({ config, storage, content: content.engine, nlu, logger, adapter });
+  const support = createSupport({ config, storage, content: content.engine, nlu, logger, adapter, cluster });
   const bot = new BacklineBot({ content: content.engine, nlu: observability.understander(nlu), storage, logger, maxMessageChars: config.MAX_MESSAGE_CHARS, support: support.service });
+  // Across instances, one turn per conversation at a time (the bot orders turns within this process).
+  const handle = (context: TurnContext) => {
+    const conversationId = context.activity.conversation?.id;
+    if (!conversationId) return bot.handle(context);
+    return cluster.turnLock.run(`${String(context.activity.channelId)}/${conversationId}`, () => bot.handle(context));
+  };
   const http = createHttpApp({
     adapter,
-    bot,
+    bot: { handle },
     authConfig,
     logger,
     localMode: config.localMode,
@@ -104,7 +121,7 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
   // /readyz, and /metrics behind METRICS_TOKEN (unless it has a port of its own).
   http.use(observability.router);
   // Web chat: pages, widget, token endpoint, built-in Direct Line; WebSocket streams on http.listen servers.
-  const webChat = createWebChat({ config, adapter, logic: bot.handle, storage, logger });
+  const webChat = createWebChat({ config, adapter, logic: handle, storage, logger, cluster });
   webChat.mount(http);
   // The agent console; a team member's messages reach built-in Direct Line chats through it.
   http.use('/agent', support.console);
@@ -135,6 +152,7 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
       stopSweep();
       support.stop();
       webChat.close();
+      await cluster.close();
       await storage.close();
       await observability.close();
     },

@@ -28,8 +28,15 @@ const configSchema = z.object({
   BOT_MESSAGING_ENDPOINT: z.string().url().refine((value) => value.startsWith('https://'), 'BOT_MESSAGING_ENDPOINT must be an https URL').optional(),
   /** Hosts a reply may be sent to (serviceUrl). In local mode only loopback is allowed by default. */
   ALLOWED_SERVICE_URL_HOSTS: z.string().default(''),
-  STORAGE: z.enum(['sqlite', 'memory']).default('sqlite'),
+  STORAGE: z.enum(['sqlite', 'postgres', 'memory']).default('sqlite'),
   SQLITE_PATH: z.string().default('./data/backline.db'),
+  /** STORAGE=postgres: postgres://user:password@host:5432/database (several instances share it). */
+  DATABASE_URL: z
+    .string()
+    .refine((value) => /^postgres(ql)?:\/\//.test(value), 'DATABASE_URL must be a postgres:// URL')
+    .optional(),
+  /** STORAGE=postgres: connections each instance keeps open at most. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   CONTENT_DIR: z.string().default('.'),
   NLU_CACHE_DIR: z.string().default('./data/nlu-cache'),
@@ -205,6 +212,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'NODE_ENV=production needs MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD (the Azure Bot registration). ' +
         'Unset NODE_ENV to run in local mode without them.',
     );
+  }
+  if (config.STORAGE === 'postgres') {
+    if (!config.DATABASE_URL) {
+      throw new ConfigError('Invalid configuration:\n  DATABASE_URL: STORAGE=postgres needs DATABASE_URL (postgres://user:password@host:5432/database)');
+    }
+    // Several instances share the store: a widget token signed by one must verify on the others.
+    if (!config.DIRECT_LINE_TOKEN_SECRET && !config.DIRECT_LINE_SECRET) {
+      throw new ConfigError(
+        'Invalid configuration:\n  DIRECT_LINE_TOKEN_SECRET: required with STORAGE=postgres (shared storage, several instances): ' +
+          'every instance must sign widget tokens with the same key (at least 32 characters, e.g. `openssl rand -base64 48`)',
+      );
+    }
   }
   return { ...config, HOST: config.HOST ?? (hasCredentials ? '0.0.0.0' : '127.0.0.1'), localMode: !hasCredentials };
 }

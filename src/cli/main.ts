@@ -5,11 +5,13 @@ import { createInterface } from 'node:readline';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { ContentError } from '../engine/loader.js';
 import { TestFileError } from '../nlu/evaluate.js';
+import { SchemaOutOfDateError } from '../storage/postgres/schema.js';
 
 export class UsageError extends Error {}
 
 const USAGE = `Usage:
   backline serve                         start the server (PORT, default 3978)
+  backline migrate [--json]              create or upgrade the PostgreSQL schema (STORAGE=postgres)
   backline chat                          talk to the bot in the terminal (works from a pipe)
   backline nlu "TEXT" [--json]           what the bot understands of one message
   backline test nlu FILE [--json] [--cross-validate K]
@@ -55,6 +57,12 @@ async function run(argv: string[]): Promise<number> {
     case 'serve': {
       const { serve } = await import('./serve.js');
       return serve(loadConfig());
+    }
+    case 'migrate': {
+      if (args.positional.length > 0) throw new UsageError('backline migrate takes no arguments');
+      const { migrateCommand } = await import('./migrate.js');
+      process.stdout.write(`${await migrateCommand(loadConfig(), args.json)}\n`);
+      return 0;
     }
     case 'chat': {
       const { chat } = await import('./chat.js');
@@ -110,6 +118,12 @@ async function run(argv: string[]): Promise<number> {
   }
 }
 
+function isPostgresError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return error.constructor.name === 'DatabaseError' || (typeof code === 'string' && /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|28P01|3D000)$/.test(code)) || (error instanceof AggregateError && error.errors.some(isPostgresError));
+}
+
 export async function main(argv: string[]): Promise<number> {
   // A .env file in the working directory is read if present; the environment wins.
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -123,6 +137,15 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof TestFileError || error instanceof ConfigError) {
       process.stderr.write(`backline: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof SchemaOutOfDateError) {
+      process.stderr.write(`backline: ${error.message}\n`);
+      return 1;
+    }
+    if (isPostgresError(error)) {
+      // pg's messages name the host or the SQL problem, never the password.
+      process.stderr.write(`backline: cannot use the PostgreSQL database (${String((error as { code?: unknown }).code ?? 'error')}): ${(error as Error).message}\n`);
+      return 1;
     }
     if (error instanceof ContentError) {
       process.stderr.write(`backline: content problems:\n${error.message}\n`);

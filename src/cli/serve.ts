@@ -1,7 +1,10 @@
 // `backline serve`: the HTTP server, with a clear start-up line and a graceful shutdown.
 import type { Server } from 'node:http';
 import { createBackline, type Backline } from '../app.js';
+import { createCluster } from '../cluster/index.js';
 import type { Config } from '../config.js';
+import { createLogger } from '../logger.js';
+import { createStorage } from '../storage/index.js';
 
 /** SIGTERM/SIGINT: the process is gone within this long, whatever is still open. */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -11,7 +14,14 @@ const DRAIN_MS = 7_000;
 /** Runs the server until SIGTERM or SIGINT; resolves to the exit code. */
 export async function serve(config: Config): Promise<number> {
   const started = performance.now();
-  const backline = createBackline(config);
+  const logger = createLogger(config.LOG_LEVEL);
+  const storage = createStorage({ kind: config.STORAGE, sqlitePath: config.SQLITE_PATH, databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
+  // PostgreSQL: refuses an out-of-date schema (SchemaOutOfDateError says to run `backline migrate`).
+  const cluster = await createCluster(config, storage, logger).catch(async (error: unknown) => {
+    await storage.close().catch(() => {});
+    throw error;
+  });
+  const backline = createBackline(config, { logger, storage, cluster });
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {

@@ -12,16 +12,17 @@
 // token names the one conversation and user it is for. Activities reach the bot through
 // CloudAdapter.process (InProcessConversation, deliveryMode expectReplies): the server's code path.
 // Conversations and activity logs live in storage (store.ts); this process keeps only its open
-// WebSockets. Several instances sharing a store would also need a publish/subscribe channel so a
-// socket on one instance hears about activities appended by another (see notify()).
+// WebSockets. Instances sharing a PostgreSQL store tell each other about appended activities on
+// the change bus (LISTEN/NOTIFY, src/cluster), so a socket on any instance gets them (see notify()).
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Activity } from '@microsoft/agents-activity';
 import type { CloudAdapter, TurnContext } from '@microsoft/agents-hosting';
 import { loadState } from '../bot/conversationStore.js';
+import type { ChangeBus } from '../cluster/changeBus.js';
 import { InProcessConversation } from '../channels/inProcess.js';
 import type { Logger } from '../logger.js';
 import type { BacklineStorage } from '../storage/index.js';
@@ -56,6 +57,10 @@ export interface LocalDirectLineOptions {
   publicBase: (req: IncomingMessage) => string;
   /** Whether a browser Origin may open a stream (REST calls are checked by the CORS middleware). */
   originAllowed: (origin: string, req: IncomingMessage) => boolean;
+  /** Shared across instances (PostgreSQL): appended activities reach streams on every instance. */
+  changeBus?: ChangeBus;
+  /** Shared counters for the per-conversation post limit; default: this process's memory. */
+  rateLimitStore?: Store | undefined;
 }
 
 export interface IssuedConversationToken {
@@ -110,9 +115,15 @@ export class LocalDirectLine {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
   private readonly heartbeat: NodeJS.Timeout;
   private closed = false;
+  private readonly unsubscribeBus: (() => void) | undefined;
 
   constructor(private readonly options: LocalDirectLineOptions) {
     this.store = new DirectLineStore(options.storage);
+    // Another instance appended to a conversation: pump this instance's sockets for it ('*': all).
+    this.unsubscribeBus = options.changeBus?.subscribe('directline', (conversationId) => {
+      if (conversationId === '*') for (const id of this.subscribers.keys()) this.notifyLocal(id);
+      else this.notifyLocal(conversationId);
+    });
     this.heartbeat = setInterval(() => this.checkSockets(), HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -145,6 +156,7 @@ export class LocalDirectLine {
     const postLimit = rateLimit({
       windowMs: 60_000,
       limit: POSTS_PER_MINUTE_PER_CONVERSATION,
+      ...(this.options.rateLimitStore ? { store: this.options.rateLimitStore } : {}),
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       // Runs after authentication: one budget per conversation, whoever's proxy it comes through.
@@ -293,6 +305,7 @@ export class LocalDirectLine {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
+    this.unsubscribeBus?.();
     for (const set of this.subscribers.values()) {
       for (const subscriber of set) {
         subscriber.ws.close(1001, 'server shutting down');
@@ -390,6 +403,11 @@ export class LocalDirectLine {
 
   /** Something was appended: every open stream of the conversation catches up from storage. */
   private notify(conversationId: string): void {
+    if (this.options.changeBus) this.options.changeBus.publish('directline', conversationId);
+    else this.notifyLocal(conversationId);
+  }
+
+  private notifyLocal(conversationId: string): void {
     for (const subscriber of this.subscribers.get(conversationId) ?? []) this.enqueue(subscriber, () => this.pump(subscriber));
   }
 

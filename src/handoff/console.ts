@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response, type Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from '../logger.js';
 import type { BacklineStorage } from '../storage/index.js';
@@ -46,6 +46,8 @@ export interface AgentConsoleOptions {
   /** Local mode (no app credentials): the cookie may go over plain http on localhost. */
   localMode: boolean;
   loginLimits: LoginLimits;
+  /** Shared counters for the per-address limit (several instances); default: this process's memory. */
+  loginRateLimitStore?: Store | undefined;
   webDir?: string;
   /** This server's public origin behind a proxy (WIDGET_PUBLIC_URL), accepted as the console's origin. */
   publicOrigin?: string;
@@ -208,6 +210,7 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
     windowMs: LOGIN_WINDOW_MS,
     limit: options.loginLimits.perAddress,
     ...failuresOnly,
+    ...(options.loginRateLimitStore ? { store: options.loginRateLimitStore } : {}),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: tooManyAttempts,

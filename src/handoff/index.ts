@@ -12,6 +12,7 @@ import { parseAgents } from './agents.js';
 import { AgentAuth } from './auth.js';
 import { createAgentConsole, EventStreams } from './console.js';
 import { parseSupportHours } from './hours.js';
+import type { Cluster } from '../cluster/index.js';
 import { ChangeNotifier } from './notifier.js';
 import { AdapterProactiveSender, ProactiveDeliveryError, RoutingProactiveSender, type ProactiveSender } from './proactive.js';
 import { SupportService } from './service.js';
@@ -35,12 +36,14 @@ export interface SupportDependencies {
   logger: Logger;
   adapter: CloudAdapter;
   now?: () => number;
+  /** Shared across instances (PostgreSQL): the change bus and rate-limit counters. */
+  cluster?: Pick<Cluster, 'bus' | 'rateLimitStore'>;
 }
 
 export function createSupport(deps: SupportDependencies): Support {
   const { config, storage, content, logger } = deps;
   const sender = new RoutingProactiveSender(new AdapterProactiveSender(deps.adapter, config.localMode ? undefined : config.MICROSOFT_APP_ID));
-  const notifier = new ChangeNotifier(storage, config.SUPPORT_SYNC_INTERVAL_MS, logger);
+  const notifier = new ChangeNotifier(storage, config.SUPPORT_SYNC_INTERVAL_MS, logger, deps.cluster?.bus);
   // Without SUPPORT_ADMIN_NAME the admin is "the support team" to people, "Support team" in the console.
   const adminName = config.SUPPORT_ADMIN_NAME;
   const service = new SupportService({
@@ -68,7 +71,7 @@ export function createSupport(deps: SupportDependencies): Support {
   });
   const streams = new EventStreams();
   const publicOrigin = config.WIDGET_PUBLIC_URL ? new URL(config.WIDGET_PUBLIC_URL).origin : undefined;
-  const consoleRouter = createAgentConsole({ support: service, auth, storage, logger, localMode: config.localMode, loginLimits: { perAddress: config.SUPPORT_LOGIN_RATE_LIMIT, perAccount: config.SUPPORT_LOGIN_ACCOUNT_LIMIT, lockoutMinutes: config.SUPPORT_LOGIN_LOCKOUT_MINUTES }, streams, ...(publicOrigin ? { publicOrigin } : {}) });
+  const consoleRouter = createAgentConsole({ support: service, auth, storage, logger, localMode: config.localMode, loginLimits: { perAddress: config.SUPPORT_LOGIN_RATE_LIMIT, perAccount: config.SUPPORT_LOGIN_ACCOUNT_LIMIT, lockoutMinutes: config.SUPPORT_LOGIN_LOCKOUT_MINUTES }, loginRateLimitStore: deps.cluster?.rateLimitStore('login:'), streams, ...(publicOrigin ? { publicOrigin } : {}) });
   if (config.HANDOFF_MODE === 'console' && !auth.enabled) {
     logger.warn('support_no_agents', { note: 'SUPPORT_AGENTS and SUPPORT_ADMIN_TOKEN are unset: nobody can sign in to /agent, so people are offered call-backs only' });
   }

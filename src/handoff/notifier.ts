@@ -3,6 +3,7 @@
 // h/rev item's eTag and tells its own listeners when another instance bumped it. Only the
 // listeners (live SSE connections) are per process; what changed is always read from storage.
 import { randomBytes } from 'node:crypto';
+import type { ChangeBus } from '../cluster/changeBus.js';
 import type { Logger } from '../logger.js';
 import type { BacklineStorage } from '../storage/index.js';
 import { REVISION_KEY } from './keys.js';
@@ -15,12 +16,20 @@ export class ChangeNotifier {
   private lastSeen: string | undefined;
   private polling = false;
   private closed = false;
+  private readonly unsubscribeBus: (() => void) | undefined;
 
+  /**
+   * With a shared change bus (PostgreSQL LISTEN/NOTIFY) other instances' changes arrive through
+   * it and nothing polls; without one, h/rev is polled every `pollMs`.
+   */
   constructor(
     private readonly storage: BacklineStorage,
     private readonly pollMs: number,
     private readonly logger: Logger,
-  ) {}
+    private readonly bus?: ChangeBus,
+  ) {
+    this.unsubscribeBus = bus?.shared ? bus.subscribe('console', () => this.emit()) : undefined;
+  }
 
   /** Records a change for every instance and tells this one's listeners now. */
   async changed(): Promise<void> {
@@ -30,12 +39,13 @@ export class ChangeNotifier {
     } catch (error) {
       this.logger.warn('support_notify_failed', { error: error instanceof Error ? error.name : 'unknown' });
     }
-    this.emit();
+    if (this.unsubscribeBus) this.bus!.publish('console', '');
+    else this.emit();
   }
 
   subscribe(listener: ChangeListener): () => void {
     this.listeners.add(listener);
-    if (!this.timer && !this.closed) {
+    if (!this.timer && !this.closed && !this.unsubscribeBus) {
       this.timer = setInterval(() => void this.poll(), this.pollMs);
       this.timer.unref();
     }
@@ -50,6 +60,7 @@ export class ChangeNotifier {
 
   close(): void {
     this.closed = true;
+    this.unsubscribeBus?.();
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.listeners.clear();

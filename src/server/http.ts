@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 
 export interface HttpDependencies {
   adapter: CloudAdapter;
-  bot: BacklineBot;
+  bot: Pick<BacklineBot, 'handle'>;
   authConfig: AuthConfiguration;
   logger: Logger;
   localMode: boolean;

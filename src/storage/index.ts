@@ -18,12 +18,18 @@
 // - close: QUIT the client.
 import { InMemoryStorage } from './memoryStorage.js';
 import { SqliteStorage } from './sqliteStorage.js';
+import { createPool } from './postgres/pool.js';
+import { PostgresStorage } from './postgres/postgresStorage.js';
 import type { BacklineStorage } from './types.js';
 
 export interface StorageConfig {
-  kind: 'sqlite' | 'memory';
+  kind: 'sqlite' | 'postgres' | 'memory';
   /** Required for 'sqlite': a file path (its directory is created) or ':memory:'. */
   sqlitePath?: string;
+  /** Required for 'postgres': postgres://... (the schema comes from `backline migrate`). */
+  databaseUrl?: string;
+  /** 'postgres': the pool's size. */
+  poolMax?: number;
 }
 
 export function createStorage(config: StorageConfig): BacklineStorage {
@@ -33,6 +39,9 @@ export function createStorage(config: StorageConfig): BacklineStorage {
         throw new Error('Storage kind "sqlite" needs sqlitePath (a file path, or ":memory:").');
       }
       return new SqliteStorage(config.sqlitePath);
+    case 'postgres':
+      if (!config.databaseUrl) throw new Error('Storage kind "postgres" needs databaseUrl (postgres://...).');
+      return new PostgresStorage(createPool(config.databaseUrl, { max: config.poolMax }));
     case 'memory':
       return new InMemoryStorage();
     default: {
@@ -45,6 +54,7 @@ export function createStorage(config: StorageConfig): BacklineStorage {
 export { InMemoryStorage } from './memoryStorage.js';
 export { SqliteStorage, type SqliteStorageOptions } from './sqliteStorage.js';
 export { startRetentionSweep, type RetentionSweepOptions } from './retention.js';
+export { PostgresStorage, type PostgresStorageOptions } from './postgres/postgresStorage.js';
 export {
   ETAG_IF_ABSENT,
   StorageConflictError,

@@ -25,6 +25,7 @@ import type { BacklineStorage } from '../storage/index.js';
 import { DirectLineExchangeError, generateAzureToken } from '../directline/azureToken.js';
 import { LocalDirectLine, refuseUpgrade } from '../directline/localDirectLine.js';
 import { TokenSigner } from '../directline/tokens.js';
+import type { Cluster } from '../cluster/index.js';
 import { chatPageCsp, connectSources, demoPageCsp, newNonce, OriginPolicy, parseOrigins } from './security.js';
 import { browserConfig, loadWidgetConfig, type BrowserWidgetConfig, type WidgetConfig } from './widgetConfig.js';
 
@@ -40,6 +41,8 @@ export interface WebChatDependencies {
   now?: () => number;
   /** fetch for the Azure token exchange (tests point it at a local fake). */
   fetchImpl?: typeof fetch;
+  /** Shared across instances (PostgreSQL): the change bus and rate-limit counters. */
+  cluster?: Pick<Cluster, 'bus' | 'rateLimitStore'>;
 }
 
 export interface WebChat {
@@ -127,6 +130,7 @@ export function createWebChat(deps: WebChatDependencies): WebChat {
       botName: widget.title,
       publicBase: (req) => origins.publicBase(req),
       originAllowed: (origin, req) => origins.isAllowed(origin, req),
+      ...(deps.cluster ? { changeBus: deps.cluster.bus, rateLimitStore: deps.cluster.rateLimitStore('dl-post:') } : {}),
     });
   }
 
@@ -189,6 +193,7 @@ export function createWebChat(deps: WebChatDependencies): WebChat {
   const tokenLimiter = rateLimit({
     windowMs: 60_000,
     limit: config.DIRECT_LINE_TOKEN_RATE_LIMIT,
+    ...(deps.cluster?.rateLimitStore('dl-token:') ? { store: deps.cluster.rateLimitStore('dl-token:')! } : {}),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (_req, res) => {

@@ -33,4 +33,13 @@ describe('config from the environment', () => {
   it('sign-in limits: per address high enough for a clinic behind one address, per account low with a short lockout', () => {
     expect(loadConfig({})).toMatchObject({ SUPPORT_LOGIN_RATE_LIMIT: 100, SUPPORT_LOGIN_ACCOUNT_LIMIT: 5, SUPPORT_LOGIN_LOCKOUT_MINUTES: 5 });
   });
+  it('STORAGE=postgres needs DATABASE_URL and a shared DIRECT_LINE_TOKEN_SECRET', () => {
+    const secret = 'x'.repeat(40);
+    expect(() => loadConfig({ STORAGE: 'postgres', DIRECT_LINE_TOKEN_SECRET: secret })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ STORAGE: 'postgres', DATABASE_URL: 'mysql://h/db', DIRECT_LINE_TOKEN_SECRET: secret })).toThrow(/DATABASE_URL must be a postgres/);
+    expect(() => loadConfig({ STORAGE: 'postgres', DATABASE_URL: 'postgres://u@h/db' })).toThrow(/DIRECT_LINE_TOKEN_SECRET: required with STORAGE=postgres/);
+    expect(loadConfig({ STORAGE: 'postgres', DATABASE_URL: 'postgres://u@h/db', DIRECT_LINE_TOKEN_SECRET: secret })).toMatchObject({ STORAGE: 'postgres', DATABASE_POOL_MAX: 10 });
+    // SQLite is one process: a random per-start key is still allowed there.
+    expect(loadConfig({ STORAGE: 'sqlite' }).DIRECT_LINE_TOKEN_SECRET).toBeUndefined();
+  });
 });

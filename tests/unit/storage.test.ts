@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, existsSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import type pg from 'pg';
 import {
   createStorage,
   ETAG_IF_ABSENT,
@@ -16,6 +17,10 @@ import {
   type StorageOptions,
 } from '../../src/storage/index.js';
 import { prefixUpperBound } from '../../src/storage/common.js';
+import { createPool } from '../../src/storage/postgres/pool.js';
+import { PostgresStorage } from '../../src/storage/postgres/postgresStorage.js';
+import { migrate } from '../../src/storage/postgres/schema.js';
+import { createDatabase } from '../helpers/nativeServers.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -41,18 +46,34 @@ function manualClock(start = Date.UTC(2026, 0, 1)) {
   };
 }
 
-const implementations: [string, (options?: StorageOptions) => BacklineStorage][] = [
+// PostgreSQL: the run's one server (tests/setup/postgres.ts), a database for this file, emptied
+// before each test.
+let postgresPool: pg.Pool;
+beforeAll(async () => {
+  postgresPool = createPool(await createDatabase(inject('postgresUrl'), 'storage_test'));
+  await migrate(postgresPool);
+});
+afterAll(async () => {
+  await postgresPool.end();
+});
+async function openPostgres(options?: StorageOptions): Promise<BacklineStorage> {
+  await postgresPool.query('TRUNCATE backline_items');
+  return new PostgresStorage(postgresPool, { ...options, ownsPool: false });
+}
+
+const implementations: [string, (options?: StorageOptions) => BacklineStorage | Promise<BacklineStorage>][] = [
   ['InMemoryStorage', (options) => new InMemoryStorage(options)],
   ['SqliteStorage (file)', (options) => new SqliteStorage(join(tempDir, 'db', 'backline.db'), options)],
   ['SqliteStorage (:memory:)', (options) => new SqliteStorage(':memory:', options)],
+  ['PostgresStorage', openPostgres],
 ];
 
 describe.each(implementations)('%s', (_name, open) => {
   let storage: BacklineStorage;
   const clock = manualClock();
-  beforeEach(() => {
+  beforeEach(async () => {
     clock.set(Date.UTC(2026, 0, 1));
-    storage = open({ now: clock.now });
+    storage = await open({ now: clock.now });
   });
   afterEach(async () => {
     await storage.close();
@@ -563,5 +584,49 @@ describe('retryOnConflict (the one eTag read-modify-write loop)', () => {
       }),
     ).rejects.toBeInstanceOf(TypeError);
     expect(tries).toBe(1);
+  });
+});
+
+describe('PostgresStorage across connections', () => {
+  it('refuses a key with a NUL character (PostgreSQL text cannot hold it) with a value error, storing nothing', async () => {
+    const storage = await openPostgres();
+    await expect(storage.write({ 'ok/1': { a: 1 }, 'bad\u0000key': { a: 2 } })).rejects.toThrow(StorageValueError);
+    await expect(storage.read(['bad\u0000key'])).rejects.toThrow(StorageValueError);
+    expect(await storage.listKeys('')).toEqual([]);
+  });
+
+  it('multi-key writes naming the same keys in opposite orders never deadlock', async () => {
+    const a = await openPostgres();
+    const b = new PostgresStorage(createPool(inject('postgresUrl').replace(/\/postgres$/, '/storage_test')));
+    try {
+      const writes: Promise<void>[] = [];
+      for (let i = 0; i < 40; i++) {
+        writes.push(a.write({ 'x/1': { i }, 'x/2': { i }, 'x/3': { i } }));
+        writes.push(b.write({ 'x/3': { i }, 'x/2': { i }, 'x/1': { i } }));
+      }
+      await Promise.all(writes);
+      expect(await a.listKeys('x/')).toEqual(['x/1', 'x/2', 'x/3']);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it("create-if-absent ('absent' eTag): of two racing creators on two connections exactly one wins", async () => {
+    const a = await openPostgres();
+    const b = new PostgresStorage(createPool(inject('postgresUrl').replace(/\/postgres$/, '/storage_test')));
+    try {
+      for (let round = 0; round < 10; round++) {
+        const results = await Promise.allSettled([
+          a.write({ [`new/${round}`]: { by: 'a', eTag: 'absent' } }),
+          b.write({ [`new/${round}`]: { by: 'b', eTag: 'absent' } }),
+        ]);
+        expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+        const loser = results.find((result) => result.status === 'rejected') as PromiseRejectedResult;
+        expect(loser.reason).toBeInstanceOf(StorageConflictError);
+      }
+      await expect(a.write({ 'new/0': { by: 'a', eTag: 'absent' } })).rejects.toThrow(StorageConflictError);
+    } finally {
+      await b.close();
+    }
   });
 });

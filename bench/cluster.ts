@@ -1,0 +1,179 @@
+// The HTTP load benchmark (issue #13): the same scripted conversations through
+// POST /api/messages (deliveryMode expectReplies) against
+//   (a) the Agents SDK's smallest echo bot (the floor),
+//   (b) Backline on SQLite (one process),
+//   (c) Backline on PostgreSQL with one, two and three instances behind HAProxy (round robin).
+// Each server runs in its own process; the load generator runs here, on the same machine (so on a
+// 2-core machine it takes CPU from the servers: say so when reading the numbers).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPool } from '../src/storage/postgres/pool.js';
+import { migrate } from '../src/storage/postgres/schema.js';
+import { createDatabase, startHaproxy, startPostgres, stopChild, type HaproxyServer } from '../tests/helpers/nativeServers.js';
+
+const CONCURRENT_CONVERSATIONS = 16;
+const WARM_UP_MS = 3_000;
+const MEASURE_MS = 10_000;
+const TOKEN_SECRET = 'bench-direct-line-token-secret-0123456789abcdef';
+
+// The same script as the in-process benchmark: menu, headline question, reading, the warning-sign check.
+const SCRIPT = [
+  'why does my back hurt when I lift my leg',
+  'tell me more',
+  "Check if it's serious",
+  'no', 'nope', 'no', 'nah', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no',
+  "I'm 41",
+  'about three weeks',
+  'menu',
+  'what is sciatica',
+];
+
+export interface LoadResult {
+  label: string;
+  turnsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+interface Server {
+  port: number;
+  child: ChildProcess;
+}
+
+async function startProcess(args: string[], env: Record<string, string>): Promise<Server> {
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'error', SHOW_STARTUP_BANNER: 'true', NODE_ENV: 'development', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`did not start: ${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = /listening on http:\/\/localhost:(\d+)/.exec(output)?.[1];
+      if (found) {
+        clearTimeout(timer);
+        resolve(Number(found));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
+  });
+  return { port, child };
+}
+
+/** Backline in local mode (no credentials), from the build (npm run bench builds first). */
+function startBackline(env: Record<string, string>): Promise<Server> {
+  return startProcess(['bin/backline.js', 'serve'], { NLU_CACHE_DIR: 'data/nlu-cache', RETENTION_DAYS: '30', ...env });
+}
+
+async function turn(url: string, conversationId: string, text: string): Promise<boolean> {
+  const res = await fetch(`${url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'message', text, channelId: 'webchat', deliveryMode: 'expectReplies', serviceUrl: 'http://127.0.0.1:1',
+      conversation: { id: conversationId }, from: { id: `user-${conversationId}` }, recipient: { id: 'bot' }, locale: 'en-US',
+    }),
+  });
+  const body = (await res.json()) as { activities?: unknown[] };
+  return res.ok && Array.isArray(body.activities) && body.activities.length > 0;
+}
+
+/** CONCURRENT_CONVERSATIONS people, each going through SCRIPT again and again, for a fixed time. */
+export async function load(label: string, url: string): Promise<LoadResult> {
+  // One whole conversation first: Backline builds its answer recognizers on first use (after listening).
+  const warmUpId = `bench-warm-up-${Math.random().toString(36).slice(2, 8)}`;
+  for (const text of SCRIPT) await turn(url, warmUpId, text);
+  const latencies: number[] = [];
+  let errors = 0;
+  let measuring = false;
+  let stop = false;
+  let round = 0;
+  const person = async (index: number) => {
+    while (!stop) {
+      const conversationId = `bench-${label.replace(/\W+/g, '-')}-${index}-${round++}-${Math.random().toString(36).slice(2, 8)}`;
+      for (const text of SCRIPT) {
+        if (stop) return;
+        const started = performance.now();
+        const ok = await turn(url, conversationId, text).catch(() => false);
+        if (measuring) {
+          if (ok) latencies.push(performance.now() - started);
+          else errors++;
+        }
+      }
+    }
+  };
+  const people = Array.from({ length: CONCURRENT_CONVERSATIONS }, (_, i) => person(i));
+  await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
+  measuring = true;
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, MEASURE_MS));
+  measuring = false;
+  const seconds = (performance.now() - started) / 1000;
+  stop = true;
+  await Promise.all(people);
+  latencies.sort((a, b) => a - b);
+  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  return { label, turnsPerSecond: latencies.length / seconds, p50: at(50), p99: at(99), errors };
+}
+
+export async function clusterBenchmark(report: (name: string, value: string, target: string, met: boolean) => void): Promise<LoadResult[]> {
+  const results: LoadResult[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'backline-bench-cluster-'));
+  const children: ChildProcess[] = [];
+  let proxy: HaproxyServer | undefined;
+  const postgres = await startPostgres();
+  try {
+    const echo = await startProcess(['--import', 'tsx', 'bench/echoBot.ts'], {});
+    children.push(echo.child);
+    results.push(await load('(a) Agents SDK echo bot', `http://127.0.0.1:${echo.port}`));
+    await stopChild(echo.child);
+
+    const sqlite = await startBackline({ STORAGE: 'sqlite', SQLITE_PATH: join(dir, 'bench.db') });
+    children.push(sqlite.child);
+    results.push(await load('(b) Backline, SQLite', `http://127.0.0.1:${sqlite.port}`));
+    await stopChild(sqlite.child);
+
+    const databaseUrl = await createDatabase(postgres.url, 'bench');
+    const pool = createPool(databaseUrl, { max: 1 });
+    await migrate(pool);
+    await pool.end();
+    const env = { STORAGE: 'postgres', DATABASE_URL: databaseUrl, DIRECT_LINE_TOKEN_SECRET: TOKEN_SECRET };
+    const instances: Server[] = [];
+    for (let count = 1; count <= 3; count++) {
+      const started = await startBackline(env);
+      children.push(started.child);
+      instances.push(started);
+      proxy = await startHaproxy(instances.map((instance) => instance.port));
+      // Health checks first see every instance up.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      results.push(await load(`(c) Backline, PostgreSQL, ${count} instance${count > 1 ? 's' : ''} + HAProxy`, `http://127.0.0.1:${proxy.port}`));
+      await proxy.stop();
+      proxy = undefined;
+    }
+  } finally {
+    await proxy?.stop();
+    await Promise.all(children.map((child) => stopChild(child)));
+    await postgres.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.log(`\nHTTP load: ${CONCURRENT_CONVERSATIONS} concurrent scripted conversations, POST /api/messages (expectReplies), ${MEASURE_MS / 1000} s each`);
+  for (const result of results) {
+    report(`${result.label} turns/s`, result.turnsPerSecond.toFixed(0), '-', result.errors === 0);
+    report(`  p50 / p99`, `${result.p50.toFixed(1)} / ${result.p99.toFixed(1)} ms`, '-', true);
+    if (result.errors > 0) report('  failed turns', String(result.errors), '0', false);
+  }
+  const [echo, sqlite, pg1] = results;
+  if (echo && sqlite) report('(b) SQLite as a share of (a) the echo bot', `${((sqlite.turnsPerSecond / echo.turnsPerSecond) * 100).toFixed(0)} %`, '>= 70 %', sqlite.turnsPerSecond >= 0.7 * echo.turnsPerSecond);
+  if (sqlite && pg1) report('(c) PostgreSQL, 1 instance, as a share of (b)', `${((pg1.turnsPerSecond / sqlite.turnsPerSecond) * 100).toFixed(0)} %`, '>= 60 %', pg1.turnsPerSecond >= 0.6 * sqlite.turnsPerSecond);
+  for (const result of results.slice(3)) {
+    report(`${result.label.slice(4)} vs 1 instance`, `${((result.turnsPerSecond / pg1!.turnsPerSecond) * 100).toFixed(0)} %`, '-', true);
+  }
+  return results;
+}

@@ -1,0 +1,118 @@
+// The pieces instances share through PostgreSQL, each across two pools (two "instances").
+import express from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PostgresChangeBus } from '../../src/cluster/changeBus.js';
+import { AdvisoryLockLeadership } from '../../src/cluster/leader.js';
+import { PostgresRateLimitStore } from '../../src/cluster/rateLimitStore.js';
+import { PostgresTurnLock } from '../../src/cluster/turnLock.js';
+import { createLogger } from '../../src/logger.js';
+import { createPool } from '../../src/storage/postgres/pool.js';
+import { migrate } from '../../src/storage/postgres/schema.js';
+import { close, listen } from '../helpers/http.js';
+import { createDatabase } from '../helpers/nativeServers.js';
+
+let one: pg.Pool;
+let two: pg.Pool;
+const logger = createLogger('silent');
+
+beforeAll(async () => {
+  const url = await createDatabase(inject('postgresUrl'), 'shared_test');
+  one = createPool(url);
+  two = createPool(url);
+  await migrate(one);
+});
+afterAll(async () => {
+  await one.end();
+  await two.end();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('PostgresChangeBus (LISTEN/NOTIFY)', () => {
+  it("delivers another instance's changes once, and its own at once without an echo", async () => {
+    const busOne = await PostgresChangeBus.start(one, logger);
+    const busTwo = await PostgresChangeBus.start(two, logger);
+    try {
+      const heardOne: string[] = [];
+      const heardTwo: string[] = [];
+      busOne.subscribe('directline', (subject) => heardOne.push(subject));
+      busTwo.subscribe('directline', (subject) => heardTwo.push(subject));
+      busTwo.subscribe('console', (subject) => heardTwo.push(`console:${subject}`));
+      busOne.publish('directline', 'conv-1');
+      expect(heardOne).toEqual(['conv-1']); // synchronously, on the publishing instance
+      busOne.publish('console', '');
+      const deadline = Date.now() + 5000;
+      while (heardTwo.length < 2 && Date.now() < deadline) await sleep(10);
+      await sleep(100);
+      // Two NOTIFYs from two pooled connections: each arrives once, in either order.
+      expect(heardTwo.sort()).toEqual(['console:', 'conv-1']);
+      expect(heardOne).toEqual(['conv-1']);
+    } finally {
+      await busOne.close();
+      await busTwo.close();
+    }
+  });
+});
+
+describe('PostgresTurnLock', () => {
+  it('runs turns of one conversation one at a time across instances, and of different conversations together', async () => {
+    const lockOne = new PostgresTurnLock(one);
+    const lockTwo = new PostgresTurnLock(two);
+    const events: string[] = [];
+    const turn = (name: string) => async () => {
+      events.push(`${name}:start`);
+      await sleep(150);
+      events.push(`${name}:end`);
+    };
+    await Promise.all([lockOne.run('webchat/a', turn('a1')), sleep(20).then(() => lockTwo.run('webchat/a', turn('a2')))]);
+    expect(events).toEqual(['a1:start', 'a1:end', 'a2:start', 'a2:end']);
+
+    events.length = 0;
+    await Promise.all([lockOne.run('webchat/a', turn('a')), sleep(20).then(() => lockTwo.run('webchat/b', turn('b')))]);
+    expect(events).toEqual(['a:start', 'b:start', 'a:end', 'b:end']);
+  });
+
+  it('frees the lock when a turn throws', async () => {
+    const lock = new PostgresTurnLock(one);
+    await expect(lock.run('webchat/c', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    const started = Date.now();
+    await new PostgresTurnLock(two).run('webchat/c', async () => undefined);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('AdvisoryLockLeadership (retention sweep leader)', () => {
+  it('exactly one instance leads; when it goes, another takes over', async () => {
+    const first = new AdvisoryLockLeadership(one, 42n);
+    const second = new AdvisoryLockLeadership(two, 42n);
+    expect(await first.isLeader()).toBe(true);
+    expect(await second.isLeader()).toBe(false);
+    expect(await first.isLeader()).toBe(true);
+    await first.close();
+    expect(await second.isLeader()).toBe(true);
+    await second.close();
+  });
+});
+
+describe('PostgresRateLimitStore (express-rate-limit)', () => {
+  it('counts one budget across instances', async () => {
+    const appFor = (pool: pg.Pool) => {
+      const app = express();
+      app.use(rateLimit({ windowMs: 60_000, limit: 3, store: new PostgresRateLimitStore(pool, 'test-shared:'), standardHeaders: 'draft-8', legacyHeaders: false }));
+      app.get('/', (_req, res) => void res.send('ok'));
+      return app;
+    };
+    const a = await listen(appFor(one));
+    const b = await listen(appFor(two));
+    try {
+      const statuses: number[] = [];
+      for (const url of [a.url, b.url, a.url, b.url, a.url]) statuses.push((await fetch(url)).status);
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    } finally {
+      await close(a.server);
+      await close(b.server);
+    }
+  });
+});
