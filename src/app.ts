@@ -56,8 +56,8 @@ export function authConfigOf(config: Config): AuthConfiguration {
 
 export function createBackline(config: Config, options: BacklineOptions = {}): Backline {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const content = loadContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER);
-  const nlu = createNluEngine({ root: config.CONTENT_DIR, cacheDir: config.NLU_CACHE_DIR, redFlagPatterns: content.redFlagPatterns });
+  const content = loadContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER, { crisisLine: config.CRISIS_LINE, poisonLine: config.POISON_LINE });
+  const nlu = createNluEngine({ root: config.CONTENT_DIR, cacheDir: config.NLU_CACHE_DIR, redFlagPatterns: content.redFlagPatterns, crisisPatterns: content.crisisPatterns });
   if (options.warmUp) warmUpEntityRecognizers();
   const storage = options.storage ?? createStorage({ kind: config.STORAGE, sqlitePath: config.SQLITE_PATH });
   const stopSweep = options.retentionSweep === false ? () => {} : startRetentionSweep(storage, config.RETENTION_DAYS, RETENTION_SWEEP_INTERVAL_MS);

@@ -16,6 +16,16 @@ const configSchema = z.object({
     .string()
     .regex(/^[0-9+ ()-]{2,20}$/, 'EMERGENCY_NUMBER must be a phone number such as 911, 999 or 112')
     .default('911'),
+  /** Suicide and crisis line the bot gives to anyone in crisis (988 in the US; 116 123 Samaritans in the UK). */
+  CRISIS_LINE: z
+    .string()
+    .regex(/^[0-9+ ()-]{2,20}$/, 'CRISIS_LINE must be a phone number such as 988 or 116 123')
+    .default('988'),
+  /** Poison information line for overdoses and poisoning (1-800-222-1222 in the US; NHS 111 in the UK). */
+  POISON_LINE: z
+    .string()
+    .regex(/^[0-9+ ()-]{2,20}$/, 'POISON_LINE must be a phone number such as 1-800-222-1222 or 111')
+    .default('1-800-222-1222'),
   MICROSOFT_APP_ID: z.string().optional(),
   MICROSOFT_APP_PASSWORD: z.string().optional(),
   MICROSOFT_APP_TENANT_ID: z.string().optional(),
