@@ -164,6 +164,12 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
   // 5. Free text: what does the person want? (While waiting for a person, it is kept for them.)
   if (holdForSupport(draft)) return draft;
   const decision = nlu.classify(text);
+  if (reading.explicit && reading.who === 'other' && decision.intent === 'out_of_scope') {
+    // "I'm asking for my dad": nothing else to answer; say so, and show what we can do.
+    draft.say(content.messages.patient_noted);
+    showMenu(draft);
+    return draft;
+  }
   safetyNet(draft, decision.intent, text);
   respondToIntent(draft, decision);
   return draft;
@@ -179,6 +185,7 @@ function detectForPatient(draft: TurnDraft, nlu: Understander, text: string, rea
   const patient = draft.state.patient;
   if (patient?.who !== 'other' || reading.who === 'self') return detection;
   const retold = draft.content.patient.toFirstPerson(text, patient);
+  if (retold === text.toLowerCase().replace(/[’'`]/g, '').trim()) return detection;
   const theirs = nlu.detectRedFlags(retold);
   const flags = [...new Set([...detection.flags, ...theirs.flags])];
   const possible = [...new Set([...detection.possible, ...theirs.possible])].filter((flag) => !flags.includes(flag));

@@ -473,6 +473,12 @@ export function answerCurrent(draft: TurnDraft, fullInput: AnswerInput): boolean
       const value =
         // The age of the patient: a carer's own age ("I'm 40") is not the answer.
         node.ask === 'age' ? recognizeAge(content.patient.ageAnswerFor(input.text, state.patient?.who)) : node.ask === 'duration' ? recognizeDurationWeeks(input.text) : recognizeNumber(input.text);
+      if (value === undefined && node.ask === 'age' && state.patient?.who === 'other' && content.patient.saysOwnAge(input.text)) {
+        // A carer gave their own age: ask again for the patient's.
+        draft.say(content.messages.reprompt.age_other);
+        askQuestion(draft, position, node, false);
+        return true;
+      }
       if (value === undefined) return false;
       if ((node.min !== undefined && value < node.min) || (node.max !== undefined && value > node.max)) {
         draft.say(content.messages.reprompt.out_of_range);

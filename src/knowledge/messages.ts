@@ -67,6 +67,8 @@ const messagesSchema = z.strictObject({
     /** No to that: the advice is not withdrawn; what to watch for. */
     urgent_not_now: z.string(),
   }),
+  /** Someone says they ask for another person, and nothing else. */
+  patient_noted: z.string(),
   /** The emergency signs card, shown once to anyone who describes back or leg pain. */
   safety_net: z.strictObject({ card: z.string(), check_label: z.string() }),
   /** Crisis help: suicidal thoughts, self-harm, overdose or poisoning. */

@@ -89,6 +89,8 @@ export interface PatientReader {
    * else ("I'm 40, she's 78" -> "she's 78"; "I'm 40" -> "").
    */
   ageAnswerFor(text: string, who: 'self' | 'other' | undefined): string;
+  /** The text gives the writer's own age ("I'm 40"). */
+  saysOwnAge(text: string): boolean;
   /** How the bot names the patient: "your wife", or "the person you're asking for". */
   nameOf(patient: PatientRef | undefined): string;
   /**
@@ -155,6 +157,10 @@ export function createPatientReader(data: PatientWords): PatientReader {
       const t = normalise(text);
       return painPlace.test(t) && painWord.test(t) && someone.test(t);
     },
+    saysOwnAge(text) {
+      ownAge.lastIndex = 0;
+      return ownAge.test(normalise(text));
+    },
     ageAnswerFor(text, who) {
       if (who !== 'other') return text;
       const t = normalise(text);
@@ -163,11 +169,12 @@ export function createPatientReader(data: PatientWords): PatientReader {
       return t.replace(ownAge, ' ').trim();
     },
     toFirstPerson(text, patient) {
-      let t = normalise(text);
+      // Punctuation stays: "numb down below?" must stay a question for the detector.
+      let t = ` ${text.toLowerCase().replace(/[’'`]/g, '')} `;
       const apply = (pairs: [string, string][], rel?: string) => {
         for (const [from, to] of pairs) {
           const source = rel === undefined ? from : from.replaceAll('{rel}', rel);
-          t = t.replace(new RegExp(`(?<= )(?:${source})(?= )`, 'g'), to);
+          t = t.replace(new RegExp(`(?<![a-z0-9])(?:${source})(?![a-z0-9])`, 'g'), to);
         }
       };
       if (patient.rel) apply(data.first_person.relation, escape(patient.rel));
