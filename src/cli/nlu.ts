@@ -19,6 +19,7 @@ export function nluCommand(config: Config, text: string, json: boolean): string 
     `intent:     ${result.intent} (${result.confidence.toFixed(2)})${ambiguous ? '  [close call: the bot would ask which one]' : ''}`,
     `ranking:    ${result.ranking.map((r) => `${r.intent} ${r.confidence.toFixed(2)}`).join(', ')}`,
     `red flags:  ${result.redFlags.length ? result.redFlags.join(', ') : 'none'}${redFlagsToConfirm.length ? ` (to confirm: ${redFlagsToConfirm.join(', ')})` : ''}`,
+    `crisis:     ${result.crisis.crisis ? result.crisis.kind : 'no'}`,
     `entities:   ${result.entities.length ? result.entities.map((e) => `${e.type}=${e.value}`).join(', ') : 'none'}`,
   ];
   return lines.join('\n');

@@ -12,7 +12,7 @@ import type { RedFlagDetection, Understanding } from './types.js';
 export interface NluEngine extends Understander {
   detectCrisis(text: string): CrisisDetection;
   /** Everything at once, for `backline nlu` and `backline test nlu`. */
-  understand(text: string): Understanding & { redFlagsToConfirm: string[]; ambiguous: boolean };
+  understand(text: string): Understanding & { redFlagsToConfirm: string[]; ambiguous: boolean; crisis: CrisisDetection };
   readonly classifier: TrainedIntentClassifier;
   readonly calibration: Calibration;
 }
@@ -59,6 +59,7 @@ export function createNluEngine(options: NluOptions): NluEngine {
         redFlagsToConfirm: detection.possible.filter((f) => !detection.flags.includes(f)),
         ambiguous: intent === decision.intent && decision.ambiguous,
         entities: extractEntities(text),
+        crisis: crisisDetector.detect(text),
       };
     },
   };
