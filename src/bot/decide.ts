@@ -277,6 +277,7 @@ function offerAfterCrisis(draft: TurnDraft): void {
   if (state.support) return;
   suspendFlow(draft);
   offerAfterUrgent(draft, content.messages.crisis.offer);
+  state.pending = { kind: 'after_crisis' };
 }
 
 /** Notes who the message is about in the state; a carer's report of the patient's age counts. */
@@ -418,6 +419,23 @@ function handlePending(draft: TurnDraft, input: MessageInput, reading: PatientRe
       const aboutOther = reading.who === 'other';
       confirmFlags(draft, pending, chosenYesNo(input) !== 'no' || aboutOther);
       return true;
+    }
+    case 'after_crisis': {
+      // "Would you like me to put you in touch with a person?"
+      if (input.choice) return false;
+      const answer = chosenYesNo(input);
+      if (answer === 'yes' || answer === 'unsure') {
+        state.pending = undefined;
+        state.suspended = undefined;
+        routeIntent(draft, 'support.human');
+        return true;
+      }
+      if (answer === 'no') {
+        state.pending = undefined;
+        resumeSuspended(draft, false);
+        return true;
+      }
+      return false;
     }
     case 'after_urgent':
     case 'resume': {

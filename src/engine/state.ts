@@ -15,6 +15,8 @@ export interface Position {
 export type Pending =
   | { kind: 'resume' }
   | { kind: 'after_urgent' }
+  /** After crisis help: "yes" is yes to a person. */
+  | { kind: 'after_crisis' }
   /** `urgent`: the advice was given before asking (possible cauda equina signs); a no withdraws nothing. */
   | { kind: 'confirm_flags'; flags: RedFlagId[]; urgent?: boolean }
   | { kind: 'disambiguate'; intents: IntentId[] };

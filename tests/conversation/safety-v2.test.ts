@@ -348,6 +348,9 @@ describe('crisis help', () => {
     expectCrisisFirst(c);
     expect(c.askedEvidence()).toBeUndefined();
     expect(c.buttonLabels()).toContain('Talk to a person');
+    // "yes" to the offer of a person is a yes to a person, not "carry on".
+    await c.say('yes please');
+    expect(c.askedNode()).toBe('support.offer_offline');
   });
 
   it('"I took too many painkillers": crisis help that is also urgent, with the emergency and poison numbers', async () => {
