@@ -122,7 +122,8 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
       askToConfirmFlags(draft, possible);
       return draft;
     }
-    if (crisisGiven) {
+    // (A warning sign being confirmed stays open: the answer below decides it, unclear is yes.)
+    if (crisisGiven && draft.state.pending?.kind !== 'confirm_flags') {
       offerAfterCrisis(draft);
       return draft;
     }
