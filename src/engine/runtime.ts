@@ -472,7 +472,7 @@ export function answerCurrent(draft: TurnDraft, fullInput: AnswerInput): boolean
       if (input.choice) return false;
       const value =
         // The age of the patient: a carer's own age ("I'm 40") is not the answer.
-        node.ask === 'age' ? recognizeAge(content.patient.ageAnswerFor(input.text, state.patient?.who)) : node.ask === 'duration' ? recognizeDurationWeeks(input.text) : recognizeNumber(input.text);
+        node.ask === 'age' ? recognizeAge(content.patient.ageAnswerFor(input.text, state.patient?.who)) : node.ask === 'duration' ? recognizeDurationWeeks(content.patient.durationAnswerFor(input.text, state.patient?.who)) : recognizeNumber(input.text);
       if (value === undefined && node.ask === 'age' && state.patient?.who === 'other' && content.patient.saysOwnAge(input.text)) {
         // A carer gave their own age: ask again for the patient's.
         draft.say(content.messages.reprompt.age_other);

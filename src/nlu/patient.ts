@@ -89,6 +89,11 @@ export interface PatientReader {
    * else ("I'm 40, she's 78" -> "she's 78"; "I'm 40" -> "").
    */
   ageAnswerFor(text: string, who: 'self' | 'other' | undefined): string;
+  /**
+   * The text of a duration answer about someone else without the writer's own ("she's had it
+   * 3 weeks, I've had mine for years" -> "she's had it 3 weeks"); unchanged if nothing is left.
+   */
+  durationAnswerFor(text: string, who: 'self' | 'other' | undefined): string;
   /** The text gives the writer's own age ("I'm 40"). */
   saysOwnAge(text: string): boolean;
   /** How the bot names the patient: "your wife", or "the person you're asking for". */
@@ -116,6 +121,7 @@ export function createPatientReader(data: PatientWords): PatientReader {
   const painPlace = new RegExp(` (?:${alternation(data.pain_places)}) `);
   const painWord = new RegExp(` (?:${alternation(data.pain_words)}) `);
   const someone = / (?:i|im|ive|my|me|she|he|her|his|they|their|hes|shes) /;
+  const firstPersonClause = / (?:i|im|ive|id|me|my own|mine|myself) /;
   const hedge = new RegExp(` (?:${alternation(data.hedges)}) `);
 
   const read = (text: string): PatientReading => {
@@ -156,6 +162,12 @@ export function createPatientReader(data: PatientWords): PatientReader {
     describesPain(text) {
       const t = normalise(text);
       return painPlace.test(t) && painWord.test(t) && someone.test(t);
+    },
+    durationAnswerFor(text, who) {
+      if (who !== 'other') return text;
+      const clauses = text.split(/[,.;!?]+|\b(?:but|and|though|whereas)\b/i).map((c) => c.trim()).filter(Boolean);
+      const theirs = clauses.filter((clause) => !firstPersonClause.test(normalise(clause)));
+      return theirs.length > 0 && theirs.length < clauses.length ? theirs.join(', ') : text;
     },
     saysOwnAge(text) {
       ownAge.lastIndex = 0;

@@ -151,6 +151,10 @@ describe('carers: the report is about someone else', () => {
     await c.say("I'm 40, she's 78");
     expect(c.askedEvidence()).toBe('duration_weeks');
     expect((await stateOf(c)).answers.age).toBe(78);
+    // Her duration, not the carer's own.
+    await c.say("she's had it about 5 days, I've had my own back trouble for 10 years");
+    expect((await stateOf(c)).answers.duration_weeks).toBeLessThan(1);
+    expect(finalLevel(c)).toBe('consultation');
   });
 
   it('a carer answering "not me, my son" to a confirming question: the sign stands, for him', async () => {

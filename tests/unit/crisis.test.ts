@@ -106,6 +106,12 @@ describe('patient reader', () => {
     expect(reader.ageAnswerFor("I'm 40", 'self')).toBe("I'm 40");
   });
 
+  it("takes a carer's own duration out of a duration answer about the patient", () => {
+    expect(reader.durationAnswerFor("she's had it 3 weeks, I've had mine for 10 years", 'other')).toBe("she's had it 3 weeks");
+    expect(reader.durationAnswerFor('about 3 weeks', 'other')).toBe('about 3 weeks');
+    expect(reader.durationAnswerFor("I've had it 10 years", 'self')).toBe("I've had it 10 years");
+  });
+
   it('names the patient for questions and advice', () => {
     expect(reader.nameOf({ who: 'other', rel: 'grandma', pronoun: 'she' })).toBe('your grandma');
     expect(reader.nameOf({ who: 'other', pronoun: 'they' })).toBe("the person you're asking for");
