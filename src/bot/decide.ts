@@ -10,7 +10,7 @@
 //   4. an answer to the current question;
 //   5. a new question in free text (answered, then an offer to carry on);
 //   6. not understood: ask again, and show the buttons on the second failure.
-import { CAUDA_EQUINA_FLAGS, levelRank, type IntentId, type RedFlagId } from '../contract.js';
+import { CAUDA_EQUINA_FLAGS, isRedFlagId, levelRank, type IntentId, type RedFlagId } from '../contract.js';
 import { ENTRY_TREE } from '../engine/loader.js';
 import {
   ANSWER_CHARS,
@@ -86,6 +86,7 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
 
   let reading: PatientReading = {};
   let crisisGiven = false;
+  const patientBefore = draft.state.patient?.who;
   if (text) {
     // 0. Crisis first: suicidal thoughts, self-harm, overdose or poisoning, in every state.
     const crisis = nlu.detectCrisis(text);
@@ -141,6 +142,10 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
     const match = matchChoice(text.slice(0, ANSWER_CHARS), offered.map((o) => o.l));
     if (match && match.how !== 'fuzzy') input = { ...input, choice: offered[match.index]!.v };
   }
+
+  // "No, not me, my wife" at a question of the check: the answers so far were about the wrong
+  // person. Ask again, about the patient (anything already positive stays).
+  if (reading.explicit && reading.who === 'other' && patientBefore !== 'other' && restartCheckForPatient(draft)) return draft;
 
   // 2. A pending one-off question.
   if (draft.state.pending && handlePending(draft, input, reading)) return draft;
@@ -319,6 +324,20 @@ function countsAsReported(draft: TurnDraft, flag: RedFlagId, reading: PatientRea
     if ('ask' in node && (node.evidence === flag || (reading.hedged && node.ask !== 'choice'))) return true;
   }
   return state.patient?.who === 'other' && reading.who === 'other' && !reading.hedged;
+}
+
+/** Restarts the warning-sign check for someone else, if it is under way; "no" answers given for "you" are dropped. */
+function restartCheckForPatient(draft: TurnDraft): boolean {
+  const { state, content } = draft;
+  if (!state.at || state.page !== undefined || state.pending) return false;
+  const tree = content.dialogs.trees.get(state.at.tree)!;
+  if (!tree.skip_questions_that_cannot_raise_level) return false;
+  for (const [key, value] of Object.entries(state.answers)) {
+    if ((isRedFlagId(key) && value === 'no') || key === 'age' || key === 'duration_weeks') delete state.answers[key];
+  }
+  draft.say(content.messages.patient_switched);
+  runFrom(draft, { tree: tree.id, node: tree.start });
+  return true;
 }
 
 /** The question that confirms a sign, worded for the patient. */

@@ -69,6 +69,8 @@ const messagesSchema = z.strictObject({
   }),
   /** Someone says they ask for another person, and nothing else. */
   patient_noted: z.string(),
+  /** The check was under way for "you" and turns out to be for someone else. */
+  patient_switched: z.string(),
   /** The emergency signs card, shown once to anyone who describes back or leg pain. */
   safety_net: z.strictObject({ card: z.string(), check_label: z.string() }),
   /** Crisis help: suicidal thoughts, self-harm, overdose or poisoning. */

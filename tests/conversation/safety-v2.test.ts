@@ -184,6 +184,20 @@ describe('carers: the report is about someone else', () => {
     expect(dataOf(c.last[0]!)?.triage?.level).toBe('consultation');
   });
 
+  it('"no, not me, my wife" at a question of the check asks the questions again, about her', async () => {
+    const c = await chat();
+    await c.tap("Check if it's serious");
+    await c.tap('No');
+    expect(c.askedEvidence()).toBe('bladder_dysfunction');
+    await c.say('no, not me, my wife');
+    expect(c.text()).toMatch(/this time about your wife/);
+    expect(c.askedEvidence()).toBe('saddle_anaesthesia');
+    expect(c.text()).toMatch(/Does your wife have any numbness/);
+    const state = await stateOf(c);
+    expect(state.answers.saddle_anaesthesia).toBeUndefined();
+    expect(state.answers.bladder_dysfunction).toBeUndefined();
+  });
+
   it('a correction of who it is for: "sorry, it\'s actually me" words things for "you" again', async () => {
     const c = await chat();
     await c.say("I'm asking for my wife");
