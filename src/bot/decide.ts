@@ -452,6 +452,7 @@ function handlePending(draft: TurnDraft, input: MessageInput, reading: PatientRe
       }
       if (answer === 'no') {
         state.pending = undefined;
+        draft.say(content.messages.crisis.declined);
         resumeSuspended(draft, false);
         return true;
       }

@@ -80,6 +80,7 @@ const messagesSchema = z.strictObject({
     overdose: z.string(),
     repeat: z.string(),
     offer: z.string(),
+    declined: z.string(),
     support_note: z.string(),
   }),
   triage: z.strictObject({

@@ -45,6 +45,8 @@ describe('crisis detector', () => {
     'my legs feel dead after sitting',
     "I don't want to do this anymore",
     'is it ok to take two co-codamol every four hours',
+    'what happens if I take too many co-codamol',
+    'can you overdose on paracetamol?',
   ])('"%s" is not a crisis', (text) => {
     expect(detector.detect(text)).toEqual({ crisis: false });
   });
