@@ -112,7 +112,7 @@ export function createPatientReader(data: PatientWords): PatientReader {
   const possessiveBody = new RegExp(`^ (?:${alternation(data.body)}) `);
   const otherPhrase = new RegExp(` (?:${alternation(data.other_phrases)}) `);
   const selfPhrase = new RegExp(` (?:${alternation(data.self_phrases)}) `);
-  const askingFor = new RegExp(` (?:for|about|asking for|asking about|on behalf of|worried about|concerned about|help|helping|looking after|caring for|care for) (?:my|our) (?:${AGE_ANY} ?(?:year|yr)s? ?old )?(${rel})s? `);
+  const askingFor = new RegExp(` (?:for|about|asking for|asking about|on behalf of|worried about|concerned about|help|helping|look after|looking after|caring for|care for) (?:my|our) (?:${AGE_ANY} ?(?:year|yr)s? ?old )?(${rel})s? `);
   const justRelation = new RegExp(`^ (?:(?:no|yes|yeah|nope|its|it is|thats|that is|shes|hes|she is|he is|this is|about|for) )*(?:my|our) (${rel}) (?:not me )?$`);
   const firstPerson = new RegExp(` (?:${alternation(data.first_person_complaint)}) `);
   const thirdPerson = / (she|he) (?:has|had|cant|cannot|keeps|feels|felt|fell|complains|hurt|hurts|lost|wet|woke|is in pain|has been) | (her|his) (?:back|legs?|foot|feet|hips?|bum|bottom|spine|bladder|bowels?) /;
@@ -140,15 +140,23 @@ export function createPatientReader(data: PatientWords): PatientReader {
     if (selfPhrase.test(t) && !otherPhrase.test(t)) return { ...(reading.hedged ? { hedged: true as const } : {}), who: 'self' };
     const asked = askingFor.exec(t) ?? justRelation.exec(t);
     if (asked) return { ...reading, who: 'other', explicit: true, ...named(asked[1]) };
-    if (otherPhrase.test(t)) return { ...reading, who: 'other', explicit: true, ...named(mentions[0]?.rel) };
     const ownComplaint = firstPerson.test(t);
+    // "My husband has osteoporosis, not me. How do I stop my back pain?" is about the writer.
+    if (otherPhrase.test(t) && !ownComplaint) return { ...reading, who: 'other', explicit: true, ...named(mentions[0]?.rel) };
+    // Words about the writer besides the "my" of "my dad": then a relative is family history,
+    // unless the message goes on about their body ("now his back hurts").
+    const withoutRelations = t.replace(relMention, ' ');
+    const writerToo = / (?:i|im|ive|id|me|my|mine|myself) /.test(withoutRelations);
+    // "... is mine serious?", "my own back": the writer asks about themselves.
+    const aboutWriter = / (?:mine|my own|me too|i also|i too|same as me) /.test(t);
+    const theirBody = thirdPerson.test(t) && !aboutWriter;
     const subject = mentions.find((m) => {
       const after = t.slice(m.end);
       return m.possessive ? possessiveBody.test(after) || subjectVerb.test(after) : subjectVerb.test(after);
     });
-    if (subject && !ownComplaint) return { ...reading, who: 'other', ...named(subject.rel) };
+    if (subject && !ownComplaint && (!writerToo || theirBody)) return { ...reading, who: 'other', ...named(subject.rel) };
     const pronoun = thirdPerson.exec(t);
-    if (pronoun && !ownComplaint) {
+    if (pronoun && !ownComplaint && !aboutWriter && (mentions.length > 0 || !writerToo)) {
       const word = (pronoun[1] ?? pronoun[2])!;
       const fromPronoun: Pronoun = word === 'she' || word === 'her' ? 'she' : word === 'he' || word === 'his' ? 'he' : 'they';
       const relation = mentions[0]?.rel;

@@ -93,8 +93,14 @@ describe('patient reader', () => {
     expect(reader.read(text)).toMatchObject(expected);
   });
 
-  it('a relative in a first-person complaint is family history, not the patient', () => {
-    expect(reader.read('my dad had cancer and my back hurts').who).toBeUndefined();
+  it.each([
+    'my dad had cancer and my back hurts',
+    'my mum has osteoporosis, how do i prevent back problems',
+    'my husband has osteoporosis, not me. how do I stop my back pain recurring',
+    'my friend had a fever with her back pain, is mine serious?',
+    'how do i look after my back while it heals',
+  ])('"%s" is about the writer (a relative is family history)', (text) => {
+    expect(reader.read(text).who).toBeUndefined();
   });
 
   it('retells a report about the patient in the first person, keeping punctuation', () => {
