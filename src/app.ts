@@ -70,8 +70,8 @@ export function authConfigOf(config: Config): AuthConfiguration {
 
 export function createBackline(config: Config, options: BacklineOptions = {}): Backline {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const content = loadContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER, { cacheDir: config.NLU_CACHE_DIR });
-  const nlu = createNluEngine({ root: config.CONTENT_DIR, cacheDir: config.NLU_CACHE_DIR, redFlagPatterns: content.redFlagPatterns });
+  const content = loadContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER, { cacheDir: config.NLU_CACHE_DIR, crisisLine: config.CRISIS_LINE, poisonLine: config.POISON_LINE });
+  const nlu = createNluEngine({ root: config.CONTENT_DIR, cacheDir: config.NLU_CACHE_DIR, redFlagPatterns: content.redFlagPatterns, crisisPatterns: content.crisisPatterns });
   if (options.warmUp) warmUpEntityRecognizers();
   // Counts eTag conflicts for /metrics when metrics are on; otherwise the storage itself.
   const observability = createObservability(config, options.storage ?? createStorage({ kind: config.STORAGE, sqlitePath: config.SQLITE_PATH }), { nluWarm: options.warmUp === true });

@@ -18,6 +18,16 @@ const configSchema = z.object({
     .string()
     .regex(/^[0-9+ ()-]{2,20}$/, 'EMERGENCY_NUMBER must be a phone number such as 911, 999 or 112')
     .default('911'),
+  /** Suicide and crisis line the bot gives to anyone in crisis (988 in the US; 116 123 Samaritans in the UK). Default: by EMERGENCY_NUMBER. */
+  CRISIS_LINE: z
+    .string()
+    .regex(/^[0-9+ ()-]{2,20}$/, 'CRISIS_LINE must be a phone number such as 988 or 116 123')
+    .optional(),
+  /** Poison information line for overdoses and poisoning (1-800-222-1222 in the US; NHS 111 in the UK). Default: by EMERGENCY_NUMBER. */
+  POISON_LINE: z
+    .string()
+    .regex(/^[0-9+ ()-]{2,20}$/, 'POISON_LINE must be a phone number such as 1-800-222-1222 or 111')
+    .optional(),
   MICROSOFT_APP_ID: z.string().optional(),
   MICROSOFT_APP_PASSWORD: z.string().optional(),
   MICROSOFT_APP_TENANT_ID: z.string().optional(),
@@ -193,7 +203,20 @@ function hoursProblem(value: string): string | undefined {
   }
 }
 
-export type Config = Omit<z.infer<typeof configSchema>, 'HOST'> & { HOST: string; localMode: boolean };
+/**
+ * Crisis and poison lines that go with an emergency number, for when CRISIS_LINE or POISON_LINE
+ * is not set: 911 (US, Canada) 988 and Poison Help; 999 (UK) Samaritans and NHS 111; 112 (EU)
+ * the European emotional support number 116 123 and 112 itself; 000 (Australia) Lifeline and
+ * the Poisons Information Centre. Anywhere else: set both.
+ */
+const HELP_LINES_BY_EMERGENCY_NUMBER: Record<string, { crisis: string; poison: string }> = {
+  '911': { crisis: '988', poison: '1-800-222-1222' },
+  '999': { crisis: '116 123', poison: '111' },
+  '112': { crisis: '116 123', poison: '112' },
+  '000': { crisis: '13 11 14', poison: '13 11 26' },
+};
+
+export type Config = Omit<z.infer<typeof configSchema>, 'HOST' | 'CRISIS_LINE' | 'POISON_LINE'> & { HOST: string; CRISIS_LINE: string; POISON_LINE: string; localMode: boolean };
 
 export class ConfigError extends Error {}
 
@@ -225,5 +248,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
     }
   }
-  return { ...config, HOST: config.HOST ?? (hasCredentials ? '0.0.0.0' : '127.0.0.1'), localMode: !hasCredentials };
+  // Without a matching entry the crisis line falls back to the emergency number: never nothing.
+  const lines = HELP_LINES_BY_EMERGENCY_NUMBER[config.EMERGENCY_NUMBER.replace(/\s+/g, '')] ?? { crisis: config.EMERGENCY_NUMBER, poison: config.EMERGENCY_NUMBER };
+  return {
+    ...config,
+    HOST: config.HOST ?? (hasCredentials ? '0.0.0.0' : '127.0.0.1'),
+    CRISIS_LINE: config.CRISIS_LINE ?? lines.crisis,
+    POISON_LINE: config.POISON_LINE ?? lines.poison,
+    localMode: !hasCredentials,
+  };
 }

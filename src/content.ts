@@ -7,6 +7,8 @@ import type { EngineContent } from './engine/runtime.js';
 import { loadArticles } from './knowledge/articles.js';
 import { loadMessages } from './knowledge/messages.js';
 import { fleschKincaidGrade } from './knowledge/readability.js';
+import { loadCrisisPatterns, type CrisisPatterns } from './nlu/crisis.js';
+import { createPatientReader, loadPatientWords, PATIENT_FILE, type PatientReader } from './nlu/patient.js';
 import { confirmQuestion, loadRedFlagPatterns, redFlagLabel, type RedFlagPatterns } from './nlu/redFlagDetector.js';
 import { loadTriageRules } from './triage/rules.js';
 
@@ -19,6 +21,7 @@ export interface ContentPaths {
   messages: string;
   triageRules: string;
   redFlags: string;
+  crisis: string;
 }
 
 export function contentPaths(root: string, language = 'en'): ContentPaths {
@@ -28,12 +31,14 @@ export function contentPaths(root: string, language = 'en'): ContentPaths {
     messages: join(root, 'knowledge', `messages.${language}.yaml`),
     triageRules: join(root, 'knowledge', 'triage-rules.yaml'),
     redFlags: join(root, 'knowledge', 'red-flags.yaml'),
+    crisis: join(root, 'knowledge', 'crisis.yaml'),
   };
 }
 
 export interface LoadedContent {
   engine: EngineContent;
   redFlagPatterns: RedFlagPatterns;
+  crisisPatterns: CrisisPatterns;
   problems: ContentProblem[];
   readability: { article: string; grade: number }[];
 }
@@ -43,12 +48,22 @@ function problemFromError(file: string, error: unknown): ContentProblem {
 }
 
 /** Loads everything and collects every problem rather than stopping at the first. */
-export interface ContentOptions {
+/** The numbers the bot gives besides the emergency number (config: CRISIS_LINE, POISON_LINE). */
+export interface HelpLines {
+  crisisLine: string;
+  poisonLine: string;
+}
+
+/** The defaults match the default emergency number (911, the US): 988 and Poison Help. */
+export const DEFAULT_HELP_LINES: HelpLines = { crisisLine: '988', poisonLine: '1-800-222-1222' };
+
+export interface ContentOptions extends Partial<HelpLines> {
   /** Where the parsed red-flag patterns are cached (NLU_CACHE_DIR). */
   cacheDir?: string;
 }
 
 export function inspectContent(root: string, emergencyNumber: string, options: ContentOptions = {}): Partial<LoadedContent> & { problems: ContentProblem[] } {
+  const lines: HelpLines = { crisisLine: options.crisisLine ?? DEFAULT_HELP_LINES.crisisLine, poisonLine: options.poisonLine ?? DEFAULT_HELP_LINES.poisonLine };
   const paths = contentPaths(root);
   const problems: ContentProblem[] = [];
   const { library, problems: articleProblems } = loadArticles(paths.articles);
@@ -78,6 +93,18 @@ export function inspectContent(root: string, emergencyNumber: string, options: C
   } catch (error) {
     problems.push(problemFromError(paths.redFlags, error));
   }
+  let crisisPatterns: CrisisPatterns | undefined;
+  try {
+    crisisPatterns = loadCrisisPatterns(paths.crisis);
+  } catch (error) {
+    problems.push(problemFromError(paths.crisis, error));
+  }
+  let patient: PatientReader | undefined;
+  try {
+    patient = createPatientReader(loadPatientWords(root));
+  } catch (error) {
+    problems.push(problemFromError(join(root, PATIENT_FILE), error));
+  }
   for (const article of library.articles.values()) {
     // An article nobody can reach is content nobody reads.
     const referenced = [...dialogs.trees.values()].some((tree) =>
@@ -85,7 +112,7 @@ export function inspectContent(root: string, emergencyNumber: string, options: C
     );
     if (!referenced) problems.push({ file: article.file, line: 1, message: `article "${article.id}" is not used by any dialog` });
   }
-  if (!messages || !triageRules || !redFlagPatterns) return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
+  if (!messages || !triageRules || !redFlagPatterns || !crisisPatterns || !patient) return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
   const patterns = redFlagPatterns;
   const engine: EngineContent = {
     dialogs,
@@ -93,14 +120,17 @@ export function inspectContent(root: string, emergencyNumber: string, options: C
     messages,
     triageRules,
     emergencyNumber,
+    patient,
+    crisisLine: lines.crisisLine,
+    poisonLine: lines.poisonLine,
     redFlagLabel: (id) => ((RED_FLAG_IDS as readonly string[]).includes(id) ? redFlagLabel(patterns, id as never) : id),
     confirmQuestion: (id) => confirmQuestion(patterns, id as never),
   };
-  return { engine, redFlagPatterns: patterns, problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
+  return { engine, redFlagPatterns: patterns, crisisPatterns, problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
 }
 
 export function loadContent(root: string, emergencyNumber: string, options: ContentOptions = {}): LoadedContent {
   const inspected = inspectContent(root, emergencyNumber, options);
-  if (inspected.problems.length > 0 || !inspected.engine || !inspected.redFlagPatterns) throw new ContentError(inspected.problems);
+  if (inspected.problems.length > 0 || !inspected.engine || !inspected.redFlagPatterns || !inspected.crisisPatterns) throw new ContentError(inspected.problems);
   return inspected as LoadedContent;
 }

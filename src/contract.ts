@@ -49,6 +49,9 @@ export const RED_FLAG_IDS = [
 ] as const;
 export type RedFlagId = (typeof RED_FLAG_IDS)[number];
 
+/** Suspected cauda equina (CONTRACT §4): a possible sign gets the urgent advice before any question. */
+export const CAUDA_EQUINA_FLAGS: readonly RedFlagId[] = ['saddle_anaesthesia', 'bladder_dysfunction', 'bowel_dysfunction', 'sexual_dysfunction', 'bilateral_leg_symptoms'];
+
 export const NUMERIC_EVIDENCE_IDS = ['age', 'duration_weeks'] as const;
 export type NumericEvidenceId = (typeof NUMERIC_EVIDENCE_IDS)[number];
 

@@ -2,13 +2,15 @@
 // new state, the replies and the effects. Pure apart from the draft it builds; no I/O.
 //
 // Order matters and is the product's safety promise:
+//   0. crisis (suicidal thoughts, self-harm, overdose, poisoning), on every message, first;
+//      then who the message is about (the person typing, or someone they ask for);
 //   1. red flags, on every message, before anything else;
 //   2. a pending one-off question (carry on? which did you mean? confirm a warning sign);
 //   3. commands that work anywhere (menu, start over, cancel, talk to a person, forget me);
 //   4. an answer to the current question;
 //   5. a new question in free text (answered, then an offer to carry on);
 //   6. not understood: ask again, and show the buttons on the second failure.
-import type { IntentId, RedFlagId } from '../contract.js';
+import { CAUDA_EQUINA_FLAGS, isRedFlagId, levelRank, type IntentId, type RedFlagId } from '../contract.js';
 import { ENTRY_TREE } from '../engine/loader.js';
 import {
   ANSWER_CHARS,
@@ -21,6 +23,7 @@ import {
   goTo,
   isCommand,
   nodeAt,
+  questionText,
   reprompt,
   runFrom,
   showMenu,
@@ -28,12 +31,14 @@ import {
   type AnswerInput,
   type EngineContent,
 } from '../engine/runtime.js';
-import { newConversationState, type ConversationState } from '../engine/state.js';
+import { newConversationState, type ConversationState, type Pending } from '../engine/state.js';
 import type { Choice, Reply } from '../engine/replies.js';
 import type { IntentScore, RedFlagDetection } from '../nlu/types.js';
+import type { CrisisDetection, CrisisKind } from '../nlu/crisis.js';
+import type { PatientReading } from '../nlu/patient.js';
 import { evaluateTriage } from '../triage/rules.js';
 import { matchChoice } from '../nlu/entities.js';
-import { decideDuringSupport, holdForSupport, isLiveChat, urgentDuringSupport } from '../handoff/decideSupport.js';
+import { crisisDuringSupport, decideDuringSupport, holdForSupport, isLiveChat, urgentDuringSupport } from '../handoff/decideSupport.js';
 
 export interface IntentDecision {
   intent: IntentId;
@@ -45,6 +50,8 @@ export interface IntentDecision {
 
 export interface Understander {
   detectRedFlags(text: string): RedFlagDetection;
+  /** Suicidal thoughts, self-harm, overdose or poisoning (knowledge/crisis.yaml): checked before red flags. */
+  detectCrisis(text: string): CrisisDetection;
   classify(text: string): IntentDecision;
 }
 
@@ -77,18 +84,48 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
   }
   if (input.truncated) draft.say(messages.long_message);
 
+  let reading: PatientReading = {};
+  let crisisGiven = false;
+  const patientBefore = draft.state.patient?.who;
+  if (text) {
+    // 0. Crisis first: suicidal thoughts, self-harm, overdose or poisoning, in every state.
+    const crisis = nlu.detectCrisis(text);
+    if (crisis.crisis) {
+      giveCrisisHelp(draft, crisis.kind!);
+      crisisGiven = true;
+    }
+    // Who is this about? Questions, advice, age and warning signs then fit that person.
+    reading = notePatient(draft, text);
+  }
+
   // 1. Red flags first, in every state, on every text (a button's text is checked too: no
   //    path around the detector).
   if (text) {
-    const detection = nlu.detectRedFlags(text);
-    const newFlags = detection.flags.filter((flag) => !isKnownPositive(draft.state, flag));
-    if (newFlags.length > 0) {
-      actOnRedFlags(draft, newFlags);
+    const detection = detectForPatient(draft, nlu, text, reading);
+    const flags = detection.flags.filter((flag) => draft.state.answers[flag] !== 'yes');
+    let possible = detection.possible.filter((flag) => !isKnownPositive(draft.state, flag) && !detection.flags.includes(flag));
+    // A description that answers for the sign ("not sure, my foot drags a bit"; a hedged
+    // description of the sign being asked about; the patient's own sign, told by a carer): yes.
+    const described = possible.filter((flag) => countsAsReported(draft, flag, reading));
+    flags.push(...described);
+    possible = possible.filter((flag) => !described.includes(flag));
+    const pending = draft.state.pending;
+    if (pending?.kind === 'confirm_flags' && flags.length > 0 && flags.every((flag) => pending.flags.includes(flag))) {
+      // Describing the very sign being confirmed: that is a yes to the question.
+      confirmFlags(draft, pending, true);
       return draft;
     }
-    const possible = detection.possible.filter((flag) => !isKnownPositive(draft.state, flag) && !detection.flags.includes(flag));
+    if (flags.length > 0) {
+      actOnRedFlags(draft, flags);
+      return draft;
+    }
     if (possible.length > 0) {
       askToConfirmFlags(draft, possible);
+      return draft;
+    }
+    // (A warning sign being confirmed stays open: the answer below decides it, unclear is yes.)
+    if (crisisGiven && draft.state.pending?.kind !== 'confirm_flags') {
+      offerAfterCrisis(draft);
       return draft;
     }
     const explain = content.dialogs.trees.get(ENTRY_TREE)!.red_flag_questions;
@@ -106,8 +143,12 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
     if (match && match.how !== 'fuzzy') input = { ...input, choice: offered[match.index]!.v };
   }
 
+  // "No, not me, my wife" at a question of the check: the answers so far were about the wrong
+  // person. Ask again, about the patient (anything already positive stays).
+  if (reading.explicit && reading.who === 'other' && patientBefore !== 'other' && restartCheckForPatient(draft)) return draft;
+
   // 2. A pending one-off question.
-  if (draft.state.pending && handlePending(draft, input)) return draft;
+  if (draft.state.pending && handlePending(draft, input, reading)) return draft;
   draft.state.pending = undefined;
 
   // 2b. Waiting for or talking to a person: cancel, end chat, and messages for the team.
@@ -129,8 +170,32 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
   // 5. Free text: what does the person want? (While waiting for a person, it is kept for them.)
   if (holdForSupport(draft)) return draft;
   const decision = nlu.classify(text);
+  if (reading.explicit && reading.who === 'other' && decision.intent === 'out_of_scope') {
+    // "I'm asking for my dad": nothing else to answer; say so, and show what we can do.
+    draft.say(content.messages.patient_noted);
+    showMenu(draft);
+    return draft;
+  }
+  safetyNet(draft, decision.intent, text);
   respondToIntent(draft, decision);
   return draft;
+}
+
+/**
+ * Red flags in the message, for the patient: when someone writes about the person they ask
+ * for, the report is also read as that person's own ("my dad's legs are numb"), since the
+ * detector sets other people's symptoms aside as family history.
+ */
+function detectForPatient(draft: TurnDraft, nlu: Understander, text: string, reading: PatientReading): RedFlagDetection {
+  const detection = nlu.detectRedFlags(text);
+  const patient = draft.state.patient;
+  if (patient?.who !== 'other' || reading.who === 'self') return detection;
+  const retold = draft.content.patient.toFirstPerson(text, patient);
+  if (retold === text.toLowerCase().replace(/[’'`]/g, '').trim()) return detection;
+  const theirs = nlu.detectRedFlags(retold);
+  const flags = [...new Set([...detection.flags, ...theirs.flags])];
+  const possible = [...new Set([...detection.possible, ...theirs.possible])].filter((flag) => !flags.includes(flag));
+  return { flags, possible, isQuestionAbout: detection.isQuestionAbout };
 }
 
 /** A flow worth coming back to is one collecting answers; menus and articles are just places. */
@@ -147,15 +212,18 @@ function isKnownPositive(state: ConversationState, flag: RedFlagId): boolean {
 
 /**
  * For conversations where the bot keeps nothing and says little (Teams group chats and
- * channels): if the message reports a warning sign, the advice for its level, without the
- * reasons, so nothing personal is repeated in front of others. Unsure hits count as yes.
+ * channels): crisis help if the message needs it, and if it reports a warning sign, the advice
+ * for its level, without the reasons, so nothing personal is repeated in front of others.
+ * Unsure hits count as yes.
  */
 export function urgentAdviceOnly(content: EngineContent, nlu: Understander, text: string): Reply[] {
+  const draft = new TurnDraft(content, newConversationState());
+  const crisis = nlu.detectCrisis(text);
+  if (crisis.crisis) draft.say(content.messages.crisis[crisis.kind!], { crisis: true, ...(crisis.kind === 'overdose' ? { urgent: true } : {}) });
   const detection = nlu.detectRedFlags(text);
   const flags = [...new Set([...detection.flags, ...detection.possible])];
-  if (flags.length === 0) return [];
+  if (flags.length === 0) return draft.replies;
   const outcome = evaluateTriage(content.triageRules, Object.fromEntries(flags.map((flag) => [flag, 'yes'])));
-  const draft = new TurnDraft(content, newConversationState());
   const advice = content.triageRules.outcomes[outcome.level];
   draft.say(`**${advice.title}**\n\n${advice.advice}`, { urgent: true, triage: { level: outcome.level, reasons: [], final: false } });
   return draft.replies;
@@ -170,15 +238,120 @@ function actOnRedFlags(draft: TurnDraft, flags: RedFlagId[]): void {
   }
   for (const flag of flags) state.answers[flag] = 'yes';
   const outcome = evaluateTriage(content.triageRules, state.answers);
+  suspendFlow(draft);
+  announceOutcome(draft, outcome, false);
+  offerAfterUrgent(draft, content.messages.red_flag.offer);
+}
+
+/** Puts the current question aside (to come back to with "Carry on"). */
+function suspendFlow(draft: TurnDraft): void {
+  const { state } = draft;
   if (state.at && !state.suspended) state.suspended = state.at;
   state.at = undefined;
   state.page = undefined;
+}
+
+/** After urgent advice or crisis help: carry on (if there is something to go back to), a person, or the menu. */
+function offerAfterUrgent(draft: TurnDraft, text: string): void {
+  const { state, content } = draft;
   const choices: Choice[] = [{ label: content.messages.labels.talk_to_person, value: CHOICE_VALUES.human }];
   if (state.suspended) choices.unshift({ label: content.messages.labels.carry_on, value: CHOICE_VALUES.resume });
   choices.push({ label: content.messages.labels.main_menu, value: CHOICE_VALUES.menu });
-  announceOutcome(draft, outcome, false);
-  draft.say(content.messages.red_flag.offer, { choices });
+  draft.say(text, { choices });
   state.pending = { kind: 'after_urgent' };
+}
+
+/**
+ * Crisis help, first in the reply: the crisis line, the poison line and the emergency number
+ * for an overdose. While a person from the team is involved, they are told and the case goes
+ * to the top of the queue.
+ */
+function giveCrisisHelp(draft: TurnDraft, kind: CrisisKind): void {
+  const { state, content } = draft;
+  const { crisis } = content.messages;
+  const repeat = state.crisis === kind;
+  const text = repeat ? crisis.repeat : crisis[kind];
+  // An overdose or poisoning is also a medical emergency: the reply is urgent advice too.
+  draft.say(text, { crisis: true, ...(kind === 'overdose' ? { urgent: true } : {}) });
+  state.crisis = kind;
+  if (state.support) crisisDuringSupport(draft);
+}
+
+/** When nothing else in the message needed acting on: the offer of a person. */
+function offerAfterCrisis(draft: TurnDraft): void {
+  const { state, content } = draft;
+  if (state.support) return;
+  suspendFlow(draft);
+  offerAfterUrgent(draft, content.messages.crisis.offer);
+  state.pending = { kind: 'after_crisis' };
+}
+
+/** Notes who the message is about in the state; a carer's report of the patient's age counts. */
+function notePatient(draft: TurnDraft, text: string): PatientReading {
+  const { state, content } = draft;
+  const reading = content.patient.read(text);
+  // Someone else only implied ("my dad had cancer") while the person has said it is them, or
+  // is answering the check about themselves, is family history, not a change of patient.
+  const answeringForSelf = state.patient?.who === 'self' || (!state.patient && (state.pending?.kind === 'confirm_flags' || isCollectingAnswers(draft)));
+  if (reading.who === 'other') {
+    if (reading.explicit || !answeringForSelf) {
+      const before = state.patient?.who === 'other' ? state.patient : undefined;
+      const rel = reading.rel ?? (reading.byPronoun ? before?.rel : undefined);
+      const pronoun = reading.rel ? reading.pronoun : before?.pronoun ?? reading.pronoun;
+      state.patient = { who: 'other', ...(rel ? { rel } : {}), ...(pronoun ? { pronoun } : {}) };
+      if (reading.otherAge !== undefined) state.answers.age = reading.otherAge;
+    }
+  } else if (reading.who === 'self') {
+    state.patient = { who: 'self' };
+  } else if (reading.otherAge !== undefined && state.patient?.who === 'other') {
+    // "She's 78" while we talk about her.
+    state.answers.age = reading.otherAge;
+  }
+  return reading;
+}
+
+/**
+ * A possible sign that counts as reported: described while a confirming question is open or its
+ * own question is asked, or hedged as the answer to a question ("not sure, I think both legs
+ * tingle"), or told by a carer about the patient without a hedge ("my dad had cancer, now...").
+ */
+function countsAsReported(draft: TurnDraft, flag: RedFlagId, reading: PatientReading): boolean {
+  const { state, content } = draft;
+  if (state.pending?.kind === 'confirm_flags') return true;
+  if (state.at && state.page === undefined) {
+    const node = nodeAt(content, state.at);
+    // The sign being asked about, or "not sure, ..." with a sign as the answer to a question.
+    if ('ask' in node && (node.evidence === flag || (reading.hedged && node.ask !== 'choice'))) return true;
+  }
+  return state.patient?.who === 'other' && reading.who === 'other' && !reading.hedged;
+}
+
+/** Restarts the warning-sign check for someone else, if it is under way; "no" answers given for "you" are dropped. */
+function restartCheckForPatient(draft: TurnDraft): boolean {
+  const { state, content } = draft;
+  if (!state.at || state.page !== undefined || state.pending) return false;
+  const tree = content.dialogs.trees.get(state.at.tree)!;
+  if (!tree.skip_questions_that_cannot_raise_level) return false;
+  for (const [key, value] of Object.entries(state.answers)) {
+    if ((isRedFlagId(key) && value === 'no') || key === 'age' || key === 'duration_weeks') delete state.answers[key];
+  }
+  draft.say(content.messages.patient_switched);
+  runFrom(draft, { tree: tree.id, node: tree.start });
+  return true;
+}
+
+/** The question that confirms a sign, worded for the patient. */
+function confirmQuestionFor(draft: TurnDraft, flag: RedFlagId): string {
+  const { state, content } = draft;
+  if (state.patient?.who === 'other') {
+    const tree = [...content.dialogs.trees.values()].find((t) => t.skip_questions_that_cannot_raise_level);
+    const node = tree && Object.values(tree.nodes).find((n) => 'ask' in n && n.evidence === flag);
+    if (node && 'ask' in node && node.text_other) {
+      const text = questionText(draft, node);
+      return `${content.messages.red_flag.confirm_prefix} ${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+    }
+  }
+  return content.confirmQuestion(flag);
 }
 
 /** "What is saddle numbness?": the article section about that sign, then on. */
@@ -193,34 +366,97 @@ function explainRedFlag(draft: TurnDraft, explain: { article: string; next: stri
 
 function askToConfirmFlags(draft: TurnDraft, flags: RedFlagId[]): void {
   const { state, content } = draft;
-  if (state.at && !state.suspended) state.suspended = state.at;
-  state.at = undefined;
-  state.page = undefined;
+  const caudaEquina = flags.filter((flag) => CAUDA_EQUINA_FLAGS.includes(flag));
+  if (caudaEquina.length > 0) {
+    // A possible cauda equina sign: the urgent advice first (over-triage is the safe side),
+    // then one question, neutral about who. A "no" afterwards takes nothing back.
+    if (state.support) {
+      urgentDuringSupport(draft, flags);
+      return;
+    }
+    for (const flag of caudaEquina) state.answers[flag] = 'unsure';
+    suspendFlow(draft);
+    announceOutcome(draft, evaluateTriage(content.triageRules, state.answers), false);
+    state.pending = { kind: 'confirm_flags', flags, urgent: true };
+    const question = state.patient?.who === 'other' ? content.messages.red_flag.urgent_confirm_other : content.messages.red_flag.urgent_confirm;
+    draft.say(question, { ask: { kind: 'yes_no', node: 'confirm_flags', evidence: caudaEquina[0]! }, choices: yesNoChoices(draft, true) });
+    return;
+  }
+  suspendFlow(draft);
   state.pending = { kind: 'confirm_flags', flags };
   draft.say(content.messages.red_flag.confirm_intro);
-  const question = content.confirmQuestion(flags[0]!);
-  draft.say(question, {
+  draft.say(confirmQuestionFor(draft, flags[0]!), {
     ask: { kind: 'yes_no', node: 'confirm_flags', evidence: flags[0]! },
     choices: yesNoChoices(draft, true),
   });
 }
 
-function handlePending(draft: TurnDraft, input: MessageInput): boolean {
+/**
+ * The answer to a confirming question. Yes, not sure, "not me, my wife" or anything unclear:
+ * the sign stands (over-triage is the safe side). No: after urgent advice, nothing is taken
+ * back and the person is told what to watch for; otherwise, carry on.
+ */
+function confirmFlags(draft: TurnDraft, pending: Extract<Pending, { kind: 'confirm_flags' }>, confirmed: boolean): void {
+  const { state, content } = draft;
+  state.pending = undefined;
+  if (!confirmed && pending.urgent) {
+    state.netted = true;
+    offerAfterUrgent(draft, content.messages.red_flag.urgent_not_now);
+    return;
+  }
+  if (!confirmed) {
+    for (const flag of pending.flags) state.answers[flag] = 'no';
+    draft.say(content.messages.red_flag.confirmed_none);
+    resumeSuspended(draft, false);
+    return;
+  }
+  if (!pending.urgent) {
+    actOnRedFlags(draft, pending.flags);
+    return;
+  }
+  for (const flag of pending.flags) state.answers[flag] = 'yes';
+  const outcome = evaluateTriage(content.triageRules, state.answers);
+  if (!state.announced || levelRank(outcome.level) < levelRank(state.announced)) {
+    announceOutcome(draft, outcome, false);
+  } else {
+    const title = draft.fill(content.triageRules.outcomes[outcome.level].title);
+    draft.replies.push({
+      text: draft.fill(content.messages.red_flag.urgent_confirmed, { title }),
+      triage: { level: outcome.level, reasons: outcome.reasons.map((r) => r.rule), final: false },
+      urgent: levelRank(outcome.level) <= levelRank('emergency'),
+    });
+    state.triage = { level: outcome.level, reasons: outcome.reasons, at: new Date().toISOString() };
+  }
+  offerAfterUrgent(draft, content.messages.red_flag.offer);
+}
+
+function handlePending(draft: TurnDraft, input: MessageInput, reading: PatientReading): boolean {
   const { state, content } = draft;
   const pending = state.pending!;
   switch (pending.kind) {
     case 'confirm_flags': {
+      // "No, not me, my wife": the sign is the patient's, so it stands.
+      const aboutOther = reading.who === 'other';
+      confirmFlags(draft, pending, chosenYesNo(input) !== 'no' || aboutOther);
+      return true;
+    }
+    case 'after_crisis': {
+      // "Would you like me to put you in touch with a person?"
+      if (input.choice) return false;
       const answer = chosenYesNo(input);
-      state.pending = undefined;
+      if (answer === 'yes' || answer === 'unsure') {
+        state.pending = undefined;
+        state.suspended = undefined;
+        routeIntent(draft, 'support.human');
+        return true;
+      }
       if (answer === 'no') {
-        for (const flag of pending.flags) state.answers[flag] = 'no';
-        draft.say(content.messages.red_flag.confirmed_none);
+        state.pending = undefined;
+        draft.say(content.messages.crisis.declined);
         resumeSuspended(draft, false);
         return true;
       }
-      // Yes, not sure, or anything unclear: treat it as a warning sign. Over-triage is the safe side.
-      actOnRedFlags(draft, pending.flags);
-      return true;
+      return false;
     }
     case 'after_urgent':
     case 'resume': {
@@ -293,6 +529,11 @@ function handleCommand(draft: TurnDraft, input: MessageInput): boolean {
     resumeSuspended(draft, true);
     return true;
   }
+  if (input.choice === CHOICE_VALUES.check) {
+    state.suspended = undefined;
+    routeIntent(draft, 'triage.start');
+    return true;
+  }
   return false;
 }
 
@@ -339,6 +580,22 @@ function followStaleChoice(draft: TurnDraft, value: string): boolean {
   draft.state.suspended = undefined;
   goTo(draft, option.goto, match[1]!);
   return true;
+}
+
+/** Intents whose answer is the check itself (or its urgent advice): no card before it. */
+const CHECKING: ReadonlySet<IntentId> = new Set(['triage.start', 'redflag.report']);
+
+/**
+ * Safety-netting by design (GIRFT cauda equina pathway): anyone who describes their own or the
+ * patient's back or leg pain gets, once per conversation, the emergency signs and what to do,
+ * and is offered the check. No detector is the last line.
+ */
+function safetyNet(draft: TurnDraft, intent: IntentId, text: string): void {
+  const { state, content } = draft;
+  if (state.netted || CHECKING.has(intent) || state.support) return;
+  if (intent !== 'symptom.leg_raise_pain' && !content.patient.describesPain(text)) return;
+  state.netted = true;
+  draft.say(content.messages.safety_net.card, { choices: [{ label: content.messages.safety_net.check_label, value: CHOICE_VALUES.check }] });
 }
 
 /** Free text, after commands and answers did not apply. */

@@ -25,11 +25,19 @@ export interface BacklineChannelData {
   ask?: Reply['ask'];
   triage?: Reply['triage'];
   urgent?: boolean;
+  crisis?: boolean;
 }
 
 function channelDataOf(reply: Reply): { backline: BacklineChannelData } | undefined {
-  if (!reply.ask && !reply.triage && !reply.urgent) return undefined;
-  return { backline: { ...(reply.ask ? { ask: reply.ask } : {}), ...(reply.triage ? { triage: reply.triage } : {}), ...(reply.urgent ? { urgent: true } : {}) } };
+  if (!reply.ask && !reply.triage && !reply.urgent && !reply.crisis) return undefined;
+  return {
+    backline: {
+      ...(reply.ask ? { ask: reply.ask } : {}),
+      ...(reply.triage ? { triage: reply.triage } : {}),
+      ...(reply.urgent ? { urgent: true } : {}),
+      ...(reply.crisis ? { crisis: true } : {}),
+    },
+  };
 }
 
 function teamsCard(reply: Reply): Record<string, unknown> {
@@ -54,7 +62,7 @@ function teamsCard(reply: Reply): Record<string, unknown> {
         type: 'TextBlock',
         text: reply.text,
         wrap: true,
-        ...(reply.urgent ? { color: 'Attention', weight: 'Bolder' } : {}),
+        ...(reply.urgent || reply.crisis ? { color: 'Attention', weight: 'Bolder' } : {}),
       },
       ...rows,
     ],

@@ -7,8 +7,8 @@ import { createNluEngine } from '../nlu/understand.js';
 import { join } from 'node:path';
 
 function engineFor(config: Config) {
-  const content = loadContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER, { cacheDir: config.NLU_CACHE_DIR });
-  return createNluEngine({ root: config.CONTENT_DIR, cacheDir: config.NLU_CACHE_DIR, redFlagPatterns: content.redFlagPatterns });
+  const content = loadContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER, { cacheDir: config.NLU_CACHE_DIR, crisisLine: config.CRISIS_LINE, poisonLine: config.POISON_LINE });
+  return createNluEngine({ root: config.CONTENT_DIR, cacheDir: config.NLU_CACHE_DIR, redFlagPatterns: content.redFlagPatterns, crisisPatterns: content.crisisPatterns });
 }
 
 export function nluCommand(config: Config, text: string, json: boolean): string {
@@ -19,6 +19,7 @@ export function nluCommand(config: Config, text: string, json: boolean): string 
     `intent:     ${result.intent} (${result.confidence.toFixed(2)})${ambiguous ? '  [close call: the bot would ask which one]' : ''}`,
     `ranking:    ${result.ranking.map((r) => `${r.intent} ${r.confidence.toFixed(2)}`).join(', ')}`,
     `red flags:  ${result.redFlags.length ? result.redFlags.join(', ') : 'none'}${redFlagsToConfirm.length ? ` (to confirm: ${redFlagsToConfirm.join(', ')})` : ''}`,
+    `crisis:     ${result.crisis.crisis ? result.crisis.kind : 'no'}`,
     `entities:   ${result.entities.length ? result.entities.map((e) => `${e.type}=${e.value}`).join(', ') : 'none'}`,
   ];
   return lines.join('\n');

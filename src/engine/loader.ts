@@ -6,6 +6,9 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } fro
 import { INTENT_IDS, isIntentId } from '../contract.js';
 import { isAsk, treeSchema, type DialogNode, type Tree } from './schema.js';
 
+/** Placeholders `text_other` may use (see src/nlu/patient.ts). */
+const PATIENT_PLACEHOLDERS: readonly string[] = ['patient', 'patient_cap', 'their'];
+
 export const ENTRY_TREE = 'main';
 
 export interface ContentProblem {
@@ -157,6 +160,18 @@ function checkGraph(loaded: LoadedTree[], articles: ArticleIndex, problems: Cont
       }
       if (isAsk(node) && node.ask === 'yes_no' && !node.next && !(node.yes && node.no)) {
         problems.push({ file: l.file, line: l.lineOf(where), message: `ask "${nodeId}" has no way forward for every answer: give "next", or both "yes" and "no"` });
+      }
+      if (isAsk(node) && node.text_other) {
+        // Wording for someone else may only use the patient placeholders (and answers, like `text`).
+        for (const [, name] of node.text_other.matchAll(/\{([a-z_]+)\}/g)) {
+          if (!PATIENT_PLACEHOLDERS.includes(name!) && !node.text.includes(`{${name}}`)) {
+            problems.push({ file: l.file, line: l.lineOf([...where, 'text_other']), message: `ask "${nodeId}" text_other: unknown placeholder {${name}} (use ${PATIENT_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})` });
+          }
+        }
+      }
+      if (isAsk(node) && node.evidence && tree.skip_questions_that_cannot_raise_level && !node.text_other) {
+        // A carer must never be asked "do you..." about the person they ask for.
+        problems.push({ file: l.file, line: l.lineOf(where), message: `ask "${nodeId}" in a triage questionnaire needs "text_other" (the question for someone asking for another person)` });
       }
       if ('say' in node && 'article' in node.say) {
         const { article, section } = node.say;

@@ -15,6 +15,8 @@ export interface Reply {
   /** A triage outcome or urgent advice: the level and the rules behind it. */
   triage?: { level: TriageLevel; reasons: string[]; final: boolean };
   urgent?: boolean;
+  /** Crisis help (suicidal thoughts, self-harm, overdose or poisoning). */
+  crisis?: boolean;
 }
 
 /** Side effects the bot carries out after the new state is saved. */
@@ -30,6 +32,7 @@ export type Effect =
  * What happened to an open support request in this turn, for the bot to carry out:
  * status: say the queue position; held: a message was kept for the team while waiting;
  * message: a message went to the person from the team; flagged: a warning sign came up;
+ * crisis: the person is in crisis (the case goes to the top of the queue);
  * cancelled: the person left the queue; ended: the person left a live chat.
  */
-export type SupportEvent = 'status' | 'held' | 'message' | 'flagged' | 'cancelled' | 'ended';
+export type SupportEvent = 'status' | 'held' | 'message' | 'flagged' | 'crisis' | 'cancelled' | 'ended';

@@ -13,6 +13,7 @@ import {
   recognizePhone,
   recognizeYesNo,
 } from '../nlu/entities.js';
+import { patientPlaceholders, type PatientReader } from '../nlu/patient.js';
 import { couldRaiseLevel, evaluateTriage, type TriageOutcome, type TriageRules } from '../triage/rules.js';
 import { newCaseId } from '../handoff/ids.js';
 import { ENTRY_TREE, resolveTarget, type DialogSet } from './loader.js';
@@ -29,6 +30,12 @@ export interface EngineContent {
   /** The yes/no question that confirms a warning sign the detector was unsure of. */
   confirmQuestion: (id: string) => string;
   emergencyNumber: string;
+  /** Who the conversation is about (knowledge/nlu/patient.yaml): wording and age answers. */
+  patient: PatientReader;
+  /** Suicide and crisis line (config CRISIS_LINE). */
+  crisisLine: string;
+  /** Poison information line (config POISON_LINE). */
+  poisonLine: string;
 }
 
 /** Node ids the engine relies on in the entry tree. */
@@ -50,6 +57,7 @@ export const CHOICE_VALUES = {
   menu: 'cmd:menu',
   human: 'cmd:human',
   startOver: 'cmd:start_over',
+  check: 'cmd:check',
   yes: 'yes',
   no: 'no',
   unsure: 'unsure',
@@ -77,7 +85,7 @@ export class TurnDraft {
 
   fill(text: string, values: Record<string, string | number> = {}): string {
     // Answers can be quoted back ("They will contact you at {trial_contact}").
-    return fill(text, { ...this.state.answers, ...this.facts, emergency_number: this.content.emergencyNumber, ...values });
+    return fill(text, { ...this.state.answers, ...this.facts, ...patientPlaceholders(this.content.patient, this.state.patient), emergency_number: this.content.emergencyNumber, crisis_line: this.content.crisisLine, poison_line: this.content.poisonLine, ...values });
   }
 }
 
@@ -118,6 +126,8 @@ export function triageReplyText(draft: TurnDraft, outcome: TriageOutcome): { tex
     return draft.fill(rule.reason, { flags: joinLabels(labels) });
   });
   const parts = [`**${draft.fill(advice.title)}**`, draft.fill(advice.advice)];
+  // Advice for someone else: say who it is for, so a carer knows to act for them.
+  if (draft.state.patient?.who === 'other') parts.splice(1, 0, draft.fill(messages.triage.for_other));
   if (reasons.length > 0) parts.push(`${messages.triage.reasons_heading}\n${reasons.map((r) => `- ${r}`).join('\n')}`);
   return { text: parts.join('\n\n'), reasons };
 }
@@ -392,11 +402,17 @@ export function askQuestion(draft: TurnDraft, position: Position, node: AskNode,
   let choices: Choice[] | undefined;
   if (node.ask === 'choice') choices = choiceOptions(position, node);
   if (node.ask === 'yes_no') choices = yesNoChoices(draft, Boolean(node.evidence || node.unsure));
+  const text = questionText(draft, node);
   if (afterFailure && node.ask === 'choice') {
-    draft.say(`${draft.fill(node.text)}\n\n${messages.reprompt.buttons}`, { ask, choices: choices! });
+    draft.say(`${draft.fill(text)}\n\n${messages.reprompt.buttons}`, { ask, choices: choices! });
     return;
   }
-  draft.say(node.text, { ask, ...(choices ? { choices } : {}) });
+  draft.say(text, { ask, ...(choices ? { choices } : {}) });
+}
+
+/** The question as worded for the patient: for someone asking for another person, `text_other`. */
+export function questionText(draft: TurnDraft, node: AskNode): string {
+  return draft.state.patient?.who === 'other' && node.text_other ? node.text_other : node.text;
 }
 
 /** Re-asks the current question after an answer was not understood. */
@@ -412,7 +428,7 @@ export function reprompt(draft: TurnDraft): void {
     return;
   }
   if (!('ask' in node)) return;
-  const key = node.ask === 'choice' ? 'choice' : node.ask;
+  const key = node.ask === 'choice' ? 'choice' : node.ask === 'age' && state.patient?.who === 'other' ? 'age_other' : node.ask;
   draft.say(content.messages.reprompt[key]);
   askQuestion(draft, state.at, node, state.retries >= 2);
 }
@@ -458,7 +474,14 @@ export function answerCurrent(draft: TurnDraft, fullInput: AnswerInput): boolean
     case 'duration': {
       if (input.choice) return false;
       const value =
-        node.ask === 'age' ? recognizeAge(input.text) : node.ask === 'duration' ? recognizeDurationWeeks(input.text) : recognizeNumber(input.text);
+        // The age of the patient: a carer's own age ("I'm 40") is not the answer.
+        node.ask === 'age' ? recognizeAge(content.patient.ageAnswerFor(input.text, state.patient?.who)) : node.ask === 'duration' ? recognizeDurationWeeks(content.patient.durationAnswerFor(input.text, state.patient?.who)) : recognizeNumber(input.text);
+      if (value === undefined && node.ask === 'age' && state.patient?.who === 'other' && content.patient.saysOwnAge(input.text)) {
+        // A carer gave their own age: ask again for the patient's.
+        draft.say(content.messages.reprompt.age_other);
+        askQuestion(draft, position, node, false);
+        return true;
+      }
       if (value === undefined) return false;
       if ((node.min !== undefined && value < node.min) || (node.max !== undefined && value > node.max)) {
         draft.say(content.messages.reprompt.out_of_range);

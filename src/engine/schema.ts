@@ -24,6 +24,11 @@ const sayNode = z.strictObject({
 
 const askBase = {
   text: z.string().min(1),
+  /**
+   * The question worded for someone asking for another person (a carer, a parent), with
+   * {patient} ("your wife", "the person you're asking for"), {patient_cap} and {their}.
+   */
+  text_other: z.string().min(1).optional(),
   /** Evidence id from the contract; the triage runner answers the question by it. */
   evidence: evidenceId.optional(),
   /** Where the answer is kept in conversation state; defaults to the evidence id, else the node id. */

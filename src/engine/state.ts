@@ -3,6 +3,8 @@
 // and a restart resumes at the same question. Keep it small: it is read and written each turn.
 import type { IntentId, RedFlagId, TriageLevel } from '../contract.js';
 import type { TriageReason } from '../triage/rules.js';
+import type { CrisisKind } from '../nlu/crisis.js';
+import type { PatientRef } from '../nlu/patient.js';
 
 export interface Position {
   tree: string;
@@ -13,7 +15,10 @@ export interface Position {
 export type Pending =
   | { kind: 'resume' }
   | { kind: 'after_urgent' }
-  | { kind: 'confirm_flags'; flags: RedFlagId[] }
+  /** After crisis help: "yes" is yes to a person. */
+  | { kind: 'after_crisis' }
+  /** `urgent`: the advice was given before asking (possible cauda equina signs); a no withdraws nothing. */
+  | { kind: 'confirm_flags'; flags: RedFlagId[]; urgent?: boolean }
   | { kind: 'disambiguate'; intents: IntentId[] };
 
 export type AnswerValue = string | number;
@@ -41,6 +46,12 @@ export interface ConversationState {
   support?: SupportState;
   /** The support case just closed, which the feedback questions are about. */
   lastCaseId?: string;
+  /** Who the conversation is about, once the person has said (unknown: worded for "you"). */
+  patient?: PatientRef;
+  /** The emergency signs card has been shown (once per conversation). */
+  netted?: true;
+  /** The crisis help given in this conversation (its kind); a support case opened later goes first in the queue. */
+  crisis?: CrisisKind;
 }
 
 export interface SupportState {

@@ -129,10 +129,11 @@ export async function forgetCases(storage: BacklineStorage, key: ConversationKey
 const TYPE_ORDER = { chat: 0, callback: 1, trial_lead: 2 } as const;
 const NO_LEVEL = 99;
 
-/** Most urgent first: triage level, then live chats before call-backs and leads, then longest waiting. */
+/** Most urgent first: a crisis, then triage level, then live chats before call-backs and leads, then longest waiting. */
 export function compareByUrgency(a: SupportCase, b: SupportCase): number {
   const rank = (c: SupportCase) => (c.level ? levelRank(c.level) : NO_LEVEL);
-  return rank(a) - rank(b) || TYPE_ORDER[a.type] - TYPE_ORDER[b.type] || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+  const crisis = (c: SupportCase) => (c.crisis ? 0 : 1);
+  return crisis(a) - crisis(b) || rank(a) - rank(b) || TYPE_ORDER[a.type] - TYPE_ORDER[b.type] || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
 }
 
 /** 1-based place among waiting chats, in the order the console shows them; 0 if not waiting. */

@@ -48,6 +48,13 @@ export function urgentDuringSupport(draft: TurnDraft, flags: RedFlagId[]): void 
   draft.effects.push({ type: 'support', event: 'flagged', caseId: support.caseId, flags });
 }
 
+/** Crisis help was just given while waiting or talking: the team is told and the case goes first. */
+export function crisisDuringSupport(draft: TurnDraft): void {
+  const support = draft.state.support!;
+  draft.say(draft.content.messages.crisis.support_note);
+  draft.effects.push({ type: 'support', event: 'crisis', caseId: support.caseId });
+}
+
 /** Step 2b of decideMessage: commands and routing that change while a request is open. */
 export function decideDuringSupport(draft: TurnDraft, input: AnswerInput): boolean {
   const { state, content } = draft;

@@ -169,6 +169,7 @@ export class SupportService {
       createdAt: new Date(this.now()).toISOString(),
       reason: input.type === 'trial_lead' ? 'trial_interest' : reasonOf(input.state),
       level: urgencyOf(content, input.state),
+      ...(input.state.crisis ? { crisis: true } : {}),
       redFlags: redFlagsOf(input.state),
       summary: buildSummary(content, nlu, input.state, transcript),
       reference: input.reference,
@@ -207,6 +208,11 @@ export class SupportService {
           await this.changed();
           return;
         case 'message':
+          await this.changed();
+          return;
+        case 'crisis':
+          await updateCase(this.deps.storage, caseId, (c) => ({ ...c, crisis: true }));
+          this.deps.logger.info('support_case_crisis', {});
           await this.changed();
           return;
         case 'flagged': {

@@ -39,6 +39,8 @@ export interface SupportCase {
   reason: CaseReason;
   /** The most urgent triage level known for this person; orders the queue. */
   level: TriageLevel | null;
+  /** The person is in crisis (suicidal thoughts, self-harm, overdose): first in the queue, above any level. */
+  crisis?: boolean;
   redFlags: RedFlagId[];
   summary: CaseSummary;
   /** Where proactive messages to the person go (channel, serviceUrl, conversation, user, bot). */

@@ -35,6 +35,8 @@ const messagesSchema = z.strictObject({
     yes_no: z.string(),
     number: z.string(),
     age: z.string(),
+    /** The age question about someone else ("How old is your mum?"). */
+    age_other: z.string(),
     duration: z.string(),
     free_text: z.string(),
     contact: z.string(),
@@ -51,12 +53,43 @@ const messagesSchema = z.strictObject({
   cancelled: z.string(),
   nothing_to_cancel: z.string(),
   nothing_to_resume: z.string(),
-  red_flag: z.strictObject({ offer: z.string(), confirm_intro: z.string(), confirmed_none: z.string() }),
+  red_flag: z.strictObject({
+    offer: z.string(),
+    confirm_intro: z.string(),
+    confirmed_none: z.string(),
+    /** Prefix for a sign's question from the questionnaire used as a confirming question. */
+    confirm_prefix: z.string(),
+    /** After urgent advice for a possible cauda equina sign: is it happening now, and to whom? */
+    urgent_confirm: z.string(),
+    urgent_confirm_other: z.string(),
+    /** Yes to that: the advice stands. */
+    urgent_confirmed: z.string(),
+    /** No to that: the advice is not withdrawn; what to watch for. */
+    urgent_not_now: z.string(),
+  }),
+  /** Someone says they ask for another person, and nothing else. */
+  patient_noted: z.string(),
+  /** The check was under way for "you" and turns out to be for someone else. */
+  patient_switched: z.string(),
+  /** The emergency signs card, shown once to anyone who describes back or leg pain. */
+  safety_net: z.strictObject({ card: z.string(), check_label: z.string() }),
+  /** Crisis help: suicidal thoughts, self-harm, overdose or poisoning. */
+  crisis: z.strictObject({
+    suicide: z.string(),
+    self_harm: z.string(),
+    overdose: z.string(),
+    repeat: z.string(),
+    offer: z.string(),
+    declined: z.string(),
+    support_note: z.string(),
+  }),
   triage: z.strictObject({
     reasons_heading: z.string(),
     human_offer: z.string(),
     already_advised: z.string(),
     keep_answering: z.string(),
+    /** Before advice about someone else: who it is for. */
+    for_other: z.string(),
   }),
   forget: z.strictObject({ done: z.string(), what_state: z.string(), what_leads: z.string(), what_cases: z.string() }),
   teams: z.strictObject({ channel_note: z.string() }),

@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import type { IntentDecision, Understander } from '../bot/decide.js';
 import { applyCalibration, loadCalibration, loadOrTrainClassifier, type Calibration, type TrainedIntentClassifier } from './classifier.js';
 import { extractEntities } from './entities.js';
+import { createCrisisDetector, loadCrisisPatterns, type CrisisDetection, type CrisisPatterns } from './crisis.js';
 import { createRedFlagDetector, type RedFlagPatterns } from './redFlagDetector.js';
 import type { RedFlagDetection, Understanding } from './types.js';
 
 export interface NluEngine extends Understander {
+  detectCrisis(text: string): CrisisDetection;
   /** Everything at once, for `backline nlu` and `backline test nlu`. */
-  understand(text: string): Understanding & { redFlagsToConfirm: string[]; ambiguous: boolean };
+  understand(text: string): Understanding & { redFlagsToConfirm: string[]; ambiguous: boolean; crisis: CrisisDetection };
   readonly classifier: TrainedIntentClassifier;
   readonly calibration: Calibration;
 }
@@ -19,6 +21,8 @@ export interface NluOptions {
   root: string;
   cacheDir: string;
   redFlagPatterns: RedFlagPatterns;
+  /** Default: knowledge/crisis.yaml under `root`. */
+  crisisPatterns?: CrisisPatterns;
 }
 
 export function createNluEngine(options: NluOptions): NluEngine {
@@ -26,6 +30,7 @@ export function createNluEngine(options: NluOptions): NluEngine {
   const classifier = loadOrTrainClassifier({ dataDir, cacheDir: options.cacheDir });
   const calibration = loadCalibration(dataDir);
   const detector = createRedFlagDetector(options.redFlagPatterns);
+  const crisisDetector = createCrisisDetector(options.crisisPatterns ?? loadCrisisPatterns(join(options.root, 'knowledge', 'crisis.yaml')));
 
   const classify = (text: string): IntentDecision => {
     const decision = applyCalibration(classifier.classify(text), calibration);
@@ -38,6 +43,7 @@ export function createNluEngine(options: NluOptions): NluEngine {
     calibration,
     classify,
     detectRedFlags,
+    detectCrisis: (text) => crisisDetector.detect(text),
     understand(text) {
       const detection = detectRedFlags(text);
       const decision = classify(text);
@@ -53,6 +59,7 @@ export function createNluEngine(options: NluOptions): NluEngine {
         redFlagsToConfirm: detection.possible.filter((f) => !detection.flags.includes(f)),
         ambiguous: intent === decision.intent && decision.ambiguous,
         entities: extractEntities(text),
+        crisis: crisisDetector.detect(text),
       };
     },
   };

@@ -169,6 +169,18 @@ export function turnObserver(metrics: BacklineMetrics | undefined): Middleware {
  */
 export function tracedUnderstander(nlu: Understander): Understander {
   return {
+    detectCrisis(text) {
+      if (!tracingActive()) return nlu.detectCrisis(text);
+      return backlineTracer().startActiveSpan('backline.understand', { attributes: { 'backline.nlu.step': 'crisis' } }, (span) => {
+        try {
+          const detection = nlu.detectCrisis(text);
+          span.setAttribute('backline.crisis', detection.crisis);
+          return detection;
+        } finally {
+          span.end();
+        }
+      });
+    },
     detectRedFlags(text) {
       if (!tracingActive()) return nlu.detectRedFlags(text);
       return backlineTracer().startActiveSpan('backline.understand', { attributes: { 'backline.nlu.step': 'red_flags' } }, (span) => {

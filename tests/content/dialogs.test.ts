@@ -48,6 +48,17 @@ describe('dialog validation', () => {
     expect(problems[0]!.line).toBeGreaterThan(0);
   });
 
+  it('a triage questionnaire needs wording for someone else, with known placeholders only', () => {
+    const check = (nodes: string) =>
+      checkDialogs(treeDir({ 'main.yaml': main('  menu:\n    ask: choice\n    text: Pick\n    options:\n      - { label: A, goto: check }\n'), 'check.yaml': `id: check\ntitle: c\nstart: q\nskip_questions_that_cannot_raise_level: true\nnodes:\n${nodes}` }), articles).problems;
+    const missing = check('  q:\n    ask: yes_no\n    evidence: fever\n    text: Fever?\n    next: done\n  done:\n    end: true\n');
+    expect(missing.some((p) => /"q" in a triage questionnaire needs "text_other"/.test(p.message)), JSON.stringify(missing)).toBe(true);
+    const unknown = check('  q:\n    ask: yes_no\n    evidence: fever\n    text: Fever?\n    text_other: Does {patient} have a fever, {name}?\n    next: done\n  done:\n    end: true\n');
+    expect(unknown.some((p) => /unknown placeholder \{name\}/.test(p.message)), JSON.stringify(unknown)).toBe(true);
+    const fine = check('  q:\n    ask: yes_no\n    evidence: fever\n    text: Fever?\n    text_other: Does {patient} have a fever?\n    next: done\n  done:\n    end: true\n');
+    expect(fine.filter((p) => /text_other/.test(p.message))).toEqual([]);
+  });
+
   it('reports an intent without an answer', () => {
     const dir = treeDir({ 'main.yaml': 'id: main\ntitle: t\nstart: menu\nroutes:\n  greeting: menu\nnodes:\n  menu:\n    end: true\n' });
     expect(checkDialogs(dir, articles).problems.some((p) => /intent "help" has no answer/.test(p.message))).toBe(true);

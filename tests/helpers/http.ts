@@ -22,7 +22,7 @@ export async function close(server: Server): Promise<void> {
 export interface CapturedActivity {
   conversationId: string;
   replyToId?: string;
-  body: Record<string, unknown> & { text?: string; type?: string; channelData?: { backline?: { triage?: { level: string } } } };
+  body: Record<string, unknown> & { text?: string; type?: string; channelData?: { backline?: { triage?: { level: string }; urgent?: boolean; crisis?: boolean } } };
 }
 
 export class CaptureServer {

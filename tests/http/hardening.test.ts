@@ -220,19 +220,19 @@ describe('11. smaller ones', () => {
 class SlowStorage extends InMemoryStorage {
   writeDelayMs = 0;
   writesInFlight = 0;
-  closed = false;
+  shut = false;
   override async write(changes: Parameters<InMemoryStorage['write']>[0]): Promise<void> {
     this.writesInFlight++;
     try {
       if (this.writeDelayMs) await new Promise((resolve) => setTimeout(resolve, this.writeDelayMs));
-      if (this.closed) throw new Error('storage closed before the turn finished');
+      if (this.shut) throw new Error('storage closed before the turn finished');
       await super.write(changes);
     } finally {
       this.writesInFlight--;
     }
   }
   override async close(): Promise<void> {
-    this.closed = true;
+    this.shut = true;
     await super.close();
   }
 }
@@ -250,9 +250,9 @@ describe('4. shutdown lets a turn in flight finish', () => {
     const done = shutDown(server, backline);
     const res = await reply;
     expect(res.status).toBe(200);
-    expect(storage.closed).toBe(false);
+    expect(storage.shut).toBe(false);
     await done;
-    expect(storage.closed).toBe(true);
+    expect(storage.shut).toBe(true);
   });
 });
 

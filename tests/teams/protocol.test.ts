@@ -210,6 +210,14 @@ describe.each(['groupChat', 'channel'] as const)('a Teams %s', (type) => {
     expect(text).not.toMatch(/wet|leg|nerve|disc|bladder/i);
   });
 
+  it('crisis words still get the crisis help first, then the note', async () => {
+    const conversation = teamsConversation(type);
+    const replies = await send(conversation, teamsText(capture, conversation, 'honestly I just want to end my life'));
+    expect(replies).toHaveLength(2);
+    expect(replies[0]!.body.channelData?.backline?.crisis).toBe(true);
+    expect(visibleText(replies)).toMatch(/personal chat/i);
+  });
+
   it('nothing about the conversation is stored', async () => {
     const conversation = teamsConversation(type);
     await send(conversation, teamsText(capture, conversation, 'check symptoms'));

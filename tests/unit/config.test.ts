@@ -19,6 +19,13 @@ describe('config from the environment', () => {
     expect(() => loadConfig({ EMERGENCY_NUMBER: 'call someone' })).toThrow(/EMERGENCY_NUMBER/);
     expect(() => loadConfig({ RETENTION_DAYS: '0' })).toThrow(/RETENTION_DAYS/);
   });
+  it('crisis and poison lines default to the ones that go with the emergency number, and can be set', () => {
+    expect(loadConfig({})).toMatchObject({ CRISIS_LINE: '988', POISON_LINE: '1-800-222-1222' });
+    expect(loadConfig({ EMERGENCY_NUMBER: '999' })).toMatchObject({ CRISIS_LINE: '116 123', POISON_LINE: '111' });
+    expect(loadConfig({ EMERGENCY_NUMBER: '999', CRISIS_LINE: '0800 58 58 58' })).toMatchObject({ CRISIS_LINE: '0800 58 58 58', POISON_LINE: '111' });
+    expect(loadConfig({ EMERGENCY_NUMBER: '119' })).toMatchObject({ CRISIS_LINE: '119', POISON_LINE: '119' });
+    expect(() => loadConfig({ CRISIS_LINE: 'ring the samaritans' })).toThrow(/CRISIS_LINE/);
+  });
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', MICROSOFT_APP_ID: '' })).toMatchObject({ PORT: 3978, localMode: true });
   });

@@ -148,7 +148,7 @@
       button.type = 'button';
       button.dataset.caseId = item.id;
       const urgent = item.level && LEVELS[item.level] && LEVELS[item.level].tone === 'urgent';
-      if (urgent || item.redFlags.length > 0) button.classList.add('urgent');
+      if (urgent || item.crisis || item.redFlags.length > 0) button.classList.add('urgent');
       if (state.selected === item.id) button.setAttribute('aria-current', 'true');
       const line1 = el('span', `${TYPES[item.type] || item.type} · ${statusOf(item)}${item.agent ? ` (${item.agent.name})` : ''}`, 'line1');
       const badge = levelBadge(item.level);
@@ -159,6 +159,7 @@
       const waited = item.status === 'waiting' ? `waiting ${minutesSince(item.createdAt)}` : `opened ${minutesSince(item.createdAt)} ago`;
       const line2 = el('span', `${REASONS[item.reason] || item.reason} · ${waited} · ${CHANNELS[item.channelId] || item.channelId}`, 'line2');
       button.append(line1, line2);
+      if (item.crisis) button.append(el('span', 'In crisis: suicidal thoughts, self-harm or overdose', 'line2'));
       if (item.redFlags.length > 0) button.append(el('span', `Warning signs: ${item.redFlags.map((f) => f.label).join(', ')}`, 'line2'));
       if (item.askedAbout.length > 0) button.append(el('span', `Asked about: ${item.askedAbout.join(', ')}`, 'line2'));
       button.addEventListener('click', () => void openCase(item.id));

@@ -1,0 +1,169 @@
+// The crisis detector: suicidal thoughts, self-harm, overdose and poisoning. The phrases are
+// data (knowledge/crisis.yaml, reviewable by a clinician); this is the small engine that reads
+// them. It runs on every message before the red-flag detector (see src/bot/decide.ts).
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+export const CRISIS_KINDS = ['suicide', 'self_harm', 'overdose'] as const;
+export type CrisisKind = (typeof CRISIS_KINDS)[number];
+
+const DETECTION_ORDER: readonly CrisisKind[] = ['overdose', 'suicide', 'self_harm'];
+
+export interface CrisisDetection {
+  crisis: boolean;
+  kind?: CrisisKind;
+}
+
+const expression = z.string().min(1);
+const kindSchema = z.strictObject({
+  patterns: z.array(expression).min(1),
+  unless: z.array(expression).optional(),
+});
+const crisisFileSchema = z.strictObject({
+  version: z.literal(1),
+  rewrite: z.record(z.string().min(1), z.array(z.string().min(1))).optional(),
+  /** Named word lists, written `@name` inside an expression. */
+  groups: z.record(z.string().regex(/^[a-z_]+$/), z.array(z.string().min(1)).min(1)).optional(),
+  idioms: z.array(expression).default([]),
+  negations: expression,
+  kinds: z.strictObject({ suicide: kindSchema, self_harm: kindSchema, overdose: kindSchema }),
+});
+
+interface CompiledKind {
+  kind: CrisisKind;
+  patterns: RegExp[];
+  unless: RegExp[];
+}
+
+export interface CrisisPatterns {
+  readonly file: string;
+  readonly rewrites: { from: RegExp; to: string }[];
+  readonly idioms: RegExp[];
+  readonly negationBefore: RegExp;
+  readonly kinds: CompiledKind[];
+}
+
+export class CrisisPatternError extends Error {}
+
+/** Whole words only: an expression never matches inside a longer word. */
+function wordRegex(source: string, where: string, flags = 'g'): RegExp {
+  try {
+    return new RegExp(`(?<![a-z0-9])(?:${source})(?![a-z0-9])`, flags);
+  } catch (error) {
+    throw new CrisisPatternError(`${where}: ${(error as Error).message}`);
+  }
+}
+
+export function parseCrisisPatterns(yamlText: string, file = '<crisis>'): CrisisPatterns {
+  let raw: unknown;
+  try {
+    raw = parseYaml(yamlText);
+  } catch (error) {
+    throw new CrisisPatternError(`${file}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const parsed = crisisFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CrisisPatternError(`${file}: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const data = parsed.data;
+  const groups = data.groups ?? {};
+  const expand = (source: string, where: string): string =>
+    source.replace(/@([a-z_]+)/g, (_, name: string) => {
+      const terms = groups[name];
+      if (!terms) throw new CrisisPatternError(`${where}: unknown group @${name}`);
+      return `(?:${terms.map((t) => escapeRegex(normaliseCrisisText(t))).join('|')})`;
+    });
+  const compile = (source: string, where: string, flags?: string) => wordRegex(expand(source, where), where, flags);
+  const rewrites = Object.entries(data.rewrite ?? {}).flatMap(([to, variants]) =>
+    variants.map((variant) => ({ from: wordRegex(escapeRegex(normaliseCrisisText(variant)), `${file}: rewrite.${to}`), to })),
+  );
+  const idioms = data.idioms.map((idiom, i) => compile(idiom, `${file}: idioms[${i}]`));
+  // The negation must end right before the hit (at most a space between).
+  const negationBefore = compile(data.negations, `${file}: negations`, '');
+  const negationAtEnd = new RegExp(`(?:^|[^a-z0-9])(?:${negationBefore.source})\\s*$`);
+  const kinds = CRISIS_KINDS.map((kind) => ({
+    kind,
+    patterns: data.kinds[kind].patterns.map((p, i) => compile(p, `${file}: kinds.${kind}.patterns[${i}]`)),
+    unless: (data.kinds[kind].unless ?? []).map((p, i) => compile(p, `${file}: kinds.${kind}.unless[${i}]`)),
+  }));
+  return { file, rewrites, idioms, negationBefore: negationAtEnd, kinds };
+}
+
+export function loadCrisisPatterns(path: string): CrisisPatterns {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CrisisPatternError(`${path}: ${(error as Error).message}`);
+  }
+  return parseCrisisPatterns(text, path);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Lower case, no apostrophes, letters and digits only, single spaces. */
+export function normaliseCrisisText(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[’'`]/g, '')
+    .replace(/[^a-z0-9.!?;,]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Clauses end at . ! ? ; , and "but": a negation or a question frame never reaches past them. */
+function clausesOf(text: string): string[] {
+  return text
+    .split(/[.!?;,]+|(?<![a-z0-9])but(?![a-z0-9])/)
+    .map((clause) => clause.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
+}
+
+export interface CrisisDetector {
+  detect(text: string): CrisisDetection;
+}
+
+export function createCrisisDetector(patterns: CrisisPatterns): CrisisDetector {
+  const prepare = (text: string): string[] => {
+    let normal = normaliseCrisisText(text);
+    for (const { from, to } of patterns.rewrites) normal = normal.replace(from, to);
+    // Idioms are blanked with a clause break, so words either side never join up.
+    for (const idiom of patterns.idioms) normal = normal.replace(idiom, ' , ');
+    return clausesOf(normal);
+  };
+  const hitIn = (clause: string, compiled: CompiledKind): boolean => {
+    for (const pattern of compiled.patterns) {
+      pattern.lastIndex = 0;
+      for (let match = pattern.exec(clause); match; match = pattern.exec(clause)) {
+        const before = clause.slice(0, match.index);
+        const negated = patterns.negationBefore.test(before);
+        // A question frame or an exclusion that comes first in the clause ("can you overdose on ...").
+        const excused = compiled.unless.some((unless) => {
+          unless.lastIndex = 0;
+          const found = unless.exec(clause);
+          return found !== null && found.index <= match!.index;
+        });
+        if (!negated && !excused) return true;
+        if (match[0].length === 0) pattern.lastIndex++;
+      }
+    }
+    return false;
+  };
+  return {
+    detect(text) {
+      if (!text.trim()) return { crisis: false };
+      const clauses = prepare(text.slice(0, 4000));
+      // Overdose first: it is also a medical emergency (call the emergency number).
+      for (const compiled of [...patterns.kinds].sort((a, b) => DETECTION_ORDER.indexOf(a.kind) - DETECTION_ORDER.indexOf(b.kind))) {
+        if (clauses.some((clause) => hitIn(clause, compiled))) return { crisis: true, kind: compiled.kind };
+      }
+      return { crisis: false };
+    },
+  };
+}

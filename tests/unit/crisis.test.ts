@@ -1,0 +1,132 @@
+// The crisis detector (knowledge/crisis.yaml + src/nlu/crisis.ts) and the patient reader
+// (knowledge/nlu/patient.yaml + src/nlu/patient.ts).
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { createCrisisDetector, CrisisPatternError, loadCrisisPatterns, parseCrisisPatterns } from '../../src/nlu/crisis.js';
+import { createPatientReader, loadPatientWords } from '../../src/nlu/patient.js';
+
+const detector = createCrisisDetector(loadCrisisPatterns('knowledge/crisis.yaml'));
+const kindOf = (text: string) => detector.detect(text).kind ?? null;
+
+describe('crisis detector', () => {
+  it.each([
+    ['The pain is so bad I want to end it all', 'suicide'],
+    ["I don't want to be alive anymore", 'suicide'],
+    ['everyone would be better off without me', 'suicide'],
+    ["I've been thinking about killing myself", 'suicide'],
+    ['my husband says he wants to kill himself because of his back', 'suicide'],
+    ["I can't keep myself safe tonight", 'suicide'],
+    ["I've been cutting myself again", 'self_harm'],
+    ['I hit myself on purpose when the pain gets bad', 'self_harm'],
+    ['I took too many painkillers', 'overdose'],
+    ['I just swallowed a whole packet of paracetamol', 'overdose'],
+    ['my toddler swallowed some of my tablets', 'overdose'],
+    ['I accidentally took a double dose of my codeine and now I feel really drowsy', 'overdose'],
+    ['mum took extra oxycodone and now she is hard to wake', 'overdose'],
+    ['I took 20 co-codamol to make it stop', 'overdose'],
+  ])('"%s" -> %s', (text, kind) => {
+    expect(kindOf(text)).toBe(kind);
+  });
+
+  it.each([
+    'this pain is killing me',
+    "I'm dying to know what the scan showed",
+    "I could kill for a good night's sleep",
+    "I'm dead on my feet",
+    'can I take ibuprofen with paracetamol',
+    'what is the maximum dose of paracetamol',
+    "I'd rather die than have surgery",
+    'I hurt myself lifting a box at work',
+    'I cut myself shaving this morning',
+    "I would never hurt myself, I'm just fed up with the pain",
+    "I'm not suicidal, just worn out",
+    'what are the signs of an opioid overdose',
+    'my legs feel dead after sitting',
+    "I don't want to do this anymore",
+    'is it ok to take two co-codamol every four hours',
+    'what happens if I take too many co-codamol',
+    'can you overdose on paracetamol?',
+  ])('"%s" is not a crisis', (text) => {
+    expect(detector.detect(text)).toEqual({ crisis: false });
+  });
+
+  it('an overdose with suicidal words is reported as an overdose (it needs the emergency number)', () => {
+    expect(kindOf('I took all my pills because I want to die')).toBe('overdose');
+  });
+
+  it('rejects a bad expression or an unknown group, naming where', () => {
+    const base = 'version: 1\nnegations: "not"\nkinds:\n  suicide: {patterns: [PAT]}\n  self_harm: {patterns: [x]}\n  overdose: {patterns: [y]}\n';
+    expect(() => parseCrisisPatterns(base.replace('PAT', '"(unclosed"'), 'c.yaml')).toThrow(/kinds\.suicide\.patterns\[0\]/);
+    expect(() => parseCrisisPatterns(base.replace('PAT', '"@nothing"'), 'c.yaml')).toThrow(/unknown group @nothing/);
+    expect(() => parseCrisisPatterns(base.replace('  overdose: {patterns: [y]}\n', ''), 'c.yaml')).toThrow(CrisisPatternError);
+  });
+
+  // The training corpus (positives and near misses, incl. idioms) written for the learned
+  // detector: when it is there, print the numbers and hold the line on both.
+  const corpusPath = 'knowledge/nlu/red-flag-corpus/crisis.yaml';
+  it.runIf(existsSync(corpusPath))('recall and false alarms on the crisis corpus', () => {
+    const corpus = parseYaml(readFileSync(corpusPath, 'utf8')) as { positives: unknown[]; near_misses: unknown[] };
+    const textOf = (item: unknown) => (typeof item === 'string' ? item : (item as { text: string }).text);
+    const positives = corpus.positives.map(textOf);
+    const nearMisses = corpus.near_misses.map(textOf);
+    const recall = positives.filter((t) => detector.detect(t).crisis).length / positives.length;
+    const falseAlarms = nearMisses.filter((t) => detector.detect(t).crisis).length / nearMisses.length;
+    console.log(`crisis corpus: recall ${recall.toFixed(3)} (${positives.length}), false alarms ${falseAlarms.toFixed(3)} (${nearMisses.length})`);
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+    expect(falseAlarms).toBeLessThanOrEqual(0.06);
+  });
+});
+
+describe('patient reader', () => {
+  const reader = createPatientReader(loadPatientWords('.'));
+
+  it.each([
+    ["my wife can't feel her bum", { who: 'other', rel: 'wife', pronoun: 'she' }],
+    ["my dad's legs are numb", { who: 'other', rel: 'dad', pronoun: 'he' }],
+    ['no, not me, my wife', { who: 'other', rel: 'wife', explicit: true }],
+    ["I'm asking for my mum", { who: 'other', rel: 'mum', explicit: true }],
+    ['my 78 year old mum has back pain', { who: 'other', rel: 'mum', otherAge: 78 }],
+    ['she has lost control of her bladder', { who: 'other', pronoun: 'she', byPronoun: true }],
+    ["it's me", { who: 'self' }],
+  ])('"%s"', (text, expected) => {
+    expect(reader.read(text)).toMatchObject(expected);
+  });
+
+  it.each([
+    'my dad had cancer and my back hurts',
+    'my mum has osteoporosis, how do i prevent back problems',
+    'my husband has osteoporosis, not me. how do I stop my back pain recurring',
+    'my friend had a fever with her back pain, is mine serious?',
+    'how do i look after my back while it heals',
+  ])('"%s" is about the writer (a relative is family history)', (text) => {
+    expect(reader.read(text).who).toBeUndefined();
+  });
+
+  it('retells a report about the patient in the first person, keeping punctuation', () => {
+    expect(reader.toFirstPerson("My dad's legs are both numb", { who: 'other', rel: 'dad', pronoun: 'he' })).toBe('my legs are both numb');
+    expect(reader.toFirstPerson("she can't feel her bum?", { who: 'other', pronoun: 'she' })).toBe('i cant feel my bum?');
+  });
+
+  it("takes a carer's own age out of an age answer", () => {
+    expect(reader.ageAnswerFor("I'm 40", 'other')).toBe('');
+    expect(reader.ageAnswerFor("I'm 40, she's 78", 'other')).toBe('78');
+    expect(reader.ageAnswerFor("I'm 40", 'self')).toBe("I'm 40");
+  });
+
+  it("takes a carer's own duration out of a duration answer about the patient", () => {
+    expect(reader.durationAnswerFor("she's had it 3 weeks, I've had mine for 10 years", 'other')).toBe("she's had it 3 weeks");
+    expect(reader.durationAnswerFor('about 3 weeks', 'other')).toBe('about 3 weeks');
+    expect(reader.durationAnswerFor("I've had it 10 years", 'self')).toBe("I've had it 10 years");
+  });
+
+  it('names the patient for questions and advice', () => {
+    expect(reader.nameOf({ who: 'other', rel: 'grandma', pronoun: 'she' })).toBe('your grandma');
+    expect(reader.nameOf({ who: 'other', pronoun: 'they' })).toBe("the person you're asking for");
+  });
+
+  it('knows a description of back or leg pain', () => {
+    expect(reader.describesPain('my lower back aches when I bend')).toBe(true);
+    expect(reader.describesPain('what causes sciatica')).toBe(false);
+  });
+});
