@@ -14,6 +14,7 @@ import { createHttpApp } from './server/http.js';
 import { createStorage, startRetentionSweep, type BacklineStorage } from './storage/index.js';
 import { createWebChat, type WebChat } from './webchat/index.js';
 import { createSupport, routeLocalDirectLine, type Support } from './handoff/index.js';
+import { trialLeadWebhookOf } from './trials/webhook.js';
 import type { Express } from 'express';
 
 export interface Backline {
@@ -75,7 +76,16 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
   };
 
   const support = createSupport({ config, storage, content: content.engine, nlu, logger, adapter });
-  const bot = new BacklineBot({ content: content.engine, nlu, storage, logger, maxMessageChars: config.MAX_MESSAGE_CHARS, support: support.service });
+  const webhook = trialLeadWebhookOf(config, logger);
+  const bot = new BacklineBot({
+    content: content.engine,
+    nlu,
+    storage,
+    logger,
+    maxMessageChars: config.MAX_MESSAGE_CHARS,
+    support: support.service,
+    ...(webhook ? { onTrialLead: webhook } : {}),
+  });
   const http = createHttpApp({
     adapter,
     bot,

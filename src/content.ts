@@ -9,6 +9,7 @@ import { loadMessages } from './knowledge/messages.js';
 import { fleschKincaidGrade } from './knowledge/readability.js';
 import { confirmQuestion, loadRedFlagPatterns, redFlagLabel, type RedFlagPatterns } from './nlu/redFlagDetector.js';
 import { loadTriageRules } from './triage/rules.js';
+import { loadTrials } from './trials/catalogue.js';
 
 /** Articles above this Flesch-Kincaid grade fail `backline check`. */
 export const MAX_READING_GRADE = 8;
@@ -19,6 +20,7 @@ export interface ContentPaths {
   messages: string;
   triageRules: string;
   redFlags: string;
+  trials: string;
 }
 
 export function contentPaths(root: string, language = 'en'): ContentPaths {
@@ -28,6 +30,7 @@ export function contentPaths(root: string, language = 'en'): ContentPaths {
     messages: join(root, 'knowledge', `messages.${language}.yaml`),
     triageRules: join(root, 'knowledge', 'triage-rules.yaml'),
     redFlags: join(root, 'knowledge', 'red-flags.yaml'),
+    trials: join(root, 'knowledge', 'trials'),
   };
 }
 
@@ -54,6 +57,9 @@ export function inspectContent(root: string, emergencyNumber: string): Partial<L
   }
   const { dialogs, problems: dialogProblems } = checkDialogs(paths.dialogs, library);
   problems.push(...dialogProblems);
+
+  const { catalogue: trials, problems: trialProblems } = loadTrials(paths.trials);
+  problems.push(...trialProblems);
 
   let messages;
   try {
@@ -87,6 +93,7 @@ export function inspectContent(root: string, emergencyNumber: string): Partial<L
     articles: library,
     messages,
     triageRules,
+    trials,
     emergencyNumber,
     redFlagLabel: (id) => ((RED_FLAG_IDS as readonly string[]).includes(id) ? redFlagLabel(patterns, id as never) : id),
     confirmQuestion: (id) => confirmQuestion(patterns, id as never),

@@ -36,7 +36,7 @@ export interface ArticleIndex {
   hasSection(articleId: string, sectionId: string): boolean;
 }
 
-function lineFinder(doc: Document, lineCounter: LineCounter) {
+export function lineFinder(doc: Document, lineCounter: LineCounter) {
   return (path: (string | number)[]): number => {
     // Walk down as far as the path exists and report the deepest key found.
     let node: unknown = doc.contents;
