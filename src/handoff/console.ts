@@ -336,10 +336,11 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
     res.json(await support.closeCase(caseId(req), agentOf(res), (req.body as { note?: unknown } | undefined)?.note));
   });
 
+  api.get('/export/leads.csv', requireSession, leadsExportHandler(storage));
+
   api.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such endpoint.' });
   });
-  api.get('/export/leads.csv', requireSession, leadsExportHandler(storage));
 
   const onError: ErrorRequestHandler = (error, _req, res, _next) => {
     if (error instanceof SupportActionError) {
