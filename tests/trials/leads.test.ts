@@ -150,8 +150,18 @@ describe('GET /agent/api/export/leads.csv', () => {
     await leadVia(['yes', '52', 'yes', 'no', 'not sure', 'no'], true, 'pat.csv@example.org');
     await leadVia(ALL_YES, true, '+44 7700 900123');
     // Stored records the bot would never write, to prove the filter and the escaping.
-    const base = { kind: 'lead', type: 'trial_lead', status: 'waiting', mode: 'console', channelId: 'webchat', reason: 'trial_interest', level: null, redFlags: [], summary: { askedAbout: [], answers: [], triage: null, redFlags: [] } } as const;
-    await createCase(backline.storage, { ...base, id: 'lnoconsent1', conversationId: 'c-no', createdAt: new Date().toISOString(), consent: false, contact: 'nobody@example.org' } as SupportCase);
+    const base: Omit<SupportCase, 'id' | 'conversationId' | 'createdAt'> = {
+      kind: 'lead',
+      type: 'trial_lead',
+      status: 'waiting',
+      mode: 'console',
+      channelId: 'webchat',
+      reason: 'trial_interest',
+      level: null,
+      redFlags: [],
+      summary: { askedAbout: [], answers: [], triage: null, redFlags: [] },
+    };
+    await createCase(backline.storage, { ...base, id: 'lnoconsent1', conversationId: 'c-no', createdAt: new Date().toISOString(), consent: false, contact: 'nobody@example.org' });
     await createCase(backline.storage, {
       ...base,
       id: 'linjection1',
@@ -161,7 +171,7 @@ describe('GET /agent/api/export/leads.csv', () => {
       contact: '=HYPERLINK("http://evil.example","click")',
       criteria: { diagnosed: '@SUM(1+1)', age: 33 },
       trials: [{ id: '-cmd', title: 't', status: 'fits' }],
-    } as SupportCase);
+    });
 
     const sam = new AgentClient(url);
     await sam.login('sam', AGENT_PASSWORD);
