@@ -21,6 +21,7 @@ import {
   goTo,
   isCommand,
   nodeAt,
+  showSources,
   reprompt,
   runFrom,
   showMenu,
@@ -291,6 +292,10 @@ function handleCommand(draft: TurnDraft, input: MessageInput): boolean {
   }
   if (input.choice === CHOICE_VALUES.resume) {
     resumeSuspended(draft, true);
+    return true;
+  }
+  if (is('sources', CHOICE_VALUES.sources)) {
+    showSources(draft);
     return true;
   }
   return false;

@@ -54,6 +54,7 @@ export const CHOICE_VALUES = {
   menu: 'cmd:menu',
   human: 'cmd:human',
   startOver: 'cmd:start_over',
+  sources: 'cmd:sources',
   yes: 'yes',
   no: 'no',
   unsure: 'unsure',
@@ -230,6 +231,7 @@ export function runFrom(draft: TurnDraft, start: Position): void {
         continue;
       }
       const article = content.articles.get(node.say.article);
+      state.lastArticle = article.id;
       const sectionId = node.say.section;
       if (sectionId) {
         const section = article.sections.find((s) => s.id === sectionId)!;
@@ -398,6 +400,7 @@ function sendSection(draft: TurnDraft, position: Position, index: number): void 
   const article = content.articles.get(node.say.article);
   const section = article.sections[index];
   if (!section) return;
+  state.lastArticle = article.id;
   const messages = index === 0 ? section.messages : [`**${section.heading}**\n\n${section.messages[0] ?? ''}`, ...section.messages.slice(1)];
   messages.forEach((message, i) => {
     const last = i === messages.length - 1;
@@ -418,7 +421,7 @@ function pagingChoices(draft: TurnDraft, position: Position): Choice[] {
   const following = followingAsk(draft, position);
   if (following && following.node.ask === 'choice') choices.push(...choiceOptions(following.position, following.node));
   else if (!following) choices.push({ label: content.messages.labels.keep_going, value: CHOICE_VALUES.resume });
-  return choices.slice(0, 6);
+  return [...choices.slice(0, 5), { label: content.messages.labels.sources, value: CHOICE_VALUES.sources }];
 }
 
 /** The choice question straight after an article node, if there is one. */
@@ -469,6 +472,34 @@ export function askQuestion(draft: TurnDraft, position: Position, node: AskNode,
     return;
   }
   draft.say(node.text, { ask, ...(choices ? { choices } : {}) });
+}
+
+/**
+ * "Where is this from?": the sources and review date of the article last shown (its front
+ * matter), then the way on from where the person is, so they keep their place.
+ */
+export function showSources(draft: TurnDraft): void {
+  const { state, content } = draft;
+  const { messages } = content;
+  const article = state.lastArticle && content.articles.has(state.lastArticle) ? content.articles.get(state.lastArticle) : undefined;
+  if (!article) {
+    draft.say(messages.sources.none);
+  } else {
+    draft.say(
+      draft.fill(messages.sources.text, {
+        title: article.title,
+        sources: article.sources.map((s) => `- ${s}`).join('\n'),
+        date: article.lastReviewed,
+      }),
+    );
+  }
+  if (!state.at) return;
+  if (state.page !== undefined) {
+    draft.say(messages.sources.then, { choices: pagingChoices(draft, state.at), ask: { kind: 'more', node: `${state.at.tree}.${state.at.node}` } });
+    return;
+  }
+  const node = nodeAt(content, state.at);
+  if ('ask' in node) askQuestion(draft, state.at, node, false);
 }
 
 /** Re-asks the current question after an answer was not understood. */

@@ -19,6 +19,7 @@ const messagesSchema = z.strictObject({
     cancel_request: z.string(),
     end_chat: z.string(),
     call_back: z.string(),
+    sources: z.string(),
   }),
   commands: z.strictObject({
     menu: phrases,
@@ -29,6 +30,8 @@ const messagesSchema = z.strictObject({
     more: phrases,
     /** Ends a live chat with a person (only while one is live). */
     end_chat: phrases,
+    /** "Where is this from?": the sources and review date of the article last shown. */
+    sources: phrases,
   }),
   reprompt: z.strictObject({
     choice: z.string(),
@@ -60,6 +63,7 @@ const messagesSchema = z.strictObject({
   }),
   forget: z.strictObject({ done: z.string(), what_state: z.string(), what_leads: z.string(), what_cases: z.string() }),
   teams: z.strictObject({ channel_note: z.string() }),
+  sources: z.strictObject({ text: z.string(), none: z.string(), then: z.string() }),
   /** The clinical-trial pre-screen's results and privacy notice (trials are in knowledge/trials/). */
   trials: z.strictObject({
     results_intro: z.string(),

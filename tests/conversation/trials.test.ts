@@ -198,3 +198,29 @@ describe('forget me after a lead', () => {
     expect(c.text()).toMatch(/1 clinical trial contact request(?!s|\()/);
   });
 });
+
+describe('"Where is this from?"', () => {
+  it('as a button after an article and as a typed command: the sources and review date, then the way on', async () => {
+    const c = await new Chat(backline).open();
+    await c.say('what is sciatica?');
+    expect(c.buttonLabels()).toContain('Where is this from?');
+    await c.tap('Where is this from?');
+    const article = backline.content.engine.articles.get('sciatica');
+    for (const source of article.sources) expect(c.text()).toContain(source);
+    expect(c.text()).toContain(`Last reviewed: ${article.lastReviewed}`);
+    expect(c.buttonLabels()).toContain('Tell me more');
+    await c.tap('Tell me more');
+    await c.say('where is this from');
+    expect(c.text()).toContain(article.sources[0]!);
+  });
+
+  it('before any article it says so, and mid-question the question is asked again', async () => {
+    const c = await new Chat(backline).open();
+    await c.say('where is this from?');
+    expect(c.text()).toMatch(/haven't shown you an article yet/);
+    await c.tap("Check if it's serious");
+    const node = c.askedNode();
+    await c.say('sources');
+    expect(c.askedNode()).toBe(node);
+  });
+});
