@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backline } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
 import { readAudit } from '../../src/handoff/audit.js';
 import { createCase } from '../../src/handoff/cases.js';
 import type { SupportCase } from '../../src/handoff/types.js';
@@ -124,6 +125,13 @@ describe('the signed webhook', () => {
     receiver.failures = [400];
     expect(await sendTrialLead({ url: receiver.url, secret: SECRET, logger: silentLogger, attempts: 3, firstDelayMs: 5 }, payload)).toBe(false);
     expect(receiver.requests).toHaveLength(1);
+  });
+
+  it('is configured only with a secret, and only over https (http for localhost)', () => {
+    expect(() => loadConfig({ TRIAL_LEAD_WEBHOOK_URL: 'https://trials.example/leads' })).toThrow(/TRIAL_LEAD_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ TRIAL_LEAD_WEBHOOK_URL: 'http://trials.example/leads', TRIAL_LEAD_WEBHOOK_SECRET: SECRET })).toThrow(/https/);
+    expect(() => loadConfig({ TRIAL_LEAD_WEBHOOK_URL: 'https://trials.example/leads', TRIAL_LEAD_WEBHOOK_SECRET: 'short' })).toThrow(/32 characters/);
+    expect(loadConfig({ TRIAL_LEAD_WEBHOOK_URL: 'https://trials.example/leads', TRIAL_LEAD_WEBHOOK_SECRET: SECRET }).TRIAL_LEAD_WEBHOOK_URL).toBe('https://trials.example/leads');
   });
 
   it('the signature is HMAC-SHA256 over "timestamp.body"', () => {
