@@ -224,3 +224,28 @@ describe('"Where is this from?"', () => {
     expect(c.askedNode()).toBe(node);
   });
 });
+
+describe('answers already given', () => {
+  it('an age given in the warning-sign check is not asked again in the pre-screen', async () => {
+    const c = await new Chat(backline).open();
+    await c.tap("Check if it's serious");
+    let gaveAge = false;
+    for (let i = 0; i < 40 && c.askedNode() && !c.askedNode()!.startsWith('main.'); i++) {
+      const evidence = c.askedEvidence();
+      if (evidence === 'age') {
+        await c.say('40');
+        gaveAge = true;
+      } else if (evidence === 'duration_weeks') await c.say('1 week');
+      else if (c.buttonLabels().includes('No')) await c.tap('No');
+      else break;
+    }
+    expect(gaveAge).toBe(true);
+    await c.say('menu');
+    await c.tap('Clinical trials');
+    await c.say('yes');
+    const asked = await answerScreen(c, {});
+    expect(asked).not.toContain('age');
+    expect(asked).toEqual(catalogue.questions.map((q) => q.id).filter((id) => id !== 'age'));
+    for (const t of catalogue.trials) expect(c.text()).toContain(fitsLine(t.id));
+  });
+});
