@@ -17,6 +17,7 @@ import { CHANNEL_ID } from './directline/localDirectLine.js';
 import { createSupport, routeLocalDirectLine, type Support } from './handoff/index.js';
 import { createObservability, type Observability } from './observability/index.js';
 import { recentWaitSeconds } from './handoff/presence.js';
+import { trialLeadWebhookOf } from './trials/webhook.js';
 import type { Express } from 'express';
 import { singleProcessCluster, type Cluster } from './cluster/index.js';
 
@@ -97,7 +98,16 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
   };
 
   const support = createSupport({ config, storage, content: content.engine, nlu, logger, adapter, cluster });
-  const bot = new BacklineBot({ content: content.engine, nlu: observability.understander(nlu), storage, logger, maxMessageChars: config.MAX_MESSAGE_CHARS, support: support.service });
+  const webhook = trialLeadWebhookOf(config, logger);
+  const bot = new BacklineBot({
+    content: content.engine,
+    nlu: observability.understander(nlu),
+    storage,
+    logger,
+    maxMessageChars: config.MAX_MESSAGE_CHARS,
+    support: support.service,
+    ...(webhook ? { onTrialLead: webhook } : {}),
+  });
   // Across instances, one turn per conversation at a time (the bot orders turns within this process).
   const handle = (context: TurnContext) => {
     const conversationId = context.activity.conversation?.id;

@@ -88,6 +88,11 @@ const configSchema = z.object({
     .default(false),
   /** How often (ms) each server checks the shared store for changes made by other instances, for live agent updates. */
   SUPPORT_SYNC_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  // Clinical-trial leads (src/trials). Consenting leads are also exported at /agent/api/export/leads.csv.
+  /** Optional: each consenting lead is POSTed here as signed JSON (see src/trials/webhook.ts). https (http only for localhost). */
+  TRIAL_LEAD_WEBHOOK_URL: z.string().url().refine(isHttpsOrLoopback, 'TRIAL_LEAD_WEBHOOK_URL must be https (http only for localhost)').optional(),
+  /** HMAC-SHA256 key for the webhook's X-Backline-Signature header; required with TRIAL_LEAD_WEBHOOK_URL, at least 32 characters. */
+  TRIAL_LEAD_WEBHOOK_SECRET: z.string().min(32, 'TRIAL_LEAD_WEBHOOK_SECRET must be at least 32 characters').optional(),
   // Web chat widget (src/webchat, src/directline). The look lives in web/widget.yaml.
   /** Azure Direct Line secret: set in production; unset runs the built-in Direct Line at /v3/directline. */
   DIRECT_LINE_SECRET: z.string().min(16, 'DIRECT_LINE_SECRET looks too short to be a Direct Line secret').optional(),
@@ -229,6 +234,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const config = parsed.data;
+  if (config.TRIAL_LEAD_WEBHOOK_URL && !config.TRIAL_LEAD_WEBHOOK_SECRET) {
+    throw new ConfigError('TRIAL_LEAD_WEBHOOK_URL needs TRIAL_LEAD_WEBHOOK_SECRET (the key the receiver checks the signature with).');
+  }
   const hasCredentials = Boolean(config.MICROSOFT_APP_ID && config.MICROSOFT_APP_PASSWORD);
   if (config.NODE_ENV === 'production' && !hasCredentials) {
     throw new ConfigError(

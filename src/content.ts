@@ -11,6 +11,7 @@ import { loadCrisisPatterns, type CrisisPatterns } from './nlu/crisis.js';
 import { createPatientReader, loadPatientWords, PATIENT_FILE, type PatientReader } from './nlu/patient.js';
 import { confirmQuestion, loadRedFlagPatterns, redFlagLabel, type RedFlagPatterns } from './nlu/redFlagDetector.js';
 import { loadTriageRules } from './triage/rules.js';
+import { loadTrials } from './trials/catalogue.js';
 
 /** Articles above this Flesch-Kincaid grade fail `backline check`. */
 export const MAX_READING_GRADE = 8;
@@ -22,6 +23,7 @@ export interface ContentPaths {
   triageRules: string;
   redFlags: string;
   crisis: string;
+  trials: string;
 }
 
 export function contentPaths(root: string, language = 'en'): ContentPaths {
@@ -32,6 +34,7 @@ export function contentPaths(root: string, language = 'en'): ContentPaths {
     triageRules: join(root, 'knowledge', 'triage-rules.yaml'),
     redFlags: join(root, 'knowledge', 'red-flags.yaml'),
     crisis: join(root, 'knowledge', 'crisis.yaml'),
+    trials: join(root, 'knowledge', 'trials'),
   };
 }
 
@@ -74,6 +77,9 @@ export function inspectContent(root: string, emergencyNumber: string, options: C
   }
   const { dialogs, problems: dialogProblems } = checkDialogs(paths.dialogs, library);
   problems.push(...dialogProblems);
+
+  const { catalogue: trials, problems: trialProblems } = loadTrials(paths.trials);
+  problems.push(...trialProblems);
 
   let messages;
   try {
@@ -119,6 +125,7 @@ export function inspectContent(root: string, emergencyNumber: string, options: C
     articles: library,
     messages,
     triageRules,
+    trials,
     emergencyNumber,
     patient,
     crisisLine: lines.crisisLine,

@@ -19,6 +19,7 @@ import { decideHandoffStatus, HANDOFF_STATUS, handoffInitiation, handoffStateOf 
 import { countCaseRecords, forgetCases } from '../handoff/cases.js';
 import { newCaseId } from '../handoff/ids.js';
 import type { SupportService } from '../handoff/service.js';
+import type { SupportCase } from '../handoff/types.js';
 import { appendTranscript, transcriptItem, type TranscriptEntry } from '../handoff/transcript.js';
 import { fill } from '../knowledge/messages.js';
 import type { Logger } from '../logger.js';
@@ -42,6 +43,8 @@ export interface BotDependencies {
   logger: Logger;
   maxMessageChars: number;
   support: SupportService;
+  /** Called with each consenting trial lead once it is stored (the optional webhook). */
+  onTrialLead?: (lead: SupportCase) => void;
 }
 
 /** What the transcript and the console need to know about the turn besides the draft. */
@@ -286,9 +289,10 @@ export class BacklineBot {
           await support.onSupportEvent(draft, effect.event, effect.caseId);
           break;
         case 'record_trial_lead': {
-          const { trial_diagnosed, trial_medication, trial_consent, trial_contact, age } = effect.answers;
+          const { trial_consent, trial_contact, age } = effect.answers;
+          const { diagnosed, medication } = effect.criteria;
           // A case of type "trial lead": the trials team works from the same console.
-          await support.openCase({
+          const opened = await support.openCase({
             key,
             id: newCaseId(),
             type: 'trial_lead',
@@ -296,14 +300,17 @@ export class BacklineBot {
             state: draft.state,
             reference: referenceOf(context.activity),
             fields: {
-              diagnosed: trial_diagnosed ?? null,
-              medication: trial_medication ?? null,
+              diagnosed: diagnosed ?? null,
+              medication: medication ?? null,
               age: age ?? null,
               consent: trial_consent === 'yes',
               contact: trial_contact ?? null,
+              trials: effect.trials,
+              criteria: effect.criteria,
             },
           });
-          this.deps.logger.info('trial_lead_recorded', { channel: key.channelId });
+          this.deps.logger.info('trial_lead_recorded', { channel: key.channelId, trials: effect.trials.length });
+          if (opened.supportCase.consent) this.deps.onTrialLead?.(opened.supportCase);
           break;
         }
         case 'forget_me': {

@@ -24,6 +24,7 @@ import {
   isCommand,
   nodeAt,
   questionText,
+  showSources,
   reprompt,
   runFrom,
   showMenu,
@@ -321,7 +322,7 @@ function countsAsReported(draft: TurnDraft, flag: RedFlagId, reading: PatientRea
   if (state.at && state.page === undefined) {
     const node = nodeAt(content, state.at);
     // The sign being asked about, or "not sure, ..." with a sign as the answer to a question.
-    if ('ask' in node && (node.evidence === flag || (reading.hedged && node.ask !== 'choice'))) return true;
+    if ('ask' in node && node.ask !== 'trial_criteria' && (node.evidence === flag || (reading.hedged && node.ask !== 'choice'))) return true;
   }
   return state.patient?.who === 'other' && reading.who === 'other' && !reading.hedged;
 }
@@ -345,8 +346,8 @@ function confirmQuestionFor(draft: TurnDraft, flag: RedFlagId): string {
   const { state, content } = draft;
   if (state.patient?.who === 'other') {
     const tree = [...content.dialogs.trees.values()].find((t) => t.skip_questions_that_cannot_raise_level);
-    const node = tree && Object.values(tree.nodes).find((n) => 'ask' in n && n.evidence === flag);
-    if (node && 'ask' in node && node.text_other) {
+    const node = tree && Object.values(tree.nodes).find((n) => 'ask' in n && n.ask !== 'trial_criteria' && n.evidence === flag);
+    if (node && 'ask' in node && node.ask !== 'trial_criteria' && node.text_other) {
       const text = questionText(draft, node);
       return `${content.messages.red_flag.confirm_prefix} ${text.charAt(0).toLowerCase()}${text.slice(1)}`;
     }
@@ -532,6 +533,10 @@ function handleCommand(draft: TurnDraft, input: MessageInput): boolean {
   if (input.choice === CHOICE_VALUES.check) {
     state.suspended = undefined;
     routeIntent(draft, 'triage.start');
+    return true;
+  }
+  if (is('sources', CHOICE_VALUES.sources)) {
+    showSources(draft);
     return true;
   }
   return false;

@@ -9,7 +9,8 @@ export function checkCommand(config: Config, json: boolean): { ok: boolean; outp
   const lines: string[] = [];
   const trees = inspected.engine ? inspected.engine.dialogs.trees.size : 0;
   const articles = inspected.readability?.length ?? 0;
-  lines.push(`Checked ${articles} articles and ${trees} dialog trees.`);
+  const trials = inspected.engine ? inspected.engine.trials.trials.length : 0;
+  lines.push(`Checked ${articles} articles, ${trees} dialog trees and ${trials} clinical ${trials === 1 ? 'trial' : 'trials'}.`);
   if (inspected.readability && inspected.readability.length > 0) {
     const worst = [...inspected.readability].sort((a, b) => b.grade - a.grade);
     lines.push(`Reading grade (max ${MAX_READING_GRADE}): ${worst.map((r) => `${r.article} ${r.grade}`).join(', ')}`);

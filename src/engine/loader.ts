@@ -39,7 +39,7 @@ export interface ArticleIndex {
   hasSection(articleId: string, sectionId: string): boolean;
 }
 
-function lineFinder(doc: Document, lineCounter: LineCounter) {
+export function lineFinder(doc: Document, lineCounter: LineCounter) {
   return (path: (string | number)[]): number => {
     // Walk down as far as the path exists and report the deepest key found.
     let node: unknown = doc.contents;
@@ -161,7 +161,7 @@ function checkGraph(loaded: LoadedTree[], articles: ArticleIndex, problems: Cont
       if (isAsk(node) && node.ask === 'yes_no' && !node.next && !(node.yes && node.no)) {
         problems.push({ file: l.file, line: l.lineOf(where), message: `ask "${nodeId}" has no way forward for every answer: give "next", or both "yes" and "no"` });
       }
-      if (isAsk(node) && node.text_other) {
+      if (isAsk(node) && node.ask !== 'trial_criteria' && node.text_other) {
         // Wording for someone else may only use the patient placeholders (and answers, like `text`).
         for (const [, name] of node.text_other.matchAll(/\{([a-z_]+)\}/g)) {
           if (!PATIENT_PLACEHOLDERS.includes(name!) && !node.text.includes(`{${name}}`)) {
@@ -169,7 +169,7 @@ function checkGraph(loaded: LoadedTree[], articles: ArticleIndex, problems: Cont
           }
         }
       }
-      if (isAsk(node) && node.evidence && tree.skip_questions_that_cannot_raise_level && !node.text_other) {
+      if (isAsk(node) && node.ask !== 'trial_criteria' && node.evidence && tree.skip_questions_that_cannot_raise_level && !node.text_other) {
         // A carer must never be asked "do you..." about the person they ask for.
         problems.push({ file: l.file, line: l.lineOf(where), message: `ask "${nodeId}" in a triage questionnaire needs "text_other" (the question for someone asking for another person)` });
       }

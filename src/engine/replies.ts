@@ -25,7 +25,14 @@ export type Effect =
   | { type: 'record_callback'; caseId: string; answers: Record<string, string | number> }
   | { type: 'record_feedback'; caseId: string; helpful?: string; comment?: string }
   | { type: 'support'; event: SupportEvent; caseId: string; flags?: RedFlagId[] }
-  | { type: 'record_trial_lead'; answers: Record<string, string | number> }
+  | {
+      type: 'record_trial_lead';
+      answers: Record<string, string | number>;
+      /** The trials the person may fit ("maybe": some answers were "not sure"). */
+      trials: { id: string; title: string; status: 'fits' | 'maybe' }[];
+      /** Pre-screen answers by question id (knowledge/trials/questions.yaml). */
+      criteria: Record<string, string | number>;
+    }
   | { type: 'forget_me' };
 
 /**

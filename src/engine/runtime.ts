@@ -17,7 +17,9 @@ import { patientPlaceholders, type PatientReader } from '../nlu/patient.js';
 import { couldRaiseLevel, evaluateTriage, type TriageOutcome, type TriageRules } from '../triage/rules.js';
 import { newCaseId } from '../handoff/ids.js';
 import { ENTRY_TREE, resolveTarget, type DialogSet } from './loader.js';
-import type { AskNode, Condition, DialogNode } from './schema.js';
+import type { AskNode, Condition, DialogNode, TreeAsk } from './schema.js';
+import { answerKeyOf, type TrialCatalogue, type TrialQuestion } from '../trials/catalogue.js';
+import { nextQuestion, possibleTrials, verdicts } from '../trials/screen.js';
 import type { AnswerValue, ConversationState, Position } from './state.js';
 import type { Choice, Effect, Reply } from './replies.js';
 
@@ -36,6 +38,8 @@ export interface EngineContent {
   crisisLine: string;
   /** Poison information line (config POISON_LINE). */
   poisonLine: string;
+  /** Clinical trials and their pre-screen questions (knowledge/trials/). */
+  trials: TrialCatalogue;
 }
 
 /** Node ids the engine relies on in the entry tree. */
@@ -58,6 +62,7 @@ export const CHOICE_VALUES = {
   human: 'cmd:human',
   startOver: 'cmd:start_over',
   check: 'cmd:check',
+  sources: 'cmd:sources',
   yes: 'yes',
   no: 'no',
   unsure: 'unsure',
@@ -85,7 +90,18 @@ export class TurnDraft {
 
   fill(text: string, values: Record<string, string | number> = {}): string {
     // Answers can be quoted back ("They will contact you at {trial_contact}").
-    return fill(text, { ...this.state.answers, ...this.facts, ...patientPlaceholders(this.content.patient, this.state.patient), emergency_number: this.content.emergencyNumber, crisis_line: this.content.crisisLine, poison_line: this.content.poisonLine, ...values });
+    return fill(text, { ...this.state.answers, ...this.trialFacts(), ...this.facts, ...patientPlaceholders(this.content.patient, this.state.patient), emergency_number: this.content.emergencyNumber, crisis_line: this.content.crisisLine, poison_line: this.content.poisonLine, ...values });
+  }
+
+  /** What the pre-screen answers mean, for trees to quote and branch on (derived, never stored). */
+  trialFacts(): Record<string, string | number> {
+    const { trials } = this.content;
+    const possible = possibleTrials(trials, this.state.answers);
+    return {
+      trial_count: trials.trials.length,
+      trial_fit_count: possible.length,
+      trial_fit_names: joinLabels(possible.map((v) => v.trial.title)),
+    };
   }
 }
 
@@ -102,7 +118,7 @@ export function positionOf(content: EngineContent, target: string, currentTree: 
   return { tree, node: node ?? found.start };
 }
 
-function storeKeyOf(node: AskNode, position: Position): string {
+function storeKeyOf(node: TreeAsk, position: Position): string {
   return node.store ?? node.evidence ?? position.node;
 }
 
@@ -183,7 +199,7 @@ function finalOutcome(draft: TurnDraft): void {
 // ---------- walking the tree ----------
 
 /** Whether a triage question can be skipped: already answered, or unable to change an urgent outcome. */
-function shouldSkip(draft: TurnDraft, position: Position, node: AskNode): boolean {
+function shouldSkip(draft: TurnDraft, position: Position, node: TreeAsk): boolean {
   const { state, content } = draft;
   const key = storeKeyOf(node, position);
   if (node.skip_if_known && state.answers[key] !== undefined) return true;
@@ -196,7 +212,7 @@ function shouldSkip(draft: TurnDraft, position: Position, node: AskNode): boolea
 }
 
 /** Where a skipped question leads: by the known answer, else the "no" way. */
-function skipTarget(draft: TurnDraft, position: Position, node: AskNode): string | undefined {
+function skipTarget(draft: TurnDraft, position: Position, node: TreeAsk): string | undefined {
   const known = draft.state.answers[storeKeyOf(node, position)];
   if (node.ask === 'yes_no') {
     if (known === 'yes' || known === 'unsure') return node.yes ?? node.next;
@@ -227,6 +243,7 @@ export function runFrom(draft: TurnDraft, start: Position): void {
         continue;
       }
       const article = content.articles.get(node.say.article);
+      state.lastArticle = article.id;
       const sectionId = node.say.section;
       if (sectionId) {
         const section = article.sections.find((s) => s.id === sectionId)!;
@@ -238,6 +255,17 @@ export function runFrom(draft: TurnDraft, start: Position): void {
       if (article.sections.length > 1) return; // waits at the article for "tell me more"
       position = next(node.next);
       continue;
+    }
+    if ('ask' in node && node.ask === 'trial_criteria') {
+      // The pre-screen waits here until no question can change any trial's outcome.
+      if (!nextQuestion(content.trials, state.answers)) {
+        position = next(node.next);
+        continue;
+      }
+      state.at = here;
+      state.retries = 0;
+      askQuestion(draft, here, node, false);
+      return;
     }
     if ('ask' in node) {
       if (shouldSkip(draft, here, node)) {
@@ -253,7 +281,7 @@ export function runFrom(draft: TurnDraft, start: Position): void {
       return;
     }
     if ('branch' in node) {
-      const known = { ...state.answers, ...draft.facts };
+      const known = { ...state.answers, ...draft.trialFacts(), ...draft.facts };
       const taken = node.branch.find((b) => conditionHolds(b.when, known));
       position = next(taken ? taken.goto : node.else);
       continue;
@@ -321,8 +349,32 @@ function runAction(draft: TurnDraft, action: string, position: Position): void {
       dropAnswers(state, FEEDBACK_ANSWER);
       break;
     }
-    case 'record_trial_lead':
-      draft.effects.push({ type: 'record_trial_lead', answers: { ...state.answers } });
+    case 'record_trial_lead': {
+      const { trials } = draft.content;
+      const criteria: Record<string, string | number> = {};
+      for (const question of trials.questions) {
+        const value = state.answers[answerKeyOf(question)];
+        if (value !== undefined) criteria[question.id] = value;
+      }
+      const possible = possibleTrials(trials, state.answers).map((v) => ({ id: v.trial.id, title: v.trial.title, status: v.status as 'fits' | 'maybe' }));
+      draft.effects.push({ type: 'record_trial_lead', answers: { ...state.answers }, trials: possible, criteria });
+      break;
+    }
+    case 'trial_results':
+      sayTrialResults(draft);
+      break;
+    case 'trial_privacy':
+      for (const { trial } of possibleTrials(draft.content.trials, state.answers)) {
+        draft.say(
+          draft.fill(draft.content.messages.trials.privacy, {
+            title: trial.title,
+            sponsor: trial.sponsor,
+            sites: trial.sites.join('; '),
+            privacy: trial.privacy,
+            contact: trial.contact,
+          }),
+        );
+      }
       break;
     case 'forget_me':
       draft.effects.push({ type: 'forget_me' });
@@ -330,6 +382,18 @@ function runAction(draft: TurnDraft, action: string, position: Position): void {
     default:
       throw new Error(`unknown action ${action}`);
   }
+}
+
+/** One line per trial: may fit, may fit with the team checking, or not a fit and why. */
+function sayTrialResults(draft: TurnDraft): void {
+  const { trials, messages } = draft.content;
+  const lines = verdicts(trials, draft.state.answers).map((v) => {
+    const values = { title: v.trial.title, summary: v.trial.summary, reason: v.reason ?? '' };
+    if (v.status === 'fits') return draft.fill(messages.trials.fits, values);
+    if (v.status === 'maybe' || v.status === 'open') return draft.fill(messages.trials.maybe, values);
+    return draft.fill(messages.trials.not_a_fit, values);
+  });
+  draft.say(`${draft.fill(messages.trials.results_intro)}\n\n${lines.map((l) => `- ${l}`).join('\n')}`);
 }
 
 /** Answers kept only until they are stored with a case (call-back details, feedback). */
@@ -348,6 +412,7 @@ function sendSection(draft: TurnDraft, position: Position, index: number): void 
   const article = content.articles.get(node.say.article);
   const section = article.sections[index];
   if (!section) return;
+  state.lastArticle = article.id;
   const messages = index === 0 ? section.messages : [`**${section.heading}**\n\n${section.messages[0] ?? ''}`, ...section.messages.slice(1)];
   messages.forEach((message, i) => {
     const last = i === messages.length - 1;
@@ -368,7 +433,7 @@ function pagingChoices(draft: TurnDraft, position: Position): Choice[] {
   const following = followingAsk(draft, position);
   if (following && following.node.ask === 'choice') choices.push(...choiceOptions(following.position, following.node));
   else if (!following) choices.push({ label: content.messages.labels.keep_going, value: CHOICE_VALUES.resume });
-  return choices.slice(0, 6);
+  return [...choices.slice(0, 5), { label: content.messages.labels.sources, value: CHOICE_VALUES.sources }];
 }
 
 /** The choice question straight after an article node, if there is one. */
@@ -396,8 +461,20 @@ export function yesNoChoices(draft: TurnDraft, offerUnsure: boolean): Choice[] {
   return choices;
 }
 
+/** The pre-screen question now being asked at a trial_criteria node. */
+function currentTrialQuestion(draft: TurnDraft): TrialQuestion | undefined {
+  return nextQuestion(draft.content.trials, draft.state.answers);
+}
+
 export function askQuestion(draft: TurnDraft, position: Position, node: AskNode, afterFailure: boolean): void {
   const { messages } = draft.content;
+  if (node.ask === 'trial_criteria') {
+    const question = currentTrialQuestion(draft);
+    if (!question) return;
+    const ask = { kind: question.kind, node: `${position.tree}.${position.node}.${question.id}` };
+    draft.say(question.text, { ask, ...(question.kind === 'yes_no' ? { choices: yesNoChoices(draft, true) } : {}) });
+    return;
+  }
   const ask = { kind: node.ask, node: `${position.tree}.${position.node}`, ...(node.evidence ? { evidence: node.evidence as EvidenceId } : {}) };
   let choices: Choice[] | undefined;
   if (node.ask === 'choice') choices = choiceOptions(position, node);
@@ -411,8 +488,36 @@ export function askQuestion(draft: TurnDraft, position: Position, node: AskNode,
 }
 
 /** The question as worded for the patient: for someone asking for another person, `text_other`. */
-export function questionText(draft: TurnDraft, node: AskNode): string {
+export function questionText(draft: TurnDraft, node: TreeAsk): string {
   return draft.state.patient?.who === 'other' && node.text_other ? node.text_other : node.text;
+}
+
+/**
+ * "Where is this from?": the sources and review date of the article last shown (its front
+ * matter), then the way on from where the person is, so they keep their place.
+ */
+export function showSources(draft: TurnDraft): void {
+  const { state, content } = draft;
+  const { messages } = content;
+  const article = state.lastArticle && content.articles.has(state.lastArticle) ? content.articles.get(state.lastArticle) : undefined;
+  if (!article) {
+    draft.say(messages.sources.none);
+  } else {
+    draft.say(
+      draft.fill(messages.sources.text, {
+        title: article.title,
+        sources: article.sources.map((s) => `- ${s}`).join('\n'),
+        date: article.lastReviewed,
+      }),
+    );
+  }
+  if (!state.at) return;
+  if (state.page !== undefined) {
+    draft.say(messages.sources.then, { choices: pagingChoices(draft, state.at), ask: { kind: 'more', node: `${state.at.tree}.${state.at.node}` } });
+    return;
+  }
+  const node = nodeAt(content, state.at);
+  if ('ask' in node) askQuestion(draft, state.at, node, false);
 }
 
 /** Re-asks the current question after an answer was not understood. */
@@ -428,7 +533,7 @@ export function reprompt(draft: TurnDraft): void {
     return;
   }
   if (!('ask' in node)) return;
-  const key = node.ask === 'choice' ? 'choice' : node.ask === 'age' && state.patient?.who === 'other' ? 'age_other' : node.ask;
+  const key = node.ask === 'choice' ? 'choice' : node.ask === 'trial_criteria' ? (currentTrialQuestion(draft)?.kind ?? 'yes_no') : node.ask === 'age' && state.patient?.who === 'other' ? 'age_other' : node.ask;
   draft.say(content.messages.reprompt[key]);
   askQuestion(draft, state.at, node, state.retries >= 2);
 }
@@ -453,6 +558,25 @@ export function answerCurrent(draft: TurnDraft, fullInput: AnswerInput): boolean
   if (!('ask' in node)) return false;
 
   switch (node.ask) {
+    case 'trial_criteria': {
+      const question = currentTrialQuestion(draft);
+      if (!question) return false;
+      let value: AnswerValue | undefined;
+      if (question.kind === 'yes_no') value = chosenYesNo(input);
+      else if (!input.choice) {
+        value = recognizeAge(input.text);
+        if (value !== undefined && (value < 1 || value > 120)) {
+          draft.say(content.messages.reprompt.out_of_range);
+          askQuestion(draft, position, node, false);
+          return true;
+        }
+      }
+      if (value === undefined) return false;
+      state.answers[answerKeyOf(question)] = value;
+      // Ask whatever can still change an outcome, or go on.
+      runFrom(draft, position);
+      return true;
+    }
     case 'choice': {
       const index = chosenOption(position, node, input);
       if (index === undefined) return false;
@@ -566,7 +690,7 @@ export function chosenYesNo(input: AnswerInput): 'yes' | 'no' | 'unsure' | undef
   return recognizeYesNo(input.text.slice(0, ANSWER_CHARS));
 }
 
-function recordAnswer(draft: TurnDraft, position: Position, node: AskNode, value: AnswerValue): void {
+function recordAnswer(draft: TurnDraft, position: Position, node: TreeAsk, value: AnswerValue): void {
   draft.state.answers[storeKeyOf(node, position)] = value;
 }
 
@@ -579,7 +703,7 @@ function continueAfterAnswer(draft: TurnDraft, position: Position, target: strin
   const { state, content } = draft;
   const node = nodeAt(content, position);
   const tree = content.dialogs.trees.get(position.tree)!;
-  if (tree.skip_questions_that_cannot_raise_level && 'ask' in node && node.evidence) {
+  if (tree.skip_questions_that_cannot_raise_level && 'evidence' in node && node.evidence) {
     const outcome = evaluateTriage(content.triageRules, state.answers);
     const rank = levelRank(outcome.level);
     if (rank <= URGENT_LEVEL && (!state.announced || rank < levelRank(state.announced))) {

@@ -54,6 +54,12 @@ const valueAsk = z.strictObject({
   next: target,
 });
 
+/**
+ * The clinical-trial pre-screen: asks, one at a time, the questions from knowledge/trials/ that
+ * can still change a trial's outcome (see src/trials/screen.ts), then goes on to `next`.
+ */
+const trialCriteriaAsk = z.strictObject({ ask: z.literal('trial_criteria'), next: target });
+
 const condition = z.strictObject({
   answer: storeKey,
   is: z.union([z.string(), z.number(), z.boolean()]).optional(),
@@ -76,6 +82,10 @@ export const ACTIONS = [
   'discard_callback',
   'record_feedback',
   'record_trial_lead',
+  /** Says which trials the pre-screen answers may fit and which not, with a one-line reason each. */
+  'trial_results',
+  /** Says the privacy notice and contact of each trial the person may fit. */
+  'trial_privacy',
   'forget_me',
 ] as const;
 const doNode = z.strictObject({
@@ -85,7 +95,7 @@ const doNode = z.strictObject({
 });
 const endNode = z.strictObject({ end: z.literal(true), text: z.string().optional() });
 
-export const nodeSchema = z.union([sayNode, choiceAsk, yesNoAsk, valueAsk, branchNode, gotoNode, doNode, endNode]);
+export const nodeSchema = z.union([sayNode, choiceAsk, yesNoAsk, valueAsk, trialCriteriaAsk, branchNode, gotoNode, doNode, endNode]);
 
 const NODE_KINDS = ['say', 'ask', 'branch', 'goto', 'do', 'end'] as const;
 
@@ -102,7 +112,7 @@ export function schemaForNode(raw: unknown): z.ZodType | undefined {
       return sayNode;
     case 'ask': {
       const ask = (raw as { ask: unknown }).ask;
-      return ask === 'choice' ? choiceAsk : ask === 'yes_no' ? yesNoAsk : valueAsk;
+      return ask === 'choice' ? choiceAsk : ask === 'yes_no' ? yesNoAsk : ask === 'trial_criteria' ? trialCriteriaAsk : valueAsk;
     }
     case 'branch':
       return branchNode;
@@ -149,7 +159,10 @@ export type DialogNode = z.infer<typeof nodeSchema>;
 export type ChoiceAsk = z.infer<typeof choiceAsk>;
 export type YesNoAsk = z.infer<typeof yesNoAsk>;
 export type ValueAsk = z.infer<typeof valueAsk>;
-export type AskNode = ChoiceAsk | YesNoAsk | ValueAsk;
+export type TrialCriteriaAsk = z.infer<typeof trialCriteriaAsk>;
+/** Questions written in the tree (the pre-screen's questions come from knowledge/trials/). */
+export type TreeAsk = ChoiceAsk | YesNoAsk | ValueAsk;
+export type AskNode = TreeAsk | TrialCriteriaAsk;
 export type Condition = z.infer<typeof condition>;
 export type Action = (typeof ACTIONS)[number];
 

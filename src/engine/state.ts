@@ -44,6 +44,8 @@ export interface ConversationState {
   offered?: { l: string; v: string }[];
   /** An open request to talk to a person (the case itself is stored apart: src/handoff). */
   support?: SupportState;
+  /** The article last shown, for "Where is this from?". */
+  lastArticle?: string;
   /** The support case just closed, which the feedback questions are about. */
   lastCaseId?: string;
   /** Who the conversation is about, once the person has said (unknown: worded for "you"). */

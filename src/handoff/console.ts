@@ -10,6 +10,7 @@
 //   POST /agent/api/cases/:id/claim
 //   POST /agent/api/cases/:id/messages   {text}
 //   POST /agent/api/cases/:id/close      {note}
+//   GET  /agent/api/export/leads.csv     consenting trial leads (audited; cross-site: 403)
 //
 // No session (or an unknown, expired or revoked one): 401. A POST without the session's CSRF
 // token in X-CSRF-Token, or from another origin: 403. Message text never reaches the logs.
@@ -28,6 +29,7 @@ import { CASE_ID_PATTERN } from './ids.js';
 import { markAbsent, markPresent } from './presence.js';
 import { SupportActionError, type PublicCase, type SupportService } from './service.js';
 import { CURSOR_PATTERN } from './transcript.js';
+import { leadsExportHandler } from '../trials/leadsExport.js';
 
 export const AGENT_WEB_DIR = fileURLToPath(new URL('../../web/agent/', import.meta.url));
 export const SESSION_COOKIE = 'backline_agent';
@@ -372,6 +374,8 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
   api.post('/cases/:id/close', requireSession, requireCsrf, async (req, res) => {
     res.json(await support.closeCase(caseId(req), agentOf(res), (req.body as { note?: unknown } | undefined)?.note));
   });
+
+  api.get('/export/leads.csv', requireSession, leadsExportHandler(storage));
 
   api.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such endpoint.' });

@@ -61,6 +61,10 @@ export interface SupportCase {
   age?: string | number | null;
   consent?: boolean;
   contact?: string | number | null;
+  /** The trials the person may fit ("maybe": the team checks the answers they were unsure of). */
+  trials?: { id: string; title: string; status: 'fits' | 'maybe' }[];
+  /** Pre-screen answers by question id (knowledge/trials/questions.yaml). */
+  criteria?: Record<string, string | number>;
 }
 
 export const OPEN_STATUSES: ReadonlySet<CaseStatus> = new Set(['waiting', 'live']);

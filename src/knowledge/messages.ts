@@ -19,6 +19,7 @@ const messagesSchema = z.strictObject({
     cancel_request: z.string(),
     end_chat: z.string(),
     call_back: z.string(),
+    sources: z.string(),
   }),
   commands: z.strictObject({
     menu: phrases,
@@ -29,6 +30,8 @@ const messagesSchema = z.strictObject({
     more: phrases,
     /** Ends a live chat with a person (only while one is live). */
     end_chat: phrases,
+    /** "Where is this from?": the sources and review date of the article last shown. */
+    sources: phrases,
   }),
   reprompt: z.strictObject({
     choice: z.string(),
@@ -93,6 +96,15 @@ const messagesSchema = z.strictObject({
   }),
   forget: z.strictObject({ done: z.string(), what_state: z.string(), what_leads: z.string(), what_cases: z.string() }),
   teams: z.strictObject({ channel_note: z.string() }),
+  sources: z.strictObject({ text: z.string(), none: z.string(), then: z.string() }),
+  /** The clinical-trial pre-screen's results and privacy notice (trials are in knowledge/trials/). */
+  trials: z.strictObject({
+    results_intro: z.string(),
+    fits: z.string(),
+    maybe: z.string(),
+    not_a_fit: z.string(),
+    privacy: z.string(),
+  }),
   /** Waiting for and talking to a person (src/handoff). */
   support: z.strictObject({
     opened: z.string(),
@@ -134,7 +146,18 @@ export function loadMessages(path: string): Messages {
   return parsed.data;
 }
 
-/** Fills {placeholders}; unknown ones are left as they are so a typo shows up in review. */
+const pluralRules = new Intl.PluralRules('en');
+
+/**
+ * Fills {placeholders}; unknown ones are left as they are so a typo shows up in review.
+ * {count|request|requests} picks the singular or plural form by the number in `count`.
+ */
 export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{([a-z_]+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+  return template
+    .replace(/\{([a-z_]+)\|([^|{}]*)\|([^|{}]*)\}/g, (whole, key: string, one: string, other: string) => {
+      if (!(key in values)) return whole;
+      const count = Number(values[key]);
+      return Number.isFinite(count) && pluralRules.select(count) === 'one' ? one : other;
+    })
+    .replace(/\{([a-z_]+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
 }

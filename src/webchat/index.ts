@@ -186,6 +186,14 @@ export function createWebChat(deps: WebChatDependencies): WebChat {
         avatar: widget.avatar.image ? `/static/${escapeHtml(widget.avatar.image)}` : '',
         mode: embedded ? 'bl-embedded' : 'bl-full',
         config: escapeHtml(scriptJson(forBrowser)),
+        privacy_notice: escapeHtml(widget.privacy.notice),
+        privacy_link: escapeHtml(widget.privacy.linkText),
+        privacy_url: escapeHtml(widget.privacy.url),
+        start_over: escapeHtml(widget.tools.startOver),
+        start_over_hint: escapeHtml(widget.tools.startOverHint),
+        download: escapeHtml(widget.tools.download),
+        download_hint: escapeHtml(widget.tools.downloadHint),
+        dismiss_notice: escapeHtml(widget.tools.dismissNotice),
       }),
     );
   };

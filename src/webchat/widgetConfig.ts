@@ -36,6 +36,23 @@ const widgetConfigSchema = z
         userInitials: z.string().max(3).default(''),
       })
       .strict(),
+    privacy: z
+      .object({
+        notice: shortText(240),
+        linkText: shortText(40),
+        url: z.string().regex(/^(https:\/\/[^\s"<>]+|\/[^\s"<>]*)$/, 'privacy.url must be an https URL or a path on this server (/...)'),
+      })
+      .strict(),
+    tools: z
+      .object({
+        startOver: shortText(30),
+        startOverHint: shortText(120),
+        download: shortText(30),
+        downloadHint: shortText(120),
+        dismissNotice: shortText(20),
+        youLabel: shortText(20),
+      })
+      .strict(),
     styleOptions: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/), z.union([z.string().max(200), z.number(), z.boolean()])).default({}),
   })
   .strict();
@@ -74,6 +91,8 @@ export interface BrowserWidgetConfig {
   conversationTtlMinutes: number;
   emergencyNumber: string;
   colors: WidgetConfig['colors'];
+  /** For the downloaded transcript: who is who. */
+  youLabel: string;
   styleOptions: Record<string, string | number | boolean>;
 }
 
@@ -103,6 +122,7 @@ export function browserConfig(widget: WidgetConfig, emergencyNumber: string): Br
     conversationTtlMinutes: widget.conversationTtlMinutes,
     emergencyNumber,
     colors,
+    youLabel: widget.tools.youLabel,
     styleOptions,
   };
 }

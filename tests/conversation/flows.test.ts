@@ -63,42 +63,7 @@ describe('interruptions', () => {
   });
 });
 
-describe('clinical trial interest', () => {
-  it('asks the pre-screen questions, takes consent and contact, confirms it back, and stores the lead', async () => {
-    const c = await chat();
-    await c.tap('Clinical trials');
-    await c.say('yes');
-    expect(c.text()).toMatch(/diagnosed/i);
-    await c.say('yeah');
-    expect(c.text()).toMatch(/medicine/i);
-    await c.say('nope');
-    expect(c.text()).toMatch(/how old/i);
-    await c.say("I'm 52");
-    expect(c.text()).toMatch(/contact you/i);
-    await c.say('yes');
-    await c.say('you can email me at pat.example@example.org thanks');
-    expect(c.text()).toMatch(/pat\.example@example\.org/);
-    await c.say('yes');
-    expect(c.text()).toMatch(/saved/i);
-    const prefix = `c/webchat/${encodeURIComponent(c.conversation.conversationId)}/lead/`;
-    const keys = await backline.storage.listKeys(prefix);
-    expect(keys).toHaveLength(1);
-    const lead = (await backline.storage.read(keys))[keys[0]!];
-    expect(lead).toMatchObject({ type: 'trial_lead', diagnosed: 'yes', medication: 'no', age: 52, consent: true, contact: 'pat.example@example.org' });
-  });
-
-  it('stores nothing without consent', async () => {
-    const c = await chat();
-    await c.tap('Clinical trials');
-    await c.say('yes');
-    await c.say('no');
-    await c.say('no');
-    await c.say('fifty two');
-    await c.say('no thanks');
-    expect(c.text()).toMatch(/haven't passed on anything/i);
-    expect(await backline.storage.listKeys(`c/webchat/${encodeURIComponent(c.conversation.conversationId)}/lead/`)).toHaveLength(0);
-  });
-});
+// The clinical-trial pre-screen has its own file: tests/conversation/trials.test.ts.
 
 describe('forget me', () => {
   it('asks for confirmation, then erases state, answers and requests, and says what it deleted', async () => {

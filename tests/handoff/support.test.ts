@@ -328,9 +328,9 @@ describe('trial leads and "forget me"', () => {
     const c = await chat();
     await c.tap('Clinical trials');
     await c.say('yes');
-    await c.say('yes');
-    await c.say('no');
-    await c.say('45');
+    // The pre-screen (knowledge/trials/): diagnosed, age, leg pain, medicine, blood thinners, pregnancy, surgery.
+    for (const answer of ['yes', '45', 'yes', 'yes', 'no', 'no', 'no']) await c.say(answer);
+    expect(c.text()).toMatch(/May the research teams contact you/);
     await c.say('yes');
     await c.say('pat.example@example.org');
     await c.say('yes');

@@ -7,6 +7,9 @@
  *   reconnects, replaying the transcript. After the time has passed, it starts fresh.
  * - Embedded (/chat?embed=1, inside the launcher's iframe): Escape or the close button asks the
  *   page around it to close the panel; the page asks us to focus the message box when it opens.
+ * - Tools above the conversation: "Start over" (a new conversation), "Download chat" (the
+ *   transcript as a text file, made in the browser), and the privacy link; the one-line privacy
+ *   notice shows until it is dismissed (remembered in localStorage).
  */
 (function () {
   'use strict';
@@ -32,6 +35,10 @@
   var embedded = document.body.classList.contains('bl-embedded');
   var STORAGE_KEY = 'backline.webchat.conversation';
   var RESTARTED_KEY = 'backline.webchat.restarted';
+  var NOTICE_KEY = 'backline.webchat.noticeSeen';
+  /** The conversation as shown, for "Download chat": {id, who, text, at}. */
+  var lines = [];
+  var seenIds = {};
   var TTL_MS = config.conversationTtlMinutes * 60 * 1000;
   // botframework-directlinejs ConnectionStatus
   var ONLINE = 2;
@@ -120,6 +127,65 @@
     focusRequested = true;
   }
 
+  /** Keeps each message activity Web Chat receives (its own echoes included), once. */
+  function recordActivity(activity) {
+    if (!activity || activity.type !== 'message' || typeof activity.text !== 'string' || !activity.text) return;
+    if (activity.id && seenIds[activity.id]) return;
+    if (activity.id) seenIds[activity.id] = true;
+    var fromUser = activity.from && activity.from.role === 'user';
+    lines.push({ who: fromUser ? config.youLabel : config.title, text: activity.text, at: activity.timestamp || new Date().toISOString() });
+  }
+
+  function transcriptText() {
+    var header = config.title + ' chat, saved ' + new Date().toLocaleString() + '\n' + 'In an emergency, call ' + config.emergencyNumber + '.\n\n';
+    return header + lines
+      .map(function (line) {
+        var time = new Date(line.at);
+        var stamp = isNaN(time.getTime()) ? '' : '[' + time.toLocaleString() + '] ';
+        return stamp + line.who + ':\n' + line.text;
+      })
+      .join('\n\n') + '\n';
+  }
+
+  function download() {
+    var blob = new Blob([transcriptText()], { type: 'text/plain;charset=utf-8' });
+    var link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = 'backline-chat-' + new Date().toISOString().slice(0, 10) + '.txt';
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () {
+      URL.revokeObjectURL(link.href);
+    }, 10000);
+  }
+
+  /** "Start over": forget the kept conversation and open a new one now. */
+  function startFresh() {
+    forget();
+    location.reload();
+  }
+
+  function setUpNotice() {
+    var notice = document.getElementById('bl-notice');
+    var seen = false;
+    try {
+      seen = localStorage.getItem(NOTICE_KEY) === '1';
+    } catch (e) {
+      seen = false;
+    }
+    notice.hidden = seen;
+    document.getElementById('bl-notice-ok').addEventListener('click', function () {
+      notice.hidden = true;
+      try {
+        localStorage.setItem(NOTICE_KEY, '1');
+      } catch (e) {
+        // Not kept: the notice shows again next time.
+      }
+      focusSendBox();
+    });
+  }
+
   function render(session) {
     var directLine = window.WebChat.createDirectLine(
       session.resume
@@ -142,9 +208,18 @@
       }
     });
 
+    var store = window.WebChat.createStore({}, function () {
+      return function (next) {
+        return function (action) {
+          if (action && action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') recordActivity(action.payload && action.payload.activity);
+          return next(action);
+        };
+      };
+    });
     window.WebChat.renderWebChat(
       {
         directLine: directLine,
+        store: store,
         userID: session.userId,
         username: 'You',
         locale: config.locale,
@@ -204,6 +279,9 @@
   }
 
   document.getElementById('bl-close').addEventListener('click', askToClose);
+  document.getElementById('bl-start-over').addEventListener('click', startFresh);
+  document.getElementById('bl-download').addEventListener('click', download);
+  setUpNotice();
   document.addEventListener('keydown', function (event) {
     // Web Chat uses Escape inside some of its controls first; only an unhandled Escape closes.
     if (event.key === 'Escape' && !event.defaultPrevented) askToClose();
