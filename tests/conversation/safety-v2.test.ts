@@ -288,20 +288,16 @@ describe('warning signs inside every kind of answer', () => {
     const c = await chat();
     await c.tap('Clinical trials');
     await c.say('yes');
+    expect(c.askedNode()).toBe('trials.screen.diagnosed');
     await c.say('yes');
-    await c.say('no');
-    expect(c.askedEvidence()).toBe('age');
+    expect(c.askedNode()).toBe('trials.screen.age');
     await c.say("45 and I've wet myself without noticing");
     expectUrgentFirst(c, 'emergency');
   });
 
   it('the trial consent: "yes but I can\'t feel my bum when I wipe"', async () => {
     const c = await chat();
-    await c.tap('Clinical trials');
-    await c.say('yes');
-    await c.say('yes');
-    await c.say('no');
-    await c.say('52');
+    await walkTrialScreen(c);
     expect(c.askedNode()).toBe('trials.q_consent');
     await c.say("yes but I can't feel my bum when I wipe");
     expectUrgentFirst(c, 'emergency');
@@ -309,11 +305,7 @@ describe('warning signs inside every kind of answer', () => {
 
   it('a phone number: "07700 900123, also I\'ve lost control of my bowels"', async () => {
     const c = await chat();
-    await c.tap('Clinical trials');
-    await c.say('yes');
-    await c.say('yes');
-    await c.say('no');
-    await c.say('52');
+    await walkTrialScreen(c);
     await c.say('yes');
     expect(c.askedNode()).toBe('trials.q_contact');
     await c.say("07700 900123, also I've lost control of my bowels");
@@ -530,7 +522,7 @@ describe('during hand-off and the trial pre-screen', () => {
     const c = await chat();
     await c.tap('Clinical trials');
     await c.say('yes');
-    expect(c.askedNode()).toBe('trials.q_diagnosed');
+    expect(c.askedNode()).toBe('trials.screen.diagnosed');
     await c.say('I took too many pills an hour ago');
     expectCrisisFirst(c);
     expect(dataOf(c.last[0]!)?.urgent).toBe(true);
@@ -544,3 +536,13 @@ describe('during hand-off and the trial pre-screen', () => {
     expectUrgentFirst(c, 'emergency');
   });
 });
+
+/** Opens the trial pre-screen and answers every criterion as someone who may fit, up to consent. */
+async function walkTrialScreen(c: Chat): Promise<void> {
+  const fits: Record<string, string> = { diagnosed: 'yes', age: '40', leg_pain: 'yes', medication: 'yes', blood_thinners: 'no', pregnant: 'no', recent_surgery: 'no' };
+  await c.tap('Clinical trials');
+  await c.say('yes');
+  for (let node = c.askedNode(); node?.startsWith('trials.screen.'); node = c.askedNode()) {
+    await c.say(fits[node.slice('trials.screen.'.length)] ?? 'no');
+  }
+}
