@@ -357,6 +357,7 @@ function respondToIntent(draft: TurnDraft, decision: IntentDecision): void {
   }
 
   const intent = decision.intent;
+  if (intent === 'out_of_scope') draft.unplaced = true;
   if (state.at && state.at.tree !== ENTRY_TREE && intent === 'out_of_scope') {
     // Not an answer and not a question we know: ask again rather than leave the question.
     reprompt(draft);

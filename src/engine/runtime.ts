@@ -64,6 +64,8 @@ export class TurnDraft {
    * that trees can branch on and quote like answers. Set by the bot; never stored.
    */
   facts: Record<string, string> = {};
+  /** The person's message could not be placed (out of scope, or the question asked again): counted, never stored. */
+  unplaced = false;
   constructor(
     readonly content: EngineContent,
     public state: ConversationState,
@@ -401,6 +403,7 @@ export function askQuestion(draft: TurnDraft, position: Position, node: AskNode,
 export function reprompt(draft: TurnDraft): void {
   const { state, content } = draft;
   if (!state.at) return;
+  draft.unplaced = true;
   const node = nodeAt(content, state.at);
   state.retries += 1;
   if (state.page !== undefined) {

@@ -24,6 +24,8 @@ import type { Logger } from '../logger.js';
 import type { BacklineStorage } from '../storage/index.js';
 import { UNKNOWN_AGENT, writeAudit } from './audit.js';
 import { TOKEN_PATTERN, sameSecret, type AgentAuth, type AgentSession } from './auth.js';
+import type { CannedReply } from './cannedReplies.js';
+import { mountConsoleAssets, mountConsoleRoutes } from './consoleRoutes.js';
 import { CASE_ID_PATTERN } from './ids.js';
 import { markAbsent, markPresent } from './presence.js';
 import { SupportActionError, type PublicCase, type SupportService } from './service.js';
@@ -47,6 +49,8 @@ export interface AgentConsoleOptions {
   localMode: boolean;
   loginLimits: LoginLimits;
   webDir?: string;
+  /** Canned replies for the console (knowledge/canned-replies.<lang>.yaml). */
+  cannedReplies?: CannedReply[];
 }
 
 /**
@@ -159,6 +163,7 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(page);
   });
+  mountConsoleAssets(router);
   router.use(express.static(webDir, { index: false, dotfiles: 'ignore', maxAge: '5m', fallthrough: true }));
 
   const api = express.Router();
@@ -333,6 +338,8 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
   api.post('/cases/:id/close', requireSession, requireCsrf, async (req, res) => {
     res.json(await support.closeCase(caseId(req), agentOf(res), (req.body as { note?: unknown } | undefined)?.note));
   });
+
+  mountConsoleRoutes(api, { support, storage, cannedReplies: options.cannedReplies ?? [], requireSession, requireCsrf, caseId });
 
   api.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such endpoint.' });

@@ -25,6 +25,8 @@ import { CASE_INDEX, OPEN_INDEX } from './keys.js';
 import type { ChangeNotifier } from './notifier.js';
 import { estimatedWaitMinutes, onlineAgentCount, recordWait } from './presence.js';
 import type { ProactiveSender } from './proactive.js';
+import { withoutImages } from './safeMarkdown.js';
+import { addDailyStats } from './stats.js';
 import { buildSummary, reasonOf, redFlagsOf, urgencyOf } from './summary.js';
 import { appendTranscript, readTranscript, type TranscriptEntry, type TranscriptItem, type TranscriptPage } from './transcript.js';
 import { isOpen, type CaseType, type SupportCase } from './types.js';
@@ -286,10 +288,35 @@ export class SupportService {
       return next;
     });
     if (this.isConsoleChat(result.before)) {
-      await recordWait(this.deps.storage, (Date.parse(at) - Date.parse(result.before.createdAt)) / 1000).catch(() => undefined);
+      const waited = (Date.parse(at) - Date.parse(result.before.createdAt)) / 1000;
+      await recordWait(this.deps.storage, waited).catch(() => undefined);
+      await addDailyStats(this.deps.storage, { waits: [waited] }, this.now()).catch(() => undefined);
     }
     await this.audit(agent, 'claim', caseId);
     this.deps.logger.info('support_case_claimed', { type: result.after.type });
+    return { delivered: result.delivered };
+  }
+
+  /**
+   * Passes a live chat (or a call-back or lead being handled) to another team member who is
+   * online; the person is told who has taken over. Only the team member who has it may pass it on.
+   */
+  async transfer(caseId: string, from: AgentIdentity, to: AgentIdentity): Promise<{ delivered: boolean }> {
+    const { messages } = this.deps.content;
+    if (to.id === from.id) throw new SupportActionError(400, 'same_agent', 'Choose another team member.');
+    const result = await this.caseTurn(caseId, (current, draft) => {
+      if (current.status !== 'live') throw new SupportActionError(409, 'not_live', 'Only a claimed case can be transferred.');
+      if (current.agent?.id !== from.id) throw new SupportActionError(403, 'not_your_case', 'Another team member has this case.');
+      const next: SupportCase = { ...current, agent: { id: to.id, name: to.name } };
+      if (!this.isConsoleChat(current) || draft?.state.support?.caseId !== current.id) return next;
+      const shownAs = this.personalName(to);
+      draft.state.support = { ...draft.state.support, ...(shownAs ? { agent: shownAs } : {}) };
+      if (!shownAs) delete draft.state.support.agent;
+      if (shownAs) sayWith(draft, messages.support.transferred, { agent: shownAs });
+      return next;
+    });
+    await this.audit(from, 'transfer', caseId);
+    this.deps.logger.info('support_case_transferred', { type: result.after.type });
     return { delivered: result.delivered };
   }
 
@@ -302,11 +329,24 @@ export class SupportService {
     if (current.agent?.id !== agent.id) throw new SupportActionError(403, 'not_your_case', 'Another team member has this chat.');
     const name = current.agent.name;
     const label = this.personalName(current.agent) ?? this.deps.content.messages.support.team_label;
-    const delivered = await this.deliver(current, [{ text: fill(this.deps.content.messages.support.agent_message, { agent: label, text }) }], [{ role: 'agent', agent: name, text }]);
+    // What the person's chat renders as markdown may not fetch anything: images become plain text.
+    const delivered = await this.deliver(current, [{ text: fill(this.deps.content.messages.support.agent_message, { agent: label, text: withoutImages(text) }) }], [{ role: 'agent', agent: name, text }]);
     if (delivered === 'forgotten') throw new SupportActionError(404, 'not_found', 'The case was deleted at the person\'s request.');
     await this.audit(agent, 'reply', caseId);
     await this.changed();
     return { delivered: delivered === true };
+  }
+
+  /** The team member is typing: a typing activity to the person's chat (nothing stored). */
+  async typing(caseId: string, agent: AgentIdentity): Promise<{ delivered: boolean }> {
+    const current = (await this.requireCase(caseId)).supportCase;
+    if (!this.isConsoleChat(current) || current.status !== 'live' || current.agent?.id !== agent.id || !current.reference) return { delivered: false };
+    try {
+      await this.deps.sender.send(current.reference, [{ type: 'typing' }]);
+      return { delivered: true };
+    } catch {
+      return { delivered: false };
+    }
   }
 
   async closeCase(caseId: string, agent: AgentIdentity, rawNote: unknown): Promise<{ delivered: boolean }> {
