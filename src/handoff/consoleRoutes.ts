@@ -8,6 +8,7 @@
 //   POST /agent/api/cases/:id/typing        a typing indicator to the person (not audited)
 //   GET  /agent/api/stats?from&to           the daily figures as JSON: counts only (audited)
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { BacklineStorage } from '../storage/index.js';
 import { writeAudit } from './audit.js';
@@ -123,13 +124,16 @@ export function mountConsoleRoutes(api: Router, options: ConsoleRoutesOptions): 
   });
 }
 
-const require = createRequire(import.meta.url);
 /** Chart.js, from node_modules (exact version in package.json): no CDN, same origin for the CSP. */
-const CHART_SCRIPT = require.resolve('chart.js/dist/chart.umd.min.js');
+function chartScriptPath(): string {
+  // The package exports only its entries (dist/chart.cjs); the UMD build sits beside them.
+  return join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
+}
 
 /** Static files the console page needs from packages. */
 export function mountConsoleAssets(router: Router): void {
+  const chartScript = chartScriptPath();
   router.get('/vendor/chart.umd.min.js', (_req, res) => {
-    res.sendFile(CHART_SCRIPT, { maxAge: '1h', headers: { 'Content-Type': 'text/javascript; charset=utf-8' } });
+    res.sendFile(chartScript, { maxAge: '1h', headers: { 'Content-Type': 'text/javascript; charset=utf-8' } });
   });
 }
