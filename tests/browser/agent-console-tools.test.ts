@@ -165,11 +165,27 @@ describe('two team members and a person', () => {
 
   it('the person leaves: the console says so, and the claim message and the actions are gone', async () => {
     await personSays('end chat');
-    await personSees(/The chat with Alex Kim has ended/);
+    await personSees(/You.ve left the chat/);
     await expect.poll(() => alex.locator('#case-status').innerText(), { timeout: STEP_MS }).toBe('The person has left the chat.');
     expect(await alex.getByRole('button', { name: 'Send' }).isVisible()).toBe(false);
     expect(await alex.getByRole('button', { name: 'Close case' }).isVisible()).toBe(false);
     expect(await alex.getByRole('button', { name: 'Transfer' }).isVisible()).toBe(false);
+  }, 30_000);
+
+  it('a new case with warning signs alerts as urgent: its own notification and the louder three-tone beep', async () => {
+    const before = await recorded(sam);
+    await personSays('let me talk to a real person');
+    await personSees(/in the queue/);
+    await expect.poll(async () => (await recorded(sam)).notifications.length, { timeout: STEP_MS }).toBe(before.notifications.length + 1);
+    const after = await recorded(sam);
+    expect(after.notifications.at(-1)!.title).toBe('Urgent: a new case is waiting');
+    expect(after.oscillators - before.oscillators).toBe(3);
+    // Sam closes it so the history below has one chat the person left.
+    await sam.locator('.queue-item.urgent').first().click();
+    await sam.getByRole('button', { name: 'Claim' }).click();
+    await expect.poll(() => sam.getByRole('button', { name: 'Close case' }).isVisible()).toBe(true);
+    await sam.getByRole('button', { name: 'Close case' }).click();
+    await expect.poll(() => sam.locator('#case-title').innerText()).toBe('Chat: Closed');
   }, 30_000);
 
   it('history finds the closed case by date, type and outcome', async () => {
