@@ -127,6 +127,10 @@ export class BacklineBot {
         case 'event':
           if (activity.name === HANDOFF_STATUS) await this.onHandoffStatus(context);
           break;
+        case 'typing':
+          // Shown to a team member in a live chat; otherwise nothing to do.
+          await this.deps.support.personTyping(keyOf(activity));
+          break;
         default:
           // Typing, reactions, events we do not use: nothing to say.
           break;

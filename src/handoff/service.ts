@@ -75,6 +75,8 @@ export interface CaseView {
   transcript: TranscriptPage;
   /** Place in the queue, for a waiting chat. */
   position: number;
+  /** When the person last typed, in a live chat. */
+  personTypingAt?: string;
 }
 
 const MAX_REPLY_CHARS = 4000;
@@ -83,11 +85,15 @@ const TRANSCRIPT_ON_OPEN = 200;
 /** How long a new request may point at a case that is not stored yet (the opening turn stores it after the state). */
 const CASE_BEING_OPENED_MS = 60_000;
 const TRANSCRIPT_IN_VIEW = 500;
+/** The person's typing is noted at most this often per case. */
+const TYPING_NOTE_MS = 2000;
+const TYPING_PREFIX = 'h/typing/';
 
 export class SupportService {
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private sweeping = false;
+  private readonly typingNoted = new Map<string, number>();
 
   constructor(private readonly deps: SupportServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -262,7 +268,8 @@ export class SupportService {
     if (audit) await this.audit(agent, 'view_transcript', caseId);
     const transcript = await readTranscript(this.deps.storage, conversationKeyOf(stored.supportCase), { ...(after ? { after } : {}), limit: TRANSCRIPT_IN_VIEW });
     const open = isOpen(stored.supportCase) ? (await listOpenCases(this.deps.storage)).map((s) => s.supportCase) : [];
-    return { case: this.publicCase(stored.supportCase), transcript, position: queuePosition(open, caseId) };
+    const typing = stored.supportCase.status === 'live' ? ((await this.deps.storage.read([TYPING_PREFIX + caseId]))[TYPING_PREFIX + caseId] as { at?: string } | undefined) : undefined;
+    return { case: this.publicCase(stored.supportCase), transcript, position: queuePosition(open, caseId), ...(typing?.at ? { personTypingAt: typing.at } : {}) };
   }
 
   async claim(caseId: string, agent: AgentIdentity): Promise<{ delivered: boolean }> {
@@ -335,6 +342,22 @@ export class SupportService {
     await this.audit(agent, 'reply', caseId);
     await this.changed();
     return { delivered: delivered === true };
+  }
+
+  /**
+   * The person is typing: in a live console chat, noted (h/typing/<case>, a time only) for the
+   * console to show "The person is typing…". At most one write every few seconds per case.
+   */
+  async personTyping(key: ConversationKey): Promise<void> {
+    const item = (await this.deps.storage.read([stateKey(key)]))[stateKey(key)] as { state?: ConversationState } | undefined;
+    const support = item?.state?.support;
+    if (!support || support.status !== 'live' || support.mode !== 'console') return;
+    const now = this.now();
+    if (now - (this.typingNoted.get(support.caseId) ?? 0) < TYPING_NOTE_MS) return;
+    this.typingNoted.set(support.caseId, now);
+    if (this.typingNoted.size > 1000) this.typingNoted.clear();
+    await this.deps.storage.write({ [TYPING_PREFIX + support.caseId]: { at: new Date(now).toISOString() } });
+    await this.changed();
   }
 
   /** The team member is typing: a typing activity to the person's chat (nothing stored). */

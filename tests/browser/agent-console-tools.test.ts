@@ -2,7 +2,8 @@
 // (Sam on 127.0.0.1, Alex on localhost: two origins, so two separate sessions in one browser
 // profile) and a person in the web chat. Covers: Send / Close hidden until a claim, a desktop
 // notification and a beep for a new case (louder for an urgent one), the bot's markdown shown as
-// formatting, canned replies, Enter to send and Shift+Enter for a new line, presence, a transfer
+// formatting, canned replies, Enter to send and Shift+Enter for a new line, typing shown both
+// ways, presence, a transfer
 // from Sam to Alex, the urgent-advice alert mid-chat, the person-left state, closed-case history
 // and the Figures tab drawing charts from seeded figures. Loopback only; CSP clean.
 import type { Page } from 'playwright-core';
@@ -152,6 +153,11 @@ describe('two team members and a person', () => {
     await alex.locator('#reply').fill('Alex here, I will take it from now.');
     await alex.locator('#reply').press('Enter');
     await personSees(/Alex Kim: Alex here/);
+
+    // The person typing shows in the console of the team member who has the chat.
+    await person.locator(SEND_BOX).pressSequentially('I was');
+    await expect.poll(() => alex.locator('#person-typing').isVisible(), { timeout: STEP_MS }).toBe(true);
+    expect(await sam.locator('#person-typing').isVisible()).toBe(false);
   }, 40_000);
 
   it('a warning sign mid-chat: the bot advises the person and the console shows an alert, with the urgent sound', async () => {

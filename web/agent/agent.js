@@ -383,7 +383,7 @@
     $('reply-form').hidden = !(c.type === 'chat' && c.status === 'live' && mine);
     $('transfer-form').hidden = !(c.status === 'live' && mine);
     $('close-form').hidden = !(open && (c.status === 'live' ? mine : c.type !== 'chat'));
-    $('person-typing').hidden = !(c.status === 'live' && mine && c.personTypingAt && Date.now() - Date.parse(c.personTypingAt) < 6000);
+    showPersonTyping(c.status === 'live' && mine && view.personTypingAt ? Date.parse(view.personTypingAt) : 0);
 
     // Someone else changed the case (the person left, a colleague took it): the old message goes.
     const key = `${c.id}|${c.status}|${c.agent ? c.agent.id : ''}`;
@@ -391,6 +391,15 @@
       state.caseKey = key;
       setStatus(describeCase(c, mine), c.status === 'closed' && c.closedBy === 'user');
     }
+  }
+
+  let typingTimer = null;
+  /** "The person is typing…" for a few seconds after their last keystroke reached the server. */
+  function showPersonTyping(at) {
+    const left = at ? 6000 - (Date.now() - at) : 0;
+    $('person-typing').hidden = left <= 0;
+    if (typingTimer) clearTimeout(typingTimer);
+    typingTimer = left > 0 ? setTimeout(() => ($('person-typing').hidden = true), left) : null;
   }
 
   function describeCase(c, mine) {

@@ -145,6 +145,8 @@
     window.WebChat.renderWebChat(
       {
         directLine: directLine,
+        // A team member in a live chat sees "typing…" (the bot itself ignores it).
+        sendTypingIndicator: true,
         userID: session.userId,
         username: 'You',
         locale: config.locale,
