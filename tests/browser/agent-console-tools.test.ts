@@ -154,6 +154,18 @@ describe('two team members and a person', () => {
     await alex.locator('#reply').press('Enter');
     await personSees(/Alex Kim: Alex here/);
 
+    // Markdown from a team member: no picture is fetched in either browser (the guarded browser
+    // fails the test on any request off loopback), no script link, https links stay links.
+    await alex.locator('#reply').fill('See ![pic](https://tracker.example/p.png) or [this](javascript:alert(1)) or [the NHS page](https://www.nhs.uk/conditions/sciatica/) *soon*');
+    await alex.locator('#reply').press('Enter');
+    await personSees(/the NHS page/);
+    const agentEntry = alex.locator('#transcript li.agent').last();
+    await expect.poll(() => agentEntry.innerText()).toMatch(/\[image: pic\][\s\S]*the NHS page/);
+    expect(await alex.locator('#transcript img').count()).toBe(0);
+    expect(await agentEntry.locator('a').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href))).toEqual(['https://www.nhs.uk/conditions/sciatica/']);
+    expect(await agentEntry.locator('em').innerText()).toBe('soon');
+    expect(await person.locator('.webchat__basic-transcript img[src*="tracker"]').count()).toBe(0);
+
     // The person typing shows in the console of the team member who has the chat.
     await person.locator(SEND_BOX).pressSequentially('I was');
     await expect.poll(() => alex.locator('#person-typing').isVisible(), { timeout: STEP_MS }).toBe(true);
