@@ -446,12 +446,16 @@
 
   const OUTCOMES = { closed_by_team: 'Closed by the team', person_left: 'Person left the chat', cancelled: 'Left the queue' };
 
+  let historySearch = 0;
   async function searchHistory() {
+    // Only the latest search is shown, whichever answer arrives last.
+    const search = ++historySearch;
     const params = new URLSearchParams();
     for (const [name, id] of [['from', 'history-from'], ['to', 'history-to'], ['type', 'history-type'], ['outcome', 'history-outcome']]) {
       if ($(id).value) params.set(name, $(id).value);
     }
     const result = await api(`/history?${params}`);
+    if (search !== historySearch) return;
     const list = $('history-list');
     list.replaceChildren();
     if (!result.ok) {
