@@ -203,11 +203,13 @@
     const fresh = cases.filter((c) => c.status === 'waiting' && !state.known.has(c.id));
     for (const id of ids) state.known.add(id);
     if (fresh.length === 0 || !window.BacklineAlerts) return;
-    const urgent = fresh.some(isUrgent);
-    window.BacklineAlerts.beep(urgent);
+    const crisis = fresh.some((c) => c.crisis === true || c.level === 'crisis');
+    const urgent = crisis || fresh.some(isUrgent);
+    window.BacklineAlerts.beep(crisis ? 'crisis' : urgent ? 'urgent' : 'normal');
     const first = fresh[0];
     const what = `${TYPES[first.type] || first.type}${first.level && LEVELS[first.level] ? ` · ${LEVELS[first.level].label}` : ''}`;
-    window.BacklineAlerts.notify(urgent ? 'Urgent: a new case is waiting' : 'A new case is waiting', fresh.length > 1 ? `${fresh.length} new cases` : what, urgent, () => void openCase(first.id));
+    const title = crisis ? 'Crisis: a new case needs you now' : urgent ? 'Urgent: a new case is waiting' : 'A new case is waiting';
+    window.BacklineAlerts.notify(title, fresh.length > 1 ? `${fresh.length} new cases` : what, urgent, () => void openCase(first.id));
   }
 
   // ---------- live queue (server-sent events) ----------
@@ -363,13 +365,13 @@
         if (entry.role === 'user' || !window.BacklineMarkdown) li.append(el('span', entry.text, 'plain'));
         else li.append(window.BacklineMarkdown.render(entry.text));
         transcript.append(li);
-        if (entry.role === 'bot' && entry.urgent && c.claimedAt && Date.parse(item.at) >= Date.parse(c.claimedAt)) urgentInLiveChat = true;
+        if (entry.role === 'bot' && (entry.urgent || entry.crisis) && c.claimedAt && Date.parse(item.at) >= Date.parse(c.claimedAt)) urgentInLiveChat = true;
       }
     }
     if (urgentInLiveChat) {
       // The bot spoke into a live chat (a warning sign typed to the team member): say so loudly.
       const alert = $('case-alert');
-      if (alert.hidden && window.BacklineAlerts) window.BacklineAlerts.beep(true);
+      if (alert.hidden && window.BacklineAlerts) window.BacklineAlerts.beep('urgent');
       alert.textContent = 'Backline gave this person urgent advice during your chat (a warning sign). Read it in the transcript and follow up now.';
       alert.hidden = false;
     }

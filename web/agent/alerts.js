@@ -14,12 +14,20 @@
     return audio;
   }
 
-  /** One beep, or three rising ones for an urgent case. */
-  function beep(urgent) {
+  const PATTERNS = {
+    normal: { tones: [660], volume: 0.15 },
+    urgent: { tones: [880, 1175, 1568], volume: 0.5 },
+    // A crisis (risk to life) sounds different again: alternating, longer.
+    crisis: { tones: [1568, 988, 1568, 988, 1568], volume: 0.6 },
+  };
+
+  /** One soft beep; three rising ones for an urgent case; five alternating ones for a crisis. */
+  function beep(kind) {
     const ctx = audioContext();
     if (!ctx) return;
-    const tones = urgent ? [880, 1175, 1568] : [660];
-    const volume = urgent ? 0.5 : 0.15;
+    const name = kind === true ? 'urgent' : kind === 'crisis' || kind === 'urgent' ? kind : 'normal';
+    const { tones, volume } = PATTERNS[name];
+    const urgent = name !== 'normal';
     tones.forEach((frequency, i) => {
       const start = ctx.currentTime + i * 0.22;
       const oscillator = ctx.createOscillator();
