@@ -2,6 +2,7 @@
 // patterns) once at start, and checks it for `backline check`.
 import { join } from 'node:path';
 import { RED_FLAG_IDS } from './contract.js';
+import { cannedRepliesPath, inspectCannedReplies } from './handoff/cannedReplies.js';
 import { checkDialogs, ContentError, type ContentProblem } from './engine/loader.js';
 import type { EngineContent } from './engine/runtime.js';
 import { loadArticles } from './knowledge/articles.js';
@@ -111,6 +112,7 @@ export function inspectContent(root: string, emergencyNumber: string, options: C
   } catch (error) {
     problems.push(problemFromError(join(root, PATIENT_FILE), error));
   }
+  problems.push(...inspectCannedReplies(cannedRepliesPath(root)).problems);
   for (const article of library.articles.values()) {
     // An article nobody can reach is content nobody reads.
     const referenced = [...dialogs.trees.values()].some((tree) =>

@@ -14,10 +14,12 @@ import type { TurnContext } from '@microsoft/agents-hosting';
 import type { Activity, ConversationReference } from '@microsoft/agents-activity';
 import { renderReplies } from '../channels/render.js';
 import { TurnDraft, type EngineContent } from '../engine/runtime.js';
+import type { ConversationState } from '../engine/state.js';
 import type { Reply } from '../engine/replies.js';
 import { decideHandoffStatus, HANDOFF_STATUS, handoffInitiation, handoffStateOf } from '../handoff/events.js';
 import { countCaseRecords, forgetCases } from '../handoff/cases.js';
 import { newCaseId } from '../handoff/ids.js';
+import { addDailyStats, checkQuestionNodes, turnIncrement } from '../handoff/stats.js';
 import type { SupportService } from '../handoff/service.js';
 import type { SupportCase } from '../handoff/types.js';
 import { appendTranscript, transcriptItem, type TranscriptEntry } from '../handoff/transcript.js';
@@ -51,6 +53,9 @@ export interface BotDependencies {
 interface TurnFacts {
   userText?: string;
   supportBefore?: boolean;
+  /** For the daily figures (src/handoff/stats.ts): counts only. */
+  isNew?: boolean;
+  before?: ConversationState;
 }
 
 /** Teams puts "<at>Backline</at>" in the text when the bot is mentioned in a group chat. */
@@ -94,6 +99,7 @@ function isSharedTeamsConversation(activity: Activity): boolean {
 
 export class BacklineBot {
   private readonly turns = new ConversationQueue();
+  private checkNodes: Set<string> | undefined;
 
   constructor(private readonly deps: BotDependencies) {}
 
@@ -124,6 +130,10 @@ export class BacklineBot {
           break;
         case 'event':
           if (activity.name === HANDOFF_STATUS) await this.onHandoffStatus(context);
+          break;
+        case 'typing':
+          // Shown to a team member in a live chat; otherwise nothing to do.
+          await this.deps.support.personTyping(keyOf(activity));
           break;
         default:
           // Typing, reactions, events we do not use: nothing to say.
@@ -209,7 +219,7 @@ export class BacklineBot {
         const draft = await turnSteps(context).decide(() => decide(loaded));
         decided = draft;
         if (!draft) return undefined;
-        const facts = factsOf(loaded);
+        const facts: TurnFacts = { ...factsOf(loaded), isNew: loaded.isNew, before: loaded.state };
         rememberOfferedChoices(draft);
         // The turn's transcript item is saved with the state, so both land or neither does.
         const entries = transcriptEntries(facts.userText, draft.replies);
@@ -241,9 +251,24 @@ export class BacklineBot {
       await this.sendUrgentOnly(context, draft.replies.slice(0, decided));
       throw error;
     }
+    await this.countTurn(draft, facts);
     const activities = [...renderReplies(draft.replies, context.activity.channelId), ...outcome.extra];
     if (activities.length === 0) return;
     await turnSteps(context).send(() => context.sendActivities(activities as Activity[]));
+  }
+
+  /** Adds this turn to the day's figures; a failure here never costs the person their reply. */
+  private async countTurn(draft: TurnDraft, facts: TurnFacts): Promise<void> {
+    try {
+      this.checkNodes ??= checkQuestionNodes(this.deps.content);
+      const increment = turnIncrement(
+        { isNew: facts.isNew === true, fromPerson: facts.userText !== undefined, unplaced: draft.notUnderstood !== undefined, before: facts.before, after: draft.state, replies: draft.replies, effects: draft.effects },
+        this.checkNodes,
+      );
+      await addDailyStats(this.deps.storage, increment);
+    } catch (error) {
+      this.deps.logger.warn('stats_update_failed', { error: error instanceof Error ? error.name : 'unknown' });
+    }
   }
 
   /** Sends only the replies that must reach the person whatever else failed (urgent or crisis advice). */
@@ -344,7 +369,7 @@ function transcriptEntries(userText: string | undefined, replies: Reply[]): Tran
   const entries: TranscriptEntry[] = [];
   if (userText?.trim()) entries.push({ role: 'user', text: userText });
   for (const reply of replies) {
-    entries.push({ role: 'bot', text: reply.text, ...(reply.urgent ? { urgent: true as const } : {}), ...(reply.triage ? { level: reply.triage.level } : {}) });
+    entries.push({ role: 'bot', text: reply.text, ...(reply.urgent ? { urgent: true as const } : {}), ...(reply.crisis ? { crisis: true as const } : {}), ...(reply.triage ? { level: reply.triage.level } : {}) });
   }
   return entries;
 }

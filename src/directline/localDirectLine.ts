@@ -195,8 +195,10 @@ export class LocalDirectLine {
       const meta = await this.requireConversation(req, claims);
       const incoming = userActivity(req.body, claims, meta, this.options.botName);
       if (incoming.type === 'typing') {
-        // The bot has nothing to do with the user's typing, and it is not worth a transcript line.
+        // Not worth a transcript line; the bot only tells a team member in a live chat (the
+        // console's "typing…"), so the turn runs without holding up the answer.
         res.json({ id: `${meta.conversationId}|typing` });
+        void this.runTurn(meta, incoming).catch(() => undefined);
         return;
       }
       const [stored] = await this.store.append(meta.conversationId, [incoming]);

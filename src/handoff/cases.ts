@@ -141,3 +141,13 @@ export function queuePosition(open: SupportCase[], id: string): number {
   const waiting = open.filter((c) => c.type === 'chat' && c.status === 'waiting' && c.mode === 'console').sort(compareByUrgency);
   return waiting.findIndex((c) => c.id === id) + 1;
 }
+
+/** Every case still stored (open or not), via the all-cases index; for the console's history. */
+export async function listAllCases(storage: BacklineStorage): Promise<SupportCase[]> {
+  const indexKeys = await storage.listKeys(CASE_INDEX);
+  if (indexKeys.length === 0) return [];
+  const pointers = await readMany(storage, indexKeys);
+  const recordKeys = indexKeys.map((k) => (pointers[k] as Pointer | undefined)?.key).filter((k): k is string => typeof k === 'string');
+  const records = await readMany(storage, recordKeys);
+  return recordKeys.map((k) => storedCaseOf(k, records[k])?.supportCase).filter((c): c is SupportCase => !!c);
+}

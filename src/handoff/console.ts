@@ -25,6 +25,8 @@ import type { Logger } from '../logger.js';
 import type { BacklineStorage } from '../storage/index.js';
 import { UNKNOWN_AGENT, writeAudit } from './audit.js';
 import { TOKEN_PATTERN, sameSecret, type AgentAuth, type AgentSession } from './auth.js';
+import type { CannedReply } from './cannedReplies.js';
+import { mountConsoleAssets, mountConsoleRoutes } from './consoleRoutes.js';
 import { CASE_ID_PATTERN } from './ids.js';
 import { markAbsent, markPresent } from './presence.js';
 import { SupportActionError, type PublicCase, type SupportService } from './service.js';
@@ -51,6 +53,8 @@ export interface AgentConsoleOptions {
   /** Shared counters for the per-address limit (several instances); default: this process's memory. */
   loginRateLimitStore?: Store | undefined;
   webDir?: string;
+  /** Canned replies for the console (knowledge/canned-replies.<lang>.yaml). */
+  cannedReplies?: CannedReply[];
   /** This server's public origin behind a proxy (WIDGET_PUBLIC_URL), accepted as the console's origin. */
   publicOrigin?: string;
   /** Open event streams, so a shutdown can end them (else the server waits for them for ever). */
@@ -98,6 +102,8 @@ export interface QueueItem {
   reason: PublicCase['reason'];
   level: PublicCase['level'];
   redFlags: { id: string; label: string }[];
+  /** The person is in crisis: first in the queue, a louder alert. */
+  crisis: boolean;
   askedAbout: string[];
   channelId: string;
   createdAt: string;
@@ -113,6 +119,7 @@ export function queueItemOf(c: PublicCase): QueueItem {
     reason: c.reason,
     level: c.level,
     redFlags: c.summary.redFlags,
+    crisis: c.crisis === true,
     askedAbout: c.summary.askedAbout.slice(0, 3),
     channelId: c.channelId,
     createdAt: c.createdAt,
@@ -194,6 +201,7 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(page);
   });
+  mountConsoleAssets(router);
   router.use(express.static(webDir, { index: false, dotfiles: 'ignore', maxAge: '5m', fallthrough: true }));
 
   const api = express.Router();
@@ -376,6 +384,7 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
   });
 
   api.get('/export/leads.csv', requireSession, leadsExportHandler(storage));
+  mountConsoleRoutes(api, { support, storage, cannedReplies: options.cannedReplies ?? [], requireSession, requireCsrf, caseId });
 
   api.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such endpoint.' });

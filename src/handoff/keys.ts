@@ -15,6 +15,8 @@
 //
 //   h/presence                 team members online: { agents: { <id>: { name, seen } } }
 //   h/stats                    recent waits in seconds, for an honest estimate
+//   h/typing/<case id>         when the person last typed in a live chat: { at } (the console's "typing…")
+//   h/stats/day/<YYYY-MM-DD>   the day's figures: counts only (src/handoff/stats.ts)
 //   h/rev                      bumped on every change, so other instances refresh their consoles
 //   h/session/<sha256(token)>  an agent's session (agent id, CSRF token, expiry)
 //   h/audit/<time>-<random>    who did what in the console, when: views, claims, replies, closes, sign-ins (no message text)

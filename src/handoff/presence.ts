@@ -13,7 +13,8 @@ const FORGET_AFTER_MS = 24 * 60 * 60 * 1000;
 const WAITS_KEPT = 20;
 
 interface PresenceItem {
-  agents: Record<string, { name: string; seen: number }>;
+  /** away: signed in but not taking chats (the console's presence toggle); routing counts them out. */
+  agents: Record<string, { name: string; seen: number; away?: boolean }>;
 }
 
 interface StatsItem {
@@ -36,7 +37,7 @@ export async function markPresent(storage: BacklineStorage, agent: { id: string;
     const entry = presence.agents[agent.id];
     if (entry && now - entry.seen < REFRESH_MS && entry.name === agent.name) return undefined;
     const agents = Object.fromEntries(Object.entries(presence.agents).filter(([, a]) => now - a.seen < FORGET_AFTER_MS));
-    agents[agent.id] = { name: agent.name, seen: now };
+    agents[agent.id] = { name: agent.name, seen: now, ...(entry?.away ? { away: true } : {}) };
     return { agents };
   });
 }
@@ -50,9 +51,31 @@ export async function markAbsent(storage: BacklineStorage, agentId: string): Pro
   });
 }
 
-export async function onlineAgentCount(storage: BacklineStorage, now: number = Date.now()): Promise<number> {
+/** Sets a team member available or away (and seen now). */
+export async function setAway(storage: BacklineStorage, agent: { id: string; name: string }, away: boolean, now: number = Date.now()): Promise<void> {
+  await modify<PresenceItem>(storage, PRESENCE_KEY, { agents: {} }, (presence) => ({
+    agents: { ...presence.agents, [agent.id]: { name: agent.name, seen: now, ...(away ? { away: true } : {}) } },
+  }));
+}
+
+export interface TeamMemberPresence {
+  id: string;
+  name: string;
+  status: 'available' | 'away';
+}
+
+/** Team members whose console is open now, available or away. */
+export async function onlineTeam(storage: BacklineStorage, now: number = Date.now()): Promise<TeamMemberPresence[]> {
   const presence = (await storage.read([PRESENCE_KEY]))[PRESENCE_KEY] as PresenceItem | undefined;
-  return Object.values(presence?.agents ?? {}).filter((a) => now - a.seen < ONLINE_WINDOW_MS).length;
+  return Object.entries(presence?.agents ?? {})
+    .filter(([, a]) => now - a.seen < ONLINE_WINDOW_MS)
+    .map(([id, a]) => ({ id, name: a.name, status: a.away ? ('away' as const) : ('available' as const) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Team members online and available: what the bot's routing means by "anyone online". */
+export async function onlineAgentCount(storage: BacklineStorage, now: number = Date.now()): Promise<number> {
+  return (await onlineTeam(storage, now)).filter((a) => a.status === 'available').length;
 }
 
 export async function recordWait(storage: BacklineStorage, seconds: number): Promise<void> {

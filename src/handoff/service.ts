@@ -25,6 +25,8 @@ import { CASE_INDEX, OPEN_INDEX } from './keys.js';
 import type { ChangeNotifier } from './notifier.js';
 import { estimatedWaitMinutes, onlineAgentCount, recordWait } from './presence.js';
 import type { ProactiveSender } from './proactive.js';
+import { withoutImages } from './safeMarkdown.js';
+import { addDailyStats } from './stats.js';
 import { buildSummary, reasonOf, redFlagsOf, urgencyOf } from './summary.js';
 import { appendTranscript, readTranscript, type TranscriptEntry, type TranscriptItem, type TranscriptPage } from './transcript.js';
 import { isOpen, type CaseType, type SupportCase } from './types.js';
@@ -73,6 +75,8 @@ export interface CaseView {
   transcript: TranscriptPage;
   /** Place in the queue, for a waiting chat. */
   position: number;
+  /** When the person last typed, in a live chat. */
+  personTypingAt?: string;
 }
 
 const MAX_REPLY_CHARS = 4000;
@@ -81,11 +85,15 @@ const TRANSCRIPT_ON_OPEN = 200;
 /** How long a new request may point at a case that is not stored yet (the opening turn stores it after the state). */
 const CASE_BEING_OPENED_MS = 60_000;
 const TRANSCRIPT_IN_VIEW = 500;
+/** The person's typing is noted at most this often per case. */
+const TYPING_NOTE_MS = 2000;
+const TYPING_PREFIX = 'h/typing/';
 
 export class SupportService {
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
   private sweeping = false;
+  private readonly typingNoted = new Map<string, number>();
 
   constructor(private readonly deps: SupportServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -266,7 +274,8 @@ export class SupportService {
     if (audit) await this.audit(agent, 'view_transcript', caseId);
     const transcript = await readTranscript(this.deps.storage, conversationKeyOf(stored.supportCase), { ...(after ? { after } : {}), limit: TRANSCRIPT_IN_VIEW });
     const open = isOpen(stored.supportCase) ? (await listOpenCases(this.deps.storage)).map((s) => s.supportCase) : [];
-    return { case: this.publicCase(stored.supportCase), transcript, position: queuePosition(open, caseId) };
+    const typing = stored.supportCase.status === 'live' ? ((await this.deps.storage.read([TYPING_PREFIX + caseId]))[TYPING_PREFIX + caseId] as { at?: string } | undefined) : undefined;
+    return { case: this.publicCase(stored.supportCase), transcript, position: queuePosition(open, caseId), ...(typing?.at ? { personTypingAt: typing.at } : {}) };
   }
 
   async claim(caseId: string, agent: AgentIdentity): Promise<{ delivered: boolean }> {
@@ -292,10 +301,35 @@ export class SupportService {
       return next;
     });
     if (this.isConsoleChat(result.before)) {
-      await recordWait(this.deps.storage, (Date.parse(at) - Date.parse(result.before.createdAt)) / 1000).catch(() => undefined);
+      const waited = (Date.parse(at) - Date.parse(result.before.createdAt)) / 1000;
+      await recordWait(this.deps.storage, waited).catch(() => undefined);
+      await addDailyStats(this.deps.storage, { waits: [waited] }, this.now()).catch(() => undefined);
     }
     await this.audit(agent, 'claim', caseId);
     this.deps.logger.info('support_case_claimed', { type: result.after.type });
+    return { delivered: result.delivered };
+  }
+
+  /**
+   * Passes a live chat (or a call-back or lead being handled) to another team member who is
+   * online; the person is told who has taken over. Only the team member who has it may pass it on.
+   */
+  async transfer(caseId: string, from: AgentIdentity, to: AgentIdentity): Promise<{ delivered: boolean }> {
+    const { messages } = this.deps.content;
+    if (to.id === from.id) throw new SupportActionError(400, 'same_agent', 'Choose another team member.');
+    const result = await this.caseTurn(caseId, (current, draft) => {
+      if (current.status !== 'live') throw new SupportActionError(409, 'not_live', 'Only a claimed case can be transferred.');
+      if (current.agent?.id !== from.id) throw new SupportActionError(403, 'not_your_case', 'Another team member has this case.');
+      const next: SupportCase = { ...current, agent: { id: to.id, name: to.name } };
+      if (!this.isConsoleChat(current) || draft?.state.support?.caseId !== current.id) return next;
+      const shownAs = this.personalName(to);
+      draft.state.support = { ...draft.state.support, ...(shownAs ? { agent: shownAs } : {}) };
+      if (!shownAs) delete draft.state.support.agent;
+      if (shownAs) sayWith(draft, messages.support.transferred, { agent: shownAs });
+      return next;
+    });
+    await this.audit(from, 'transfer', caseId);
+    this.deps.logger.info('support_case_transferred', { type: result.after.type });
     return { delivered: result.delivered };
   }
 
@@ -308,11 +342,40 @@ export class SupportService {
     if (current.agent?.id !== agent.id) throw new SupportActionError(403, 'not_your_case', 'Another team member has this chat.');
     const name = current.agent.name;
     const label = this.personalName(current.agent) ?? this.deps.content.messages.support.team_label;
-    const delivered = await this.deliver(current, [{ text: fill(this.deps.content.messages.support.agent_message, { agent: label, text }) }], [{ role: 'agent', agent: name, text }]);
+    // What the person's chat renders as markdown may not fetch anything: images become plain text.
+    const delivered = await this.deliver(current, [{ text: fill(this.deps.content.messages.support.agent_message, { agent: label, text: withoutImages(text) }) }], [{ role: 'agent', agent: name, text }]);
     if (delivered === 'forgotten') throw new SupportActionError(404, 'not_found', 'The case was deleted at the person\'s request.');
     await this.audit(agent, 'reply', caseId);
     await this.changed();
     return { delivered: delivered === true };
+  }
+
+  /**
+   * The person is typing: in a live console chat, noted (h/typing/<case>, a time only) for the
+   * console to show "The person is typing…". At most one write every few seconds per case.
+   */
+  async personTyping(key: ConversationKey): Promise<void> {
+    const item = (await this.deps.storage.read([stateKey(key)]))[stateKey(key)] as { state?: ConversationState } | undefined;
+    const support = item?.state?.support;
+    if (!support || support.status !== 'live' || support.mode !== 'console') return;
+    const now = this.now();
+    if (now - (this.typingNoted.get(support.caseId) ?? 0) < TYPING_NOTE_MS) return;
+    this.typingNoted.set(support.caseId, now);
+    if (this.typingNoted.size > 1000) this.typingNoted.clear();
+    await this.deps.storage.write({ [TYPING_PREFIX + support.caseId]: { at: new Date(now).toISOString() } });
+    await this.changed();
+  }
+
+  /** The team member is typing: a typing activity to the person's chat (nothing stored). */
+  async typing(caseId: string, agent: AgentIdentity): Promise<{ delivered: boolean }> {
+    const current = (await this.requireCase(caseId)).supportCase;
+    if (!this.isConsoleChat(current) || current.status !== 'live' || current.agent?.id !== agent.id || !current.reference) return { delivered: false };
+    try {
+      await this.deps.sender.send(current.reference, [{ type: 'typing' }]);
+      return { delivered: true };
+    } catch {
+      return { delivered: false };
+    }
   }
 
   async closeCase(caseId: string, agent: AgentIdentity, rawNote: unknown): Promise<{ delivered: boolean }> {

@@ -16,6 +16,8 @@ export interface TranscriptEntry {
   agent?: string;
   /** Urgent advice from the bot. */
   urgent?: true;
+  /** Crisis help from the bot (suicidal thoughts, self-harm, overdose). */
+  crisis?: true;
   level?: TriageLevel;
 }
 

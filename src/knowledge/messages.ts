@@ -122,6 +122,7 @@ const messagesSchema = z.strictObject({
     cancelled: z.string(),
     agent_joined: z.string(),
     agent_joined_team: z.string(),
+    transferred: z.string(),
     agent_message: z.string(),
     agent_closed: z.string(),
     user_left: z.string(),

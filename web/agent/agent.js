@@ -33,7 +33,22 @@
   const $ = (id) => document.getElementById(id);
   /** A call-back or lead that someone has claimed is being handled, not a live chat. */
   const statusOf = (c) => (c.type !== 'chat' && c.status === 'live' ? 'Being handled' : STATUSES[c.status] || c.status);
-  const state = { agent: null, csrf: '', cases: [], selected: null, cursor: '', view: null, events: null };
+  const state = {
+    agent: null,
+    csrf: '',
+    cases: [],
+    selected: null,
+    cursor: '',
+    view: null,
+    events: null,
+    /** Case ids already in a queue snapshot: a new one sounds an alert (not those there at sign-in). */
+    known: null,
+    /** What the open case looked like at the last render (id, status, agent), to notice changes. */
+    caseKey: '',
+    team: [],
+    canned: [],
+    typingSentAt: 0,
+  };
 
   function el(tag, text, className) {
     const node = document.createElement(tag);
@@ -74,6 +89,9 @@
     state.events = null;
     state.agent = null;
     $('workspace').hidden = true;
+    $('tabs').hidden = true;
+    $('history').hidden = true;
+    $('figures').hidden = true;
     $('who').hidden = true;
     $('sign-in').hidden = false;
     $('sign-in-error').textContent = message || '';
@@ -98,11 +116,100 @@
   function startWorkspace(session) {
     state.agent = session.agent;
     state.csrf = session.csrf;
+    state.known = null;
     $('sign-in').hidden = true;
-    $('workspace').hidden = false;
+    $('tabs').hidden = false;
+    showTab('cases');
     $('who').hidden = false;
     $('who-name').textContent = session.agent.name;
     connect();
+    void loadCanned();
+    void loadTeam();
+  }
+
+  // ---------- tabs ----------
+
+  function showTab(name) {
+    $('workspace').hidden = name !== 'cases';
+    $('history').hidden = name !== 'history';
+    $('figures').hidden = name !== 'figures';
+    for (const tab of ['cases', 'history', 'figures']) $(`tab-${tab}`).setAttribute('aria-pressed', String(tab === name));
+    if (name === 'history') void searchHistory();
+    if (name === 'figures' && window.BacklineFigures) void window.BacklineFigures.show();
+  }
+
+  // ---------- presence, team, canned replies ----------
+
+  async function loadTeam() {
+    const result = await api('/team');
+    if (!result.ok) return;
+    state.team = result.body.team;
+    const me = state.team.find((m) => state.agent && m.id === state.agent.id);
+    if (me) $('presence').value = me.status;
+    renderTransferChoices();
+  }
+
+  function renderTransferChoices() {
+    const select = $('transfer-to');
+    const current = select.value;
+    select.replaceChildren();
+    for (const member of state.team) {
+      if (state.agent && member.id === state.agent.id) continue;
+      const option = el('option', `${member.name}${member.status === 'away' ? ' (away)' : ''}`);
+      option.value = member.id;
+      select.append(option);
+    }
+    if (current) select.value = current;
+    if (select.options.length === 0) {
+      const none = el('option', 'No one else is online');
+      none.value = '';
+      select.append(none);
+    }
+  }
+
+  async function setPresence() {
+    const status = $('presence').value;
+    const result = await api('/presence', { method: 'POST', body: { status } });
+    setStatus(result.ok ? (status === 'away' ? 'You are away: new chats are not routed to you.' : 'You are available for chats.') : result.body.message || 'Could not change your status.', !result.ok);
+  }
+
+  async function loadCanned() {
+    const result = await api('/canned');
+    if (!result.ok) return;
+    state.canned = result.body.replies;
+    const select = $('canned');
+    select.replaceChildren(select.options[0] || el('option', 'Choose one to fill in the message…'));
+    select.options[0].value = '';
+    for (const reply of state.canned) {
+      const option = el('option', reply.label);
+      option.value = reply.id;
+      select.append(option);
+    }
+  }
+
+  // ---------- alerts for new cases ----------
+
+  function isUrgent(item) {
+    const tone = item.level && LEVELS[item.level] ? LEVELS[item.level].tone : '';
+    return tone === 'urgent' || item.redFlags.length > 0 || item.crisis === true || item.level === 'crisis';
+  }
+
+  function alertNewCases(cases) {
+    const ids = new Set(cases.map((c) => c.id));
+    if (state.known === null) {
+      state.known = ids;
+      return;
+    }
+    const fresh = cases.filter((c) => c.status === 'waiting' && !state.known.has(c.id));
+    for (const id of ids) state.known.add(id);
+    if (fresh.length === 0 || !window.BacklineAlerts) return;
+    const crisis = fresh.some((c) => c.crisis === true || c.level === 'crisis');
+    const urgent = crisis || fresh.some(isUrgent);
+    window.BacklineAlerts.beep(crisis ? 'crisis' : urgent ? 'urgent' : 'normal');
+    const first = fresh[0];
+    const what = `${TYPES[first.type] || first.type}${first.level && LEVELS[first.level] ? ` · ${LEVELS[first.level].label}` : ''}`;
+    const title = crisis ? 'Crisis: a new case needs you now' : urgent ? 'Urgent: a new case is waiting' : 'A new case is waiting';
+    window.BacklineAlerts.notify(title, fresh.length > 1 ? `${fresh.length} new cases` : what, urgent, () => void openCase(first.id));
   }
 
   // ---------- live queue (server-sent events) ----------
@@ -116,7 +223,9 @@
     });
     events.addEventListener('queue', (message) => {
       state.cases = JSON.parse(message.data).cases;
+      alertNewCases(state.cases);
       renderQueue();
+      void loadTeam();
     });
     events.addEventListener('changed', () => {
       if (state.selected) void refreshCase();
@@ -171,8 +280,11 @@
   // ---------- one case ----------
 
   async function openCase(id) {
+    showTab('cases');
     state.selected = id;
     state.cursor = '';
+    state.caseKey = '';
+    $('case-alert').hidden = true;
     $('transcript').replaceChildren();
     setStatus('');
     renderQueue();
@@ -244,14 +356,25 @@
 
     const transcript = $('transcript');
     if (!incremental) transcript.replaceChildren();
+    let urgentInLiveChat = false;
     for (const item of view.transcript.items) {
       for (const entry of item.entries) {
         const li = el('li', undefined, entry.role + (entry.urgent ? ' urgent' : ''));
         const who = entry.role === 'user' ? 'Person' : entry.role === 'agent' ? entry.agent || 'Team' : 'Backline';
         li.append(el('span', `${who} · ${new Date(item.at).toLocaleTimeString()}`, 'who'));
-        li.append(document.createTextNode(entry.text));
+        // The person's words as plain text; the bot's and the team's markdown as safe DOM.
+        if (entry.role === 'user' || !window.BacklineMarkdown) li.append(el('span', entry.text, 'plain'));
+        else li.append(window.BacklineMarkdown.render(entry.text));
         transcript.append(li);
+        if (entry.role === 'bot' && (entry.urgent || entry.crisis) && c.claimedAt && Date.parse(item.at) >= Date.parse(c.claimedAt)) urgentInLiveChat = true;
       }
+    }
+    if (urgentInLiveChat) {
+      // The bot spoke into a live chat (a warning sign typed to the team member): say so loudly.
+      const alert = $('case-alert');
+      if (alert.hidden && window.BacklineAlerts) window.BacklineAlerts.beep('urgent');
+      alert.textContent = 'Backline gave this person urgent advice during your chat (a warning sign). Read it in the transcript and follow up now.';
+      alert.hidden = false;
     }
     if (view.transcript.cursor) state.cursor = view.transcript.cursor;
     if (view.transcript.items.length > 0) transcript.scrollTop = transcript.scrollHeight;
@@ -261,7 +384,33 @@
     $('actions').hidden = !open;
     $('claim').hidden = c.status !== 'waiting';
     $('reply-form').hidden = !(c.type === 'chat' && c.status === 'live' && mine);
+    $('transfer-form').hidden = !(c.status === 'live' && mine);
     $('close-form').hidden = !(open && (c.status === 'live' ? mine : c.type !== 'chat'));
+    showPersonTyping(c.status === 'live' && mine && view.personTypingAt ? Date.parse(view.personTypingAt) : 0);
+
+    // Someone else changed the case (the person left, a colleague took it): the old message goes.
+    const key = `${c.id}|${c.status}|${c.agent ? c.agent.id : ''}`;
+    if (key !== state.caseKey) {
+      state.caseKey = key;
+      setStatus(describeCase(c, mine), c.status === 'closed' && c.closedBy === 'user');
+    }
+  }
+
+  let typingTimer = null;
+  /** "The person is typing…" for a few seconds after their last keystroke reached the server. */
+  function showPersonTyping(at) {
+    const left = at ? 6000 - (Date.now() - at) : 0;
+    $('person-typing').hidden = left <= 0;
+    if (typingTimer) clearTimeout(typingTimer);
+    typingTimer = left > 0 ? setTimeout(() => ($('person-typing').hidden = true), left) : null;
+  }
+
+  function describeCase(c, mine) {
+    if (c.status === 'closed' && c.closedBy === 'user') return 'The person has left the chat.';
+    if (c.status === 'cancelled') return 'The person left the queue.';
+    if (c.status === 'closed') return 'This case is closed.';
+    if (c.status === 'live' && !mine && c.agent) return `${c.agent.name} has this case.`;
+    return '';
   }
 
   function setStatus(text, isError) {
@@ -274,24 +423,112 @@
     const id = state.selected;
     if (!id) return;
     const result = await api(`/cases/${encodeURIComponent(id)}/${path}`, { method: 'POST', body });
+    // Refresh first: the case's new state must not wipe the message about what was just done.
+    await refreshCase();
     if (!result.ok) {
       setStatus(result.body.message || 'That did not work.', true);
     } else {
       setStatus(result.body.delivered === false ? `${done} The person's chat could not be reached; it is saved in the transcript.` : done, result.body.delivered === false);
     }
-    await refreshCase();
     return result.ok;
+  }
+
+  let sending = false;
+  async function sendReply() {
+    const text = $('reply').value.trim();
+    if (!text || sending) return;
+    sending = true;
+    try {
+      if (await act('messages', { text }, 'Sent.')) $('reply').value = '';
+    } finally {
+      sending = false;
+    }
+  }
+
+  // ---------- closed-case history ----------
+
+  const OUTCOMES = { closed_by_team: 'Closed by the team', person_left: 'Person left the chat', cancelled: 'Left the queue' };
+
+  let historySearch = 0;
+  async function searchHistory() {
+    // Only the latest search is shown, whichever answer arrives last.
+    const search = ++historySearch;
+    const params = new URLSearchParams();
+    for (const [name, id] of [['from', 'history-from'], ['to', 'history-to'], ['type', 'history-type'], ['outcome', 'history-outcome']]) {
+      if ($(id).value) params.set(name, $(id).value);
+    }
+    const result = await api(`/history?${params}`);
+    if (search !== historySearch) return;
+    const list = $('history-list');
+    list.replaceChildren();
+    if (!result.ok) {
+      $('history-count').textContent = result.body.message || 'Could not load the history.';
+      return;
+    }
+    $('history-count').textContent = `${result.body.cases.length} closed case${result.body.cases.length === 1 ? '' : 's'} from ${result.body.from} to ${result.body.to}.`;
+    for (const item of result.body.cases) {
+      const button = el('button', undefined, 'queue-item');
+      button.type = 'button';
+      button.dataset.caseId = item.id;
+      const line1 = el('span', `${TYPES[item.type] || item.type} · ${OUTCOMES[item.outcome] || item.status}${item.agent ? ` (${item.agent.name})` : ''}`, 'line1');
+      const badge = levelBadge(item.level);
+      if (badge) line1.append(' ', badge);
+      const closed = item.closedAt ? new Date(item.closedAt).toLocaleString() : '';
+      button.append(line1, el('span', `${REASONS[item.reason] || item.reason} · closed ${closed}`, 'line2'));
+      button.addEventListener('click', () => void openCase(item.id));
+      const li = el('li');
+      li.append(button);
+      list.append(li);
+    }
   }
 
   function init() {
     $('sign-in-form').addEventListener('submit', (event) => void signIn(event));
     $('sign-out').addEventListener('click', () => void signOut());
     $('claim').addEventListener('click', () => void act('claim', {}, 'You have claimed this case.'));
-    $('reply-form').addEventListener('submit', async (event) => {
+    $('reply-form').addEventListener('submit', (event) => {
       event.preventDefault();
-      const text = $('reply').value.trim();
-      if (!text) return;
-      if (await act('messages', { text }, 'Sent.')) $('reply').value = '';
+      void sendReply();
+    });
+    $('reply').addEventListener('keydown', (event) => {
+      // Enter sends; Shift+Enter is a new line (and IME composition is left alone).
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        void sendReply();
+      }
+    });
+    $('reply').addEventListener('input', () => {
+      // At most one typing indicator every 3 seconds.
+      if (!state.selected || Date.now() - state.typingSentAt < 3000 || !$('reply').value.trim()) return;
+      state.typingSentAt = Date.now();
+      void api(`/cases/${encodeURIComponent(state.selected)}/typing`, { method: 'POST' });
+    });
+    $('canned').addEventListener('change', () => {
+      const reply = state.canned.find((r) => r.id === $('canned').value);
+      if (reply) {
+        $('reply').value = reply.text;
+        $('reply').focus();
+      }
+      $('canned').value = '';
+    });
+    $('transfer-form').addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const to = $('transfer-to').value;
+      if (!to) return;
+      const member = state.team.find((m) => m.id === to);
+      await act('transfer', { to }, `Transferred to ${member ? member.name : 'your colleague'}.`);
+    });
+    $('presence').addEventListener('change', () => void setPresence());
+    $('enable-alerts').addEventListener('click', async () => {
+      const permission = window.BacklineAlerts ? await window.BacklineAlerts.enable() : 'unsupported';
+      $('enable-alerts').textContent = permission === 'granted' ? 'Alerts on' : 'Sound only';
+    });
+    $('tab-cases').addEventListener('click', () => showTab('cases'));
+    $('tab-history').addEventListener('click', () => showTab('history'));
+    $('tab-figures').addEventListener('click', () => showTab('figures'));
+    $('history-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      void searchHistory();
     });
     $('close-form').addEventListener('submit', async (event) => {
       event.preventDefault();
@@ -301,6 +538,7 @@
     setInterval(() => {
       if (state.agent) renderQueue();
     }, 30000);
+    window.BacklineConsole = { api };
     void api('/me').then((me) => {
       if (me.ok) startWorkspace(me.body);
       else showSignIn('');

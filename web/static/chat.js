@@ -220,6 +220,8 @@
       {
         directLine: directLine,
         store: store,
+        // A team member in a live chat sees "typing…" (the bot itself ignores it).
+        sendTypingIndicator: true,
         userID: session.userId,
         username: 'You',
         locale: config.locale,
