@@ -48,7 +48,7 @@ describe('turn traces', () => {
       const children = spans.filter((s) => parentOf(s) === idOf(turn));
       const names = new Set(children.map((s) => s.name));
       expect([...names].sort()).toEqual(['backline.decide', 'backline.save', 'backline.send', 'backline.understand']);
-      expect(children.filter((s) => s.name === 'backline.understand').map((s) => s.attributes['backline.nlu.step']).sort()).toEqual(['intent', 'red_flags']);
+      expect(children.filter((s) => s.name === 'backline.understand').map((s) => s.attributes['backline.nlu.step']).sort()).toEqual(['crisis', 'intent', 'red_flags']);
 
       const send = children.find((s) => s.name === 'backline.send')!;
       const sdkSend = spans.filter((s) => parentOf(s) === idOf(send)).map((s) => s.name);
