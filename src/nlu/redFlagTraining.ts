@@ -1,0 +1,206 @@
+// `backline train red-flags` (npm run train:red-flags): cross-validates the learned red-flag
+// detector on the corpus, calibrates every sign (Platt scaling of its out-of-fold logits),
+// chooses its two thresholds and writes them with the numbers they were chosen on to
+// knowledge/nlu/red-flag-model.json. The weights themselves are not stored there: they are
+// retrained from the corpus (deterministically) or restored from the NLU cache.
+//
+// Threshold policy (safety first; a false alarm costs a question, a miss can cost a spine):
+//   possible  the highest threshold whose out-of-fold recall of the sign's positives is at
+//             least POSSIBLE_RECALL (so ~every paraphrase at least gets a confirming question),
+//             never above MAX_POSSIBLE;
+//   sure      the lowest threshold at or above `possible` whose out-of-fold false alarms stay
+//             within SURE_MAX_NEAR_MISS_FA of the near misses and SURE_MAX_FA of all negatives
+//             (urgent advice without a question should be rare on texts that are not reports).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AssertionReport } from './assertion.js';
+import {
+  buildTrainingSet,
+  corpusHash,
+  crossValidateLearned,
+  LEARNED_SIGNS,
+  MODEL_VERSION,
+  parseCorpus,
+  readCorpusSources,
+  THRESHOLDS_FILE,
+  type LabelledText,
+  type LearnedSign,
+  type SignThresholds,
+  type TrainLearnedOptions,
+} from './learnedRedFlags.js';
+import { resolveFromRoot, LEXICON_FILE } from './classifier.js';
+import { parseLexicon } from './normalize.js';
+
+export const POSSIBLE_RECALL = 0.995;
+export const MAX_POSSIBLE = 0.5;
+export const MIN_POSSIBLE = 0.02;
+export const SURE_MAX_NEAR_MISS_FA = 0.02;
+export const SURE_MAX_FA = 0.003;
+
+export interface SignCv {
+  positives: number;
+  /** Out-of-fold recall of the sign's positives at each threshold. */
+  recallPossible: number;
+  recallSure: number;
+  /** Out-of-fold false alarms: near misses (of every file), and every negative of the sign. */
+  nearMissFalseAlarmPossible: number;
+  nearMissFalseAlarmSure: number;
+  falseAlarmPossible: number;
+  falseAlarmSure: number;
+  /** Out-of-fold positives below `possible` (what even a question would miss). */
+  missed: string[];
+}
+
+export interface RedFlagModelFile {
+  version: string;
+  corpusHash: string;
+  chosenAt: string;
+  k: number;
+  texts: { positives: number; nearMisses: number; intentNegatives: number };
+  policy: Record<string, number>;
+  signs: Partial<Record<LearnedSign, SignThresholds & { cv: SignCv }>>;
+  assertion?: AssertionReport;
+}
+
+const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
+
+function sigmoid(z: number): number {
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+}
+
+/** Platt scaling: a, b minimising the log loss of sigmoid(a * logit + b) (Newton's method, Platt's target smoothing). */
+export function fitPlatt(logits: number[], labels: boolean[]): { a: number; b: number } {
+  const pos = labels.filter(Boolean).length;
+  const neg = labels.length - pos;
+  if (pos === 0 || neg === 0) return { a: 1, b: 0 };
+  const hi = (pos + 1) / (pos + 2);
+  const lo = 1 / (neg + 2);
+  let a = 1;
+  let b = 0;
+  for (let iter = 0; iter < 50; iter++) {
+    let g1 = 0, g2 = 0, h11 = 1e-9, h22 = 1e-9, h12 = 0;
+    for (let i = 0; i < logits.length; i++) {
+      const t = labels[i] ? hi : lo;
+      const p = sigmoid(a * logits[i]! + b);
+      const d = p - t;
+      const w = Math.max(p * (1 - p), 1e-12);
+      g1 += d * logits[i]!;
+      g2 += d;
+      h11 += w * logits[i]! * logits[i]!;
+      h22 += w;
+      h12 += w * logits[i]!;
+    }
+    const det = h11 * h22 - h12 * h12;
+    if (Math.abs(det) < 1e-18) break;
+    const da = (h22 * g1 - h12 * g2) / det;
+    const db = (h11 * g2 - h12 * g1) / det;
+    a -= da;
+    b -= db;
+    if (Math.abs(da) < 1e-9 && Math.abs(db) < 1e-9) break;
+  }
+  return { a, b };
+}
+
+/** Chooses both thresholds of one sign from its calibrated out-of-fold probabilities. */
+export function chooseThresholds(p: number[], set: LabelledText[], sign: LearnedSign): { possible: number; sure: number; cv: SignCv } {
+  const positive = set.map((t) => t.signs.includes(sign));
+  const nearMiss = set.map((t) => t.source.startsWith('near_miss:'));
+  const posScores = p.filter((_, i) => positive[i]).sort((x, y) => x - y);
+  const allowedMisses = Math.floor((1 - POSSIBLE_RECALL) * posScores.length);
+  let possible = posScores.length > 0 ? posScores[allowedMisses]! : MAX_POSSIBLE;
+  possible = Math.min(MAX_POSSIBLE, Math.max(MIN_POSSIBLE, possible * 0.999));
+  const negIdx = set.flatMap((_, i) => (positive[i] ? [] : [i]));
+  const nmIdx = negIdx.filter((i) => nearMiss[i]);
+  const faAt = (idx: number[], t: number) => (idx.length === 0 ? 0 : idx.filter((i) => p[i]! >= t).length / idx.length);
+  const recallAt = (t: number) => (posScores.length === 0 ? 0 : posScores.filter((s) => s >= t).length / posScores.length);
+  // Candidate sure thresholds: every distinct probability at or above `possible`, lowest first.
+  const candidates = [...new Set(p.filter((x) => x >= possible))].sort((x, y) => x - y);
+  let sure = 0.99;
+  for (const t of [possible, ...candidates]) {
+    if (faAt(nmIdx, t) <= SURE_MAX_NEAR_MISS_FA && faAt(negIdx, t) <= SURE_MAX_FA) {
+      sure = Math.max(possible, Math.min(0.99, t));
+      break;
+    }
+  }
+  return {
+    possible: round(possible, 6),
+    sure: round(sure, 6),
+    cv: {
+      positives: posScores.length,
+      recallPossible: round(recallAt(possible)),
+      recallSure: round(recallAt(sure)),
+      nearMissFalseAlarmPossible: round(faAt(nmIdx, possible)),
+      nearMissFalseAlarmSure: round(faAt(nmIdx, sure)),
+      falseAlarmPossible: round(faAt(negIdx, possible)),
+      falseAlarmSure: round(faAt(negIdx, sure)),
+      missed: set.filter((_, i) => positive[i] && p[i]! < possible).map((t) => t.text),
+    },
+  };
+}
+
+export interface TrainRedFlagsOptions {
+  dataDir?: string;
+  k?: number;
+  train?: TrainLearnedOptions;
+  /** Measures assertion status on the corpus (assertion.ts); left out of the file if absent. */
+  assertion?: (set: LabelledText[]) => AssertionReport;
+  write?: boolean;
+}
+
+/** Cross-validates, calibrates and chooses thresholds; writes red-flag-model.json unless write is false. */
+export function trainRedFlagThresholds(options: TrainRedFlagsOptions = {}): RedFlagModelFile {
+  const dataDir = options.dataDir ?? 'knowledge/nlu';
+  const k = options.k ?? 5;
+  const sources = readCorpusSources(dataDir);
+  const files = parseCorpus(sources);
+  const lexicon = parseLexicon(sources.lexicon, LEXICON_FILE);
+  const set = buildTrainingSet(files, sources.training);
+  const oof = crossValidateLearned(set, lexicon, k, options.train);
+  const signs: RedFlagModelFile['signs'] = {};
+  LEARNED_SIGNS.forEach((sign, s) => {
+    const labels = set.map((t) => t.signs.includes(sign));
+    if (!labels.some(Boolean)) return;
+    const logits = oof.logits.map((l) => l[s]!);
+    const { a, b } = fitPlatt(logits, labels);
+    const p = logits.map((z) => sigmoid(a * z + b));
+    const chosen = chooseThresholds(p, set, sign);
+    signs[sign] = { a: round(a, 6), b: round(b, 6), possible: chosen.possible, sure: chosen.sure, cv: chosen.cv };
+  });
+  const file: RedFlagModelFile = {
+    version: MODEL_VERSION,
+    corpusHash: corpusHash(sources),
+    chosenAt: new Date().toISOString(),
+    k,
+    texts: {
+      positives: set.filter((t) => t.signs.length > 0).length,
+      nearMisses: set.filter((t) => t.source.startsWith('near_miss:')).length,
+      intentNegatives: set.filter((t) => t.source.startsWith('intent:')).length,
+    },
+    policy: { POSSIBLE_RECALL, MAX_POSSIBLE, MIN_POSSIBLE, SURE_MAX_NEAR_MISS_FA, SURE_MAX_FA },
+    signs,
+    ...(options.assertion ? { assertion: options.assertion(set) } : {}),
+  };
+  if (options.write ?? true) writeFileSync(join(resolveFromRoot(dataDir), THRESHOLDS_FILE), `${JSON.stringify(file, null, 2)}\n`);
+  return file;
+}
+
+/** One line per sign, for the terminal. */
+export function formatThresholds(file: RedFlagModelFile): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(6);
+  const lines = [
+    `red-flag model: ${file.texts.positives} positives, ${file.texts.nearMisses} near misses, ${file.texts.intentNegatives} intent negatives; ${file.k}-fold out-of-fold numbers`,
+    '  sign                     n   possible  recall  nmFA    FA   |  sure   recall  nmFA    FA',
+  ];
+  for (const [sign, t] of Object.entries(file.signs)) {
+    if (!t) continue;
+    const c = t.cv;
+    lines.push(
+      `  ${sign.padEnd(22)} ${String(c.positives).padStart(4)}  ${t.possible.toFixed(3).padStart(7)} ${pct(c.recallPossible)} ${pct(c.nearMissFalseAlarmPossible)} ${pct(c.falseAlarmPossible)}  | ${t.sure.toFixed(3).padStart(6)} ${pct(c.recallSure)} ${pct(c.nearMissFalseAlarmSure)} ${pct(c.falseAlarmSure)}`,
+    );
+  }
+  if (file.assertion) {
+    lines.push('', `assertion status: accuracy ${pct(file.assertion.accuracy)} over ${file.assertion.total} corpus texts`);
+    for (const [kind, r] of Object.entries(file.assertion.byKind)) lines.push(`  ${kind.padEnd(20)} ${pct(r.accuracy)} of ${r.total} (expected ${r.expected})`);
+  }
+  return lines.join('\n');
+}
