@@ -44,10 +44,10 @@ export function assertionOf(
   if (facts.asksAbout && facts.indirect) return { status: 'hypothetical', reason: 'hypothetical or second-hand, about oneself' };
   const history = sign !== 'crisis' && detector.historyOnly.has(sign as RedFlagId);
   const someone = facts.someoneElse;
-  if (someone && !facts.firstPerson) {
-    if (facts.generalPeople && facts.asksAbout) return { status: 'question', reason: `asked about people in general ("${someone.who}")` };
+  if (someone) {
+    if (facts.generalPeople && facts.asksAbout && !facts.firstPerson) return { status: 'question', reason: `asked about people in general ("${someone.who}")` };
     if (!someone.patient) return { status: 'other_person', reason: `about someone else ("${someone.who}")` };
-    if (facts.past) return { status: 'other_person', reason: `someone else's, in the past ("${someone.who}")` };
+    if (facts.past && !history) return { status: 'other_person', reason: `someone else's, in the past ("${someone.who}")` };
     // A relative's history is the patient's when the relative is the one with the back pain
     // ("my husband had chemo for bowel cancer", "my dad had cancer, now his back..."), not when
     // the speaker talks about their own back too ("my gran had cancer, how do I stretch my back").
@@ -96,6 +96,17 @@ export interface AssertionReport {
   positivesDropped: string[];
 }
 
+/**
+ * The status of a sign in a whole message, without knowing its sentence: current if any
+ * sentence that could hold it is ("That's all sorted now." holds nothing of its own).
+ */
+export function messageStatus(sign: LearnedSign, text: string, detector: RedFlagDetector): AssertionStatus {
+  const facts = detector.cueFacts(text);
+  const speaker = facts.some((f) => f.firstPerson);
+  const statuses = facts.flatMap((f, i) => (f.onlyResolved && facts.length > 1 ? [] : [assertionOf(sign, f, facts[i + 1], detector, speaker).status]));
+  return statuses.includes('current') ? 'current' : (statuses[0] ?? 'current');
+}
+
 /** Assertion accuracy on the corpus: positives must be current, status near misses their kind. */
 export function measureAssertion(set: LabelledText[], detector: RedFlagDetector): AssertionReport {
   const byKind = new Map<string, { total: number; correct: number; expected: string }>();
@@ -117,11 +128,7 @@ export function measureAssertion(set: LabelledText[], detector: RedFlagDetector)
       expected = expectedStatus(kind);
     } else continue;
     if (!expected) continue;
-    const facts = detector.cueFacts(t.text);
-    const speaker = facts.some((f) => f.firstPerson);
-    // The statuses of the sentences, as the learned detector would judge a hit in any of them.
-    const statuses = facts.map((f, i) => assertionOf(sign, f, facts[i + 1], detector, speaker).status);
-    const got = statuses.includes('current') ? 'current' : (statuses[0] ?? 'current');
+    const got = messageStatus(sign, t.text, detector);
     const ok = got === expected || ((expected === 'hypothetical' || expected === 'question') && (got === 'hypothetical' || got === 'question'));
     const entry = byKind.get(kind) ?? { total: 0, correct: 0, expected };
     entry.total++;

@@ -134,11 +134,9 @@ export function scoreNlu(
     const expected = new Set(p.item.red_flags);
     const got = new Set(p.result.redFlags);
     const toConfirm = new Set(p.result.redFlagsToConfirm ?? []);
-    const reply: FirstReply = replies?.get(p.item.text) ?? {
-      advice: [...got].some((f) => !toConfirm.has(f)),
-      asked: [...toConfirm].slice(0, 1),
-      crisis: false,
-    };
+    // Without replies: what decide does with a detection (advice for flags, else one question).
+    const sure = [...got].some((f) => !toConfirm.has(f));
+    const reply: FirstReply = replies?.get(p.item.text) ?? { advice: sure, asked: sure ? [] : [...toConfirm].slice(0, 1), crisis: false };
     const asked = new Set(reply.asked);
     const redFlagQuestion = reply.asked.some((e) => (RED_FLAG_IDS as readonly string[]).includes(e));
     expectedFlags += expected.size;

@@ -40,7 +40,7 @@ import {
   LEXICON_FILE,
   TRAINING_FILE,
 } from './classifier.js';
-import { lexiconFromEntries, Normalizer, parseLexicon, type Lexicon } from './normalize.js';
+import { lexiconFromEntries, NEG_PREFIX, Normalizer, parseLexicon, type Lexicon } from './normalize.js';
 
 /** What the learned detector scores: the 17 warning signs, then crisis. */
 export const LEARNED_SIGNS = [...RED_FLAG_IDS, 'crisis'] as const;
@@ -49,7 +49,7 @@ export type LearnedSign = (typeof LEARNED_SIGNS)[number];
 export const CORPUS_DIR = 'red-flag-corpus';
 export const THRESHOLDS_FILE = 'red-flag-model.json';
 /** Bump when features or training change: invalidates caches and red-flag-model.json. */
-export const MODEL_VERSION = 'backline-red-flag-lr-1';
+export const MODEL_VERSION = 'backline-red-flag-lr-2';
 
 export interface LearnedConfig {
   epochs: number;
@@ -196,7 +196,11 @@ interface SparseVector {
 
 function rawFeatures(normalizer: Normalizer, text: string, config: LearnedConfig): { words: string[]; chars: Map<number, number> } {
   const n = normalizer.normalize(text);
-  return { words: wordFeatures(n), chars: charFeatures(n, config.charMinN, config.charMaxN) };
+  // Character grams only of words outside a negation scope: "not suddenly" must not look like
+  // "suddenly" (the stems carry it as NEG_suddenli instead).
+  const stems = n.stems.filter((st) => st !== '?');
+  const affirmed = stems.length === n.words.length ? n.words.filter((_, i) => !stems[i]!.startsWith(NEG_PREFIX)) : n.words;
+  return { words: wordFeatures(n), chars: charFeatures({ ...n, words: affirmed }, config.charMinN, config.charMaxN) };
 }
 
 function vectorize(v: Vectorizer, text: string, config: LearnedConfig): SparseVector {

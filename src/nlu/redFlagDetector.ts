@@ -1216,7 +1216,7 @@ class Detector implements RedFlagDetector {
     return views.map((view, si) => {
       const context = new SentenceContext(this.c, view, views[si + 1], [], complaint);
       const first = view.tokens[0] ?? '';
-      const someone = context.someoneElseBefore(view.tokens.length);
+      const someone = context.someoneElseSubject();
       return {
         hypothetical: view.spans(cue.hypothetical).length > 0,
         asksAbout: context.asksAbout,
@@ -1489,13 +1489,16 @@ class SentenceContext {
     return this.view.spans(this.c.cues.patient_others).some((p) => overlaps(p, who));
   }
 
-  /** The first someone-else before `end` with no I/me/my of the speaker after it in the sentence. */
-  someoneElseBefore(end: number): Span | undefined {
+  /** The first someone-else whose clause has no I/me/my of the speaker ("my gran had cancer, how do I..."). */
+  someoneElseSubject(): Span | undefined {
     const cue = this.c.cues;
-    const others = this.view.spans(cue.third_party);
-    const mine = (from: number) =>
-      this.view.spans(cue.first_person).some((f) => f.start >= from && f.end <= this.view.tokens.length && !others.some((o) => o.start <= f.start && f.end <= o.end));
-    return others.find((t) => t.end <= end && !mine(t.end));
+    const { view } = this;
+    const others = view.spans(cue.third_party);
+    const speaker = view.spans(cue.first_person).filter((f) => !others.some((o) => o.start <= f.start && f.end <= o.end));
+    return others.find((t) => {
+      const seg = view.segOf[t.start]!;
+      return !speaker.some((f) => f.start >= view.segStart[seg]! && f.end <= view.segEnd[seg]!);
+    });
   }
 
   /** A later clause of the sentence, or the next sentence, asks a general question ("what is a slipped disc?"). */

@@ -54,12 +54,27 @@ export interface NluOptions {
   redFlagPatterns: RedFlagPatterns;
 }
 
+/** Pattern verdicts that deny the sign outright (not "someone else's", which a carer's report overrides). */
+const DENIALS = ['negated by', 'denied after', 'said to be fine', 'answered no', 'negation carried', "someone else's, denied for oneself"];
+
 const QUESTION_STATUSES: ReadonlySet<AssertionStatus> = new Set(['hypothetical', 'question']);
 
-/** The learned hits of a message with the status of each (the cues of the sentence it came from). */
+/**
+ * The learned hits of a message with the status of each (the cues of the sentence it came
+ * from). When the patterns matched the same sign and judged every match denied ("no fever",
+ * "my husband has osteoporosis, not me"), the hit is `negated`: the patterns' negation and
+ * self-denial rules are precise where they match, the classifier's are not.
+ */
 export function learnedHits(model: LearnedRedFlagModel, detector: RedFlagDetector, text: string): LearnedHit[] {
   const scores = model.detect(text);
   if (scores.length === 0) return [];
+  let ruleHits: RedFlagHit[] | undefined;
+  const deniedByPatterns = (sign: LearnedSign): boolean => {
+    if (!isWarningSign(sign)) return false;
+    ruleHits ??= detector.explain(text);
+    const own = ruleHits.filter((h) => h.id === sign);
+    return own.length > 0 && own.every((h) => h.status === 'negated' && DENIALS.some((d) => h.reason.startsWith(d)));
+  };
   const sentences = splitForScoring(text);
   const factsOf = new Map<number, ReturnType<RedFlagDetector['cueFacts']>>();
   const facts = (i: number) => {
@@ -85,6 +100,7 @@ export function learnedHits(model: LearnedRedFlagModel, detector: RedFlagDetecto
       const chosen = verdicts.find((v) => v.status === 'current') ?? verdicts[0];
       if (chosen) ({ status, reason } = chosen);
     }
+    if (status === 'current' && deniedByPatterns(score.sign)) [status, reason] = ['negated', 'the patterns found it denied'];
     return { sign: score.sign, p: Math.round(score.p * 10000) / 10000, level: score.level, status, reason };
   });
 }

@@ -18,7 +18,7 @@ const score = (file: string) => {
 beforeAll(() => {
   const content = loadContent('.', '911');
   engine = createNluEngine({ root: '.', cacheDir: 'data/test-nlu-cache', redFlagPatterns: content.redFlagPatterns });
-});
+}, 120_000); // trains the models when the test cache is cold
 
 describe('held-out NLU file (blind)', () => {
   const file = 'tests/nlu-heldout.yaml';
@@ -45,8 +45,14 @@ describe('held-out NLU file (blind)', () => {
     expect(report.redFlags.recall).toBe(1);
   });
 
-  it('red-flag false alarm rate on near misses is at most 0.05', () => {
-    expect(score(file).redFlags.falseAlarmRate).toBeLessThanOrEqual(0.05);
+  // Issue #11: the learned detector trades a few confirming questions on near misses for
+  // paraphrases no pattern names (over-triage is tolerated, under-triage is not): 0.05 -> 0.10.
+  it('red-flag false alarm rate on near misses is at most 0.10', () => {
+    expect(score(file).redFlags.falseAlarmRate).toBeLessThanOrEqual(0.1);
+  });
+
+  it('urgent advice at once (no question first) for at least 0.95 of the expected flags', () => {
+    expect(score(file).redFlags.urgentRecall).toBeGreaterThanOrEqual(0.95);
   });
 });
 
