@@ -46,12 +46,16 @@ export function assertionOf(
   const someone = facts.someoneElse;
   if (someone) {
     if (facts.generalPeople && facts.asksAbout && !facts.firstPerson) return { status: 'question', reason: `asked about people in general ("${someone.who}")` };
+    if (someone.animal) return { status: 'other_person', reason: `about an animal ("${someone.who}")` };
     if (!someone.patient) return { status: 'other_person', reason: `about someone else ("${someone.who}")` };
     if (facts.past && !history) return { status: 'other_person', reason: `someone else's, in the past ("${someone.who}")` };
     // A relative's history is the patient's when the relative is the one with the back pain
     // ("my husband had chemo for bowel cancer", "my dad had cancer, now his back..."), not when
     // the speaker talks about their own back too ("my gran had cancer, how do I stretch my back").
-    if (history && speakerInMessage && !facts.patientComplaint) return { status: 'other_person', reason: `someone else's history ("${someone.who}")` };
+    // A blood relative's history is a family history unless they are the one with the back
+    // trouble; a partner's ("my husband had chemo") is the patient's when the speaker says
+    // nothing of their own.
+    if (history && (speakerInMessage || someone.relative) && !facts.patientComplaint) return { status: 'other_person', reason: `someone else's history ("${someone.who}")` };
   }
   if (facts.familyHistory && !facts.patientComplaint) return { status: 'other_person', reason: 'family history' };
   if (facts.asksAbout && !facts.firstPerson) return { status: 'question', reason: 'asked about, no first person' };

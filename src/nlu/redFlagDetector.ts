@@ -135,6 +135,10 @@ const cueSchema = z.strictObject({
   patient_others: termList.optional(),
   /** That person's own back trouble ("his back", "she is in agony"): their history is then the patient's. */
   patient_complaint: termList.optional(),
+  /** Blood relatives: their history without back trouble of their own is a family history. */
+  blood_relatives: termList.optional(),
+  /** Animals: a pet's symptoms are never the patient's. */
+  animals: termList.optional(),
 });
 
 const fileSchema = z.strictObject({
@@ -285,8 +289,11 @@ export interface SentenceCueFacts {
   isQuestion: boolean;
   /** I / me / my outside "my wife" and the question phrases. */
   firstPerson: boolean;
-  /** Someone else is the subject before any I/my: the person, and whether they may be the patient. */
-  someoneElse: { who: string; patient: boolean } | null;
+  /**
+   * Someone else is the subject of a clause with no I/me/my: who, whether they may be the
+   * patient (cues.patient_others), a blood relative (cues.blood_relatives) or an animal.
+   */
+  someoneElse: { who: string; patient: boolean; relative: boolean; animal: boolean } | null;
   /** People in general ("do people with sciatica..."). */
   generalPeople: boolean;
   familyHistory: boolean;
@@ -1223,7 +1230,14 @@ class Detector implements RedFlagDetector {
         indirect: context.indirect,
         isQuestion: context.isQuestion,
         firstPerson: context.firstPerson,
-        someoneElse: someone ? { who: view.tokens.slice(someone.start, someone.end).join(' '), patient: context.isPatient(someone) } : null,
+        someoneElse: someone
+          ? {
+              who: view.tokens.slice(someone.start, someone.end).join(' '),
+              patient: context.isPatient(someone),
+              relative: view.spans(cue.blood_relatives).some((r) => overlaps(r, someone)),
+              animal: view.spans(cue.animals).some((r) => overlaps(r, someone)),
+            }
+          : null,
         generalPeople: view.spans(cue.generic_people).length > 0,
         familyHistory: view.spans(cue.family_history).length > 0,
         past: view.spans(cue.past).length > 0,
@@ -1469,6 +1483,7 @@ class SentenceContext {
     const cue = this.c.cues;
     // A carer writing about the person they look after ("my wife can't feel...", "dad's
     // legs are both numb"): that person is the patient, so it is a report, not a story.
+    if (who !== undefined && view.spans(cue.animals).some((a) => overlaps(a, who))) return ['negated', `an animal's (${why})`];
     const patient = who !== undefined && this.isPatient(who);
     const past = view.spans(cue.past).some((p) => p.start >= clauseStart && p.end <= clauseEnd);
     if (this.c.historyOnly.has(occ.rule.id)) {
