@@ -555,7 +555,7 @@ class LearnedModel implements LearnedRedFlagModel {
   }
 
   private score(text: string, out: Float64Array): void {
-    logitsOf(this.weights, vectorize(this.v, text, this.config), out);
+    this.logits(text, out);
     for (let s = 0; s < S; s++) {
       const t = this.t[s]!;
       out[s] = this.active[s] ? sigmoid(t.a * out[s]! + t.b) : 0;
@@ -587,6 +587,44 @@ class LearnedModel implements LearnedRedFlagModel {
 
   serialize(): SerializedLearnedModel {
     return this.model;
+  }
+
+  // Scratch for logits(): detect() is synchronous, so one set is enough (fewer allocations,
+  // fewer garbage-collection pauses on the hot path).
+  private readonly idx = new Int32Array(4096);
+  private readonly val = new Float64Array(4096);
+
+  /** The raw logits of one text: vectorize() + logitsOf() without the intermediate arrays. */
+  private logits(text: string, out: Float64Array): void {
+    const { words, chars } = rawFeatures(this.v.normalizer, text, this.config);
+    const { idx, val } = this;
+    let n = 0;
+    for (const w of words) {
+      const i = this.v.wordIndex.get(w);
+      if (i !== undefined && n < idx.length) idx[n++] = i;
+    }
+    const wordCount = n;
+    const wordValue = wordCount > 0 ? 1 / Math.sqrt(wordCount) : 0;
+    for (let k = 0; k < wordCount; k++) val[k] = wordValue;
+    let norm = 0;
+    for (const [code, count] of chars) {
+      const i = this.v.charIndex.get(code);
+      if (i === undefined || n >= idx.length) continue;
+      const x = 1 + Math.log(count);
+      idx[n] = i;
+      val[n++] = x;
+      norm += x * x;
+    }
+    norm = Math.sqrt(norm) || 1;
+    const scale = this.config.charWeight / norm;
+    for (let k = wordCount; k < n; k++) val[k] = val[k]! * scale;
+    const { W, bias } = this.weights;
+    for (let s = 0; s < S; s++) out[s] = bias[s]!;
+    for (let j = 0; j < n; j++) {
+      const base = idx[j]! * S;
+      const x = val[j]!;
+      for (let s = 0; s < S; s++) out[s] = out[s]! + W[base + s]! * x;
+    }
   }
 }
 

@@ -17,7 +17,7 @@ import {
   THRESHOLDS_FILE,
 } from '../../src/nlu/learnedRedFlags.js';
 import { parseLexicon } from '../../src/nlu/normalize.js';
-import { createNluEngine, type NluEngine } from '../../src/nlu/understand.js';
+import { createNluEngine, unionDetection, type LearnedHit, type NluEngine } from '../../src/nlu/understand.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -195,5 +195,33 @@ describe('learned red-flag detector: the project corpus', () => {
     const detail = engine.explainRedFlags('my wife has been wetting herself since yesterday');
     expect(detail.learned.some((h) => h.sign === 'bladder_dysfunction' && h.status === 'current')).toBe(true);
     expect(detail.union.flags).toContain('bladder_dysfunction');
+  });
+});
+
+describe('the union of the two detectors', () => {
+  const none = { flags: [], possible: [], isQuestionAbout: [] };
+  const hit = (sign: LearnedHit['sign'], level: LearnedHit['level'], status: LearnedHit['status']): LearnedHit => ({ sign, p: 0.5, level, status, reason: '' });
+
+  it('either detector\'s hit counts: a learned sure hit about the patient is a flag, a possible one a question', () => {
+    expect(unionDetection(none, [hit('fever', 'sure', 'current')])).toEqual({ flags: ['fever'], possible: [], isQuestionAbout: [] });
+    expect(unionDetection(none, [hit('fever', 'possible', 'current')])).toEqual({ flags: [], possible: ['fever'], isQuestionAbout: [] });
+    expect(unionDetection({ flags: ['chest_pain'], possible: [], isQuestionAbout: [] }, [])).toEqual({ flags: ['chest_pain'], possible: [], isQuestionAbout: [] });
+  });
+
+  it('a flag from one detector is not also asked about; hypotheticals and questions only ask about the sign', () => {
+    const rule = { flags: ['fever' as const], possible: [], isQuestionAbout: [] };
+    expect(unionDetection(rule, [hit('fever', 'possible', 'current')]).possible).toEqual([]);
+    expect(unionDetection(none, [hit('bladder_dysfunction', 'sure', 'hypothetical')])).toEqual({ flags: [], possible: [], isQuestionAbout: ['bladder_dysfunction'] });
+    expect(unionDetection(none, [hit('bladder_dysfunction', 'sure', 'question')]).isQuestionAbout).toEqual(['bladder_dysfunction']);
+  });
+
+  it('someone else\'s, resolved or denied learned hits raise nothing', () => {
+    for (const status of ['other_person', 'resolved', 'negated'] as const) expect(unionDetection(none, [hit('fever', 'sure', status)])).toEqual(none);
+  });
+
+  it('a learned crisis hit is reported as crisis, never as a red flag', () => {
+    expect(unionDetection(none, [hit('crisis', 'sure', 'current')])).toEqual({ ...none, crisis: 'sure' });
+    expect(unionDetection(none, [hit('crisis', 'possible', 'current')])).toEqual({ ...none, crisis: 'possible' });
+    expect(unionDetection(none, [hit('crisis', 'sure', 'hypothetical')])).toEqual(none);
   });
 });
