@@ -10,8 +10,11 @@
 //   model     L2 logistic regression per sign, all signs in one AdaGrad SGD pass per epoch
 //             (multi-label: a text may be a positive of several signs), positives weighted
 //             up so that ~170 positives are not drowned by ~7000 negatives;
-//   negatives for sign S: every other sign's positives, every near miss of every file, and
-//             the utterances of knowledge/nlu/training.yaml except redflag.report;
+//   negatives for sign S: every other sign's positives, every near miss of every file, the
+//             utterances of knowledge/nlu/training.yaml except redflag.report, and answers
+//             to the bot's questions (answerNegatives: yes/no words, ages, durations);
+//   answers   messages with fewer than MIN_CONTENT_WORDS words that are not answer words
+//             ("about three weeks", "I'm 52", "not really") are left to the patterns;
 //   calibration  Platt scaling of the out-of-fold logits (k-fold cross-validation) and two
 //             thresholds per sign chosen on them: `possible` (a confirming question; out-of-
 //             fold recall ~1.0) and `sure` (urgent advice; few out-of-fold false alarms).
@@ -49,7 +52,7 @@ export type LearnedSign = (typeof LEARNED_SIGNS)[number];
 export const CORPUS_DIR = 'red-flag-corpus';
 export const THRESHOLDS_FILE = 'red-flag-model.json';
 /** Bump when features or training change: invalidates caches and red-flag-model.json. */
-export const MODEL_VERSION = 'backline-red-flag-lr-2';
+export const MODEL_VERSION = 'backline-red-flag-lr-4';
 
 export interface LearnedConfig {
   epochs: number;
@@ -99,6 +102,46 @@ export interface CorpusSources {
   corpus: [string, string][];
   training: string;
   lexicon: string;
+  /** answer-words.yaml ("" when absent): its yes/no/unsure words are negatives. */
+  answers: string;
+}
+
+export const ANSWER_WORDS_FILE = 'answer-words.yaml';
+/**
+ * Messages with fewer content words are left to the patterns: a classifier has too little to
+ * go on, and answers to the bot's questions ("about three weeks", "I'm 52", "not really") are
+ * made only of answer words (answerWords) and numbers.
+ */
+export const MIN_CONTENT_WORDS = 2;
+
+const ANSWER_FILLERS = [
+  'about', 'around', 'roughly', 'approximately', 'approx', 'or', 'so', 'just', 'over', 'under', 'nearly', 'almost', 'i', 'im', 'am',
+  'is', 'its', 'it', 'years', 'year', 'yr', 'yrs', 'old', 'since', 'for', 'a', 'an', 'the', 'couple', 'few', 'several', 'some', 'maybe',
+  'think', 'not', 'sure', 'really', 'than', 'more', 'less', 'ago', 'now', 'and', 'half', 'ish', 'of', 'like', 'been', 'be', 'say', 'id',
+  'week', 'weeks', 'day', 'days', 'month', 'months', 'wk', 'wks', 'fortnight', 'fortnights', 'today', 'yesterday', 'this', 'that',
+];
+
+/** Words an answer to the bot's questions is made of (plus numbers): yes/no/unsure words, number words, age and duration words. */
+export function answerWords(answerWordsYaml: string): string[] {
+  const words = new Set(ANSWER_FILLERS);
+  try {
+    const raw = (parseYaml(answerWordsYaml) ?? {}) as { yes_no?: unknown; numbers?: { words?: unknown }; age?: { cues?: unknown; not_age_units?: unknown; decades?: unknown } };
+    const collect = (v: unknown): void => {
+      if (typeof v === 'string') for (const w of v.toLowerCase().replace(/'/g, '').split(/[^a-z0-9]+/)) if (w) words.add(w);
+      else if (Array.isArray(v)) v.forEach(collect);
+      else if (v && typeof v === 'object') Object.keys(v).forEach(collect), Object.values(v).forEach(collect);
+    };
+    collect(raw.yes_no);
+    collect(raw.numbers?.words);
+    collect(raw.age?.cues);
+    collect(raw.age?.not_age_units);
+    collect(raw.age?.decades);
+  } catch {
+    // a broken file is reported by `backline check`
+  }
+  // Words that report something are never answer words ("no control", "no sensation").
+  for (const w of ['feel', 'feeling', 'sensation', 'control', 'strength', 'power', 'numb', 'pee', 'wee', 'bladder', 'bowel', 'bowels']) words.delete(w);
+  return [...words].sort();
 }
 
 /** Reads the corpus files, training.yaml and lexicon.yaml of a knowledge/nlu directory. */
@@ -110,12 +153,39 @@ export function readCorpusSources(dataDir: string): CorpusSources {
     corpus: names.map((n) => [n, readFileSync(join(corpusDir, n), 'utf8')]),
     training: readFileSync(join(dir, TRAINING_FILE), 'utf8'),
     lexicon: readFileSync(join(dir, LEXICON_FILE), 'utf8'),
+    answers: existsSync(join(dir, ANSWER_WORDS_FILE)) ? readFileSync(join(dir, ANSWER_WORDS_FILE), 'utf8') : '',
   };
+}
+
+/**
+ * Answers to the bot's questions, which every message of the questionnaire is: the yes/no/
+ * unsure words of answer-words.yaml, and ages and durations as people type them. Without
+ * them the classifiers never see a short answer and guess wildly on "not really" or "i am 40".
+ */
+export function answerNegatives(answerWordsYaml: string): string[] {
+  const out: string[] = [];
+  try {
+    const raw = (parseYaml(answerWordsYaml) ?? {}) as { yes_no?: Record<string, unknown> };
+    const collect = (v: unknown): void => {
+      if (typeof v === 'string') out.push(v);
+      else if (Array.isArray(v)) v.forEach(collect);
+      else if (v && typeof v === 'object') Object.values(v).forEach(collect);
+    };
+    collect(raw.yes_no ?? {});
+  } catch {
+    // a broken file is reported by `backline check`; the negatives below still apply
+  }
+  const base = ['yes', 'yeah', 'yep', 'yes i do', 'yeah i think so', 'not sure', 'maybe', 'no', 'nope', 'nah', 'not really', 'n', 'no i dont', 'i dont think so', 'dont know'];
+  const numbers = ['one', 'two', 'three', 'four', 'six', 'ten', 'twenty', 'forty', 'fifty two', 'sixty'];
+  for (const age of [19, 34, 40, 41, 52, 67, 78]) out.push(`I'm ${age}`, `${age} years old`, `i am ${age}`, `${age}`);
+  for (const n of [1, 2, 3, 6, 8, 12]) out.push(`about ${n} weeks`, `${n} weeks or so`, `${n} days`, `about ${n} days`, `${n} months`, `since ${n} weeks`);
+  for (const n of numbers) out.push(`about ${n} weeks`, `I'm ${n}`, `${n} days`, `${n} weeks or so`);
+  return [...base, ...out].filter((t) => !/\b(feel|feeling|sensation|control|strength|power|numb|pee|wee|bladder|bowel)/i.test(t));
 }
 
 /** sha256 of the corpus files (names and bytes): what red-flag-model.json was chosen on. */
 export function corpusHash(sources: CorpusSources): string {
-  return sha256(JSON.stringify([MODEL_VERSION, sources.corpus, sha256(sources.training), sha256(sources.lexicon)]));
+  return sha256(JSON.stringify([MODEL_VERSION, sources.corpus, sha256(sources.training), sha256(sources.lexicon), sha256(sources.answers)]));
 }
 
 /** Parses and checks the corpus files. Throws naming the file on a problem. */
@@ -152,7 +222,7 @@ export interface LabelledText {
 }
 
 /** Positives, near misses and the non-red-flag intent utterances, deduplicated (a positive wins). */
-export function buildTrainingSet(files: CorpusFile[], trainingYaml: string): LabelledText[] {
+export function buildTrainingSet(files: CorpusFile[], trainingYaml: string, answers: readonly string[] = []): LabelledText[] {
   const byText = new Map<string, LabelledText>();
   const key = (t: string) => t.toLowerCase().replace(/\s+/g, ' ').trim();
   for (const f of files) {
@@ -176,6 +246,10 @@ export function buildTrainingSet(files: CorpusFile[], trainingYaml: string): Lab
     if (e.intent === 'redflag.report') continue; // reports of some unnamed sign: neither positive nor negative
     const k = key(e.text);
     if (!byText.has(k)) byText.set(k, { text: e.text, signs: [], source: `intent:${e.intent}` });
+  }
+  for (const text of answers) {
+    const k = key(text);
+    if (!byText.has(k)) byText.set(k, { text, signs: [], source: 'answer:' });
   }
   return [...byText.values()];
 }
@@ -350,6 +424,8 @@ export interface SerializedLearnedModel {
   lexiconHash: string;
   words: string[];
   chars: number[];
+  /** answerWords(): a message made only of these (and numbers) is an answer, not a report. */
+  answerWords: string[];
   /** float32 base64: W[feature * signs + sign] and bias[sign] */
   weights: string;
   bias: string;
@@ -364,7 +440,13 @@ function mergeConfig(partial?: Partial<LearnedConfig>): LearnedConfig {
 }
 
 /** Trains on every text of the set (the model the bot runs). Deterministic. */
-export function trainLearnedModel(set: LabelledText[], lexicon: Lexicon, hashes: { cacheKey: string; corpusHash: string }, options: TrainLearnedOptions = {}): SerializedLearnedModel {
+export function trainLearnedModel(
+  set: LabelledText[],
+  lexicon: Lexicon,
+  hashes: { cacheKey: string; corpusHash: string },
+  options: TrainLearnedOptions = {},
+  answerWordList: readonly string[] = ANSWER_FILLERS,
+): SerializedLearnedModel {
   const config = mergeConfig(options.config);
   const texts = set.map((t) => t.text);
   const v = buildVectorizer(texts, lexicon, config);
@@ -383,6 +465,7 @@ export function trainLearnedModel(set: LabelledText[], lexicon: Lexicon, hashes:
     lexiconHash: lexicon.hash,
     words: [...v.wordIndex.keys()],
     chars: [...v.charIndex.keys()],
+    answerWords: [...answerWordList],
     weights: toBase64(weights.W),
     bias: toBase64(weights.bias),
   };
@@ -524,6 +607,7 @@ class LearnedModel implements LearnedRedFlagModel {
   private readonly weights: Weights;
   private readonly t: SignThresholds[];
   private readonly active: Uint8Array;
+  private readonly answerWords: ReadonlySet<string>;
   private readonly scratch = new Float64Array(S);
 
   constructor(
@@ -542,6 +626,7 @@ class LearnedModel implements LearnedRedFlagModel {
     this.thresholdsCurrent = thresholds.corpusHash === model.corpusHash;
     this.t = LEARNED_SIGNS.map((s) => thresholds.signs[s] ?? FALLBACK_THRESHOLDS);
     this.active = Uint8Array.from(LEARNED_SIGNS, (s) => (model.trained.includes(s) ? 1 : 0));
+    this.answerWords = new Set(model.answerWords);
   }
 
   thresholds(sign: LearnedSign): SignThresholds {
@@ -563,6 +648,9 @@ class LearnedModel implements LearnedRedFlagModel {
   }
 
   detect(text: string): LearnedScore[] {
+    let content = 0;
+    for (const w of text.toLowerCase().replace(/['\u2019]/g, '').match(/[a-z0-9]+/g) ?? []) if (!this.answerWords.has(w) && !/^[0-9]+$/.test(w)) content++;
+    if (content < MIN_CONTENT_WORDS) return [];
     const sentences = splitForScoring(text);
     const best = new Float64Array(S);
     const where = new Int32Array(S).fill(-1);
@@ -683,8 +771,8 @@ export function loadOrTrainLearnedRedFlags(options: LoadLearnedOptions = {}): Lo
   }
   const files = parseCorpus(sources);
   const lexicon = parseLexicon(sources.lexicon, LEXICON_FILE);
-  const set = buildTrainingSet(files, sources.training);
-  const serialized = trainLearnedModel(set, lexicon, { cacheKey: key, corpusHash: corpusHash(sources) }, options.train);
+  const set = buildTrainingSet(files, sources.training, answerNegatives(sources.answers));
+  const serialized = trainLearnedModel(set, lexicon, { cacheKey: key, corpusHash: corpusHash(sources) }, options.train, answerWords(sources.answers));
   const model = restoreLearnedModel(serialized, thresholds);
   try {
     mkdirSync(cacheDir, { recursive: true });

@@ -15,6 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AssertionReport } from './assertion.js';
 import {
+  answerNegatives,
   buildTrainingSet,
   corpusHash,
   crossValidateLearned,
@@ -69,6 +70,11 @@ export interface RedFlagModelFile {
   texts: { positives: number; nearMisses: number; intentNegatives: number };
   policy: Record<string, number>;
   signs: Partial<Record<LearnedSign, SignThresholds & { cv: SignCv }>>;
+  /**
+   * Out-of-fold, by near-miss kind: the share of each file's near misses that its own sign's
+   * classifier scores at or above `possible` / `sure` (before assertion status).
+   */
+  nearMissesByKind: Record<string, { total: number; possible: number; sure: number }>;
   assertion?: AssertionReport;
 }
 
@@ -165,15 +171,17 @@ export function trainRedFlagThresholds(options: TrainRedFlagsOptions = {}): RedF
   const sources = readCorpusSources(dataDir);
   const files = parseCorpus(sources);
   const lexicon = parseLexicon(sources.lexicon, LEXICON_FILE);
-  const set = buildTrainingSet(files, sources.training);
+  const set = buildTrainingSet(files, sources.training, answerNegatives(sources.answers));
   const oof = crossValidateLearned(set, lexicon, k, options.train);
   const signs: RedFlagModelFile['signs'] = {};
+  const calibrated = new Map<LearnedSign, number[]>();
   LEARNED_SIGNS.forEach((sign, s) => {
     const labels = set.map((t) => t.signs.includes(sign));
     if (!labels.some(Boolean)) return;
     const logits = oof.logits.map((l) => l[s]!);
     const { a, b } = fitPlatt(logits, labels);
     const p = logits.map((z) => sigmoid(a * z + b));
+    calibrated.set(sign, p);
     const chosen = chooseThresholds(p, set, sign);
     signs[sign] = { a: round(a, 6), b: round(b, 6), possible: chosen.possible, sure: chosen.sure, cv: chosen.cv };
   });
@@ -189,10 +197,30 @@ export function trainRedFlagThresholds(options: TrainRedFlagsOptions = {}): RedF
     },
     policy: { POSSIBLE_RECALL, MAX_POSSIBLE, MIN_POSSIBLE, SURE_MAX_NEAR_MISS_FA, SURE_MAX_FA },
     signs,
+    nearMissesByKind: nearMissesByKind(set, calibrated, signs),
     ...(options.assertion ? { assertion: options.assertion(set) } : {}),
   };
   if (options.write ?? true) writeFileSync(join(resolveFromRoot(dataDir), THRESHOLDS_FILE), `${JSON.stringify(file, null, 2)}\n`);
   return file;
+}
+
+function nearMissesByKind(set: LabelledText[], p: Map<LearnedSign, number[]>, signs: RedFlagModelFile['signs']): RedFlagModelFile['nearMissesByKind'] {
+  const out = new Map<string, { total: number; possible: number; sure: number }>();
+  set.forEach((t, i) => {
+    if (!t.source.startsWith('near_miss:')) return;
+    const [, sign, kind] = t.source.split(':') as [string, LearnedSign, string];
+    const th = signs[sign];
+    const score = p.get(sign)?.[i];
+    if (!th || score === undefined) return;
+    const entry = out.get(kind) ?? { total: 0, possible: 0, sure: 0 };
+    entry.total++;
+    if (score >= th.possible) entry.possible++;
+    if (score >= th.sure) entry.sure++;
+    out.set(kind, entry);
+  });
+  return Object.fromEntries(
+    [...out].sort().map(([kind, e]) => [kind, { total: e.total, possible: round(e.possible / e.total), sure: round(e.sure / e.total) }]),
+  );
 }
 
 /** One line per sign, for the terminal. */
@@ -209,6 +237,8 @@ export function formatThresholds(file: RedFlagModelFile): string {
       `  ${sign.padEnd(22)} ${String(c.positives).padStart(4)}  ${t.possible.toFixed(3).padStart(7)} ${pct(c.recallPossible)} ${pct(c.nearMissFalseAlarmPossible)} ${pct(c.falseAlarmPossible)}  | ${t.sure.toFixed(3).padStart(6)} ${pct(c.recallSure)} ${pct(c.nearMissFalseAlarmSure)} ${pct(c.falseAlarmSure)}`,
     );
   }
+  lines.push('', 'out-of-fold false alarms of a near miss by its own sign (before assertion status), by kind:');
+  for (const [kind, r] of Object.entries(file.nearMissesByKind)) lines.push(`  ${kind.padEnd(20)} ${String(r.total).padStart(4)}   possible ${pct(r.possible)}   sure ${pct(r.sure)}`);
   if (file.assertion) {
     lines.push('', `assertion status: accuracy ${pct(file.assertion.accuracy)} over ${file.assertion.total} corpus texts`);
     for (const [kind, r] of Object.entries(file.assertion.byKind)) lines.push(`  ${kind.padEnd(20)} ${pct(r.accuracy)} of ${r.total} (expected ${r.expected})`);

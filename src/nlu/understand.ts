@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import type { IntentDecision, Understander } from '../bot/decide.js';
 import { RED_FLAG_IDS, type RedFlagId } from '../contract.js';
-import { assertionOf, type AssertionStatus } from './assertion.js';
+import { assertionOf, deniedByPatterns, type AssertionStatus } from './assertion.js';
 import { applyCalibration, loadCalibration, loadOrTrainClassifier, type Calibration, type TrainedIntentClassifier } from './classifier.js';
 import { extractEntities } from './entities.js';
 import { isWarningSign, loadOrTrainLearnedRedFlags, splitForScoring, type LearnedRedFlagModel, type LearnedSign } from './learnedRedFlags.js';
@@ -54,9 +54,6 @@ export interface NluOptions {
   redFlagPatterns: RedFlagPatterns;
 }
 
-/** Pattern verdicts that deny the sign outright (not "someone else's", which a carer's report overrides). */
-const DENIALS = ['negated by', 'denied after', 'said to be fine', 'answered no', 'negation carried', "someone else's, denied for oneself"];
-
 const QUESTION_STATUSES: ReadonlySet<AssertionStatus> = new Set(['hypothetical', 'question']);
 
 /**
@@ -69,12 +66,7 @@ export function learnedHits(model: LearnedRedFlagModel, detector: RedFlagDetecto
   const scores = model.detect(text);
   if (scores.length === 0) return [];
   let ruleHits: RedFlagHit[] | undefined;
-  const deniedByPatterns = (sign: LearnedSign): boolean => {
-    if (!isWarningSign(sign)) return false;
-    ruleHits ??= detector.explain(text);
-    const own = ruleHits.filter((h) => h.id === sign);
-    return own.length > 0 && own.every((h) => h.status === 'negated' && DENIALS.some((d) => h.reason.startsWith(d)));
-  };
+  const denied = (sign: LearnedSign): boolean => deniedByPatterns(sign, (ruleHits ??= detector.explain(text)));
   const sentences = splitForScoring(text);
   const factsOf = new Map<number, ReturnType<RedFlagDetector['cueFacts']>>();
   const facts = (i: number) => {
@@ -100,7 +92,7 @@ export function learnedHits(model: LearnedRedFlagModel, detector: RedFlagDetecto
       const chosen = verdicts.find((v) => v.status === 'current') ?? verdicts[0];
       if (chosen) ({ status, reason } = chosen);
     }
-    if (status === 'current' && deniedByPatterns(score.sign)) [status, reason] = ['negated', 'the patterns found it denied'];
+    if (status === 'current' && denied(score.sign)) [status, reason] = ['negated', 'the patterns found it denied'];
     return { sign: score.sign, p: Math.round(score.p * 10000) / 10000, level: score.level, status, reason };
   });
 }
