@@ -85,6 +85,11 @@ export function learnedHits(model: LearnedRedFlagModel, detector: RedFlagDetecto
       const verdicts = own.map((f, k) => assertionOf(score.sign, f, own[k + 1] ?? next, detector, speaker));
       const chosen = verdicts.find((v) => v.status === 'current') ?? verdicts[0];
       if (chosen) ({ status, reason } = chosen);
+      // Weak evidence in a sentence that opens with a denial ("no bladder problems at all"):
+      // the classifier's negation is its weak point (see red-flag-model.json, nearMissesByKind).
+      if (status === 'current' && score.level === 'possible' && own.length === 1 && own[0]!.leadingDenial && !own[0]!.hedged) {
+        [status, reason] = ['negated', 'an unsure hit in a sentence that opens with a denial'];
+      }
     } else {
       // Only the whole message scored: current if any sentence is.
       const all = facts(-1);
