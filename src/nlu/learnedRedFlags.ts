@@ -52,7 +52,7 @@ export type LearnedSign = (typeof LEARNED_SIGNS)[number];
 export const CORPUS_DIR = 'red-flag-corpus';
 export const THRESHOLDS_FILE = 'red-flag-model.json';
 /** Bump when features or training change: invalidates caches and red-flag-model.json. */
-export const MODEL_VERSION = 'backline-red-flag-lr-4';
+export const MODEL_VERSION = 'backline-red-flag-lr-7';
 
 export interface LearnedConfig {
   epochs: number;
@@ -112,9 +112,10 @@ export const ANSWER_WORDS_FILE = 'answer-words.yaml';
  * go on, and answers to the bot's questions ("about three weeks", "I'm 52", "not really") are
  * made only of answer words (answerWords) and numbers.
  */
-export const MIN_CONTENT_WORDS = 2;
+export const MIN_CONTENT_WORDS = 3;
 
 const ANSWER_FILLERS = [
+  'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'carry', 'continue', 'back', 'menu', 'start', 'over', 'again',
   'about', 'around', 'roughly', 'approximately', 'approx', 'or', 'so', 'just', 'over', 'under', 'nearly', 'almost', 'i', 'im', 'am',
   'is', 'its', 'it', 'years', 'year', 'yr', 'yrs', 'old', 'since', 'for', 'a', 'an', 'the', 'couple', 'few', 'several', 'some', 'maybe',
   'think', 'not', 'sure', 'really', 'than', 'more', 'less', 'ago', 'now', 'and', 'half', 'ish', 'of', 'like', 'been', 'be', 'say', 'id',
@@ -125,17 +126,32 @@ const ANSWER_FILLERS = [
 export function answerWords(answerWordsYaml: string): string[] {
   const words = new Set(ANSWER_FILLERS);
   try {
-    const raw = (parseYaml(answerWordsYaml) ?? {}) as { yes_no?: unknown; numbers?: { words?: unknown }; age?: { cues?: unknown; not_age_units?: unknown; decades?: unknown } };
+    const raw = (parseYaml(answerWordsYaml) ?? {}) as {
+      yes_no?: unknown;
+      numbers?: { words?: unknown };
+      age?: { cues?: unknown; not_age_units?: unknown; decades?: unknown };
+      choice?: { filler?: unknown; from_end?: unknown; from_start?: unknown; ignore_ordinals?: unknown };
+    };
     const collect = (v: unknown): void => {
-      if (typeof v === 'string') for (const w of v.toLowerCase().replace(/'/g, '').split(/[^a-z0-9]+/)) if (w) words.add(w);
-      else if (Array.isArray(v)) v.forEach(collect);
-      else if (v && typeof v === 'object') Object.keys(v).forEach(collect), Object.values(v).forEach(collect);
+      if (typeof v === 'string') {
+        for (const w of v.toLowerCase().replace(/'/g, '').split(/[^a-z0-9]+/)) if (w) words.add(w);
+      } else if (Array.isArray(v)) {
+        v.forEach(collect);
+      } else if (v && typeof v === 'object') {
+        Object.keys(v).forEach(collect);
+        Object.values(v).forEach(collect);
+      }
     };
     collect(raw.yes_no);
     collect(raw.numbers?.words);
     collect(raw.age?.cues);
     collect(raw.age?.not_age_units);
     collect(raw.age?.decades);
+    // Picking a button by words: "the last one", "the second one", "carry on".
+    collect(raw.choice?.filler);
+    collect(raw.choice?.from_end);
+    collect(raw.choice?.from_start);
+    collect(raw.choice?.ignore_ordinals);
   } catch {
     // a broken file is reported by `backline check`
   }
@@ -649,7 +665,8 @@ class LearnedModel implements LearnedRedFlagModel {
 
   detect(text: string): LearnedScore[] {
     let content = 0;
-    for (const w of text.toLowerCase().replace(/['\u2019]/g, '').match(/[a-z0-9]+/g) ?? []) if (!this.answerWords.has(w) && !/^[0-9]+$/.test(w)) content++;
+    const plain = text.toLowerCase().replace(/\S+@\S+|https?:\/\/\S+|www\.\S+/g, ' ').replace(/['\u2019]/g, '');
+    for (const w of plain.match(/[a-z0-9]+/g) ?? []) if (!this.answerWords.has(w) && !/^[0-9]+$/.test(w)) content++;
     if (content < MIN_CONTENT_WORDS) return [];
     const sentences = splitForScoring(text);
     const best = new Float64Array(S);
