@@ -45,10 +45,8 @@ describe('held-out NLU file (blind)', () => {
     expect(report.redFlags.recall).toBe(1);
   });
 
-  // Issue #11: the learned detector trades a few confirming questions on near misses for
-  // paraphrases no pattern names (over-triage is tolerated, under-triage is not): 0.05 -> 0.10.
-  it('red-flag false alarm rate on near misses is at most 0.10', () => {
-    expect(score(file).redFlags.falseAlarmRate).toBeLessThanOrEqual(0.1);
+  it('red-flag false alarm rate on near misses is at most 0.05', () => {
+    expect(score(file).redFlags.falseAlarmRate).toBeLessThanOrEqual(0.05);
   });
 
   it('urgent advice at once (no question first) for at least 0.95 of the expected flags', () => {
