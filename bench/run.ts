@@ -100,8 +100,23 @@ async function classification(backline: Backline): Promise<void> {
   const latencies = timeEach(texts, 20, (t) => backline.nlu.classify(t));
   report('classification latency (median)', fmt(percentile(latencies, 50)), '< 0.2 ms', percentile(latencies, 50) < 0.2);
   report('classification latency (p99)', fmt(percentile(latencies, 99)), '< 1 ms', percentile(latencies, 99) < 1);
-  const detect = timeEach(texts, 20, (t) => backline.nlu.detectRedFlags(t));
-  report('red-flag detection latency (median / p99)', `${fmt(percentile(detect, 50))} / ${fmt(percentile(detect, 99))}`, '-', true);
+  // The union the bot acts on: patterns + learned classifiers + assertion status (issue #11).
+  const detectTexts = [...texts, ...loadNluTestFile('tests/nlu-dev-2.yaml').map((i) => i.text), ...loadNluTestFile('tests/nlu-heldout.yaml').map((i) => i.text)];
+  const detect = timeEach(detectTexts, 20, (t) => backline.nlu.detectRedFlags(t));
+  report('red-flag detection, union (median)', fmt(percentile(detect, 50)), '< 0.5 ms', percentile(detect, 50) < 0.5);
+  report('red-flag detection, union (p99)', fmt(percentile(detect, 99)), '< 2 ms', percentile(detect, 99) < 2);
+  const learned = timeEach(detectTexts, 20, (t) => backline.nlu.learnedRedFlags.detect(t));
+  report('  learned classifiers alone (median / p99)', `${fmt(percentile(learned, 50))} / ${fmt(percentile(learned, 99))}`, '-', true);
+}
+
+async function learnedModelLoad(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'backline-bench-learned-'));
+  const { loadOrTrainLearnedRedFlags } = await import('../src/nlu/learnedRedFlags.js');
+  const trained = loadOrTrainLearnedRedFlags({ cacheDir: dir });
+  const cached = loadOrTrainLearnedRedFlags({ cacheDir: dir });
+  report('learned red-flag model: train (no cache)', fmt(trained.ms), '-', true);
+  report('learned red-flag model: load from cache', fmt(cached.ms), '< 300 ms', cached.source === 'cache' && cached.ms < 300);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 async function modelMemory(): Promise<void> {
@@ -186,6 +201,7 @@ async function main() {
     await inMemory.close();
     await classification(backline);
     await modelMemory();
+    await learnedModelLoad();
     await manyConversations(backline);
     await observedTurnLatency(dir);
   } finally {

@@ -18,6 +18,9 @@ const USAGE = `Usage:
                                          score the classifier and red-flag detector
   backline test triage FILE [--json]     run triage vignettes through the real conversation
   backline check                         validate knowledge/ and dialogs/
+  backline train red-flags [--json] [--folds K]
+                                         cross-validate the learned red-flag detector and write
+                                         its thresholds to knowledge/nlu/red-flag-model.json
   backline teams-package [OUT.zip] [--json]
                                          write the Microsoft Teams app package (appPackage/)`;
 
@@ -37,6 +40,10 @@ function parseArgs(args: string[]): Parsed {
     else if (arg === '--cross-validate') {
       const k = Number(args[++i]);
       if (!Number.isInteger(k) || k < 2 || k > 20) throw new UsageError('--cross-validate needs a whole number K from 2 to 20');
+      crossValidate = k;
+    } else if (arg === '--folds') {
+      const k = Number(args[++i]);
+      if (!Number.isInteger(k) || k < 2 || k > 20) throw new UsageError('--folds needs a whole number K from 2 to 20');
       crossValidate = k;
     } else if (arg === '--help' || arg === '-h') throw new UsageError('');
     else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
@@ -80,11 +87,11 @@ async function run(argv: string[]): Promise<number> {
       if (what === 'nlu') {
         const { testNluCommand } = await import('./nlu.js');
         if (args.crossValidate) {
-          process.stdout.write(`${testNluCommand(cliConfig(), undefined, args.json, args.crossValidate)}\n`);
+          process.stdout.write(`${await testNluCommand(cliConfig(), undefined, args.json, args.crossValidate)}\n`);
           return 0;
         }
         if (!file || args.positional.length !== 2) throw new UsageError('backline test nlu needs a FILE');
-        process.stdout.write(`${testNluCommand(cliConfig(), file, args.json)}\n`);
+        process.stdout.write(`${await testNluCommand(cliConfig(), file, args.json)}\n`);
         return 0;
       }
       if (what === 'triage') {
@@ -94,6 +101,12 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       }
       throw new UsageError('backline test needs "nlu" or "triage"');
+    }
+    case 'train': {
+      if (args.positional[0] !== 'red-flags' || args.positional.length !== 1) throw new UsageError('backline train needs "red-flags"');
+      const { trainRedFlagsCommand } = await import('./trainRedFlags.js');
+      process.stdout.write(`${trainRedFlagsCommand(cliConfig(), args.json, args.crossValidate ?? 5)}\n`);
+      return 0;
     }
     case 'teams-package': {
       if (args.positional.length > 1) throw new UsageError('backline teams-package takes at most one OUT.zip');

@@ -2,7 +2,11 @@
 import type { Config } from '../config.js';
 import { loadContent } from '../content.js';
 import { crossValidate, loadTrainingData } from '../nlu/classifier.js';
-import { formatNluReport, loadNluTestFile, scoreNlu } from '../nlu/evaluate.js';
+import { formatNluReport, loadNluTestFile, scoreNlu, type FirstReply } from '../nlu/evaluate.js';
+import { createBackline, type Backline } from '../app.js';
+import { InProcessConversation } from '../channels/inProcess.js';
+import type { BacklineChannelData } from '../channels/render.js';
+import { silentLogger } from '../logger.js';
 import { createNluEngine } from '../nlu/understand.js';
 import { join } from 'node:path';
 
@@ -12,27 +16,60 @@ function engineFor(config: Config) {
 }
 
 export function nluCommand(config: Config, text: string, json: boolean): string {
-  const result = engineFor(config).understand(text);
+  const engine = engineFor(config);
+  const result = engine.understand(text);
   const { redFlagsToConfirm, ambiguous, ...contractFields } = result;
-  if (json) return JSON.stringify({ ...contractFields, redFlagsToConfirm, ambiguous });
+  const detail = engine.explainRedFlags(text);
+  if (json) return JSON.stringify({ ...contractFields, redFlagsToConfirm, ambiguous, redFlagDetail: detail });
   const lines = [
     `intent:     ${result.intent} (${result.confidence.toFixed(2)})${ambiguous ? '  [close call: the bot would ask which one]' : ''}`,
     `ranking:    ${result.ranking.map((r) => `${r.intent} ${r.confidence.toFixed(2)}`).join(', ')}`,
     `red flags:  ${result.redFlags.length ? result.redFlags.join(', ') : 'none'}${redFlagsToConfirm.length ? ` (to confirm: ${redFlagsToConfirm.join(', ')})` : ''}`,
     `crisis:     ${result.crisis.crisis ? result.crisis.kind : 'no'}`,
     `entities:   ${result.entities.length ? result.entities.map((e) => `${e.type}=${e.value}`).join(', ') : 'none'}`,
+    `patterns:   ${detail.rule.hits.length ? detail.rule.hits.map((h) => `${h.id} ${h.status} (${h.reason})`).join('; ') : 'no hit'}`,
+    `learned:    ${detail.learned.length ? detail.learned.map((h) => `${h.sign} p=${h.p.toFixed(2)} ${h.level}, ${h.status} (${h.reason})`).join('; ') : 'no hit'}`,
+    ...(detail.union.crisis ? [`crisis:     ${detail.union.crisis}`] : []),
   ];
   return lines.join('\n');
 }
 
-export function testNluCommand(config: Config, file: string | undefined, json: boolean, folds?: number): string {
+const QUESTIONNAIRE_PREFIX = 'red_flags.';
+
+/** What the bot does with each text as the first message of a fresh conversation (real adapter path). */
+export async function firstReplies(backline: Backline, texts: Iterable<string>): Promise<Map<string, FirstReply>> {
+  const out = new Map<string, FirstReply>();
+  for (const text of texts) {
+    if (out.has(text)) continue;
+    const conversation = new InProcessConversation(backline.adapter, backline.bot.handle, { channelId: 'webchat' });
+    await conversation.join();
+    const replies = await conversation.say(text);
+    const data = replies.map((a) => (a.channelData as { backline?: BacklineChannelData & { crisis?: boolean } } | undefined)?.backline ?? {});
+    out.set(text, {
+      advice: data.some((d) => d.urgent === true || d.triage !== undefined),
+      // Confirming questions about a sign, not the warning-sign check that "is it serious?"
+      // starts (its questions are nodes of the red_flags tree).
+      asked: data.flatMap((d) => (d.ask?.evidence && !d.ask.node.startsWith(QUESTIONNAIRE_PREFIX) ? [d.ask.evidence] : [])),
+      crisis: data.some((d) => d.crisis === true),
+    });
+  }
+  return out;
+}
+
+export async function testNluCommand(config: Config, file: string | undefined, json: boolean, folds?: number): Promise<string> {
   if (folds) {
     const data = loadTrainingData(join(config.CONTENT_DIR, 'knowledge', 'nlu'));
     const result = crossValidate(data, folds, { seed: 7 } as never);
     return json ? JSON.stringify(result) : JSON.stringify(result, null, 2);
   }
   const items = loadNluTestFile(file!);
-  const engine = engineFor(config);
-  const report = scoreNlu(items, (text) => engine.understand(text));
-  return json ? JSON.stringify(report) : formatNluReport(report);
+  const backline = createBackline(config, { logger: silentLogger, retentionSweep: false });
+  try {
+    const labelled = items.filter((i) => i.red_flags !== undefined || i.crisis !== undefined).map((i) => i.text);
+    const replies = await firstReplies(backline, labelled);
+    const report = scoreNlu(items, (text) => backline.nlu.understand(text), replies);
+    return json ? JSON.stringify(report) : formatNluReport(report);
+  } finally {
+    await backline.close();
+  }
 }

@@ -156,7 +156,7 @@ export function loadTrainingData(dir = DEFAULT_DATA_DIR): TrainingData {
   return parseTrainingData(readFileSync(file, 'utf8'), file);
 }
 
-function sha256(text: string): string {
+export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
@@ -289,7 +289,7 @@ export function rng(seed: number): () => number {
   };
 }
 
-function shuffleInPlace<T>(items: T[], random: () => number): T[] {
+export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     const tmp = items[i] as T;
@@ -312,7 +312,7 @@ function softmaxInPlace(scores: Float64Array, temperature: number): Float64Array
   return scores;
 }
 
-function toBase64(a: Float32Array | Int32Array): string {
+export function toBase64(a: Float32Array | Int32Array): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 }
 function bytesOf(s: string): Buffer {
@@ -320,13 +320,13 @@ function bytesOf(s: string): Buffer {
   if (bytes.length % 4 !== 0) throw new Error('bad base64 array');
   return bytes;
 }
-function base64ToF32(s: string): Float32Array {
+export function base64ToF32(s: string): Float32Array {
   const bytes = bytesOf(s);
   const out = new Float32Array(bytes.length / 4);
   new Uint8Array(out.buffer).set(bytes);
   return out;
 }
-function base64ToI32(s: string): Int32Array {
+export function base64ToI32(s: string): Int32Array {
   const bytes = bytesOf(s);
   const out = new Int32Array(bytes.length / 4);
   new Uint8Array(out.buffer).set(bytes);

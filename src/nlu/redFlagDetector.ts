@@ -128,6 +128,17 @@ const cueSchema = z.strictObject({
   past: termList,
   /** Words of change, loss or problem for the topic fallback. */
   change: termList,
+  /**
+   * People a user may be caring for (partner, parent, child, "he", "she"): their current
+   * symptoms are reports about the patient, not someone else's story.
+   */
+  patient_others: termList.optional(),
+  /** That person's own back trouble ("his back", "she is in agony"): their history is then the patient's. */
+  patient_complaint: termList.optional(),
+  /** Blood relatives: their history without back trouble of their own is a family history. */
+  blood_relatives: termList.optional(),
+  /** Animals: a pet's symptoms are never the patient's. */
+  animals: termList.optional(),
 });
 
 const fileSchema = z.strictObject({
@@ -260,6 +271,45 @@ export interface RedFlagDetector {
   detect(text: string): RedFlagDetection;
   /** Every hit with its status and reason: for `backline nlu`, reviews and debugging. */
   explain(text: string): RedFlagHit[];
+  /** The cues of `knowledge/red-flags.yaml` found in each sentence (for assertion.ts). */
+  cueFacts(text: string): SentenceCueFacts[];
+  /** Red flags that a later "it's gone now" takes back (`resolvable: true`). */
+  readonly resolvable: ReadonlySet<RedFlagId>;
+  /** Red flags that are risk factors or history (`others: history`). */
+  readonly historyOnly: ReadonlySet<RedFlagId>;
+}
+
+/** What the cues say about one sentence, whatever red flag it may hold. */
+export interface SentenceCueFacts {
+  /** "what if", "should I worry if I ever ...". */
+  hypothetical: boolean;
+  /** Asks about something (what is, is it serious, tell me about) or second-hand ("watch for"). */
+  asksAbout: boolean;
+  /** Second-hand or hypothetical about oneself ("what if I", "the GP told me to watch for"). */
+  indirect: boolean;
+  isQuestion: boolean;
+  /** I / me / my outside "my wife" and the question phrases. */
+  firstPerson: boolean;
+  /**
+   * Someone else is the subject of a clause with no I/me/my: who, whether they may be the
+   * patient (cues.patient_others), a blood relative (cues.blood_relatives) or an animal.
+   */
+  someoneElse: { who: string; patient: boolean; relative: boolean; animal: boolean } | null;
+  /** People in general ("do people with sciatica..."). */
+  generalPeople: boolean;
+  familyHistory: boolean;
+  /** Clearly in the past ("years ago"). */
+  past: boolean;
+  /** Said to be over after a "but" ("had a fever, but it's all sorted now"). */
+  resolved: boolean;
+  /** The whole sentence only says something is over ("That's all sorted now."). */
+  onlyResolved: boolean;
+  /** The person cared for has back trouble now ("his back", "she is in agony"). */
+  patientComplaint: boolean;
+  /** Starts with a denial ("no ...", "never had ...") and has no "but". */
+  leadingDenial: boolean;
+  /** Only hedge words around it: the speaker is unsure. */
+  hedged: boolean;
 }
 
 // =============================================================================== loading
@@ -424,7 +474,11 @@ function compileRaw(raw: unknown, file: string): RedFlagPatterns {
     }
   }
   const cues = {} as Record<CueName, number>;
-  for (const name of Object.keys(data.cues) as CueName[]) cues[name] = compiler.part(data.cues[name], `cues.${name}`);
+  // Optional cue lists that are absent match nothing (view.spans(undefined) is empty).
+  for (const name of Object.keys(data.cues) as CueName[]) {
+    const list = data.cues[name];
+    if (list) cues[name] = compiler.part(list, `cues.${name}`);
+  }
 
   const rules: Rule[] = [];
   const topics: Compiled['topics'] = [];
@@ -1125,8 +1179,13 @@ class Detector implements RedFlagDetector {
   private readonly tried: Uint32Array;
   private readonly stamp = { value: 0 };
 
+  readonly resolvable: ReadonlySet<RedFlagId>;
+  readonly historyOnly: ReadonlySet<RedFlagId>;
+
   constructor(patterns: RedFlagPatterns) {
     this.c = patterns.compiled;
+    this.resolvable = this.c.resolvable;
+    this.historyOnly = this.c.historyOnly;
     this.tried = new Uint32Array(this.c.terms.length);
     this.typos = new TypoIndex(this.c.vocabulary, this.c.fuzzyPrefixes, patterns.englishWords !== undefined ? patterns.englishWords : loadEnglishWords());
   }
@@ -1147,12 +1206,9 @@ class Detector implements RedFlagDetector {
     return hits;
   }
 
-  private run(
-    text: string,
-    report: (id: RedFlagId, status: Status, where: string, matched: string, reason: string) => void,
-  ): void {
+  private views(text: string): SentenceView[] {
     const c = this.c;
-    const views = splitSentences(text).map((s) => {
+    return splitSentences(text).map((s) => {
       const r = foldDurations(rewriteAll(s, c.rewrites));
       if (this.stamp.value > 0xfff00000) {
         this.tried.fill(0);
@@ -1160,6 +1216,53 @@ class Detector implements RedFlagDetector {
       }
       return new SentenceView(c, r.tokens, r.commaBefore, r.endsWithQuestionMark, this.typos, this.tried, this.stamp);
     });
+  }
+
+  cueFacts(text: string): SentenceCueFacts[] {
+    const cue = this.c.cues;
+    const views = this.views(text);
+    const complaint = views.some((v) => v.spans(cue.patient_complaint).length > 0);
+    return views.map((view, si) => {
+      const context = new SentenceContext(this.c, view, views[si + 1], [], complaint);
+      const first = view.tokens[0] ?? '';
+      const someone = context.someoneElseSubject();
+      return {
+        hypothetical: view.spans(cue.hypothetical).length > 0,
+        asksAbout: context.asksAbout,
+        indirect: context.indirect,
+        isQuestion: context.isQuestion,
+        firstPerson: context.firstPerson,
+        someoneElse: someone
+          ? {
+              who: view.tokens.slice(someone.start, someone.end).join(' '),
+              patient: context.isPatient(someone),
+              relative: view.spans(cue.blood_relatives).some((r) => overlaps(r, someone)),
+              animal: view.spans(cue.animals).some((r) => overlaps(r, someone)),
+            }
+          : null,
+        generalPeople: view.spans(cue.generic_people).length > 0,
+        familyHistory: view.spans(cue.family_history).length > 0,
+        past: view.spans(cue.past).length > 0,
+        resolved: view.spans(cue.resolved).some((r) => view.segKind.some((k, seg) => k === 'contrast' && view.segStart[seg]! <= r.start)),
+        onlyResolved: view.tokens.length <= SELF_DENIAL_MAX_WORDS && view.spans(cue.resolved).length > 0 && view.spans(cue.negation).length === 0,
+        patientComplaint: complaint,
+        leadingDenial:
+          view.spans(cue.negation).some((n) => n.start === 0 || (n.start <= 2 && view.spans(cue.first_person).some((f) => f.end <= n.start))) &&
+          !view.segKind.includes('contrast') &&
+          !view.spans(cue.pseudo_negation).some((p) => p.start === 0),
+        hedged: first !== '' && view.spans(cue.hedge).length > 0,
+      };
+    });
+  }
+
+  private run(
+    text: string,
+    report: (id: RedFlagId, status: Status, where: string, matched: string, reason: string) => void,
+  ): void {
+    const c = this.c;
+    const views = this.views(text);
+    // The person cared for has back trouble somewhere in the message: their history counts.
+    const complaint = views.some((v) => v.spans(c.cues.patient_complaint).length > 0);
     views.forEach((view, si) => {
       const found: Occurrence[] = [];
       for (const rule of c.regexRules) this.occurrences(rule, view, found);
@@ -1169,7 +1272,7 @@ class Detector implements RedFlagDetector {
       }
       // Same order as the file, whatever order the parts were hit in.
       found.sort((a, b) => a.rule.order - b.rule.order);
-      const context = new SentenceContext(c, view, views[si + 1], found);
+      const context = new SentenceContext(c, view, views[si + 1], found, complaint);
       // A topic fallback only stands in for a red flag none of whose patterns matched here
       // (matched and negated stays negated), and only in a first-person report.
       const specific = new Set(found.filter((o) => !o.rule.fallback).map((o) => o.rule.id));
@@ -1313,9 +1416,9 @@ class SentenceContext {
   readonly asksAbout: boolean;
   /** Asked about, or a bare question ("cauda equina?") that the next sentence does not answer. */
   readonly asksAboutTopics: boolean;
-  private readonly indirect: boolean;
-  private isQuestion: boolean;
-  private readonly firstPerson: boolean;
+  readonly indirect: boolean;
+  isQuestion: boolean;
+  readonly firstPerson: boolean;
   private readonly answeredNo: boolean;
   private readonly answeredUnsure: boolean;
   /** First person, and not a hypothetical: may carry a topic fallback. */
@@ -1326,6 +1429,8 @@ class SentenceContext {
     private readonly view: SentenceView,
     private readonly next: SentenceView | undefined,
     private readonly found: readonly Occurrence[],
+    /** The message says the person cared for has back trouble now (cues.patient_complaint). */
+    private readonly patientComplaint = false,
   ) {
     const symptomSpans = found.flatMap((occ) => occ.spans);
     const cue = c.cues;
@@ -1375,13 +1480,42 @@ class SentenceContext {
    * sign raises `possible` only when the message is about that person now, not when it is
    * clearly in the past or the message moves on to a general question.
    */
-  private someoneElses(occ: Occurrence, clauseStart: number, clauseEnd: number, segLast: number, why: string): [Status, string] {
+  private someoneElses(occ: Occurrence, clauseStart: number, clauseEnd: number, segLast: number, why: string, who?: Span): [Status, string] {
     const { view } = this;
     const cue = this.c.cues;
-    if (this.c.historyOnly.has(occ.rule.id)) return ['negated', `someone else's history, not the user's (${why})`];
-    if (view.spans(cue.past).some((p) => p.start >= clauseStart && p.end <= clauseEnd)) return ['negated', `someone else's, in the past (${why})`];
+    // A carer writing about the person they look after ("my wife can't feel...", "dad's
+    // legs are both numb"): that person is the patient, so it is a report, not a story.
+    if (who !== undefined && view.spans(cue.animals).some((a) => overlaps(a, who))) return ['negated', `an animal's (${why})`];
+    const patient = who !== undefined && this.isPatient(who);
+    const past = view.spans(cue.past).some((p) => p.start >= clauseStart && p.end <= clauseEnd);
+    if (this.c.historyOnly.has(occ.rule.id)) {
+      // "my dad had cancer, now his back...": the parent with the back trouble is the patient.
+      if (patient && this.patientComplaint && !this.generalQuestionAfter(segLast)) {
+        return occ.certainty === 'possible' ? ['possible', `pattern only suggests it; the patient's history (${why})`] : ['flag', `the patient's own history, told by a carer (${why})`];
+      }
+      return ['negated', `someone else's history, not the user's (${why})`];
+    }
+    if (past) return ['negated', `someone else's, in the past (${why})`];
     if (this.generalQuestionAfter(segLast)) return ['negated', `someone else's, then a general question (${why})`];
+    if (patient) return occ.certainty === 'possible' ? ['possible', `pattern only suggests it; a carer's report (${why})`] : ['flag', `a carer's report about the patient (${why})`];
     return occ.certainty === 'possible' ? ['possible', `pattern only suggests it; ${why}`] : ['possible', why];
+  }
+
+  /** Is this someone-else span a person the user may be caring for (cues.patient_others)? */
+  isPatient(who: Span): boolean {
+    return this.view.spans(this.c.cues.patient_others).some((p) => overlaps(p, who));
+  }
+
+  /** The first someone-else whose clause has no I/me/my of the speaker ("my gran had cancer, how do I..."). */
+  someoneElseSubject(): Span | undefined {
+    const cue = this.c.cues;
+    const { view } = this;
+    const others = view.spans(cue.third_party);
+    const speaker = view.spans(cue.first_person).filter((f) => !others.some((o) => o.start <= f.start && f.end <= o.end));
+    return others.find((t) => {
+      const seg = view.segOf[t.start]!;
+      return !speaker.some((f) => f.start >= view.segStart[seg]! && f.end <= view.segEnd[seg]!);
+    });
   }
 
   /** A later clause of the sentence, or the next sentence, asks a general question ("what is a slipped disc?"). */
@@ -1491,7 +1625,7 @@ class SentenceContext {
       return null;
     };
     const family = view.spans(cue.family_history).find((f) => f.start >= clauseStart && f.end <= clauseEnd);
-    if (family) return deniedForSelf() ?? this.someoneElses(occ, clauseStart, clauseEnd, seg0 + 1, `family history ("${view.tokens.slice(family.start, family.end).join(' ')}")`);
+    if (family) return deniedForSelf() ?? this.someoneElses(occ, clauseStart, clauseEnd, seg0 + 1, `family history ("${view.tokens.slice(family.start, family.end).join(' ')}")`, view.spans(cue.third_party).find((t) => t.start >= clauseStart && t.end <= clauseEnd));
     // Someone else's symptom: "my mum had breast cancer" (unless "I" or "my" follows the cue
     // in the clause: "she found a lump on my back").
     // Also earlier in the sentence when no I/me/my stands between ("my nan takes steroids and
@@ -1510,7 +1644,7 @@ class SentenceContext {
       // "do people with sciatica lose bladder control?" asks about it in general.
       const generic = view.spans(cue.generic_people).some((g) => g.start <= third.start && third.end <= g.end);
       if (!mine && generic && this.asksAbout && !this.firstPerson) return ['question', 'asked about people in general'];
-      if (!mine) return deniedForSelf() ?? this.someoneElses(occ, clauseStart, clauseEnd, seg0 + 1, `about someone else ("${view.tokens.slice(third.start, third.end).join(' ')}")`);
+      if (!mine) return deniedForSelf() ?? this.someoneElses(occ, clauseStart, clauseEnd, seg0 + 1, `about someone else ("${view.tokens.slice(third.start, third.end).join(' ')}")`, third);
     }
 
     // Questions: asking what it is (no "I"/"my") vs. asking about one's own symptom.

@@ -1,20 +1,53 @@
-// What the bot understands of a message: red flags (curated patterns, run first), the intent
-// (calibrated classifier, with out-of-scope and "which did you mean?" decisions), and entities.
-// The detector outranks the classifier: a message that reports a red flag is redflag.report.
+// What the bot understands of a message: red flags (curated patterns and the learned detector,
+// run first), the intent (calibrated classifier, with out-of-scope and "which did you mean?"
+// decisions), and entities. The detectors outrank the classifier: a message that reports a
+// red flag is redflag.report.
+//
+// Red flags are the union of two detectors, so either one's hit counts:
+//   flags     pattern flags  ∪ learned hits above the sign's `sure` threshold, status current
+//   possible  pattern possible ∪ learned hits between the two thresholds, status current
+//             (minus flags): the bot asks one confirming question
+//   isQuestionAbout  pattern questions ∪ learned hits that are hypotheticals or questions
+// A learned hit's status (assertion.ts) comes from the cues of knowledge/red-flags.yaml in the
+// sentence the learned model scored highest; a carer's report about the patient is current.
 import { join } from 'node:path';
 import type { IntentDecision, Understander } from '../bot/decide.js';
+import { RED_FLAG_IDS, type RedFlagId } from '../contract.js';
+import { assertionOf, deniedByPatterns, type AssertionStatus } from './assertion.js';
 import { applyCalibration, loadCalibration, loadOrTrainClassifier, type Calibration, type TrainedIntentClassifier } from './classifier.js';
 import { extractEntities } from './entities.js';
 import { createCrisisDetector, loadCrisisPatterns, type CrisisDetection, type CrisisPatterns } from './crisis.js';
-import { createRedFlagDetector, type RedFlagPatterns } from './redFlagDetector.js';
+import { isWarningSign, loadOrTrainLearnedRedFlags, splitForScoring, type LearnedRedFlagModel, type LearnedSign } from './learnedRedFlags.js';
+import { createRedFlagDetector, type RedFlagDetector, type RedFlagHit, type RedFlagPatterns } from './redFlagDetector.js';
 import type { RedFlagDetection, Understanding } from './types.js';
+
+/** One learned hit with its assertion status. */
+export interface LearnedHit {
+  sign: LearnedSign;
+  /** Calibrated probability. */
+  p: number;
+  level: 'sure' | 'possible';
+  status: AssertionStatus;
+  reason: string;
+}
+
+/** Both detectors' views of one message (`backline nlu --json` shows it as `redFlagDetail`). */
+export interface RedFlagDetail {
+  rule: { flags: RedFlagId[]; possible: RedFlagId[]; isQuestionAbout: RedFlagId[]; hits: RedFlagHit[] };
+  learned: LearnedHit[];
+  /** The union the bot acts on. */
+  union: RedFlagDetection;
+}
 
 export interface NluEngine extends Understander {
   detectCrisis(text: string): CrisisDetection;
   /** Everything at once, for `backline nlu` and `backline test nlu`. */
   understand(text: string): Understanding & { redFlagsToConfirm: string[]; ambiguous: boolean; crisis: CrisisDetection };
+  /** Both detectors' views and the union. */
+  explainRedFlags(text: string): RedFlagDetail;
   readonly classifier: TrainedIntentClassifier;
   readonly calibration: Calibration;
+  readonly learnedRedFlags: LearnedRedFlagModel;
 }
 
 export interface NluOptions {
@@ -25,25 +58,116 @@ export interface NluOptions {
   crisisPatterns?: CrisisPatterns;
 }
 
+const QUESTION_STATUSES: ReadonlySet<AssertionStatus> = new Set(['hypothetical', 'question']);
+
+/**
+ * The learned hits of a message with the status of each (the cues of the sentence it came
+ * from). When the patterns matched the same sign and judged every match denied ("no fever",
+ * "my husband has osteoporosis, not me"), the hit is `negated`: the patterns' negation and
+ * self-denial rules are precise where they match, the classifier's are not.
+ */
+export function learnedHits(model: LearnedRedFlagModel, detector: RedFlagDetector, text: string): LearnedHit[] {
+  const scores = model.detect(text);
+  if (scores.length === 0) return [];
+  let ruleHits: RedFlagHit[] | undefined;
+  const denied = (sign: LearnedSign): boolean => deniedByPatterns(sign, (ruleHits ??= detector.explain(text)));
+  const sentences = splitForScoring(text);
+  const factsOf = new Map<number, ReturnType<RedFlagDetector['cueFacts']>>();
+  const facts = (i: number) => {
+    let f = factsOf.get(i);
+    if (!f) factsOf.set(i, (f = i < 0 ? detector.cueFacts(text) : detector.cueFacts(sentences[i] ?? '')));
+    return f;
+  };
+  const speaker = facts(-1).some((f) => f.firstPerson);
+  return scores.map((score) => {
+    let status: AssertionStatus = 'current';
+    let reason = 'reported';
+    if (score.sentence >= 0) {
+      // The scored sentence (the rule tokenizer may split it further: any current part counts).
+      const own = facts(score.sentence);
+      const next = facts(score.sentence + 1)[0];
+      const verdicts = own.map((f, k) => assertionOf(score.sign, f, own[k + 1] ?? next, detector, speaker));
+      const chosen = verdicts.find((v) => v.status === 'current') ?? verdicts[0];
+      if (chosen) ({ status, reason } = chosen);
+      // Weak evidence in a sentence that opens with a denial ("no bladder problems at all"):
+      // the classifier's negation is its weak point (see red-flag-model.json, nearMissesByKind).
+      if (status === 'current' && score.level === 'possible' && own.length === 1 && own[0]!.leadingDenial && !own[0]!.hedged) {
+        [status, reason] = ['negated', 'an unsure hit in a sentence that opens with a denial'];
+      }
+    } else {
+      // Only the whole message scored: current if any sentence is.
+      const all = facts(-1);
+      const verdicts = all.map((f, k) => assertionOf(score.sign, f, all[k + 1], detector, speaker));
+      const chosen = verdicts.find((v) => v.status === 'current') ?? verdicts[0];
+      if (chosen) ({ status, reason } = chosen);
+    }
+    if (status === 'current' && denied(score.sign)) [status, reason] = ['negated', 'the patterns found it denied'];
+    return { sign: score.sign, p: Math.round(score.p * 10000) / 10000, level: score.level, status, reason };
+  });
+}
+
+/** The union of the pattern detection and the learned hits (see the header). */
+const EMPTY_DETECTION: RedFlagDetection = { flags: [], possible: [], isQuestionAbout: [] };
+
+export function unionDetection(rule: RedFlagDetection, learned: readonly LearnedHit[]): RedFlagDetection {
+  const flags = new Set(rule.flags);
+  const possible = new Set(rule.possible);
+  const questions = new Set(rule.isQuestionAbout);
+  let crisis: RedFlagDetection['crisis'];
+  for (const hit of learned) {
+    if (!isWarningSign(hit.sign)) {
+      if (hit.status === 'current') crisis = crisis === 'sure' || hit.level === 'sure' ? 'sure' : 'possible';
+      continue;
+    }
+    if (hit.status === 'current') (hit.level === 'sure' ? flags : possible).add(hit.sign);
+    else if (QUESTION_STATUSES.has(hit.status)) questions.add(hit.sign);
+  }
+  const order = (set: Set<RedFlagId>, not: Set<RedFlagId>[] = []) => RED_FLAG_IDS.filter((f) => set.has(f) && !not.some((n) => n.has(f)));
+  const flagList = order(flags);
+  const flagSet = new Set(flagList);
+  const possibleList = order(possible, [flagSet]);
+  return {
+    flags: flagList,
+    possible: possibleList,
+    isQuestionAbout: order(questions, [flagSet, new Set(possibleList)]),
+    ...(crisis ? { crisis } : {}),
+  };
+}
+
 export function createNluEngine(options: NluOptions): NluEngine {
   const dataDir = join(options.root, 'knowledge', 'nlu');
   const classifier = loadOrTrainClassifier({ dataDir, cacheDir: options.cacheDir });
   const calibration = loadCalibration(dataDir);
   const detector = createRedFlagDetector(options.redFlagPatterns);
   const crisisDetector = createCrisisDetector(options.crisisPatterns ?? loadCrisisPatterns(join(options.root, 'knowledge', 'crisis.yaml')));
+  const learned = loadOrTrainLearnedRedFlags({ dataDir, cacheDir: options.cacheDir }).model;
 
   const classify = (text: string): IntentDecision => {
     const decision = applyCalibration(classifier.classify(text), calibration);
     return { intent: decision.intent, confidence: decision.confidence, ranking: decision.ranking, ambiguous: decision.ambiguous };
   };
-  const detectRedFlags = (text: string): RedFlagDetection => detector.detect(text);
+  const detectRedFlags = (text: string): RedFlagDetection => unionDetection(detector.detect(text), learnedHits(learned, detector, text));
+  // Crisis: the curated patterns (which also tell the kind), or the learned crisis classifier
+  // above its sure threshold, reported as current. A learned-only hit gets the general crisis
+  // reply (the crisis line), the kind the patterns could not name.
+  const detectCrisis = (text: string): CrisisDetection => {
+    const byPatterns = crisisDetector.detect(text);
+    if (byPatterns.crisis) return byPatterns;
+    return unionDetection(EMPTY_DETECTION, learnedHits(learned, detector, text)).crisis === 'sure' ? { crisis: true, kind: 'suicide' } : byPatterns;
+  };
 
   return {
     classifier,
     calibration,
+    learnedRedFlags: learned,
     classify,
     detectRedFlags,
-    detectCrisis: (text) => crisisDetector.detect(text),
+    detectCrisis,
+    explainRedFlags(text) {
+      const rule = detector.detect(text);
+      const hits = learnedHits(learned, detector, text);
+      return { rule: { ...rule, hits: detector.explain(text) }, learned: hits, union: unionDetection(rule, hits) };
+    },
     understand(text) {
       const detection = detectRedFlags(text);
       const decision = classify(text);
@@ -59,7 +183,7 @@ export function createNluEngine(options: NluOptions): NluEngine {
         redFlagsToConfirm: detection.possible.filter((f) => !detection.flags.includes(f)),
         ambiguous: intent === decision.intent && decision.ambiguous,
         entities: extractEntities(text),
-        crisis: crisisDetector.detect(text),
+        crisis: detectCrisis(text),
       };
     },
   };

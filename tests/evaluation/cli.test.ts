@@ -34,6 +34,46 @@ describe('backline CLI', () => {
     expect(out.redFlags).toMatchObject({ cases: 1, falseAlarmRate: 0 });
   });
 
+  it('test nlu --json scores red flags and crisis on what the bot does with a first message', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backline-cli-'));
+    const file = join(dir, 'nlu.yaml');
+    writeFileSync(
+      file,
+      [
+        '- text: i cant feel my bum when i wipe',
+        '  intent: redflag.report',
+        '  red_flags: [saddle_anaesthesia]',
+        '- text: my wife has been wetting herself since yesterday',
+        '  intent: redflag.report',
+        '  red_flags: [bladder_dysfunction]',
+        '- text: what is saddle numbness?',
+        '  intent: redflag.report',
+        '  red_flags: []',
+        '- text: this back pain is killing me',
+        '  intent: out_of_scope',
+        '  crisis: false',
+        '',
+      ].join('\n'),
+    );
+    const { code, stdout } = backline('test', 'nlu', file, '--json');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.redFlags).toMatchObject({ cases: 3, recall: 1, urgentRecall: 1, falseAlarmRate: 0 });
+    expect(out.redFlags.perFlag.saddle_anaesthesia).toEqual({ recall: 1, urgentRecall: 1, support: 1 });
+    expect(out.redFlags.perFlag.bladder_dysfunction).toEqual({ recall: 1, urgentRecall: 1, support: 1 });
+    expect(out.crisis).toEqual({ recall: 1, falseAlarmRate: 0, cases: 1 });
+  });
+
+  it('nlu --json shows both red-flag detectors in redFlagDetail', () => {
+    const { code, stdout } = backline('nlu', 'my dad says both his legs have gone numb', '--json');
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.redFlags).toContain('bilateral_leg_symptoms');
+    expect(out.redFlagDetail.rule).toHaveProperty('hits');
+    expect(Array.isArray(out.redFlagDetail.learned)).toBe(true);
+    expect(out.redFlagDetail.union.flags).toContain('bilateral_leg_symptoms');
+  });
+
   it('test triage --json runs vignettes through the conversation', () => {
     const dir = mkdtempSync(join(tmpdir(), 'backline-cli-'));
     const file = join(dir, 'v.yaml');

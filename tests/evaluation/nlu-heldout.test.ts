@@ -18,7 +18,7 @@ const score = (file: string) => {
 beforeAll(() => {
   const content = loadContent('.', '911');
   engine = createNluEngine({ root: '.', cacheDir: 'data/test-nlu-cache', redFlagPatterns: content.redFlagPatterns });
-});
+}, 120_000); // trains the models when the test cache is cold
 
 describe('held-out NLU file (blind)', () => {
   const file = 'tests/nlu-heldout.yaml';
@@ -47,6 +47,10 @@ describe('held-out NLU file (blind)', () => {
 
   it('red-flag false alarm rate on near misses is at most 0.05', () => {
     expect(score(file).redFlags.falseAlarmRate).toBeLessThanOrEqual(0.05);
+  });
+
+  it('urgent advice at once (no question first) for at least 0.95 of the expected flags', () => {
+    expect(score(file).redFlags.urgentRecall).toBeGreaterThanOrEqual(0.95);
   });
 });
 

@@ -817,15 +817,23 @@ describe('red-flag detector: general rules', () => {
     expect(detector.detect('my left leg was fine but now both legs are numb').flags).toEqual(['bilateral_leg_symptoms']);
   });
 
-  it("someone else's condition stays possible unless the speaker denies it for themself", () => {
+  it("someone else's condition: a carer's report about the patient counts, a stranger's story only asks", () => {
     // lead's policy: someone else's history or risk factor raises nothing
     expect(detector.detect('my brother had prostate cancer').possible).toEqual([]);
-    expect(detector.detect("my wife's legs have gone numb").possible).toEqual(['bilateral_leg_symptoms']);
+    expect(detector.detect('my brother had prostate cancer').flags).toEqual([]);
+    // issue #11: the person the user cares for is the patient: their symptoms now are reported
+    expect(detector.detect("my wife's legs have gone numb").flags).toEqual(['bilateral_leg_symptoms']);
+    expect(detector.detect("dad's legs are both numb").flags).toEqual(['bilateral_leg_symptoms']);
     expect(detector.detect("my mum had cancer but I don't think I have").possible).toEqual([]);
     expect(detector.detect('my dad had cancer and now I have it too').flags).toEqual(['cancer_history']);
     // a caregiver's report stays: a later clause about oneself that denies something else
-    expect(detector.detect("my husband has lost bladder control and I'm not coping").possible).toEqual(['bladder_dysfunction']);
-    expect(detector.detect("my wife can't feel her bum and I'm not sure what to do").possible).toEqual(['saddle_anaesthesia']);
+    expect(detector.detect("my husband has lost bladder control and I'm not coping").flags).toEqual(['bladder_dysfunction']);
+    expect(detector.detect("my wife can't feel her bum and I'm not sure what to do").flags).toEqual(['saddle_anaesthesia']);
+    // a friend or colleague is not the patient: a confirming question at most
+    expect(detector.detect("my friend's legs have gone numb").flags).toEqual([]);
+    // the relative with the back trouble is the patient, so their history is the patient's
+    expect(detector.detect('my dad had cancer, now his back is agony').flags).toEqual(['cancer_history']);
+    expect(detector.detect('my gran had bowel cancer a while ago, how do I stretch my back').flags).toEqual([]);
   });
 
   it('a past fever is over only when said to be over', () => {

@@ -1,0 +1,227 @@
+// The learned red-flag detector (issue #11): training, thresholds, cache, and what it catches
+// on top of the patterns. Fixture corpora are written for these tests; the real-model checks
+// use the project's corpus (knowledge/nlu/red-flag-corpus) through the real NLU engine.
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/content.js';
+import {
+  buildTrainingSet,
+  corpusHash,
+  loadLearnedThresholds,
+  loadOrTrainLearnedRedFlags,
+  parseCorpus,
+  readCorpusSources,
+  trainLearnedModel,
+  THRESHOLDS_FILE,
+} from '../../src/nlu/learnedRedFlags.js';
+import { parseLexicon } from '../../src/nlu/normalize.js';
+import { createNluEngine, unionDetection, type LearnedHit, type NluEngine } from '../../src/nlu/understand.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A small knowledge/nlu directory: two signs, a few intents, the real lexicon. */
+function fixtureDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'backline-learned-'));
+  dirs.push(dir);
+  mkdirSync(join(dir, 'red-flag-corpus'));
+  copyFileSync('knowledge/nlu/lexicon.yaml', join(dir, 'lexicon.yaml'));
+  writeFileSync(
+    join(dir, 'training.yaml'),
+    ['greeting:', '  - hello', '  - hi there', '  - good morning', 'care.self_care:', '  - how can I ease the pain at home', '  - what stretches help', '  - is heat or ice better', ''].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'red-flag-corpus', 'fever.yaml'),
+    [
+      'sign: fever',
+      'positives:',
+      ...['I have a fever', 'running a temperature', 'I feel hot and shivery', 'got the chills and a high temp', 'burning up with a fever', 'my temperature is 39'].map((t) => `  - "${t}"`),
+      'near_misses:',
+      '  - text: "no fever at all"',
+      '    kind: negated',
+      '  - text: "my fever went away last week"',
+      '    kind: resolved',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'red-flag-corpus', 'weight_loss.yaml'),
+    [
+      'sign: weight_loss',
+      'positives:',
+      ...['I have lost weight without trying', 'my clothes are falling off me', 'dropped a stone and I do not know why', 'losing weight for no reason'].map((t) => `  - "${t}"`),
+      'near_misses:',
+      '  - text: "how do I lose weight for my wedding"',
+      '    kind: ordinary',
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+describe('learned red-flag detector: training and storage', () => {
+  it('training is deterministic: the same corpus gives the same weights', () => {
+    const dir = fixtureDataDir();
+    const sources = readCorpusSources(dir);
+    const set = buildTrainingSet(parseCorpus(sources), sources.training);
+    const lexicon = parseLexicon(sources.lexicon);
+    const hashes = { cacheKey: 'k', corpusHash: corpusHash(sources) };
+    const a = trainLearnedModel(set, lexicon, hashes);
+    const b = trainLearnedModel(set, lexicon, hashes);
+    expect(a.weights).toBe(b.weights);
+    expect(a.bias).toBe(b.bias);
+    expect(a.trained).toEqual(['fever', 'weight_loss']);
+  });
+
+  it('a positive wins over the same text as a near miss or an intent utterance', () => {
+    const dir = fixtureDataDir();
+    writeFileSync(join(dir, 'training.yaml'), 'greeting:\n  - hello\n  - I have a fever\n');
+    const sources = readCorpusSources(dir);
+    const set = buildTrainingSet(parseCorpus(sources), sources.training);
+    expect(set.filter((t) => t.text.toLowerCase() === 'i have a fever')).toEqual([{ text: 'I have a fever', signs: ['fever'], source: 'positive:fever' }]);
+  });
+
+  it('a corpus file whose sign does not match its name is refused, naming the file', () => {
+    const dir = fixtureDataDir();
+    writeFileSync(join(dir, 'red-flag-corpus', 'night_pain.yaml'), 'sign: fever\npositives: ["x"]\n');
+    expect(() => parseCorpus(readCorpusSources(dir))).toThrow(/night_pain\.yaml.*does not match/);
+  });
+
+  it('caches the weights keyed by the corpus, and retrains when a corpus file changes', () => {
+    const dir = fixtureDataDir();
+    const cacheDir = mkdtempSync(join(tmpdir(), 'backline-learned-cache-'));
+    dirs.push(cacheDir);
+    const first = loadOrTrainLearnedRedFlags({ dataDir: dir, cacheDir });
+    expect(first.source).toBe('trained');
+    const second = loadOrTrainLearnedRedFlags({ dataDir: dir, cacheDir });
+    expect(second.source).toBe('cache');
+    expect(second.cacheFile).toBe(first.cacheFile);
+    expect(Array.from(second.model.probabilities('I have a fever'))).toEqual(Array.from(first.model.probabilities('I have a fever')));
+
+    const file = join(dir, 'red-flag-corpus', 'fever.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('positives:', 'positives:\n  - "sweating buckets and feverish"'));
+    const third = loadOrTrainLearnedRedFlags({ dataDir: dir, cacheDir });
+    expect(third.source).toBe('trained');
+    expect(third.cacheFile).not.toBe(first.cacheFile);
+    expect(readdirSync(cacheDir).filter((f) => f.startsWith('red-flag-model-'))).toHaveLength(1); // the stale one is gone
+    expect(third.model.corpusHash).not.toBe(first.model.corpusHash);
+  });
+
+  it('a corrupt cache file is replaced, not trusted', () => {
+    const dir = fixtureDataDir();
+    const cacheDir = mkdtempSync(join(tmpdir(), 'backline-learned-cache-'));
+    dirs.push(cacheDir);
+    const first = loadOrTrainLearnedRedFlags({ dataDir: dir, cacheDir });
+    writeFileSync(first.cacheFile, '{"not": "a model"');
+    const again = loadOrTrainLearnedRedFlags({ dataDir: dir, cacheDir });
+    expect(again.source).toBe('trained');
+  });
+
+  it('reads thresholds from red-flag-model.json and knows whether they were chosen on this corpus', () => {
+    const dir = fixtureDataDir();
+    const cacheDir = mkdtempSync(join(tmpdir(), 'backline-learned-cache-'));
+    dirs.push(cacheDir);
+    const hash = corpusHash(readCorpusSources(dir));
+    writeFileSync(join(dir, THRESHOLDS_FILE), JSON.stringify({ version: 'x', corpusHash: hash, signs: { fever: { a: 1, b: 0, possible: 0.999, sure: 0.9999 } } }));
+    expect(loadLearnedThresholds(dir).signs.fever).toEqual({ a: 1, b: 0, possible: 0.999, sure: 0.9999 });
+    const strict = loadOrTrainLearnedRedFlags({ dataDir: dir, cacheDir }).model;
+    expect(strict.thresholdsCurrent).toBe(true);
+    expect(strict.thresholds('fever').possible).toBe(0.999);
+    // A threshold near 1 keeps even a training positive below "possible".
+    expect(strict.detect('I have a fever').some((h) => h.sign === 'fever')).toBe(false);
+
+    writeFileSync(join(dir, THRESHOLDS_FILE), JSON.stringify({ version: 'x', corpusHash: 'other', signs: {} }));
+    const stale = loadOrTrainLearnedRedFlags({ dataDir: dir, cacheDir }).model;
+    expect(stale.thresholdsCurrent).toBe(false);
+  });
+
+  it('a bad thresholds file is an error naming it', () => {
+    const dir = fixtureDataDir();
+    writeFileSync(join(dir, THRESHOLDS_FILE), JSON.stringify({ version: 'x', corpusHash: 'h', signs: { fever: { a: 1, b: 0, possible: 2, sure: 3 } } }));
+    expect(() => loadLearnedThresholds(dir)).toThrow(/red-flag-model\.json/);
+  });
+});
+
+describe('learned red-flag detector: the project corpus', () => {
+  let engine: NluEngine;
+  beforeAll(() => {
+    const content = loadContent('.', '911');
+    engine = createNluEngine({ root: '.', cacheDir: 'data/test-nlu-cache', redFlagPatterns: content.redFlagPatterns });
+  }, 120_000); // trains both models when the test cache is cold
+  const raised = (text: string) => {
+    const d = engine.detectRedFlags(text);
+    return [...d.flags, ...d.possible];
+  };
+
+  it('red-flag-model.json was chosen on the current corpus (run `npm run train:red-flags` after editing it)', () => {
+    expect(engine.learnedRedFlags.thresholdsCurrent).toBe(true);
+    expect(loadLearnedThresholds('knowledge/nlu').corpusHash).toBe(corpusHash(readCorpusSources('knowledge/nlu')));
+  });
+
+  it('every warning sign and crisis has a trained classifier and thresholds with possible <= sure', () => {
+    const file = JSON.parse(readFileSync(join('knowledge/nlu', THRESHOLDS_FILE), 'utf8')) as { signs: Record<string, { possible: number; sure: number }> };
+    for (const sign of engine.learnedRedFlags.trained) {
+      expect(file.signs[sign], sign).toBeDefined();
+      expect(file.signs[sign]!.possible).toBeLessThanOrEqual(file.signs[sign]!.sure);
+    }
+    expect(engine.learnedRedFlags.trained.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it.each([
+    ['the other leg has started too now', 'bilateral_leg_symptoms'],
+    ["it's not just my left leg anymore, it's the right one as well", 'bilateral_leg_symptoms'],
+    ["she's been wetting herself", 'bladder_dysfunction'],
+    ['I had chemo for lymphoma', 'cancer_history'],
+    ['my husband had chemo for bowel cancer last year', 'cancer_history'],
+  ] as const)('catches the euphemism "%s" (%s)', (text, sign) => {
+    expect(raised(text)).toContain(sign);
+  });
+
+  it.each([
+    'I had a wee accident with my coffee this morning, spilled it all over',
+    'my dog keeps weeing on the carpet since his back op',
+    'a colleague is on chemo',
+    'should I worry if it spreads to my other leg?',
+    'turning over in bed stops the pins and needles',
+  ])('raises nothing for the near miss "%s"', (text) => {
+    expect(raised(text)).toEqual([]);
+  });
+
+  it('shows both detectors and the union in explainRedFlags', () => {
+    const detail = engine.explainRedFlags('my wife has been wetting herself since yesterday');
+    expect(detail.learned.some((h) => h.sign === 'bladder_dysfunction' && h.status === 'current')).toBe(true);
+    expect(detail.union.flags).toContain('bladder_dysfunction');
+  });
+});
+
+describe('the union of the two detectors', () => {
+  const none = { flags: [], possible: [], isQuestionAbout: [] };
+  const hit = (sign: LearnedHit['sign'], level: LearnedHit['level'], status: LearnedHit['status']): LearnedHit => ({ sign, p: 0.5, level, status, reason: '' });
+
+  it('either detector\'s hit counts: a learned sure hit about the patient is a flag, a possible one a question', () => {
+    expect(unionDetection(none, [hit('fever', 'sure', 'current')])).toEqual({ flags: ['fever'], possible: [], isQuestionAbout: [] });
+    expect(unionDetection(none, [hit('fever', 'possible', 'current')])).toEqual({ flags: [], possible: ['fever'], isQuestionAbout: [] });
+    expect(unionDetection({ flags: ['chest_pain'], possible: [], isQuestionAbout: [] }, [])).toEqual({ flags: ['chest_pain'], possible: [], isQuestionAbout: [] });
+  });
+
+  it('a flag from one detector is not also asked about; hypotheticals and questions only ask about the sign', () => {
+    const rule = { flags: ['fever' as const], possible: [], isQuestionAbout: [] };
+    expect(unionDetection(rule, [hit('fever', 'possible', 'current')]).possible).toEqual([]);
+    expect(unionDetection(none, [hit('bladder_dysfunction', 'sure', 'hypothetical')])).toEqual({ flags: [], possible: [], isQuestionAbout: ['bladder_dysfunction'] });
+    expect(unionDetection(none, [hit('bladder_dysfunction', 'sure', 'question')]).isQuestionAbout).toEqual(['bladder_dysfunction']);
+  });
+
+  it('someone else\'s, resolved or denied learned hits raise nothing', () => {
+    for (const status of ['other_person', 'resolved', 'negated'] as const) expect(unionDetection(none, [hit('fever', 'sure', status)])).toEqual(none);
+  });
+
+  it('a learned crisis hit is reported as crisis, never as a red flag', () => {
+    expect(unionDetection(none, [hit('crisis', 'sure', 'current')])).toEqual({ ...none, crisis: 'sure' });
+    expect(unionDetection(none, [hit('crisis', 'possible', 'current')])).toEqual({ ...none, crisis: 'possible' });
+    expect(unionDetection(none, [hit('crisis', 'sure', 'hypothetical')])).toEqual(none);
+  });
+});
