@@ -136,7 +136,6 @@ const REPORTS: Record<RedFlagId, string[]> = {
   ],
   cancer_history: [
     'had breast cancer',
-    'on chemo',
     'I had chemo last year',
     "I'm being treated for prostate cancer",
     'I had a tumour removed from my lung',
@@ -394,7 +393,6 @@ const PLAIN_ENGLISH_IS_NOT_REQUIRED: Array<[string, RedFlagId]> = [
   ['i had car acident', 'significant_trauma'],
   ['taking predisolone long time', 'osteoporosis_risk'],
   ['the pain becoming worst and worst', 'pain_worsening'],
-  ['i am on chemotheraphy', 'cancer_history'],
 ];
 
 const MULTI: Array<[string, RedFlagId[]]> = [
@@ -405,6 +403,9 @@ const MULTI: Array<[string, RedFlagId[]]> = [
   ["cant feel my bum when I wipe and I've pooed myself", ['saddle_anaesthesia', 'bowel_dysfunction']],
   ['on steroids for years. Fell down the stairs yesterday.', ['significant_trauma', 'osteoporosis_risk']],
   ['i inject drugs and i have a high temperature', ['fever', 'infection_risk']],
+  // Chemotherapy now is a cancer history and a weakened immune system (infection risk).
+  ['on chemo', ['cancer_history', 'infection_risk']],
+  ['i am on chemotheraphy', ['cancer_history', 'infection_risk']],
 ];
 
 function inOrder(ids: RedFlagId[]): RedFlagId[] {
