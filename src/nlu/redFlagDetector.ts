@@ -1624,6 +1624,10 @@ class SentenceContext {
       if (this.selfTooAfter(segLast)) return occ.certainty === 'possible' ? ['possible', 'pattern only suggests it'] : ['flag', "someone else's, and the speaker's too"];
       return null;
     };
+    // "should I worry if I ever get numbness in both legs?", "what do I do if my mum's legs
+    // ever give way?": asks about the sign, whoever it would be about.
+    const hypo = view.spans(cue.hypothetical).find((h) => h.end <= occ.start && !inOcc(h));
+    if (hypo) return ['question', `hypothetical ("${view.tokens.slice(hypo.start, hypo.end).join(' ')}")`];
     const family = view.spans(cue.family_history).find((f) => f.start >= clauseStart && f.end <= clauseEnd);
     if (family) return deniedForSelf() ?? this.someoneElses(occ, clauseStart, clauseEnd, seg0 + 1, `family history ("${view.tokens.slice(family.start, family.end).join(' ')}")`, view.spans(cue.third_party).find((t) => t.start >= clauseStart && t.end <= clauseEnd));
     // Someone else's symptom: "my mum had breast cancer" (unless "I" or "my" follows the cue
@@ -1650,9 +1654,6 @@ class SentenceContext {
     // Questions: asking what it is (no "I"/"my") vs. asking about one's own symptom.
     let status: Status = 'flag';
     let reason = 'reported';
-    // "should I worry if I ever get numbness in both legs?": asks about the sign.
-    const hypo = view.spans(cue.hypothetical).find((h) => h.end <= occ.start && !inOcc(h));
-    if (hypo) return ['question', `hypothetical ("${view.tokens.slice(hypo.start, hypo.end).join(' ')}")`];
     if (this.asksAbout) {
       if (!this.firstPerson) [status, reason] = ['question', 'asked about, no first person'];
       else if (this.indirect) [status, reason] = ['possible', 'hypothetical or second-hand, about oneself'];
