@@ -5,30 +5,20 @@
 //   (c) Backline on PostgreSQL with one, two and three instances behind HAProxy (round robin).
 // Each server runs in its own process; the load generator runs here, on the same machine (so on a
 // 2-core machine it takes CPU from the servers: say so when reading the numbers).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SCRIPT } from './script.js';
 import { createPool } from '../src/storage/postgres/pool.js';
 import { migrate } from '../src/storage/postgres/schema.js';
-import { createDatabase, startHaproxy, startPostgres, stopChild, type HaproxyServer } from '../tests/helpers/nativeServers.js';
+import { createDatabase, startHaproxy, startListening, startPostgres, stopChild, type HaproxyServer, type ListeningProcess } from '../tests/helpers/nativeServers.js';
 
 const CONCURRENT_CONVERSATIONS = 16;
 const WARM_UP_MS = 3_000;
 const MEASURE_MS = 10_000;
 const TOKEN_SECRET = 'bench-direct-line-token-secret-0123456789abcdef';
 
-// The same script as the in-process benchmark: menu, headline question, reading, the warning-sign check.
-const SCRIPT = [
-  'why does my back hurt when I lift my leg',
-  'tell me more',
-  "Check if it's serious",
-  'no', 'nope', 'no', 'nah', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no',
-  "I'm 41",
-  'about three weeks',
-  'menu',
-  'what is sciatica',
-];
 
 export interface LoadResult {
   label: string;
@@ -38,32 +28,11 @@ export interface LoadResult {
   errors: number;
 }
 
-interface Server {
-  port: number;
-  child: ChildProcess;
-}
+type Server = ListeningProcess;
 
-async function startProcess(args: string[], env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, args, {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'error', SHOW_STARTUP_BANNER: 'true', NODE_ENV: 'development', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`did not start: ${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = /listening on http:\/\/localhost:(\d+)/.exec(output)?.[1];
-      if (found) {
-        clearTimeout(timer);
-        resolve(Number(found));
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
-  });
-  return { port, child };
+/** A server process; development mode, as an operator runs it on their own machine. */
+function startProcess(args: string[], env: Record<string, string>): Promise<Server> {
+  return startListening(args, { LOG_LEVEL: 'error', NODE_ENV: 'development', ...env }, 60_000);
 }
 
 /** Backline in local mode (no credentials), from the build (npm run bench builds first). */

@@ -11,6 +11,7 @@ import { silentLogger } from '../src/logger.js';
 import { SqliteStorage } from '../src/storage/index.js';
 import { loadNluTestFile } from '../src/nlu/evaluate.js';
 import { clusterBenchmark } from './cluster.js';
+import { SCRIPT } from './script.js';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -19,17 +20,6 @@ function report(name: string, value: string, target: string, met: boolean) {
   console.log(`${name.padEnd(46)} ${value.padStart(14)}   target ${target.padEnd(12)} ${met ? 'met' : 'NOT MET'}`);
 }
 
-// A scripted conversation: menu, headline question, reading, the whole warning-sign check.
-const SCRIPT = [
-  'why does my back hurt when I lift my leg',
-  'tell me more',
-  "Check if it's serious",
-  'no', 'nope', 'no', 'nah', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no',
-  "I'm 41",
-  'about three weeks',
-  'menu',
-  'what is sciatica',
-];
 
 function sqliteBackline(dir: string, env: Record<string, string> = {}, file = 'bench.db'): Backline {
   const config = loadConfig({ STORAGE: 'sqlite', SQLITE_PATH: join(dir, file), LOG_LEVEL: 'silent', NLU_CACHE_DIR: join(dir, 'nlu'), ...env });

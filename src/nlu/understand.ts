@@ -146,14 +146,21 @@ export function createNluEngine(options: NluOptions): NluEngine {
     const decision = applyCalibration(classifier.classify(text), calibration);
     return { intent: decision.intent, confidence: decision.confidence, ranking: decision.ranking, ambiguous: decision.ambiguous };
   };
-  const detectRedFlags = (text: string): RedFlagDetection => unionDetection(detector.detect(text), learnedHits(learned, detector, text));
+  // The crisis check and the red-flag check read the same message one after the other: score
+  // it with the learned model once (a one-message memo; the hits are never mutated).
+  let memo: { text: string; hits: LearnedHit[] } | undefined;
+  const learnedHitsOf = (text: string): LearnedHit[] => {
+    if (memo?.text !== text) memo = { text, hits: learnedHits(learned, detector, text) };
+    return memo.hits;
+  };
+  const detectRedFlags = (text: string): RedFlagDetection => unionDetection(detector.detect(text), learnedHitsOf(text));
   // Crisis: the curated patterns (which also tell the kind), or the learned crisis classifier
   // above its sure threshold, reported as current. A learned-only hit gets the general crisis
   // reply (the crisis line), the kind the patterns could not name.
   const detectCrisis = (text: string): CrisisDetection => {
     const byPatterns = crisisDetector.detect(text);
     if (byPatterns.crisis) return byPatterns;
-    return unionDetection(EMPTY_DETECTION, learnedHits(learned, detector, text)).crisis === 'sure' ? { crisis: true, kind: 'suicide' } : byPatterns;
+    return unionDetection(EMPTY_DETECTION, learnedHitsOf(text)).crisis === 'sure' ? { crisis: true, kind: 'suicide' } : byPatterns;
   };
 
   return {
@@ -165,7 +172,7 @@ export function createNluEngine(options: NluOptions): NluEngine {
     detectCrisis,
     explainRedFlags(text) {
       const rule = detector.detect(text);
-      const hits = learnedHits(learned, detector, text);
+      const hits = learnedHitsOf(text);
       return { rule: { ...rule, hits: detector.explain(text) }, learned: hits, union: unionDetection(rule, hits) };
     },
     understand(text) {

@@ -11,7 +11,7 @@ import type { ConversationState } from '../../src/engine/state.js';
 import { SqliteStorage, type StoreItem } from '../../src/storage/index.js';
 import { testBackline } from '../helpers/backline.js';
 import { activity, CaptureServer, close, listen, post } from '../helpers/http.js';
-import { startServeProcess, type ServeProcess } from '../helpers/serveProcess.js';
+import { startInstance, type Instance } from '../helpers/cluster.js';
 import { agentOnline, supportEnv } from '../helpers/support.js';
 
 const MESSAGES = 16;
@@ -90,9 +90,9 @@ describe(`${MESSAGES} simultaneous messages on one conversation`, () => {
     const file = join(dir, 'two.db');
     const backline = testBackline({}, new SlowSqliteStorage(file));
     const { server, url } = await listen(backline.http);
-    let other: ServeProcess | undefined;
+    let other: Instance | undefined;
     try {
-      other = await startServeProcess({ STORAGE: 'sqlite', SQLITE_PATH: file, NLU_CACHE_DIR: 'data/test-nlu-cache' });
+      other = await startInstance({ STORAGE: 'sqlite', SQLITE_PATH: file, NLU_CACHE_DIR: 'data/test-nlu-cache', LOG_LEVEL: 'error' });
       // Warm both up on another conversation, so the race is between turns, not start-up work.
       await post(url, activity(capture, 'warm-up-a', { text: 'hello' }));
       await post(other.url, activity(capture, 'warm-up-b', { text: 'hello' }));

@@ -2,7 +2,7 @@
 // system runs. Each instance is a real process (from the TypeScript sources via tsx), so a test
 // can kill -9 one of them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { startHaproxy, stopChild, type HaproxyServer } from './nativeServers.js';
+import { startHaproxy, startListening, stopChild, type HaproxyServer } from './nativeServers.js';
 import { TEST_TOKEN_SECRET } from './directline.js';
 
 const START_TIMEOUT_MS = 90_000;
@@ -55,32 +55,14 @@ export interface Instance {
 }
 
 export async function startInstance(env: Record<string, string>): Promise<Instance> {
-  const child = spawnBackline(['serve'], env);
-  let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`backline serve did not start:\n${output}`)), START_TIMEOUT_MS);
-    const onData = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-20_000);
-      const found = /listening on http:\/\/localhost:(\d+)/.exec(output)?.[1];
-      if (found) {
-        clearTimeout(timer);
-        resolve(Number(found));
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`backline serve exited (${code}):\n${output}`));
-    });
-  });
+  const started = await startListening(['--import', 'tsx', '--input-type=module', '-e', ENTRY, 'serve'], env, START_TIMEOUT_MS);
   return {
-    port,
-    url: `http://127.0.0.1:${port}`,
-    child,
-    output: () => output,
-    kill9: () => stopChild(child, 'SIGKILL'),
-    stop: () => stopChild(child),
+    port: started.port,
+    url: `http://127.0.0.1:${started.port}`,
+    child: started.child,
+    output: started.output,
+    kill9: () => stopChild(started.child, 'SIGKILL'),
+    stop: () => stopChild(started.child),
   };
 }
 

@@ -194,3 +194,41 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'S
     child.kill(signal);
   });
 }
+
+export interface ListeningProcess {
+  port: number;
+  child: ChildProcess;
+  /** What the process printed so far (the last 20,000 characters). */
+  output(): string;
+}
+
+/**
+ * Starts a server process (`backline serve`, the echo bot) with PORT=0 and waits for its start-up
+ * banner ("listening on http://localhost:PORT"); rejects with its output if it exits first.
+ */
+export async function startListening(args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<ListeningProcess> {
+  const child = spawn(process.execPath, args, {
+    cwd: process.cwd(),
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', SHOW_STARTUP_BANNER: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`process did not start:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+      const found = /listening on http:\/\/localhost:(\d+)/.exec(output)?.[1];
+      if (found) {
+        clearTimeout(timer);
+        resolve(Number(found));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`process exited (${code}):\n${output}`));
+    });
+  });
+  return { port, child, output: () => output };
+}
