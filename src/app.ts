@@ -20,6 +20,7 @@ import { recentWaitSeconds } from './handoff/presence.js';
 import { trialLeadWebhookOf } from './trials/webhook.js';
 import type { Express } from 'express';
 import { singleProcessCluster, type Cluster } from './cluster/index.js';
+import { errorName } from './util/errors.js';
 
 export interface Backline {
   config: Config;
@@ -89,7 +90,7 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
   if (observability.middleware) adapter.use(observability.middleware);
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     // Log the kind of failure only; the message may quote what the person typed.
-    logger.error('turn_error', { error: error instanceof Error ? error.name : 'unknown', channel: String(context.activity.channelId) });
+    logger.error('turn_error', { error: errorName(error), channel: String(context.activity.channelId) });
     try {
       await context.sendActivity(fill(content.engine.messages.turn_error, { emergency_number: config.EMERGENCY_NUMBER }));
     } catch {

@@ -37,6 +37,7 @@ import {
   type ConversationKey,
   type LoadedState,
 } from './conversationStore.js';
+import { errorName } from '../util/errors.js';
 
 export interface BotDependencies {
   content: EngineContent;
@@ -267,7 +268,7 @@ export class BacklineBot {
       );
       await addDailyStats(this.deps.storage, increment);
     } catch (error) {
-      this.deps.logger.warn('stats_update_failed', { error: error instanceof Error ? error.name : 'unknown' });
+      this.deps.logger.warn('stats_update_failed', { error: errorName(error) });
     }
   }
 

@@ -5,6 +5,7 @@ import { createCluster } from '../cluster/index.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { createStorage } from '../storage/index.js';
+import { errorName } from '../util/errors.js';
 
 /** SIGTERM/SIGINT: the process is gone within this long, whatever is still open. */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -38,7 +39,7 @@ export async function serve(config: Config): Promise<number> {
           ? `HOST ${config.HOST} is not an address of this machine`
           : code === 'EACCES'
             ? `no permission to listen on port ${config.PORT}`
-            : `cannot listen on ${config.HOST}:${config.PORT} (${code ?? (error instanceof Error ? error.name : 'unknown')})`;
+            : `cannot listen on ${config.HOST}:${config.PORT} (${code ?? (errorName(error))})`;
     backline.logger.error('listen_failed', { code: code ?? 'unknown', port: config.PORT });
     process.stderr.write(`backline: ${problem}.\n`);
     return 1;
@@ -46,7 +47,7 @@ export async function serve(config: Config): Promise<number> {
   // The metrics port and the trace exporters, when configured (closed by backline.close()).
   await backline.observability.startServing(backline.logger);
   // Listen first, then build the answer recognizers while already answering (about 1.3 s of work).
-  backline.warmUpInBackground().catch((error: unknown) => backline.logger.warn('warm_up_failed', { error: error instanceof Error ? error.name : 'unknown' }));
+  backline.warmUpInBackground().catch((error: unknown) => backline.logger.warn('warm_up_failed', { error: errorName(error) }));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   backline.logger.info('listening', {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type pg from 'pg';
 import type { Logger } from '../logger.js';
+import { errorName } from '../util/errors.js';
 
 export type ChangeTopic = 'directline' | 'console';
 export type ChangeHandler = (subject: string) => void;
@@ -91,7 +92,7 @@ export class PostgresChangeBus extends InProcessChangeBus {
     if (this.closed) return;
     const notice: Notice = { i: this.instanceId, t: topic, s: subject.slice(0, MAX_SUBJECT_CHARS) };
     this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(notice)]).catch((error: unknown) => {
-      this.logger.warn('change_bus_notify_failed', { error: error instanceof Error ? error.name : 'unknown' });
+      this.logger.warn('change_bus_notify_failed', { error: errorName(error) });
     });
   }
 

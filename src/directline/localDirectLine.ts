@@ -29,6 +29,7 @@ import type { BacklineStorage } from '../storage/index.js';
 import { clientActivitySchema, firstProblem } from './activitySchema.js';
 import { ConversationNotFoundError, DirectLineStore, parseWatermark, type ConversationMeta, type WireActivity } from './store.js';
 import { newConversationId, newUserId, type DirectLineClaims, type TokenSigner } from './tokens.js';
+import { errorName } from '../util/errors.js';
 
 export const CHANNEL_ID = 'webchat';
 export const BOT_ID = 'backline';
@@ -236,7 +237,7 @@ export class LocalDirectLine {
       if (status === 400) return sendError(res, new HttpError(400, 'BadArgument', 'Malformed JSON.'));
       // An unsupported charset or encoding (415) and other client mistakes the body parser finds.
       if (status > 400 && status < 500) return sendError(res, new HttpError(status, 'BadArgument', 'The request body could not be read.'));
-      this.options.logger.error('directline_error', { error: error instanceof Error ? error.name : 'unknown' });
+      this.options.logger.error('directline_error', { error: errorName(error) });
       sendError(res, new HttpError(500, 'ServiceError', 'Internal error.'));
     };
     router.use(onError);
@@ -292,7 +293,7 @@ export class LocalDirectLine {
         this.wss.handleUpgrade(req, socket, head, (ws) => this.subscribe(ws, conversationId, watermark, expiresAt));
       },
       (error: unknown) => {
-        this.options.logger.error('directline_stream_error', { error: error instanceof Error ? error.name : 'unknown' });
+        this.options.logger.error('directline_stream_error', { error: errorName(error) });
         refuse(500, 'Internal Server Error');
       },
     ).catch(() => refuse(400, 'Bad Request'));
@@ -424,7 +425,7 @@ export class LocalDirectLine {
 
   private enqueue(subscriber: Subscriber, task: () => Promise<void>): void {
     subscriber.queue = subscriber.queue.then(task).catch((error: unknown) => {
-      this.options.logger.warn('directline_stream_send_failed', { error: error instanceof Error ? error.name : 'unknown' });
+      this.options.logger.warn('directline_stream_send_failed', { error: errorName(error) });
     });
   }
 
@@ -474,7 +475,7 @@ export class LocalDirectLine {
       } catch (error) {
         if (error instanceof HttpError) return sendError(res, error);
         if (error instanceof ConversationNotFoundError) return sendError(res, new HttpError(404, 'NotFound', 'Conversation not found.'));
-        this.options.logger.error('directline_error', { error: error instanceof Error ? error.name : 'unknown' });
+        this.options.logger.error('directline_error', { error: errorName(error) });
         if (!res.headersSent) sendError(res, new HttpError(502, 'BotError', 'The bot could not handle the activity.'));
       }
     };

@@ -32,6 +32,7 @@ import { markAbsent, markPresent } from './presence.js';
 import { SupportActionError, type PublicCase, type SupportService } from './service.js';
 import { CURSOR_PATTERN } from './transcript.js';
 import { leadsExportHandler } from '../trials/leadsExport.js';
+import { errorName } from '../util/errors.js';
 
 export const AGENT_WEB_DIR = fileURLToPath(new URL('../../web/agent/', import.meta.url));
 export const SESSION_COOKIE = 'backline_agent';
@@ -321,7 +322,7 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
         send('queue', { cases: (await support.queue()).map(queueItemOf) });
         send('changed', { at: Date.now() });
       } catch (error) {
-        logger.warn('agent_stream_refresh_failed', { error: error instanceof Error ? error.name : 'unknown' });
+        logger.warn('agent_stream_refresh_failed', { error: errorName(error) });
       }
     };
     const unsubscribe = support.notifier.subscribe(() => {
@@ -396,7 +397,7 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
       return;
     }
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) logger.error('agent_console_error', { error: error instanceof Error ? error.name : 'unknown' });
+    if (status === 500) logger.error('agent_console_error', { error: errorName(error) });
     if (res.headersSent) return;
     res.status(status).json({ error: status === 500 ? 'internal' : 'bad_request', message: status === 500 ? 'Something went wrong.' : 'Bad request.' });
   };

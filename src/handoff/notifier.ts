@@ -7,6 +7,7 @@ import type { ChangeBus } from '../cluster/changeBus.js';
 import type { Logger } from '../logger.js';
 import type { BacklineStorage } from '../storage/index.js';
 import { REVISION_KEY } from './keys.js';
+import { errorName } from '../util/errors.js';
 
 export type ChangeListener = () => void;
 
@@ -37,7 +38,7 @@ export class ChangeNotifier {
     try {
       await this.storage.write({ [REVISION_KEY]: { token: randomBytes(6).toString('hex'), at: Date.now() } });
     } catch (error) {
-      this.logger.warn('support_notify_failed', { error: error instanceof Error ? error.name : 'unknown' });
+      this.logger.warn('support_notify_failed', { error: errorName(error) });
     }
     if (this.unsubscribeBus) this.bus!.publish('console', '');
     else this.emit();

@@ -30,6 +30,7 @@ import { addDailyStats } from './stats.js';
 import { buildSummary, reasonOf, redFlagsOf, urgencyOf } from './summary.js';
 import { appendTranscript, readTranscript, type TranscriptEntry, type TranscriptItem, type TranscriptPage } from './transcript.js';
 import { isOpen, type CaseType, type SupportCase } from './types.js';
+import { errorName } from '../util/errors.js';
 
 export interface SupportSettings {
   mode: 'console' | 'event';
@@ -568,6 +569,3 @@ function moreUrgent(a: TriageLevel | null, b: TriageLevel | null): TriageLevel |
   return levelRank(a) <= levelRank(b) ? a : b;
 }
 
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'unknown';
-}

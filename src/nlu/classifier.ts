@@ -23,8 +23,9 @@
 // BayesClassifier.restore() for the Bayes part). Training is deterministic.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { readCacheFile, writeCacheFile } from '../util/fileCache.js';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -874,13 +875,11 @@ function loadOrTrain(options: LoadOptions): LoadResult {
   const key = cacheKey(trainingText, lexiconText, options.train);
   const cacheFile = join(cacheDir, `intent-model-${key.slice(0, 32)}.json`);
   try {
-    if (existsSync(cacheFile)) {
-      const model = JSON.parse(readFileSync(cacheFile, 'utf8')) as SerializedModel & { cacheKey?: string };
-      if (model.cacheKey === key) {
-        const classifier = restoreIntentClassifier(model);
-        classifier.classify('hello'); // a corrupt model fails here, not in a conversation
-        return { classifier, source: 'cache', cacheFile, ms: performance.now() - start };
-      }
+    const model = readCacheFile(cacheFile) as (SerializedModel & { cacheKey?: string }) | null;
+    if (model?.cacheKey === key) {
+      const classifier = restoreIntentClassifier(model);
+      classifier.classify('hello'); // a corrupt model fails here, not in a conversation
+      return { classifier, source: 'cache', cacheFile, ms: performance.now() - start };
     }
   } catch {
     // corrupt or stale: retrain below
@@ -888,23 +887,7 @@ function loadOrTrain(options: LoadOptions): LoadResult {
   const data = parseTrainingData(trainingText, trainingFile);
   const lexicon = parseLexicon(lexiconText, lexiconFile);
   const classifier = trainIntentClassifier(data, lexicon, options.train);
-  try {
-    mkdirSync(cacheDir, { recursive: true });
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ ...classifier.serialize(), cacheKey: key }));
-    renameSync(tmp, cacheFile);
-    for (const f of readdirSync(cacheDir)) {
-      if (f.startsWith('intent-model-') && f.endsWith('.json') && join(cacheDir, f) !== cacheFile) {
-        try {
-          unlinkSync(join(cacheDir, f));
-        } catch {
-          /* another process may have removed it */
-        }
-      }
-    }
-  } catch {
-    // read-only file system: keep going without a cache
-  }
+  writeCacheFile(cacheDir, basename(cacheFile), { ...classifier.serialize(), cacheKey: key }, { prefix: 'intent-model-', keep: 1 });
   return { classifier, source: 'trained', cacheFile, ms: performance.now() - start };
 }
 

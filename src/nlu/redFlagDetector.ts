@@ -20,9 +20,10 @@
 // detect() does no I/O and allocates little; everything else is precomputed.
 
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { readCacheFile, writeCacheFile } from '../util/fileCache.js';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -411,33 +412,14 @@ function cacheKey(text: string): string {
 }
 
 function readCache(cacheFile: string, key: string): PatternCache | null {
-  try {
-    const cache = JSON.parse(readFileSync(cacheFile, 'utf8')) as Partial<PatternCache>;
-    if (cache.format !== CACHE_FORMAT || cache.key !== key || cache.raw === undefined) return null;
-    if (cache.english !== null && !(Array.isArray(cache.english) && cache.english.every((w) => typeof w === 'string'))) return null;
-    return cache as PatternCache;
-  } catch {
-    return null;
-  }
+  const cache = readCacheFile(cacheFile) as Partial<PatternCache> | null;
+  if (!cache || cache.format !== CACHE_FORMAT || cache.key !== key || cache.raw === undefined) return null;
+  if (cache.english !== null && !(Array.isArray(cache.english) && cache.english.every((w) => typeof w === 'string'))) return null;
+  return cache as PatternCache;
 }
 
-/** Best effort: written atomically (temp file, rename); old cache files are pruned. */
 function writeCache(cacheDir: string, cacheFile: string, cache: PatternCache): void {
-  try {
-    mkdirSync(cacheDir, { recursive: true });
-    const temp = `${cacheFile}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(temp, JSON.stringify(cache));
-    renameSync(temp, cacheFile);
-    const others = readdirSync(cacheDir)
-      .filter((f) => f.startsWith(CACHE_PREFIX) && f.endsWith('.json'))
-      .map((f) => ({ f, mtime: statSync(join(cacheDir, f)).mtimeMs }))
-      .sort((a, b) => b.mtime - a.mtime);
-    for (const { f } of others.slice(CACHE_KEEP)) {
-      if (join(cacheDir, f) !== cacheFile) unlinkSync(join(cacheDir, f));
-    }
-  } catch {
-    // A read-only install or a race with another process: run without the cache.
-  }
+  writeCacheFile(cacheDir, basename(cacheFile), cache, { prefix: CACHE_PREFIX, keep: CACHE_KEEP });
 }
 
 function parseYamlText(yamlText: string, file: string): unknown {

@@ -11,6 +11,7 @@
 import { trace, type Tracer } from '@opentelemetry/api';
 import type { tracing as sdkTracing } from '@opentelemetry/sdk-node';
 import type { Logger } from '../logger.js';
+import { errorName } from '../util/errors.js';
 
 export const TRACER_NAME = 'backline';
 
@@ -140,7 +141,7 @@ async function startAzureMonitor(connectionString: string, serviceName: string, 
     });
     return () => shutdownAzureMonitor();
   } catch (error) {
-    logger?.error('azure_monitor_failed', { error: error instanceof Error ? error.name : 'unknown' });
+    logger?.error('azure_monitor_failed', { error: errorName(error) });
     return undefined;
   }
 }

@@ -10,6 +10,7 @@ import type { TurnDraft } from '../engine/runtime.js';
 import type { Understander } from '../bot/decide.js';
 import { channelLabel, levelLabel, typeLabel, type BacklineMetrics, type FallbackKind } from './metrics.js';
 import { backlineTracer, tracingActive } from './tracing.js';
+import { errorName } from '../util/errors.js';
 
 export type TurnStepName = 'decide' | 'save' | 'send';
 
@@ -98,8 +99,8 @@ class TurnObservation implements TurnSteps {
 
 function failSpan(span: Span, error: unknown): void {
   // The error's name only: a message could quote what the person typed.
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'error' });
-  span.setAttribute('error.type', error instanceof Error ? error.name : typeof error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: errorName(error) });
+  span.setAttribute('error.type', errorName(error));
 }
 
 interface BacklineReplyData {

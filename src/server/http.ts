@@ -4,6 +4,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { authorizeJWT, type AuthConfiguration, type CloudAdapter, type Request as AgentRequest } from '@microsoft/agents-hosting';
 import type { BacklineBot } from '../bot/backlineBot.js';
 import type { Logger } from '../logger.js';
+import { errorName } from '../util/errors.js';
 
 export interface HttpDependencies {
   adapter: CloudAdapter;
@@ -64,14 +65,14 @@ export function createHttpApp(deps: HttpDependencies): Express {
     try {
       await deps.adapter.process(req as unknown as AgentRequest, res as never, (context) => deps.bot.handle(context));
     } catch (error) {
-      deps.logger.error('process_failed', { error: error instanceof Error ? error.name : 'unknown' });
+      deps.logger.error('process_failed', { error: errorName(error) });
       if (!res.headersSent) res.status(400).json({ error: 'The activity could not be processed.' });
     }
   });
 
   const onError: ErrorRequestHandler = (error, _req, res, _next) => {
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) deps.logger.error('http_error', { error: error instanceof Error ? error.name : 'unknown' });
+    if (status === 500) deps.logger.error('http_error', { error: errorName(error) });
     if (res.headersSent) return;
     const message = status === 413 ? 'Request body too large.' : status === 400 ? 'Malformed JSON.' : status === 500 ? 'Internal error.' : 'Bad request.';
     res.status(status).json({ error: message });

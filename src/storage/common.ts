@@ -2,6 +2,7 @@
 // eTags and argument checks.
 import { randomBytes } from 'node:crypto';
 import { ETAG_IF_ABSENT, StorageConflictError, StorageValueError, type StoreItem } from './types.js';
+import { errorName } from '../util/errors.js';
 
 /** A change with a real eTag must match what is stored; these mean "overwrite". */
 export function requiresETagMatch(eTag: unknown): eTag is string {
@@ -55,7 +56,7 @@ function serialiseItem(key: string, item: unknown): SerialisedChange {
     if (error instanceof TypeError && /circular/i.test(error.message)) {
       throw new StorageValueError(key, 'it contains a circular reference');
     }
-    throw new StorageValueError(key, `JSON.stringify failed (${error instanceof Error ? error.name : 'unknown error'})`);
+    throw new StorageValueError(key, `JSON.stringify failed (${errorName(error)})`);
   }
   if (json === undefined || !json.startsWith('{')) {
     throw new StorageValueError(key, 'it does not serialise to a JSON object');

@@ -1,4 +1,5 @@
 import type { BacklineStorage } from './types.js';
+import { errorName } from '../util/errors.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -44,7 +45,7 @@ export function startRetentionSweep(
     } catch (error) {
       // Only the error's kind: a message could quote a key.
       const code = (error as { code?: unknown } | null)?.code;
-      warn(`[storage] retention sweep failed (${error instanceof Error ? error.name : 'unknown error'}${typeof code === 'string' ? ` ${code}` : ''})`);
+      warn(`[storage] retention sweep failed (${errorName(error)}${typeof code === 'string' ? ` ${code}` : ''})`);
     } finally {
       running = false;
     }

@@ -12,6 +12,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { backOff } from 'exponential-backoff';
 import type { Logger } from '../logger.js';
 import type { SupportCase } from '../handoff/types.js';
+import { errorName } from '../util/errors.js';
 
 export const SIGNATURE_HEADER = 'x-backline-signature';
 export const TIMESTAMP_HEADER = 'x-backline-timestamp';
@@ -90,7 +91,7 @@ export async function sendTrialLead(options: WebhookOptions, payload: TrialLeadP
     options.logger.info('trial_lead_webhook_sent', {});
     return true;
   } catch (error) {
-    options.logger.warn('trial_lead_webhook_failed', { error: error instanceof Error ? error.message.slice(0, 40) : 'unknown' });
+    options.logger.warn('trial_lead_webhook_failed', { error: errorName(error) });
     return false;
   }
 }
