@@ -356,6 +356,12 @@ describe('extractEntities', () => {
   ] as const)('%j', (text, expected) => {
     expect(extractEntities(text, NOW)).toEqual(expected);
   });
+
+  // The date-time recognizer returns hits with a null resolution for some non-native phrasings
+  // ("last week ago"); extracting entities from them once threw and failed the whole turn.
+  it.each(['it started last week ago', 'pain since last month ago now', 'my back hurts from last days ago', 'since last weekend ago'])('survives a date hit without a resolution: %j', (text) => {
+    expect(() => extractEntities(text, NOW)).not.toThrow();
+  });
 });
 
 describe('answer-words.yaml', () => {

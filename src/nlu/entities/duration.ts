@@ -71,7 +71,7 @@ function findDateAnchoredWeeks(text: string, now: Date, freeText: boolean): Week
   const found: WeeksHit[] = [];
   for (const hit of findDateTimes(text, now)) {
     if (!DATE_TYPES.test(hit.typeName)) continue;
-    const values = (hit.resolution.values ?? []) as Record<string, unknown>[];
+    const values = (hit.resolution?.values ?? []) as Record<string, unknown>[];
     const since = values.some((v) => v.Mod === 'since') || /\bago\b/i.test(hit.text);
     // In free text, "today" or "last week" alone says when, not how long.
     if (freeText && !since && !/\b(?:started|start|began|begun|since)\s*$/i.test(text.slice(0, hit.start))) continue;

@@ -17,7 +17,8 @@ export interface RecognizerHit {
   start: number;
   end: number;
   typeName: string;
-  resolution: Record<string, unknown>;
+  /** Null for some date-time hits (the recognizers type it as always present; it is not). */
+  resolution: Record<string, unknown> | null;
 }
 
 export interface DurationHit {

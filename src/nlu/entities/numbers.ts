@@ -30,7 +30,7 @@ function leadingNumber(text: string): number | undefined {
   const digits = /-?\d+(?:\.\d+)?/.exec(text);
   if (digits) return Number(digits[0]);
   const words = findNumbers(text);
-  const value = words[0] ? Number(words[0].resolution.value) : Number.NaN;
+  const value = words[0] ? Number(words[0].resolution?.value) : Number.NaN;
   return Number.isFinite(value) ? value : undefined;
 }
 
@@ -56,7 +56,7 @@ export function findNumberHits(prepared: MappedText): NumberHit[] {
       const previous = before[before.length - 1];
       if (previous !== undefined && vocab.pronounOneAfter.has(previous)) continue;
     }
-    let value = scoreOnScale(raw.text) ?? Number(raw.resolution.value);
+    let value = scoreOnScale(raw.text) ?? Number(raw.resolution?.value);
     if (!Number.isFinite(value)) value = leadingNumber(raw.text) ?? Number.NaN;
     if (!Number.isFinite(value)) continue;
     const previousHit = hits[hits.length - 1];
@@ -137,8 +137,8 @@ export function findAgeHits(prepared: MappedText, bareNumbers: boolean): AgeHit[
   const found: AgeHit[] = [];
   const modelHits = findAges(text);
   for (const hit of modelHits) {
-    const perUnit = YEARS_PER_UNIT[String(hit.resolution.unit)];
-    const value = Number(hit.resolution.value);
+    const perUnit = YEARS_PER_UNIT[String(hit.resolution?.unit)];
+    const value = Number(hit.resolution?.value);
     if (perUnit === undefined || !Number.isFinite(value)) continue;
     const years = plausibleAge(value * perUnit);
     if (years !== undefined) found.push({ value: years, start: hit.start, end: hit.end + 1 });

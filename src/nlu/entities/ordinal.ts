@@ -43,7 +43,7 @@ export function findPosition(text: string): PositionHit | undefined {
     const last = tokenIndexAt(offsets, hit.end);
     if (covered.slice(first, last + 1).some(Boolean)) continue;
     covered.fill(true, first, last + 1);
-    const value = Number(hit.resolution.value);
+    const value = Number(hit.resolution?.value);
     if (vocab.ignoreOrdinals.has(tokens.slice(first, last + 1).join(' '))) continue;
     if (Number.isInteger(value) && value >= 1) positions.add(value);
   }

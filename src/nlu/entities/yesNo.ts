@@ -48,7 +48,7 @@ export function findYesNo(text: string): YesNoHit[] {
     const hit = findBooleans(masked)[0];
     if (!hit) break;
     found.push({
-      value: hit.resolution.value === true ? 'yes' : 'no',
+      value: hit.resolution?.value === true ? 'yes' : 'no',
       firstToken: tokenIndexAt(offsets, hit.start),
       lastToken: tokenIndexAt(offsets, hit.end),
     });
