@@ -6,6 +6,7 @@
 // ways, presence, a transfer
 // from Sam to Alex, the urgent-advice alert mid-chat, the person-left state, closed-case history
 // and the Figures tab drawing charts from seeded figures. Loopback only; CSP clean.
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addDailyStats } from '../../src/handoff/stats.js';
@@ -248,5 +249,13 @@ describe('two team members and a person', () => {
       return canvas.width > 0 && pixels.some((v, i) => i % 4 === 3 && v > 0);
     });
     expect(painted).toBe(true);
+  }, 30_000);
+
+  it('the Figures tab downloads the consenting trial leads as CSV (with the session cookie, same site)', async () => {
+    await sam.getByRole('button', { name: 'Figures' }).click();
+    const [download] = await Promise.all([sam.waitForEvent('download'), sam.getByRole('link', { name: /clinical-trial leads/ }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^trial-leads-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split(/\r?\n/)[0]).toMatch(/^lead_id,created_at,status,channel,trials_may_fit,trials_team_to_check,contact/);
   }, 30_000);
 });
