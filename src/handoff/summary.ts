@@ -6,6 +6,7 @@ import type { Understander } from '../bot/decide.js';
 import { TurnDraft, triageReplyText, type EngineContent } from '../engine/runtime.js';
 import type { ConversationState } from '../engine/state.js';
 import { evaluateTriage, isPositive } from '../triage/rules.js';
+import { answerKeyOf } from '../trials/catalogue.js';
 import type { TranscriptItem } from './transcript.js';
 import type { CaseReason, CaseSummary } from './types.js';
 
@@ -36,6 +37,14 @@ export function reasonOf(state: ConversationState): CaseReason {
   return 'asked';
 }
 
+/** What the team sees next to an answer: the warning sign's label, the trial question, or a name from messages. */
+function answerLabel(content: EngineContent, id: string): string {
+  if (isRedFlagId(id)) return content.redFlagLabel(id);
+  const named = (content.messages.answer_labels as Record<string, string>)[id];
+  if (named) return named;
+  return content.trials.questions.find((q) => answerKeyOf(q) === id)?.text ?? id;
+}
+
 export function buildSummary(content: EngineContent, nlu: Understander, state: ConversationState, transcript: TranscriptItem[]): CaseSummary {
   const askedAbout: string[] = [];
   const userTexts = transcript.flatMap((item) => item.entries.filter((e) => e.role === 'user').map((e) => e.text)).slice(-MAX_MESSAGES_READ);
@@ -49,7 +58,7 @@ export function buildSummary(content: EngineContent, nlu: Understander, state: C
 
   const answers = Object.entries(state.answers)
     .filter(([id]) => !PRIVATE_ANSWER.test(id))
-    .map(([id, value]) => ({ id, label: isRedFlagId(id) ? content.redFlagLabel(id) : id, value }));
+    .map(([id, value]) => ({ id, label: answerLabel(content, id), value }));
 
   let triage: CaseSummary['triage'] = null;
   if (state.triage) {

@@ -133,6 +133,8 @@ const messagesSchema = z.strictObject({
     event_waiting: z.string(),
     event_failed: z.string(),
   }),
+  /** How the agent console's case summary names answers that are not warning signs or trial questions. */
+  answer_labels: z.strictObject({ age: z.string(), duration_weeks: z.string() }),
   intent_labels: z.record(z.enum(INTENT_IDS), z.string()),
 });
 
