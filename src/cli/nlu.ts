@@ -2,7 +2,7 @@
 import type { Config } from '../config.js';
 import { loadContent } from '../content.js';
 import { crossValidate, loadTrainingData } from '../nlu/classifier.js';
-import { formatNluReport, loadNluTestFile, scoreNlu, type FirstReply } from '../nlu/evaluate.js';
+import { formatNluReport, loadNluTestFile, scoreNlu, type FirstReply } from '../eval/nluEvaluate.js';
 import { createBackline, type Backline } from '../app.js';
 import { InProcessConversation } from '../channels/inProcess.js';
 import type { BacklineChannelData } from '../channels/render.js';

@@ -15,7 +15,7 @@
 // were picked on pooled out-of-fold predictions of the training data).
 //
 // Calibration (applyCalibration): an out-of-scope threshold and an ambiguity margin, both
-// chosen by cross-validation on the training data only; src/nlu/calibrate.ts writes them
+// chosen by cross-validation on the training data only; src/eval/calibrateIntents.ts writes them
 // to knowledge/nlu/calibration.json with the hash of the data they were chosen on.
 //
 // loadOrTrainClassifier() trains in a few hundred ms, or restores from a JSON cache file
@@ -1070,7 +1070,7 @@ export interface Calibration {
   lexiconHash: string;
   /** modelFingerprint() of the model the values were chosen for. */
   modelVersion: string;
-  /** How the values were chosen (free-form, written by calibrate.ts). */
+  /** How the values were chosen (free-form, written by src/eval/calibrateIntents.ts). */
   chosenBy?: Record<string, unknown>;
 }
 

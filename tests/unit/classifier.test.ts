@@ -307,7 +307,7 @@ describe('model cache', () => {
 });
 
 describe('calibration', () => {
-  it("calibration.json was chosen on the current training data and model (else run `npx tsx src/nlu/calibrate.ts`)", () => {
+  it("calibration.json was chosen on the current training data and model (else run `npx tsx src/eval/calibrateIntents.ts`)", () => {
     const calibration = loadCalibration(DATA_DIR);
     expect(calibration.dataHash).toBe(trainingDataHash(data));
     expect(calibration.lexiconHash).toBe(lexiconHash(lexicon));

@@ -3,7 +3,7 @@
 // knowledge/nlu/calibration.json (the classifier's applyCalibration() reads it; a unit test
 // fails when the hash no longer matches the training data).
 //
-//   npx tsx src/nlu/calibrate.ts [--data-dir knowledge/nlu] [--folds 5] [--seeds 1,2,3]
+//   npx tsx src/eval/calibrateIntents.ts [--data-dir knowledge/nlu] [--folds 5] [--seeds 1,2,3]
 //
 // Out-of-fold rankings of several seeded stratified k-fold runs are pooled; the threshold
 // maximises the macro-F1 of the decisions (middle of the best plateau), then the margin
@@ -27,7 +27,7 @@ import {
   trainingDataHash,
   type Calibration,
   type OutOfFoldPrediction,
-} from './classifier.js';
+} from '../nlu/classifier.js';
 
 export interface CalibrateOptions {
   dataDir?: string;
