@@ -113,7 +113,7 @@ async function modelMemory(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'backline-bench-model-'));
   gc();
   const before = process.memoryUsage().heapUsed;
-  const { loadOrTrainClassifier } = await import('../src/nlu/classifier.js');
+  const { loadOrTrainClassifier } = await import('../src/nlu/intentCache.js');
   const model = loadOrTrainClassifier({ cacheDir: dir });
   gc();
   const after = process.memoryUsage().heapUsed;

@@ -12,22 +12,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  CALIBRATION_FILE,
-  DEFAULT_DATA_DIR,
-  LEXICON_FILE,
-  MODEL_NAMES,
-  chooseCalibration,
-  crossValidate,
-  lexiconHash,
-  loadLexicon,
-  modelFingerprint,
-  loadTrainingData,
-  resolveFromRoot,
-  trainingDataHash,
-  type Calibration,
-  type OutOfFoldPrediction,
-} from '../nlu/classifier.js';
+import { CALIBRATION_FILE, DEFAULT_DATA_DIR, LEXICON_FILE, resolveFromRoot } from '../nlu/dataFiles.js';
+import { MODEL_NAMES, modelFingerprint } from '../nlu/intentModel.js';
+import { chooseCalibration } from './chooseCalibration.js';
+import { crossValidate, type OutOfFoldPrediction } from './intentCrossValidation.js';
+import { lexiconHash, loadTrainingData, trainingDataHash } from '../nlu/trainingData.js';
+import { loadLexicon } from '../nlu/normalize.js';
+import type { Calibration } from '../nlu/intentCalibration.js';
 
 export interface CalibrateOptions {
   dataDir?: string;

@@ -13,7 +13,9 @@
 import { join } from 'node:path';
 import { RED_FLAG_IDS, type RedFlagId } from '../contract.js';
 import { assertionOf, deniedByPatterns, type AssertionStatus } from './assertion.js';
-import { applyCalibration, loadCalibration, loadOrTrainClassifier, type Calibration, type TrainedIntentClassifier } from './classifier.js';
+import { applyCalibration, loadCalibration, type Calibration } from './intentCalibration.js';
+import { loadOrTrainClassifier } from './intentCache.js';
+import type { TrainedIntentClassifier } from './classifier.js';
 import { extractEntities } from './entities.js';
 import { createCrisisDetector, loadCrisisPatterns, type CrisisDetection, type CrisisPatterns } from './crisis.js';
 import { isWarningSign, loadOrTrainLearnedRedFlags, splitForScoring, type LearnedRedFlagModel, type LearnedSign } from './learnedRedFlags.js';
