@@ -9,7 +9,7 @@ import { InProcessConversation } from '../src/channels/inProcess.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { SqliteStorage } from '../src/storage/index.js';
-import { loadNluTestFile } from '../src/nlu/evaluate.js';
+import { loadNluTestFile } from '../src/eval/nluEvaluate.js';
 import { clusterBenchmark } from './cluster.js';
 import { SCRIPT } from './script.js';
 
@@ -113,7 +113,7 @@ async function modelMemory(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'backline-bench-model-'));
   gc();
   const before = process.memoryUsage().heapUsed;
-  const { loadOrTrainClassifier } = await import('../src/nlu/classifier.js');
+  const { loadOrTrainClassifier } = await import('../src/nlu/intentCache.js');
   const model = loadOrTrainClassifier({ cacheDir: dir });
   gc();
   const after = process.memoryUsage().heapUsed;

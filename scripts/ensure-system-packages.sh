@@ -20,4 +20,4 @@ chromium --version
 # The tests start their own PostgreSQL server in a temporary directory; the package's own
 # cluster service is not used (and need not run).
 ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -1 || echo "PG_BIN=${PG_BIN:-}"
-haproxy -v | head -1
+haproxy -v | sed -n 1p  # sed reads to the end: head would close the pipe early (SIGPIPE under pipefail)

@@ -17,7 +17,7 @@ import { CHANNEL_ID } from './directline/localDirectLine.js';
 import { createSupport, routeLocalDirectLine, type Support } from './handoff/index.js';
 import { createObservability, type Observability } from './observability/index.js';
 import { recentWaitSeconds } from './handoff/presence.js';
-import { trialLeadWebhookOf } from './trials/webhook.js';
+import { trialLeadWebhookOf } from './handoff/trialWebhook.js';
 import type { Express } from 'express';
 import { singleProcessCluster, type Cluster } from './cluster/index.js';
 import { errorName } from './util/errors.js';

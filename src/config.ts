@@ -1,8 +1,8 @@
 // One schema over the environment. Every setting the bot reads is here and in .env.example.
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { AgentConfigError, parseAgents } from './handoff/agents.js';
-import { parseSupportHours, SupportHoursError } from './handoff/hours.js';
+import { AgentConfigError, parseAgents } from './config/agents.js';
+import { parseSupportHours, SupportHoursError } from './config/supportHours.js';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -56,7 +56,7 @@ const configSchema = z.object({
   // Human support (src/handoff). The agent console is at /agent.
   /** console: the built-in agent console; event: send handoff.initiate to a contact centre (Omnichannel, LivePerson, Genesys). */
   HANDOFF_MODE: z.enum(['console', 'event']).default('console'),
-  /** Agents who may sign in: "id:Name:bcrypt-hash;..." or a JSON array (see src/handoff/agents.ts). */
+  /** Agents who may sign in: "id:Name:bcrypt-hash;..." or a JSON array (see src/config/agents.ts). */
   SUPPORT_AGENTS: z.string().refine(agentsAreValid, { error: (issue) => agentsProblem(String(issue.input)) }).default(''),
   /** One shared sign-in token for small installs (sign in as "admin"); at least 24 characters. */
   SUPPORT_ADMIN_TOKEN: z.string().min(24, 'SUPPORT_ADMIN_TOKEN must be at least 24 characters').optional(),
@@ -89,7 +89,7 @@ const configSchema = z.object({
   /** How often (ms) each server checks the shared store for changes made by other instances, for live agent updates. */
   SUPPORT_SYNC_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   // Clinical-trial leads (src/trials). Consenting leads are also exported at /agent/api/export/leads.csv.
-  /** Optional: each consenting lead is POSTed here as signed JSON (see src/trials/webhook.ts). https (http only for localhost). */
+  /** Optional: each consenting lead is POSTed here as signed JSON (see src/handoff/trialWebhook.ts). https (http only for localhost). */
   TRIAL_LEAD_WEBHOOK_URL: z.string().url().refine(isHttpsOrLoopback, 'TRIAL_LEAD_WEBHOOK_URL must be https (http only for localhost)').optional(),
   /** HMAC-SHA256 key for the webhook's X-Backline-Signature header; required with TRIAL_LEAD_WEBHOOK_URL, at least 32 characters. */
   TRIAL_LEAD_WEBHOOK_SECRET: z.string().min(32, 'TRIAL_LEAD_WEBHOOK_SECRET must be at least 32 characters').optional(),

@@ -18,7 +18,7 @@ import type { ConversationState } from '../engine/state.js';
 import type { Reply } from '../engine/replies.js';
 import { decideHandoffStatus, HANDOFF_STATUS, handoffInitiation, handoffStateOf } from '../handoff/events.js';
 import { countCaseRecords, forgetCases } from '../handoff/cases.js';
-import { newCaseId } from '../handoff/ids.js';
+import { newCaseId } from '../util/caseIds.js';
 import { addDailyStats, checkQuestionNodes, turnIncrement } from '../handoff/stats.js';
 import type { SupportService } from '../handoff/service.js';
 import type { SupportCase } from '../handoff/types.js';
@@ -27,7 +27,9 @@ import { fill } from '../knowledge/messages.js';
 import type { Logger } from '../logger.js';
 import { turnSteps } from '../observability/turns.js';
 import { retryOnConflict, type BacklineStorage } from '../storage/index.js';
-import { decideMessage, urgentAdviceOnly, welcome, type MessageInput, type Understander } from './decide.js';
+import { decideMessage, urgentAdviceOnly, welcome, type MessageInput } from './decide.js';
+import { rememberOfferedChoices } from '../conversation/offeredChoices.js';
+import type { Understander } from '../nlu/types.js';
 import { ConversationQueue } from './conversationQueue.js';
 import {
   forgetConversation,
@@ -36,7 +38,7 @@ import {
   stateKey,
   type ConversationKey,
   type LoadedState,
-} from './conversationStore.js';
+} from '../conversation/store.js';
 import { errorName } from '../util/errors.js';
 
 export interface BotDependencies {
@@ -373,10 +375,4 @@ function transcriptEntries(userText: string | undefined, replies: Reply[]): Tran
     entries.push({ role: 'bot', text: reply.text, ...(reply.urgent ? { urgent: true as const } : {}), ...(reply.crisis ? { crisis: true as const } : {}), ...(reply.triage ? { level: reply.triage.level } : {}) });
   }
   return entries;
-}
-
-/** Keeps the buttons last shown, so "2", "the last one" or a typed label picks one in any channel. */
-export function rememberOfferedChoices(draft: TurnDraft): void {
-  const last = [...draft.replies].reverse().find((r) => r.choices && r.choices.length > 0);
-  draft.state.offered = last?.choices?.map((c) => ({ l: c.label, v: c.value }));
 }

@@ -34,27 +34,12 @@ import {
 } from '../engine/runtime.js';
 import { newConversationState, type ConversationState, type Pending } from '../engine/state.js';
 import type { Choice, Reply } from '../engine/replies.js';
-import type { IntentScore, RedFlagDetection } from '../nlu/types.js';
-import type { CrisisDetection, CrisisKind } from '../nlu/crisis.js';
+import type { IntentDecision, RedFlagDetection, Understander } from '../nlu/types.js';
+import type { CrisisKind } from '../nlu/crisis.js';
 import type { PatientReading } from '../nlu/patient.js';
 import { evaluateTriage } from '../triage/rules.js';
 import { matchChoice } from '../nlu/entities.js';
 import { crisisDuringSupport, decideDuringSupport, holdForSupport, isLiveChat, urgentDuringSupport } from '../handoff/decideSupport.js';
-
-export interface IntentDecision {
-  intent: IntentId;
-  confidence: number;
-  ranking: IntentScore[];
-  /** The top two are too close to call: ask which one was meant. */
-  ambiguous: boolean;
-}
-
-export interface Understander {
-  detectRedFlags(text: string): RedFlagDetection;
-  /** Suicidal thoughts, self-harm, overdose or poisoning (knowledge/crisis.yaml): checked before red flags. */
-  detectCrisis(text: string): CrisisDetection;
-  classify(text: string): IntentDecision;
-}
 
 export interface MessageInput extends AnswerInput {
   /** The message carried only an attachment. */

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { ContentError } from '../engine/loader.js';
-import { TestFileError } from '../nlu/evaluate.js';
+import { TestFileError } from '../eval/nluEvaluate.js';
 import { SchemaOutOfDateError } from '../storage/postgres/schema.js';
 
 export class UsageError extends Error {}

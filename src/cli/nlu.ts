@@ -1,8 +1,9 @@
 // `backline nlu` and `backline test nlu`.
 import type { Config } from '../config.js';
 import { loadContent } from '../content.js';
-import { crossValidate, loadTrainingData } from '../nlu/classifier.js';
-import { formatNluReport, loadNluTestFile, scoreNlu, type FirstReply } from '../nlu/evaluate.js';
+import { crossValidate } from '../eval/intentCrossValidation.js';
+import { loadTrainingData } from '../nlu/trainingData.js';
+import { formatNluReport, loadNluTestFile, scoreNlu, type FirstReply } from '../eval/nluEvaluate.js';
 import { createBackline, type Backline } from '../app.js';
 import { InProcessConversation } from '../channels/inProcess.js';
 import type { BacklineChannelData } from '../channels/render.js';

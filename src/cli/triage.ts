@@ -1,6 +1,6 @@
 import { createBackline } from '../app.js';
 import type { Config } from '../config.js';
-import { formatTriageReport, loadVignettes, runVignettes } from '../triage/runner.js';
+import { formatTriageReport, loadVignettes, runVignettes } from '../eval/triageRunner.js';
 
 export async function testTriageCommand(config: Config, file: string, json: boolean): Promise<string> {
   const vignettes = loadVignettes(file);

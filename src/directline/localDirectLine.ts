@@ -21,7 +21,7 @@ import { rateLimit, type Store } from 'express-rate-limit';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Activity } from '@microsoft/agents-activity';
 import type { CloudAdapter, TurnContext } from '@microsoft/agents-hosting';
-import { loadState } from '../bot/conversationStore.js';
+import { loadState } from '../conversation/store.js';
 import type { ChangeBus } from '../cluster/changeBus.js';
 import { InProcessConversation } from '../channels/inProcess.js';
 import type { Logger } from '../logger.js';

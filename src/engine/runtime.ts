@@ -15,7 +15,7 @@ import {
 } from '../nlu/entities.js';
 import { patientPlaceholders, type PatientReader } from '../nlu/patient.js';
 import { couldRaiseLevel, evaluateTriage, type TriageOutcome, type TriageRules } from '../triage/rules.js';
-import { newCaseId } from '../handoff/ids.js';
+import { newCaseId } from '../util/caseIds.js';
 import { ENTRY_TREE, resolveTarget, type DialogSet } from './loader.js';
 import type { AskNode, Condition, DialogNode, TreeAsk } from './schema.js';
 import { answerKeyOf, type TrialCatalogue, type TrialQuestion } from '../trials/catalogue.js';

@@ -7,7 +7,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { retryOnConflict, type BacklineStorage } from '../storage/index.js';
-import { ADMIN_AGENT_ID, type AgentAccount } from './agents.js';
+import { ADMIN_AGENT_ID, type AgentAccount } from '../config/agents.js';
 import { SESSION_PREFIX } from './keys.js';
 import type { AgentIdentity } from './service.js';
 

@@ -1,7 +1,7 @@
 // Reading and writing support cases in BacklineStorage (keys: src/handoff/keys.ts). Nothing is
 // kept in memory: every instance sees the same queue, and a restart loses nothing.
 import { levelRank } from '../contract.js';
-import { conversationPrefix, type ConversationKey } from '../bot/conversationStore.js';
+import { conversationPrefix, type ConversationKey } from '../conversation/store.js';
 import { retryOnConflict, type BacklineStorage, type StoreItem } from '../storage/index.js';
 import { CASE_INDEX, caseRecordKey, OPEN_INDEX } from './keys.js';
 import { isOpen, type SupportCase } from './types.js';

@@ -27,11 +27,11 @@ import { UNKNOWN_AGENT, writeAudit } from './audit.js';
 import { TOKEN_PATTERN, sameSecret, type AgentAuth, type AgentSession } from './auth.js';
 import type { CannedReply } from './cannedReplies.js';
 import { mountConsoleAssets, mountConsoleRoutes } from './consoleRoutes.js';
-import { CASE_ID_PATTERN } from './ids.js';
+import { CASE_ID_PATTERN } from '../util/caseIds.js';
 import { markAbsent, markPresent } from './presence.js';
 import { SupportActionError, type PublicCase, type SupportService } from './service.js';
 import { CURSOR_PATTERN } from './transcript.js';
-import { leadsExportHandler } from '../trials/leadsExport.js';
+import { leadsExportHandler } from './trialLeadsExport.js';
 import { errorName } from '../util/errors.js';
 
 export const AGENT_WEB_DIR = fileURLToPath(new URL('../../web/agent/', import.meta.url));

@@ -20,7 +20,7 @@
 //   h/rev                      bumped on every change, so other instances refresh their consoles
 //   h/session/<sha256(token)>  an agent's session (agent id, CSRF token, expiry)
 //   h/audit/<time>-<random>    who did what in the console, when: views, claims, replies, closes, sign-ins (no message text)
-import { conversationPrefix, type ConversationKey } from '../bot/conversationStore.js';
+import { conversationPrefix, type ConversationKey } from '../conversation/store.js';
 import type { CaseType } from './types.js';
 
 export const CASE_INDEX = 'h/case/';

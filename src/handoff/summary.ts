@@ -2,7 +2,7 @@
 // triage outcome with its reasons, and any warning signs. Built from the conversation state and
 // its transcript when a case opens, so it never needs the person to repeat themselves.
 import { isRedFlagId, levelRank, RED_FLAG_IDS, type IntentId, type RedFlagId, type TriageLevel } from '../contract.js';
-import type { Understander } from '../bot/decide.js';
+import type { Understander } from '../nlu/types.js';
 import { TurnDraft, triageReplyText, type EngineContent } from '../engine/runtime.js';
 import type { ConversationState } from '../engine/state.js';
 import { evaluateTriage, isPositive } from '../triage/rules.js';

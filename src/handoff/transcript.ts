@@ -2,7 +2,7 @@
 // member wrote, in time order. One item per turn (or per message from the team) under the
 // conversation's prefix, so "forget me" erases it with everything else and retention ages it out.
 import type { TriageLevel } from '../contract.js';
-import type { ConversationKey } from '../bot/conversationStore.js';
+import type { ConversationKey } from '../conversation/store.js';
 import type { BacklineStorage, StoreItem } from '../storage/index.js';
 import { randomBytes } from 'node:crypto';
 import { timeKey, transcriptPrefix } from './keys.js';

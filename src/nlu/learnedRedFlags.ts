@@ -30,19 +30,11 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { RED_FLAG_IDS, type RedFlagId } from '../contract.js';
-import {
-  base64ToF32,
-  charFeatures,
-  parseTrainingData,
-  resolveFromRoot,
-  rng,
-  sha256,
-  shuffleInPlace,
-  toBase64,
-  wordFeatures,
-  LEXICON_FILE,
-  TRAINING_FILE,
-} from './classifier.js';
+import { base64ToF32, rng, shuffleInPlace, toBase64 } from './numeric.js';
+import { charFeatures, wordFeatures } from './features.js';
+import { parseTrainingData } from './trainingData.js';
+import { resolveFromRoot, LEXICON_FILE, TRAINING_FILE } from './dataFiles.js';
+import { sha256 } from '../util/hash.js';
 import { lexiconFromEntries, NEG_PREFIX, Normalizer, parseLexicon, type Lexicon } from './normalize.js';
 
 /** What the learned detector scores: the 17 warning signs, then crisis. */

@@ -29,7 +29,7 @@ import {
   type SignThresholds,
   type TrainLearnedOptions,
 } from './learnedRedFlags.js';
-import { resolveFromRoot, LEXICON_FILE } from './classifier.js';
+import { resolveFromRoot, LEXICON_FILE } from './dataFiles.js';
 import { parseLexicon } from './normalize.js';
 
 export const POSSIBLE_RECALL = 0.995;

@@ -1,4 +1,5 @@
 import type { IntentId, RedFlagId } from '../contract.js';
+import type { CrisisDetection } from './crisis.js';
 
 export interface IntentScore {
   intent: IntentId;
@@ -37,4 +38,20 @@ export interface Understanding {
   ranking: IntentScore[];
   redFlags: RedFlagId[];
   entities: Entity[];
+}
+
+/** What the decision step needs from language understanding (src/nlu/understand.ts builds one). */
+export interface IntentDecision {
+  intent: IntentId;
+  confidence: number;
+  ranking: IntentScore[];
+  /** The top two are too close to call: ask which one was meant. */
+  ambiguous: boolean;
+}
+
+export interface Understander {
+  detectRedFlags(text: string): RedFlagDetection;
+  /** Suicidal thoughts, self-harm, overdose or poisoning (knowledge/crisis.yaml): checked before red flags. */
+  detectCrisis(text: string): CrisisDetection;
+  classify(text: string): IntentDecision;
 }

@@ -11,15 +11,16 @@
 // A learned hit's status (assertion.ts) comes from the cues of knowledge/red-flags.yaml in the
 // sentence the learned model scored highest; a carer's report about the patient is current.
 import { join } from 'node:path';
-import type { IntentDecision, Understander } from '../bot/decide.js';
 import { RED_FLAG_IDS, type RedFlagId } from '../contract.js';
 import { assertionOf, deniedByPatterns, type AssertionStatus } from './assertion.js';
-import { applyCalibration, loadCalibration, loadOrTrainClassifier, type Calibration, type TrainedIntentClassifier } from './classifier.js';
+import { applyCalibration, loadCalibration, type Calibration } from './intentCalibration.js';
+import { loadOrTrainClassifier } from './intentCache.js';
+import type { TrainedIntentClassifier } from './classifier.js';
 import { extractEntities } from './entities.js';
 import { createCrisisDetector, loadCrisisPatterns, type CrisisDetection, type CrisisPatterns } from './crisis.js';
 import { isWarningSign, loadOrTrainLearnedRedFlags, splitForScoring, type LearnedRedFlagModel, type LearnedSign } from './learnedRedFlags.js';
 import { createRedFlagDetector, type RedFlagDetector, type RedFlagHit, type RedFlagPatterns } from './redFlagDetector.js';
-import type { RedFlagDetection, Understanding } from './types.js';
+import type { IntentDecision, RedFlagDetection, Understander, Understanding } from './types.js';
 
 /** One learned hit with its assertion status. */
 export interface LearnedHit {

@@ -3,7 +3,7 @@
 // `backline serve` (src/cli/serve.ts). See README "Operating Backline".
 import type { Server } from 'node:http';
 import type { Middleware } from '@microsoft/agents-hosting';
-import type { Understander } from '../bot/decide.js';
+import type { Understander } from '../nlu/types.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { BacklineStorage } from '../storage/index.js';

@@ -7,7 +7,7 @@ import { context as otelContext, SpanStatusCode, trace, type Context, type Span 
 import type { Activity } from '@microsoft/agents-activity';
 import type { Middleware, TurnContext } from '@microsoft/agents-hosting';
 import type { TurnDraft } from '../engine/runtime.js';
-import type { Understander } from '../bot/decide.js';
+import type { Understander } from '../nlu/types.js';
 import { channelLabel, levelLabel, typeLabel, type BacklineMetrics, type FallbackKind } from './metrics.js';
 import { backlineTracer, tracingActive } from './tracing.js';
 import { errorName } from '../util/errors.js';

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Activity } from '@microsoft/agents-activity';
 import type { Backline } from '../../src/app.js';
-import { conversationPrefix } from '../../src/bot/conversationStore.js';
+import { conversationPrefix } from '../../src/conversation/store.js';
 import type { ConversationState } from '../../src/engine/state.js';
 import { findCase } from '../../src/handoff/cases.js';
 import { Chat, dataOf, testBackline } from '../helpers/backline.js';

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content.js';
 import { INTENT_IDS, RED_FLAG_IDS } from '../../src/contract.js';
-import { loadNluTestFile, scoreNlu, type NluReport } from '../../src/nlu/evaluate.js';
+import { loadNluTestFile, scoreNlu, type NluReport } from '../../src/eval/nluEvaluate.js';
 import { createNluEngine, type NluEngine } from '../../src/nlu/understand.js';
 
 let engine: NluEngine;

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backline } from '../../src/app.js';
 import { TRIAGE_LEVELS } from '../../src/contract.js';
-import { loadVignettes, runVignettes, type TriageReport } from '../../src/triage/runner.js';
+import { loadVignettes, runVignettes, type TriageReport } from '../../src/eval/triageRunner.js';
 import { testBackline } from '../helpers/backline.js';
 
 const vignettes = loadVignettes('tests/triage-vignettes.yaml');

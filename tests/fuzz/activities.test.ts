@@ -6,7 +6,7 @@
 // With directline.test.ts: 10,000 generated requests in all (2,500 + 500 here, 7,000 there).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadState } from '../../src/bot/conversationStore.js';
+import { loadState } from '../../src/conversation/store.js';
 import { testBackline } from '../helpers/backline.js';
 import { activity, openDescriptors, post, startHttpHarness, type HttpHarness } from '../helpers/http.js';
 import { botFrameworkActivity, contentEncoding, contentType, rawBody, toJsonText } from './arbitraries.js';

@@ -5,7 +5,7 @@
 // With activities.test.ts: 10,000 generated requests in all (7,000 here, 3,000 there).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadState } from '../../src/bot/conversationStore.js';
+import { loadState } from '../../src/conversation/store.js';
 import { DirectLineClient, lastActions, startServer, type RunningServer, type WireActivity } from '../helpers/directline.js';
 import { openDescriptors, rawExchange, upgradeRequest } from '../helpers/http.js';
 import { contentEncoding, contentType, directLineActivity, rawBody, toJsonText, upgradeExtraHeaders, upgradeTarget } from './arbitraries.js';

@@ -1,8 +1,8 @@
 // Support hours (SUPPORT_HOURS): parsing, time zones, daylight saving, windows past midnight.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { isWithinSupportHours, parseSupportHours, SupportHoursError } from '../../src/handoff/hours.js';
-import { parseAgents, AgentConfigError } from '../../src/handoff/agents.js';
+import { isWithinSupportHours, parseSupportHours, SupportHoursError } from '../../src/config/supportHours.js';
+import { parseAgents, AgentConfigError } from '../../src/config/agents.js';
 
 const at = (iso: string) => new Date(iso);
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseRecordKey } from '../../src/handoff/keys.js';
 import { compareByUrgency, createCase, findCase, forgetCases, listOpenCases, queuePosition, updateCase } from '../../src/handoff/cases.js';
-import { newCaseId } from '../../src/handoff/ids.js';
+import { newCaseId } from '../../src/util/caseIds.js';
 import { estimatedWaitMinutes, markAbsent, markPresent, onlineAgentCount, recordWait } from '../../src/handoff/presence.js';
 import { appendTranscript, readTranscript } from '../../src/handoff/transcript.js';
 import type { SupportCase } from '../../src/handoff/types.js';

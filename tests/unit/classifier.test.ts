@@ -6,31 +6,17 @@ import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js
 import naturalDistance from 'natural/lib/natural/distance/levenshtein_distance.js';
 import { parse as parseYaml } from 'yaml';
 import { INTENT_IDS, type IntentId } from '../../src/contract.js';
-import {
-  DEFAULT_CALIBRATION,
-  MODEL_NAMES,
-  applyCalibration,
-  charGramCode,
-  chooseCalibration,
-  crossValidate,
-  fillNaturalBayes,
-  isCalibrationCurrent,
-  lexiconHash,
-  loadCalibration,
-  loadLexicon,
-  loadOrTrainClassifierDetailed,
-  loadTrainingData,
-  parseSimpleTrainingYaml,
-  parseTrainingData,
-  restoreIntentClassifier,
-  stratifiedFolds,
-  trainIntentClassifier,
-  trainingDataHash,
-  type CrossValidationResult,
-  type Lexicon,
-  type TrainedIntentClassifier,
-  type TrainingData,
-} from '../../src/nlu/classifier.js';
+import { DEFAULT_CALIBRATION, applyCalibration, isCalibrationCurrent, loadCalibration } from '../../src/nlu/intentCalibration.js';
+import { MODEL_NAMES } from '../../src/nlu/intentModel.js';
+import { charGramCode } from '../../src/nlu/features.js';
+import { chooseCalibration } from '../../src/eval/chooseCalibration.js';
+import { crossValidate, stratifiedFolds, type CrossValidationResult } from '../../src/eval/intentCrossValidation.js';
+import { fillNaturalBayes } from '../../src/nlu/intentTraining.js';
+import { lexiconHash, loadTrainingData, parseTrainingData, trainingDataHash, type TrainingData } from '../../src/nlu/trainingData.js';
+import { loadLexicon, type Lexicon } from '../../src/nlu/normalize.js';
+import { loadOrTrainClassifierDetailed } from '../../src/nlu/intentCache.js';
+import { parseSimpleTrainingYaml } from '../../src/nlu/trainingYamlFastPath.js';
+import { restoreIntentClassifier, trainIntentClassifier, type TrainedIntentClassifier } from '../../src/nlu/classifier.js';
 import {
   Normalizer,
   applyLexicon,
@@ -307,7 +293,7 @@ describe('model cache', () => {
 });
 
 describe('calibration', () => {
-  it("calibration.json was chosen on the current training data and model (else run `npx tsx src/nlu/calibrate.ts`)", () => {
+  it("calibration.json was chosen on the current training data and model (else run `npx tsx src/eval/calibrateIntents.ts`)", () => {
     const calibration = loadCalibration(DATA_DIR);
     expect(calibration.dataHash).toBe(trainingDataHash(data));
     expect(calibration.lexiconHash).toBe(lexiconHash(lexicon));

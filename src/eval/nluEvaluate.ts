@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { loadYamlList } from '../util/yamlFile.js';
 import { INTENT_IDS, RED_FLAG_IDS, type IntentId } from '../contract.js';
-import type { Understanding } from './types.js';
+import type { Understanding } from '../nlu/types.js';
 
 const itemSchema = z.strictObject({
   text: z.string(),

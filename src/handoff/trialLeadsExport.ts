@@ -2,10 +2,10 @@
 // team's own system. Signed in only (the console's session), refused for cross-site requests,
 // and written to the audit log. Nothing else changes. Leads without consent are never exported.
 import type { Request, RequestHandler } from 'express';
-import { writeAudit } from '../handoff/audit.js';
-import type { AgentSession } from '../handoff/auth.js';
-import { CASE_INDEX } from '../handoff/keys.js';
-import type { SupportCase } from '../handoff/types.js';
+import { writeAudit } from './audit.js';
+import type { AgentSession } from './auth.js';
+import { CASE_INDEX } from './keys.js';
+import type { SupportCase } from './types.js';
 import type { BacklineStorage } from '../storage/index.js';
 
 const READ_CHUNK = 200;

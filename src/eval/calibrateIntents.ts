@@ -3,7 +3,7 @@
 // knowledge/nlu/calibration.json (the classifier's applyCalibration() reads it; a unit test
 // fails when the hash no longer matches the training data).
 //
-//   npx tsx src/nlu/calibrate.ts [--data-dir knowledge/nlu] [--folds 5] [--seeds 1,2,3]
+//   npx tsx src/eval/calibrateIntents.ts [--data-dir knowledge/nlu] [--folds 5] [--seeds 1,2,3]
 //
 // Out-of-fold rankings of several seeded stratified k-fold runs are pooled; the threshold
 // maximises the macro-F1 of the decisions (middle of the best plateau), then the margin
@@ -12,22 +12,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  CALIBRATION_FILE,
-  DEFAULT_DATA_DIR,
-  LEXICON_FILE,
-  MODEL_NAMES,
-  chooseCalibration,
-  crossValidate,
-  lexiconHash,
-  loadLexicon,
-  modelFingerprint,
-  loadTrainingData,
-  resolveFromRoot,
-  trainingDataHash,
-  type Calibration,
-  type OutOfFoldPrediction,
-} from './classifier.js';
+import { CALIBRATION_FILE, DEFAULT_DATA_DIR, LEXICON_FILE, resolveFromRoot } from '../nlu/dataFiles.js';
+import { MODEL_NAMES, modelFingerprint } from '../nlu/intentModel.js';
+import { chooseCalibration } from './chooseCalibration.js';
+import { crossValidate, type OutOfFoldPrediction } from './intentCrossValidation.js';
+import { lexiconHash, loadTrainingData, trainingDataHash } from '../nlu/trainingData.js';
+import { loadLexicon } from '../nlu/normalize.js';
+import type { Calibration } from '../nlu/intentCalibration.js';
 
 export interface CalibrateOptions {
   dataDir?: string;

@@ -11,7 +11,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { backOff } from 'exponential-backoff';
 import type { Logger } from '../logger.js';
-import type { SupportCase } from '../handoff/types.js';
+import type { SupportCase } from './types.js';
 import { errorName } from '../util/errors.js';
 
 export const SIGNATURE_HEADER = 'x-backline-signature';
