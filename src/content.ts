@@ -11,8 +11,9 @@ import { loadCrisisPatterns, type CrisisPatterns } from './nlu/crisis.js';
 import { createPatientReader, loadPatientWords, PATIENT_FILE, type PatientReader } from './nlu/patient.js';
 import { confirmQuestion, loadRedFlagPatterns, type RedFlagPatterns } from './nlu/redFlagDetector.js';
 import { resolveHelpNumbers, type HelpNumberOverrides } from './locale/numbers.js';
-import { checkPacks, chooseLocale, DEFAULT_LOCALE, loadPacks, localizeContent, LOCALES_DIR, sourceTexts, type LocalizableContent } from './locale/packs.js';
+import { checkPacks, chooseLocale, DEFAULT_LOCALE, loadPacks, localizeContent, LOCALES_DIR, OTHER_LANGUAGES_FILE, sourceTexts, type LocalizableContent } from './locale/packs.js';
 import { renderProblems } from './locale/render.js';
+import { loadOtherLanguages, type OtherLanguages } from './locale/languageId.js';
 import { loadTriageRules } from './triage/rules.js';
 import { loadTrials } from './trials/catalogue.js';
 
@@ -145,6 +146,12 @@ export function inspectContent(root: string, emergencyNumber: string | undefined
   const source: LocalizableContent = { messages, dialogs, triageRules, articles: library, redFlagLabels: patterns.labels, confirmQuestions: patterns.confirmQuestions };
   const sourceKeys = sourceTexts(source);
   problems.push(...checkPacks(packs, sourceKeys));
+  let otherLanguages: OtherLanguages | undefined;
+  try {
+    otherLanguages = loadOtherLanguages(root);
+  } catch (error) {
+    problems.push(problemFromError(join(root, LOCALES_DIR, OTHER_LANGUAGES_FILE), error));
+  }
   const engines = new Map<string, EngineContent>();
   for (const pack of packs.packs.values()) {
     const words = localizeContent(source, pack);
@@ -160,6 +167,7 @@ export function inspectContent(root: string, emergencyNumber: string | undefined
       crisisLine: numbers.crisis_line,
       poisonLine: numbers.poison_line,
       locale: pack.locale,
+      ...(otherLanguages ? { otherLanguages } : {}),
       redFlagLabel: (id) => words.redFlagLabels.get(id) ?? id,
       confirmQuestion: (id) => words.confirmQuestions.get(id) ?? confirmQuestion(patterns, id as never),
     });

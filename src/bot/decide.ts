@@ -38,6 +38,7 @@ import type { IntentScore, RedFlagDetection } from '../nlu/types.js';
 import type { CrisisDetection, CrisisKind } from '../nlu/crisis.js';
 import type { PatientReading } from '../nlu/patient.js';
 import { evaluateTriage } from '../triage/rules.js';
+import { otherLanguageReply } from '../locale/languageId.js';
 import { matchChoice } from '../nlu/entities.js';
 import { crisisDuringSupport, decideDuringSupport, holdForSupport, isLiveChat, urgentDuringSupport } from '../handoff/decideSupport.js';
 
@@ -155,6 +156,11 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
   // 2b. Waiting for or talking to a person: cancel, end chat, and messages for the team.
   if (draft.state.support && decideDuringSupport(draft, input)) return draft;
 
+  // 2c. Another language: say, in it where we can, that Backline speaks English, with the
+  //     emergency number. After the detectors (crisis and warning signs come first), never to a
+  //     person from the team (a message for them is theirs), and no state is lost.
+  if (text && !input.choice && !draft.state.support && answerOtherLanguage(draft, text)) return draft;
+
   // 3. Commands that work anywhere.
   if (handleCommand(draft, input)) return draft;
 
@@ -197,6 +203,16 @@ function detectForPatient(draft: TurnDraft, nlu: Understander, text: string, rea
   const flags = [...new Set([...detection.flags, ...theirs.flags])];
   const possible = [...new Set([...detection.possible, ...theirs.possible])].filter((flag) => !flags.includes(flag));
   return { flags, possible, isQuestionAbout: detection.isQuestionAbout };
+}
+
+function answerOtherLanguage(draft: TurnDraft, text: string): boolean {
+  const languages = draft.content.otherLanguages;
+  const guess = languages?.identify(text);
+  if (!languages || !guess) return false;
+  draft.say(otherLanguageReply(languages, guess));
+  draft.notUnderstood = 'out_of_scope';
+  repeatCurrentQuestion(draft);
+  return true;
 }
 
 /** A flow worth coming back to is one collecting answers; menus and articles are just places. */

@@ -5,6 +5,7 @@ import { levelRank, type EvidenceId } from '../contract.js';
 import type { ArticleLibrary } from '../knowledge/articles.js';
 import type { Messages } from '../knowledge/messages.js';
 import { fill } from '../text/template.js';
+import type { OtherLanguages } from '../locale/languageId.js';
 import {
   matchChoice,
   recognizeAge,
@@ -43,6 +44,8 @@ export interface EngineContent {
   trials: TrialCatalogue;
   /** The language pack these words are from (knowledge/locales/): plural forms and lists. */
   locale?: string;
+  /** Recognises a message in another language, for the short "I speak English" reply. */
+  otherLanguages?: OtherLanguages;
 }
 
 /** Node ids the engine relies on in the entry tree. */
