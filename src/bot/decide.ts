@@ -137,6 +137,12 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
     }
   }
 
+  // Another language: say, in it where we can, that Backline speaks English, with the emergency
+  // number. After the detectors (crisis and warning signs come first) and before a word of it can
+  // be taken for a button ("no entiendo" is not "No"); never while waiting for or talking to a
+  // person from the team (the message is theirs); no state is lost.
+  if (text && !input.choice && !draft.state.support && answerOtherLanguage(draft, text)) return draft;
+
   // A typed label, number or "the last one" picks one of the buttons just shown, in any channel.
   // Not in a live chat with a person: there "2" or "yes" is meant for them.
   if (!input.choice && draft.state.offered?.length && !isLiveChat(draft.state)) {
@@ -155,11 +161,6 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
 
   // 2b. Waiting for or talking to a person: cancel, end chat, and messages for the team.
   if (draft.state.support && decideDuringSupport(draft, input)) return draft;
-
-  // 2c. Another language: say, in it where we can, that Backline speaks English, with the
-  //     emergency number. After the detectors (crisis and warning signs come first), never to a
-  //     person from the team (a message for them is theirs), and no state is lost.
-  if (text && !input.choice && !draft.state.support && answerOtherLanguage(draft, text)) return draft;
 
   // 3. Commands that work anywhere.
   if (handleCommand(draft, input)) return draft;
