@@ -143,7 +143,7 @@ describe('another language', () => {
     await agentOnline(us);
     const c = await chat(us);
     await c.tap('Talk to a person');
-    expect(c.text()).toMatch(/in line/);
+    expect(c.text()).toMatch(/in the queue/);
     await c.say('Hola, me duele la espalda cuando levanto la pierna');
     expect(c.text()).not.toMatch(/Lo siento/);
     expect(c.text()).toMatch(/added that to your request/);
