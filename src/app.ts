@@ -93,7 +93,8 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
     // Log the kind of failure only; the message may quote what the person typed.
     logger.error('turn_error', { error: errorName(error), channel: String(context.activity.channelId) });
     try {
-      await context.sendActivity(fill(content.engine.messages.turn_error, { emergency_number: config.EMERGENCY_NUMBER }));
+      const words = content.locales.engineFor(context.activity.locale);
+      await context.sendActivity(fill(words.messages.turn_error, { emergency_number: words.emergencyNumber }));
     } catch {
       // The channel may be unreachable; nothing more to do.
     }
