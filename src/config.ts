@@ -1,10 +1,12 @@
 // One schema over the environment. Every setting the bot reads is here and in .env.example.
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { AgentConfigError, parseAgents } from './handoff/agents.js';
 import { parseSupportHours, SupportHoursError } from './handoff/hours.js';
-import { resolveHelpNumbers, type HelpNumberOverrides } from './locale/numbers.js';
-import { DEFAULT_LOCALE, LOCALE_TAG, packNumbers } from './locale/packs.js';
+import { numbersForEmergencyNumber, resolveHelpNumbers, type HelpNumberOverrides } from './locale/numbers.js';
+import { DEFAULT_LOCALE, LOCALE_TAG, LOCALES_DIR, packNumbers } from './locale/packs.js';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -257,10 +259,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
     }
   }
-  const packDefaults = packNumbers(config.CONTENT_DIR, config.LOCALE);
-  if (!packDefaults) throw new ConfigError(`Invalid configuration:\n  LOCALE: no language pack ${config.LOCALE} in ${config.CONTENT_DIR}/knowledge/locales/`);
   const helpNumberOverrides: HelpNumberOverrides = { emergencyNumber: config.EMERGENCY_NUMBER, crisisLine: config.CRISIS_LINE, poisonLine: config.POISON_LINE };
-  const numbers = resolveHelpNumbers(packDefaults, helpNumberOverrides);
+  const packDefaults = packNumbers(config.CONTENT_DIR, config.LOCALE);
+  const hasPacks = existsSync(join(config.CONTENT_DIR, LOCALES_DIR));
+  if (!packDefaults && hasPacks) throw new ConfigError(`Invalid configuration:\n  LOCALE: no language pack ${config.LOCALE} in ${join(config.CONTENT_DIR, LOCALES_DIR)}`);
+  // No content here at all (e.g. `backline teams-package` run elsewhere): the numbers are only
+  // shown, never said, so the lines that go with the emergency number (911 when unset) do.
+  const numbers = resolveHelpNumbers(packDefaults ?? numbersForEmergencyNumber(config.EMERGENCY_NUMBER ?? '911'), helpNumberOverrides);
   return {
     ...config,
     HOST: config.HOST ?? (hasCredentials ? '0.0.0.0' : '127.0.0.1'),

@@ -27,6 +27,11 @@ export function linesForEmergencyNumber(emergencyNumber: string): { crisis: stri
   return LINES_BY_EMERGENCY_NUMBER[emergencyNumber.replace(/\s+/g, '')] ?? { crisis: emergencyNumber, poison: emergencyNumber };
 }
 
+export function numbersForEmergencyNumber(emergencyNumber: string): HelpNumbers {
+  const lines = linesForEmergencyNumber(emergencyNumber);
+  return { emergency_number: emergencyNumber, crisis_line: lines.crisis, poison_line: lines.poison };
+}
+
 export function resolveHelpNumbers(pack: HelpNumbers, overrides: HelpNumberOverrides = {}): HelpNumbers {
   const derived = overrides.emergencyNumber ? linesForEmergencyNumber(overrides.emergencyNumber) : undefined;
   return {

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { ArticleLibrary } from '../knowledge/articles.js';
+import type { Article, ArticleLibrary } from '../knowledge/articles.js';
 import type { Messages } from '../knowledge/messages.js';
 import type { DialogSet } from '../engine/loader.js';
 import type { ContentProblem } from '../engine/loader.js';
@@ -180,7 +180,15 @@ function localizeArticles(library: ArticleLibrary, terms: Record<string, string>
       { ...a, title: put(a.title), summary: put(a.summary), body: put(a.body), sections: a.sections.map((s) => ({ ...s, heading: put(s.heading), markdown: put(s.markdown), messages: s.messages.map(put) })) },
     ]),
   );
-  return { ...library, articles } as ArticleLibrary;
+  // The library's lookups close over its own map: answer from the localized one.
+  const localized = (article: Article | undefined) => (article ? articles.get(article.id) : undefined);
+  return {
+    articles,
+    has: (id) => articles.has(id),
+    hasSection: (id, section) => library.hasSection(id, section),
+    get: (id) => localized(library.get(id))!,
+    forIntent: (intent) => localized(library.forIntent(intent)),
+  };
 }
 
 /** The content in one pack's words: its overrides by key, then its terms filled in everywhere. */

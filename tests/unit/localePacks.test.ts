@@ -1,6 +1,6 @@
 // Language packs (knowledge/locales/): the source pack is the content files, other packs override
 // numbers, terms and texts by key; `backline check` fails on anything a pack gets wrong.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -166,6 +166,16 @@ ${extra}`;
     writeFileSync(join(root, 'knowledge', 'locales', file), text);
     return inspectContent(root, undefined, { cacheDir: 'data/test-nlu-cache' }).problems.map((p) => p.message);
   };
+
+  it('terms reach the articles, through get() and forIntent() too', () => {
+    const file = join(root, 'knowledge', 'articles', 'arachnoiditis.md');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('Go to an emergency department now, or call {emergency_number}', 'Go to {emergency_department} now, or call {emergency_number}'));
+    const loaded = loadContent(root, undefined, { cacheDir: 'data/test-nlu-cache' });
+    const text = (locale: string) => loaded.locales.engineFor(locale).articles.get('arachnoiditis').sections.flatMap((s) => s.messages).join('\n');
+    expect(text('en-GB')).toMatch(/Go to A&E now, or call \{emergency_number\}/);
+    expect(text('en-US')).toMatch(/Go to the emergency room \(ER\) now/);
+    expect(loaded.locales.engineFor('en-GB').articles.forIntent('condition.arachnoiditis')?.body).toMatch(/Go to A&E now/);
+  });
 
   it('the real packs pass', () => {
     expect(inspectContent('.', undefined, { cacheDir: 'data/test-nlu-cache' }).problems).toEqual([]);
