@@ -275,7 +275,7 @@ export function loadPacks(root: string, problems: ContentProblem[] = []): PackSe
   return { source: source.locale, packs };
 }
 
-/** Numbers and terms of one locale without loading the rest of the content (config uses it). */
+/** The numbers of one locale (inheritance applied) without loading the rest of the content (config uses it). */
 export function packNumbers(root: string, locale: string): HelpNumbers | undefined {
   return loadPacks(root, [])?.packs.get(locale)?.numbers;
 }
