@@ -5,7 +5,7 @@ import { CloudAdapter, type AuthConfiguration, type TurnContext } from '@microso
 import { BacklineBot } from './bot/backlineBot.js';
 import type { Config } from './config.js';
 import { loadContent, type LoadedContent } from './content.js';
-import { fill } from './knowledge/messages.js';
+import { fill } from './text/template.js';
 import { createLogger, type Logger } from './logger.js';
 import { warmUpEntityRecognizers, warmUpEntityRecognizersInSteps } from './nlu/entities.js';
 import { createNluEngine, type NluEngine } from './nlu/understand.js';
@@ -72,7 +72,8 @@ export function authConfigOf(config: Config): AuthConfiguration {
 
 export function createBackline(config: Config, options: BacklineOptions = {}): Backline {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const content = loadContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER, { cacheDir: config.NLU_CACHE_DIR, crisisLine: config.CRISIS_LINE, poisonLine: config.POISON_LINE });
+  const { emergencyNumber, crisisLine, poisonLine } = config.helpNumberOverrides;
+  const content = loadContent(config.CONTENT_DIR, emergencyNumber, { cacheDir: config.NLU_CACHE_DIR, locale: config.LOCALE, ...(crisisLine ? { crisisLine } : {}), ...(poisonLine ? { poisonLine } : {}) });
   const nlu = createNluEngine({ root: config.CONTENT_DIR, cacheDir: config.NLU_CACHE_DIR, redFlagPatterns: content.redFlagPatterns, crisisPatterns: content.crisisPatterns });
   if (options.warmUp) warmUpEntityRecognizers();
   // Counts eTag conflicts for /metrics when metrics are on; otherwise the storage itself.
@@ -92,7 +93,8 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
     // Log the kind of failure only; the message may quote what the person typed.
     logger.error('turn_error', { error: errorName(error), channel: String(context.activity.channelId) });
     try {
-      await context.sendActivity(fill(content.engine.messages.turn_error, { emergency_number: config.EMERGENCY_NUMBER }));
+      const words = content.locales.engineFor(context.activity.locale);
+      await context.sendActivity(fill(words.messages.turn_error, { emergency_number: words.emergencyNumber }));
     } catch {
       // The channel may be unreachable; nothing more to do.
     }
@@ -102,6 +104,7 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
   const webhook = trialLeadWebhookOf(config, logger);
   const bot = new BacklineBot({
     content: content.engine,
+    contentFor: content.locales.engineFor,
     nlu: observability.understander(nlu),
     storage,
     logger,

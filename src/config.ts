@@ -1,8 +1,12 @@
 // One schema over the environment. Every setting the bot reads is here and in .env.example.
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { AgentConfigError, parseAgents } from './config/agents.js';
 import { parseSupportHours, SupportHoursError } from './config/supportHours.js';
+import { numbersForEmergencyNumber, resolveHelpNumbers, type HelpNumberOverrides } from './locale/numbers.js';
+import { DEFAULT_LOCALE, LOCALE_TAG, LOCALES_DIR, packNumbers } from './locale/packs.js';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -14,11 +18,14 @@ const configSchema = z.object({
   /** Bind address. Default: 127.0.0.1 in local mode (no credentials), 0.0.0.0 in Azure mode; all interfaces locally only when set. */
   HOST: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** The language pack of conversations whose channel sends no locale we have (knowledge/locales/<LOCALE>.yaml). */
+  LOCALE: z.string().regex(LOCALE_TAG, 'LOCALE must be a locale such as en-US or en-GB').default(DEFAULT_LOCALE),
+  /** Set: the number in every pack (where the service runs). Default: the pack's (911 in en-US, 999 in en-GB). */
   EMERGENCY_NUMBER: z
     .string()
     .regex(/^[0-9+ ()-]{2,20}$/, 'EMERGENCY_NUMBER must be a phone number such as 911, 999 or 112')
-    .default('911'),
-  /** Suicide and crisis line the bot gives to anyone in crisis (988 in the US; 116 123 Samaritans in the UK). Default: by EMERGENCY_NUMBER. */
+    .optional(),
+  /** Suicide and crisis line the bot gives to anyone in crisis (988 in the US; 116 123 Samaritans in the UK). Default: by EMERGENCY_NUMBER when set, else the pack's. */
   CRISIS_LINE: z
     .string()
     .regex(/^[0-9+ ()-]{2,20}$/, 'CRISIS_LINE must be a phone number such as 988 or 116 123')
@@ -208,20 +215,16 @@ function hoursProblem(value: string): string | undefined {
   }
 }
 
-/**
- * Crisis and poison lines that go with an emergency number, for when CRISIS_LINE or POISON_LINE
- * is not set: 911 (US, Canada) 988 and Poison Help; 999 (UK) Samaritans and NHS 111; 112 (EU)
- * the European emotional support number 116 123 and 112 itself; 000 (Australia) Lifeline and
- * the Poisons Information Centre. Anywhere else: set both.
- */
-const HELP_LINES_BY_EMERGENCY_NUMBER: Record<string, { crisis: string; poison: string }> = {
-  '911': { crisis: '988', poison: '1-800-222-1222' },
-  '999': { crisis: '116 123', poison: '111' },
-  '112': { crisis: '116 123', poison: '112' },
-  '000': { crisis: '13 11 14', poison: '13 11 26' },
+export type Config = Omit<z.infer<typeof configSchema>, 'HOST' | 'EMERGENCY_NUMBER' | 'CRISIS_LINE' | 'POISON_LINE'> & {
+  HOST: string;
+  /** The numbers of the LOCALE pack, with what the environment set (src/locale/numbers.ts). */
+  EMERGENCY_NUMBER: string;
+  CRISIS_LINE: string;
+  POISON_LINE: string;
+  /** Only what the environment set: these win in every language pack. */
+  helpNumberOverrides: HelpNumberOverrides;
+  localMode: boolean;
 };
-
-export type Config = Omit<z.infer<typeof configSchema>, 'HOST' | 'CRISIS_LINE' | 'POISON_LINE'> & { HOST: string; CRISIS_LINE: string; POISON_LINE: string; localMode: boolean };
 
 export class ConfigError extends Error {}
 
@@ -256,13 +259,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
     }
   }
-  // Without a matching entry the crisis line falls back to the emergency number: never nothing.
-  const lines = HELP_LINES_BY_EMERGENCY_NUMBER[config.EMERGENCY_NUMBER.replace(/\s+/g, '')] ?? { crisis: config.EMERGENCY_NUMBER, poison: config.EMERGENCY_NUMBER };
+  const helpNumberOverrides: HelpNumberOverrides = { emergencyNumber: config.EMERGENCY_NUMBER, crisisLine: config.CRISIS_LINE, poisonLine: config.POISON_LINE };
+  const packDefaults = packNumbers(config.CONTENT_DIR, config.LOCALE);
+  const hasPacks = existsSync(join(config.CONTENT_DIR, LOCALES_DIR));
+  if (!packDefaults && hasPacks) throw new ConfigError(`Invalid configuration:\n  LOCALE: no language pack ${config.LOCALE} in ${join(config.CONTENT_DIR, LOCALES_DIR)}`);
+  // No content here at all (e.g. `backline teams-package` run elsewhere): the numbers are only
+  // shown, never said, so the lines that go with the emergency number (911 when unset) do.
+  const numbers = resolveHelpNumbers(packDefaults ?? numbersForEmergencyNumber(config.EMERGENCY_NUMBER ?? '911'), helpNumberOverrides);
   return {
     ...config,
     HOST: config.HOST ?? (hasCredentials ? '0.0.0.0' : '127.0.0.1'),
-    CRISIS_LINE: config.CRISIS_LINE ?? lines.crisis,
-    POISON_LINE: config.POISON_LINE ?? lines.poison,
+    EMERGENCY_NUMBER: numbers.emergency_number,
+    CRISIS_LINE: numbers.crisis_line,
+    POISON_LINE: numbers.poison_line,
+    helpNumberOverrides,
     localMode: !hasCredentials,
   };
 }

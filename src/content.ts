@@ -1,7 +1,6 @@
 // Loads every piece of content (articles, trees, the bot's words, triage rules, red-flag
 // patterns) once at start, and checks it for `backline check`.
 import { join } from 'node:path';
-import { RED_FLAG_IDS } from './contract.js';
 import { cannedRepliesPath, inspectCannedReplies } from './handoff/cannedReplies.js';
 import { checkDialogs, ContentError, type ContentProblem } from './engine/loader.js';
 import type { EngineContent } from './engine/runtime.js';
@@ -10,7 +9,11 @@ import { loadMessages } from './knowledge/messages.js';
 import { fleschKincaidGrade } from './knowledge/readability.js';
 import { loadCrisisPatterns, type CrisisPatterns } from './nlu/crisis.js';
 import { createPatientReader, loadPatientWords, PATIENT_FILE, type PatientReader } from './nlu/patient.js';
-import { confirmQuestion, loadRedFlagPatterns, redFlagLabel, type RedFlagPatterns } from './nlu/redFlagDetector.js';
+import { confirmQuestion, loadRedFlagPatterns, type RedFlagPatterns } from './nlu/redFlagDetector.js';
+import { resolveHelpNumbers, type HelpNumberOverrides } from './locale/numbers.js';
+import { checkPacks, chooseLocale, DEFAULT_LOCALE, loadPacks, localizeContent, LOCALES_DIR, OTHER_LANGUAGES_FILE, sourceTexts, type LocalizableContent } from './locale/packs.js';
+import { renderProblems } from './locale/render.js';
+import { loadOtherLanguages, type OtherLanguages } from './locale/languageId.js';
 import { loadTriageRules } from './triage/rules.js';
 import { loadTrials } from './trials/catalogue.js';
 
@@ -41,6 +44,7 @@ export function contentPaths(root: string, language = 'en'): ContentPaths {
 
 export interface LoadedContent {
   engine: EngineContent;
+  locales: LocaleContents;
   redFlagPatterns: RedFlagPatterns;
   crisisPatterns: CrisisPatterns;
   problems: ContentProblem[];
@@ -51,23 +55,36 @@ function problemFromError(file: string, error: unknown): ContentProblem {
   return { file, line: 1, message: error instanceof Error ? error.message : String(error) };
 }
 
-/** Loads everything and collects every problem rather than stopping at the first. */
 /** The numbers the bot gives besides the emergency number (config: CRISIS_LINE, POISON_LINE). */
 export interface HelpLines {
   crisisLine: string;
   poisonLine: string;
 }
 
-/** The defaults match the default emergency number (911, the US): 988 and Poison Help. */
-export const DEFAULT_HELP_LINES: HelpLines = { crisisLine: '988', poisonLine: '1-800-222-1222' };
-
 export interface ContentOptions extends Partial<HelpLines> {
   /** Where the parsed red-flag patterns are cached (NLU_CACHE_DIR). */
   cacheDir?: string;
+  /** The pack of conversations whose channel sends no locale we have (config LOCALE). */
+  locale?: string;
 }
 
-export function inspectContent(root: string, emergencyNumber: string, options: ContentOptions = {}): Partial<LoadedContent> & { problems: ContentProblem[] } {
-  const lines: HelpLines = { crisisLine: options.crisisLine ?? DEFAULT_HELP_LINES.crisisLine, poisonLine: options.poisonLine ?? DEFAULT_HELP_LINES.poisonLine };
+/** The content in each language pack's words; engine is the default pack's. */
+export interface LocaleContents {
+  defaultLocale: string;
+  engines: ReadonlyMap<string, EngineContent>;
+  /** The keys each pack overrides (itself and the non-source packs it inherits). */
+  overrides: ReadonlyMap<string, string[]>;
+  /** The engine content for an activity's locale (exact, then language, then the default). */
+  engineFor(locale: string | undefined): EngineContent;
+}
+
+/**
+ * Loads everything and collects every problem rather than stopping at the first.
+ * `emergencyNumber` and options.crisisLine / poisonLine, when given, win over every pack's numbers
+ * (config EMERGENCY_NUMBER, CRISIS_LINE, POISON_LINE); undefined: each pack's own.
+ */
+export function inspectContent(root: string, emergencyNumber: string | undefined, options: ContentOptions = {}): Partial<LoadedContent> & { problems: ContentProblem[] } {
+  const overrides: HelpNumberOverrides = { emergencyNumber, crisisLine: options.crisisLine, poisonLine: options.poisonLine };
   const paths = contentPaths(root);
   const problems: ContentProblem[] = [];
   const { library, problems: articleProblems } = loadArticles(paths.articles);
@@ -122,24 +139,53 @@ export function inspectContent(root: string, emergencyNumber: string, options: C
   }
   if (!messages || !triageRules || !redFlagPatterns || !crisisPatterns || !patient) return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
   const patterns = redFlagPatterns;
-  const engine: EngineContent = {
-    dialogs,
-    articles: library,
-    messages,
-    triageRules,
-    trials,
-    emergencyNumber,
-    patient,
-    crisisLine: lines.crisisLine,
-    poisonLine: lines.poisonLine,
-    redFlagLabel: (id) => ((RED_FLAG_IDS as readonly string[]).includes(id) ? redFlagLabel(patterns, id as never) : id),
-    confirmQuestion: (id) => confirmQuestion(patterns, id as never),
+  const packs = loadPacks(root, problems);
+  if (!packs) return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
+  const defaultLocale = options.locale ?? DEFAULT_LOCALE;
+  if (!packs.packs.has(defaultLocale)) problems.push({ file: join(root, LOCALES_DIR), line: 1, message: `LOCALE ${defaultLocale} has no pack` });
+  const source: LocalizableContent = { messages, dialogs, triageRules, articles: library, redFlagLabels: patterns.labels, confirmQuestions: patterns.confirmQuestions };
+  const sourceKeys = sourceTexts(source);
+  problems.push(...checkPacks(packs, sourceKeys));
+  let otherLanguages: OtherLanguages | undefined;
+  try {
+    otherLanguages = loadOtherLanguages(root);
+  } catch (error) {
+    problems.push(problemFromError(join(root, LOCALES_DIR, OTHER_LANGUAGES_FILE), error));
+  }
+  const engines = new Map<string, EngineContent>();
+  for (const pack of packs.packs.values()) {
+    const words = localizeContent(source, pack);
+    const numbers = resolveHelpNumbers(pack.numbers, overrides);
+    engines.set(pack.locale, {
+      dialogs: words.dialogs,
+      articles: words.articles,
+      messages: words.messages,
+      triageRules: words.triageRules,
+      trials,
+      emergencyNumber: numbers.emergency_number,
+      patient,
+      crisisLine: numbers.crisis_line,
+      poisonLine: numbers.poison_line,
+      locale: pack.locale,
+      ...(otherLanguages ? { otherLanguages } : {}),
+      redFlagLabel: (id) => words.redFlagLabels.get(id) ?? id,
+      confirmQuestion: (id) => words.confirmQuestions.get(id) ?? confirmQuestion(patterns, id as never),
+    });
+  }
+  problems.push(...renderProblems(engines));
+  const engine = engines.get(defaultLocale) ?? engines.get(packs.source);
+  if (!engine) return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
+  const locales: LocaleContents = {
+    defaultLocale: engine.locale ?? packs.source,
+    engines,
+    overrides: new Map([...packs.packs.values()].map((p) => [p.locale, Object.keys(p.texts).sort()])),
+    engineFor: (locale) => engines.get(chooseLocale(engines.keys(), locale, engine.locale ?? packs.source)) ?? engine,
   };
-  return { engine, redFlagPatterns: patterns, crisisPatterns, problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
+  return { engine, locales, redFlagPatterns: patterns, crisisPatterns, problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
 }
 
-export function loadContent(root: string, emergencyNumber: string, options: ContentOptions = {}): LoadedContent {
+export function loadContent(root: string, emergencyNumber: string | undefined, options: ContentOptions = {}): LoadedContent {
   const inspected = inspectContent(root, emergencyNumber, options);
-  if (inspected.problems.length > 0 || !inspected.engine || !inspected.redFlagPatterns || !inspected.crisisPatterns) throw new ContentError(inspected.problems);
+  if (inspected.problems.length > 0 || !inspected.engine || !inspected.locales || !inspected.redFlagPatterns || !inspected.crisisPatterns) throw new ContentError(inspected.problems);
   return inspected as LoadedContent;
 }

@@ -23,7 +23,7 @@ import { addDailyStats, checkQuestionNodes, turnIncrement } from '../handoff/sta
 import type { SupportService } from '../handoff/service.js';
 import type { SupportCase } from '../handoff/types.js';
 import { appendTranscript, transcriptItem, type TranscriptEntry } from '../handoff/transcript.js';
-import { fill } from '../knowledge/messages.js';
+import { fill } from '../text/template.js';
 import type { Logger } from '../logger.js';
 import { turnSteps } from '../observability/turns.js';
 import { retryOnConflict, type BacklineStorage } from '../storage/index.js';
@@ -42,7 +42,10 @@ import {
 import { errorName } from '../util/errors.js';
 
 export interface BotDependencies {
+  /** The default language pack's content (LOCALE). */
   content: EngineContent;
+  /** The content in the words of an activity's locale (knowledge/locales/); default: `content`. */
+  contentFor?: (locale: string | undefined) => EngineContent;
   nlu: Understander;
   storage: BacklineStorage;
   logger: Logger;
@@ -106,6 +109,11 @@ export class BacklineBot {
 
   constructor(private readonly deps: BotDependencies) {}
 
+  /** Teams and Web Chat send the person's locale with every activity: en-GB gets 999, A&E and GP. */
+  private contentOf(activity: Activity): EngineContent {
+    return this.deps.contentFor?.(activity.locale) ?? this.deps.content;
+  }
+
   /** The handler given to CloudAdapter.process. */
   readonly handle = async (context: TurnContext): Promise<void> => {
     const activity = context.activity;
@@ -154,11 +162,11 @@ export class BacklineBot {
       return;
     }
     // Web Chat and Teams can announce the same conversation more than once: greet once.
-    await this.decideAndSave(context, keyOf(activity), async (loaded) => (loaded.isNew ? welcome(this.deps.content, loaded.state) : undefined), () => ({}));
+    await this.decideAndSave(context, keyOf(activity), async (loaded) => (loaded.isNew ? welcome(this.contentOf(activity), loaded.state) : undefined), () => ({}));
   }
 
   private async sendChannelNote(context: TurnContext): Promise<void> {
-    const { messages, emergencyNumber } = this.deps.content;
+    const { messages, emergencyNumber } = this.contentOf(context.activity);
     await context.sendActivity(fill(messages.teams.channel_note, { emergency_number: emergencyNumber }));
   }
 
@@ -166,7 +174,7 @@ export class BacklineBot {
     const activity = context.activity;
     if (isSharedTeamsConversation(activity)) {
       // Only the note here, but a warning sign still gets the urgent advice first.
-      const urgent = urgentAdviceOnly(this.deps.content, this.deps.nlu, messageInputOf(activity, this.deps.maxMessageChars).text);
+      const urgent = urgentAdviceOnly(this.contentOf(activity), this.deps.nlu, messageInputOf(activity, this.deps.maxMessageChars).text);
       if (urgent.length > 0) await context.sendActivities(renderReplies(urgent, activity.channelId) as Activity[]);
       await this.sendChannelNote(context);
       return;
@@ -176,10 +184,10 @@ export class BacklineBot {
     await this.decideAndSave(
       context,
       key,
-      async (loaded) => decideMessage(this.deps.content, this.deps.nlu, await this.deps.support.reconcile(loaded.state), input, await this.deps.support.facts()),
+      async (loaded) => decideMessage(this.contentOf(activity), this.deps.nlu, await this.deps.support.reconcile(loaded.state), input, await this.deps.support.facts()),
       (loaded) => ({ userText: input.text, supportBefore: Boolean(loaded.state.support) }),
       // Should nothing be decided at all (the state cannot even be read), a warning sign still gets its advice.
-      () => urgentAdviceOnly(this.deps.content, this.deps.nlu, input.text),
+      () => urgentAdviceOnly(this.contentOf(activity), this.deps.nlu, input.text),
     );
   }
 
@@ -193,7 +201,7 @@ export class BacklineBot {
       key,
       async (loaded) => {
         if (loaded.isNew) return undefined;
-        const draft = new TurnDraft(this.deps.content, structuredClone(loaded.state));
+        const draft = new TurnDraft(this.contentOf(context.activity), structuredClone(loaded.state));
         return decideHandoffStatus(draft, handoffState) ? draft : undefined;
       },
       () => ({ supportBefore: true }),
@@ -283,7 +291,8 @@ export class BacklineBot {
   }
 
   private async runEffects(context: TurnContext, key: ConversationKey, draft: TurnDraft): Promise<{ forgotten: boolean; extra: Partial<Activity>[] }> {
-    const { storage, content, support } = this.deps;
+    const { storage, support } = this.deps;
+    const { content } = draft;
     const extra: Partial<Activity>[] = [];
     let forgotten = false;
     for (const effect of draft.effects) {

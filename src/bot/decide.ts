@@ -38,6 +38,7 @@ import type { IntentDecision, RedFlagDetection, Understander } from '../nlu/type
 import type { CrisisKind } from '../nlu/crisis.js';
 import type { PatientReading } from '../nlu/patient.js';
 import { evaluateTriage } from '../triage/rules.js';
+import { otherLanguageReply } from '../locale/languageId.js';
 import { matchChoice } from '../nlu/entities.js';
 import { crisisDuringSupport, decideDuringSupport, holdForSupport, isLiveChat, urgentDuringSupport } from '../handoff/decideSupport.js';
 
@@ -121,6 +122,12 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
     }
   }
 
+  // Another language: say, in it where we can, that Backline speaks English, with the emergency
+  // number. After the detectors (crisis and warning signs come first) and before a word of it can
+  // be taken for a button ("no entiendo" is not "No"); never while waiting for or talking to a
+  // person from the team (the message is theirs); no state is lost.
+  if (text && !input.choice && !draft.state.support && answerOtherLanguage(draft, text)) return draft;
+
   // A typed label, number or "the last one" picks one of the buttons just shown, in any channel.
   // Not in a live chat with a person: there "2" or "yes" is meant for them.
   if (!input.choice && draft.state.offered?.length && !isLiveChat(draft.state)) {
@@ -182,6 +189,16 @@ function detectForPatient(draft: TurnDraft, nlu: Understander, text: string, rea
   const flags = [...new Set([...detection.flags, ...theirs.flags])];
   const possible = [...new Set([...detection.possible, ...theirs.possible])].filter((flag) => !flags.includes(flag));
   return { flags, possible, isQuestionAbout: detection.isQuestionAbout };
+}
+
+function answerOtherLanguage(draft: TurnDraft, text: string): boolean {
+  const languages = draft.content.otherLanguages;
+  const guess = languages?.identify(text);
+  if (!languages || !guess) return false;
+  draft.say(otherLanguageReply(languages, guess));
+  draft.notUnderstood = 'out_of_scope';
+  repeatCurrentQuestion(draft);
+  return true;
 }
 
 /** A flow worth coming back to is one collecting answers; menus and articles are just places. */

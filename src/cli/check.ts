@@ -3,9 +3,11 @@ import type { Config } from '../config.js';
 import { inspectContent, MAX_READING_GRADE } from '../content.js';
 
 export function checkCommand(config: Config, json: boolean): { ok: boolean; output: string } {
-  const inspected = inspectContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER, { cacheDir: config.NLU_CACHE_DIR });
+  const { emergencyNumber, crisisLine, poisonLine } = config.helpNumberOverrides;
+  const inspected = inspectContent(config.CONTENT_DIR, emergencyNumber, { cacheDir: config.NLU_CACHE_DIR, locale: config.LOCALE, ...(crisisLine ? { crisisLine } : {}), ...(poisonLine ? { poisonLine } : {}) });
   const ok = inspected.problems.length === 0;
-  if (json) return { ok, output: JSON.stringify({ ok, problems: inspected.problems, readability: inspected.readability }) };
+  const overrides = Object.fromEntries(inspected.locales?.overrides ?? []);
+  if (json) return { ok, output: JSON.stringify({ ok, problems: inspected.problems, readability: inspected.readability, locales: { default: inspected.locales?.defaultLocale, overrides } }) };
   const lines: string[] = [];
   const trees = inspected.engine ? inspected.engine.dialogs.trees.size : 0;
   const articles = inspected.readability?.length ?? 0;
@@ -14,6 +16,9 @@ export function checkCommand(config: Config, json: boolean): { ok: boolean; outp
   if (inspected.readability && inspected.readability.length > 0) {
     const worst = [...inspected.readability].sort((a, b) => b.grade - a.grade);
     lines.push(`Reading grade (max ${MAX_READING_GRADE}): ${worst.map((r) => `${r.article} ${r.grade}`).join(', ')}`);
+  }
+  for (const [locale, keys] of Object.entries(overrides)) {
+    lines.push(`Language pack ${locale}${locale === inspected.locales?.defaultLocale ? ' (default)' : ''}: ${keys.length === 0 ? 'no text overrides' : `overrides ${keys.length} ${keys.length === 1 ? 'text' : 'texts'}: ${keys.join(', ')}`}`);
   }
   if (ok) lines.push('No problems found.');
   else {

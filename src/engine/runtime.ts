@@ -3,7 +3,9 @@
 // given and collects replies and effects; the bot does all I/O.
 import { levelRank, type EvidenceId } from '../contract.js';
 import type { ArticleLibrary } from '../knowledge/articles.js';
-import { fill, type Messages } from '../knowledge/messages.js';
+import type { Messages } from '../knowledge/messages.js';
+import { fill } from '../text/template.js';
+import type { OtherLanguages } from '../locale/languageId.js';
 import {
   matchChoice,
   recognizeAge,
@@ -17,7 +19,7 @@ import { patientPlaceholders, type PatientReader } from '../nlu/patient.js';
 import { couldRaiseLevel, evaluateTriage, type TriageOutcome, type TriageRules } from '../triage/rules.js';
 import { newCaseId } from '../util/caseIds.js';
 import { ENTRY_TREE, resolveTarget, type DialogSet } from './loader.js';
-import type { AskNode, Condition, DialogNode, TreeAsk } from './schema.js';
+import { isAsk, type AskNode, type Condition, type DialogNode, type TreeAsk } from './schema.js';
 import { answerKeyOf, type TrialCatalogue, type TrialQuestion } from '../trials/catalogue.js';
 import { nextQuestion, possibleTrials, verdicts } from '../trials/screen.js';
 import type { AnswerValue, ConversationState, Position } from './state.js';
@@ -40,6 +42,10 @@ export interface EngineContent {
   poisonLine: string;
   /** Clinical trials and their pre-screen questions (knowledge/trials/). */
   trials: TrialCatalogue;
+  /** The language pack these words are from (knowledge/locales/): plural forms and lists. */
+  locale?: string;
+  /** Recognises a message in another language, for the short "I speak English" reply. */
+  otherLanguages?: OtherLanguages;
 }
 
 /** Node ids the engine relies on in the entry tree. */
@@ -90,7 +96,7 @@ export class TurnDraft {
 
   fill(text: string, values: Record<string, string | number> = {}): string {
     // Answers can be quoted back ("They will contact you at {trial_contact}").
-    return fill(text, { ...this.state.answers, ...this.trialFacts(), ...this.facts, ...patientPlaceholders(this.content.patient, this.state.patient), emergency_number: this.content.emergencyNumber, crisis_line: this.content.crisisLine, poison_line: this.content.poisonLine, ...values });
+    return fill(text, { ...this.state.answers, ...this.trialFacts(), ...this.facts, ...patientPlaceholders(this.content.patient, this.state.patient), emergency_number: this.content.emergencyNumber, crisis_line: this.content.crisisLine, poison_line: this.content.poisonLine, ...values }, { locale: this.content.locale ?? 'en' });
   }
 
   /** What the pre-screen answers mean, for trees to quote and branch on (derived, never stored). */
@@ -100,7 +106,7 @@ export class TurnDraft {
     return {
       trial_count: trials.trials.length,
       trial_fit_count: possible.length,
-      trial_fit_names: joinLabels(possible.map((v) => v.trial.title)),
+      trial_fit_names: joinLabels(possible.map((v) => v.trial.title), this.content.locale),
     };
   }
 }
@@ -139,7 +145,7 @@ export function triageReplyText(draft: TurnDraft, outcome: TriageOutcome): { tex
   const reasons = outcome.reasons.map((reason) => {
     const rule = triageRules.rules.find((r) => r.id === reason.rule)!;
     const labels = reason.flags.map((f) => draft.content.redFlagLabel(f));
-    return draft.fill(rule.reason, { flags: joinLabels(labels) });
+    return draft.fill(rule.reason, { flags: joinLabels(labels, draft.content.locale) });
   });
   const parts = [`**${draft.fill(advice.title)}**`, draft.fill(advice.advice)];
   // Advice for someone else: say who it is for, so a carer knows to act for them.
@@ -148,9 +154,9 @@ export function triageReplyText(draft: TurnDraft, outcome: TriageOutcome): { tex
   return { text: parts.join('\n\n'), reasons };
 }
 
-function joinLabels(labels: string[]): string {
-  if (labels.length <= 1) return labels[0] ?? '';
-  return `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
+/** "a, b and c" by the pack's language rules (en-US: "a, b, and c"). */
+function joinLabels(labels: string[], locale = 'en'): string {
+  return new Intl.ListFormat(locale, { type: 'conjunction' }).format(labels);
 }
 
 function outcomeChoices(draft: TurnDraft): Choice[] {
@@ -703,18 +709,24 @@ function continueAfterAnswer(draft: TurnDraft, position: Position, target: strin
   const { state, content } = draft;
   const node = nodeAt(content, position);
   const tree = content.dialogs.trees.get(position.tree)!;
+  let keepAnsweringAt: number | undefined;
   if (tree.skip_questions_that_cannot_raise_level && 'evidence' in node && node.evidence) {
     const outcome = evaluateTriage(content.triageRules, state.answers);
     const rank = levelRank(outcome.level);
     if (rank <= URGENT_LEVEL && (!state.announced || rank < levelRank(state.announced))) {
       announceOutcome(draft, outcome, false);
-      draft.say(content.messages.triage.keep_answering);
+      keepAnsweringAt = draft.replies.length;
     }
   }
   if (target) goTo(draft, target, position.tree);
   else {
     state.at = undefined;
     state.page = undefined;
+  }
+  // "Please answer a few more quick questions" only when one follows (issue #14).
+  const at = state.at;
+  if (keepAnsweringAt !== undefined && at?.tree === position.tree && isAsk(nodeAt(content, at))) {
+    draft.replies.splice(keepAnsweringAt, 0, { text: draft.fill(content.messages.triage.keep_answering) });
   }
 }
 

@@ -13,7 +13,7 @@ import type { Understander } from '../nlu/types.js';
 import type { Choice, Reply } from '../engine/replies.js';
 import { runFrom, TurnDraft, type EngineContent } from '../engine/runtime.js';
 import type { ConversationState } from '../engine/state.js';
-import { fill } from '../knowledge/messages.js';
+import { fill } from '../text/template.js';
 import type { Logger } from '../logger.js';
 import { retryOnConflict, type BacklineStorage } from '../storage/index.js';
 import { ADMIN_AGENT_ID } from '../config/agents.js';

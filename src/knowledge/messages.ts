@@ -148,19 +148,3 @@ export function loadMessages(path: string): Messages {
   }
   return parsed.data;
 }
-
-const pluralRules = new Intl.PluralRules('en');
-
-/**
- * Fills {placeholders}; unknown ones are left as they are so a typo shows up in review.
- * {count|request|requests} picks the singular or plural form by the number in `count`.
- */
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template
-    .replace(/\{([a-z_]+)\|([^|{}]*)\|([^|{}]*)\}/g, (whole, key: string, one: string, other: string) => {
-      if (!(key in values)) return whole;
-      const count = Number(values[key]);
-      return Number.isFinite(count) && pluralRules.select(count) === 'one' ? one : other;
-    })
-    .replace(/\{([a-z_]+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
-}

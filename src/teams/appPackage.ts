@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import yazl from 'yazl';
 import { ConfigError, type Config } from '../config.js';
 import { ACCENT_COLOR } from './icons.js';
+import { fill, MissingPlaceholderError } from '../text/template.js';
 
 /** appPackage/ at the package root (the same from src/ under tsx and from dist/). */
 export const APP_PACKAGE_DIR = fileURLToPath(new URL('../../appPackage/', import.meta.url));
@@ -66,11 +67,13 @@ export function buildManifest(template: string, settings: TeamsPackageSettings):
     ACCENT_COLOR,
   };
   // Values are substituted inside JSON strings, so they are JSON-escaped first.
-  const filled = template.replace(/\$\{\{([A-Z_]+)\}\}/g, (whole, name: string) => {
-    const value = values[name];
-    if (value === undefined) throw new TeamsPackageError(`appPackage/manifest.json uses an unknown placeholder ${whole}`);
-    return JSON.stringify(value).slice(1, -1);
-  });
+  let filled: string;
+  try {
+    filled = fill(template, values, { syntax: 'dollar_double_braces', missing: 'throw', escape: (value) => JSON.stringify(value).slice(1, -1) });
+  } catch (error) {
+    if (error instanceof MissingPlaceholderError) throw new TeamsPackageError(`appPackage/manifest.json uses an unknown placeholder ${error.placeholder}`);
+    throw error;
+  }
   return JSON.parse(filled) as TeamsManifest;
 }
 

@@ -27,6 +27,7 @@ import { LocalDirectLine, refuseUpgrade } from '../directline/localDirectLine.js
 import { TokenSigner } from '../directline/tokens.js';
 import type { Cluster } from '../cluster/index.js';
 import { chatPageCsp, connectSources, demoPageCsp, newNonce, OriginPolicy, parseOrigins } from './security.js';
+import { fill } from '../text/template.js';
 import { browserConfig, loadWidgetConfig, type BrowserWidgetConfig, type WidgetConfig } from './widgetConfig.js';
 
 export const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -69,10 +70,6 @@ function escapeHtml(value: string): string {
 /** JSON that is safe inside a <script> file or an HTML attribute after escaping. */
 function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-}
-
-function fill(template: string, values: Record<string, string>): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => values[name] ?? whole);
 }
 
 /** A static file kept in memory, served with an ETag, and gzipped once that is ready. */
@@ -194,7 +191,7 @@ export function createWebChat(deps: WebChatDependencies): WebChat {
         download: escapeHtml(widget.tools.download),
         download_hint: escapeHtml(widget.tools.downloadHint),
         dismiss_notice: escapeHtml(widget.tools.dismissNotice),
-      }),
+      }, { syntax: 'double_braces' }),
     );
   };
 

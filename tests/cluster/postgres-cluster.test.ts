@@ -141,7 +141,7 @@ describe('three instances behind HAProxy', () => {
       await send("check if it's serious");
       await expect.poll(transcriptText, { timeout: 15_000 }).toMatch(/numbness, tingling or pins and needles/);
       await send('yes');
-      await expect.poll(transcriptText, { timeout: 15_000 }).toMatch(/Go to an emergency department now/);
+      await expect.poll(transcriptText, { timeout: 15_000 }).toMatch(/Go to the emergency room \(ER\) now/);
       expectCleanBrowser(browser);
     } finally {
       await browser.close();

@@ -93,7 +93,7 @@ describe('a conversation over the stream', () => {
     const beforeYes = stream.activities.length;
     await c.tap(yes);
     const urgent = await stream.until((list) => list.slice(beforeYes).some((a) => a.channelData?.backline?.triage?.level === 'emergency'));
-    expect(botTexts(urgent.slice(beforeYes))).toMatch(/Go to an emergency department now/);
+    expect(botTexts(urgent.slice(beforeYes))).toMatch(/Go to the emergency room \(ER\) now/);
     stream.close();
   });
 

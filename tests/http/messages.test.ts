@@ -48,7 +48,7 @@ describe('POST /api/messages', () => {
     await post(url, activity(capture, id, { text: 'i wet myself without knowing and my back is killing me' }));
     const first = capture.for(id)[0]!;
     expect(first.body.channelData?.backline?.triage?.level).toBe('emergency');
-    expect(first.body.text).toMatch(/emergency department/i);
+    expect(first.body.text).toMatch(/emergency room \(ER\)/i);
   });
 });
 

@@ -111,9 +111,9 @@ describe('Backline in the Microsoft 365 Agents Playground (Teams client, offline
 
   it('a red-flag answer produces the urgent advice', async () => {
     await pressCardButton('Yes');
-    const urgent = botMessage('Please go to the nearest emergency department').last();
+    const urgent = botMessage('Please go to the emergency room (ER) at the nearest hospital').last();
     await urgent.waitFor({ timeout: 10_000 });
-    expect(await urgent.innerText()).toMatch(/Go to an emergency department now[\s\S]*call 999/);
+    expect(await urgent.innerText()).toMatch(/Go to the emergency room \(ER\) now[\s\S]*call 999/);
   });
 
   it('nothing left this machine: no browser request, playground connection or test connection to another host', () => {
