@@ -6,6 +6,7 @@ import { cannedRepliesPath, inspectCannedReplies } from './handoff/cannedReplies
 import { checkDialogs, ContentError, type ContentProblem } from './engine/loader.js';
 import type { EngineContent } from './engine/runtime.js';
 import { loadArticles } from './knowledge/articles.js';
+import { loadDirectQuestions, type DirectQuestions } from './knowledge/directQuestions.js';
 import { loadMessages } from './knowledge/messages.js';
 import { fleschKincaidGrade } from './knowledge/readability.js';
 import { loadCrisisPatterns, type CrisisPatterns } from './nlu/crisis.js';
@@ -13,6 +14,9 @@ import { createPatientReader, loadPatientWords, PATIENT_FILE, type PatientReader
 import { confirmQuestion, loadRedFlagPatterns, redFlagLabel, type RedFlagPatterns } from './nlu/redFlagDetector.js';
 import { loadTriageRules } from './triage/rules.js';
 import { loadTrials } from './trials/catalogue.js';
+
+/** Direct questions, tone and section words (see src/knowledge/directQuestions.ts). */
+const DIRECT_QUESTIONS_FILE = join('knowledge', 'nlu', 'direct-questions.yaml');
 
 /** Articles above this Flesch-Kincaid grade fail `backline check`. */
 export const MAX_READING_GRADE = 8;
@@ -112,6 +116,12 @@ export function inspectContent(root: string, emergencyNumber: string, options: C
   } catch (error) {
     problems.push(problemFromError(join(root, PATIENT_FILE), error));
   }
+  let direct: DirectQuestions | undefined;
+  try {
+    direct = loadDirectQuestions(join(root, DIRECT_QUESTIONS_FILE));
+  } catch (error) {
+    problems.push(problemFromError(join(root, DIRECT_QUESTIONS_FILE), error));
+  }
   problems.push(...inspectCannedReplies(cannedRepliesPath(root)).problems);
   for (const article of library.articles.values()) {
     // An article nobody can reach is content nobody reads.
@@ -120,7 +130,7 @@ export function inspectContent(root: string, emergencyNumber: string, options: C
     );
     if (!referenced) problems.push({ file: article.file, line: 1, message: `article "${article.id}" is not used by any dialog` });
   }
-  if (!messages || !triageRules || !redFlagPatterns || !crisisPatterns || !patient) return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
+  if (!messages || !triageRules || !redFlagPatterns || !crisisPatterns || !patient || !direct) return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
   const patterns = redFlagPatterns;
   const engine: EngineContent = {
     dialogs,
@@ -130,6 +140,7 @@ export function inspectContent(root: string, emergencyNumber: string, options: C
     trials,
     emergencyNumber,
     patient,
+    direct,
     crisisLine: lines.crisisLine,
     poisonLine: lines.poisonLine,
     redFlagLabel: (id) => ((RED_FLAG_IDS as readonly string[]).includes(id) ? redFlagLabel(patterns, id as never) : id),
