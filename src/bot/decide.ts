@@ -34,7 +34,7 @@ import {
   type EngineContent,
 } from '../engine/runtime.js';
 import { isCheck } from '../engine/draft.js';
-import { undoLastAnswer, undoRequest } from '../engine/check.js';
+import { answerChecklistWithFlags, undoLastAnswer, undoRequest } from '../engine/check.js';
 import { answerDirectQuestion, answerFollowUp, answerTone, isTopicIntent, repeatArticle } from './directAnswers.js';
 import { newConversationState, type ConversationState, type Pending } from '../engine/state.js';
 import type { Choice, Reply } from '../engine/replies.js';
@@ -121,6 +121,8 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
       confirmFlags(draft, pending, true);
       return draft;
     }
+    // Signs named at a checklist that asks about them answer it (urgent advice still at once).
+    if (answerChecklistWithFlags(draft, flags)) return draft;
     if (flags.length > 0) {
       actOnRedFlags(draft, flags);
       return draft;
@@ -732,7 +734,13 @@ function respondToIntent(draft: TurnDraft, decision: IntentDecision, text: strin
   // or the next one, never the same reply.
   if (!inFlow && isTopicIntent(decision.intent) && decision.intent !== 'triage.start' && answerFollowUp(draft, text, decision.intent)) return;
   const sameArticle = content.articles.forIntent(decision.intent);
-  if (!inFlow && sameArticle && sameArticle.id === state.lastArticle && state.page === undefined && isTopicIntent(decision.intent)) {
+  if (!inFlow && sameArticle && sameArticle.id === state.lastArticle && isTopicIntent(decision.intent)) {
+    if (state.page !== undefined && state.at) {
+      // Asked again while reading it: the key point, then the next section.
+      draft.say(draft.fill(content.messages.direct.as_i_said, { summary: sameArticle.summary }));
+      answerCurrent(draft, { text: '', choice: CHOICE_VALUES.more });
+      return;
+    }
     repeatArticle(draft, sameArticle);
     return;
   }

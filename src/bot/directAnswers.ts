@@ -67,6 +67,14 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
   const kind = content.direct.kindOf(text);
   if (!kind) return false;
   const words = content.messages.direct;
+  const again = draft.state.lastDirect === kind;
+  draft.state.lastDirect = kind;
+  if (again) {
+    // Asked again: the point in short, not the same reply word for word.
+    draft.say(words.again[kind]);
+    carryOn(draft, kind === 'diagnosis');
+    return true;
+  }
   switch (kind) {
     case 'dose':
       draft.say(words.dose);
@@ -94,6 +102,7 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
   }
 }
 
+/** A heading that names what was asked counts most; words in the text less. */
 function sectionScore(draft: TurnDraft, words: Set<string>, heading: string, markdown: string): number {
   const { direct } = draft.content;
   const inHeading = direct.contentWords(heading).filter((w) => words.has(w)).length;
@@ -109,27 +118,43 @@ function sectionScore(draft: TurnDraft, words: Set<string>, heading: string, mar
  */
 export function answerFollowUp(draft: TurnDraft, text: string, intent: IntentId): boolean {
   const { state, content } = draft;
-  const candidates: Article[] = [];
-  if (state.lastArticle && content.articles.has(state.lastArticle)) candidates.push(content.articles.get(state.lastArticle));
-  const forIntent = content.articles.forIntent(intent);
-  if (forIntent && !candidates.some((a) => a.id === forIntent.id)) candidates.push(forIntent);
-  if (candidates.length === 0) return false;
   const words = new Set(content.direct.contentWords(text));
   if (words.size === 0) return false;
+  const forIntent = content.articles.forIntent(intent);
+  const last = state.lastArticle && content.articles.has(state.lastArticle) ? content.articles.get(state.lastArticle) : undefined;
+  // The topic asked about first, then the article just read, then any other: a section whose
+  // heading names what was asked wins; in a tie, the conversation's own context.
+  const ordered = [forIntent, last, ...content.articles.articles.values()].filter((a): a is Article => Boolean(a));
+  const candidates = [...new Map(ordered.map((a) => [a.id, a])).values()];
   let best: { article: Article; index: number; score: number } | undefined;
   for (const article of candidates) {
+    const inContext = article.id === forIntent?.id || article.id === last?.id;
     article.sections.forEach((section, index) => {
       const score = sectionScore(draft, words, section.heading, section.markdown);
-      if (score > 0 && (!best || score > best.score)) best = { article, index, score };
+      const total = score > 0 && inContext ? score + 1 : score;
+      if (total > 0 && (!best || total > best.score)) best = { article, index, score: total };
     });
   }
   if (!best) return false;
   const found = best as { article: Article; index: number; score: number };
   const isNewTopicOpening = found.article.id !== state.lastArticle && found.index === 0;
   if (isNewTopicOpening) return false;
-  if (found.article.id === state.lastArticle && found.index === state.lastSection) return repeatArticle(draft, found.article);
+  if (found.article.id === state.lastArticle && found.index === state.lastSection) {
+    // The same follow-up again: the key point, in short.
+    draft.say(draft.fill(content.messages.direct.as_i_said, { summary: keyPoint(draft, found.article.sections[found.index]!.markdown, words) }));
+    carryOn(draft, true);
+    return true;
+  }
   sendSectionAside(draft, found.article, found.index);
   return true;
+}
+
+/** The key point of a section for a question: its first sentence with a word asked about, else its first sentence. */
+function keyPoint(draft: TurnDraft, markdown: string, words?: Set<string>): string {
+  const plain = markdown.replace(/\*\*/g, '').replace(/^[-*] +/gm, '').trim();
+  const sentences = plain.split(/(?<=[.!?])\s+|\n+/).map((s) => s.trim()).filter(Boolean);
+  const asked = words && sentences.find((sentence) => draft.content.direct.contentWords(sentence).some((w) => words.has(w)));
+  return asked ?? sentences[0] ?? plain;
 }
 
 /**
@@ -140,18 +165,17 @@ export function repeatArticle(draft: TurnDraft, article: Article): boolean {
   const { state, content } = draft;
   draft.say(draft.fill(content.messages.direct.as_i_said, { summary: article.summary }));
   const next = (state.lastArticle === article.id ? (state.lastSection ?? 0) : -1) + 1;
-  if (next < article.sections.length) sendSectionAside(draft, article, next, false);
+  if (next < article.sections.length) sendSectionAside(draft, article, next);
   else carryOn(draft, true);
   return true;
 }
 
-function sendSectionAside(draft: TurnDraft, article: Article, index: number, offer = true): void {
+function sendSectionAside(draft: TurnDraft, article: Article, index: number): void {
   const section = article.sections[index]!;
   const [first, ...rest] = section.messages;
   draft.say(`**${section.heading}**\n\n${first ?? ''}`);
   for (const message of rest) draft.say(message);
   draft.state.lastArticle = article.id;
   draft.state.lastSection = index;
-  if (offer || index + 1 >= article.sections.length) carryOn(draft, true);
-  else carryOn(draft, true);
+  carryOn(draft, true);
 }

@@ -148,3 +148,21 @@ export function keepCaudaEquinaSign(draft: TurnDraft, evidence: string | undefin
   draft.say(draft.content.messages.check.advice_stands);
   return true;
 }
+
+/**
+ * Warning signs named in a message at a checklist that asks about them ("fever", or a tap on
+ * "Fever, chills..." read by the detector): the answer to that checklist. Urgent advice still
+ * comes at once (continueAfterAnswer), and the list is asked again about the rest.
+ */
+export function answerChecklistWithFlags(draft: TurnDraft, flags: RedFlagId[]): boolean {
+  const { state, content } = draft;
+  const at = state.at;
+  if (!at || state.page !== undefined || state.pending || flags.length === 0) return false;
+  const node = nodeAt(content, at);
+  if (!('ask' in node) || node.ask !== 'checklist') return false;
+  if (!flags.every((flag) => node.items.some((item) => item.evidence === flag))) return false;
+  rememberAnswer(draft, at, flags);
+  for (const flag of flags) state.answers[flag] = 'yes';
+  continueAfterAnswer(draft, at, at.node);
+  return true;
+}

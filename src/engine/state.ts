@@ -58,6 +58,8 @@ export interface ConversationState {
   lastArticle?: string;
   /** The section of that article last shown (its index), so a repeated question gets the next one. */
   lastSection?: number;
+  /** The direct question last answered (diagnosis, dose, someone else's prescription), so a repeat is not answered word for word. */
+  lastDirect?: 'diagnosis' | 'dose' | 'others_prescription';
   /** Answers given in the warning-sign check, newest last, for "go back". */
   history?: HistoryEntry[];
   /** The support case just closed, which the feedback questions are about. */

@@ -147,6 +147,8 @@ const messagesSchema = z.strictObject({
     small_talk: z.string(),
     bot_identity: z.string(),
     as_i_said: z.string(),
+    /** The same direct question again: the point in short. */
+    again: z.strictObject({ diagnosis: z.string(), dose: z.string(), others_prescription: z.string() }),
     more_offer: z.string(),
   }),
   forget: z.strictObject({ done: z.string(), what_state: z.string(), what_leads: z.string(), what_cases: z.string() }),
