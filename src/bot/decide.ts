@@ -191,9 +191,17 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
     showMenu(draft);
     return draft;
   }
-  safetyNet(draft, decision.intent, text);
+  if (!isTopicIntent(decision.intent)) {
+    // "this is useless, just tell me what helps at home": the question without the anger.
+    const calm = content.direct.withoutTone(text);
+    if (calm && calm !== text.toLowerCase().trim()) {
+      const again = nlu.classify(calm);
+      if (isTopicIntent(again.intent) && !again.ambiguous) decision = again;
+    }
+  }
   // Worry and anger acknowledged first; insults and small talk get a short reply.
   if (answerTone(draft, text, decision.intent)) return draft;
+  safetyNet(draft, decision.intent, text);
   // "Do I have sciatica?", dose questions, someone else's prescription: a plain answer.
   if (answerDirectQuestion(draft, text, decision.intent)) return draft;
   respondToIntent(draft, decision, text);
@@ -734,8 +742,8 @@ function respondToIntent(draft: TurnDraft, decision: IntentDecision, text: strin
   // or the next one, never the same reply.
   if (!inFlow && isTopicIntent(decision.intent) && decision.intent !== 'triage.start' && answerFollowUp(draft, text, decision.intent)) return;
   const sameArticle = content.articles.forIntent(decision.intent);
-  if (!inFlow && sameArticle && sameArticle.id === state.lastArticle && isTopicIntent(decision.intent)) {
-    if (state.page !== undefined && state.at) {
+  if (!inFlow && sameArticle && (sameArticle.id === state.lastArticle || state.read?.[sameArticle.id] !== undefined) && isTopicIntent(decision.intent)) {
+    if (state.page !== undefined && state.at && sameArticle.id === state.lastArticle) {
       // Asked again while reading it: the key point, then the next section.
       draft.say(draft.fill(content.messages.direct.as_i_said, { summary: sameArticle.summary }));
       answerCurrent(draft, { text: '', choice: CHOICE_VALUES.more });

@@ -6,6 +6,7 @@ import type { IntentId } from '../contract.js';
 import type { Article } from '../knowledge/articles.js';
 import { CHOICE_VALUES, repeatCurrentQuestion, type TurnDraft } from '../engine/runtime.js';
 import { nodeAt } from '../engine/draft.js';
+import { noteRead } from '../engine/paging.js';
 import type { Choice } from '../engine/replies.js';
 
 /** Intents that are about a topic an article answers (a "Did you mean" between two of these makes sense). */
@@ -19,6 +20,13 @@ export function isAnswering(draft: TurnDraft): boolean {
   if (!state.at || state.page !== undefined) return false;
   const node = nodeAt(content, state.at);
   return 'ask' in node && node.ask !== 'choice';
+}
+
+/** An answer from another section ends reading an article page by page ("Tell me more" would repeat). */
+function leaveReading(draft: TurnDraft): void {
+  if (draft.state.page === undefined) return;
+  draft.state.at = undefined;
+  draft.state.page = undefined;
 }
 
 /** After an aside: back to the question being answered, or what to do next. */
@@ -85,13 +93,13 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
       carryOn(draft, false);
       return true;
     case 'diagnosis': {
-      const article = intent.startsWith('condition.') ? content.articles.forIntent(intent) : undefined;
+      const named = content.direct.conditionNamed(text);
+      const article = named && content.articles.has(named) ? content.articles.get(named) : intent.startsWith('condition.') ? content.articles.forIntent(intent) : undefined;
       const symptoms = article?.sections.find((s) => s.id.includes('symptom'));
       if (article && symptoms) {
         draft.say(draft.fill(words.cant_tell, { condition: article.title.toLowerCase() }));
         for (const message of symptoms.messages) draft.say(message);
-        draft.state.lastArticle = article.id;
-        draft.state.lastSection = article.sections.indexOf(symptoms);
+        noteRead(draft.state, article.id, article.sections.indexOf(symptoms));
       } else {
         draft.say(words.cant_tell_general);
         draft.say(words.points_to);
@@ -124,13 +132,19 @@ export function answerFollowUp(draft: TurnDraft, text: string, intent: IntentId)
   const last = state.lastArticle && content.articles.has(state.lastArticle) ? content.articles.get(state.lastArticle) : undefined;
   // The topic asked about first, then the article just read, then any other: a section whose
   // heading names what was asked wins; in a tie, the conversation's own context.
-  const ordered = [forIntent, last, ...content.articles.articles.values()].filter((a): a is Article => Boolean(a));
+  // A question that names a new topic ("what is sciatica" after the disc article) is about that
+  // topic only: one of its sections, or its opening by the usual route.
+  const namesNewTopic = forIntent && content.direct.contentWords(forIntent.title).some((w) => words.has(w));
+  const ordered = (namesNewTopic ? [forIntent] : [forIntent, last, ...content.articles.articles.values()]).filter((a): a is Article => Boolean(a));
   const candidates = [...new Map(ordered.map((a) => [a.id, a])).values()];
   let best: { article: Article; index: number; score: number } | undefined;
   for (const article of candidates) {
     const inContext = article.id === forIntent?.id || article.id === last?.id;
+    // Words that name the article's own topic ("home" for home care) pick the article, not a section.
+    const topic = new Set(content.direct.contentWords(article.title));
+    const asked = new Set([...words].filter((w) => !topic.has(w)));
     article.sections.forEach((section, index) => {
-      const score = sectionScore(draft, words, section.heading, section.markdown);
+      const score = sectionScore(draft, asked, section.heading, section.markdown);
       const total = score > 0 && inContext ? score + 1 : score;
       if (total > 0 && (!best || total > best.score)) best = { article, index, score: total };
     });
@@ -163,8 +177,9 @@ function keyPoint(draft: TurnDraft, markdown: string, words?: Set<string>): stri
  */
 export function repeatArticle(draft: TurnDraft, article: Article): boolean {
   const { state, content } = draft;
+  leaveReading(draft);
   draft.say(draft.fill(content.messages.direct.as_i_said, { summary: article.summary }));
-  const next = (state.lastArticle === article.id ? (state.lastSection ?? 0) : -1) + 1;
+  const next = (state.read?.[article.id] ?? (state.lastArticle === article.id ? (state.lastSection ?? 0) : -1)) + 1;
   if (next < article.sections.length) sendSectionAside(draft, article, next);
   else carryOn(draft, true);
   return true;
@@ -172,10 +187,10 @@ export function repeatArticle(draft: TurnDraft, article: Article): boolean {
 
 function sendSectionAside(draft: TurnDraft, article: Article, index: number): void {
   const section = article.sections[index]!;
+  leaveReading(draft);
   const [first, ...rest] = section.messages;
   draft.say(`**${section.heading}**\n\n${first ?? ''}`);
   for (const message of rest) draft.say(message);
-  draft.state.lastArticle = article.id;
-  draft.state.lastSection = index;
+  noteRead(draft.state, article.id, index);
   carryOn(draft, true);
 }

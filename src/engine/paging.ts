@@ -3,8 +3,15 @@ import { CHOICE_VALUES, nodeAt, positionOf, type TurnDraft } from './draft.js';
 import { askQuestion, choiceOptions } from './questions.js';
 import { answerCurrent, goTo, isCommand, type AnswerInput } from './runtime.js';
 import type { AskNode } from './schema.js';
-import type { Position } from './state.js';
+import type { ConversationState, Position } from './state.js';
 import type { Choice } from './replies.js';
+
+/** Notes a section as shown (the last one, and the furthest of its article). */
+export function noteRead(state: ConversationState, article: string, index: number): void {
+  state.lastArticle = article;
+  state.lastSection = index;
+  state.read = { ...state.read, [article]: Math.max(index, state.read?.[article] ?? -1) };
+}
 
 /** Sends one section of the article at a say node and, if more follow, offers "tell me more". */
 export function sendSection(draft: TurnDraft, position: Position, index: number): void {
@@ -14,8 +21,7 @@ export function sendSection(draft: TurnDraft, position: Position, index: number)
   const article = content.articles.get(node.say.article);
   const section = article.sections[index];
   if (!section) return;
-  state.lastArticle = article.id;
-  state.lastSection = index;
+  noteRead(state, article.id, index);
   const messages = index === 0 ? section.messages : [`**${section.heading}**\n\n${section.messages[0] ?? ''}`, ...section.messages.slice(1)];
   messages.forEach((message, i) => {
     const last = i === messages.length - 1;

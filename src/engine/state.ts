@@ -56,6 +56,8 @@ export interface ConversationState {
   support?: SupportState;
   /** The article last shown, for "Where is this from?". */
   lastArticle?: string;
+  /** Articles shown in this conversation: the furthest section shown of each (by index). */
+  read?: Record<string, number>;
   /** The section of that article last shown (its index), so a repeated question gets the next one. */
   lastSection?: number;
   /** The direct question last answered (diagnosis, dose, someone else's prescription), so a repeat is not answered word for word. */

@@ -21,6 +21,8 @@ const schema = z.strictObject({
   insult: patterns,
   small_talk: patterns,
   bot_identity: patterns,
+  /** Condition article id -> words that name it ("is this sciatica?"). */
+  conditions: z.record(z.string(), z.array(z.string().min(1)).min(1)),
   /** Words never used to match a section (too common to mean anything). */
   stop_words: z.array(z.string()),
   /** A word in a question -> the words a section heading or text uses for it. */
@@ -34,6 +36,10 @@ export interface DirectQuestions {
   /** The direct question this message asks, if any (most specific first). */
   kindOf(text: string): DirectKind | undefined;
   toneOf(text: string): Tone | undefined;
+  /** The message without its worry or anger ("this is useless, just tell me X" -> "tell me X"). */
+  withoutTone(text: string): string;
+  /** The condition article a message names, if any. */
+  conditionNamed(text: string): string | undefined;
   /** A plain question about what causes the pain ("what is reason of this pain"). */
   asksHeadline(text: string): boolean;
   /** The content words of a question, with their section synonyms. */
@@ -66,6 +72,8 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     ['small_talk', compile(data.small_talk)],
   ];
   const headline = compile(data.headline);
+  const toneOnly = [...compile(data.worry), ...compile(data.anger), ...compile(data.insult)].map((r) => new RegExp(r.source, 'gi'));
+  const conditions = Object.entries(data.conditions).map(([id, words]) => ({ id, words: words.map((w) => ` ${w} `) }));
   const stop = new Set(data.stop_words);
   const synonyms = new Map<string, string[]>();
   for (const [word, alternatives] of Object.entries(data.section_words)) {
@@ -79,6 +87,15 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     toneOf(text) {
       const phrase = normaliseForPatterns(text);
       return tones.find(([, list]) => list.some((r) => r.test(phrase)))?.[0];
+    },
+    withoutTone(text) {
+      let phrase = normaliseForPatterns(text);
+      for (const pattern of toneOnly) phrase = phrase.replace(pattern, ' ');
+      return phrase.trim();
+    },
+    conditionNamed(text) {
+      const phrase = normaliseForPatterns(text);
+      return conditions.find((c) => c.words.some((w) => phrase.includes(w)))?.id;
     },
     asksHeadline(text) {
       const phrase = normaliseForPatterns(text);
