@@ -365,6 +365,7 @@ function restartCheckForPatient(draft: TurnDraft): boolean {
   for (const [key, value] of Object.entries(state.answers)) {
     if ((isRedFlagId(key) && value === 'no') || key === 'age' || key === 'duration_weeks') delete state.answers[key];
   }
+  state.history = undefined;
   draft.say(content.messages.patient_switched);
   runFrom(draft, { tree: tree.id, node: tree.start });
   return true;
