@@ -5,6 +5,7 @@ import { cannedRepliesPath, inspectCannedReplies } from './handoff/cannedReplies
 import { checkDialogs, ContentError, type ContentProblem } from './engine/loader.js';
 import type { EngineContent } from './engine/runtime.js';
 import { loadArticles } from './knowledge/articles.js';
+import { loadDirectQuestions, type DirectQuestions } from './knowledge/directQuestions.js';
 import { loadMessages } from './knowledge/messages.js';
 import { fleschKincaidGrade } from './knowledge/readability.js';
 import { loadCrisisPatterns, type CrisisPatterns } from './nlu/crisis.js';
@@ -16,6 +17,9 @@ import { renderProblems } from './locale/render.js';
 import { loadOtherLanguages, type OtherLanguages } from './locale/languageId.js';
 import { loadTriageRules } from './triage/rules.js';
 import { loadTrials } from './trials/catalogue.js';
+
+/** Direct questions, tone and section words (see src/knowledge/directQuestions.ts). */
+const DIRECT_QUESTIONS_FILE = join('knowledge', 'nlu', 'direct-questions.yaml');
 
 /** Articles above this Flesch-Kincaid grade fail `backline check`. */
 export const MAX_READING_GRADE = 8;
@@ -129,6 +133,12 @@ export function inspectContent(root: string, emergencyNumber: string | undefined
   } catch (error) {
     problems.push(problemFromError(join(root, PATIENT_FILE), error));
   }
+  let direct: DirectQuestions | undefined;
+  try {
+    direct = loadDirectQuestions(join(root, DIRECT_QUESTIONS_FILE));
+  } catch (error) {
+    problems.push(problemFromError(join(root, DIRECT_QUESTIONS_FILE), error));
+  }
   problems.push(...inspectCannedReplies(cannedRepliesPath(root)).problems);
   for (const article of library.articles.values()) {
     // An article nobody can reach is content nobody reads.
@@ -137,7 +147,7 @@ export function inspectContent(root: string, emergencyNumber: string | undefined
     );
     if (!referenced) problems.push({ file: article.file, line: 1, message: `article "${article.id}" is not used by any dialog` });
   }
-  if (!messages || !triageRules || !redFlagPatterns || !crisisPatterns || !patient) return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
+  if (!messages || !triageRules || !redFlagPatterns || !crisisPatterns || !patient || !direct) return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
   const patterns = redFlagPatterns;
   const packs = loadPacks(root, problems);
   if (!packs) return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
@@ -164,6 +174,7 @@ export function inspectContent(root: string, emergencyNumber: string | undefined
       trials,
       emergencyNumber: numbers.emergency_number,
       patient,
+      direct,
       crisisLine: numbers.crisis_line,
       poisonLine: numbers.poison_line,
       locale: pack.locale,

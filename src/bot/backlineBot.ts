@@ -10,6 +10,7 @@
 // Turns of one conversation run one at a time in a process (a keyed lock); across processes the
 // eTag check orders them. Only load-decide-save is retried; effects and sending happen once, after
 // the save. Urgent advice is sent even when the save finally fails.
+import { unreachable } from '../engine/schema.js';
 import type { TurnContext } from '@microsoft/agents-hosting';
 import type { Activity, ConversationReference } from '@microsoft/agents-activity';
 import { renderReplies } from '../channels/render.js';
@@ -364,6 +365,9 @@ export class BacklineBot {
           this.deps.logger.info('conversation_forgotten', { channel: key.channelId });
           break;
         }
+        default:
+          // An effect type without a case here does not compile.
+          unreachable(effect, 'effect');
       }
     }
     return { forgotten, extra };

@@ -24,6 +24,7 @@ import {
   isCommand,
   nodeAt,
   questionText,
+  repeatCurrentQuestion,
   showSources,
   reprompt,
   runFrom,
@@ -32,10 +33,14 @@ import {
   type AnswerInput,
   type EngineContent,
 } from '../engine/runtime.js';
+import { isCheck } from '../engine/draft.js';
+import { answerChecklistWithFlags, undoLastAnswer, undoRequest } from '../engine/check.js';
+import { answerDirectQuestion, answerFollowUp, answerTone, isTopicIntent, repeatArticle } from './directAnswers.js';
 import { newConversationState, type ConversationState, type Pending } from '../engine/state.js';
 import type { Choice, Reply } from '../engine/replies.js';
-import type { IntentDecision, RedFlagDetection, Understander } from '../nlu/types.js';
-import type { CrisisKind } from '../nlu/crisis.js';
+import type { DialogNode } from '../engine/schema.js';
+import type { IntentDecision, IntentScore, RedFlagDetection, Understander } from '../nlu/types.js';
+import type { CrisisDetection, CrisisKind } from '../nlu/crisis.js';
 import type { PatientReading } from '../nlu/patient.js';
 import { evaluateTriage } from '../triage/rules.js';
 import { otherLanguageReply } from '../locale/languageId.js';
@@ -102,6 +107,8 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
       confirmFlags(draft, pending, true);
       return draft;
     }
+    // Signs named at a checklist that asks about them answer it (urgent advice still at once).
+    if (answerChecklistWithFlags(draft, flags)) return draft;
     if (flags.length > 0) {
       actOnRedFlags(draft, flags);
       return draft;
@@ -162,15 +169,34 @@ export function decideMessage(content: EngineContent, nlu: Understander, saved: 
 
   // 5. Free text: what does the person want? (While waiting for a person, it is kept for them.)
   if (holdForSupport(draft)) return draft;
-  const decision = nlu.classify(text);
-  if (reading.explicit && reading.who === 'other' && decision.intent === 'out_of_scope') {
-    // "I'm asking for my dad": nothing else to answer; say so, and show what we can do.
-    draft.say(content.messages.patient_noted);
+  let decision = nlu.classify(text);
+  if ((decision.intent === 'out_of_scope' || decision.ambiguous) && content.direct.asksHeadline(text)) {
+    // "what is reason of this pain": a plain question about the headline topic, not out of scope.
+    decision = { ...decision, intent: 'causes.overview', ambiguous: false };
+  }
+  const onlyWho = decision.intent === 'out_of_scope' || decision.ambiguous || decision.confidence < ONLY_WHO_CONFIDENCE;
+  const saysWho = reading.explicit || (reading.who === 'self' && patientBefore === 'other');
+  if (saysWho && reading.who && onlyWho && !isCollectingAnswers(draft)) {
+    // "I'm asking for my dad", "sorry, it's actually me": nothing else to answer; say so, and
+    // show what we can do.
+    draft.say(reading.who === 'other' ? content.messages.patient_noted : content.messages.patient_noted_self);
     showMenu(draft);
     return draft;
   }
+  if (!isTopicIntent(decision.intent)) {
+    // "this is useless, just tell me what helps at home": the question without the anger.
+    const calm = content.direct.withoutTone(text);
+    if (calm && calm !== text.toLowerCase().trim()) {
+      const again = nlu.classify(calm);
+      if (isTopicIntent(again.intent) && !again.ambiguous) decision = again;
+    }
+  }
+  // Worry and anger acknowledged first; insults and small talk get a short reply.
+  if (answerTone(draft, text, decision.intent)) return draft;
   safetyNet(draft, decision.intent, text);
-  respondToIntent(draft, decision);
+  // "Do I have sciatica?", dose questions, someone else's prescription: a plain answer.
+  if (answerDirectQuestion(draft, text, decision.intent)) return draft;
+  respondToIntent(draft, decision, text);
   return draft;
 }
 
@@ -324,7 +350,10 @@ function countsAsReported(draft: TurnDraft, flag: RedFlagId, reading: PatientRea
   if (state.at && state.page === undefined) {
     const node = nodeAt(content, state.at);
     // The sign being asked about, or "not sure, ..." with a sign as the answer to a question.
-    if ('ask' in node && node.ask !== 'trial_criteria' && (node.evidence === flag || (reading.hedged && node.ask !== 'choice'))) return true;
+    if ('ask' in node && node.ask !== 'trial_criteria') {
+      const asked = node.ask === 'checklist' ? node.items.some((item) => item.evidence === flag) : node.evidence === flag;
+      if (asked || (reading.hedged && node.ask !== 'choice')) return true;
+    }
   }
   return state.patient?.who === 'other' && reading.who === 'other' && !reading.hedged;
 }
@@ -338,6 +367,7 @@ function restartCheckForPatient(draft: TurnDraft): boolean {
   for (const [key, value] of Object.entries(state.answers)) {
     if ((isRedFlagId(key) && value === 'no') || key === 'age' || key === 'duration_weeks') delete state.answers[key];
   }
+  state.history = undefined;
   draft.say(content.messages.patient_switched);
   runFrom(draft, { tree: tree.id, node: tree.start });
   return true;
@@ -348,13 +378,24 @@ function confirmQuestionFor(draft: TurnDraft, flag: RedFlagId): string {
   const { state, content } = draft;
   if (state.patient?.who === 'other') {
     const tree = [...content.dialogs.trees.values()].find((t) => t.skip_questions_that_cannot_raise_level);
-    const node = tree && Object.values(tree.nodes).find((n) => 'ask' in n && n.ask !== 'trial_criteria' && n.evidence === flag);
-    if (node && 'ask' in node && node.ask !== 'trial_criteria' && node.text_other) {
-      const text = questionText(draft, node);
+    const text = tree && questionForOther(tree.nodes, flag);
+    if (text) {
       return `${content.messages.red_flag.confirm_prefix} ${text.charAt(0).toLowerCase()}${text.slice(1)}`;
     }
   }
   return content.confirmQuestion(flag);
+}
+
+/** The check's yes/no question about a sign, worded for someone else (a checklist item's own, or the question's). */
+function questionForOther(nodes: Record<string, DialogNode>, flag: RedFlagId): string | undefined {
+  for (const node of Object.values(nodes)) {
+    if (!('ask' in node)) continue;
+    if (node.ask === 'checklist') {
+      const item = node.items.find((i) => i.evidence === flag);
+      if (item) return item.text_other;
+    } else if (node.ask !== 'trial_criteria' && node.evidence === flag) return node.text_other;
+  }
+  return undefined;
 }
 
 /** "What is saddle numbness?": the article section about that sign, then on. */
@@ -476,12 +517,27 @@ function handlePending(draft: TurnDraft, input: MessageInput, reading: PatientRe
       }
       return false;
     }
+    case 'leave_check': {
+      const answer = input.choice ? undefined : chosenYesNo(input);
+      if (input.choice === CHOICE_VALUES.leave || answer === 'yes') {
+        state.pending = undefined;
+        leaveCheck(draft, pending.then);
+        return true;
+      }
+      if (input.choice === CHOICE_VALUES.resume || answer === 'no' || (!input.choice && isCommand(content.messages, 'more', input.text))) {
+        state.pending = undefined;
+        if (state.at) repeatCurrentQuestion(draft);
+        else resumeSuspended(draft, true);
+        return true;
+      }
+      return false;
+    }
     case 'disambiguate': {
       if (input.choice?.startsWith('intent:')) {
         const intent = input.choice.slice('intent:'.length) as IntentId;
         state.pending = undefined;
         if (pending.intents.includes(intent)) {
-          respondToIntent(draft, { intent, confidence: 1, ranking: [], ambiguous: false });
+          respondToIntent(draft, { intent, confidence: 1, ranking: [], ambiguous: false }, '');
           return true;
         }
       }
@@ -489,7 +545,7 @@ function handlePending(draft: TurnDraft, input: MessageInput, reading: PatientRe
       const index = input.choice ? undefined : matchChoice(input.text.slice(0, ANSWER_CHARS), labels)?.index;
       if (index !== undefined) {
         state.pending = undefined;
-        respondToIntent(draft, { intent: pending.intents[index]!, confidence: 1, ranking: [], ambiguous: false });
+        respondToIntent(draft, { intent: pending.intents[index]!, confidence: 1, ranking: [], ambiguous: false }, '');
         return true;
       }
       return false;
@@ -502,18 +558,24 @@ function handleCommand(draft: TurnDraft, input: MessageInput): boolean {
   const { messages } = content;
   const is = (command: keyof typeof messages.commands, value: string) =>
     input.choice === value || (!input.choice && isCommand(messages, command, input.text));
+  // Going back in the check: "back", "change my last answer", "oops I meant no".
+  const undo = undoRequest(draft, input.text);
+  if (undo) {
+    undoLastAnswer(draft, undo);
+    return true;
+  }
+  // Leaving the warning-sign check needs a yes.
+  const inCheck = isCheck(content, state.at) || isCheck(content, state.suspended);
+  if (inCheck && is('menu', CHOICE_VALUES.menu)) return askToLeaveCheck(draft, 'menu');
+  if (inCheck && is('start_over', CHOICE_VALUES.startOver)) return askToLeaveCheck(draft, 'start_over');
+  if (inCheck && is('cancel', 'cmd:cancel')) return askToLeaveCheck(draft, 'cancel');
   if (is('menu', CHOICE_VALUES.menu)) {
     state.suspended = undefined;
     showMenu(draft);
     return true;
   }
   if (is('start_over', CHOICE_VALUES.startOver)) {
-    // Starting over clears the flow, not the safety facts: known red flags stay on record.
-    state.at = undefined;
-    state.page = undefined;
-    state.suspended = undefined;
-    const entry = content.dialogs.trees.get(ENTRY_TREE)!;
-    runFrom(draft, { tree: ENTRY_TREE, node: entry.start });
+    startOver(draft);
     return true;
   }
   if (is('cancel', 'cmd:cancel')) {
@@ -544,6 +606,54 @@ function handleCommand(draft: TurnDraft, input: MessageInput): boolean {
   return false;
 }
 
+function startOver(draft: TurnDraft): void {
+  const { state, content } = draft;
+  // Starting over clears the flow, not the safety facts: known red flags stay on record.
+  state.at = undefined;
+  state.page = undefined;
+  state.suspended = undefined;
+  state.history = undefined;
+  const entry = content.dialogs.trees.get(ENTRY_TREE)!;
+  runFrom(draft, { tree: ENTRY_TREE, node: entry.start });
+}
+
+/** "Stop the check? Yes / No, carry on" (the person stays at the question until they say yes). */
+function askToLeaveCheck(draft: TurnDraft, then: Extract<Pending, { kind: 'leave_check' }>['then']): true {
+  const { state, content } = draft;
+  const words = content.messages.check;
+  state.pending = { kind: 'leave_check', then };
+  draft.say(words.leave_confirm, {
+    choices: [
+      { label: words.leave_yes, value: CHOICE_VALUES.leave },
+      { label: words.leave_no, value: CHOICE_VALUES.resume },
+    ],
+  });
+  return true;
+}
+
+function leaveCheck(draft: TurnDraft, then: Extract<Pending, { kind: 'leave_check' }>['then']): void {
+  const { state } = draft;
+  state.history = undefined;
+  switch (then) {
+    case 'menu':
+      state.at = undefined;
+      state.suspended = undefined;
+      showMenu(draft);
+      return;
+    case 'start_over':
+      startOver(draft);
+      return;
+    case 'cancel':
+      cancelFlow(draft);
+      return;
+    case 'goodbye':
+      state.at = undefined;
+      state.suspended = undefined;
+      routeIntent(draft, 'goodbye');
+      return;
+  }
+}
+
 function cancelFlow(draft: TurnDraft): void {
   const { state, content } = draft;
   const wasBusy = Boolean(state.at || state.suspended);
@@ -568,13 +678,6 @@ function resumeSuspended(draft: TurnDraft, announce: boolean): void {
   if (announce) draft.say(content.messages.resumed);
   // Re-enter where we stopped: a question is asked again (or skipped if now answered).
   runFrom(draft, target);
-}
-
-function repeatCurrentQuestion(draft: TurnDraft): void {
-  const { state, content } = draft;
-  if (!state.at || state.page !== undefined) return;
-  const node = nodeAt(content, state.at);
-  if ('ask' in node) askQuestion(draft, state.at, node, false);
 }
 
 function followStaleChoice(draft: TurnDraft, value: string): boolean {
@@ -605,12 +708,56 @@ function safetyNet(draft: TurnDraft, intent: IntentId, text: string): void {
   draft.say(content.messages.safety_net.card, { choices: [{ label: content.messages.safety_net.check_label, value: CHOICE_VALUES.check }] });
 }
 
+/** Below this, a message that says whom it is about is taken to say only that. */
+const ONLY_WHO_CONFIDENCE = 0.5;
+/** Below this, a message in the check is not taken as a question to answer: it is asked again. */
+const CHECK_ASIDE_CONFIDENCE = 0.5;
+/** Intents that take the person out of the check at once (they asked for it). */
+const LEAVES_CHECK_AT_ONCE: ReadonlySet<IntentId> = new Set(['support.human', 'privacy.delete_data']);
+
+/**
+ * In the warning-sign check, a message that is not an answer never ends or restarts it: a
+ * clear question with an article answer is answered (then "carry on?"), stopping needs a
+ * confirmation, anything else is asked again in simpler words.
+ */
+function respondInCheck(draft: TurnDraft, decision: IntentDecision): boolean {
+  const { state, content } = draft;
+  if (!isCheck(content, state.at) || state.page !== undefined) return false;
+  const { intent } = decision;
+  if (LEAVES_CHECK_AT_ONCE.has(intent)) return false;
+  if (intent === 'cancel' || intent === 'goodbye') {
+    askToLeaveCheck(draft, intent === 'cancel' ? 'cancel' : 'goodbye');
+    return true;
+  }
+  const answerable = content.articles.forIntent(intent) && intent !== 'help' && !decision.ambiguous && decision.confidence >= CHECK_ASIDE_CONFIDENCE;
+  if (answerable) return false;
+  if (intent === 'out_of_scope') draft.notUnderstood = 'out_of_scope';
+  reprompt(draft);
+  return true;
+}
+
 /** Free text, after commands and answers did not apply. */
-function respondToIntent(draft: TurnDraft, decision: IntentDecision): void {
+function respondToIntent(draft: TurnDraft, decision: IntentDecision, text: string): void {
   const { state, content } = draft;
   const inFlow = isCollectingAnswers(draft);
+  if (respondInCheck(draft, decision)) return;
+  // A follow-up to an article just read, or the same question again: the matching section,
+  // or the next one, never the same reply.
+  if (!inFlow && isTopicIntent(decision.intent) && decision.intent !== 'triage.start' && answerFollowUp(draft, text, decision.intent)) return;
+  const sameArticle = content.articles.forIntent(decision.intent);
+  if (!inFlow && sameArticle && (sameArticle.id === state.lastArticle || state.read?.[sameArticle.id] !== undefined) && isTopicIntent(decision.intent)) {
+    if (state.page !== undefined && state.at && sameArticle.id === state.lastArticle) {
+      // Asked again while reading it: the key point, then the next section.
+      draft.say(draft.fill(content.messages.direct.as_i_said, { summary: sameArticle.summary }));
+      answerCurrent(draft, { text: '', choice: CHOICE_VALUES.more });
+      return;
+    }
+    repeatArticle(draft, sameArticle);
+    return;
+  }
 
-  if (decision.ambiguous && decision.ranking.length >= 2) {
+  // "Did you mean" only between two topics that both fit.
+  if (decision.ambiguous && decision.ranking.length >= 2 && decision.ranking.slice(0, 2).every((r) => isTopicIntent(r.intent))) {
     const intents = decision.ranking.slice(0, 2).map((r) => r.intent);
     if (state.at && !state.suspended) state.suspended = state.at;
     state.pending = { kind: 'disambiguate', intents };

@@ -5,7 +5,7 @@
 // Structured facts (the evidence a question asks about, a triage level) travel in channelData
 // so clients and tests can read them without parsing text.
 import type { Activity } from '@microsoft/agents-activity';
-import type { Reply } from '../engine/replies.js';
+import type { CheckSummary, Reply } from '../engine/replies.js';
 import { fitTeamsLimits } from './teamsLimits.js';
 
 export type ChannelStyle = 'teams' | 'webchat' | 'plain';
@@ -26,12 +26,15 @@ export interface BacklineChannelData {
   triage?: Reply['triage'];
   urgent?: boolean;
   crisis?: boolean;
+  /** The end-of-check summary: {date, answers: [{question, answer}], level, outcome, reasons}. */
+  summary?: CheckSummary;
 }
 
 function channelDataOf(reply: Reply): { backline: BacklineChannelData } | undefined {
-  if (!reply.ask && !reply.triage && !reply.urgent && !reply.crisis) return undefined;
+  if (!reply.ask && !reply.triage && !reply.urgent && !reply.crisis && !reply.summary) return undefined;
   return {
     backline: {
+      ...(reply.summary ? { summary: reply.summary.data } : {}),
       ...(reply.ask ? { ask: reply.ask } : {}),
       ...(reply.triage ? { triage: reply.triage } : {}),
       ...(reply.urgent ? { urgent: true } : {}),
@@ -69,10 +72,42 @@ function teamsCard(reply: Reply): Record<string, unknown> {
   };
 }
 
+/**
+ * The end-of-check summary (added by the conversation work, #14): in Teams an Adaptive Card
+ * with the answers as facts; elsewhere the text plus a plain-text file to download (a data:
+ * URL, which Web Chat shows as a download link; no server storage needed).
+ */
+function summaryAttachment(reply: Reply, style: ChannelStyle): Record<string, unknown> | undefined {
+  const summary = reply.summary;
+  if (!summary) return undefined;
+  if (style === 'teams') {
+    const [heading, ...rest] = reply.text.split('\n\n');
+    return {
+      contentType: 'application/vnd.microsoft.card.adaptive',
+      content: {
+        type: 'AdaptiveCard',
+        $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+        version: '1.5',
+        body: [
+          { type: 'TextBlock', text: heading ?? '', wrap: true, weight: 'Bolder', size: 'Medium' },
+          { type: 'TextBlock', text: rest.slice(0, summary.data.reasons.length > 0 ? 2 : 1).join('\n\n'), wrap: true },
+          { type: 'FactSet', facts: summary.data.answers.map((a) => ({ title: a.question, value: a.answer })) },
+          { type: 'TextBlock', text: rest[rest.length - 1] ?? '', wrap: true, isSubtle: true, size: 'Small' },
+        ],
+      },
+    };
+  }
+  const plain = reply.text.replace(/\*\*/g, '').replace(/(^|\s)_([^_]+)_/g, '$1$2');
+  return { contentType: 'text/plain', name: summary.fileName, contentUrl: `data:text/plain;charset=utf-8,${encodeURIComponent(plain)}` };
+}
+
 export function renderReply(reply: Reply, style: ChannelStyle): Partial<Activity> {
   const channelData = channelDataOf(reply);
-  const base: Record<string, unknown> = { type: 'message', textFormat: 'markdown', ...(channelData ? { channelData } : {}) };
+  const attachment = summaryAttachment(reply, style);
+  const base: Record<string, unknown> = { type: 'message', textFormat: 'markdown', ...(channelData ? { channelData } : {}), ...(attachment ? { attachments: [attachment] } : {}) };
   const choices = reply.choices ?? [];
+  // Teams: the summary card carries the text.
+  if (style === 'teams' && attachment) return { ...base, summary: reply.text.slice(0, 200) } as Partial<Activity>;
   if (choices.length === 0) return { ...base, text: reply.text } as Partial<Activity>;
 
   if (style === 'teams') {

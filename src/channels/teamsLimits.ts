@@ -22,6 +22,8 @@ export function splitForTeams(text: string, limit = TEAMS_MAX_TEXT_CHARS): strin
 
 /** One reply as one or more replies that each fit in a Teams message. */
 export function fitTeamsLimits(reply: Reply): Reply[] {
+  // The check's summary is one card (its answers are facts, not text to split).
+  if (reply.summary) return [reply];
   const parts = splitForTeams(reply.text);
   if (parts.length === 1) return [reply];
   const { choices, ask, triage, urgent } = reply;

@@ -169,9 +169,14 @@ function checkGraph(loaded: LoadedTree[], articles: ArticleIndex, problems: Cont
           }
         }
       }
-      if (isAsk(node) && node.ask !== 'trial_criteria' && node.evidence && tree.skip_questions_that_cannot_raise_level && !node.text_other) {
+      if (isAsk(node) && node.ask !== 'trial_criteria' && (node.ask === 'checklist' || node.evidence) && tree.skip_questions_that_cannot_raise_level && !node.text_other) {
         // A carer must never be asked "do you..." about the person they ask for.
         problems.push({ file: l.file, line: l.lineOf(where), message: `ask "${nodeId}" in a triage questionnaire needs "text_other" (the question for someone asking for another person)` });
+      }
+      if (isAsk(node) && node.ask === 'checklist' && tree.skip_questions_that_cannot_raise_level) {
+        for (const [index, item] of node.items.entries()) {
+          if (!item.text_other) problems.push({ file: l.file, line: l.lineOf([...where, 'items', index]), message: `checklist "${nodeId}" item ${item.evidence} needs "text_other" (its question for someone asking for another person)` });
+        }
       }
       if ('say' in node && 'article' in node.say) {
         const { article, section } = node.say;

@@ -10,13 +10,29 @@ export interface Choice {
 export interface Reply {
   text: string;
   choices?: Choice[];
-  /** A question: which kind of answer it expects and the evidence id it asks about. */
-  ask?: { kind: string; evidence?: EvidenceId; node: string };
+  /**
+   * A question: which kind of answer it expects and the evidence id it asks about; a checklist
+   * lists the evidence id of each item (its buttons, in order, then "None of these").
+   */
+  ask?: { kind: string; evidence?: EvidenceId; evidenceList?: EvidenceId[]; node: string; progress?: { index: number; total: number } };
+  /** The end-of-check summary (structured for channels; `text` is its plain rendering). */
+  summary?: { data: CheckSummary; fileName: string };
   /** A triage outcome or urgent advice: the level and the rules behind it. */
   triage?: { level: TriageLevel; reasons: string[]; final: boolean };
   urgent?: boolean;
   /** Crisis help (suicidal thoughts, self-harm, overdose or poisoning). */
   crisis?: boolean;
+}
+
+/** What the person answered in the check, the outcome and why, and the date. */
+export interface CheckSummary {
+  /** YYYY-MM-DD */
+  date: string;
+  answers: { question: string; answer: string }[];
+  level: TriageLevel;
+  /** The outcome's headline, as the person was told it. */
+  outcome: string;
+  reasons: string[];
 }
 
 /** Side effects the bot carries out after the new state is saved. */

@@ -1,128 +1,34 @@
 // The dialog-tree runtime: walks nodes from a position, says what they say, stops at the next
 // question, and turns an answer into the next position. It only changes the draft state it is
 // given and collects replies and effects; the bot does all I/O.
-import { levelRank, type EvidenceId } from '../contract.js';
-import type { ArticleLibrary } from '../knowledge/articles.js';
+// Its parts: draft.ts (the turn and the content), questions.ts (asking), paging.ts (articles),
+// outcome.ts (triage advice and the summary), actions.ts (`do:` nodes), check.ts (checklists
+// and going back), progress.ts ("Question 3 of about 10").
+import { levelRank } from '../contract.js';
+import { matchChoice, recognizeAge, recognizeDurationWeeks, recognizeEmail, recognizeNumber, recognizePhone, recognizeYesNo } from '../nlu/entities.js';
+import { couldRaiseLevel, evaluateTriage } from '../triage/rules.js';
+import { answerKeyOf } from '../trials/catalogue.js';
+import { nextQuestion } from '../trials/screen.js';
 import type { Messages } from '../knowledge/messages.js';
-import { fill } from '../text/template.js';
-import type { OtherLanguages } from '../locale/languageId.js';
-import {
-  matchChoice,
-  recognizeAge,
-  recognizeDurationWeeks,
-  recognizeEmail,
-  recognizeNumber,
-  recognizePhone,
-  recognizeYesNo,
-} from '../nlu/entities.js';
-import { patientPlaceholders, type PatientReader } from '../nlu/patient.js';
-import { couldRaiseLevel, evaluateTriage, type TriageOutcome, type TriageRules } from '../triage/rules.js';
-import { newCaseId } from '../util/caseIds.js';
-import { ENTRY_TREE, resolveTarget, type DialogSet } from './loader.js';
-import { isAsk, type AskNode, type Condition, type DialogNode, type TreeAsk } from './schema.js';
-import { answerKeyOf, type TrialCatalogue, type TrialQuestion } from '../trials/catalogue.js';
-import { nextQuestion, possibleTrials, verdicts } from '../trials/screen.js';
-import type { AnswerValue, ConversationState, Position } from './state.js';
-import type { Choice, Effect, Reply } from './replies.js';
+import { runAction } from './actions.js';
+import { answerChecklist, keepCaudaEquinaSign, rememberAnswer } from './check.js';
+import { ANSWER_CHARS, CHOICE_VALUES, MENU_NODE, nodeAt, positionOf, URGENT_LEVEL, type TurnDraft } from './draft.js';
+import { ENTRY_TREE } from './loader.js';
+import { announceOutcome } from './outcome.js';
+import { answerPaging, sendSection } from './paging.js';
+import { askQuestion, checklistOpenItems, currentTrialQuestion } from './questions.js';
+import { isAsk, kindOf, unreachable, type AskNode, type Condition, type TreeAsk } from './schema.js';
+import type { AnswerValue, Position } from './state.js';
 
-export interface EngineContent {
-  dialogs: DialogSet;
-  articles: ArticleLibrary;
-  messages: Messages;
-  triageRules: TriageRules;
-  redFlagLabel: (id: string) => string;
-  /** The yes/no question that confirms a warning sign the detector was unsure of. */
-  confirmQuestion: (id: string) => string;
-  emergencyNumber: string;
-  /** Who the conversation is about (knowledge/nlu/patient.yaml): wording and age answers. */
-  patient: PatientReader;
-  /** Suicide and crisis line (config CRISIS_LINE). */
-  crisisLine: string;
-  /** Poison information line (config POISON_LINE). */
-  poisonLine: string;
-  /** Clinical trials and their pre-screen questions (knowledge/trials/). */
-  trials: TrialCatalogue;
-  /** The language pack these words are from (knowledge/locales/): plural forms and lists. */
-  locale?: string;
-  /** Recognises a message in another language, for the short "I speak English" reply. */
-  otherLanguages?: OtherLanguages;
-}
+export { ANSWER_CHARS, CHOICE_VALUES, MENU_NODE, nodeAt, positionOf, TurnDraft, type EngineContent } from './draft.js';
+export { announceOutcome, triageReplyText } from './outcome.js';
+export { askQuestion, questionText, reprompt, repeatCurrentQuestion, yesNoChoices } from './questions.js';
+export { showSources } from './paging.js';
 
-/** Node ids the engine relies on in the entry tree. */
-export const MENU_NODE = 'menu';
-/**
- * An answer to a question is short; recognizers only read this much of a message (the
- * red-flag detector and the classifier read all of it). Keeps a 2,000-character message cheap.
- */
-export const ANSWER_CHARS = 300;
 /** Longest free-text answer kept in state. */
 const MAX_FREE_TEXT = 300;
 /** Guards against a cycle of nodes that never asks anything. */
 const MAX_STEPS = 200;
-const URGENT_LEVEL = levelRank('emergency');
-
-export const CHOICE_VALUES = {
-  more: 'cmd:more',
-  resume: 'cmd:resume',
-  menu: 'cmd:menu',
-  human: 'cmd:human',
-  startOver: 'cmd:start_over',
-  check: 'cmd:check',
-  sources: 'cmd:sources',
-  yes: 'yes',
-  no: 'no',
-  unsure: 'unsure',
-} as const;
-
-/** One turn's work in progress: the draft state and what to say and do. */
-export class TurnDraft {
-  readonly replies: Reply[] = [];
-  readonly effects: Effect[] = [];
-  /**
-   * Facts about the world this turn (support hours, whether anyone from the team is online)
-   * that trees can branch on and quote like answers. Set by the bot; never stored.
-   */
-  facts: Record<string, string> = {};
-  /** Set when the message could not be placed (for the fallback metric; src/observability). */
-  notUnderstood?: 'reprompt' | 'out_of_scope';
-  constructor(
-    readonly content: EngineContent,
-    public state: ConversationState,
-  ) {}
-
-  say(text: string, extra: Omit<Reply, 'text'> = {}): void {
-    this.replies.push({ text: this.fill(text), ...extra });
-  }
-
-  fill(text: string, values: Record<string, string | number> = {}): string {
-    // Answers can be quoted back ("They will contact you at {trial_contact}").
-    return fill(text, { ...this.state.answers, ...this.trialFacts(), ...this.facts, ...patientPlaceholders(this.content.patient, this.state.patient), emergency_number: this.content.emergencyNumber, crisis_line: this.content.crisisLine, poison_line: this.content.poisonLine, ...values }, { locale: this.content.locale ?? 'en' });
-  }
-
-  /** What the pre-screen answers mean, for trees to quote and branch on (derived, never stored). */
-  trialFacts(): Record<string, string | number> {
-    const { trials } = this.content;
-    const possible = possibleTrials(trials, this.state.answers);
-    return {
-      trial_count: trials.trials.length,
-      trial_fit_count: possible.length,
-      trial_fit_names: joinLabels(possible.map((v) => v.trial.title), this.content.locale),
-    };
-  }
-}
-
-export function nodeAt(content: EngineContent, position: Position): DialogNode {
-  const node = content.dialogs.trees.get(position.tree)?.nodes[position.node];
-  if (!node) throw new Error(`no node ${position.tree}.${position.node}`);
-  return node;
-}
-
-export function positionOf(content: EngineContent, target: string, currentTree: string): Position {
-  const { tree, node } = resolveTarget(target, currentTree, content.dialogs.trees);
-  const found = content.dialogs.trees.get(tree);
-  if (!found) throw new Error(`no tree ${tree}`);
-  return { tree, node: node ?? found.start };
-}
 
 function storeKeyOf(node: TreeAsk, position: Position): string {
   return node.store ?? node.evidence ?? position.node;
@@ -137,95 +43,44 @@ function conditionHolds(condition: Condition, answers: Record<string, AnswerValu
   return true;
 }
 
-// ---------- saying triage outcomes ----------
-
-export function triageReplyText(draft: TurnDraft, outcome: TriageOutcome): { text: string; reasons: string[] } {
-  const { messages, triageRules } = draft.content;
-  const advice = triageRules.outcomes[outcome.level];
-  const reasons = outcome.reasons.map((reason) => {
-    const rule = triageRules.rules.find((r) => r.id === reason.rule)!;
-    const labels = reason.flags.map((f) => draft.content.redFlagLabel(f));
-    return draft.fill(rule.reason, { flags: joinLabels(labels, draft.content.locale) });
-  });
-  const parts = [`**${draft.fill(advice.title)}**`, draft.fill(advice.advice)];
-  // Advice for someone else: say who it is for, so a carer knows to act for them.
-  if (draft.state.patient?.who === 'other') parts.splice(1, 0, draft.fill(messages.triage.for_other));
-  if (reasons.length > 0) parts.push(`${messages.triage.reasons_heading}\n${reasons.map((r) => `- ${r}`).join('\n')}`);
-  return { text: parts.join('\n\n'), reasons };
-}
-
-/** "a, b and c" by the pack's language rules (en-US: "a, b, and c"). */
-function joinLabels(labels: string[], locale = 'en'): string {
-  return new Intl.ListFormat(locale, { type: 'conjunction' }).format(labels);
-}
-
-function outcomeChoices(draft: TurnDraft): Choice[] {
-  const { labels } = draft.content.messages;
-  return [
-    { label: labels.talk_to_person, value: CHOICE_VALUES.human },
-    { label: labels.main_menu, value: CHOICE_VALUES.menu },
-  ];
-}
-
-/** Says the outcome for the answers so far; `final` marks the end of a questionnaire. */
-export function announceOutcome(draft: TurnDraft, outcome: TriageOutcome, final: boolean, choices?: Choice[]): void {
-  const { state } = draft;
-  const { text } = triageReplyText(draft, outcome);
-  const urgent = levelRank(outcome.level) <= URGENT_LEVEL;
-  draft.replies.push({
-    text,
-    triage: { level: outcome.level, reasons: outcome.reasons.map((r) => r.rule), final },
-    urgent,
-    ...(choices ? { choices } : {}),
-  });
-  state.triage = { level: outcome.level, reasons: outcome.reasons, at: new Date().toISOString() };
-  if (!state.announced || levelRank(outcome.level) < levelRank(state.announced)) state.announced = outcome.level;
-}
-
-function finalOutcome(draft: TurnDraft): void {
-  const { state, content } = draft;
-  const outcome = evaluateTriage(content.triageRules, state.answers);
-  const choices = outcomeChoices(draft);
-  if (state.announced && state.announced === outcome.level && levelRank(outcome.level) <= URGENT_LEVEL) {
-    // The full advice was given moments ago: repeat the headline, not the whole message.
-    const title = draft.fill(content.triageRules.outcomes[outcome.level].title);
-    draft.replies.push({
-      text: draft.fill(content.messages.triage.already_advised, { title }),
-      triage: { level: outcome.level, reasons: outcome.reasons.map((r) => r.rule), final: true },
-      urgent: true,
-      choices,
-    });
-    state.triage = { level: outcome.level, reasons: outcome.reasons, at: new Date().toISOString() };
-    return;
-  }
-  announceOutcome(draft, outcome, true);
-  draft.say(content.messages.triage.human_offer, { choices });
-}
-
 // ---------- walking the tree ----------
 
-/** Whether a triage question can be skipped: already answered, or unable to change an urgent outcome. */
-function shouldSkip(draft: TurnDraft, position: Position, node: TreeAsk): boolean {
+/**
+ * Where a question is skipped to, or undefined when it is asked: already answered, or unable
+ * to change an urgent outcome (triage questionnaires).
+ */
+function skipTo(draft: TurnDraft, position: Position, node: AskNode): string | undefined {
   const { state, content } = draft;
-  const key = storeKeyOf(node, position);
-  if (node.skip_if_known && state.answers[key] !== undefined) return true;
   const tree = content.dialogs.trees.get(position.tree)!;
-  if (tree.skip_questions_that_cannot_raise_level && node.evidence) {
-    if (state.answers[node.evidence] === 'yes' || state.answers[node.evidence] === 'unsure') return true;
-    if (state.announced && !couldRaiseLevel(content.triageRules, state.answers, node.evidence)) return true;
+  const cannotRaise = (evidence: string) => Boolean(state.announced && !couldRaiseLevel(content.triageRules, state.answers, evidence as never));
+  switch (node.ask) {
+    case 'trial_criteria':
+      return nextQuestion(content.trials, state.answers) ? undefined : node.next;
+    case 'checklist': {
+      const open = checklistOpenItems(draft, node);
+      const skip = open.length === 0 || (tree.skip_questions_that_cannot_raise_level && open.every((i) => cannotRaise(i.evidence)));
+      return skip ? node.next : undefined;
+    }
+    case 'choice':
+      return undefined;
+    case 'yes_no':
+    case 'number':
+    case 'age':
+    case 'duration':
+    case 'free_text':
+    case 'contact': {
+      const known = state.answers[storeKeyOf(node, position)];
+      const positive = known === 'yes' || known === 'unsure';
+      let skip = Boolean(node.skip_if_known && known !== undefined);
+      if (tree.skip_questions_that_cannot_raise_level && node.evidence) skip ||= positive || cannotRaise(node.evidence);
+      if (!skip) return undefined;
+      // By the known answer, else the "no" way.
+      if (node.ask === 'yes_no') return positive ? node.yes ?? node.next : node.no ?? node.next;
+      return node.next;
+    }
+    default:
+      return unreachable(node, 'question kind');
   }
-  return false;
-}
-
-/** Where a skipped question leads: by the known answer, else the "no" way. */
-function skipTarget(draft: TurnDraft, position: Position, node: TreeAsk): string | undefined {
-  const known = draft.state.answers[storeKeyOf(node, position)];
-  if (node.ask === 'yes_no') {
-    if (known === 'yes' || known === 'unsure') return node.yes ?? node.next;
-    return node.no ?? node.next;
-  }
-  if (node.ask === 'choice') return undefined;
-  return node.next;
 }
 
 export function goTo(draft: TurnDraft, target: string, fromTree: string): void {
@@ -238,310 +93,64 @@ export function runFrom(draft: TurnDraft, start: Position): void {
   state.at = undefined;
   state.page = undefined;
   for (let steps = 0; position && steps < MAX_STEPS; steps++) {
-    const node = nodeAt(content, position);
     const here: Position = position;
     const next = (target: string | undefined): Position | undefined => (target ? positionOf(content, target, here.tree) : undefined);
-
-    if ('say' in node) {
-      if ('text' in node.say) {
-        draft.say(node.say.text);
-        position = next(node.next);
-        continue;
-      }
-      const article = content.articles.get(node.say.article);
-      state.lastArticle = article.id;
-      const sectionId = node.say.section;
-      if (sectionId) {
-        const section = article.sections.find((s) => s.id === sectionId)!;
-        for (const message of section.messages) draft.say(message);
-        position = next(node.next);
-        continue;
-      }
-      sendSection(draft, here, 0);
-      if (article.sections.length > 1) return; // waits at the article for "tell me more"
-      position = next(node.next);
-      continue;
-    }
-    if ('ask' in node && node.ask === 'trial_criteria') {
-      // The pre-screen waits here until no question can change any trial's outcome.
-      if (!nextQuestion(content.trials, state.answers)) {
-        position = next(node.next);
-        continue;
-      }
-      state.at = here;
-      state.retries = 0;
-      askQuestion(draft, here, node, false);
-      return;
-    }
-    if ('ask' in node) {
-      if (shouldSkip(draft, here, node)) {
-        const target = skipTarget(draft, here, node);
-        if (target) {
-          position = next(target);
-          continue;
+    const kinded = kindOf(nodeAt(content, here));
+    switch (kinded.kind) {
+      case 'say': {
+        const { say } = kinded.node;
+        if ('text' in say) {
+          draft.say(say.text);
+          position = next(kinded.node.next);
+          break;
         }
-      }
-      state.at = here;
-      state.retries = 0;
-      askQuestion(draft, here, node, false);
-      return;
-    }
-    if ('branch' in node) {
-      const known = { ...state.answers, ...draft.trialFacts(), ...draft.facts };
-      const taken = node.branch.find((b) => conditionHolds(b.when, known));
-      position = next(taken ? taken.goto : node.else);
-      continue;
-    }
-    if ('goto' in node) {
-      position = next(node.goto);
-      continue;
-    }
-    if ('do' in node) {
-      if (node.text) draft.say(node.text);
-      runAction(draft, node.do, here);
-      position = next(node.next);
-      continue;
-    }
-    if ('end' in node) {
-      if (node.text) draft.say(node.text);
-      position = undefined;
-    }
-  }
-}
-
-function runAction(draft: TurnDraft, action: string, position: Position): void {
-  const { state } = draft;
-  switch (action) {
-    case 'triage_outcome':
-      finalOutcome(draft);
-      break;
-    case 'handoff':
-    case 'handoff_event': {
-      if (state.support) {
-        // Already waiting or talking: say where things stand rather than open a second case.
-        draft.effects.push({ type: 'support', event: 'status', caseId: state.support.caseId });
+        const article = content.articles.get(say.article);
+        state.lastArticle = article.id;
+        if (say.section) {
+          const section = article.sections.find((s) => s.id === say.section)!;
+          for (const message of section.messages) draft.say(message);
+          position = next(kinded.node.next);
+          break;
+        }
+        sendSection(draft, here, 0);
+        if (article.sections.length > 1) return; // waits at the article for "tell me more"
+        position = next(kinded.node.next);
         break;
       }
-      const caseId = newCaseId();
-      const mode = action === 'handoff' ? 'console' : 'event';
-      draft.effects.push({ type: 'handoff', reason: position.tree, caseId, mode });
-      state.support = { caseId, status: 'waiting', mode, since: new Date().toISOString() };
-      break;
-    }
-    case 'record_callback': {
-      if (state.support?.status === 'waiting') {
-        // A call-back instead of waiting: leave the queue.
-        draft.effects.push({ type: 'support', event: 'cancelled', caseId: state.support.caseId });
-        state.support = undefined;
+      case 'ask': {
+        const skipped = skipTo(draft, here, kinded.node);
+        if (skipped) {
+          position = next(skipped);
+          break;
+        }
+        state.at = here;
+        state.retries = 0;
+        askQuestion(draft, here, kinded.node, false);
+        return;
       }
-      draft.effects.push({ type: 'record_callback', caseId: newCaseId(), answers: { ...state.answers } });
-      dropAnswers(state, CALLBACK_ANSWER);
-      break;
-    }
-    case 'discard_callback':
-      dropAnswers(state, CALLBACK_ANSWER);
-      break;
-    case 'record_feedback': {
-      const { support_helpful: helpful, support_comment: comment } = state.answers;
-      if (state.lastCaseId) {
-        draft.effects.push({
-          type: 'record_feedback',
-          caseId: state.lastCaseId,
-          ...(helpful !== undefined ? { helpful: String(helpful) } : {}),
-          ...(comment !== undefined ? { comment: String(comment) } : {}),
-        });
+      case 'branch': {
+        const known = { ...state.answers, ...draft.trialFacts(), ...draft.facts };
+        const taken = kinded.node.branch.find((b) => conditionHolds(b.when, known));
+        position = next(taken ? taken.goto : kinded.node.else);
+        break;
       }
-      state.lastCaseId = undefined;
-      dropAnswers(state, FEEDBACK_ANSWER);
-      break;
+      case 'goto':
+        position = next(kinded.node.goto);
+        break;
+      case 'do':
+        if (kinded.node.text) draft.say(kinded.node.text);
+        runAction(draft, kinded.node.do, here);
+        position = next(kinded.node.next);
+        break;
+      case 'end':
+        if (kinded.node.text) draft.say(kinded.node.text);
+        position = undefined;
+        break;
+      default:
+        return unreachable(kinded, 'dialog node kind');
     }
-    case 'record_trial_lead': {
-      const { trials } = draft.content;
-      const criteria: Record<string, string | number> = {};
-      for (const question of trials.questions) {
-        const value = state.answers[answerKeyOf(question)];
-        if (value !== undefined) criteria[question.id] = value;
-      }
-      const possible = possibleTrials(trials, state.answers).map((v) => ({ id: v.trial.id, title: v.trial.title, status: v.status as 'fits' | 'maybe' }));
-      draft.effects.push({ type: 'record_trial_lead', answers: { ...state.answers }, trials: possible, criteria });
-      break;
-    }
-    case 'trial_results':
-      sayTrialResults(draft);
-      break;
-    case 'trial_privacy':
-      for (const { trial } of possibleTrials(draft.content.trials, state.answers)) {
-        draft.say(
-          draft.fill(draft.content.messages.trials.privacy, {
-            title: trial.title,
-            sponsor: trial.sponsor,
-            sites: trial.sites.join('; '),
-            privacy: trial.privacy,
-            contact: trial.contact,
-          }),
-        );
-      }
-      break;
-    case 'forget_me':
-      draft.effects.push({ type: 'forget_me' });
-      break;
-    default:
-      throw new Error(`unknown action ${action}`);
   }
-}
-
-/** One line per trial: may fit, may fit with the team checking, or not a fit and why. */
-function sayTrialResults(draft: TurnDraft): void {
-  const { trials, messages } = draft.content;
-  const lines = verdicts(trials, draft.state.answers).map((v) => {
-    const values = { title: v.trial.title, summary: v.trial.summary, reason: v.reason ?? '' };
-    if (v.status === 'fits') return draft.fill(messages.trials.fits, values);
-    if (v.status === 'maybe' || v.status === 'open') return draft.fill(messages.trials.maybe, values);
-    return draft.fill(messages.trials.not_a_fit, values);
-  });
-  draft.say(`${draft.fill(messages.trials.results_intro)}\n\n${lines.map((l) => `- ${l}`).join('\n')}`);
-}
-
-/** Answers kept only until they are stored with a case (call-back details, feedback). */
-const CALLBACK_ANSWER = /^callback_/;
-const FEEDBACK_ANSWER = /^support_/;
-
-function dropAnswers(state: ConversationState, pattern: RegExp): void {
-  for (const key of Object.keys(state.answers)) if (pattern.test(key)) delete state.answers[key];
-}
-
-/** Sends one section of the article at a say node and, if more follow, offers "tell me more". */
-function sendSection(draft: TurnDraft, position: Position, index: number): void {
-  const { content, state } = draft;
-  const node = nodeAt(content, position);
-  if (!('say' in node) || !('article' in node.say)) return;
-  const article = content.articles.get(node.say.article);
-  const section = article.sections[index];
-  if (!section) return;
-  state.lastArticle = article.id;
-  const messages = index === 0 ? section.messages : [`**${section.heading}**\n\n${section.messages[0] ?? ''}`, ...section.messages.slice(1)];
-  messages.forEach((message, i) => {
-    const last = i === messages.length - 1;
-    const more = index + 1 < article.sections.length;
-    draft.say(message, last && more ? { choices: pagingChoices(draft, position), ask: { kind: 'more', node: `${position.tree}.${position.node}` } } : {});
-  });
-  if (index + 1 < article.sections.length) {
-    state.at = position;
-    state.page = index + 1;
-    state.retries = 0;
-  }
-}
-
-/** "Tell me more" plus the choices of the question that follows the article, so one tap moves on. */
-function pagingChoices(draft: TurnDraft, position: Position): Choice[] {
-  const { content } = draft;
-  const choices: Choice[] = [{ label: content.messages.labels.tell_me_more, value: CHOICE_VALUES.more }];
-  const following = followingAsk(draft, position);
-  if (following && following.node.ask === 'choice') choices.push(...choiceOptions(following.position, following.node));
-  else if (!following) choices.push({ label: content.messages.labels.keep_going, value: CHOICE_VALUES.resume });
-  return [...choices.slice(0, 5), { label: content.messages.labels.sources, value: CHOICE_VALUES.sources }];
-}
-
-/** The choice question straight after an article node, if there is one. */
-function followingAsk(draft: TurnDraft, position: Position): { position: Position; node: AskNode } | undefined {
-  const node = nodeAt(draft.content, position);
-  if (!('next' in node) || !node.next) return undefined;
-  const target = positionOf(draft.content, node.next, position.tree);
-  const nextNode = nodeAt(draft.content, target);
-  return 'ask' in nextNode ? { position: target, node: nextNode } : undefined;
-}
-
-function choiceOptions(position: Position, node: AskNode): Choice[] {
-  if (node.ask !== 'choice') return [];
-  return node.options.map((option, index) => ({ label: option.label, value: `${position.tree}.${position.node}#${index}` }));
-}
-
-/** Yes / No buttons, with "Not sure" where it has a meaning (on triage questions it counts as yes). */
-export function yesNoChoices(draft: TurnDraft, offerUnsure: boolean): Choice[] {
-  const { labels } = draft.content.messages;
-  const choices: Choice[] = [
-    { label: labels.yes, value: CHOICE_VALUES.yes },
-    { label: labels.no, value: CHOICE_VALUES.no },
-  ];
-  if (offerUnsure) choices.push({ label: labels.unsure, value: CHOICE_VALUES.unsure });
-  return choices;
-}
-
-/** The pre-screen question now being asked at a trial_criteria node. */
-function currentTrialQuestion(draft: TurnDraft): TrialQuestion | undefined {
-  return nextQuestion(draft.content.trials, draft.state.answers);
-}
-
-export function askQuestion(draft: TurnDraft, position: Position, node: AskNode, afterFailure: boolean): void {
-  const { messages } = draft.content;
-  if (node.ask === 'trial_criteria') {
-    const question = currentTrialQuestion(draft);
-    if (!question) return;
-    const ask = { kind: question.kind, node: `${position.tree}.${position.node}.${question.id}` };
-    draft.say(question.text, { ask, ...(question.kind === 'yes_no' ? { choices: yesNoChoices(draft, true) } : {}) });
-    return;
-  }
-  const ask = { kind: node.ask, node: `${position.tree}.${position.node}`, ...(node.evidence ? { evidence: node.evidence as EvidenceId } : {}) };
-  let choices: Choice[] | undefined;
-  if (node.ask === 'choice') choices = choiceOptions(position, node);
-  if (node.ask === 'yes_no') choices = yesNoChoices(draft, Boolean(node.evidence || node.unsure));
-  const text = questionText(draft, node);
-  if (afterFailure && node.ask === 'choice') {
-    draft.say(`${draft.fill(text)}\n\n${messages.reprompt.buttons}`, { ask, choices: choices! });
-    return;
-  }
-  draft.say(text, { ask, ...(choices ? { choices } : {}) });
-}
-
-/** The question as worded for the patient: for someone asking for another person, `text_other`. */
-export function questionText(draft: TurnDraft, node: TreeAsk): string {
-  return draft.state.patient?.who === 'other' && node.text_other ? node.text_other : node.text;
-}
-
-/**
- * "Where is this from?": the sources and review date of the article last shown (its front
- * matter), then the way on from where the person is, so they keep their place.
- */
-export function showSources(draft: TurnDraft): void {
-  const { state, content } = draft;
-  const { messages } = content;
-  const article = state.lastArticle && content.articles.has(state.lastArticle) ? content.articles.get(state.lastArticle) : undefined;
-  if (!article) {
-    draft.say(messages.sources.none);
-  } else {
-    draft.say(
-      draft.fill(messages.sources.text, {
-        title: article.title,
-        sources: article.sources.map((s) => `- ${s}`).join('\n'),
-        date: article.lastReviewed,
-      }),
-    );
-  }
-  if (!state.at) return;
-  if (state.page !== undefined) {
-    draft.say(messages.sources.then, { choices: pagingChoices(draft, state.at), ask: { kind: 'more', node: `${state.at.tree}.${state.at.node}` } });
-    return;
-  }
-  const node = nodeAt(content, state.at);
-  if ('ask' in node) askQuestion(draft, state.at, node, false);
-}
-
-/** Re-asks the current question after an answer was not understood. */
-export function reprompt(draft: TurnDraft): void {
-  const { state, content } = draft;
-  if (!state.at) return;
-  const node = nodeAt(content, state.at);
-  state.retries += 1;
-  draft.notUnderstood ??= 'reprompt';
-  if (state.page !== undefined) {
-    // Reading an article: show the way on again.
-    draft.say(content.messages.reprompt.choice, { choices: pagingChoices(draft, state.at), ask: { kind: 'more', node: `${state.at.tree}.${state.at.node}` } });
-    return;
-  }
-  if (!('ask' in node)) return;
-  const key = node.ask === 'choice' ? 'choice' : node.ask === 'trial_criteria' ? (currentTrialQuestion(draft)?.kind ?? 'yes_no') : node.ask === 'age' && state.patient?.who === 'other' ? 'age_other' : node.ask;
-  draft.say(content.messages.reprompt[key]);
-  askQuestion(draft, state.at, node, state.retries >= 2);
+  if (position) throw new Error(`dialog loop: ${MAX_STEPS} steps without a question from ${start.tree}.${start.node}`);
 }
 
 // ---------- answers ----------
@@ -583,6 +192,8 @@ export function answerCurrent(draft: TurnDraft, fullInput: AnswerInput): boolean
       runFrom(draft, position);
       return true;
     }
+    case 'checklist':
+      return answerChecklist(draft, position, node, input);
     case 'choice': {
       const index = chosenOption(position, node, input);
       if (index === undefined) return false;
@@ -593,7 +204,8 @@ export function answerCurrent(draft: TurnDraft, fullInput: AnswerInput): boolean
       const answer = chosenYesNo(input);
       if (!answer) return false;
       if (answer === 'unsure' && !node.evidence && !node.unsure) return false;
-      recordAnswer(draft, position, node, answer);
+      rememberAnswer(draft, position, [storeKeyOf(node, position)]);
+      if (!keepCaudaEquinaSign(draft, node.evidence, answer)) recordAnswer(draft, position, node, answer);
       const target =
         answer === 'yes' ? node.yes ?? node.next : answer === 'no' ? node.no ?? node.next : node.unsure ?? node.yes ?? node.next;
       continueAfterAnswer(draft, position, target);
@@ -618,6 +230,7 @@ export function answerCurrent(draft: TurnDraft, fullInput: AnswerInput): boolean
         askQuestion(draft, position, node, false);
         return true; // understood, just not usable: stay at the question
       }
+      rememberAnswer(draft, position, [storeKeyOf(node, position)]);
       recordAnswer(draft, position, node, value);
       continueAfterAnswer(draft, position, node.next);
       return true;
@@ -636,41 +249,9 @@ export function answerCurrent(draft: TurnDraft, fullInput: AnswerInput): boolean
       continueAfterAnswer(draft, position, node.next);
       return true;
     }
+    default:
+      return unreachable(node, 'question kind');
   }
-}
-
-function answerPaging(draft: TurnDraft, position: Position, input: AnswerInput): boolean {
-  const { state, content } = draft;
-  const page = state.page!;
-  const wantsMore = input.choice === CHOICE_VALUES.more || (!input.choice && isCommand(content.messages, 'more', input.text));
-  if (wantsMore) {
-    state.page = undefined;
-    state.at = undefined;
-    sendSection(draft, position, page);
-    if (state.page === undefined) {
-      // That was the last section: carry on with the tree.
-      const node = nodeAt(content, position);
-      const nextTarget = 'next' in node ? node.next : undefined;
-      if (nextTarget) goTo(draft, nextTarget, position.tree);
-    }
-    return true;
-  }
-  const node = nodeAt(content, position);
-  const nextTarget = 'next' in node ? node.next : undefined;
-  if (input.choice === CHOICE_VALUES.resume && nextTarget) {
-    goTo(draft, nextTarget, position.tree);
-    return true;
-  }
-  // Anything else is taken as an answer to the question that follows the article.
-  const following = followingAsk(draft, position);
-  if (!following) return false;
-  const saved = { at: state.at, page: state.page };
-  state.at = following.position;
-  state.page = undefined;
-  if (answerCurrent(draft, input)) return true;
-  state.at = saved.at;
-  state.page = saved.page;
-  return false;
 }
 
 function chosenOption(position: Position, node: AskNode, input: AnswerInput): number | undefined {
@@ -705,12 +286,13 @@ function recordAnswer(draft: TurnDraft, position: Position, node: TreeAsk, value
  * remaining questions. Then the questionnaire goes on only with questions that could make it
  * more urgent still.
  */
-function continueAfterAnswer(draft: TurnDraft, position: Position, target: string | undefined): void {
+export function continueAfterAnswer(draft: TurnDraft, position: Position, target: string | undefined): void {
   const { state, content } = draft;
   const node = nodeAt(content, position);
   const tree = content.dialogs.trees.get(position.tree)!;
+  const triageQuestion = 'ask' in node && (node.ask === 'checklist' || ('evidence' in node && Boolean(node.evidence)));
   let keepAnsweringAt: number | undefined;
-  if (tree.skip_questions_that_cannot_raise_level && 'evidence' in node && node.evidence) {
+  if (tree.skip_questions_that_cannot_raise_level && triageQuestion) {
     const outcome = evaluateTriage(content.triageRules, state.answers);
     const rank = levelRank(outcome.level);
     if (rank <= URGENT_LEVEL && (!state.announced || rank < levelRank(state.announced))) {

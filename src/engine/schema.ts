@@ -35,6 +35,10 @@ const askBase = {
   store: storeKey.optional(),
   /** Skip the question when its answer is already known in this conversation. */
   skip_if_known: z.boolean().optional(),
+  /** The question again in simpler words, for when a message was not an answer. */
+  simple: z.string().min(1).optional(),
+  /** `simple` worded for someone asking for another person. */
+  simple_other: z.string().min(1).optional(),
 };
 
 const choiceAsk = z.strictObject({ ask: z.literal('choice'), ...askBase, options: z.array(option).min(1).max(10) });
@@ -51,6 +55,35 @@ const valueAsk = z.strictObject({
   ...askBase,
   min: z.number().optional(),
   max: z.number().optional(),
+  next: target,
+});
+
+/**
+ * "Do any of these apply?": one button per item (each one evidence id) and "None of these".
+ * Tapping an item records it as yes and asks again about the rest; "None of these" (or "no")
+ * records every item not yet answered as no. The triage runner answers it by `evidenceList`.
+ */
+const checklistAsk = z.strictObject({
+  ask: z.literal('checklist'),
+  text: askBase.text,
+  text_other: askBase.text_other,
+  simple: askBase.simple,
+  simple_other: askBase.simple_other,
+  /** Asked again after an item was picked ("Anything else from this list?"). */
+  more_text: z.string().min(1),
+  items: z
+    .array(
+      z.strictObject({
+        evidence: evidenceId,
+        label: z.string().min(1).max(60),
+        synonyms: z.array(z.string().min(1)).optional(),
+        /** The sign as a yes/no question about someone else (confirming a sign a carer reports). */
+        text_other: z.string().min(1).optional(),
+      }),
+    )
+    .min(2)
+    .max(8),
+  none_label: z.string().min(1).max(60),
   next: target,
 });
 
@@ -95,9 +128,15 @@ const doNode = z.strictObject({
 });
 const endNode = z.strictObject({ end: z.literal(true), text: z.string().optional() });
 
-export const nodeSchema = z.union([sayNode, choiceAsk, yesNoAsk, valueAsk, trialCriteriaAsk, branchNode, gotoNode, doNode, endNode]);
+export const nodeSchema = z.union([sayNode, choiceAsk, yesNoAsk, valueAsk, checklistAsk, trialCriteriaAsk, branchNode, gotoNode, doNode, endNode]);
 
-const NODE_KINDS = ['say', 'ask', 'branch', 'goto', 'do', 'end'] as const;
+export const NODE_KINDS = ['say', 'ask', 'branch', 'goto', 'do', 'end'] as const;
+export type NodeKind = (typeof NODE_KINDS)[number];
+
+/** Fails to compile where a switch over a closed set of kinds misses one. */
+export function unreachable(value: never, what: string): never {
+  throw new Error(`unknown ${what}: ${JSON.stringify(value)}`);
+}
 
 /**
  * Picks the schema for a node by the key that names its kind, so a mistake is reported as
@@ -112,7 +151,7 @@ export function schemaForNode(raw: unknown): z.ZodType | undefined {
       return sayNode;
     case 'ask': {
       const ask = (raw as { ask: unknown }).ask;
-      return ask === 'choice' ? choiceAsk : ask === 'yes_no' ? yesNoAsk : ask === 'trial_criteria' ? trialCriteriaAsk : valueAsk;
+      return ask === 'choice' ? choiceAsk : ask === 'yes_no' ? yesNoAsk : ask === 'trial_criteria' ? trialCriteriaAsk : ask === 'checklist' ? checklistAsk : valueAsk;
     }
     case 'branch':
       return branchNode;
@@ -134,6 +173,8 @@ export const treeSchema = z.strictObject({
    * can no longer raise the level, so the person is not held up.
    */
   skip_questions_that_cannot_raise_level: z.boolean().optional(),
+  /** Questionnaires: each question says how far along it is ("Question 3 of about 10"). */
+  progress: z.boolean().optional(),
   /** Intent id -> target: free text with this intent goes there (only in the entry tree). */
   routes: z.record(z.string(), target).optional(),
   /** Where a question about a warning sign ("what is saddle numbness?") is answered (entry tree only). */
@@ -160,9 +201,35 @@ export type ChoiceAsk = z.infer<typeof choiceAsk>;
 export type YesNoAsk = z.infer<typeof yesNoAsk>;
 export type ValueAsk = z.infer<typeof valueAsk>;
 export type TrialCriteriaAsk = z.infer<typeof trialCriteriaAsk>;
-/** Questions written in the tree (the pre-screen's questions come from knowledge/trials/). */
+export type ChecklistAsk = z.infer<typeof checklistAsk>;
+/** Questions written in the tree with one answer each (the pre-screen's come from knowledge/trials/). */
 export type TreeAsk = ChoiceAsk | YesNoAsk | ValueAsk;
-export type AskNode = TreeAsk | TrialCriteriaAsk;
+export type AskNode = TreeAsk | ChecklistAsk | TrialCriteriaAsk;
+export type SayNode = z.infer<typeof sayNode>;
+export type BranchNode = z.infer<typeof branchNode>;
+export type GotoNode = z.infer<typeof gotoNode>;
+export type DoNode = z.infer<typeof doNode>;
+export type EndNode = z.infer<typeof endNode>;
+
+/** A node with its kind as a discriminant, so code can switch over kinds exhaustively. */
+export type KindedNode =
+  | { kind: 'say'; node: SayNode }
+  | { kind: 'ask'; node: AskNode }
+  | { kind: 'branch'; node: BranchNode }
+  | { kind: 'goto'; node: GotoNode }
+  | { kind: 'do'; node: DoNode }
+  | { kind: 'end'; node: EndNode };
+
+export function kindOf(node: DialogNode): KindedNode {
+  if ('say' in node) return { kind: 'say', node };
+  if ('ask' in node) return { kind: 'ask', node };
+  if ('branch' in node) return { kind: 'branch', node };
+  if ('goto' in node) return { kind: 'goto', node };
+  if ('do' in node) return { kind: 'do', node };
+  if ('end' in node) return { kind: 'end', node };
+  // The loader validates every node against exactly one kind; this is a load error.
+  return unreachable(node, 'dialog node kind');
+}
 export type Condition = z.infer<typeof condition>;
 export type Action = (typeof ACTIONS)[number];
 

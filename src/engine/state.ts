@@ -19,7 +19,17 @@ export type Pending =
   | { kind: 'after_crisis' }
   /** `urgent`: the advice was given before asking (possible cauda equina signs); a no withdraws nothing. */
   | { kind: 'confirm_flags'; flags: RedFlagId[]; urgent?: boolean }
-  | { kind: 'disambiguate'; intents: IntentId[] };
+  | { kind: 'disambiguate'; intents: IntentId[] }
+  /** "Stop the check?": leaving the warning-sign check needs a yes; `then` is what was asked for. */
+  | { kind: 'leave_check'; then: 'menu' | 'start_over' | 'cancel' | 'goodbye' };
+
+/** One answer given in the check, so "go back" can take it back (null: there was none before). */
+export interface HistoryEntry {
+  at: Position;
+  prev: Record<string, AnswerValue | null>;
+  /** The most urgent level announced before this answer. */
+  announced: TriageLevel | null;
+}
 
 export type AnswerValue = string | number;
 
@@ -46,6 +56,14 @@ export interface ConversationState {
   support?: SupportState;
   /** The article last shown, for "Where is this from?". */
   lastArticle?: string;
+  /** Articles shown in this conversation: the furthest section shown of each (by index). */
+  read?: Record<string, number>;
+  /** The section of that article last shown (its index), so a repeated question gets the next one. */
+  lastSection?: number;
+  /** The direct question last answered (diagnosis, dose, someone else's prescription), so a repeat is not answered word for word. */
+  lastDirect?: 'diagnosis' | 'dose' | 'others_prescription';
+  /** Answers given in the warning-sign check, newest last, for "go back". */
+  history?: HistoryEntry[];
   /** The support case just closed, which the feedback questions are about. */
   lastCaseId?: string;
   /** Who the conversation is about, once the person has said (unknown: worded for "you"). */

@@ -30,6 +30,7 @@ const MAX_TURNS = 60;
 const VARIED = {
   yes: ['yeah I think so', 'yep', 'yes I do', 'not sure', 'yeah', 'maybe'],
   no: ['nope', 'nah', 'no', 'not really', 'n', 'no I dont'],
+  none: ['none of them', 'none', 'no', 'nope', 'none of these', 'nothing'],
 };
 
 const SMALL = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
@@ -86,7 +87,17 @@ export async function runVignette(backline: Backline, vignette: Vignette): Promi
       if (triage?.final) finalLevel = triage.level;
     }
     if (finalLevel) break;
-    const question = [...replies].reverse().map(backlineData).find((data) => data?.ask)?.ask;
+    const asking = [...replies].reverse().find((reply) => backlineData(reply)?.ask);
+    const question = asking ? backlineData(asking)?.ask : undefined;
+    if (question?.evidenceList) {
+      // A checklist: pick the first item the vignette has (its button's label), else "none".
+      const item = question.evidenceList.find((id) => vignette.evidence[id] === true);
+      const actions = (asking?.suggestedActions?.actions ?? []) as { title: string; value?: { choice?: string } }[];
+      const button = item ? actions.find((a) => a.value?.choice?.endsWith(`#e:${item}`)) : actions.find((a) => a.value?.choice?.endsWith('#none'));
+      const none = varied ? pick(VARIED.none, `${vignette.name}/${turn}`) : 'none of these';
+      replies = await conversation.say(button?.title ?? none);
+      continue;
+    }
     if (question?.evidence) {
       const value = vignette.evidence[question.evidence];
       const isFlag = (RED_FLAG_IDS as readonly string[]).includes(question.evidence);

@@ -32,6 +32,8 @@ const messagesSchema = z.strictObject({
     end_chat: phrases,
     /** "Where is this from?": the sources and review date of the article last shown. */
     sources: phrases,
+    /** In the warning-sign check: ask the last question again and replace its answer. */
+    undo: phrases,
   }),
   reprompt: z.strictObject({
     choice: z.string(),
@@ -72,6 +74,8 @@ const messagesSchema = z.strictObject({
   }),
   /** Someone says they ask for another person, and nothing else. */
   patient_noted: z.string(),
+  /** The person says it is about them after all. */
+  patient_noted_self: z.string(),
   /** The check was under way for "you" and turns out to be for someone else. */
   patient_switched: z.string(),
   /** The emergency signs card, shown once to anyone who describes back or leg pain. */
@@ -93,6 +97,59 @@ const messagesSchema = z.strictObject({
     keep_answering: z.string(),
     /** Before advice about someone else: who it is for. */
     for_other: z.string(),
+  }),
+  /** The warning-sign check: progress, simpler words, leaving, going back. */
+  check: z.strictObject({
+    /** {index}, {total} */
+    progress: z.string(),
+    /** Before a question asked again in simpler words. */
+    simpler: z.string(),
+    /** Words that mean "none of these" at a checklist question. */
+    none_words: phrases,
+    /** "oops I meant", "I meant": what follows is the new answer to the previous question. */
+    undo_prefixes: phrases,
+    went_back: z.string(),
+    nothing_to_undo: z.string(),
+    /** The answer taken back had led to advice: the advice is worked out again. */
+    advice_recomputed: z.string(),
+    /** A "no" after going back to a cauda equina sign that got urgent advice. */
+    advice_stands: z.string(),
+    leave_confirm: z.string(),
+    leave_yes: z.string(),
+    leave_no: z.string(),
+  }),
+  /** The end-of-check summary ({date}, {outcome}, {count}). */
+  summary: z.strictObject({
+    heading: z.string(),
+    outcome_line: z.string(),
+    why: z.string(),
+    answers: z.string(),
+    age: z.string(),
+    duration: z.string(),
+    weeks: z.string(),
+    days: z.string(),
+    not_asked: z.string(),
+    note: z.string(),
+    file_name: z.string(),
+    download: z.string(),
+  }),
+  /** Direct questions (knowledge/nlu/direct-questions.yaml) and the tone of a message. */
+  direct: z.strictObject({
+    cant_tell: z.string(),
+    cant_tell_general: z.string(),
+    points_to: z.string(),
+    check_offer: z.string(),
+    dose: z.string(),
+    others_prescription: z.string(),
+    worry: z.string(),
+    anger: z.string(),
+    insult: z.string(),
+    small_talk: z.string(),
+    bot_identity: z.string(),
+    as_i_said: z.string(),
+    /** The same direct question again: the point in short. */
+    again: z.strictObject({ diagnosis: z.string(), dose: z.string(), others_prescription: z.string() }),
+    more_offer: z.string(),
   }),
   forget: z.strictObject({ done: z.string(), what_state: z.string(), what_leads: z.string(), what_cases: z.string() }),
   teams: z.strictObject({ channel_note: z.string() }),

@@ -31,6 +31,9 @@ describe('dialog validation', () => {
     ['a dead end', '  menu:\n    ask: choice\n    text: Pick\n    options:\n      - { label: A, goto: say }\n  say:\n    say: { text: hi }\n', /dead end/, 11 + INTENT_IDS.length],
     ['an ask without a way forward', '  menu:\n    ask: yes_no\n    text: Sure?\n    yes: menu\n', /no way forward/, 6 + INTENT_IDS.length],
     ['a missing article', '  menu:\n    say: { article: missing }\n    next: menu\n', /missing article "missing"/, 6 + INTENT_IDS.length],
+    ['an unknown node kind (a load error, not silent steps)', '  menu:\n    show: choice\n    text: Pick\n', /exactly one of/, 6 + INTENT_IDS.length],
+    ['an unknown question kind', '  menu:\n    ask: slider\n    text: Pick\n    next: menu\n', /ask/, 6 + INTENT_IDS.length],
+    ['a checklist without a "None of these" label', '  menu:\n    ask: checklist\n    text: Any?\n    more_text: Others?\n    items:\n      - { evidence: fever, label: Fever }\n      - { evidence: weight_loss, label: Weight loss }\n    next: menu\n', /none_label/, 6 + INTENT_IDS.length],
     ['an unknown evidence id', '  menu:\n    ask: yes_no\n    evidence: headache\n    text: Sure?\n    next: menu\n', /evidence/, 8 + INTENT_IDS.length],
   ])('reports %s with file and line', (_name, nodes, message, line) => {
     const dir = treeDir({ 'main.yaml': main(nodes) });

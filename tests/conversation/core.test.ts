@@ -127,7 +127,9 @@ describe('answers in words', () => {
     await c.tap('No');
     expect(c.askedEvidence()).toBe('bladder_dysfunction');
     await c.say('banana');
-    expect(c.text()).toMatch(/didn't catch/i);
+    // Asked again in simpler words (the wording is content: dialogs/red-flags.yaml `simple`).
+    expect(c.text()).toMatch(/more simply/i);
+    expect(c.text()).toMatch(/is peeing different/i);
     expect(c.askedEvidence()).toBe('bladder_dysfunction');
     await c.say('purple');
     expect(c.askedEvidence()).toBe('bladder_dysfunction');

@@ -30,10 +30,13 @@ describe('interruptions', () => {
     expect(c.askedEvidence()).toBe('bladder_dysfunction');
   });
 
-  it('"cancel" stops the flow and shows the menu', async () => {
+  it('"cancel" in the check asks first; yes stops the flow and shows the menu', async () => {
     const c = await chat();
     await c.tap("Check if it's serious");
     await c.say('cancel');
+    expect(c.text()).toMatch(/Stop the check\?/);
+    expect(c.buttonLabels()).toEqual(['Yes, stop', 'No, carry on']);
+    await c.tap('Yes, stop');
     expect(c.text()).toMatch(/stopped/i);
     expect(c.askedNode()).toBe('main.menu');
   });

@@ -54,7 +54,7 @@ function noCrisis(replies: Activity[]): boolean {
 
 /** Answers the questionnaire "no" until it asks for `evidence` (or ends). */
 async function answerNoUntil(c: Chat, evidence: string): Promise<void> {
-  for (let i = 0; i < 25 && c.askedEvidence() && c.askedEvidence() !== evidence; i++) await c.tap('No');
+  for (let i = 0; i < 25 && c.inCheck() && c.askedEvidence() !== evidence; i++) await c.answerNo();
 }
 
 function finalLevel(c: Chat): string | undefined {
@@ -130,10 +130,10 @@ describe('carers: the report is about someone else', () => {
     expect((await stateOf(c)).answers.age).toBe(78);
     await c.say("check if it's serious");
     const asked: string[] = [];
-    for (let i = 0; i < 25 && c.askedEvidence(); i++) {
-      asked.push(c.askedEvidence()!);
+    for (let i = 0; i < 25 && c.inCheck(); i++) {
+      asked.push(c.askedEvidence() ?? 'checklist');
       if (c.askedEvidence() === 'duration_weeks') await c.say('3 days');
-      else await c.tap('No');
+      else await c.answerNo();
     }
     expect(asked).not.toContain('age');
     expect(finalLevel(c)).toBe('consultation');

@@ -1,6 +1,7 @@
 // Red flags get the urgent advice in the very next reply, wherever the conversation is.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backline } from '../../src/app.js';
+import { EVIDENCE_IDS } from '../../src/contract.js';
 import { Chat, dataOf, testBackline } from '../helpers/backline.js';
 import { agentOnline } from '../helpers/support.js';
 
@@ -87,19 +88,23 @@ describe('red flag detector interrupts every flow', () => {
 });
 
 describe('the questionnaire', () => {
-  it('asks cauda equina questions first, every question carries its evidence id', async () => {
+  it('asks cauda equina questions first, one per question, covers every evidence id, and "no to everything" takes at most 12 answers', async () => {
     const c = await chat();
     await c.tap("Check if it's serious");
     const asked: string[] = [];
-    for (let i = 0; i < 25 && c.askedEvidence(); i++) {
-      asked.push(c.askedEvidence()!);
+    let answers = 0;
+    for (let i = 0; i < 25 && c.inCheck(); i++) {
       const evidence = c.askedEvidence();
+      asked.push(...(evidence ? [evidence] : c.askedEvidenceList()!));
+      answers++;
       if (evidence === 'age') await c.say('34');
       else if (evidence === 'duration_weeks') await c.say('about three days');
-      else await c.tap('No');
+      else await c.answerNo();
     }
     expect(asked.slice(0, 5)).toEqual(['saddle_anaesthesia', 'bladder_dysfunction', 'bowel_dysfunction', 'sexual_dysfunction', 'bilateral_leg_symptoms']);
-    expect(asked).toHaveLength(19);
+    expect(new Set(asked)).toEqual(new Set(EVIDENCE_IDS));
+    expect(asked).toHaveLength(EVIDENCE_IDS.length);
+    expect(answers).toBeLessThanOrEqual(12);
     const outcome = c.last.map(dataOf).find((d) => d?.triage?.final);
     expect(outcome?.triage?.level).toBe('self_care');
     expect(c.buttonLabels()).toContain('Talk to a person');
@@ -126,7 +131,7 @@ describe('the questionnaire', () => {
   it('age and duration answers in words decide the level', async () => {
     const c = await chat();
     await c.tap("Check if it's serious");
-    while (c.askedEvidence() && c.askedEvidence() !== 'age') await c.say('nope');
+    while (c.inCheck() && c.askedEvidence() !== 'age') await c.say('nope');
     await c.say("I'm fifty two");
     expect(c.askedEvidence()).toBe('duration_weeks');
     await c.say('about three days');

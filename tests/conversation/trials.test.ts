@@ -236,6 +236,7 @@ describe('answers already given', () => {
         await c.say('40');
         gaveAge = true;
       } else if (evidence === 'duration_weeks') await c.say('1 week');
+      else if (c.asked()?.kind === 'checklist') await c.tap('None of these');
       else if (c.buttonLabels().includes('No')) await c.tap('No');
       else break;
     }

@@ -62,6 +62,27 @@ export class Chat {
     return [...this.last].reverse().map(dataOf).find((d) => d?.ask)?.ask?.evidence;
   }
 
+  /** The question being asked now (its node, kind, evidence or checklist evidence, progress). */
+  asked(): BacklineChannelData['ask'] | undefined {
+    return [...this.last].reverse().map(dataOf).find((d) => d?.ask)?.ask;
+  }
+
+  /** The evidence ids of the checklist being asked now. */
+  askedEvidenceList(): string[] | undefined {
+    return this.asked()?.evidenceList;
+  }
+
+  /** Whether a question of the warning-sign check (one sign, a checklist, age or duration) is being asked. */
+  inCheck(): boolean {
+    const ask = this.asked();
+    return Boolean(ask?.evidence || ask?.evidenceList);
+  }
+
+  /** Answers the check's current question with nothing to report: "No", or "None of these" at a checklist. */
+  async answerNo(): Promise<Activity[]> {
+    return this.asked()?.kind === 'checklist' ? this.tap('None of these') : this.tap('No');
+  }
+
   askedNode(): string | undefined {
     return [...this.last].reverse().map(dataOf).find((d) => d?.ask)?.ask?.node;
   }

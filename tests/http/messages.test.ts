@@ -72,7 +72,7 @@ describe('bad input never crashes and never loses state', () => {
   it.each([
     ['empty text', { text: '' }, /didn't get any text/i],
     ['20,000 characters', { text: 'a'.repeat(20_000) }, /long message/i],
-    ['emoji only', { text: '😀😀😀' }, /didn't catch/i],
+    ['emoji only', { text: '😀😀😀' }, /didn't catch|more simply/i],
     ['an attachment with no text', { text: undefined, attachments: [{ contentType: 'image/png', contentUrl: 'http://127.0.0.1/x.png' }] }, /can't open pictures/i],
   ])('%s: a clear reply, state intact', async (_name, fields, expected) => {
     const before = capture.for(conversationId).length;

@@ -140,8 +140,11 @@ describe('a personal chat', () => {
   it('bot commands work in the middle of the symptom check too', async () => {
     const { conversation } = await install();
     await send(conversation, teamsText(capture, conversation, 'check symptoms'));
+    // Leaving the check needs a yes (issue #14), then the menu.
     const help = await send(conversation, teamsText(capture, conversation, 'help'));
-    expect(cardsOf(help).flatMap(actionsOf).map((a) => a.title)).toContain("Check if it's serious");
+    expect(visibleText(help)).toMatch(/Stop the check\?/);
+    const menu = await send(conversation, teamsText(capture, conversation, 'yes'));
+    expect(cardsOf(menu).flatMap(actionsOf).map((a) => a.title)).toContain("Check if it's serious");
     await send(conversation, teamsText(capture, conversation, 'check symptoms'));
     const person = await send(conversation, teamsText(capture, conversation, 'talk to a person'));
     expect(visibleText(person)).toMatch(/person|team/i);

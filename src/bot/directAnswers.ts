@@ -1,0 +1,196 @@
+// Direct questions get direct answers: "do I have sciatica?" (Backline can't tell; what usually
+// points to it; the check), dose questions (the leaflet or a pharmacist), someone else's
+// prescription (never); follow-ups answered from the matching section of the right article; the
+// same question twice gets the next section, never the same reply; the tone of a message.
+import type { IntentId } from '../contract.js';
+import type { Article } from '../knowledge/articles.js';
+import { CHOICE_VALUES, repeatCurrentQuestion, type TurnDraft } from '../engine/runtime.js';
+import { nodeAt } from '../engine/draft.js';
+import { noteRead } from '../engine/paging.js';
+import type { Choice } from '../engine/replies.js';
+
+/** Intents that are about a topic an article answers (a "Did you mean" between two of these makes sense). */
+export function isTopicIntent(intent: IntentId): boolean {
+  return intent.startsWith('condition.') || intent.startsWith('care.') || intent === 'symptom.leg_raise_pain' || intent === 'causes.overview' || intent === 'triage.start';
+}
+
+/** Whether the person is answering a question of a flow (not a menu, not reading). */
+export function isAnswering(draft: TurnDraft): boolean {
+  const { state, content } = draft;
+  if (!state.at || state.page !== undefined) return false;
+  const node = nodeAt(content, state.at);
+  return 'ask' in node && node.ask !== 'choice';
+}
+
+/** An answer from another section ends reading an article page by page ("Tell me more" would repeat). */
+function leaveReading(draft: TurnDraft): void {
+  if (draft.state.page === undefined) return;
+  draft.state.at = undefined;
+  draft.state.page = undefined;
+}
+
+/** After an aside: back to the question being answered, or what to do next. */
+function carryOn(draft: TurnDraft, offerCheck: boolean): void {
+  const { content } = draft;
+  if (isAnswering(draft)) {
+    repeatCurrentQuestion(draft);
+    return;
+  }
+  const { labels } = content.messages;
+  const choices: Choice[] = [
+    ...(offerCheck ? [{ label: content.messages.safety_net.check_label, value: CHOICE_VALUES.check }] : []),
+    { label: labels.main_menu, value: CHOICE_VALUES.menu },
+  ];
+  draft.say(offerCheck ? content.messages.direct.check_offer : content.messages.direct.more_offer, { choices });
+}
+
+/** Worry and anger get a sentence first; insults and small talk a short reply. Returns true when that was all. */
+export function answerTone(draft: TurnDraft, text: string, intent: IntentId): boolean {
+  const { direct } = draft.content;
+  const tone = direct.toneOf(text);
+  if (!tone) return false;
+  const words = draft.content.messages.direct;
+  if (tone === 'worry' || tone === 'anger') {
+    draft.say(words[tone]);
+    // The rest of the message is answered as usual; a message that is only worry gets the check.
+    if (intent !== 'out_of_scope' && intent !== 'help') return false;
+    carryOn(draft, true);
+    return true;
+  }
+  // Small talk with a real question in it ("hi, what is sciatica") is answered as usual.
+  if ((tone === 'small_talk' || tone === 'bot_identity') && isTopicIntent(intent)) return false;
+  draft.say(words[tone]);
+  if (tone === 'bot_identity' && !isAnswering(draft)) {
+    const { labels } = draft.content.messages;
+    draft.say(words.more_offer, { choices: [{ label: labels.talk_to_person, value: CHOICE_VALUES.human }, { label: labels.main_menu, value: CHOICE_VALUES.menu }] });
+    return true;
+  }
+  carryOn(draft, false);
+  return true;
+}
+
+/** Diagnosis, dose and prescription questions. Returns true when answered. */
+export function answerDirectQuestion(draft: TurnDraft, text: string, intent: IntentId): boolean {
+  const { content } = draft;
+  const kind = content.direct.kindOf(text);
+  if (!kind) return false;
+  const words = content.messages.direct;
+  const again = draft.state.lastDirect === kind;
+  draft.state.lastDirect = kind;
+  if (again) {
+    // Asked again: the point in short, not the same reply word for word.
+    draft.say(words.again[kind]);
+    carryOn(draft, kind === 'diagnosis');
+    return true;
+  }
+  switch (kind) {
+    case 'dose':
+      draft.say(words.dose);
+      carryOn(draft, false);
+      return true;
+    case 'others_prescription':
+      draft.say(words.others_prescription);
+      carryOn(draft, false);
+      return true;
+    case 'diagnosis': {
+      const named = content.direct.conditionNamed(text);
+      const article = named && content.articles.has(named) ? content.articles.get(named) : intent.startsWith('condition.') ? content.articles.forIntent(intent) : undefined;
+      const symptoms = article?.sections.find((s) => s.id.includes('symptom'));
+      if (article && symptoms) {
+        draft.say(draft.fill(words.cant_tell, { condition: article.title.toLowerCase() }));
+        for (const message of symptoms.messages) draft.say(message);
+        noteRead(draft.state, article.id, article.sections.indexOf(symptoms));
+      } else {
+        draft.say(words.cant_tell_general);
+        draft.say(words.points_to);
+      }
+      carryOn(draft, true);
+      return true;
+    }
+  }
+}
+
+/** A heading that names what was asked counts most; words in the text less. */
+function sectionScore(draft: TurnDraft, words: Set<string>, heading: string, markdown: string): number {
+  const { direct } = draft.content;
+  const inHeading = direct.contentWords(heading).filter((w) => words.has(w)).length;
+  const inBody = new Set(direct.contentWords(markdown).filter((w) => words.has(w))).size;
+  return inHeading * 3 + Math.min(inBody, 2);
+}
+
+/**
+ * A follow-up after an article ("and what about surgery?", "is an MRI needed?"): the best
+ * matching section of the article just read or of the article for the intent, and never the
+ * opening of a new topic (that is the usual route). The section just shown is not sent again:
+ * "As I said" with the key point, then the next section.
+ */
+export function answerFollowUp(draft: TurnDraft, text: string, intent: IntentId): boolean {
+  const { state, content } = draft;
+  const words = new Set(content.direct.contentWords(text));
+  if (words.size === 0) return false;
+  const forIntent = content.articles.forIntent(intent);
+  const last = state.lastArticle && content.articles.has(state.lastArticle) ? content.articles.get(state.lastArticle) : undefined;
+  // The topic asked about first, then the article just read, then any other: a section whose
+  // heading names what was asked wins; in a tie, the conversation's own context.
+  // A question that names a new topic ("what is sciatica" after the disc article) is about that
+  // topic only: one of its sections, or its opening by the usual route.
+  const namesNewTopic = forIntent && content.direct.contentWords(forIntent.title).some((w) => words.has(w));
+  const ordered = (namesNewTopic ? [forIntent] : [forIntent, last, ...content.articles.articles.values()]).filter((a): a is Article => Boolean(a));
+  const candidates = [...new Map(ordered.map((a) => [a.id, a])).values()];
+  let best: { article: Article; index: number; score: number } | undefined;
+  for (const article of candidates) {
+    const inContext = article.id === forIntent?.id || article.id === last?.id;
+    // Words that name the article's own topic ("home" for home care) pick the article, not a section.
+    const topic = new Set(content.direct.contentWords(article.title));
+    const asked = new Set([...words].filter((w) => !topic.has(w)));
+    article.sections.forEach((section, index) => {
+      const score = sectionScore(draft, asked, section.heading, section.markdown);
+      const total = score > 0 && inContext ? score + 1 : score;
+      if (total > 0 && (!best || total > best.score)) best = { article, index, score: total };
+    });
+  }
+  if (!best) return false;
+  const found = best as { article: Article; index: number; score: number };
+  const isNewTopicOpening = found.article.id !== state.lastArticle && found.index === 0;
+  if (isNewTopicOpening) return false;
+  if (found.article.id === state.lastArticle && found.index === state.lastSection) {
+    // The same follow-up again: the key point, in short.
+    draft.say(draft.fill(content.messages.direct.as_i_said, { summary: keyPoint(draft, found.article.sections[found.index]!.markdown, words) }));
+    carryOn(draft, true);
+    return true;
+  }
+  sendSectionAside(draft, found.article, found.index);
+  return true;
+}
+
+/** The key point of a section for a question: its first sentence with a word asked about, else its first sentence. */
+function keyPoint(draft: TurnDraft, markdown: string, words?: Set<string>): string {
+  const plain = markdown.replace(/\*\*/g, '').replace(/^[-*] +/gm, '').trim();
+  const sentences = plain.split(/(?<=[.!?])\s+|\n+/).map((s) => s.trim()).filter(Boolean);
+  const asked = words && sentences.find((sentence) => draft.content.direct.contentWords(sentence).some((w) => words.has(w)));
+  return asked ?? sentences[0] ?? plain;
+}
+
+/**
+ * The same question about the article just read: "As I said" with its key point, then the next
+ * section not yet shown (or only the key point when all were).
+ */
+export function repeatArticle(draft: TurnDraft, article: Article): boolean {
+  const { state, content } = draft;
+  leaveReading(draft);
+  draft.say(draft.fill(content.messages.direct.as_i_said, { summary: article.summary }));
+  const next = (state.read?.[article.id] ?? (state.lastArticle === article.id ? (state.lastSection ?? 0) : -1)) + 1;
+  if (next < article.sections.length) sendSectionAside(draft, article, next);
+  else carryOn(draft, true);
+  return true;
+}
+
+function sendSectionAside(draft: TurnDraft, article: Article, index: number): void {
+  const section = article.sections[index]!;
+  leaveReading(draft);
+  const [first, ...rest] = section.messages;
+  draft.say(`**${section.heading}**\n\n${first ?? ''}`);
+  for (const message of rest) draft.say(message);
+  noteRead(draft.state, article.id, index);
+  carryOn(draft, true);
+}

@@ -1,0 +1,109 @@
+// Direct questions that get a plain answer before anything else (knowledge/nlu/direct-questions.yaml):
+// "do I have sciatica?", dose questions, someone else's prescription; the tone of a message
+// (worry, anger, an insult, small talk); and the words that find an article's section.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+
+const patterns = z.array(z.string().min(1)).min(1);
+
+const schema = z.strictObject({
+  /** Asks for a diagnosis: "do I have ...", "can you diagnose me", "what is wrong with me". */
+  diagnosis: patterns,
+  /** Asks how much of a medicine to take. */
+  dose: patterns,
+  /** Asks to take someone else's prescription medicine. */
+  others_prescription: patterns,
+  /** Plain questions about the causes of the pain, for when the classifier finds nothing. */
+  headline: patterns,
+  worry: patterns,
+  anger: patterns,
+  insult: patterns,
+  small_talk: patterns,
+  bot_identity: patterns,
+  /** Condition article id -> words that name it ("is this sciatica?"). */
+  conditions: z.record(z.string(), z.array(z.string().min(1)).min(1)),
+  /** Words never used to match a section (too common to mean anything). */
+  stop_words: z.array(z.string()),
+  /** A word in a question -> the words a section heading or text uses for it. */
+  section_words: z.record(z.string(), z.array(z.string().min(1))),
+});
+
+export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription';
+export type Tone = 'worry' | 'anger' | 'insult' | 'small_talk' | 'bot_identity';
+
+export interface DirectQuestions {
+  /** The direct question this message asks, if any (most specific first). */
+  kindOf(text: string): DirectKind | undefined;
+  toneOf(text: string): Tone | undefined;
+  /** The message without its worry or anger ("this is useless, just tell me X" -> "tell me X"). */
+  withoutTone(text: string): string;
+  /** The condition article a message names, if any. */
+  conditionNamed(text: string): string | undefined;
+  /** A plain question about what causes the pain ("what is reason of this pain"). */
+  asksHeadline(text: string): boolean;
+  /** The content words of a question, with their section synonyms. */
+  contentWords(text: string): string[];
+}
+
+function compile(list: string[]): RegExp[] {
+  return list.map((p) => new RegExp(p, 'i'));
+}
+
+export function normaliseForPatterns(text: string): string {
+  return ` ${text.toLowerCase().replace(/[’']/g, '').replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim()} `;
+}
+
+export function loadDirectQuestions(path: string): DirectQuestions {
+  const parsed = schema.safeParse(parseYaml(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new Error(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const data = parsed.data;
+  const kinds: [DirectKind, RegExp[]][] = [
+    ['others_prescription', compile(data.others_prescription)],
+    ['dose', compile(data.dose)],
+    ['diagnosis', compile(data.diagnosis)],
+  ];
+  // Small talk is the weakest: an insult or worry in the same message wins.
+  const tones: [Tone, RegExp[]][] = [
+    ['insult', compile(data.insult)],
+    ['anger', compile(data.anger)],
+    ['worry', compile(data.worry)],
+    ['bot_identity', compile(data.bot_identity)],
+    ['small_talk', compile(data.small_talk)],
+  ];
+  const headline = compile(data.headline);
+  const toneOnly = [...compile(data.worry), ...compile(data.anger), ...compile(data.insult)].map((r) => new RegExp(r.source, 'gi'));
+  const conditions = Object.entries(data.conditions).map(([id, words]) => ({ id, words: words.map((w) => ` ${w} `) }));
+  const stop = new Set(data.stop_words);
+  const synonyms = new Map<string, string[]>();
+  for (const [word, alternatives] of Object.entries(data.section_words)) {
+    for (const alternative of [word, ...alternatives]) synonyms.set(alternative, [word, ...alternatives]);
+  }
+  return {
+    kindOf(text) {
+      const phrase = normaliseForPatterns(text);
+      return kinds.find(([, list]) => list.some((r) => r.test(phrase)))?.[0];
+    },
+    toneOf(text) {
+      const phrase = normaliseForPatterns(text);
+      return tones.find(([, list]) => list.some((r) => r.test(phrase)))?.[0];
+    },
+    withoutTone(text) {
+      let phrase = normaliseForPatterns(text);
+      for (const pattern of toneOnly) phrase = phrase.replace(pattern, ' ');
+      return phrase.trim();
+    },
+    conditionNamed(text) {
+      const phrase = normaliseForPatterns(text);
+      return conditions.find((c) => c.words.some((w) => phrase.includes(w)))?.id;
+    },
+    asksHeadline(text) {
+      const phrase = normaliseForPatterns(text);
+      return headline.some((r) => r.test(phrase));
+    },
+    contentWords(text) {
+      const words = normaliseForPatterns(text).trim().split(' ').filter((w) => w.length > 2 && !stop.has(w));
+      return [...new Set(words.flatMap((w) => synonyms.get(w) ?? synonyms.get(w.replace(/s$/, '')) ?? [w]))];
+    },
+  };
+}
