@@ -35,7 +35,7 @@ describe('token endpoint', () => {
     expect(body.userId).toMatch(/^dl_/);
     expect(body.expires_in).toBe(3600);
     expect(JSON.stringify(body)).not.toContain(TEST_TOKEN_SECRET);
-    const claims = new TokenSigner(TEST_TOKEN_SECRET).verify(c.token);
+    const claims = await new TokenSigner(TEST_TOKEN_SECRET).verify(c.token);
     expect(claims).toMatchObject({ ok: true, claims: { conv: c.conversationId, user: c.userId } });
   });
 
@@ -199,8 +199,8 @@ describe('isolation', () => {
     const c = client();
     await c.start();
     const past = Date.now() - 2 * 3600 * 1000;
-    const expired = new TokenSigner(TEST_TOKEN_SECRET, () => past).sign({ conv: c.conversationId, user: c.userId }).token;
-    const forged = new TokenSigner('some-other-key-that-is-long-enough-000000').sign({ conv: c.conversationId, user: c.userId }).token;
+    const expired = (await new TokenSigner(TEST_TOKEN_SECRET, () => past).sign({ conv: c.conversationId, user: c.userId })).token;
+    const forged = (await new TokenSigner('some-other-key-that-is-long-enough-000000').sign({ conv: c.conversationId, user: c.userId })).token;
 
     const expiredPoll = await c.poll('', { token: expired });
     expect(expiredPoll.status).toBe(403);
@@ -454,7 +454,7 @@ describe('typing indicator', () => {
     server.on('upgrade', (req, socket, head) => directLine.handleUpgrade(req, socket, head));
     try {
       const c = new DirectLineClient(url);
-      Object.assign(c, { ...directLine.issueToken(), domain: `${url}/v3/directline` });
+      Object.assign(c, { ...(await directLine.issueToken()), domain: `${url}/v3/directline` });
       await c.start();
       const stream = await c.openStream();
       await c.say('hello');
