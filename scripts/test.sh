@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command (npm test). It sets up what the tests need, then runs everything:
-# type check + build, content check, and the vitest suites (unit, conversation, HTTP, NLU and
+# type check + build, lint, content check, and the vitest suites (unit, conversation, HTTP, NLU and
 # triage evaluations). Nothing is skipped silently: a missing prerequisite fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,9 @@ echo "== build (tsc, strict)"
 npx tsc -p tsconfig.json
 echo "== type check (src, tests, bench, scripts)"
 npx tsc -p tsconfig.typecheck.json
+
+echo "== lint (ESLint, and Prettier --check on the files .prettierignore does not exclude)"
+npm run --silent lint
 
 echo "== backline check (content and dialog trees)"
 node bin/backline.js check
