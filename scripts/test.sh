@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command (npm test). It sets up what the tests need, then runs everything:
-# type check + build, the layer rules, content check, and the vitest suites (unit, conversation,
+# type check + build, lint, the layer rules, content check, and the vitest suites (unit, conversation,
 # HTTP, NLU and triage evaluations). Nothing is skipped silently: a missing prerequisite fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,9 @@ npx tsc -p tsconfig.typecheck.json
 
 echo "== layers (dependency-cruiser: no import circle, no import from a layer above)"
 npm run --silent depcheck
+
+echo "== lint (ESLint, and Prettier --check on the files .prettierignore does not exclude)"
+npm run --silent lint
 
 echo "== backline check (content and dialog trees)"
 node bin/backline.js check

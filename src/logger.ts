@@ -1,7 +1,11 @@
-// Structured logs, one JSON object a line. Never pass message text, answers or anything a
-// person typed: logs carry ids, counts, timings and error names only.
+// Structured logs, one JSON object a line, written by pino. Never pass message text, answers or
+// anything a person typed: logs carry ids, counts, timings and error names only. As a second
+// guard, fields whose names suggest text (REDACTED_FIELDS) are replaced by "[redacted]".
+//
+// A line: {"level":"info","t":"2026-12-06T23:00:00.000Z", ...fields, "event":"turn_done"}
+import { pino, type DestinationStream } from 'pino';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export type LogFields = Record<string, string | number | boolean | undefined>;
 
@@ -15,7 +19,33 @@ export interface Logger {
 /** Longest string value a log line keeps: ids are short, anything longer came from a client. */
 export const MAX_LOG_VALUE_CHARS = 160;
 /** The line's own fields; a caller's field of the same name is written as `field_<name>`. */
-const RESERVED = new Set(['t', 'level', 'event']);
+const RESERVED = new Set(['t', 'level', 'event', 'time', 'msg']);
+
+/**
+ * Field names that could carry what a person wrote or read. No caller logs them today; if one
+ * ever does, pino writes "[redacted]" instead of the value. (Not "replies", a count in
+ * directline_turn, nor "note", the operator hint in support_no_agents.)
+ */
+export const REDACTED_FIELDS = [
+  'text',
+  'message',
+  'messages',
+  'answer',
+  'answers',
+  'reply',
+  'userText',
+  'utterance',
+  'transcript',
+  'body',
+  'content',
+  'value',
+  'label',
+  'password',
+  'token',
+  'secret',
+  'authorization',
+  'cookie',
+];
 
 /**
  * Ids and names can come from clients (a channelId, a conversation id): keep printable ASCII
@@ -26,27 +56,38 @@ export function logSafe(value: string): string {
   return printable.length > MAX_LOG_VALUE_CHARS ? `${printable.slice(0, MAX_LOG_VALUE_CHARS)}...` : printable;
 }
 
-function lineOf(at: Exclude<LogLevel, 'silent'>, event: string, fields: LogFields | undefined): string {
-  const line: Record<string, string | number | boolean> = { t: new Date().toISOString(), level: at, event: logSafe(event) };
+function safeFields(fields: LogFields | undefined): Record<string, string | number | boolean> {
+  const safe: Record<string, string | number | boolean> = {};
   for (const [name, value] of Object.entries(fields ?? {})) {
     if (value === undefined) continue;
-    const key = logSafe(RESERVED.has(name) ? `field_${name}` : name);
-    line[key] = typeof value === 'string' ? logSafe(value) : value;
+    safe[logSafe(RESERVED.has(name) ? `field_${name}` : name)] = typeof value === 'string' ? logSafe(value) : value;
   }
-  return JSON.stringify(line);
+  return safe;
 }
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Logger {
-  const emit = (at: Exclude<LogLevel, 'silent'>, event: string, fields?: LogFields) => {
-    if (ORDER[at] < ORDER[level]) return;
-    write(lineOf(at, event, fields));
-  };
+/**
+ * @param write receives each line without its newline (tests collect them); the default writes
+ * to stderr synchronously, so the last lines before a crash are not lost.
+ */
+export function createLogger(level: LogLevel, write?: (line: string) => void): Logger {
+  const destination: DestinationStream = write ? { write: (line: string) => write(line.endsWith('\n') ? line.slice(0, -1) : line) } : pino.destination({ fd: 2, sync: true });
+  const log = pino(
+    {
+      level,
+      base: undefined,
+      messageKey: 'event',
+      timestamp: () => `,"t":"${new Date().toISOString()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_FIELDS, censor: '[redacted]' },
+    },
+    destination,
+  );
   return {
-    debug: (event, fields) => emit('debug', event, fields),
-    info: (event, fields) => emit('info', event, fields),
-    warn: (event, fields) => emit('warn', event, fields),
-    error: (event, fields) => emit('error', event, fields),
+    debug: (event, fields) => log.debug(safeFields(fields), logSafe(event)),
+    info: (event, fields) => log.info(safeFields(fields), logSafe(event)),
+    warn: (event, fields) => log.warn(safeFields(fields), logSafe(event)),
+    error: (event, fields) => log.error(safeFields(fields), logSafe(event)),
   };
 }
 
-export const silentLogger: Logger = createLogger('silent');
+export const silentLogger: Logger = createLogger('silent', () => {});

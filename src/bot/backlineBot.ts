@@ -65,14 +65,23 @@ interface TurnFacts {
   before?: ConversationState;
 }
 
-/** Teams puts "<at>Backline</at>" in the text when the bot is mentioned in a group chat. */
-export function stripMentions(text: string): string {
-  return text.replace(/<at>[^<]*<\/at>/gi, ' ').replace(/\s+/g, ' ').trim();
+/**
+ * The message text without @mentions: Teams puts "<at>Backline</at>" in the text (and a mention
+ * entity) when the bot, or anyone, is mentioned in a group chat. The SDK's removeMentionText
+ * takes each one out of activity.text, as the Agents SDK samples do.
+ */
+export function textWithoutMentions(activity: Activity): string {
+  if (typeof activity.text !== 'string') return '';
+  try {
+    for (const mention of activity.getMentions(activity)) if (mention.mentioned.id) activity.removeMentionText(mention.mentioned.id);
+  } catch {
+    // A malformed mention entity (no type, nobody mentioned): keep the text as it came.
+  }
+  return (activity.text ?? '').replace(/\s+/g, ' ').trim();
 }
 
 export function messageInputOf(activity: Activity, maxChars: number): MessageInput {
-  const rawText = typeof activity.text === 'string' ? activity.text : '';
-  let text = stripMentions(rawText);
+  let text = textWithoutMentions(activity);
   const truncated = text.length > maxChars;
   if (truncated) text = text.slice(0, maxChars);
   const value = activity.value as { choice?: unknown; label?: unknown } | undefined;

@@ -2,6 +2,7 @@
 // score), 2 for bad arguments or a bad file, 1 for anything else that went wrong.
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { parseArgs as parseCommandLine } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { ContentError } from '../engine/loader.js';
 import { TestFileError } from '../eval/nluEvaluate.js';
@@ -30,26 +31,37 @@ interface Parsed {
   crossValidate?: number;
 }
 
+/** Whole number of folds, 2 to 20, for --cross-validate and --folds. */
+function foldsOf(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const k = Number(value);
+  if (!Number.isInteger(k) || k < 2 || k > 20) throw new UsageError(`--${flag} needs a whole number K from 2 to 20`);
+  return k;
+}
+
 function parseArgs(args: string[]): Parsed {
-  const positional: string[] = [];
-  let json = false;
-  let crossValidate: number | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--json') json = true;
-    else if (arg === '--cross-validate') {
-      const k = Number(args[++i]);
-      if (!Number.isInteger(k) || k < 2 || k > 20) throw new UsageError('--cross-validate needs a whole number K from 2 to 20');
-      crossValidate = k;
-    } else if (arg === '--folds') {
-      const k = Number(args[++i]);
-      if (!Number.isInteger(k) || k < 2 || k > 20) throw new UsageError('--folds needs a whole number K from 2 to 20');
-      crossValidate = k;
-    } else if (arg === '--help' || arg === '-h') throw new UsageError('');
-    else if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
-    else positional.push(arg);
+  let parsed;
+  try {
+    parsed = parseCommandLine({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean' },
+        'cross-validate': { type: 'string' },
+        folds: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // Unknown option, missing value: node's message names the option ("Unknown option '--x'").
+    throw new UsageError((error as Error).message);
   }
-  return { positional, json, ...(crossValidate ? { crossValidate } : {}) };
+  const { values, positionals } = parsed;
+  if (values.help) throw new UsageError('');
+  const folds = foldsOf('folds', values.folds);
+  const crossValidate = foldsOf('cross-validate', values['cross-validate']) ?? folds;
+  return { positional: positionals, json: values.json ?? false, ...(crossValidate ? { crossValidate } : {}) };
 }
 
 /** Short-lived commands keep nothing: in-memory storage, quiet logs. */

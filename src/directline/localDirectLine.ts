@@ -130,10 +130,10 @@ export class LocalDirectLine {
   }
 
   /** A token for a new conversation (POST /api/directline/token). Nothing is stored until it is started. */
-  issueToken(): IssuedConversationToken {
+  async issueToken(): Promise<IssuedConversationToken> {
     const conversationId = newConversationId();
     const userId = newUserId();
-    const { token, expiresIn } = this.options.signer.sign({ conv: conversationId, user: userId });
+    const { token, expiresIn } = await this.options.signer.sign({ conv: conversationId, user: userId });
     return { conversationId, userId, token, expires_in: expiresIn };
   }
 
@@ -225,7 +225,7 @@ export class LocalDirectLine {
     }));
 
     router.post('/tokens/refresh', this.authorized(), this.handle(async (_req, res, claims) => {
-      const { token, expiresIn } = this.options.signer.sign({ conv: claims.conv, user: claims.user });
+      const { token, expiresIn } = await this.options.signer.sign({ conv: claims.conv, user: claims.user });
       res.json({ conversationId: claims.conv, token, expires_in: expiresIn });
     }));
 
@@ -270,34 +270,32 @@ export class LocalDirectLine {
       refuse(403, 'Forbidden');
       return true;
     }
-    const verified = this.options.signer.verify(url.searchParams.get('t') ?? bearerOf(req as Request));
-    if (!verified.ok || verified.claims.conv !== conversationId) {
-      refuse(403, 'Forbidden');
-      return true;
-    }
-    if (this.closed) {
-      refuse(503, 'Service Unavailable');
-      return true;
-    }
-    if ((this.subscribers.get(conversationId)?.size ?? 0) >= MAX_SOCKETS_PER_CONVERSATION) {
-      refuse(429, 'Too Many Requests');
-      return true;
-    }
-    const watermark = parseWatermark(url.searchParams.get('watermark') ?? undefined);
-    const expiresAt = verified.claims.exp * 1000;
-    this.store.meta(conversationId).then(
-      (meta) => {
-        if (!meta) return refuse(404, 'Not Found');
-        if (this.closed) return refuse(503, 'Service Unavailable');
-        // ws answers a bad handshake (version, key) with 400 itself.
-        this.wss.handleUpgrade(req, socket, head, (ws) => this.subscribe(ws, conversationId, watermark, expiresAt));
-      },
-      (error: unknown) => {
-        this.options.logger.error('directline_stream_error', { error: errorName(error) });
-        refuse(500, 'Internal Server Error');
-      },
-    ).catch(() => refuse(400, 'Bad Request'));
+    const token = url.searchParams.get('t') ?? bearerOf(req as Request);
+    // Anything that throws on the way (a bad watermark) is a bad request.
+    this.acceptStream(req, socket, head, conversationId, token, url.searchParams.get('watermark') ?? undefined).catch(() => refuse(400, 'Bad Request'));
     return true;
+  }
+
+  /** The checks of a stream request after its path: token, capacity, conversation; then the WebSocket handshake. */
+  private async acceptStream(req: IncomingMessage, socket: Duplex, head: Buffer, conversationId: string, token: string | undefined, watermarkParam: string | undefined): Promise<void> {
+    const refuse = (status: number, reason: string) => refuseUpgrade(socket, status, reason);
+    const verified = await this.options.signer.verify(token);
+    if (!verified.ok || verified.claims.conv !== conversationId) return refuse(403, 'Forbidden');
+    if (this.closed) return refuse(503, 'Service Unavailable');
+    if ((this.subscribers.get(conversationId)?.size ?? 0) >= MAX_SOCKETS_PER_CONVERSATION) return refuse(429, 'Too Many Requests');
+    const watermark = parseWatermark(watermarkParam);
+    const expiresAt = verified.claims.exp * 1000;
+    let meta;
+    try {
+      meta = await this.store.meta(conversationId);
+    } catch (error) {
+      this.options.logger.error('directline_stream_error', { error: errorName(error) });
+      return refuse(500, 'Internal Server Error');
+    }
+    if (!meta) return refuse(404, 'Not Found');
+    if (this.closed) return refuse(503, 'Service Unavailable');
+    // ws answers a bad handshake (version, key) with 400 itself.
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.subscribe(ws, conversationId, watermark, expiresAt));
   }
 
   /**
@@ -456,10 +454,10 @@ export class LocalDirectLine {
   // --- HTTP helpers ----------------------------------------------------------------------------
 
   private authorized() {
-    return (req: Request, res: Response, next: () => void) => {
+    return async (req: Request, res: Response, next: () => void) => {
       const token = bearerOf(req);
       if (!token) return sendError(res, new HttpError(401, 'Unauthorized', 'A Direct Line token is required.'));
-      const verified = this.options.signer.verify(token);
+      const verified = await this.options.signer.verify(token);
       if (!verified.ok) {
         return sendError(res, new HttpError(403, verified.reason === 'expired' ? 'TokenExpired' : 'Forbidden', verified.reason === 'expired' ? 'The token has expired.' : 'The token is not valid.'));
       }

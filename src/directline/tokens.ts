@@ -1,12 +1,15 @@
 // Tokens for the built-in Direct Line: HS256 JWTs that carry one conversation id, one user id
 // and an expiry. A token opens only its own conversation, as the user it names; the server never
 // trusts the conversation or user ids a client puts in a URL or an activity.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
 
 /** Azure Direct Line tokens last an hour and are refreshed before then; ours match. */
 export const TOKEN_TTL_SECONDS = 60 * 60;
 
 const ISSUER = 'backline-directline';
+/** Longer than any token we issue: anything bigger is refused before it is parsed. */
+const MAX_TOKEN_CHARS = 2048;
 
 export interface DirectLineClaims {
   /** Conversation id. */
@@ -24,14 +27,9 @@ export interface IssuedToken {
   expiresIn: number;
 }
 
-function base64url(input: Buffer | string): string {
-  return Buffer.from(input).toString('base64url');
-}
-
-const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-
+/** Signs and checks the tokens with `jose` (HS256 only: no "none", no other algorithm). */
 export class TokenSigner {
-  private readonly key: Buffer;
+  private readonly key: Uint8Array;
 
   /**
    * @param secret the signing key; undefined makes a random one (tokens then die with the process).
@@ -41,53 +39,48 @@ export class TokenSigner {
     secret: string | undefined,
     private readonly now: () => number = Date.now,
   ) {
-    this.key = secret ? Buffer.from(secret, 'utf8') : randomBytes(32);
+    this.key = secret ? new TextEncoder().encode(secret) : randomBytes(32);
   }
 
-  sign(subject: { conv: string; user: string }, ttlSeconds = TOKEN_TTL_SECONDS): IssuedToken {
+  async sign(subject: { conv: string; user: string }, ttlSeconds = TOKEN_TTL_SECONDS): Promise<IssuedToken> {
     const iat = Math.floor(this.now() / 1000);
-    const payload = { iss: ISSUER, conv: subject.conv, user: subject.user, iat, exp: iat + ttlSeconds };
-    const body = `${HEADER}.${base64url(JSON.stringify(payload))}`;
-    return { token: `${body}.${this.mac(body).toString('base64url')}`, expiresIn: ttlSeconds };
+    const token = await new SignJWT({ conv: subject.conv, user: subject.user })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ttlSeconds)
+      .sign(this.key);
+    return { token, expiresIn: ttlSeconds };
   }
 
-  verify(token: string | undefined): VerifyResult {
-    if (typeof token !== 'string' || token.length > 2048) return { ok: false, reason: 'malformed' };
-    const parts = token.split('.');
-    if (parts.length !== 3) return { ok: false, reason: 'malformed' };
-    const [header, payload, signature] = parts as [string, string, string];
-    // Only our exact header: no "alg": "none", no other algorithms.
-    if (header !== HEADER) return { ok: false, reason: 'malformed' };
-    const expected = this.mac(`${header}.${payload}`);
-    const given = Buffer.from(signature, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature' };
-    let claims: unknown;
+  async verify(token: string | undefined): Promise<VerifyResult> {
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_CHARS) return { ok: false, reason: 'malformed' };
     try {
-      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    } catch {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        requiredClaims: ['iat', 'exp'],
+        currentDate: new Date(this.now()),
+      });
+      if (!isClaims(payload)) return { ok: false, reason: 'malformed' };
+      return { ok: true, claims: { conv: payload.conv, user: payload.user, iat: payload.iat, exp: payload.exp } };
+    } catch (error) {
+      if (error instanceof errors.JWSSignatureVerificationFailed) return { ok: false, reason: 'signature' };
+      if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
+      // Bad encoding, another algorithm, a missing or wrong claim: not a token of ours.
       return { ok: false, reason: 'malformed' };
     }
-    if (!isClaims(claims)) return { ok: false, reason: 'malformed' };
-    if (claims.exp <= Math.floor(this.now() / 1000)) return { ok: false, reason: 'expired' };
-    return { ok: true, claims: { conv: claims.conv, user: claims.user, iat: claims.iat, exp: claims.exp } };
-  }
-
-  private mac(data: string): Buffer {
-    return createHmac('sha256', this.key).update(data).digest();
   }
 }
 
-function isClaims(value: unknown): value is DirectLineClaims & { iss: string } {
-  if (!value || typeof value !== 'object') return false;
-  const claims = value as Record<string, unknown>;
+function isClaims(value: Record<string, unknown>): value is Record<string, unknown> & DirectLineClaims {
   return (
-    claims.iss === ISSUER &&
-    typeof claims.conv === 'string' &&
-    claims.conv.length > 0 &&
-    typeof claims.user === 'string' &&
-    claims.user.length > 0 &&
-    typeof claims.iat === 'number' &&
-    typeof claims.exp === 'number'
+    typeof value.conv === 'string' &&
+    value.conv.length > 0 &&
+    typeof value.user === 'string' &&
+    value.user.length > 0 &&
+    typeof value.iat === 'number' &&
+    typeof value.exp === 'number'
   );
 }
 

@@ -12,6 +12,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs as parseCommandLine } from 'node:util';
 import { CALIBRATION_FILE, DEFAULT_DATA_DIR, LEXICON_FILE, resolveFromRoot } from '../nlu/dataFiles.js';
 import { MODEL_NAMES, modelFingerprint } from '../nlu/intentModel.js';
 import { chooseCalibration } from './chooseCalibration.js';
@@ -94,16 +95,15 @@ export function calibrate(options: CalibrateOptions = {}): Calibration {
 }
 
 function parseArgs(argv: string[]): CalibrateOptions {
+  const { values } = parseCommandLine({
+    args: argv,
+    strict: true,
+    options: { 'data-dir': { type: 'string' }, folds: { type: 'string' }, seeds: { type: 'string' } },
+  });
   const options: CalibrateOptions = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = argv[i + 1];
-    if (arg === '--data-dir' && value) options.dataDir = value;
-    else if (arg === '--folds' && value) options.folds = Number(value);
-    else if (arg === '--seeds' && value) options.seeds = value.split(',').map(Number);
-    else throw new Error(`unknown argument ${arg ?? ''}`);
-    i++;
-  }
+  if (values['data-dir'] !== undefined) options.dataDir = values['data-dir'];
+  if (values.folds !== undefined) options.folds = Number(values.folds);
+  if (values.seeds !== undefined) options.seeds = values.seeds.split(',').map(Number);
   if (options.folds !== undefined && !(Number.isInteger(options.folds) && options.folds >= 2)) {
     throw new Error('--folds must be an integer >= 2');
   }

@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseCookie, stringifySetCookie } from 'cookie';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response, type Router } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
@@ -140,18 +141,12 @@ function accountLimitKey(auth: AgentAuth, username: unknown): string {
 function cookieToken(req: Request): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === SESSION_COOKIE) {
-      const value = rest.join('=');
-      return TOKEN_PATTERN.test(value) ? value : undefined;
-    }
-  }
-  return undefined;
+  const value = parseCookie(header)[SESSION_COOKIE];
+  return value !== undefined && TOKEN_PATTERN.test(value) ? value : undefined;
 }
 
 function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
-  return `${SESSION_COOKIE}=${token}; Path=${COOKIE_PATH}; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure ? '; Secure' : ''}`;
+  return stringifySetCookie({ name: SESSION_COOKIE, value: token, path: COOKIE_PATH, httpOnly: true, sameSite: 'strict', maxAge: maxAgeSeconds, secure });
 }
 
 /**

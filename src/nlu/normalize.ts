@@ -143,7 +143,7 @@ export function parseLexicon(yamlText: string, origin = 'lexicon.yaml'): Lexicon
     try {
       raw = parseYaml(yamlText);
     } catch (e) {
-      throw new Error(`${origin}: invalid YAML: ${(e as Error).message}`);
+      throw new Error(`${origin}: invalid YAML: ${(e as Error).message}`, { cause: e });
     }
   }
   const hash = createHash('sha256').update(yamlText).digest('hex');

@@ -218,7 +218,7 @@ export function createWebChat(deps: WebChatDependencies): WebChat {
       }
       return;
     }
-    res.json({ ...directLine!.issueToken(), domain: `${origins.publicBase(req)}/v3/directline` });
+    res.json({ ...(await directLine!.issueToken()), domain: `${origins.publicBase(req)}/v3/directline` });
   };
 
   const router = express.Router();

@@ -1,9 +1,12 @@
 // The built-in Direct Line, from Node, over real HTTP and WebSocket on loopback: what Web Chat
 // does (start, welcome, post, stream, poll with a watermark, reconnect, refresh), and what it
 // must refuse (another conversation's token, an expired or forged token, big activities).
+import { createRequire } from 'node:module';
 import express from 'express';
+import { ConnectionStatus, DirectLine, type Activity as MicrosoftActivity } from 'botframework-directlinejs';
+import WebSocket from 'ws';
 import type { TurnContext } from '@microsoft/agents-hosting';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalDirectLine, TYPING_DELAY_MS } from '../../src/directline/localDirectLine.js';
 import { TokenSigner } from '../../src/directline/tokens.js';
 import { silentLogger } from '../../src/logger.js';
@@ -35,7 +38,7 @@ describe('token endpoint', () => {
     expect(body.userId).toMatch(/^dl_/);
     expect(body.expires_in).toBe(3600);
     expect(JSON.stringify(body)).not.toContain(TEST_TOKEN_SECRET);
-    const claims = new TokenSigner(TEST_TOKEN_SECRET).verify(c.token);
+    const claims = await new TokenSigner(TEST_TOKEN_SECRET).verify(c.token);
     expect(claims).toMatchObject({ ok: true, claims: { conv: c.conversationId, user: c.userId } });
   });
 
@@ -199,8 +202,8 @@ describe('isolation', () => {
     const c = client();
     await c.start();
     const past = Date.now() - 2 * 3600 * 1000;
-    const expired = new TokenSigner(TEST_TOKEN_SECRET, () => past).sign({ conv: c.conversationId, user: c.userId }).token;
-    const forged = new TokenSigner('some-other-key-that-is-long-enough-000000').sign({ conv: c.conversationId, user: c.userId }).token;
+    const expired = (await new TokenSigner(TEST_TOKEN_SECRET, () => past).sign({ conv: c.conversationId, user: c.userId })).token;
+    const forged = (await new TokenSigner('some-other-key-that-is-long-enough-000000').sign({ conv: c.conversationId, user: c.userId })).token;
 
     const expiredPoll = await c.poll('', { token: expired });
     expect(expiredPoll.status).toBe(403);
@@ -454,7 +457,7 @@ describe('typing indicator', () => {
     server.on('upgrade', (req, socket, head) => directLine.handleUpgrade(req, socket, head));
     try {
       const c = new DirectLineClient(url);
-      Object.assign(c, { ...directLine.issueToken(), domain: `${url}/v3/directline` });
+      Object.assign(c, { ...(await directLine.issueToken()), domain: `${url}/v3/directline` });
       await c.start();
       const stream = await c.openStream();
       await c.say('hello');
@@ -472,3 +475,75 @@ describe('typing indicator', () => {
     }
   });
 });
+
+// Microsoft's own Direct Line client (botframework-directlinejs, what Web Chat runs) against our
+// server: token from /api/directline/token, start, post, and the bot's answer over the WebSocket
+// stream and by polling. In Node it needs XMLHttpRequest (xhr2) for its rxjs ajax calls, and a
+// global WebSocket: without one it silently polls even when asked for a stream (Node 20 has none;
+// the ws package stands in, and is also passed as the class it opens sockets with).
+describe("Microsoft's Direct Line client (botframework-directlinejs)", () => {
+  beforeAll(() => {
+    vi.stubGlobal('XMLHttpRequest', createRequire(import.meta.url)('xhr2'));
+    if (typeof globalThis.WebSocket === 'undefined') vi.stubGlobal('WebSocket', WebSocket);
+  });
+  afterAll(() => {
+    vi.unstubAllGlobals();
+  });
+
+  async function talk(webSocket: boolean): Promise<{ welcome: MicrosoftActivity[]; answer: MicrosoftActivity[]; userId: string; conversationId: string }> {
+    const c = client();
+    expect((await c.fetchToken()).status).toBe(200);
+    const directLine = new DirectLine({ token: c.token, domain: c.domain, webSocket, pollingInterval: 200, WebSocket: WebSocket as never });
+    const seen: MicrosoftActivity[] = [];
+    const subscription = directLine.activity$.subscribe((activity) => seen.push(activity));
+    const botMessages = () => seen.filter((a) => a.type === 'message' && a.from.id !== c.userId);
+    try {
+      await until(() => botMessages().length > 0);
+      const welcome = botMessages();
+      const id = await firstValueOf(directLine.postActivity({ type: 'message', from: { id: c.userId }, text: HEADLINE }));
+      expect(typeof id).toBe('string');
+      await until(() => seen.some((a) => a.id === id) && botMessages().length > welcome.length);
+      // Give the rest of the turn a moment, then take everything after the person's message.
+      await new Promise((r) => setTimeout(r, 300));
+      const answer = seen.slice(seen.findIndex((a) => a.id === id) + 1).filter((a) => a.type === 'message');
+      expect(directLine.connectionStatus$.getValue()).toBe(ConnectionStatus.Online);
+      // The stream really is a WebSocket on our server, not a fallback to polling.
+      if (webSocket) expect(running.backline.webChat.directLine!.openStreams()).toBeGreaterThan(0);
+      return { welcome, answer, userId: c.userId, conversationId: c.conversationId };
+    } finally {
+      subscription.unsubscribe();
+      directLine.end();
+    }
+  }
+
+  it.each([
+    ['the WebSocket stream', true],
+    ['polling', false],
+  ])('starts a conversation, gets the welcome, posts a question and receives the answer over %s', async (_how, webSocket) => {
+    const { welcome, answer, userId, conversationId } = await talk(webSocket);
+    expect(botTexts(welcome as never).length).toBeGreaterThan(0);
+    expect(botTexts(answer as never)).toMatch(/nerve|sciatic|disc/i);
+    for (const activity of answer) expect(activity.conversation?.id).toBe(conversationId);
+    expect(answer.every((a) => a.from.id !== userId)).toBe(true);
+  });
+});
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the Direct Line client');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function firstValueOf<T>(observable: { subscribe(next: (value: T) => void, error: (error: unknown) => void): { unsubscribe(): void } }): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const subscription = observable.subscribe(
+      (value) => {
+        resolve(value);
+        queueMicrotask(() => subscription.unsubscribe());
+      },
+      reject,
+    );
+  });
+}

@@ -8,58 +8,58 @@ import { InMemoryStorage, StorageConflictError, type BacklineStorage } from '../
 const KEY = 'a-signing-key-of-at-least-thirty-two-characters';
 
 describe('TokenSigner', () => {
-  it('signs a JWT carrying conversation, user and expiry, and verifies it', () => {
+  it('signs a JWT carrying conversation, user and expiry, and verifies it', async () => {
     const signer = new TokenSigner(KEY, () => 1_700_000_000_000);
-    const { token, expiresIn } = signer.sign({ conv: 'c1', user: 'dl_u1' });
+    const { token, expiresIn } = await signer.sign({ conv: 'c1', user: 'dl_u1' });
     expect(expiresIn).toBe(3600);
     const [header, payload] = token.split('.');
     expect(JSON.parse(Buffer.from(header!, 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT' });
     expect(JSON.parse(Buffer.from(payload!, 'base64url').toString())).toMatchObject({ conv: 'c1', user: 'dl_u1', iat: 1_700_000_000, exp: 1_700_003_600 });
-    expect(signer.verify(token)).toEqual({ ok: true, claims: { conv: 'c1', user: 'dl_u1', iat: 1_700_000_000, exp: 1_700_003_600 } });
+    expect(await signer.verify(token)).toEqual({ ok: true, claims: { conv: 'c1', user: 'dl_u1', iat: 1_700_000_000, exp: 1_700_003_600 } });
   });
 
-  it('refuses an expired token, at the second it expires', () => {
+  it('refuses an expired token, at the second it expires', async () => {
     let now = 1_700_000_000_000;
     const signer = new TokenSigner(KEY, () => now);
-    const { token } = signer.sign({ conv: 'c1', user: 'u1' }, 60);
+    const { token } = await signer.sign({ conv: 'c1', user: 'u1' }, 60);
     now += 59_999;
-    expect(signer.verify(token).ok).toBe(true);
+    expect((await signer.verify(token)).ok).toBe(true);
     now += 1;
-    expect(signer.verify(token)).toEqual({ ok: false, reason: 'expired' });
+    expect(await signer.verify(token)).toEqual({ ok: false, reason: 'expired' });
   });
 
-  it('refuses a token signed with another key, a changed payload, alg "none", and junk', () => {
+  it('refuses a token signed with another key, a changed payload, alg "none", and junk', async () => {
     const signer = new TokenSigner(KEY);
     const other = new TokenSigner('another-signing-key-of-thirty-two-chars!!');
-    const { token } = signer.sign({ conv: 'c1', user: 'u1' });
-    expect(signer.verify(other.sign({ conv: 'c1', user: 'u1' }).token)).toEqual({ ok: false, reason: 'signature' });
+    const { token } = await signer.sign({ conv: 'c1', user: 'u1' });
+    expect(await signer.verify((await other.sign({ conv: 'c1', user: 'u1' })).token)).toEqual({ ok: false, reason: 'signature' });
 
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const changed = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), conv: 'c2' })).toString('base64url');
-    expect(signer.verify(`${header}.${changed}.${signature}`)).toEqual({ ok: false, reason: 'signature' });
+    expect(await signer.verify(`${header}.${changed}.${signature}`)).toEqual({ ok: false, reason: 'signature' });
 
     const none = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
-    expect(signer.verify(`${none}.${payload}.`)).toEqual({ ok: false, reason: 'malformed' });
+    expect(await signer.verify(`${none}.${payload}.`)).toEqual({ ok: false, reason: 'malformed' });
     const hs512 = Buffer.from(JSON.stringify({ alg: 'HS512', typ: 'JWT' })).toString('base64url');
     const forged = createHmac('sha512', KEY).update(`${hs512}.${payload}`).digest('base64url');
-    expect(signer.verify(`${hs512}.${payload}.${forged}`)).toEqual({ ok: false, reason: 'malformed' });
+    expect(await signer.verify(`${hs512}.${payload}.${forged}`)).toEqual({ ok: false, reason: 'malformed' });
 
-    for (const junk of [undefined, '', 'abc', 'a.b', 'a.b.c.d', 'x'.repeat(5000)]) expect(signer.verify(junk).ok).toBe(false);
+    for (const junk of [undefined, '', 'abc', 'a.b', 'a.b.c.d', 'x'.repeat(5000)]) expect((await signer.verify(junk)).ok).toBe(false);
   });
 
-  it('refuses a well-signed token without the claims it needs', () => {
+  it('refuses a well-signed token without the claims it needs', async () => {
     const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
     const payload = Buffer.from(JSON.stringify({ iss: 'backline-directline', conv: 'c1', exp: 9_999_999_999, iat: 1 })).toString('base64url');
     const signature = createHmac('sha256', KEY).update(`${header}.${payload}`).digest('base64url');
-    expect(new TokenSigner(KEY).verify(`${header}.${payload}.${signature}`)).toEqual({ ok: false, reason: 'malformed' });
+    expect(await new TokenSigner(KEY).verify(`${header}.${payload}.${signature}`)).toEqual({ ok: false, reason: 'malformed' });
   });
 
-  it('without a configured key, signs with a random one: another process cannot verify', () => {
+  it('without a configured key, signs with a random one: another process cannot verify', async () => {
     const a = new TokenSigner(undefined);
     const b = new TokenSigner(undefined);
-    const { token } = a.sign({ conv: 'c', user: 'u' });
-    expect(a.verify(token).ok).toBe(true);
-    expect(b.verify(token).ok).toBe(false);
+    const { token } = await a.sign({ conv: 'c', user: 'u' });
+    expect((await a.verify(token)).ok).toBe(true);
+    expect((await b.verify(token)).ok).toBe(false);
   });
 
   it('makes unguessable ids; user ids carry the dl_ prefix Azure wants', () => {

@@ -101,7 +101,7 @@ function run(command: string, args: string[]): void {
     execFileSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: tmpdir() });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
-    throw new Error(`${command} ${args.join(' ')} failed: ${stderr.slice(0, 2000)}`);
+    throw new Error(`${command} ${args.join(' ')} failed: ${stderr.slice(0, 2000)}`, { cause: error });
   }
 }
 

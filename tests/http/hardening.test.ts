@@ -190,7 +190,7 @@ describe('11. smaller ones', () => {
     const c = new DirectLineClient(running.url);
     await c.start();
     // Issued an hour ago less 3 s: valid now, expired in 2 to 3 s.
-    const shortLived = new TokenSigner(TEST_TOKEN_SECRET, () => Date.now() - 3600 * 1000 + 3000).sign({ conv: c.conversationId, user: c.userId }).token;
+    const shortLived = (await new TokenSigner(TEST_TOKEN_SECRET, () => Date.now() - 3600 * 1000 + 3000).sign({ conv: c.conversationId, user: c.userId })).token;
     const stream = await c.openStream(c.streamUrl('', shortLived));
     const code = await new Promise<number>((resolve) => {
       const timer = setTimeout(() => resolve(-1), 8000);

@@ -127,7 +127,7 @@ export async function startPlayground(appEndpoint: string, { timeoutMs = 20_000 
     if (listening !== port) throw new Error(`the playground listens on ${listening}, not the free port ${port} it was given (its replies would go to the wrong serviceUrl)`);
   } catch (error) {
     await stop();
-    throw new Error(`${(error as Error).message}\nplayground stderr:\n${stderr.slice(-2000)}`);
+    throw new Error(`${(error as Error).message}\nplayground stderr:\n${stderr.slice(-2000)}`, { cause: error });
   }
 
   return {
