@@ -18,12 +18,10 @@ import {
   chosenYesNo,
   yesNoChoices,
   answerCurrent,
-  askQuestion,
   CHOICE_VALUES,
   goTo,
   isCommand,
   nodeAt,
-  questionText,
   repeatCurrentQuestion,
   showSources,
   reprompt,
@@ -39,8 +37,8 @@ import { answerDirectQuestion, answerFollowUp, answerTone, isTopicIntent, repeat
 import { newConversationState, type ConversationState, type Pending } from '../engine/state.js';
 import type { Choice, Reply } from '../engine/replies.js';
 import type { DialogNode } from '../engine/schema.js';
-import type { IntentDecision, IntentScore, RedFlagDetection, Understander } from '../nlu/types.js';
-import type { CrisisDetection, CrisisKind } from '../nlu/crisis.js';
+import type { IntentDecision, RedFlagDetection, Understander } from '../nlu/types.js';
+import type { CrisisKind } from '../nlu/crisis.js';
 import type { PatientReading } from '../nlu/patient.js';
 import { evaluateTriage } from '../triage/rules.js';
 import { otherLanguageReply } from '../locale/languageId.js';

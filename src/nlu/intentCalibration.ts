@@ -52,7 +52,7 @@ export function loadCalibration(dir = DEFAULT_DATA_DIR): Calibration {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${file}: invalid JSON: ${(e as Error).message}`);
+    throw new Error(`${file}: invalid JSON: ${(e as Error).message}`, { cause: e });
   }
   const parsed = calibrationSchema.safeParse(raw);
   if (!parsed.success) {

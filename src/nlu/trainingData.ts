@@ -34,7 +34,7 @@ export function parseTrainingData(yamlText: string, origin = TRAINING_FILE): Tra
     try {
       raw = parseYaml(yamlText);
     } catch (e) {
-      throw new Error(`${origin}: invalid YAML: ${(e as Error).message}`);
+      throw new Error(`${origin}: invalid YAML: ${(e as Error).message}`, { cause: e });
     }
   }
   const parsed = trainingFileSchema.safeParse(raw);
