@@ -45,14 +45,28 @@ function keyKind(key: string): string {
 
 const dir = mkdtempSync(join(tmpdir(), 'backline-profile-'));
 let storage: BacklineStorage;
+let cluster: import('../src/cluster/index.js').Cluster | undefined;
+/** PostgreSQL statements sent per turn (every pg client, the pool's and the turn lock's). */
+let statements = 0;
 if (kind === 'memory') storage = new InMemoryStorage();
 else if (kind === 'postgres') {
   const { createPool } = await import('../src/storage/postgres/pool.js');
   const { PostgresStorage } = await import('../src/storage/postgres/postgresStorage.js');
+  const pg = (await import('pg')).default;
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+    statements++;
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
   storage = new PostgresStorage(createPool(process.env.DATABASE_URL!));
+  const { createCluster } = await import('../src/cluster/index.js');
+  cluster = await createCluster(loadConfig({ STORAGE: 'postgres', DATABASE_URL: process.env.DATABASE_URL!, DIRECT_LINE_TOKEN_SECRET: 'profile-secret-0123456789abcdef0123456789', LOG_LEVEL: 'silent' }), storage, silentLogger);
 } else storage = new SqliteStorage(join(dir, 'profile.db'));
 const config = loadConfig({ STORAGE: kind === 'postgres' ? 'memory' : kind, SQLITE_PATH: join(dir, 'profile.db'), LOG_LEVEL: 'silent', NLU_CACHE_DIR: 'data/nlu-cache' });
-const backline = createBackline(config, { logger: silentLogger, retentionSweep: false, warmUp: true, storage: counted(storage) });
+const backline = createBackline(config, { logger: silentLogger, retentionSweep: false, warmUp: true, storage: counted(storage), ...(cluster ? { cluster } : {}) });
+// As app.ts wires it: across instances, one turn per conversation at a time (the PostgreSQL turn lock).
+const handle: typeof backline.bot.handle = (context) =>
+  cluster ? cluster.turnLock.run(`${String(context.activity.channelId)}/${context.activity.conversation!.id}`, () => backline.bot.handle(context)) : backline.bot.handle(context);
 
 // NLU steps timed separately, on the script's own texts.
 const nlu = backline.nlu;
@@ -72,7 +86,7 @@ async function play(turns: number) {
   let conversation: InProcessConversation | undefined;
   for (let step = 0; step < turns; step++) {
     if (step % SCRIPT.length === 0) {
-      conversation = new InProcessConversation(backline.adapter, backline.bot.handle, { channelId: 'webchat' });
+      conversation = new InProcessConversation(backline.adapter, handle, { channelId: 'webchat' });
       await conversation.join();
     }
     await conversation!.say(SCRIPT[step % SCRIPT.length]!);
@@ -80,6 +94,7 @@ async function play(turns: number) {
 }
 await play(500);
 calls.clear();
+statements = 0;
 const cpu = process.cpuUsage();
 const windowStart = process.hrtime.bigint() / 1000n;
 const start = performance.now();
@@ -96,5 +111,6 @@ for (const [label, entry] of [...calls].sort((a, b) => b[1].ms - a[1].ms)) {
   console.log(`  ${label.padEnd(60)} ${(entry.count / turns).toFixed(2)} per turn  ${(entry.ms / turns).toFixed(3)} ms per turn`);
 }
 console.log(`  storage total ${(total / turns).toFixed(3)} ms per turn`);
+if (kind === 'postgres') console.log(`  PostgreSQL statements (round trips) per turn: ${(statements / turns).toFixed(2)}`);
 await backline.close();
 rmSync(dir, { recursive: true, force: true });

@@ -58,10 +58,12 @@ export class PostgresStorage implements BacklineStorage {
     assertReadKeys(keys);
     assertStorableKeys(keys);
     this.assertOpen();
-    const result = await this.pool.query<{ key: string; value: string; etag: string }>(
-      'SELECT key, value, etag FROM backline_items WHERE key = ANY($1::text[])',
-      [keys],
-    );
+    const result = await this.pool.query<{ key: string; value: string; etag: string }>({
+      // Named: prepared once per connection, so the server neither parses nor plans it again.
+      name: 'backline_read',
+      text: 'SELECT key, value, etag FROM backline_items WHERE key = ANY($1::text[])',
+      values: [keys],
+    });
     // fromEntries, so a key such as "__proto__" is an own property, never the prototype.
     return Object.fromEntries(result.rows.map((row) => [row.key, toStoreItem(row.value, row.etag)])) as StoreItem;
   }
@@ -77,13 +79,17 @@ export class PostgresStorage implements BacklineStorage {
     // one implicit transaction. A new eTag is issued above the one expected; a row overwritten
     // without an eTag gets one above its stored eTag from the function itself.
     try {
-      await this.pool.query('SELECT backline_write($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint)', [
-        serialised.map((change) => change.key),
-        serialised.map((change) => change.json),
-        serialised.map((change) => change.expectedETag ?? null),
-        serialised.map((change) => (change.expectedETag === ETAG_IF_ABSENT ? this.eTags.next() : this.eTags.next(change.expectedETag))),
-        Math.floor(this.now()),
-      ]);
+      await this.pool.query({
+        name: 'backline_write',
+        text: 'SELECT backline_write($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint)',
+        values: [
+          serialised.map((change) => change.key),
+          serialised.map((change) => change.json),
+          serialised.map((change) => change.expectedETag ?? null),
+          serialised.map((change) => (change.expectedETag === ETAG_IF_ABSENT ? this.eTags.next() : this.eTags.next(change.expectedETag))),
+          Math.floor(this.now()),
+        ],
+      });
     } catch (error) {
       if ((error as { code?: unknown }).code === CONFLICT_SQLSTATE) throw new StorageConflictError(String((error as { detail?: unknown }).detail ?? ''));
       throw error;
