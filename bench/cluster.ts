@@ -8,7 +8,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { SCRIPT } from './script.js';
 import { createPool } from '../src/storage/postgres/pool.js';
 import { migrate } from '../src/storage/postgres/schema.js';
@@ -123,7 +123,7 @@ export async function clusterBenchmark(report: (name: string, value: string, tar
     let baselineEnv: Record<string, string> | undefined;
     if (BASELINE) {
       const baselineUrl = await createDatabase(postgres.url, 'bench_baseline');
-      const schema = (await import(join(process.cwd(), BASELINE, 'dist/storage/postgres/schema.js'))) as { migrate: typeof migrate };
+      const schema = (await import(resolve(BASELINE, 'dist/storage/postgres/schema.js'))) as { migrate: typeof migrate };
       const baselinePool = createPool(baselineUrl, { max: 1 });
       await schema.migrate(baselinePool);
       await baselinePool.end();
