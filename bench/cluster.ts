@@ -60,6 +60,17 @@ async function turn(url: string, conversationId: string, text: string): Promise<
   return res.ok && Array.isArray(body.activities) && body.activities.length > 0;
 }
 
+/** Until the proxy passes requests on (its health checks have seen an instance up), at most 60 s. */
+async function proxyReady(url: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ok = await fetch(`${url}/healthz`).then((res) => res.ok, () => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`the proxy at ${url} passes nothing on`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** CONCURRENT_CONVERSATIONS people, each going through SCRIPT again and again, for a fixed time. */
 export async function load(label: string, url: string): Promise<LoadResult> {
   // One whole conversation first: Backline builds its answer recognizers on first use (after listening).
@@ -133,7 +144,7 @@ export async function clusterBenchmark(report: (name: string, value: string, tar
       const single = await startBackline(serverEnv, checkout);
       children.push(single.child);
       proxy = await startHaproxy([single.port]);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await proxyReady(`http://127.0.0.1:${proxy.port}`);
       const result = await load(label, `http://127.0.0.1:${proxy.port}`);
       await proxy.stop();
       proxy = undefined;
@@ -182,6 +193,7 @@ export async function clusterBenchmark(report: (name: string, value: string, tar
       }
       proxy = await startHaproxy(instances.map((instance) => instance.port));
       // Health checks first see every instance up.
+      await proxyReady(`http://127.0.0.1:${proxy.port}`);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       results.push(await load(`(c) Backline, PostgreSQL, ${count} instances + HAProxy`, `http://127.0.0.1:${proxy.port}`));
       await proxy.stop();
