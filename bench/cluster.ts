@@ -75,7 +75,15 @@ async function proxyReady(url: string): Promise<void> {
 export async function load(label: string, url: string): Promise<LoadResult> {
   // One whole conversation first: Backline builds its answer recognizers on first use (after listening).
   const warmUpId = `bench-warm-up-${Math.random().toString(36).slice(2, 8)}`;
-  for (const text of SCRIPT) await turn(url, warmUpId, text);
+  // Building them blocks the instance for a moment; on a busy machine the proxy may mark it down
+  // meanwhile (503), so a warm-up turn is tried again until it is answered.
+  const deadline = Date.now() + 90_000;
+  for (const text of SCRIPT) {
+    while (!(await turn(url, warmUpId, text).catch(() => false))) {
+      if (Date.now() > deadline) throw new Error(`${label}: no answer during the warm-up`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
   const latencies: number[] = [];
   let errors = 0;
   let measuring = false;
