@@ -26,6 +26,8 @@ export interface LoadResult {
   p50: number;
   p99: number;
   errors: number;
+  /** When turns failed: how (HTTP status or error), with counts (warm-up included). */
+  why?: string;
 }
 
 type Server = ListeningProcess;
@@ -56,9 +58,20 @@ async function turn(url: string, conversationId: string, text: string): Promise<
       conversation: { id: conversationId }, from: { id: `user-${conversationId}` }, recipient: { id: 'bot' }, locale: 'en-US',
     }),
   });
-  const body = (await res.json()) as { activities?: unknown[] };
-  return res.ok && Array.isArray(body.activities) && body.activities.length > 0;
+  const raw = await res.text();
+  let body: { activities?: unknown[] } = {};
+  try {
+    body = JSON.parse(raw) as typeof body;
+  } catch {
+    // An HTML error page (the proxy's 503): counted below by its status.
+  }
+  const ok = res.ok && Array.isArray(body.activities) && body.activities.length > 0;
+  if (!ok) failures.set(`HTTP ${res.status}`, (failures.get(`HTTP ${res.status}`) ?? 0) + 1);
+  return ok;
 }
+
+/** Why turns failed in the current load, by HTTP status or error name. */
+const failures = new Map<string, number>();
 
 /** Until the proxy passes requests on (its health checks have seen an instance up), at most 60 s. */
 async function proxyReady(url: string): Promise<void> {
@@ -87,6 +100,7 @@ export async function load(label: string, url: string): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let measuring = false;
+  failures.clear();
   let stop = false;
   let round = 0;
   const person = async (index: number) => {
@@ -95,7 +109,11 @@ export async function load(label: string, url: string): Promise<LoadResult> {
       for (const text of SCRIPT) {
         if (stop) return;
         const started = performance.now();
-        const ok = await turn(url, conversationId, text).catch(() => false);
+        const ok = await turn(url, conversationId, text).catch((error: unknown) => {
+          const name = error instanceof Error ? error.name : 'error';
+          failures.set(name, (failures.get(name) ?? 0) + 1);
+          return false;
+        });
         if (measuring) {
           if (ok) latencies.push(performance.now() - started);
           else errors++;
@@ -114,7 +132,7 @@ export async function load(label: string, url: string): Promise<LoadResult> {
   await Promise.all(people);
   latencies.sort((a, b) => a - b);
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  return { label, turnsPerSecond: latencies.length / seconds, p50: at(50), p99: at(99), errors };
+  return { label, turnsPerSecond: latencies.length / seconds, p50: at(50), p99: at(99), errors, ...(errors > 0 ? { why: [...failures].map(([k, n]) => `${k} ×${n}`).join(', ') } : {}) };
 }
 
 /** `--rounds N` (default 1): echo, SQLite and PostgreSQL with one instance, N times interleaved (ratios from the same minutes). */
@@ -218,7 +236,7 @@ export async function clusterBenchmark(report: (name: string, value: string, tar
   for (const result of results) {
     report(`${result.label} turns/s`, result.turnsPerSecond.toFixed(0), '-', result.errors === 0);
     report(`  p50 / p99`, `${result.p50.toFixed(1)} / ${result.p99.toFixed(1)} ms`, '-', true);
-    if (result.errors > 0) report('  failed turns', String(result.errors), '0', false);
+    if (result.errors > 0) report(`  failed turns (${result.why ?? '?'})`, String(result.errors), '0', false);
   }
   const sqliteShare = median(perRound.map((r) => r.sqlite.turnsPerSecond / r.echo.turnsPerSecond));
   const pgShare = median(perRound.map((r) => r.pg1.turnsPerSecond / r.sqlite.turnsPerSecond));
