@@ -25,10 +25,10 @@ describe('mergeIncrements', () => {
   it('adds numbers and per-key counts and keeps waits in order', () => {
     expect(
       mergeIncrements(
-        { messages: 1, outcomes: { urgent: 1 }, checkAsked: { 'red_flags.q_saddle': 1 }, waits: [30] },
-        { messages: 2, conversations: 1, outcomes: { urgent: 1, routine: 1 }, checkAsked: { 'red_flags.q_bladder': 1 }, waits: [45] },
+        { messages: 1, outcomes: { emergency: 1 }, checkAsked: { 'red_flags.q_saddle': 1 }, waits: [30] },
+        { messages: 2, conversations: 1, outcomes: { emergency: 1, self_care: 1 }, checkAsked: { 'red_flags.q_bladder': 1 }, waits: [45] },
       ),
-    ).toEqual({ messages: 3, conversations: 1, outcomes: { urgent: 2, routine: 1 }, checkAsked: { 'red_flags.q_saddle': 1, 'red_flags.q_bladder': 1 }, waits: [30, 45] });
+    ).toEqual({ messages: 3, conversations: 1, outcomes: { emergency: 2, self_care: 1 }, checkAsked: { 'red_flags.q_saddle': 1, 'red_flags.q_bladder': 1 }, waits: [30, 45] });
   });
 });
 
