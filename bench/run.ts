@@ -202,5 +202,5 @@ async function main() {
 
 if (!process.argv.includes('--http-only')) await main();
 // HTTP load: echo-bot floor, SQLite, PostgreSQL with 1-3 instances behind HAProxy (issue #13).
-// `npm run bench -- --http-only` runs just this part.
+// `npm run bench -- --http-only` runs just this part; `--rounds N` interleaves echo, SQLite and PostgreSQL N times.
 await clusterBenchmark(report);

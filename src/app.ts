@@ -21,6 +21,7 @@ import { trialLeadWebhookOf } from './handoff/trialWebhook.js';
 import type { Express } from 'express';
 import { singleProcessCluster, type Cluster } from './cluster/index.js';
 import { errorName } from './util/errors.js';
+import { DailyStatsBuffer, flushingBeforeStatsRead } from './bot/dailyStatsBuffer.js';
 
 export interface Backline {
   config: Config;
@@ -100,7 +101,9 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
     }
   };
 
-  const support = createSupport({ config, storage, content: content.engine, nlu, logger, adapter, cluster });
+  // The day's figures: counted per turn, written once a second; the console's reads flush them first.
+  const dailyStats = new DailyStatsBuffer(storage, logger);
+  const support = createSupport({ config, storage: flushingBeforeStatsRead(storage, dailyStats), content: content.engine, nlu, logger, adapter, cluster });
   const webhook = trialLeadWebhookOf(config, logger);
   const bot = new BacklineBot({
     content: content.engine,
@@ -110,6 +113,7 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
     logger,
     maxMessageChars: config.MAX_MESSAGE_CHARS,
     support: support.service,
+    dailyStats,
     ...(webhook ? { onTrialLead: webhook } : {}),
   });
   // Across instances, one turn per conversation at a time (the bot orders turns within this process).
@@ -166,6 +170,7 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
       stopSweep();
       support.stop();
       webChat.close();
+      await dailyStats.close().catch(() => {});
       await cluster.close();
       await storage.close();
       await observability.close();

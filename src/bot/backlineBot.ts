@@ -20,7 +20,7 @@ import type { Reply } from '../engine/replies.js';
 import { decideHandoffStatus, HANDOFF_STATUS, handoffInitiation, handoffStateOf } from '../handoff/events.js';
 import { countCaseRecords, forgetCases } from '../handoff/cases.js';
 import { newCaseId } from '../util/caseIds.js';
-import { addDailyStats, checkQuestionNodes, turnIncrement } from '../handoff/stats.js';
+import { checkQuestionNodes, turnIncrement } from '../handoff/stats.js';
 import type { SupportService } from '../handoff/service.js';
 import type { SupportCase } from '../handoff/types.js';
 import { appendTranscript, transcriptItem, type TranscriptEntry } from '../handoff/transcript.js';
@@ -32,6 +32,7 @@ import { decideMessage, urgentAdviceOnly, welcome, type MessageInput } from './d
 import { rememberOfferedChoices } from '../conversation/offeredChoices.js';
 import type { Understander } from '../nlu/types.js';
 import { ConversationQueue } from './conversationQueue.js';
+import type { DailyStatsBuffer } from './dailyStatsBuffer.js';
 import {
   forgetConversation,
   loadState,
@@ -52,6 +53,8 @@ export interface BotDependencies {
   logger: Logger;
   maxMessageChars: number;
   support: SupportService;
+  /** Where each turn's counts for the day's figures go (written a moment later, many turns at once). */
+  dailyStats: DailyStatsBuffer;
   /** Called with each consenting trial lead once it is stored (the optional webhook). */
   onTrialLead?: (lead: SupportCase) => void;
 }
@@ -272,21 +275,21 @@ export class BacklineBot {
       await this.sendUrgentOnly(context, draft.replies.slice(0, decided));
       throw error;
     }
-    await this.countTurn(draft, facts);
+    this.countTurn(draft, facts);
     const activities = [...renderReplies(draft.replies, context.activity.channelId), ...outcome.extra];
     if (activities.length === 0) return;
     await turnSteps(context).send(() => context.sendActivities(activities as Activity[]));
   }
 
   /** Adds this turn to the day's figures; a failure here never costs the person their reply. */
-  private async countTurn(draft: TurnDraft, facts: TurnFacts): Promise<void> {
+  private countTurn(draft: TurnDraft, facts: TurnFacts): void {
     try {
       this.checkNodes ??= checkQuestionNodes(this.deps.content);
       const increment = turnIncrement(
         { isNew: facts.isNew === true, fromPerson: facts.userText !== undefined, unplaced: draft.notUnderstood !== undefined, before: facts.before, after: draft.state, replies: draft.replies, effects: draft.effects },
         this.checkNodes,
       );
-      await addDailyStats(this.deps.storage, increment);
+      this.deps.dailyStats.add(increment);
     } catch (error) {
       this.deps.logger.warn('stats_update_failed', { error: errorName(error) });
     }

@@ -113,7 +113,14 @@ export class PostgresChangeBus extends InProcessChangeBus {
     client.on('notification', (message) => this.onNotification(message.payload));
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
-    await client.query(`LISTEN ${CHANNEL}`);
+    try {
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      // Connected but not listening (the server went away in between): give the connection back
+      // broken, and let the caller try again.
+      client.release(true);
+      throw error;
+    }
     this.listener = client;
   }
 

@@ -54,6 +54,8 @@ export interface AgentConsoleOptions {
   loginLimits: LoginLimits;
   /** Shared counters for the per-address limit (several instances); default: this process's memory. */
   loginRateLimitStore?: Store | undefined;
+  /** Shared counters for the per-account lockout (several instances); default: this process's memory. */
+  accountLockoutStore?: Store | undefined;
   webDir?: string;
   /** Canned replies for the console (knowledge/canned-replies.<lang>.yaml). */
   cannedReplies?: CannedReply[];
@@ -228,6 +230,7 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
     // The account a name stands for; a name that is no account is counted under itself, so it
     // locks exactly like a real one and a 429 tells nothing about which names exist.
     keyGenerator: (req) => accountLimitKey(auth, (req.body as { username?: unknown } | undefined)?.username),
+    ...(options.accountLockoutStore ? { store: options.accountLockoutStore } : {}),
     standardHeaders: false,
     legacyHeaders: false,
     handler: tooManyAttempts,

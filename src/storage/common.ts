@@ -48,40 +48,58 @@ function serialiseItem(key: string, item: unknown): SerialisedChange {
   if (eTag !== undefined && eTag !== null && typeof eTag !== 'string') {
     throw new StorageValueError(key, `eTag must be a string, not ${describeType(eTag)}`);
   }
+  // Checked by a walk, then stringified without a replacer: V8's JSON.stringify takes a much
+  // slower path when given a replacer function, and this runs for every item of every turn.
+  assertJsonSafe(key, '', rest, []);
   let json: string | undefined;
   try {
-    json = JSON.stringify(rest, rejectLossyValues);
+    json = JSON.stringify(rest);
   } catch (error) {
-    if (error instanceof StorageValueError) throw error;
-    if (error instanceof TypeError && /circular/i.test(error.message)) {
-      throw new StorageValueError(key, 'it contains a circular reference');
-    }
     throw new StorageValueError(key, `JSON.stringify failed (${errorName(error)})`);
   }
   if (json === undefined || !json.startsWith('{')) {
     throw new StorageValueError(key, 'it does not serialise to a JSON object');
   }
   return { key, json, expectedETag: requiresETagMatch(eTag) ? eTag : undefined };
+}
 
-  function rejectLossyValues(this: unknown, property: string, value: unknown): unknown {
-    const where = property === '' ? 'the item itself' : `property "${property}"`;
-    switch (typeof value) {
-      case 'function':
-      case 'symbol':
-      case 'bigint':
-        throw new StorageValueError(key, `${where} is a ${typeof value}`);
-      case 'number':
-        if (!Number.isFinite(value)) throw new StorageValueError(key, `${where} is a non-finite number`);
-        return value;
-      case 'object':
-        if (value instanceof Map || value instanceof Set || value instanceof WeakMap || value instanceof WeakSet) {
-          throw new StorageValueError(key, `${where} is a ${value.constructor.name} (convert it to an object or array)`);
-        }
-        return value;
-      default:
-        return value;
+/**
+ * Throws StorageValueError for what JSON would silently change or drop: functions, symbols,
+ * bigints, NaN/Infinity, Map/Set, circular references. Visits what JSON.stringify visits (own
+ * enumerable string keys, after toJSON), so the check and the JSON agree.
+ */
+function assertJsonSafe(key: string, property: string, raw: unknown, ancestors: object[]): void {
+  const value = raw !== null && typeof raw === 'object' && typeof (raw as { toJSON?: unknown }).toJSON === 'function' ? (raw as { toJSON(p: string): unknown }).toJSON(property) : raw;
+  switch (typeof value) {
+    case 'function':
+    case 'symbol':
+    case 'bigint':
+      throw new StorageValueError(key, `${where(property)} is a ${typeof value}`);
+    case 'number':
+      if (!Number.isFinite(value)) throw new StorageValueError(key, `${where(property)} is a non-finite number`);
+      return;
+    case 'object': {
+      if (value === null) return;
+      if (value instanceof Map || value instanceof Set || value instanceof WeakMap || value instanceof WeakSet) {
+        throw new StorageValueError(key, `${where(property)} is a ${value.constructor.name} (convert it to an object or array)`);
+      }
+      if (ancestors.includes(value)) throw new StorageValueError(key, 'it contains a circular reference');
+      ancestors.push(value);
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) assertJsonSafe(key, String(i), value[i], ancestors);
+      } else {
+        for (const k of Object.keys(value)) assertJsonSafe(key, k, (value as Record<string, unknown>)[k], ancestors);
+      }
+      ancestors.pop();
+      return;
     }
+    default:
+      return;
   }
+}
+
+function where(property: string): string {
+  return property === '' ? 'the item itself' : `property "${property}"`;
 }
 
 function describeType(value: unknown): string {
@@ -92,7 +110,10 @@ function describeType(value: unknown): string {
 
 /** Parses a stored row back into the item `read` returns. */
 export function toStoreItem(json: string, eTag: string): StoreItem {
-  return { ...(JSON.parse(json) as Record<string, unknown>), eTag };
+  // A fresh object from JSON.parse: the eTag goes straight onto it (no copy).
+  const item = JSON.parse(json) as StoreItem;
+  item.eTag = eTag;
+  return item;
 }
 
 export function assertReadKeys(keys: unknown): asserts keys is string[] {

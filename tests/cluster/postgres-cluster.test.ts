@@ -31,12 +31,12 @@ describe('schema: backline migrate and serve', () => {
       [0, ''],
     ]);
     const outputs = runs.map((run) => run.stdout.trim()).sort();
-    expect(outputs).toEqual([`PostgreSQL schema is up to date (version ${SCHEMA_VERSION}).`, `PostgreSQL schema migrated from version 0 to ${SCHEMA_VERSION} (applied 1).`].sort());
+    expect(outputs).toEqual([`PostgreSQL schema is up to date (version ${SCHEMA_VERSION}).`, `PostgreSQL schema migrated from version 0 to ${SCHEMA_VERSION} (applied ${Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1).join(', ')}).`].sort());
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
       const applied = await client.query('SELECT version FROM backline_schema_migrations ORDER BY version');
-      expect(applied.rows.map((row: { version: number }) => row.version)).toEqual([SCHEMA_VERSION]);
+      expect(applied.rows.map((row: { version: number }) => row.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
     } finally {
       await client.end();
     }

@@ -1,7 +1,7 @@
 // The pieces instances share through PostgreSQL, each across two pools (two "instances").
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type pg from 'pg';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PostgresChangeBus } from '../../src/cluster/changeBus.js';
 import { AdvisoryLockLeadership } from '../../src/cluster/leader.js';
@@ -13,14 +13,15 @@ import { migrate } from '../../src/storage/postgres/schema.js';
 import { close, listen } from '../helpers/http.js';
 import { createDatabase } from '../helpers/nativeServers.js';
 
+let databaseUrl: string;
 let one: pg.Pool;
 let two: pg.Pool;
 const logger = createLogger('silent');
 
 beforeAll(async () => {
-  const url = await createDatabase(inject('postgresUrl'), 'shared_test');
-  one = createPool(url);
-  two = createPool(url);
+  databaseUrl = await createDatabase(inject('postgresUrl'), 'shared_test');
+  one = createPool(databaseUrl);
+  two = createPool(databaseUrl);
   await migrate(one);
 });
 afterAll(async () => {
@@ -52,6 +53,84 @@ describe('PostgresChangeBus (LISTEN/NOTIFY)', () => {
     } finally {
       await busOne.close();
       await busTwo.close();
+    }
+  });
+
+  it('after its connection is killed (pg_terminate_backend), reconnects, tells its subscribers to resync, and delivers again both ways', async () => {
+    // The instance under test gets a pool of its own, named, so that exactly its connections can be killed.
+    const own = new pg.Pool({ connectionString: databaseUrl, application_name: 'bus-under-test', max: 4 });
+    own.on('error', () => {});
+    const busOne = await PostgresChangeBus.start(own, logger);
+    const busTwo = await PostgresChangeBus.start(two, logger);
+    try {
+      const heardOne: string[] = [];
+      const heardTwo: string[] = [];
+      busOne.subscribe('directline', (subject) => heardOne.push(`directline:${subject}`));
+      busOne.subscribe('console', (subject) => heardOne.push(`console:${subject}`));
+      busTwo.subscribe('directline', (subject) => heardTwo.push(subject));
+      const until = async (done: () => boolean, what: string) => {
+        const deadline = Date.now() + 10_000;
+        while (!done()) {
+          if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+          await sleep(20);
+        }
+      };
+      busTwo.publish('directline', 'before');
+      await until(() => heardOne.includes('directline:before'), 'a change before the drop');
+
+      const killed = await two.query<{ n: number }>(
+        `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = 'bus-under-test' AND datname = current_database()`,
+      );
+      expect(killed.rows[0]!.n).toBeGreaterThanOrEqual(1);
+      // Back: the subscribers are told to read everything again (changes sent meanwhile were lost).
+      await until(() => heardOne.includes('directline:*') && heardOne.includes('console:*'), 'the resync after reconnecting');
+
+      // And it hears other instances again, and they hear it.
+      busTwo.publish('directline', 'after');
+      await until(() => heardOne.includes('directline:after'), "another instance's change after the reconnect");
+      busOne.publish('directline', 'from-one');
+      await until(() => heardTwo.includes('from-one'), 'its own change reaching another instance after the reconnect');
+    } finally {
+      await busOne.close();
+      await busTwo.close();
+      await own.end();
+    }
+  });
+
+  it('keeps trying while the database refuses connections, and resumes once it is back', async () => {
+    const own = new pg.Pool({ connectionString: databaseUrl, application_name: 'bus-refused', max: 4 });
+    own.on('error', () => {});
+    // ALTER DATABASE ... ALLOW_CONNECTIONS is run from the server's maintenance database.
+    const admin = new pg.Client({ connectionString: inject('postgresUrl') });
+    await admin.connect();
+    const database = pg.escapeIdentifier(new URL(databaseUrl).pathname.slice(1));
+    const busOne = await PostgresChangeBus.start(own, logger);
+    const heard: string[] = [];
+    busOne.subscribe('directline', (subject) => heard.push(subject));
+    try {
+      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'bus-refused'`);
+      // Reconnect attempts are refused meanwhile (one a second).
+      await sleep(2500);
+      expect(heard).not.toContain('*');
+      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
+      const deadline = Date.now() + 10_000;
+      while (!heard.includes('*') && Date.now() < deadline) await sleep(20);
+      expect(heard).toContain('*');
+      const busTwo = await PostgresChangeBus.start(two, logger);
+      try {
+        busTwo.publish('directline', 'back');
+        const until = Date.now() + 10_000;
+        while (!heard.includes('back') && Date.now() < until) await sleep(20);
+        expect(heard).toContain('back');
+      } finally {
+        await busTwo.close();
+      }
+    } finally {
+      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`).catch(() => {});
+      await admin.end();
+      await busOne.close();
+      await own.end();
     }
   });
 });

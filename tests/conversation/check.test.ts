@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backline } from '../../src/app.js';
 import { CAUDA_EQUINA_FLAGS, RED_FLAG_IDS } from '../../src/contract.js';
-import { conversationPrefix } from '../../src/bot/conversationStore.js';
+import { conversationPrefix } from '../../src/conversation/store.js';
 import type { ConversationState } from '../../src/engine/state.js';
-import { runVignette } from '../../src/triage/runner.js';
+import { runVignette } from '../../src/eval/triageRunner.js';
 import { Chat, dataOf, testBackline } from '../helpers/backline.js';
 
 let backline: Backline;

@@ -9,7 +9,6 @@ import {
   prefixUpperBound,
   serialiseChanges,
   toStoreItem,
-  type SerialisedChange,
 } from '../common.js';
 import { ETAG_IF_ABSENT, StorageConflictError, StorageValueError, type BacklineStorage, type StorageOptions, type StoreItem } from '../types.js';
 
@@ -19,6 +18,9 @@ function assertStorableKeys(keys: readonly string[]): void {
     if (typeof key === 'string' && key.includes('\u0000')) throw new StorageValueError(key.replaceAll('\u0000', '\\0'), 'a key cannot contain the NUL character in PostgreSQL');
   }
 }
+
+/** What backline_write raises when an eTag does not match (or a key to create exists). */
+const CONFLICT_SQLSTATE = 'BL409';
 
 export interface PostgresStorageOptions extends StorageOptions {
   /** End the pool on close (default true); false when the pool is shared with other users. */
@@ -30,10 +32,11 @@ export interface PostgresStorageOptions extends StorageOptions {
  * `backline_items` (key COLLATE "C", so ordering and prefix ranges are byte order like SQLite's),
  * created by `backline migrate` (./schema.ts).
  *
- * A write is one transaction: it locks the existing rows of all its keys in key order
- * (SELECT ... ORDER BY key FOR UPDATE; a common order means two multi-key writes never deadlock),
- * checks every eTag, then upserts them all; a conflict rolls everything back. Keys that must be
- * absent are inserted with ON CONFLICT DO NOTHING, so of two racing creators exactly one wins.
+ * A write is one statement, one transaction (the backline_write function of ./schema.ts): it
+ * locks the existing rows of all its keys in key order (ORDER BY key FOR UPDATE; a common order
+ * means two multi-key writes never deadlock), checks every eTag, then upserts them all; a
+ * conflict rolls everything back. Keys that must be absent are inserted with ON CONFLICT DO
+ * NOTHING, so of two racing creators exactly one wins.
  * `updated_at` comes from the app's clock (injectable, like SQLite's), not the server's.
  */
 export class PostgresStorage implements BacklineStorage {
@@ -55,10 +58,12 @@ export class PostgresStorage implements BacklineStorage {
     assertReadKeys(keys);
     assertStorableKeys(keys);
     this.assertOpen();
-    const result = await this.pool.query<{ key: string; value: string; etag: string }>(
-      'SELECT key, value, etag FROM backline_items WHERE key = ANY($1::text[])',
-      [keys],
-    );
+    const result = await this.pool.query<{ key: string; value: string; etag: string }>({
+      // Named: prepared once per connection, so the server neither parses nor plans it again.
+      name: 'backline_read',
+      text: 'SELECT key, value, etag FROM backline_items WHERE key = ANY($1::text[])',
+      values: [keys],
+    });
     // fromEntries, so a key such as "__proto__" is an own property, never the prototype.
     return Object.fromEntries(result.rows.map((row) => [row.key, toStoreItem(row.value, row.etag)])) as StoreItem;
   }
@@ -68,64 +73,26 @@ export class PostgresStorage implements BacklineStorage {
     assertStorableKeys(serialised.map((change) => change.key));
     this.assertOpen();
     if (serialised.length === 0) return;
-    const sorted = [...serialised].sort((a, b) => compareKeys(a.key, b.key));
-    const client = await this.pool.connect();
+    // Key order for the inserts too (the function locks existing rows in key order).
+    serialised.sort((a, b) => compareKeys(a.key, b.key));
+    // One round trip: backline_write (schema version 2, ./schema.ts) locks, checks and writes in
+    // one implicit transaction. A new eTag is issued above the one expected; a row overwritten
+    // without an eTag gets one above its stored eTag from the function itself.
     try {
-      await client.query('BEGIN');
-      try {
-        await this.writeLocked(client, sorted);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        throw error;
-      }
-    } finally {
-      client.release();
-    }
-  }
-
-  private async writeLocked(client: pg.PoolClient, changes: SerialisedChange[]): Promise<void> {
-    const locked = await client.query<{ key: string; etag: string }>(
-      'SELECT key, etag FROM backline_items WHERE key = ANY($1::text[]) ORDER BY key COLLATE "C" FOR UPDATE',
-      [changes.map((change) => change.key)],
-    );
-    const stored = new Map(locked.rows.map((row) => [row.key, row.etag]));
-    const upserts: { change: SerialisedChange; eTag: string }[] = [];
-    const creates: { change: SerialisedChange; eTag: string }[] = [];
-    for (const change of changes) {
-      const storedETag = stored.get(change.key);
-      if (change.expectedETag === ETAG_IF_ABSENT) {
-        if (storedETag !== undefined) throw new StorageConflictError(change.key);
-        creates.push({ change, eTag: this.eTags.next() });
-        continue;
-      }
-      if (change.expectedETag !== undefined && storedETag !== undefined && storedETag !== change.expectedETag) {
-        throw new StorageConflictError(change.key);
-      }
-      upserts.push({ change, eTag: this.eTags.next(storedETag) });
-    }
-    const updatedAt = Math.floor(this.now());
-    if (creates.length > 0) {
-      // A row created by a racing transaction after our SELECT: DO NOTHING skips it, and the
-      // missing count is the conflict.
-      const inserted = await client.query(
-        `INSERT INTO backline_items (key, value, etag, updated_at)
-         SELECT k, v, e, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(k, v, e)
-         ON CONFLICT (key) DO NOTHING RETURNING key`,
-        [creates.map((c) => c.change.key), creates.map((c) => c.change.json), creates.map((c) => c.eTag), updatedAt],
-      );
-      if (inserted.rowCount !== creates.length) {
-        const won = new Set(inserted.rows.map((row: { key: string }) => row.key));
-        throw new StorageConflictError(creates.find((c) => !won.has(c.change.key))!.change.key);
-      }
-    }
-    if (upserts.length > 0) {
-      await client.query(
-        `INSERT INTO backline_items (key, value, etag, updated_at)
-         SELECT k, v, e, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(k, v, e)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at`,
-        [upserts.map((u) => u.change.key), upserts.map((u) => u.change.json), upserts.map((u) => u.eTag), updatedAt],
-      );
+      await this.pool.query({
+        name: 'backline_write',
+        text: 'SELECT backline_write($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint)',
+        values: [
+          serialised.map((change) => change.key),
+          serialised.map((change) => change.json),
+          serialised.map((change) => change.expectedETag ?? null),
+          serialised.map((change) => (change.expectedETag === ETAG_IF_ABSENT ? this.eTags.next() : this.eTags.next(change.expectedETag))),
+          Math.floor(this.now()),
+        ],
+      });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === CONFLICT_SQLSTATE) throw new StorageConflictError(String((error as { detail?: unknown }).detail ?? ''));
+      throw error;
     }
   }
 

@@ -24,6 +24,55 @@ const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
       CREATE INDEX backline_rate_limits_reset_at ON backline_rate_limits (reset_at);
     `,
   },
+  {
+    version: 2,
+    name: 'one-statement eTag-checked write',
+    // PostgresStorage.write as one call (one round trip instead of BEGIN, lock, insert(s),
+    // COMMIT), run by PostgreSQL as one implicit transaction: lock the existing rows of all keys in
+    // key order, check every eTag, create the keys that must be absent, upsert the rest. Any
+    // conflict raises SQLSTATE BL409 with the key in DETAIL, which rolls the whole call back.
+    // A replaced row's new eTag stays above the one it replaces (as ETagSequence promises).
+    sql: `
+      CREATE FUNCTION backline_write(p_keys text[], p_values text[], p_expected text[], p_etags text[], p_updated_at bigint)
+      RETURNS void LANGUAGE plpgsql AS $fn$
+      DECLARE
+        v_conflict text;
+        v_created text[];
+      BEGIN
+        PERFORM 1 FROM backline_items WHERE key = ANY (p_keys) ORDER BY key FOR UPDATE;
+        SELECT i.k INTO v_conflict
+          FROM unnest(p_keys, p_expected) AS i (k, e) JOIN backline_items b ON b.key = i.k
+          WHERE i.e = 'absent' OR b.etag <> i.e
+          ORDER BY i.k COLLATE "C" LIMIT 1;
+        IF v_conflict IS NOT NULL THEN
+          RAISE EXCEPTION 'eTag conflict' USING ERRCODE = 'BL409', DETAIL = v_conflict;
+        END IF;
+        -- A key created by a racing transaction after the lock above: DO NOTHING skips it.
+        WITH created AS (
+          INSERT INTO backline_items (key, value, etag, updated_at)
+          SELECT i.k, i.v, i.t, p_updated_at FROM unnest(p_keys, p_values, p_expected, p_etags) AS i (k, v, e, t) WHERE i.e = 'absent'
+          ON CONFLICT (key) DO NOTHING RETURNING key
+        ) SELECT array_agg(key) INTO v_created FROM created;
+        SELECT i.k INTO v_conflict FROM unnest(p_keys, p_expected) AS i (k, e)
+          WHERE i.e = 'absent' AND NOT (i.k = ANY (coalesce(v_created, '{}')))
+          ORDER BY i.k COLLATE "C" LIMIT 1;
+        IF v_conflict IS NOT NULL THEN
+          RAISE EXCEPTION 'eTag conflict' USING ERRCODE = 'BL409', DETAIL = v_conflict;
+        END IF;
+        INSERT INTO backline_items AS b (key, value, etag, updated_at)
+        SELECT i.k, i.v, i.t, p_updated_at FROM unnest(p_keys, p_values, p_expected, p_etags) AS i (k, v, e, t) WHERE i.e IS DISTINCT FROM 'absent'
+        ON CONFLICT (key) DO UPDATE SET
+          value = excluded.value,
+          etag = CASE
+            WHEN substring(b.etag FROM '^([0-9]{1,16})-')::bigint >= substring(excluded.etag FROM '^([0-9]{1,16})-')::bigint
+            THEN lpad((substring(b.etag FROM '^([0-9]{1,16})-')::bigint + 1)::text, 16, '0') || substring(excluded.etag FROM '-.*$')
+            ELSE excluded.etag
+          END,
+          updated_at = excluded.updated_at;
+      END
+      $fn$;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
