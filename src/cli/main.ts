@@ -1,7 +1,6 @@
 // The `backline` command (CONTRACT §5). Exit codes: 0 when a run completed (whatever the
 // score), 2 for bad arguments or a bad file, 1 for anything else that went wrong.
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { ContentError } from '../engine/loader.js';
 import { TestFileError } from '../nlu/evaluate.js';
@@ -73,7 +72,7 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'chat': {
       const { chat } = await import('./chat.js');
-      await chat(cliConfig(), createInterface({ input: process.stdin, terminal: process.stdin.isTTY }), (line) => process.stdout.write(line));
+      await chat(cliConfig(), { input: process.stdin, output: process.stdout });
       return 0;
     }
     case 'nlu': {
