@@ -36,7 +36,7 @@ let rewrittenCdnUrls = 0;
 
 beforeAll(async () => {
   backline = testBackline({ EMERGENCY_NUMBER: '999' });
-  const { server: listening, url } = await listen(backline.http);
+  const { server: listening, url } = await listen(backline);
   server = listening;
   playground = await startPlayground(`${url}/api/messages`);
   browser = await launchGuardedBrowser();
