@@ -7,6 +7,7 @@
 // `attention` container, in Teams around the text, in Web Chat as a card under the text.
 // Structured facts (the evidence a question asks about, a triage level) travel in channelData
 // so clients and tests can read them without parsing text.
+import { randomBytes } from 'node:crypto';
 import type { Activity } from '@microsoft/agents-activity';
 import type { Choice, Reply } from '../engine/replies.js';
 import type { EngineContent } from '../engine/runtime.js';
@@ -21,8 +22,15 @@ export type RenderContent = Pick<EngineContent, 'emergencyNumber' | 'crisisLine'
 
 const WEBCHAT_CHANNELS = new Set(['webchat', 'directline', 'emulator', 'test']);
 
-/** The id of the alert container in a card; the widget styles it (web/static/chat.css). */
+/**
+ * The alert container's id starts with this (a card element's id is the only hook a client has);
+ * the widget styles it (web/static/chat.css). A random end keeps ids unique in one transcript.
+ */
 export const ALERT_ELEMENT_ID = 'backline-alert';
+
+function alertId(): string {
+  return `${ALERT_ELEMENT_ID}-${randomBytes(4).toString('hex')}`;
+}
 
 export function channelStyle(channelId: string | undefined): ChannelStyle {
   if (channelId === 'msteams') return 'teams';
@@ -73,7 +81,8 @@ export function callTargets(reply: Reply, content: RenderContent): CallTarget[] 
 }
 
 function callActions(targets: CallTarget[]): Record<string, unknown>[] {
-  return targets.map((t) => ({ type: 'Action.OpenUrl', title: t.label, url: t.url, style: 'positive' }));
+  // "destructive" is the style Teams and Web Chat both draw in red: the alert's colour.
+  return targets.map((t) => ({ type: 'Action.OpenUrl', title: t.label, url: t.url, style: 'destructive' }));
 }
 
 function submitRows(choices: Choice[]): Record<string, unknown>[] {
@@ -104,14 +113,14 @@ function teamsCard(reply: Reply, content: RenderContent): Record<string, unknown
     : [];
   const alert =
     calls.length > 0
-      ? [{ type: 'Container', id: ALERT_ELEMENT_ID, style: 'attention', bleed: true, items: [{ ...text, weight: 'Bolder' }, { type: 'ActionSet', actions: callActions(calls) }] }]
+      ? [{ type: 'Container', id: alertId(), style: 'attention', bleed: true, items: [{ ...text, weight: 'Bolder' }, { type: 'ActionSet', actions: callActions(calls) }] }]
       : [text];
   return adaptiveCard([...alert, ...submitRows(shown), ...moreButton]);
 }
 
 /** Web Chat shows the text as usual; the alert is a card under it holding the call buttons. */
 function webchatAlertCard(calls: CallTarget[]): Record<string, unknown> {
-  return adaptiveCard([{ type: 'Container', id: ALERT_ELEMENT_ID, style: 'attention', items: [{ type: 'ActionSet', actions: callActions(calls) }] }]);
+  return adaptiveCard([{ type: 'Container', id: alertId(), style: 'attention', items: [{ type: 'ActionSet', actions: callActions(calls) }] }]);
 }
 
 const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';

@@ -48,7 +48,7 @@ describe('urgent advice and crisis help are alerts with a tap-to-call button', (
     expect(activity!.text).toBe(urgent.text);
     expect(activity!.channelData).toEqual({ backline: { urgent: true, triage: { level: 'emergency', reasons: [], final: false } } });
     const all = elements(cardOf(activity!)!.body);
-    expect(all.find((e) => e.type === 'Container')).toMatchObject({ style: 'attention', id: 'backline-alert' });
+    expect(all.find((e) => e.type === 'Container')).toMatchObject({ style: 'attention', id: expect.stringMatching(/^backline-alert-[0-9a-f]{8}$/) });
     expect(all.filter((e) => e.type === 'Action.OpenUrl').map((e) => [e.title, e.url])).toEqual([['Call 999', 'tel:999']]);
   });
 
