@@ -26,7 +26,8 @@ async function firstAnswer(cacheDir) {
     stdio: 'ignore',
   });
   try {
-    while (performance.now() - start < 300_000) {
+    // A server that exits (its port taken by something else) is a failed run, not a long wait.
+    while (performance.now() - start < 300_000 && child.exitCode === null) {
       try {
         const res = await fetch(`http://127.0.0.1:${port}/api/messages`, {
           method: 'POST',
