@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   const config = loadConfig({ STORAGE: 'sqlite', SQLITE_PATH: join(dir, 'bench.db'), LOG_LEVEL: 'silent', DIRECT_LINE_TOKEN_RATE_LIMIT: '1000', SHOW_STARTUP_BANNER: 'false' });
   const backline = createBackline(config, { logger: silentLogger, retentionSweep: false, warmUp: true, storage: new SqliteStorage(join(dir, 'bench.db')) });
   const server: Server = await new Promise((resolve) => {
-    const s = backline.http.listen(0, '127.0.0.1', () => resolve(s));
+    const s = backline.createServer().listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {

@@ -19,6 +19,7 @@ import { createObservability, type Observability } from './observability/index.j
 import { recentWaitSeconds } from './handoff/presence.js';
 import { trialLeadWebhookOf } from './handoff/trialWebhook.js';
 import type { Express } from 'express';
+import { createServer, type Server } from 'node:http';
 import { singleProcessCluster, type Cluster } from './cluster/index.js';
 import { errorName } from './util/errors.js';
 import { DailyStatsBuffer, flushingBeforeStatsRead } from './bot/dailyStatsBuffer.js';
@@ -31,6 +32,11 @@ export interface Backline {
   adapter: CloudAdapter;
   bot: BacklineBot;
   http: Express;
+  /**
+   * An HTTP server for `http` with the Direct Line WebSocket streams attached (the upgrade event):
+   * listen on it instead of calling `http.listen`, which would serve no streams.
+   */
+  createServer(): Server;
   logger: Logger;
   /** The web chat widget and its Direct Line (deliverToConversation for messages outside a user turn). */
   webChat: WebChat;
@@ -138,7 +144,7 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
   });
   // /readyz, and /metrics behind METRICS_TOKEN (unless it has a port of its own).
   http.use(observability.router);
-  // Web chat: pages, widget, token endpoint, built-in Direct Line; WebSocket streams on http.listen servers.
+  // Web chat: pages, widget, token endpoint, built-in Direct Line; WebSocket streams on createServer() servers.
   const webChat = createWebChat({ config, adapter, logic: handle, storage, logger, cluster });
   webChat.mount(http);
   // The agent console; a team member's messages reach built-in Direct Line chats through it.
@@ -157,6 +163,11 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
     adapter,
     bot,
     http,
+    createServer: () => {
+      const server = createServer(http);
+      webChat.attach(server);
+      return server;
+    },
     logger,
     webChat,
     support,

@@ -1,6 +1,8 @@
 // Loads every piece of content (articles, trees, the bot's words, triage rules, red-flag
 // patterns) once at start, and checks it for `backline check`.
 import { join } from 'node:path';
+import { RED_FLAG_IDS } from './contract.js';
+import { checkMenus } from './channels/menuCheck.js';
 import { cannedRepliesPath, inspectCannedReplies } from './handoff/cannedReplies.js';
 import { checkDialogs, ContentError, type ContentProblem } from './engine/loader.js';
 import type { EngineContent } from './engine/runtime.js';
@@ -99,6 +101,8 @@ export function inspectContent(root: string, emergencyNumber: string | undefined
   }
   const { dialogs, problems: dialogProblems } = checkDialogs(paths.dialogs, library);
   problems.push(...dialogProblems);
+  // No option silently dropped: every menu fits every channel.
+  problems.push(...checkMenus(dialogs, paths.dialogs));
 
   const { catalogue: trials, problems: trialProblems } = loadTrials(paths.trials);
   problems.push(...trialProblems);

@@ -64,8 +64,20 @@
     }
   }
 
+  function isSmall() {
+    return window.innerWidth < 480;
+  }
+
+  /**
+   * On a phone the open panel fills the screen and has its own close button in its header: the
+   * floating launcher (then a close button) would sit over the message box's send button.
+   */
+  function placeLauncher() {
+    launcher.style.setProperty('display', isOpen() && isSmall() ? 'none' : 'flex');
+  }
+
   function layout() {
-    var small = window.innerWidth < 480;
+    var small = isSmall();
     setStyles(
       panel,
       small
@@ -97,6 +109,7 @@
     panel.style.setProperty('display', 'block');
     launcher.setAttribute('aria-expanded', 'true');
     launcher.replaceChildren(icon('close'));
+    placeLauncher();
     remember(true);
     if (moveFocus) {
       if (frameReady) focusChat();
@@ -108,6 +121,7 @@
     panel.style.setProperty('display', 'none');
     launcher.setAttribute('aria-expanded', 'false');
     launcher.replaceChildren(icon('chat'));
+    placeLauncher();
     focusWhenReady = false;
     remember(false);
     if (returnFocus) launcher.focus();
@@ -172,6 +186,7 @@
     });
     window.addEventListener('resize', function () {
       if (isOpen()) layout();
+      placeLauncher();
     });
 
     document.body.appendChild(panel);

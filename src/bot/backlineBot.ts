@@ -188,7 +188,7 @@ export class BacklineBot {
     if (isSharedTeamsConversation(activity)) {
       // Only the note here, but a warning sign still gets the urgent advice first.
       const urgent = urgentAdviceOnly(this.contentOf(activity), this.deps.nlu, messageInputOf(activity, this.deps.maxMessageChars).text);
-      if (urgent.length > 0) await context.sendActivities(renderReplies(urgent, activity.channelId) as Activity[]);
+      if (urgent.length > 0) await context.sendActivities(renderReplies(urgent, activity.channelId, this.contentOf(activity)) as Activity[]);
       await this.sendChannelNote(context);
       return;
     }
@@ -276,7 +276,7 @@ export class BacklineBot {
       throw error;
     }
     this.countTurn(draft, facts);
-    const activities = [...renderReplies(draft.replies, context.activity.channelId), ...outcome.extra];
+    const activities = [...renderReplies(draft.replies, context.activity.channelId, this.contentOf(context.activity)), ...outcome.extra];
     if (activities.length === 0) return;
     await turnSteps(context).send(() => context.sendActivities(activities as Activity[]));
   }
@@ -297,7 +297,7 @@ export class BacklineBot {
 
   /** Sends only the replies that must reach the person whatever else failed (urgent or crisis advice). */
   private async sendUrgentOnly(context: TurnContext, replies: Reply[]): Promise<void> {
-    const urgent = renderReplies(replies, context.activity.channelId).filter(mustBeSent);
+    const urgent = renderReplies(replies, context.activity.channelId, this.deps.content).filter(mustBeSent);
     if (urgent.length === 0) return;
     this.deps.logger.warn('turn_failed_urgent_sent', { channel: String(context.activity.channelId), count: urgent.length });
     await context.sendActivities(urgent as Activity[]);

@@ -7,7 +7,7 @@ import type { Reply } from '../engine/replies.js';
 
 /** Characters of text in one Teams message: 4,000 characters is at most 16 KB of UTF-8, well under 28 KB. */
 export const TEAMS_MAX_TEXT_CHARS = 4000;
-/** Teams shows at most six actions in one ActionSet; we use rows of three (src/channels/render.ts). */
+/** Teams shows at most six actions in one ActionSet; we use rows of three (src/channels/menuLimits.ts). */
 export const TEAMS_MAX_ACTIONS_PER_SET = 6;
 
 /** Splits text into parts of at most `limit` characters, preferring paragraph and sentence breaks. */
@@ -26,7 +26,7 @@ export function fitTeamsLimits(reply: Reply): Reply[] {
   if (reply.summary) return [reply];
   const parts = splitForTeams(reply.text);
   if (parts.length === 1) return [reply];
-  const { choices, ask, triage, urgent } = reply;
+  const { choices, ask, triage, urgent, crisis } = reply;
   return parts.map((text, i) => {
     const first = i === 0;
     const last = i === parts.length - 1;
@@ -34,9 +34,11 @@ export function fitTeamsLimits(reply: Reply): Reply[] {
       text,
       ...(last && choices ? { choices } : {}),
       ...(last && ask ? { ask } : {}),
-      // Urgent advice stays marked in every part; the triage outcome is reported once, first.
+      // Urgent advice and crisis help stay marked (with their call button) in every part; the
+      // triage outcome is reported once, first.
       ...(first && triage ? { triage } : {}),
       ...(urgent ? { urgent } : {}),
+      ...(crisis ? { crisis } : {}),
     };
   });
 }

@@ -85,7 +85,7 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'chat': {
       const { chat } = await import('./chat.js');
-      await chat(cliConfig(), createInterface({ input: process.stdin, terminal: process.stdin.isTTY }), (line) => process.stdout.write(line));
+      await chat(cliConfig(), { input: process.stdin, output: process.stdout });
       return 0;
     }
     case 'nlu': {

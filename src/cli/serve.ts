@@ -26,8 +26,13 @@ export async function serve(config: Config): Promise<number> {
   let server: Server;
   try {
     server = await new Promise<Server>((resolve, reject) => {
-      // Express calls back with the error when listening fails (port taken, address not here).
-      const listening = backline.http.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolve(listening)));
+      // The server emits the error when listening fails (port taken, address not here).
+      const listening = backline.createServer();
+      listening.once('error', reject);
+      listening.listen(config.PORT, config.HOST, () => {
+        listening.off('error', reject);
+        resolve(listening);
+      });
     });
   } catch (error) {
     await backline.close();

@@ -42,7 +42,8 @@ export function pagingChoices(draft: TurnDraft, position: Position): Choice[] {
   const following = followingAsk(draft, position);
   if (following && following.node.ask === 'choice') choices.push(...choiceOptions(draft, following.position, following.node));
   else if (!following) choices.push({ label: content.messages.labels.keep_going, value: CHOICE_VALUES.resume });
-  return [...choices.slice(0, 5), { label: content.messages.labels.sources, value: CHOICE_VALUES.sources }];
+  // Every option: each channel shows long menus its own way (src/channels/menuLimits.ts).
+  return [...choices, { label: content.messages.labels.sources, value: CHOICE_VALUES.sources }];
 }
 
 /** The question straight after an article node, if there is one. */

@@ -533,7 +533,7 @@ export class SupportService {
     if (await this.undoIfForgotten(supportCase.id, written ? [written] : [])) return 'forgotten';
     if (!supportCase.reference) return false;
     try {
-      await this.deps.sender.send(supportCase.reference, renderReplies(replies, supportCase.channelId));
+      await this.deps.sender.send(supportCase.reference, renderReplies(replies, supportCase.channelId, this.deps.content));
       return true;
     } catch (error) {
       // The message is in the transcript; the console shows that it did not arrive.

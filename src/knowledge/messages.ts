@@ -20,6 +20,9 @@ const messagesSchema = z.strictObject({
     end_chat: z.string(),
     call_back: z.string(),
     sources: z.string(),
+    /** The tap-to-call button on urgent advice and crisis help: "Call {number}". */
+    call: z.string().includes('{number}'),
+    more_options: z.string(),
   }),
   commands: z.strictObject({
     menu: phrases,

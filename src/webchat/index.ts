@@ -50,9 +50,9 @@ export interface WebChat {
   widget: WidgetConfig;
   /** The built-in Direct Line; undefined when DIRECT_LINE_SECRET sends the widget to Azure. */
   directLine: LocalDirectLine | undefined;
-  /** Adds the routes to the app, and WebSocket streams to every server `app.listen` creates. */
+  /** Adds the routes to the app. */
   mount(app: Express): void;
-  /** For a server made some other way (https.createServer(app)): handle Direct Line stream upgrades. */
+  /** Handles Direct Line stream upgrades (WebSockets) on a server serving the app (http or https). */
   attach(server: Server): void;
   close(): void;
 }
@@ -259,12 +259,6 @@ export function createWebChat(deps: WebChatDependencies): WebChat {
     directLine,
     mount(app: Express) {
       app.use(router);
-      const listen = app.listen.bind(app) as (...args: unknown[]) => Server;
-      app.listen = ((...args: unknown[]) => {
-        const server = listen(...args);
-        attach(server);
-        return server;
-      }) as Express['listen'];
     },
     attach,
     close() {

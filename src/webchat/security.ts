@@ -1,5 +1,5 @@
 // Who may embed the widget and call the chat API, and the Content-Security-Policy of its pages.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
@@ -94,12 +94,21 @@ export interface ChatPolicy {
   frameAncestors: string[];
 }
 
+/**
+ * The hash of an empty <style> element. Web Chat 4.18.1 gives the page's nonce to its own style
+ * sheets but not to the one its transcript's scroll container (react-scroll-to-bottom) makes. Like
+ * all of Web Chat's emotion sheets, that one is an empty <style> element whose rules are added
+ * through the CSSOM (insertRule), which CSP does not restrict; allowing an empty element by its
+ * hash lets it exist without a patch, and markup injection gains nothing (it carries no CSS).
+ */
+export const EMPTY_STYLE_ELEMENT_HASH = `sha256-${createHash('sha256').update('').digest('base64')}`;
+
 /** The chat page: scripts from us only, Web Chat's styles by nonce, network to Direct Line only. */
 export function chatPageCsp(policy: ChatPolicy): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
-    `style-src 'self' 'nonce-${policy.nonce}'`,
+    `style-src 'self' 'nonce-${policy.nonce}' '${EMPTY_STYLE_ELEMENT_HASH}'`,
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
     "media-src 'self' blob:",

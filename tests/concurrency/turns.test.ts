@@ -72,7 +72,7 @@ describe(`${MESSAGES} simultaneous messages on one conversation`, () => {
   it('one process: no error reply, every message answered and in the transcript exactly once', async () => {
     const file = join(dir, 'one.db');
     const backline = testBackline({}, new SlowSqliteStorage(file));
-    const { server, url } = await listen(backline.http);
+    const { server, url } = await listen(backline);
     try {
       // A new conversation (the first messages race to create it), then one under way.
       const fresh = await sendAtOnce([url], 'race-one-process-new');
@@ -89,7 +89,7 @@ describe(`${MESSAGES} simultaneous messages on one conversation`, () => {
   it('two processes on one SQLite file: no error reply, every message answered and in the transcript exactly once', async () => {
     const file = join(dir, 'two.db');
     const backline = testBackline({}, new SlowSqliteStorage(file));
-    const { server, url } = await listen(backline.http);
+    const { server, url } = await listen(backline);
     let other: Instance | undefined;
     try {
       other = await startInstance({ STORAGE: 'sqlite', SQLITE_PATH: file, NLU_CACHE_DIR: 'data/test-nlu-cache', LOG_LEVEL: 'error' });
@@ -119,7 +119,7 @@ describe('racing first messages on two instances', () => {
     // Two instances on one file, each with its own turn queue, as two processes have.
     const a = testBackline(supportEnv(), new SlowSqliteStorage(file));
     const b = testBackline(supportEnv(), new SlowSqliteStorage(file));
-    const servers = await Promise.all([listen(a.http), listen(b.http)]);
+    const servers = await Promise.all([listen(a), listen(b)]);
     try {
       await agentOnline(a);
       for (const round of [1, 2, 3]) {

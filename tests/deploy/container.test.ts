@@ -97,7 +97,7 @@ describe('Dockerfile', () => {
     const command = JSON.parse(health.slice(health.indexOf('['))) as string[];
     expect(command.slice(0, 2)).toEqual(['node', '-e']);
     const backline = testBackline();
-    const { server, url } = await listen(backline.http);
+    const { server, url } = await listen(backline);
     const port = new URL(url).port;
     try {
       const run = (env: Record<string, string>) => new Promise<number | null>((resolve) => execFile(process.execPath, ['-e', command[2]!], { env: { ...process.env, ...env } }, (error) => resolve(error ? (error.code as number) : 0)));

@@ -237,7 +237,7 @@ describe('every agent endpoint needs a session (401) and, to act, its CSRF token
 
   it('sign-in attempts are rate limited', async () => {
     const limited = testBackline(supportEnv({ SUPPORT_LOGIN_RATE_LIMIT: '3' }));
-    const { server: limitedServer, url: limitedUrl } = await listen(limited.http);
+    const { server: limitedServer, url: limitedUrl } = await listen(limited);
     try {
       const client = new AgentClient(limitedUrl);
       const statuses = [];
@@ -253,7 +253,7 @@ describe('every agent endpoint needs a session (401) and, to act, its CSRF token
 describe('sign-in limits: per account and per address', () => {
   async function withServer(env: Record<string, string>, run: (url: string, backline: Backline) => Promise<void>): Promise<void> {
     const limited = testBackline(supportEnv(env));
-    const { server: limitedServer, url: limitedUrl } = await listen(limited.http);
+    const { server: limitedServer, url: limitedUrl } = await listen(limited);
     try {
       await run(limitedUrl, limited);
     } finally {

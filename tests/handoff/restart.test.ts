@@ -33,7 +33,7 @@ interface Instance {
 
 async function start(file: string): Promise<Instance> {
   const backline = testBackline(supportEnv(), new SqliteStorage(join(dir, file)));
-  const { server, url } = await listen(backline.http);
+  const { server, url } = await listen(backline);
   return { backline, server, url };
 }
 

@@ -18,7 +18,7 @@ export interface RunningServer {
 
 export async function startServer(env: Record<string, string> = {}, storage?: BacklineStorage): Promise<RunningServer> {
   const backline = testBackline({ DIRECT_LINE_TOKEN_SECRET: TEST_TOKEN_SECRET, DIRECT_LINE_TOKEN_RATE_LIMIT: '1000', ...env }, storage);
-  const { server, url } = await listen(backline.http);
+  const { server, url } = await listen(backline);
   return {
     backline,
     server,

@@ -2,13 +2,15 @@
 // channel's serviceUrl (the Bot Connector API the bot posts replies to).
 import { readdirSync } from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import express from 'express';
 import type { Backline } from '../../src/app.js';
 
-export async function listen(app: express.Express): Promise<{ server: Server; url: string }> {
+/** A Backline (its server, with Direct Line streams) or any express app, on a free loopback port. */
+export async function listen(target: express.Express | Pick<Backline, 'createServer'>): Promise<{ server: Server; url: string }> {
   const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = 'createServer' in target ? target.createServer() : createServer(target);
+    s.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   return { server, url: `http://127.0.0.1:${port}` };
@@ -87,7 +89,7 @@ export interface HttpHarness {
 
 export async function startHttpHarness(backline: Backline): Promise<HttpHarness> {
   const capture = await new CaptureServer().start();
-  const { server, url } = await listen(backline.http);
+  const { server, url } = await listen(backline);
   return {
     backline,
     capture,

@@ -144,7 +144,7 @@ describe('8. logs', () => {
   it('a channelId of any length or text sent to /api/messages reaches the log capped and printable', async () => {
     const lines: string[] = [];
     const backline = createBackline(loadConfig({ NODE_ENV: 'test', STORAGE: 'memory', NLU_CACHE_DIR: 'data/test-nlu-cache' }), { logger: createLogger('debug', (line) => lines.push(line)), retentionSweep: false });
-    const { server, url } = await listen(backline.http);
+    const { server, url } = await listen(backline);
     try {
       const channelId = `web\u0007chat\n${'y'.repeat(50_000)}`;
       await post(url, activity(capture, `odd\nconv\u0000${'z'.repeat(5000)}`.slice(0, 500), { channelId, type: 'conversationUpdate', membersAdded: [{ id: 'u' }] }));
@@ -241,7 +241,7 @@ describe('4. shutdown lets a turn in flight finish', () => {
   it('a message whose turn is running when shutdown starts still gets its 200, and storage closes after it', async () => {
     const storage = new SlowStorage();
     const backline = testBackline({ DIRECT_LINE_TOKEN_SECRET: TEST_TOKEN_SECRET }, storage);
-    const { server, url } = await listen(backline.http);
+    const { server, url } = await listen(backline);
     const c = new DirectLineClient(url);
     await c.start();
     storage.writeDelayMs = 150;

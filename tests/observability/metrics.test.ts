@@ -16,7 +16,7 @@ afterEach(async () => {
 
 async function served(env: Record<string, string> = {}, storage?: InMemoryStorage) {
   const backline = testBackline(env, storage);
-  const { server, url } = await listen(backline.http);
+  const { server, url } = await listen(backline);
   cleanups.push(async () => {
     await close(server);
     await backline.close();

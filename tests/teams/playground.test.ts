@@ -1,6 +1,7 @@
 // End to end in a Teams client: the Microsoft 365 Agents Playground (channel msteams, offline)
 // talks to a real Backline server over HTTP, and Debian's chromium drives the playground's
-// chat UI: install welcome, the headline question, a card button, a red-flag answer.
+// chat UI: install welcome, the headline question, a card button, a red-flag answer and its alert
+// (attention style, a "Call 999" button to tel:999).
 // Nothing may leave the machine: the browser blocks and records every non-local request, the
 // playground process refuses non-loopback connections, and so does this test process.
 import { mkdirSync } from 'node:fs';
@@ -36,11 +37,25 @@ let rewrittenCdnUrls = 0;
 
 beforeAll(async () => {
   backline = testBackline({ EMERGENCY_NUMBER: '999' });
-  const { server: listening, url } = await listen(backline.http);
+  const { server: listening, url } = await listen(backline);
   server = listening;
   playground = await startPlayground(`${url}/api/messages`);
   browser = await launchGuardedBrowser();
   page = browser.page;
+  // Where a tapped card link would go (Action.OpenUrl): recorded instead of opened.
+  await browser.context.addInitScript(() => {
+    const w = window as unknown as { __opened: string[] };
+    w.__opened = [];
+    window.open = ((url?: string | URL) => {
+      if (url) w.__opened.push(String(url));
+      return {
+        opener: null,
+        set location(to: string) {
+          w.__opened.push(String(to));
+        },
+      } as unknown as Window;
+    }) as typeof window.open;
+  });
   await page.route(`${playground.url}/static/js/*.js`, async (route: Route) => {
     const response = await route.fetch();
     let body = await response.text();
@@ -114,6 +129,24 @@ describe('Backline in the Microsoft 365 Agents Playground (Teams client, offline
     const urgent = botMessage('Please go to the emergency room (ER) at the nearest hospital').last();
     await urgent.waitFor({ timeout: 10_000 });
     expect(await urgent.innerText()).toMatch(/Go to the emergency room \(ER\) now[\s\S]*call 999/);
+  });
+
+  it('the urgent advice is an alert: the attention style around it and a "Call 999" button to tel:999', async () => {
+    const urgent = botMessage('Please go to the nearest emergency department').last();
+    // The attention Container: the card inside the card, holding the advice and the call button.
+    const alert = urgent.locator('.ac-adaptiveCard .ac-container').filter({ hasText: 'Go to an emergency department now' }).first();
+    await alert.waitFor();
+    const colours = await alert.evaluate((el) => ({ alert: getComputedStyle(el).backgroundColor, card: getComputedStyle(el.closest('.ac-adaptiveCard')!).backgroundColor }));
+    // Drawn on the host's attention colour (the Teams light theme's light red), not the card's white.
+    expect(colours).toEqual({ alert: 'rgb(255, 197, 178)', card: 'rgb(255, 255, 255)' });
+    const call = alert.locator('.ac-actionSet button[aria-label="Call 999"]');
+    expect(await call.innerText()).toBe('Call 999');
+    // The playground shows an Action.OpenUrl as a link whose title is its target.
+    expect(await call.getAttribute('role')).toBe('link');
+    expect(await call.getAttribute('title')).toBe('tel:999');
+    await page.screenshot({ path: join(ARTIFACTS, 'teams-playground-alert.png') });
+    await call.click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __opened: string[] }).__opened)).toContain('tel:999');
   });
 
   it('nothing left this machine: no browser request, playground connection or test connection to another host', () => {

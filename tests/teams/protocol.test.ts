@@ -15,7 +15,7 @@ let url: string;
 beforeAll(async () => {
   backline = testBackline({ EMERGENCY_NUMBER: '999' });
   capture = await new CaptureServer().start();
-  ({ server, url } = await listen(backline.http));
+  ({ server, url } = await listen(backline));
 });
 afterAll(async () => {
   if (server) await close(server);

@@ -1,12 +1,16 @@
 // Replies rendered for Teams stay within Teams' limits, however long or button-heavy they are.
 import type { Activity } from '@microsoft/agents-activity';
 import { describe, expect, it } from 'vitest';
-import { renderReplies } from '../../src/channels/render.js';
+import { renderReplies as renderWith, type RenderContent } from '../../src/channels/render.js';
 import { splitForTeams, TEAMS_MAX_ACTIONS_PER_SET, TEAMS_MAX_TEXT_CHARS } from '../../src/channels/teamsLimits.js';
 import type { Reply } from '../../src/engine/replies.js';
+import { loadMessages } from '../../src/knowledge/messages.js';
 import type { AdaptiveCard } from './support/teams.js';
 
 const TEAMS_MESSAGE_BYTES = 28 * 1024;
+
+const content: RenderContent = { emergencyNumber: '911', crisisLine: '988', messages: loadMessages('knowledge/messages.en.yaml') };
+const renderReplies = (replies: Reply[], channelId: string) => renderWith(replies, channelId, content);
 
 function cardOf(activity: Partial<Activity>): AdaptiveCard | undefined {
   return (activity.attachments?.[0]?.content as AdaptiveCard | undefined) ?? undefined;
@@ -54,13 +58,18 @@ describe('Teams rendering limits', () => {
     expect(parts.join('')).toBe(blob);
   });
 
-  it('many choices become rows of at most six Action.Submit buttons, in order', () => {
+  it('many choices become rows of at most six Action.Submit buttons, in order (the rest behind "More options")', () => {
     const [activity] = renderReplies([{ text: 'Pick one', choices }], 'msteams');
     const card = cardOf(activity!)!;
     expect(card.version).toBe('1.5');
-    const sets = card.body.filter((b) => b.type === 'ActionSet');
+    const setsOf = (body: AdaptiveCard['body']): AdaptiveCard['body'] =>
+      body.filter((b) => b.type === 'ActionSet').flatMap((set) => [set, ...set.actions!.flatMap((a) => {
+        const more = (a as unknown as { card?: AdaptiveCard }).card;
+        return more ? setsOf(more.body) : [];
+      })]);
+    const sets = setsOf(card.body);
     for (const set of sets) expect(set.actions!.length).toBeLessThanOrEqual(TEAMS_MAX_ACTIONS_PER_SET);
-    const actions = sets.flatMap((s) => s.actions!);
+    const actions = sets.flatMap((s) => s.actions!).filter((a) => a.type === 'Action.Submit');
     expect(actions.map((a) => a.title)).toEqual(choices.map((c) => c.label));
     expect(actions.map((a) => a.data)).toEqual(choices.map((c) => ({ choice: c.value, label: c.label })));
     expect(actions.every((a) => a.type === 'Action.Submit')).toBe(true);

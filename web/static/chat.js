@@ -19,19 +19,6 @@
   var styleNonce = (script && script.nonce) || undefined;
   var config = JSON.parse(document.querySelector('meta[name="backline-widget"]').getAttribute('content'));
 
-  // Web Chat 4.18.1 passes the nonce to its own emotion style sheets but not to the one its
-  // transcript's scroll container (react-scroll-to-bottom) creates, which the CSP then blocks
-  // (and the transcript stops scrolling). Give the page's nonce to emotion's <style> elements as
-  // they are added. Only script on this page can reach this; markup injection cannot.
-  if (styleNonce) {
-    ['appendChild', 'insertBefore'].forEach(function (method) {
-      var original = HTMLHeadElement.prototype[method];
-      HTMLHeadElement.prototype[method] = function (child) {
-        if (child instanceof HTMLStyleElement && child.hasAttribute('data-emotion') && !child.nonce) child.setAttribute('nonce', styleNonce);
-        return original.apply(this, arguments);
-      };
-    });
-  }
   var embedded = document.body.classList.contains('bl-embedded');
   var STORAGE_KEY = 'backline.webchat.conversation';
   var RESTARTED_KEY = 'backline.webchat.restarted';

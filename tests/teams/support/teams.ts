@@ -90,7 +90,22 @@ export interface CardAction {
 export interface AdaptiveCard {
   type: string;
   version: string;
-  body: { type: string; text?: string; actions?: CardAction[]; color?: string }[];
+  body: CardElement[];
+}
+
+export interface CardElement {
+  type: string;
+  text?: string;
+  actions?: CardAction[];
+  color?: string;
+  style?: string;
+  /** A Container's elements (the alert around urgent advice). */
+  items?: CardElement[];
+}
+
+/** Every element of a card body, those inside containers included. */
+export function flatElements(body: CardElement[]): CardElement[] {
+  return body.flatMap((element) => [element, ...flatElements(element.items ?? [])]);
 }
 
 export function cardsOf(replies: CapturedActivity[]): AdaptiveCard[] {
@@ -104,6 +119,6 @@ export function actionsOf(card: AdaptiveCard): CardAction[] {
 /** Every word a person sees in these replies: message text and card text blocks. */
 export function visibleText(replies: CapturedActivity[]): string {
   const texts = replies.map((r) => r.body.text ?? '');
-  const cardTexts = cardsOf(replies).flatMap((card) => card.body.filter((b) => b.type === 'TextBlock').map((b) => b.text ?? ''));
+  const cardTexts = cardsOf(replies).flatMap((card) => flatElements(card.body).filter((b) => b.type === 'TextBlock').map((b) => b.text ?? ''));
   return [...texts, ...cardTexts].join('\n');
 }
