@@ -1,7 +1,6 @@
 // Loads every piece of content (articles, trees, the bot's words, triage rules, red-flag
 // patterns) once at start, and checks it for `backline check`.
 import { join } from 'node:path';
-import { RED_FLAG_IDS } from './contract.js';
 import { checkMenus } from './channels/menuCheck.js';
 import { cannedRepliesPath, inspectCannedReplies } from './handoff/cannedReplies.js';
 import { checkDialogs, ContentError, type ContentProblem } from './engine/loader.js';

@@ -1,7 +1,6 @@
 // The `backline` command (CONTRACT §5). Exit codes: 0 when a run completed (whatever the
 // score), 2 for bad arguments or a bad file, 1 for anything else that went wrong.
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { parseArgs as parseCommandLine } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { ContentError } from '../engine/loader.js';

@@ -4,7 +4,6 @@ import type { EvidenceId } from '../contract.js';
 import { nextQuestion } from '../trials/screen.js';
 import type { TrialQuestion } from '../trials/catalogue.js';
 import { CHOICE_VALUES, nodeAt, positionOf, type TurnDraft } from './draft.js';
-import { pagingChoices } from './paging.js';
 import { progressOf } from './progress.js';
 import type { AskNode, ChecklistAsk, ChoiceAsk, TreeAsk } from './schema.js';
 import type { Position } from './state.js';
@@ -137,4 +136,24 @@ export function repeatCurrentQuestion(draft: TurnDraft): void {
   if (!state.at || state.page !== undefined) return;
   const node = nodeAt(content, state.at);
   if ('ask' in node) askQuestion(draft, state.at, node, false);
+}
+
+/** "Tell me more" plus the choices of the question that follows the article, so one tap moves on. */
+export function pagingChoices(draft: TurnDraft, position: Position): Choice[] {
+  const { content } = draft;
+  const choices: Choice[] = [{ label: content.messages.labels.tell_me_more, value: CHOICE_VALUES.more }];
+  const following = followingAsk(draft, position);
+  if (following && following.node.ask === 'choice') choices.push(...choiceOptions(draft, following.position, following.node));
+  else if (!following) choices.push({ label: content.messages.labels.keep_going, value: CHOICE_VALUES.resume });
+  // Every option: each channel shows long menus its own way (src/channels/menuLimits.ts).
+  return [...choices, { label: content.messages.labels.sources, value: CHOICE_VALUES.sources }];
+}
+
+/** The question straight after an article node, if there is one. */
+export function followingAsk(draft: TurnDraft, position: Position): { position: Position; node: AskNode } | undefined {
+  const node = nodeAt(draft.content, position);
+  if (!('next' in node) || !node.next) return undefined;
+  const target = positionOf(draft.content, node.next, position.tree);
+  const nextNode = nodeAt(draft.content, target);
+  return 'ask' in nextNode ? { position: target, node: nextNode } : undefined;
 }

@@ -11,13 +11,13 @@ import { answerKeyOf } from '../trials/catalogue.js';
 import { nextQuestion } from '../trials/screen.js';
 import type { Messages } from '../knowledge/messages.js';
 import { runAction } from './actions.js';
-import { answerChecklist, keepCaudaEquinaSign, rememberAnswer } from './check.js';
+import { keepCaudaEquinaSign, rememberAnswer } from './answerHistory.js';
 import { ANSWER_CHARS, CHOICE_VALUES, MENU_NODE, nodeAt, positionOf, URGENT_LEVEL, type TurnDraft } from './draft.js';
 import { ENTRY_TREE } from './loader.js';
 import { announceOutcome } from './outcome.js';
-import { answerPaging, sendSection } from './paging.js';
-import { askQuestion, checklistOpenItems, currentTrialQuestion } from './questions.js';
-import { isAsk, kindOf, unreachable, type AskNode, type Condition, type TreeAsk } from './schema.js';
+import { sendSection } from './paging.js';
+import { askQuestion, CHECKLIST_ITEM, CHECKLIST_NONE, checklistOpenItems, currentTrialQuestion, followingAsk } from './questions.js';
+import { isAsk, kindOf, unreachable, type AskNode, type ChecklistAsk, type Condition, type TreeAsk } from './schema.js';
 import type { AnswerValue, Position } from './state.js';
 
 export { ANSWER_CHARS, CHOICE_VALUES, MENU_NODE, nodeAt, positionOf, TurnDraft, type EngineContent } from './draft.js';
@@ -330,4 +330,84 @@ export function isCommand(messages: Messages, command: keyof Messages['commands'
 
 export function showMenu(draft: TurnDraft): void {
   goTo(draft, `${ENTRY_TREE}.${MENU_NODE}`, ENTRY_TREE);
+}
+
+// ---------- answers to checklists and to article pages ----------
+
+/**
+ * A checklist answer: an item (button, label, synonym or its number) is a yes to that item and
+ * the list is asked again without it; "None of these" or "no" is a no to every item left.
+ * "Not sure" is asked again in simpler words once; a second time it counts as yes to them all.
+ */
+export function answerChecklist(draft: TurnDraft, position: Position, node: ChecklistAsk, input: AnswerInput): boolean {
+  const { state, content } = draft;
+  const open = checklistOpenItems(draft, node);
+  const prefix = `${position.tree}.${position.node}#`;
+  let picked: string | undefined;
+  if (input.choice?.startsWith(prefix)) {
+    const rest = input.choice.slice(prefix.length);
+    if (rest === CHECKLIST_NONE) picked = CHECKLIST_NONE;
+    else if (rest.startsWith(CHECKLIST_ITEM) && open.some((i) => i.evidence === rest.slice(CHECKLIST_ITEM.length))) picked = rest.slice(CHECKLIST_ITEM.length);
+  } else if (input.choice === CHOICE_VALUES.no) {
+    picked = CHECKLIST_NONE;
+  } else if (!input.choice) {
+    const text = input.text.slice(0, ANSWER_CHARS);
+    const none = [...content.messages.check.none_words];
+    const match = matchChoice(text, [...open.map((i) => i.label), node.none_label], [...open.map((i) => i.synonyms ?? []), none]);
+    if (match) picked = match.index === open.length ? CHECKLIST_NONE : open[match.index]!.evidence;
+    else if (recognizeYesNo(text) === 'no') picked = CHECKLIST_NONE;
+    else if (recognizeYesNo(text) === 'unsure' && state.retries >= 1) {
+      // Unsure twice: the safe side is to count every item left as possible.
+      rememberAnswer(draft, position, open.map((i) => i.evidence));
+      for (const item of open) state.answers[item.evidence] = 'unsure';
+      continueAfterAnswer(draft, position, node.next);
+      return true;
+    }
+  }
+  if (!picked) return false;
+  if (picked === CHECKLIST_NONE) {
+    rememberAnswer(draft, position, open.map((i) => i.evidence));
+    for (const item of open) state.answers[item.evidence] = 'no';
+    continueAfterAnswer(draft, position, node.next);
+    return true;
+  }
+  rememberAnswer(draft, position, [picked]);
+  state.answers[picked] = 'yes';
+  // Ask again about the items left (skipped when none are).
+  continueAfterAnswer(draft, position, position.node);
+  return true;
+}
+
+export function answerPaging(draft: TurnDraft, position: Position, input: AnswerInput): boolean {
+  const { state, content } = draft;
+  const page = state.page!;
+  const wantsMore = input.choice === CHOICE_VALUES.more || (!input.choice && isCommand(content.messages, 'more', input.text));
+  if (wantsMore) {
+    state.page = undefined;
+    state.at = undefined;
+    sendSection(draft, position, page);
+    if (state.page === undefined) {
+      // That was the last section: carry on with the tree.
+      const node = nodeAt(content, position);
+      const nextTarget = 'next' in node ? node.next : undefined;
+      if (nextTarget) goTo(draft, nextTarget, position.tree);
+    }
+    return true;
+  }
+  const node = nodeAt(content, position);
+  const nextTarget = 'next' in node ? node.next : undefined;
+  if (input.choice === CHOICE_VALUES.resume && nextTarget) {
+    goTo(draft, nextTarget, position.tree);
+    return true;
+  }
+  // Anything else is taken as an answer to the question that follows the article.
+  const following = followingAsk(draft, position);
+  if (!following) return false;
+  const saved = { at: state.at, page: state.page };
+  state.at = following.position;
+  state.page = undefined;
+  if (answerCurrent(draft, input)) return true;
+  state.at = saved.at;
+  state.page = saved.page;
+  return false;
 }
