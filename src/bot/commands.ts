@@ -1,0 +1,203 @@
+// Commands and one-off questions: the answer to a pending question (confirm a warning sign,
+// carry on?, a person after crisis help, stop the check?, which did you mean?), the commands that
+// work anywhere (menu, start over, cancel, back, talk to a person, forget me, sources), and a
+// button from an earlier message.
+import type { IntentId } from '../contract.js';
+import { ENTRY_TREE } from '../engine/loader.js';
+import { ANSWER_CHARS, chosenYesNo, CHOICE_VALUES, goTo, isCommand, repeatCurrentQuestion, runFrom, showMenu, showSources, type TurnDraft } from '../engine/runtime.js';
+import { isCheck } from '../engine/draft.js';
+import { undoLastAnswer, undoRequest } from '../engine/check.js';
+import type { Pending } from '../engine/state.js';
+import type { PatientReading } from '../nlu/patient.js';
+import { matchChoice } from '../nlu/entities.js';
+import { askToLeaveCheck, resumeSuspended, routeIntent, type MessageInput } from './flowControl.js';
+import { confirmFlags } from './safetyResponses.js';
+import { respondToIntent } from './intentResponses.js';
+
+export function handlePending(draft: TurnDraft, input: MessageInput, reading: PatientReading): boolean {
+  const { state, content } = draft;
+  const pending = state.pending!;
+  switch (pending.kind) {
+    case 'confirm_flags': {
+      // "No, not me, my wife": the sign is the patient's, so it stands.
+      const aboutOther = reading.who === 'other';
+      confirmFlags(draft, pending, chosenYesNo(input) !== 'no' || aboutOther);
+      return true;
+    }
+    case 'after_crisis': {
+      // "Would you like me to put you in touch with a person?"
+      if (input.choice) return false;
+      const answer = chosenYesNo(input);
+      if (answer === 'yes' || answer === 'unsure') {
+        state.pending = undefined;
+        state.suspended = undefined;
+        routeIntent(draft, 'support.human');
+        return true;
+      }
+      if (answer === 'no') {
+        state.pending = undefined;
+        draft.say(content.messages.crisis.declined);
+        resumeSuspended(draft, false);
+        return true;
+      }
+      return false;
+    }
+    case 'after_urgent':
+    case 'resume': {
+      if (input.choice === CHOICE_VALUES.resume || (!input.choice && chosenYesNo(input) === 'yes') || (!input.choice && isCommand(content.messages, 'more', input.text))) {
+        state.pending = undefined;
+        resumeSuspended(draft, true);
+        return true;
+      }
+      if (!input.choice && chosenYesNo(input) === 'no') {
+        state.pending = undefined;
+        state.suspended = undefined;
+        showMenu(draft);
+        return true;
+      }
+      return false;
+    }
+    case 'leave_check': {
+      const answer = input.choice ? undefined : chosenYesNo(input);
+      if (input.choice === CHOICE_VALUES.leave || answer === 'yes') {
+        state.pending = undefined;
+        leaveCheck(draft, pending.then);
+        return true;
+      }
+      if (input.choice === CHOICE_VALUES.resume || answer === 'no' || (!input.choice && isCommand(content.messages, 'more', input.text))) {
+        state.pending = undefined;
+        if (state.at) repeatCurrentQuestion(draft);
+        else resumeSuspended(draft, true);
+        return true;
+      }
+      return false;
+    }
+    case 'disambiguate': {
+      if (input.choice?.startsWith('intent:')) {
+        const intent = input.choice.slice('intent:'.length) as IntentId;
+        state.pending = undefined;
+        if (pending.intents.includes(intent)) {
+          respondToIntent(draft, { intent, confidence: 1, ranking: [], ambiguous: false }, '');
+          return true;
+        }
+      }
+      const labels = pending.intents.map((intent) => content.messages.intent_labels[intent]);
+      const index = input.choice ? undefined : matchChoice(input.text.slice(0, ANSWER_CHARS), labels)?.index;
+      if (index !== undefined) {
+        state.pending = undefined;
+        respondToIntent(draft, { intent: pending.intents[index]!, confidence: 1, ranking: [], ambiguous: false }, '');
+        return true;
+      }
+      return false;
+    }
+  }
+}
+
+export function handleCommand(draft: TurnDraft, input: MessageInput): boolean {
+  const { state, content } = draft;
+  const { messages } = content;
+  const is = (command: keyof typeof messages.commands, value: string) =>
+    input.choice === value || (!input.choice && isCommand(messages, command, input.text));
+  // Going back in the check: "back", "change my last answer", "oops I meant no".
+  const undo = undoRequest(draft, input.text);
+  if (undo) {
+    undoLastAnswer(draft, undo);
+    return true;
+  }
+  // Leaving the warning-sign check needs a yes.
+  const inCheck = isCheck(content, state.at) || isCheck(content, state.suspended);
+  if (inCheck && is('menu', CHOICE_VALUES.menu)) return askToLeaveCheck(draft, 'menu');
+  if (inCheck && is('start_over', CHOICE_VALUES.startOver)) return askToLeaveCheck(draft, 'start_over');
+  if (inCheck && is('cancel', 'cmd:cancel')) return askToLeaveCheck(draft, 'cancel');
+  if (is('menu', CHOICE_VALUES.menu)) {
+    state.suspended = undefined;
+    showMenu(draft);
+    return true;
+  }
+  if (is('start_over', CHOICE_VALUES.startOver)) {
+    startOver(draft);
+    return true;
+  }
+  if (is('cancel', 'cmd:cancel')) {
+    cancelFlow(draft);
+    return true;
+  }
+  if (is('human', CHOICE_VALUES.human)) {
+    routeIntent(draft, 'support.human');
+    return true;
+  }
+  if (!input.choice && isCommand(messages, 'forget_me', input.text)) {
+    routeIntent(draft, 'privacy.delete_data');
+    return true;
+  }
+  if (input.choice === CHOICE_VALUES.resume) {
+    resumeSuspended(draft, true);
+    return true;
+  }
+  if (input.choice === CHOICE_VALUES.check) {
+    state.suspended = undefined;
+    routeIntent(draft, 'triage.start');
+    return true;
+  }
+  if (is('sources', CHOICE_VALUES.sources)) {
+    showSources(draft);
+    return true;
+  }
+  return false;
+}
+
+function startOver(draft: TurnDraft): void {
+  const { state, content } = draft;
+  // Starting over clears the flow, not the safety facts: known red flags stay on record.
+  state.at = undefined;
+  state.page = undefined;
+  state.suspended = undefined;
+  state.history = undefined;
+  const entry = content.dialogs.trees.get(ENTRY_TREE)!;
+  runFrom(draft, { tree: ENTRY_TREE, node: entry.start });
+}
+
+function leaveCheck(draft: TurnDraft, then: Extract<Pending, { kind: 'leave_check' }>['then']): void {
+  const { state } = draft;
+  state.history = undefined;
+  switch (then) {
+    case 'menu':
+      state.at = undefined;
+      state.suspended = undefined;
+      showMenu(draft);
+      return;
+    case 'start_over':
+      startOver(draft);
+      return;
+    case 'cancel':
+      cancelFlow(draft);
+      return;
+    case 'goodbye':
+      state.at = undefined;
+      state.suspended = undefined;
+      routeIntent(draft, 'goodbye');
+      return;
+  }
+}
+
+function cancelFlow(draft: TurnDraft): void {
+  const { state, content } = draft;
+  const wasBusy = Boolean(state.at || state.suspended);
+  state.at = undefined;
+  state.page = undefined;
+  state.suspended = undefined;
+  draft.say(wasBusy ? content.messages.cancelled : content.messages.nothing_to_cancel);
+  showMenu(draft);
+}
+
+export function followStaleChoice(draft: TurnDraft, value: string): boolean {
+  const match = /^([a-z][a-z0-9_-]*)\.([a-z][a-z0-9_]*)#(\d+)$/.exec(value);
+  if (!match) return false;
+  const node = draft.content.dialogs.trees.get(match[1]!)?.nodes[match[2]!];
+  if (!node || !('ask' in node) || node.ask !== 'choice') return false;
+  const option = node.options[Number(match[3])];
+  if (!option) return false;
+  draft.state.suspended = undefined;
+  goTo(draft, option.goto, match[1]!);
+  return true;
+}

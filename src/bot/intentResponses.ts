@@ -1,0 +1,119 @@
+// Free text that is not a command or an answer: the safety net for anyone describing back or
+// leg pain, what the warning-sign check does with a message that is not an answer, and the
+// response to the intent (the next section of an article, "did you mean", a question answered
+// mid-flow then "carry on?", or the entry tree's route).
+import type { IntentId } from '../contract.js';
+import { ENTRY_TREE } from '../engine/loader.js';
+import { answerCurrent, CHOICE_VALUES, repeatCurrentQuestion, reprompt, type TurnDraft } from '../engine/runtime.js';
+import { isCheck } from '../engine/draft.js';
+import type { IntentDecision } from '../nlu/types.js';
+import { answerFollowUp, isTopicIntent, repeatArticle } from './directAnswers.js';
+import { askToLeaveCheck, isCollectingAnswers, routeIntent } from './flowControl.js';
+
+/** Intents whose answer is the check itself (or its urgent advice): no card before it. */
+const CHECKING: ReadonlySet<IntentId> = new Set(['triage.start', 'redflag.report']);
+
+/**
+ * Safety-netting by design (GIRFT cauda equina pathway): anyone who describes their own or the
+ * patient's back or leg pain gets, once per conversation, the emergency signs and what to do,
+ * and is offered the check. No detector is the last line.
+ */
+export function safetyNet(draft: TurnDraft, intent: IntentId, text: string): void {
+  const { state, content } = draft;
+  if (state.netted || CHECKING.has(intent) || state.support) return;
+  if (intent !== 'symptom.leg_raise_pain' && !content.patient.describesPain(text)) return;
+  state.netted = true;
+  draft.say(content.messages.safety_net.card, { choices: [{ label: content.messages.safety_net.check_label, value: CHOICE_VALUES.check }] });
+}
+
+/** Below this, a message in the check is not taken as a question to answer: it is asked again. */
+const CHECK_ASIDE_CONFIDENCE = 0.5;
+/** Intents that take the person out of the check at once (they asked for it). */
+const LEAVES_CHECK_AT_ONCE: ReadonlySet<IntentId> = new Set(['support.human', 'privacy.delete_data']);
+
+/**
+ * In the warning-sign check, a message that is not an answer never ends or restarts it: a
+ * clear question with an article answer is answered (then "carry on?"), stopping needs a
+ * confirmation, anything else is asked again in simpler words.
+ */
+function respondInCheck(draft: TurnDraft, decision: IntentDecision): boolean {
+  const { state, content } = draft;
+  if (!isCheck(content, state.at) || state.page !== undefined) return false;
+  const { intent } = decision;
+  if (LEAVES_CHECK_AT_ONCE.has(intent)) return false;
+  if (intent === 'cancel' || intent === 'goodbye') {
+    askToLeaveCheck(draft, intent === 'cancel' ? 'cancel' : 'goodbye');
+    return true;
+  }
+  const answerable = content.articles.forIntent(intent) && intent !== 'help' && !decision.ambiguous && decision.confidence >= CHECK_ASIDE_CONFIDENCE;
+  if (answerable) return false;
+  if (intent === 'out_of_scope') draft.notUnderstood = 'out_of_scope';
+  reprompt(draft);
+  return true;
+}
+
+/** Free text, after commands and answers did not apply. */
+export function respondToIntent(draft: TurnDraft, decision: IntentDecision, text: string): void {
+  const { state, content } = draft;
+  const inFlow = isCollectingAnswers(draft);
+  if (respondInCheck(draft, decision)) return;
+  // A follow-up to an article just read, or the same question again: the matching section,
+  // or the next one, never the same reply.
+  if (!inFlow && isTopicIntent(decision.intent) && decision.intent !== 'triage.start' && answerFollowUp(draft, text, decision.intent)) return;
+  const sameArticle = content.articles.forIntent(decision.intent);
+  if (!inFlow && sameArticle && (sameArticle.id === state.lastArticle || state.read?.[sameArticle.id] !== undefined) && isTopicIntent(decision.intent)) {
+    if (state.page !== undefined && state.at && sameArticle.id === state.lastArticle) {
+      // Asked again while reading it: the key point, then the next section.
+      draft.say(draft.fill(content.messages.direct.as_i_said, { summary: sameArticle.summary }));
+      answerCurrent(draft, { text: '', choice: CHOICE_VALUES.more });
+      return;
+    }
+    repeatArticle(draft, sameArticle);
+    return;
+  }
+
+  // "Did you mean" only between two topics that both fit.
+  if (decision.ambiguous && decision.ranking.length >= 2 && decision.ranking.slice(0, 2).every((r) => isTopicIntent(r.intent))) {
+    const intents = decision.ranking.slice(0, 2).map((r) => r.intent);
+    if (state.at && !state.suspended) state.suspended = state.at;
+    state.pending = { kind: 'disambiguate', intents };
+    draft.say(content.messages.disambiguate, {
+      choices: intents.map((intent) => ({ label: content.messages.intent_labels[intent], value: `intent:${intent}` })),
+    });
+    return;
+  }
+
+  const intent = decision.intent;
+  if (intent === 'out_of_scope') draft.notUnderstood = 'out_of_scope';
+  if (state.at && state.at.tree !== ENTRY_TREE && intent === 'out_of_scope') {
+    // Not an answer and not a question we know: ask again rather than leave the question.
+    reprompt(draft);
+    return;
+  }
+  if (inFlow) {
+    // Questions with an article answer, asked mid-flow, are answered and the flow resumes.
+    const article = content.articles.forIntent(intent);
+    if (article && intent !== 'help') {
+      // Answer the question briefly, then offer to go back to where we were.
+      state.suspended = state.at;
+      state.at = undefined;
+      state.page = undefined;
+      const first = article.sections[0]!;
+      for (const message of first.messages) draft.say(message);
+      state.pending = { kind: 'resume' };
+      draft.say(content.messages.resume_offer, {
+        choices: [
+          { label: content.messages.labels.carry_on, value: CHOICE_VALUES.resume },
+          { label: content.messages.labels.main_menu, value: CHOICE_VALUES.menu },
+        ],
+      });
+      return;
+    }
+    if (intent === 'greeting' || intent === 'thanks') {
+      repeatCurrentQuestion(draft);
+      return;
+    }
+  }
+  state.suspended = undefined;
+  routeIntent(draft, intent);
+}
