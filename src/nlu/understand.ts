@@ -12,7 +12,9 @@
 // sentence the learned model scored highest; a carer's report about the patient is current.
 import { join } from 'node:path';
 import type { IntentDecision, Understander } from '../bot/decide.js';
-import { RED_FLAG_IDS, type RedFlagId } from '../contract.js';
+import { CAUDA_EQUINA_FLAGS, RED_FLAG_IDS, type RedFlagId } from '../contract.js';
+import { createAssertionGate, loadAssertionCues, type AssertionGate } from './assertionGate.js';
+import { createPatientReader, loadPatientWords } from './patient.js';
 import { assertionOf, deniedByPatterns, type AssertionStatus } from './assertion.js';
 import { applyCalibration, loadCalibration, loadOrTrainClassifier, type Calibration, type TrainedIntentClassifier } from './classifier.js';
 import { extractEntities } from './entities.js';
@@ -29,6 +31,8 @@ export interface LearnedHit {
   level: 'sure' | 'possible';
   status: AssertionStatus;
   reason: string;
+  /** The sentence the model scored highest (-1: the whole message). */
+  sentence: number;
 }
 
 /** Both detectors' views of one message (`backline nlu --json` shows it as `redFlagDetail`). */
@@ -102,7 +106,7 @@ export function learnedHits(model: LearnedRedFlagModel, detector: RedFlagDetecto
       if (chosen) ({ status, reason } = chosen);
     }
     if (status === 'current' && denied(score.sign)) [status, reason] = ['negated', 'the patterns found it denied'];
-    return { sign: score.sign, p: Math.round(score.p * 10000) / 10000, level: score.level, status, reason };
+    return { sign: score.sign, p: Math.round(score.p * 10000) / 10000, level: score.level, status, reason, sentence: score.sentence };
   });
 }
 
@@ -134,6 +138,12 @@ export function unionDetection(rule: RedFlagDetection, learned: readonly Learned
   };
 }
 
+/** The union after the assertion gate (assertionGate.ts): how each sign is talked about. */
+function gated(gate: AssertionGate, union: RedFlagDetection, text: string, hits: readonly LearnedHit[]): RedFlagDetection {
+  if (union.flags.length === 0 && union.possible.length === 0) return union;
+  return gate.apply(union, text, new Map(hits.map((h) => [h.sign, h.sentence])));
+}
+
 export function createNluEngine(options: NluOptions): NluEngine {
   const dataDir = join(options.root, 'knowledge', 'nlu');
   const classifier = loadOrTrainClassifier({ dataDir, cacheDir: options.cacheDir });
@@ -153,7 +163,13 @@ export function createNluEngine(options: NluOptions): NluEngine {
     if (memo?.text !== text) memo = { text, hits: learnedHits(learned, detector, text) };
     return memo.hits;
   };
-  const detectRedFlags = (text: string): RedFlagDetection => unionDetection(detector.detect(text), learnedHitsOf(text));
+  const gate = createAssertionGate({
+    cues: loadAssertionCues(options.root),
+    detector,
+    patient: createPatientReader(loadPatientWords(options.root)),
+    caudaEquina: [...CAUDA_EQUINA_FLAGS, 'progressive_weakness'],
+  });
+  const detectRedFlags = (text: string): RedFlagDetection => gated(gate, unionDetection(detector.detect(text), learnedHitsOf(text)), text, learnedHitsOf(text));
   // Crisis: the curated patterns (which also tell the kind), or the learned crisis classifier
   // above its sure threshold, reported as current. A learned-only hit gets the general crisis
   // reply (the crisis line), the kind the patterns could not name.
@@ -173,7 +189,7 @@ export function createNluEngine(options: NluOptions): NluEngine {
     explainRedFlags(text) {
       const rule = detector.detect(text);
       const hits = learnedHitsOf(text);
-      return { rule: { ...rule, hits: detector.explain(text) }, learned: hits, union: unionDetection(rule, hits) };
+      return { rule: { ...rule, hits: detector.explain(text) }, learned: hits, union: gated(gate, unionDetection(rule, hits), text, hits) };
     },
     understand(text) {
       const detection = detectRedFlags(text);
