@@ -18,8 +18,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { RedFlagId } from '../contract.js';
-import type { AssertionStatus } from './assertion.js';
+import { isRedFlagId, type RedFlagId } from '../contract.js';
+import { deniedByPatterns, type AssertionStatus } from './assertion.js';
 import type { PatientReader, PatientReading } from './patient.js';
 import type { RedFlagDetector } from './redFlagDetector.js';
 import type { RedFlagDetection } from './types.js';
@@ -304,7 +304,7 @@ export function createAssertionGate(options: {
       }
     }
     // A question about the sign with nobody's report in it.
-    if (clause.question && cues.asksAbout.test(sentence) && owner?.kind !== 'self' && owner?.kind !== 'relation' && owner?.kind !== 'pronoun') {
+    if (clause.question && cues.asksAbout.test(sentence) && !/(?:^| )(?:my|i|im|ive|me|mine)(?= |$)/.test(sentence) && owner?.kind !== 'self' && owner?.kind !== 'relation' && owner?.kind !== 'pronoun') {
       return { status: 'question', strong: false, reason: 'a question about it' };
     }
     // Said to be over, in this clause or the ones after it (this sentence and the next).
@@ -327,6 +327,9 @@ export function createAssertionGate(options: {
     const askedFor = cues.askingFor.exec(message);
     if (askedFor) reading = { ...reading, who: 'other', explicit: true, rel: relationWord(askedFor[0]) };
     else if (reading.who === undefined && cues.ownComplaint.test(message)) reading = { ...reading, who: 'self' };
+    // The patterns found it only denied ("no numbness or tingling in either leg"): negated,
+    // whatever the learned model says (its negation is its weak point).
+    if (isRedFlagId(sign) && deniedByPatterns(sign, detector.explain(text))) return { status: 'negated', strong: true, reason: 'the patterns found it denied' };
     const where = holding(sign, clauses, learnedSentence);
     const places = where.length > 0 ? where : clauses.map((c, i) => ({ clause: i, at: c.text.length }));
     const verdicts = places.map((place) => judgeClause(sign, clauses, place, reading, message));
