@@ -46,6 +46,7 @@ const cueFileSchema = z.strictObject({
   fine_denies: z.array(z.string().min(1)),
   asking_for: fragments,
   own_complaint: fragments,
+  own_explicit: fragments,
   negation: fragments,
 });
 export type AssertionCues = z.infer<typeof cueFileSchema>;
@@ -84,6 +85,7 @@ export interface CompiledCues {
   fineDenies: ReadonlySet<string>;
   askingFor: RegExp;
   ownComplaint: RegExp;
+  ownExplicit: RegExp;
   negation: RegExp;
 }
 
@@ -102,7 +104,8 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     strangers: compile('strangers', cues.strangers, 'g'),
     storySources: compile('story_sources', cues.story_sources),
     animals: compile('animals', cues.animals, 'g'),
-    relation: compile('relations', cues.relations.map((r) => `(?:my|our|his|her|their|your) (?:[a-z]+ )?(?:${r})s?`), 'g'),
+    // "my husbands mum", and a bare relation opening the clause ("grandma has osteoporosis").
+    relation: compile('relations', cues.relations.map((r) => `(?:(?:my|our|his|her|their|your) (?:[a-z]+ )?|^)(?:${r})s?`), 'g'),
     self: compile('self', cues.self, 'g'),
     pronoun: compile('pronouns', cues.pronouns, 'g'),
     resolved: compile('resolved', cues.resolved),
@@ -118,6 +121,7 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     negation: compile('negation', cues.negation),
     askingFor: compile('asking_for', cues.asking_for.map((a) => `${a} (?:my|our) (?:${cues.relations.join('|')})`)),
     ownComplaint: compile('own_complaint', cues.own_complaint),
+    ownExplicit: compile('own_explicit', cues.own_explicit),
   };
 }
 
@@ -154,7 +158,7 @@ export function splitClauses(text: string): Clause[] {
 type Place = { clause: number; at: number };
 type Owner = { kind: 'self' | 'relation' | 'stranger' | 'animal' | 'pronoun'; who: string; index: number };
 
-const SUBJECT_PLACE = /^(?:[a-z0-9]+ ?)?$|(?:^| )(?:and|so|then|because|coz|cos|when|while|that|who|said|says|saw|read|heard|about)(?: (?:a|an|the|my|our|this|some))? ?$/;
+const SUBJECT_PLACE = /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|[a-z]+s) ?){0,2}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|that|who|said|says|saw|read|heard|about)(?: (?:a|an|the|my|our|this|some))? ?$/;
 
 /** Every person named in a clause, in order. */
 function peopleIn(clause: string, cues: CompiledCues): Owner[] {
@@ -239,8 +243,9 @@ export function createAssertionGate(options: {
     });
     if (placed.length > 0) return placed;
     if (learnedSentence !== undefined && learnedSentence >= 0) {
-      const inSentence = clauses.flatMap((c, i) => (c.sentence === learnedSentence ? [{ clause: i, at: c.text.length }] : []));
-      if (inSentence.length > 0) return inSentence;
+      // The sentence's first clause (its subject); the clauses after it are read for "all sorted".
+      const first = clauses.findIndex((c) => c.sentence === learnedSentence);
+      if (first >= 0) return [{ clause: first, at: clauses[first]!.text.length }];
     }
     return [];
   };
@@ -280,7 +285,8 @@ export function createAssertionGate(options: {
     // Said to be fine in its own clause ("legs both fine", "peein normal").
     const prev = i > 0 && clauses[i - 1]!.sentence === clause.sentence && clause.text.split(' ').length <= 3 ? clauses[i - 1]!.text : '';
     const fineText = cues.saidFine.test(clause.text) ? clause.text : prev && cues.saidFine.test(prev) ? prev : '';
-    if (fineText && cues.fineDenies.has(sign) && !cues.negation.test(fineText)) return { status: 'negated', strong: true, reason: 'said to be fine' };
+    // A negation right before "fine" ("not working normal", "feel no good") says the opposite.
+    if (fineText && cues.fineDenies.has(sign) && !cues.negation.test(fineText.split(' ').slice(-4).join(' '))) return { status: 'negated', strong: true, reason: 'said to be fine' };
     // Hypotheticals and questions about the sign.
     if (cues.hypothetical.test(clause.text) || cues.hypothetical.test(upTo)) return { status: 'hypothetical', strong: true, reason: 'an if' };
     // Whose is it?
@@ -326,7 +332,7 @@ export function createAssertionGate(options: {
     // "I had cancer myself, but this is about my husband": said outright, whatever else.
     const askedFor = cues.askingFor.exec(message);
     if (askedFor) reading = { ...reading, who: 'other', explicit: true, rel: relationWord(askedFor[0]) };
-    else if (reading.who === undefined && cues.ownComplaint.test(message)) reading = { ...reading, who: 'self' };
+    else if (cues.ownExplicit.test(message) || (reading.who === undefined && cues.ownComplaint.test(message))) reading = { ...reading, who: 'self', explicit: true };
     // The patterns found it only denied ("no numbness or tingling in either leg"): negated,
     // whatever the learned model says (its negation is its weak point).
     if (isRedFlagId(sign) && deniedByPatterns(sign, detector.explain(text))) return { status: 'negated', strong: true, reason: 'the patterns found it denied' };

@@ -62,6 +62,7 @@ export interface NluOptions {
   crisisPatterns?: CrisisPatterns;
 }
 
+const GATED_STATUSES: ReadonlySet<AssertionStatus> = new Set(['resolved', 'other_person']);
 const QUESTION_STATUSES: ReadonlySet<AssertionStatus> = new Set(['hypothetical', 'question']);
 
 /**
@@ -123,7 +124,9 @@ export function unionDetection(rule: RedFlagDetection, learned: readonly Learned
       if (hit.status === 'current') crisis = crisis === 'sure' || hit.level === 'sure' ? 'sure' : 'possible';
       continue;
     }
-    if (hit.status === 'current') (hit.level === 'sure' ? flags : possible).add(hit.sign);
+    // Someone else's or over by the learned side's own reading: the assertion gate (which
+    // reads the clause, the person and what follows) has the last word on those.
+    if (hit.status === 'current' || GATED_STATUSES.has(hit.status)) (hit.level === 'sure' ? flags : possible).add(hit.sign);
     else if (QUESTION_STATUSES.has(hit.status)) questions.add(hit.sign);
   }
   const order = (set: Set<RedFlagId>, not: Set<RedFlagId>[] = []) => RED_FLAG_IDS.filter((f) => set.has(f) && !not.some((n) => n.has(f)));
