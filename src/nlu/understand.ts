@@ -11,7 +11,9 @@
 // A learned hit's status (assertion.ts) comes from the cues of knowledge/red-flags.yaml in the
 // sentence the learned model scored highest; a carer's report about the patient is current.
 import { join } from 'node:path';
-import { RED_FLAG_IDS, type RedFlagId } from '../contract.js';
+import { CAUDA_EQUINA_FLAGS, RED_FLAG_IDS, type RedFlagId } from '../contract.js';
+import { createAssertionGate, loadAssertionCues, type AssertionGate } from './assertionGate.js';
+import { createPatientReader, loadPatientWords } from './patient.js';
 import { assertionOf, deniedByPatterns, type AssertionStatus } from './assertion.js';
 import { applyCalibration, loadCalibration, type Calibration } from './intentCalibration.js';
 import { loadOrTrainClassifier } from './intentCache.js';
@@ -30,6 +32,8 @@ export interface LearnedHit {
   level: 'sure' | 'possible';
   status: AssertionStatus;
   reason: string;
+  /** The sentence the model scored highest (-1: the whole message). */
+  sentence: number;
 }
 
 /** Both detectors' views of one message (`backline nlu --json` shows it as `redFlagDetail`). */
@@ -59,6 +63,7 @@ export interface NluOptions {
   crisisPatterns?: CrisisPatterns;
 }
 
+const GATED_STATUSES: ReadonlySet<AssertionStatus> = new Set(['resolved', 'other_person']);
 const QUESTION_STATUSES: ReadonlySet<AssertionStatus> = new Set(['hypothetical', 'question']);
 
 /**
@@ -103,7 +108,7 @@ export function learnedHits(model: LearnedRedFlagModel, detector: RedFlagDetecto
       if (chosen) ({ status, reason } = chosen);
     }
     if (status === 'current' && denied(score.sign)) [status, reason] = ['negated', 'the patterns found it denied'];
-    return { sign: score.sign, p: Math.round(score.p * 10000) / 10000, level: score.level, status, reason };
+    return { sign: score.sign, p: Math.round(score.p * 10000) / 10000, level: score.level, status, reason, sentence: score.sentence };
   });
 }
 
@@ -120,7 +125,9 @@ export function unionDetection(rule: RedFlagDetection, learned: readonly Learned
       if (hit.status === 'current') crisis = crisis === 'sure' || hit.level === 'sure' ? 'sure' : 'possible';
       continue;
     }
-    if (hit.status === 'current') (hit.level === 'sure' ? flags : possible).add(hit.sign);
+    // Someone else's or over by the learned side's own reading: the assertion gate (which
+    // reads the clause, the person and what follows) has the last word on those.
+    if (hit.status === 'current' || GATED_STATUSES.has(hit.status)) (hit.level === 'sure' ? flags : possible).add(hit.sign);
     else if (QUESTION_STATUSES.has(hit.status)) questions.add(hit.sign);
   }
   const order = (set: Set<RedFlagId>, not: Set<RedFlagId>[] = []) => RED_FLAG_IDS.filter((f) => set.has(f) && !not.some((n) => n.has(f)));
@@ -133,6 +140,12 @@ export function unionDetection(rule: RedFlagDetection, learned: readonly Learned
     isQuestionAbout: order(questions, [flagSet, new Set(possibleList)]),
     ...(crisis ? { crisis } : {}),
   };
+}
+
+/** The union after the assertion gate (assertionGate.ts): how each sign is talked about. */
+function gated(gate: AssertionGate, union: RedFlagDetection, text: string, hits: readonly LearnedHit[]): RedFlagDetection {
+  if (union.flags.length === 0 && union.possible.length === 0) return union;
+  return gate.apply(union, text, new Map(hits.map((h) => [h.sign, h.sentence])));
 }
 
 export function createNluEngine(options: NluOptions): NluEngine {
@@ -154,7 +167,13 @@ export function createNluEngine(options: NluOptions): NluEngine {
     if (memo?.text !== text) memo = { text, hits: learnedHits(learned, detector, text) };
     return memo.hits;
   };
-  const detectRedFlags = (text: string): RedFlagDetection => unionDetection(detector.detect(text), learnedHitsOf(text));
+  const gate = createAssertionGate({
+    cues: loadAssertionCues(options.root),
+    detector,
+    patient: createPatientReader(loadPatientWords(options.root)),
+    caudaEquina: [...CAUDA_EQUINA_FLAGS, 'progressive_weakness'],
+  });
+  const detectRedFlags = (text: string): RedFlagDetection => gated(gate, unionDetection(detector.detect(text), learnedHitsOf(text)), text, learnedHitsOf(text));
   // Crisis: the curated patterns (which also tell the kind), or the learned crisis classifier
   // above its sure threshold, reported as current. A learned-only hit gets the general crisis
   // reply (the crisis line), the kind the patterns could not name.
@@ -174,7 +193,7 @@ export function createNluEngine(options: NluOptions): NluEngine {
     explainRedFlags(text) {
       const rule = detector.detect(text);
       const hits = learnedHitsOf(text);
-      return { rule: { ...rule, hits: detector.explain(text) }, learned: hits, union: unionDetection(rule, hits) };
+      return { rule: { ...rule, hits: detector.explain(text) }, learned: hits, union: gated(gate, unionDetection(rule, hits), text, hits) };
     },
     understand(text) {
       const detection = detectRedFlags(text);

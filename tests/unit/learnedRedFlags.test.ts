@@ -200,7 +200,7 @@ describe('learned red-flag detector: the project corpus', () => {
 
 describe('the union of the two detectors', () => {
   const none = { flags: [], possible: [], isQuestionAbout: [] };
-  const hit = (sign: LearnedHit['sign'], level: LearnedHit['level'], status: LearnedHit['status']): LearnedHit => ({ sign, p: 0.5, level, status, reason: '' });
+  const hit = (sign: LearnedHit['sign'], level: LearnedHit['level'], status: LearnedHit['status']): LearnedHit => ({ sign, p: 0.5, level, status, reason: '', sentence: -1 });
 
   it('either detector\'s hit counts: a learned sure hit about the patient is a flag, a possible one a question', () => {
     expect(unionDetection(none, [hit('fever', 'sure', 'current')])).toEqual({ flags: ['fever'], possible: [], isQuestionAbout: [] });
@@ -215,8 +215,11 @@ describe('the union of the two detectors', () => {
     expect(unionDetection(none, [hit('bladder_dysfunction', 'sure', 'question')]).isQuestionAbout).toEqual(['bladder_dysfunction']);
   });
 
-  it('someone else\'s, resolved or denied learned hits raise nothing', () => {
-    for (const status of ['other_person', 'resolved', 'negated'] as const) expect(unionDetection(none, [hit('fever', 'sure', status)])).toEqual(none);
+  it('denied learned hits raise nothing; someone else\'s or resolved ones go on to the assertion gate', () => {
+    expect(unionDetection(none, [hit('fever', 'sure', 'negated')])).toEqual(none);
+    // The learned side's own reading of who and when is coarse: the gate (assertionGate.ts,
+    // tests/unit/assertionGate.test.ts) reads the clause and has the last word.
+    for (const status of ['other_person', 'resolved'] as const) expect(unionDetection(none, [hit('fever', 'sure', status)])).toEqual({ ...none, flags: ['fever'] });
   });
 
   it('a learned crisis hit is reported as crisis, never as a red flag', () => {

@@ -1,0 +1,383 @@
+// The message-level assertion gate: after both red-flag detectors have run, decide for each
+// detected sign HOW the message talks about it, and so what the bot does with it:
+//
+//   current                         -> kept (urgent advice, or one confirming question)
+//   hypothetical, question          -> an answer about the sign with safety-netting
+//   other_person (stranger, pet)    -> an answer about the sign with safety-netting
+//   other_person (relative), resolved, negated, other_sense -> nothing
+//
+// A cauda equina sign is only set aside on a strong cue (a stranger or pet named as its
+// subject, an explicit patient who is someone else, a figure of speech, "wore off"); on a weak
+// one it stays a confirming question: under-triage is a release blocker, over-triage is not.
+//
+// The gate reads clauses: the clause that holds the sign (found by the pattern detector run on
+// each clause, or the learned model's sentence), the person who is its subject (the last one
+// named before the sign in that clause, or earlier in the sentence), and what the clauses
+// after it say ("wore off the same day"). The words are data: knowledge/nlu/assertion-cues.yaml.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { isRedFlagId, type RedFlagId } from '../contract.js';
+import { deniedByPatterns, type AssertionStatus } from './assertion.js';
+import type { PatientReader, PatientReading } from './patient.js';
+import type { RedFlagDetector } from './redFlagDetector.js';
+import type { RedFlagDetection } from './types.js';
+
+export const ASSERTION_CUES_FILE = join('knowledge', 'nlu', 'assertion-cues.yaml');
+
+const fragments = z.array(z.string().min(1));
+const cueFileSchema = z.strictObject({
+  strangers: fragments,
+  story_sources: fragments,
+  animals: fragments,
+  relations: fragments,
+  self: fragments,
+  pronouns: fragments,
+  resolved: fragments,
+  reactivated: fragments,
+  resolvable: z.array(z.string().min(1)),
+  hypothetical: fragments,
+  wondering: fragments,
+  asks_about: fragments,
+  other_sense: z.record(z.string().min(1), fragments),
+  new_onset: fragments,
+  said_fine: fragments,
+  fine_denies: z.array(z.string().min(1)),
+  asking_for: fragments,
+  own_complaint: fragments,
+  own_explicit: fragments,
+  negation: fragments,
+});
+export type AssertionCues = z.infer<typeof cueFileSchema>;
+
+/** Reads and validates the cue file; throws naming the file and entry on a bad one. */
+export function parseAssertionCues(yamlText: string, file = ASSERTION_CUES_FILE): CompiledCues {
+  const parsed = cueFileSchema.safeParse(parseYaml(yamlText));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${file}: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return compileCues(parsed.data, file);
+}
+
+export function loadAssertionCues(root = '.'): CompiledCues {
+  const path = join(root, ASSERTION_CUES_FILE);
+  return parseAssertionCues(readFileSync(path, 'utf8'), path);
+}
+
+export interface CompiledCues {
+  strangers: RegExp;
+  storySources: RegExp;
+  animals: RegExp;
+  relation: RegExp;
+  self: RegExp;
+  pronoun: RegExp;
+  resolved: RegExp;
+  reactivated: RegExp;
+  resolvable: ReadonlySet<string>;
+  hypothetical: RegExp;
+  wondering: RegExp;
+  asksAbout: RegExp;
+  otherSense: Map<string, RegExp>;
+  newOnset: RegExp;
+  saidFine: RegExp;
+  fineDenies: ReadonlySet<string>;
+  askingFor: RegExp;
+  ownComplaint: RegExp;
+  ownExplicit: RegExp;
+  negation: RegExp;
+}
+
+function compileCues(cues: AssertionCues, file: string): CompiledCues {
+  const compile = (where: string, list: readonly string[], flags = '') => {
+    for (const [i, f] of list.entries()) {
+      try {
+        new RegExp(f);
+      } catch (error) {
+        throw new Error(`${file}: ${where}[${i}]: ${(error as Error).message}`);
+      }
+    }
+    return new RegExp(`(?<![a-z0-9])(?:${list.join('|')})(?![a-z0-9])`, flags);
+  };
+  return {
+    strangers: compile('strangers', cues.strangers, 'g'),
+    storySources: compile('story_sources', cues.story_sources),
+    animals: compile('animals', cues.animals, 'g'),
+    // "my husbands mum", and a bare relation opening the clause ("grandma has osteoporosis").
+    relation: compile('relations', cues.relations.map((r) => `(?:(?:my|our|his|her|their|your) (?:[a-z]+ )?|^)(?:${r})s?`), 'g'),
+    self: compile('self', cues.self, 'g'),
+    pronoun: compile('pronouns', cues.pronouns, 'g'),
+    resolved: compile('resolved', cues.resolved),
+    reactivated: compile('reactivated', cues.reactivated),
+    resolvable: new Set(cues.resolvable),
+    hypothetical: new RegExp(cues.hypothetical.map((h) => `(?:${h})`).join('|')),
+    wondering: new RegExp(cues.wondering.map((h) => `(?:${h})`).join('|')),
+    asksAbout: new RegExp(cues.asks_about.map((h) => `(?:${h})`).join('|')),
+    otherSense: new Map(Object.entries(cues.other_sense).map(([sign, list]) => [sign, compile(`other_sense.${sign}`, list)])),
+    newOnset: compile('new_onset', cues.new_onset),
+    fineDenies: new Set(cues.fine_denies),
+    saidFine: new RegExp(`(?:${cues.said_fine.join('|')})$`),
+    negation: compile('negation', cues.negation),
+    askingFor: compile('asking_for', cues.asking_for.map((a) => `${a} (?:my|our) (?:${cues.relations.join('|')})`)),
+    ownComplaint: compile('own_complaint', cues.own_complaint),
+    ownExplicit: compile('own_explicit', cues.own_explicit),
+  };
+}
+
+export function normaliseForCues(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[’'`]/g, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/** A clause of a message, in order; `sentence` says which sentence it is part of. */
+interface Clause {
+  text: string;
+  sentence: number;
+  /** The raw sentence ended with "?" */
+  question: boolean;
+}
+
+/** Sentences, then clauses at commas and contrast words ("but", "though", "however"). */
+export function splitClauses(text: string): Clause[] {
+  const out: Clause[] = [];
+  const sentences = text.split(/(?<=[.!?;\n])\s*|\n+/).filter((s) => /[a-z0-9]/i.test(s));
+  sentences.forEach((sentence, i) => {
+    const question = /\?\s*$/.test(sentence);
+    for (const part of sentence.split(/[,:()]+|\s+-\s+|\b(?:but|though|although|however|whereas)\b/i)) {
+      const t = normaliseForCues(part);
+      if (t) out.push({ text: t, sentence: i, question });
+    }
+  });
+  return out;
+}
+
+type Place = { clause: number; at: number };
+type Owner = { kind: 'self' | 'relation' | 'stranger' | 'animal' | 'pronoun'; who: string; index: number };
+
+const SUBJECT_PLACE = /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|[a-z]+s) ?){0,2}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|that|who|said|says|saw|read|heard|about)(?: (?:a|an|the|my|our|this|some))? ?$/;
+
+/** Every person named in a clause, in order. */
+function peopleIn(clause: string, cues: CompiledCues): Owner[] {
+  const found: Owner[] = [];
+  const scan = (re: RegExp, kind: Owner['kind']) => {
+    re.lastIndex = 0;
+    for (const m of clause.matchAll(re)) found.push({ kind, who: m[0], index: m.index! });
+  };
+  scan(cues.strangers, 'stranger');
+  scan(cues.animals, 'animal');
+  scan(cues.relation, 'relation');
+  scan(cues.self, 'self');
+  scan(cues.pronoun, 'pronoun');
+  // "I care for a lady", "asking for a friend", "as a kid": the person cared for, or nobody.
+  for (const o of found) {
+    const before = clause.slice(0, o.index);
+    if (o.kind !== 'stranger' && o.kind !== 'animal') continue;
+    if (/(?:^| )(?:care for|look after|looking after|caring for|carer for|carer to|asking for|for|support|visit|help)( (?:an|a|one))? ?$/.test(before)) o.kind = 'relation';
+    else if (/(?:^| )(?:as|like|when i was|since i was|im|i am|i m)( (?:an|a))? ?$/.test(before)) o.kind = 'self';
+    // A stranger or animal is only the subject near the clause start or after a conjunction:
+    // "tripped over the dog", "feels like someone else's" are not theirs.
+    else if (!SUBJECT_PLACE.test(before)) o.kind = 'pronoun';
+  }
+  // A longer match at the same place wins (a stranger's "my husbands mate" over "my husbands").
+  found.sort((a, b) => a.index - b.index || b.who.length - a.who.length);
+  return found.filter((o, i) => !found.slice(0, i).some((p) => o.index >= p.index && o.index < p.index + p.who.length));
+}
+
+/** The relation word of a mention ("my husbands mum" -> "mum"). */
+const relationWord = (who: string) => who.split(' ').pop()!.replace(/s$/, '');
+
+export interface GateVerdict {
+  status: AssertionStatus | 'other_sense';
+  /** Strong: a cue that sets even a cauda equina sign aside. */
+  strong: boolean;
+  reason: string;
+}
+
+export interface AssertionGate {
+  /** The verdict on one detected sign in a message (`learnedSentence`: where the learned model found it). */
+  judge(sign: string, text: string, learnedSentence?: number): GateVerdict;
+  /** The detection with each sign moved by its verdict (see the header). */
+  apply(detection: RedFlagDetection, text: string, learnedSentences?: ReadonlyMap<string, number>): RedFlagDetection;
+}
+
+const CURRENT: GateVerdict = { status: 'current', strong: false, reason: 'reported' };
+
+export function createAssertionGate(options: {
+  cues: CompiledCues;
+  detector: Pick<RedFlagDetector, 'explain'>;
+  patient: Pick<PatientReader, 'read'>;
+  caudaEquina: readonly RedFlagId[];
+}): AssertionGate {
+  const { cues, detector, patient } = options;
+  const caudaEquina = new Set<string>(options.caudaEquina);
+
+  /**
+   * Which clauses hold the sign and where in each it starts: the patterns on each clause, else
+   * the learned model's sentence (its clauses, position unknown), else none.
+   */
+  const holding = (sign: string, clauses: Clause[], learnedSentence: number | undefined): Place[] => {
+    const byPatterns = clauses.flatMap((c, i) => {
+      const hit = detector.explain(c.text).find((h) => h.id === sign && h.status !== 'explained' && h.status !== 'negated');
+      if (!hit) return [];
+      const at = c.text.indexOf(hit.matched);
+      return [{ clause: i, at: at >= 0 ? at : c.text.length }];
+    });
+    if (byPatterns.length > 0) return byPatterns;
+    // The patterns on the whole message: place the match in the clause that holds it.
+    const message = clauses.map((c) => c.text).join(' ');
+    const starts: number[] = [];
+    clauses.reduce((at, c) => (starts.push(at), at + c.text.length + 1), 0);
+    const whole = detector.explain(message).filter((h) => h.id === sign && (h.status === 'flag' || h.status === 'possible'));
+    const placed = whole.flatMap((h) => {
+      const at = message.indexOf(h.matched);
+      if (at < 0) return [];
+      let k = -1;
+      starts.forEach((st, j) => {
+        if (st <= at) k = j;
+      });
+      return k >= 0 ? [{ clause: k, at: at - starts[k]! }] : [];
+    });
+    if (placed.length > 0) return placed;
+    if (learnedSentence !== undefined && learnedSentence >= 0) {
+      // The sentence's first clause (its subject); the clauses after it are read for "all sorted".
+      const first = clauses.findIndex((c) => c.sentence === learnedSentence);
+      if (first >= 0) return [{ clause: first, at: clauses[first]!.text.length }];
+    }
+    return [];
+  };
+
+  /** Whose sign it is: the last person named before it in its clause, else earlier in the sentence. */
+  const ownerOf = (clauses: Clause[], place: Place): Owner | undefined => {
+    const i = place.clause;
+    for (let k = i; k >= 0 && clauses[k]!.sentence === clauses[i]!.sentence; k--) {
+      const people = peopleIn(clauses[k]!.text, cues).filter((p) => k < i || p.index <= place.at);
+      if (people.length === 0) continue;
+      // A pronoun stands for the last person named before it in the sentence, if any.
+      const last = people[people.length - 1]!;
+      if (last.kind !== 'pronoun') return last;
+      const before = [...people.slice(0, -1)].reverse().find((p) => p.kind !== 'pronoun' && p.kind !== 'self');
+      if (before) return before;
+      for (let j = k - 1; j >= 0 && clauses[j]!.sentence === clauses[i]!.sentence; j--) {
+        const earlier = peopleIn(clauses[j]!.text, cues).reverse().find((p) => p.kind !== 'pronoun' && p.kind !== 'self');
+        if (earlier) return earlier;
+      }
+      return last;
+    }
+    return undefined;
+  };
+
+  const judgeClause = (sign: string, clauses: Clause[], place: Place, reading: PatientReading, message: string): GateVerdict => {
+    const i = place.clause;
+    const clause = clauses[i]!;
+    const sentence = clauses.filter((c) => c.sentence === clause.sentence).map((c) => c.text).join(' ');
+    // The sentence up to the clause that holds the sign: an "if" before it reaches it.
+    const upTo = clauses.filter((c, k) => c.sentence === clause.sentence && k <= i).map((c) => c.text).join(' ');
+    const ce = caudaEquina.has(sign);
+    // Other senses and figures of speech ("nearly wet myself laughing", "leg day").
+    const senses = [cues.otherSense.get('any'), cues.otherSense.get(sign)].filter((r): r is RegExp => r !== undefined);
+    if (senses.some((r) => r.test(sentence)) && !(ce && cues.newOnset.test(sentence) && !cues.otherSense.get('any')!.test(sentence))) {
+      return { status: 'other_sense', strong: true, reason: 'another sense of the words' };
+    }
+    // Said to be fine in its own clause ("legs both fine", "peein normal").
+    const prev = i > 0 && clauses[i - 1]!.sentence === clause.sentence && clause.text.split(' ').length <= 3 ? clauses[i - 1]!.text : '';
+    const fineText = cues.saidFine.test(clause.text) ? clause.text : prev && cues.saidFine.test(prev) ? prev : '';
+    // A negation right before "fine" ("not working normal", "feel no good") says the opposite.
+    if (fineText && cues.fineDenies.has(sign) && !cues.negation.test(fineText.split(' ').slice(-4).join(' '))) return { status: 'negated', strong: true, reason: 'said to be fine' };
+    // Hypotheticals and questions about the sign.
+    if (cues.hypothetical.test(clause.text) || cues.hypothetical.test(upTo)) return { status: 'hypothetical', strong: true, reason: 'an if' };
+    // Whose is it?
+    const owner = ownerOf(clauses, place);
+    if (owner?.kind !== 'self' && !cues.ownComplaint.test(sentence) && cues.wondering.test(message)) return { status: 'hypothetical', strong: true, reason: 'only wondering' };
+    const story = cues.storySources.test(sentence);
+    if (owner?.kind === 'animal') return { status: 'other_person', strong: true, reason: `an animal's ("${owner.who}")` };
+    if (owner?.kind === 'stranger' || (story && owner === undefined)) {
+      return { status: 'other_person', strong: true, reason: `someone else's story ("${owner?.who ?? 'a story'}")` };
+    }
+    if (owner?.kind === 'self' && reading.who === 'other' && reading.explicit) {
+      return { status: 'other_person', strong: true, reason: "the writer's own, but they ask for someone else" };
+    }
+    if (owner?.kind === 'relation') {
+      const rel = relationWord(owner.who);
+      const patientRel = reading.rel;
+      const chained = owner.who.split(' ').length > 2; // "my husbands mum"
+      if (reading.who === 'self') return { status: 'other_person', strong: false, reason: `a relative's ("${owner.who}"), the writer is the patient` };
+      if (reading.who === 'other' && patientRel && rel !== patientRel && (chained || !owner.who.startsWith('my ') || reading.explicit)) {
+        return { status: 'other_person', strong: chained || Boolean(reading.explicit), reason: `not the patient's ("${owner.who}"; the patient: ${patientRel})` };
+      }
+    }
+    // A question about the sign with nobody's report in it.
+    if (clause.question && cues.asksAbout.test(sentence) && !/(?:^| )(?:my|i|im|ive|me|mine)(?= |$)/.test(sentence) && owner?.kind !== 'self' && owner?.kind !== 'relation' && owner?.kind !== 'pronoun') {
+      return { status: 'question', strong: false, reason: 'a question about it' };
+    }
+    // Said to be over, in this clause or the ones after it (this sentence and the next).
+    if (cues.resolvable.has(sign)) {
+      const after = clauses.slice(i, clauses.length).filter((c) => c.sentence <= clause.sentence + 1);
+      const at = after.findIndex((c) => cues.resolved.test(c.text) && !cues.negation.test(c.text));
+      if (at >= 0 && !after.slice(at).some((c) => cues.reactivated.test(c.text))) {
+        return { status: 'resolved', strong: !ce || !cues.newOnset.test(sentence), reason: 'said to be over' };
+      }
+    }
+    return { status: 'current', strong: false, reason: `reported (by ${owner ? `"${owner.who}"` : 'nobody named'} in "${clause.text}")` };
+  };
+
+  const judge = (sign: string, text: string, learnedSentence?: number): GateVerdict => {
+    const clauses = splitClauses(text);
+    if (clauses.length === 0) return CURRENT;
+    const message = normaliseForCues(text);
+    let reading = patient.read(text);
+    // "I had cancer myself, but this is about my husband": said outright, whatever else.
+    const askedFor = cues.askingFor.exec(message);
+    if (askedFor) reading = { ...reading, who: 'other', explicit: true, rel: relationWord(askedFor[0]) };
+    else if (cues.ownExplicit.test(message) || (reading.who === undefined && cues.ownComplaint.test(message))) reading = { ...reading, who: 'self', explicit: true };
+    // The patterns found it only denied ("no numbness or tingling in either leg"): negated,
+    // whatever the learned model says (its negation is its weak point).
+    if (isRedFlagId(sign) && deniedByPatterns(sign, detector.explain(text))) return { status: 'negated', strong: true, reason: 'the patterns found it denied' };
+    const where = holding(sign, clauses, learnedSentence);
+    const places = where.length > 0 ? where : clauses.map((c, i) => ({ clause: i, at: c.text.length }));
+    const verdicts = places.map((place) => judgeClause(sign, clauses, place, reading, message));
+    // Current if any clause that holds it is (unless it was only found in the whole message).
+    if (where.length === 0) {
+      const notCurrent = verdicts.filter((v) => v.status !== 'current');
+      // Without a place for the sign, only a cue the whole message shares sets it aside.
+      return notCurrent.length === verdicts.length ? notCurrent[0]! : CURRENT;
+    }
+    return verdicts.find((v) => v.status === 'current') ?? verdicts[0]!;
+  };
+
+  return {
+    judge,
+    apply(detection, text, learnedSentences) {
+      const flags = new Set(detection.flags);
+      const possible = new Set(detection.possible);
+      const questions = new Set(detection.isQuestionAbout);
+      for (const sign of [...detection.flags, ...detection.possible]) {
+        const verdict = judge(sign, text, learnedSentences?.get(sign));
+        if (verdict.status === 'current') continue;
+        const ce = caudaEquina.has(sign);
+        flags.delete(sign);
+        possible.delete(sign);
+        if (ce && !verdict.strong) {
+          possible.add(sign); // unsure who or whether: one neutral confirming question
+          continue;
+        }
+        const asked = verdict.status === 'hypothetical' || verdict.status === 'question' || (verdict.status === 'other_person' && verdict.strong && ce);
+        if (asked) questions.add(sign);
+      }
+      const keep = <T extends string>(list: readonly T[], set: Set<string>) => list.filter((f) => set.has(f));
+      const order = [...detection.flags, ...detection.possible, ...detection.isQuestionAbout];
+      const uniq = <T extends string>(list: T[]) => [...new Set(list)];
+      const flagList = keep(detection.flags, flags);
+      const possibleList = uniq(keep(order, possible)).filter((f) => !flags.has(f));
+      return {
+        ...detection,
+        flags: flagList,
+        possible: possibleList,
+        isQuestionAbout: uniq(keep(order, questions)).filter((f) => !flags.has(f) && !possible.has(f)),
+      };
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// The assertion gate on a labelled set written for it (tests/assertion/assertion-set.yaml):
+// per-status precision and recall. The safety-critical number is the recall of `current`
+// (a real report judged anything else could lose its urgent advice).
+import { describe, expect, it } from 'vitest';
+import { CAUDA_EQUINA_FLAGS } from '../../src/contract.js';
+import { createAssertionGate, loadAssertionCues, parseAssertionCues, splitClauses } from '../../src/nlu/assertionGate.js';
+import { loadAssertionSet, scoreAssertion } from '../../src/nlu/assertionSet.js';
+import { createPatientReader, loadPatientWords } from '../../src/nlu/patient.js';
+import { createRedFlagDetector, loadRedFlagPatterns } from '../../src/nlu/redFlagDetector.js';
+import { createNluEngine } from '../../src/nlu/understand.js';
+
+const detector = createRedFlagDetector(loadRedFlagPatterns('knowledge/red-flags.yaml'));
+const gate = createAssertionGate({
+  cues: loadAssertionCues('.'),
+  detector,
+  patient: createPatientReader(loadPatientWords('.')),
+  caudaEquina: [...CAUDA_EQUINA_FLAGS, 'progressive_weakness'],
+});
+
+describe('assertion gate', () => {
+  it('scores the labelled assertion set per status', () => {
+    const items = loadAssertionSet('tests/assertion/assertion-set.yaml');
+    expect(items.length).toBeGreaterThanOrEqual(150);
+    const scores = scoreAssertion(items, gate);
+    console.log(JSON.stringify({ total: scores.total, accuracy: scores.accuracy, perStatus: scores.perStatus }, null, 1));
+    for (const e of scores.errors) console.log(`  ${e.expected} -> ${e.got} [${e.sign}] ${e.text} (${e.reason})`);
+    // Real reports stay current: the gate must not drop them.
+    expect(scores.perStatus.current!.recall).toBeGreaterThanOrEqual(0.95);
+    // Whatever the gate sets aside is rarely a real report.
+    for (const status of ['other_person', 'hypothetical', 'resolved', 'negated', 'other_sense']) {
+      expect(scores.perStatus[status]?.precision ?? 1, status).toBeGreaterThanOrEqual(0.8);
+    }
+    expect(scores.accuracy).toBeGreaterThanOrEqual(0.75);
+  });
+
+  it('whole system: current reports kept, the rest set aside (detectors, then the gate)', () => {
+    const engine = createNluEngine({ root: '.', cacheDir: 'data/test-nlu-cache', redFlagPatterns: loadRedFlagPatterns('knowledge/red-flags.yaml') });
+    const items = loadAssertionSet('tests/assertion/assertion-set.yaml');
+    const acted = (sign: string, text: string) => {
+      const d = engine.detectRedFlags(text);
+      return [...d.flags, ...d.possible].includes(sign as never);
+    };
+    const current = items.filter((i) => i.status === 'current');
+    const others = items.filter((i) => i.status !== 'current');
+    const missed = current.filter((i) => !acted(i.sign, i.text));
+    const alarmed = others.filter((i) => acted(i.sign, i.text));
+    const kept = 1 - missed.length / current.length;
+    const setAside = 1 - alarmed.length / others.length;
+    console.log('system', JSON.stringify({ currentKept: kept.toFixed(4), nonCurrentSetAside: setAside.toFixed(4), current: current.length, others: others.length }));
+    for (const i of missed) console.log(`  missed ${i.sign}: ${i.text}`);
+    for (const i of alarmed) console.log(`  alarmed ${i.status} ${i.sign}: ${i.text}`);
+    // Misses here are the detectors' (the gate keeps every current item: see the test above).
+    expect(kept).toBeGreaterThanOrEqual(0.85);
+    expect(setAside).toBeGreaterThanOrEqual(0.9);
+  }, 120_000);
+
+  it('keeps a carer report current and sets a stranger story aside', () => {
+    expect(gate.judge('bladder_dysfunction', 'my wife has not been able to pee since last night and her back is bad').status).toBe('current');
+    expect(gate.judge('bladder_dysfunction', 'a man on the news lost control of his bladder after a slipped disc, can that happen?').status).toBe('other_person');
+  });
+
+  it('reads "it was fine last week and now" as current, not resolved', () => {
+    expect(gate.judge('progressive_weakness', 'my leg is losing strength, it was fine last week and now I can barely climb the stairs').status).toBe('current');
+  });
+
+  it('moves a hypothetical cauda equina sign to a question, and keeps a weakly judged one as a confirming question', () => {
+    const asked = gate.apply({ flags: ['bladder_dysfunction'], possible: [], isQuestionAbout: [] }, 'what would happen if I couldnt pee?');
+    expect(asked).toEqual({ flags: [], possible: [], isQuestionAbout: ['bladder_dysfunction'] });
+    // A relative's sign when the writer is the patient is a weak cue: one neutral question, not nothing.
+    const relative = gate.apply({ flags: ['bladder_dysfunction'], possible: [], isQuestionAbout: [] }, 'my dad cant pee properly and my back is sore');
+    expect(relative.possible).toContain('bladder_dysfunction');
+  });
+
+  it('splits clauses at commas and contrast words', () => {
+    expect(splitClauses('had a fever, but its gone now. Back hurts').map((c) => c.text)).toEqual(['had a fever', 'its gone now', 'back hurts']);
+  });
+
+  it('rejects a cue file with a bad pattern, naming the entry', () => {
+    expect(() => parseAssertionCues('strangers: ["(unclosed"]\n', 'cues.yaml')).toThrow(/cues.yaml/);
+  });
+});
