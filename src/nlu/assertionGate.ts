@@ -95,7 +95,7 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
       try {
         new RegExp(f);
       } catch (error) {
-        throw new Error(`${file}: ${where}[${i}]: ${(error as Error).message}`);
+        throw new Error(`${file}: ${where}[${i}]: ${(error as Error).message}`, { cause: error });
       }
     }
     return new RegExp(`(?<![a-z0-9])(?:${list.join('|')})(?![a-z0-9])`, flags);
