@@ -284,17 +284,20 @@ export function createAssertionGate(options: {
     }
     // Said to be fine in its own clause ("legs both fine", "peein normal").
     const prev = i > 0 && clauses[i - 1]!.sentence === clause.sentence && clause.text.split(' ').length <= 3 ? clauses[i - 1]!.text : '';
-    const fineText = cues.saidFine.test(clause.text) ? clause.text : prev && cues.saidFine.test(prev) ? prev : '';
+    // In a question ("is that normal?") the part is asked about, not said to be fine.
+    const fineText = clause.question ? '' : cues.saidFine.test(clause.text) ? clause.text : prev && cues.saidFine.test(prev) ? prev : '';
     // A negation right before "fine" ("not working normal", "feel no good") says the opposite.
     if (fineText && cues.fineDenies.has(sign) && !cues.negation.test(fineText.split(' ').slice(-4).join(' '))) return { status: 'negated', strong: true, reason: 'said to be fine' };
     // Hypotheticals and questions about the sign.
     if (cues.hypothetical.test(clause.text) || cues.hypothetical.test(upTo)) return { status: 'hypothetical', strong: true, reason: 'an if' };
     // Whose is it?
     const owner = ownerOf(clauses, place);
-    if (owner?.kind !== 'self' && !cues.ownComplaint.test(sentence) && cues.wondering.test(message)) return { status: 'hypothetical', strong: true, reason: 'only wondering' };
+    // Only wondering: nobody's report in the sentence (a carer's report about the patient is one).
+    if (owner === undefined && !cues.ownComplaint.test(sentence) && cues.wondering.test(message)) return { status: 'hypothetical', strong: true, reason: 'only wondering' };
     const story = cues.storySources.test(sentence);
     if (owner?.kind === 'animal') return { status: 'other_person', strong: true, reason: `an animal's ("${owner.who}")` };
-    if (owner?.kind === 'stranger' || (story && owner === undefined)) {
+    // A story ("the leaflet said", "on TV") only when the sentence holds no report of the writer's own.
+    if (owner?.kind === 'stranger' || (story && owner === undefined && !/(?:^| )(?:i|im|ive|my|me)(?= |$)/.test(sentence))) {
       return { status: 'other_person', strong: true, reason: `someone else's story ("${owner?.who ?? 'a story'}")` };
     }
     if (owner?.kind === 'self' && reading.who === 'other' && reading.explicit) {
@@ -317,7 +320,9 @@ export function createAssertionGate(options: {
     if (cues.resolvable.has(sign)) {
       const after = clauses.slice(i, clauses.length).filter((c) => c.sentence <= clause.sentence + 1);
       const at = after.findIndex((c) => cues.resolved.test(c.text) && !cues.negation.test(c.text));
-      if (at >= 0 && !after.slice(at).some((c) => cues.reactivated.test(c.text))) {
+      // Coming back, or starting after a fine spell, anywhere later in the message undoes "over".
+      const later = clauses.slice(i + at);
+      if (at >= 0 && !later.some((c) => cues.reactivated.test(c.text))) {
         return { status: 'resolved', strong: !ce || !cues.newOnset.test(sentence), reason: 'said to be over' };
       }
     }

@@ -59,6 +59,18 @@ describe('assertion gate', () => {
     expect(gate.judge('bladder_dysfunction', 'a man on the news lost control of his bladder after a slipped disc, can that happen?').status).toBe('other_person');
   });
 
+  // Mechanisms behind real reports the gate once set aside (found by a blind set, then fixed):
+  it('keeps own reports that sit next to a question, a leaflet, a carer\'s "just wondering" or something else sorted', () => {
+    // "is that normal?" asks about the sign; it does not say the part is fine.
+    expect(gate.judge('sexual_dysfunction', 'no feeling down below during sex since my back went, is that normal?').status).toBe('current');
+    // A leaflet or the internet in the same sentence as the writer's own report is not a story about someone else.
+    expect(gate.judge('pain_worsening', "it keeps getting worse, and I've done all the exercises the website said").status).toBe('current');
+    // A carer wondering about the patient's history: still the patient's.
+    expect(gate.judge('cancer_history', "my husband finished chemo for bowel cancer two years ago and now his back hurts, just wondering if it matters").status).toBe('current');
+    // "Sorted" about something else, then trouble that began after a fine spell: the injury stands.
+    expect(gate.judge('significant_trauma', "I came off my bike on Sunday and landed hard on my back. The bike shop has sorted the wheel. I was okay that evening. Since Monday I can't bend").status).toBe('current');
+  });
+
   it('reads "it was fine last week and now" as current, not resolved', () => {
     expect(gate.judge('progressive_weakness', 'my leg is losing strength, it was fine last week and now I can barely climb the stairs').status).toBe('current');
   });
