@@ -15,6 +15,7 @@
 // red flags), patientNotes.ts (who the message is about), commands.ts (pending questions,
 // commands, stale buttons), intentResponses.ts (free text), directAnswers.ts (direct questions
 // and tone) and flowControl.ts (what they share).
+import { levelRank } from '../contract.js';
 import { ENTRY_TREE } from '../engine/loader.js';
 import { ANSWER_CHARS, answerCurrent, repeatCurrentQuestion, reprompt, runFrom, showMenu, TurnDraft, type EngineContent } from '../engine/runtime.js';
 import { answerChecklistWithFlags } from '../engine/check.js';
@@ -44,6 +45,26 @@ export function welcome(content: EngineContent, state: ConversationState = newCo
 
 /** `facts`: what the trees may branch on this turn (support hours, anyone online; see dialogs/support.yaml). */
 export function decideMessage(content: EngineContent, nlu: Understander, saved: ConversationState, message: MessageInput, facts: Record<string, string> = {}): TurnDraft {
+  const draft = decideMessageSteps(content, nlu, saved, message, facts);
+  remindOfUrgentAdvice(draft, saved, message);
+  return draft;
+}
+
+/**
+ * After urgent advice, a message about going ("can it wait till after my meeting?", "he says
+ * he'll be fine", "should I drive her?") or one the bot could not place gets the advice again,
+ * first: whatever else the message gets, nobody is left thinking it can wait.
+ */
+function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, message: MessageInput): void {
+  const level = saved.announced;
+  if (!level || levelRank(level) > levelRank('emergency') || message.choice) return;
+  if (draft.replies.some((r) => r.urgent || r.triage || r.crisis)) return;
+  if (!draft.notUnderstood && !draft.content.direct.asksAboutGoing(message.text)) return;
+  const title = draft.fill(draft.content.triageRules.outcomes[level].title);
+  draft.replies.unshift({ text: draft.fill(draft.content.messages.triage.urgent_reminder, { title }) });
+}
+
+function decideMessageSteps(content: EngineContent, nlu: Understander, saved: ConversationState, message: MessageInput, facts: Record<string, string>): TurnDraft {
   let input = message;
   const draft = new TurnDraft(content, structuredClone(saved));
   draft.facts = facts;

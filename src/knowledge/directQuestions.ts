@@ -16,6 +16,8 @@ const schema = z.strictObject({
   others_prescription: patterns,
   /** Plain questions about the causes of the pain, for when the classifier finds nothing. */
   headline: patterns,
+  /** After urgent advice: asking whether it can wait, whether to go, how, or saying they won't. */
+  about_going: patterns,
   worry: patterns,
   anger: patterns,
   insult: patterns,
@@ -42,6 +44,8 @@ export interface DirectQuestions {
   conditionNamed(text: string): string | undefined;
   /** A plain question about what causes the pain ("what is reason of this pain"). */
   asksHeadline(text: string): boolean;
+  /** "Can it wait till after my meeting?", "he doesn't want to go", "should I drive him?" */
+  asksAboutGoing(text: string): boolean;
   /** The content words of a question, with their section synonyms. */
   contentWords(text: string): string[];
 }
@@ -72,6 +76,7 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     ['small_talk', compile(data.small_talk)],
   ];
   const headline = compile(data.headline);
+  const aboutGoing = compile(data.about_going);
   const toneOnly = [...compile(data.worry), ...compile(data.anger), ...compile(data.insult)].map((r) => new RegExp(r.source, 'gi'));
   const conditions = Object.entries(data.conditions).map(([id, words]) => ({ id, words: words.map((w) => ` ${w} `) }));
   const stop = new Set(data.stop_words);
@@ -100,6 +105,10 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     asksHeadline(text) {
       const phrase = normaliseForPatterns(text);
       return headline.some((r) => r.test(phrase));
+    },
+    asksAboutGoing(text) {
+      const phrase = normaliseForPatterns(text);
+      return aboutGoing.some((r) => r.test(phrase));
     },
     contentWords(text) {
       const words = normaliseForPatterns(text).trim().split(' ').filter((w) => w.length > 2 && !stop.has(w));

@@ -97,6 +97,7 @@ const messagesSchema = z.strictObject({
     reasons_heading: z.string(),
     human_offer: z.string(),
     already_advised: z.string(),
+    urgent_reminder: z.string(),
     keep_answering: z.string(),
     /** Before advice about someone else: who it is for. */
     for_other: z.string(),

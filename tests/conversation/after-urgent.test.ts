@@ -1,0 +1,49 @@
+// After urgent advice, the advice is said again when a message is about going or not going
+// ("can it wait?", "he says he'll be fine", "should I drive him?"), or when the bot cannot place
+// a message: nobody leaves thinking it can wait. Other messages get no extra reminder.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Backline } from '../../src/app.js';
+import { Chat, dataOf, testBackline } from '../helpers/backline.js';
+
+let backline: Backline;
+beforeAll(() => {
+  backline = testBackline();
+});
+afterAll(async () => {
+  await backline.close();
+});
+
+async function afterUrgentAdvice(report: string): Promise<Chat> {
+  const c = await new Chat(backline).open();
+  await c.say(report);
+  expect(c.last.some((a) => dataOf(a)?.urgent)).toBe(true);
+  return c;
+}
+
+describe('the urgent advice is said again', () => {
+  it.each([
+    ['can it wait till after my meeting this afternoon?'],
+    ["he says he doesn't want to go, he'll be fine"],
+    ['should I drive him to the hospital myself?'],
+    ["I don't want to bother anyone"],
+    ['is it bad'],
+    ['she has an appointment next month, can it wait till then?'],
+  ])('%j', async (message) => {
+    const c = await afterUrgentAdvice("my husband can't feel his bum and he's wet himself twice today");
+    await c.say(message);
+    expect(c.last[0]!.text).toMatch(/don't wait/i);
+    expect(c.last[0]!.text).toMatch(/emergency room|911/);
+  });
+
+  it('not on an ordinary follow-up the bot understands', async () => {
+    const c = await afterUrgentAdvice('I have lost control of my bladder since yesterday');
+    await c.say('what is sciatica');
+    expect(c.text()).not.toMatch(/don't wait/i);
+  });
+
+  it('not before any urgent advice', async () => {
+    const c = await new Chat(backline).open();
+    await c.say('can it wait till after my meeting?');
+    expect(c.text()).not.toMatch(/don't wait/i);
+  });
+});
