@@ -49,6 +49,8 @@ export function askToLeaveCheck(draft: TurnDraft, then: Extract<Pending, { kind:
   const words = content.messages.check;
   state.pending = { kind: 'leave_check', then };
   draft.say(words.leave_confirm, {
+    // A question like any other for channels and outside evaluators (CONTRACT section 6).
+    ask: { kind: 'yes_no', node: 'leave_check' },
     choices: [
       { label: words.leave_yes, value: CHOICE_VALUES.leave },
       { label: words.leave_no, value: CHOICE_VALUES.resume },

@@ -24,6 +24,7 @@ describe('crisis detector', () => {
     ['my toddler swallowed some of my tablets', 'overdose'],
     ['I accidentally took a double dose of my codeine and now I feel really drowsy', 'overdose'],
     ['mum took extra oxycodone and now she is hard to wake', 'overdose'],
+    ['took extra tylenol for the pain and have had about 12 today', 'overdose'],
     ['I took 20 co-codamol to make it stop', 'overdose'],
   ])('"%s" -> %s', (text, kind) => {
     expect(kindOf(text)).toBe(kind);
