@@ -91,7 +91,10 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     },
     toneOf(text) {
       const phrase = normaliseForPatterns(text);
-      return tones.find(([, list]) => list.some((r) => r.test(phrase)))?.[0];
+      const tone = tones.find(([, list]) => list.some((r) => r.test(phrase)))?.[0];
+      // A whole message in capitals ("WHAT IS WRONG WITH ME") is shouting: acknowledged like anger.
+      const letters = text.replace(/[^A-Za-z]/g, '');
+      return tone ?? (letters.length >= 8 && letters === letters.toUpperCase() ? 'anger' : undefined);
     },
     withoutTone(text) {
       let phrase = normaliseForPatterns(text);
