@@ -34,7 +34,16 @@ const Expect = z
   .partial()
   .strict();
 const Turn = z.object({ say: z.string(), expect: Expect.optional() }).strict();
-const Conversation = z.object({ name: z.string().min(1), persona: z.string().optional(), locale: z.string().optional(), turns: z.array(Turn).min(1) }).strict();
+const Conversation = z
+  .object({
+    name: z.string().min(1),
+    persona: z.string().optional(),
+    locale: z.string().optional(),
+    /** A known gap (why it fails today): the test then expects a failure, and fails once the gap closes. */
+    known_gap: z.string().min(1).optional(),
+    turns: z.array(Turn).min(1),
+  })
+  .strict();
 type Conversation = z.infer<typeof Conversation>;
 
 const DIR = join(import.meta.dirname, 'personas');
@@ -139,10 +148,13 @@ for (const file of files) {
   const conversations = z.array(Conversation).min(1).parse(raw);
   describe(`personas: ${file}`, () => {
     for (const conversation of conversations) {
-      it(`${conversation.persona ? `${conversation.persona}: ` : ''}${conversation.name}`, async () => {
+      const title = `${conversation.persona ? `${conversation.persona}: ` : ''}${conversation.name}`;
+      const run = async () => {
         const failures = await play(backline, conversation);
         expect(failures, failures.join('\n')).toEqual([]);
-      });
+      };
+      if (conversation.known_gap) it.fails(`${title} (known gap: ${conversation.known_gap})`, run);
+      else it(title, run);
     }
   });
 }
