@@ -1,0 +1,237 @@
+// Learned red-flag detector: the signs it scores, its config and model version, and the
+// corpus (knowledge/nlu/red-flag-corpus/, training.yaml, answer words) read, hashed and turned
+// into the labelled training set.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { RED_FLAG_IDS } from '../contract.js';
+import { z } from 'zod';
+import { parseTrainingData } from './trainingData.js';
+import { resolveFromRoot, LEXICON_FILE, TRAINING_FILE } from './dataFiles.js';
+import { sha256 } from '../util/hash.js';
+
+/** What the learned detector scores: the 17 warning signs, then crisis. */
+export const LEARNED_SIGNS = [...RED_FLAG_IDS, 'crisis'] as const;
+export type LearnedSign = (typeof LEARNED_SIGNS)[number];
+
+export const CORPUS_DIR = 'red-flag-corpus';
+export const THRESHOLDS_FILE = 'red-flag-model.json';
+/** Bump when features or training change: invalidates caches and red-flag-model.json. */
+export const MODEL_VERSION = 'backline-red-flag-lr-7';
+
+export interface LearnedConfig {
+  epochs: number;
+  learningRate: number;
+  l2: number;
+  /** Positives count this many times a negative (before the square root of the class ratio). */
+  positiveWeightCap: number;
+  charMinN: number;
+  charMaxN: number;
+  /** A feature must occur in at least this many training texts. */
+  minDf: number;
+  /** Weight of the character block against the word block. */
+  charWeight: number;
+  seed: number;
+}
+
+export const DEFAULT_LEARNED_CONFIG: LearnedConfig = {
+  epochs: 8,
+  learningRate: 0.4,
+  l2: 1e-5,
+  positiveWeightCap: 8,
+  charMinN: 3,
+  charMaxN: 4,
+  minDf: 2,
+  charWeight: 1,
+  seed: 11,
+};
+
+// ---------------------------------------------------------------------------- corpus
+
+const corpusFileSchema = z.object({
+  sign: z.enum(LEARNED_SIGNS),
+  positives: z.array(z.union([z.string(), z.number()]).transform((v) => String(v).trim())).min(1),
+  near_misses: z
+    .array(z.object({ text: z.union([z.string(), z.number()]).transform((v) => String(v).trim()), kind: z.string().min(1) }))
+    .default([]),
+});
+
+export interface CorpusFile {
+  sign: LearnedSign;
+  positives: string[];
+  nearMisses: { text: string; kind: string }[];
+}
+
+export interface CorpusSources {
+  /** [file name, text] of every corpus file, sorted by name. */
+  corpus: [string, string][];
+  training: string;
+  lexicon: string;
+  /** answer-words.yaml ("" when absent): its yes/no/unsure words are negatives. */
+  answers: string;
+}
+
+export const ANSWER_WORDS_FILE = 'answer-words.yaml';
+/**
+ * Messages with fewer content words are left to the patterns: a classifier has too little to
+ * go on, and answers to the bot's questions ("about three weeks", "I'm 52", "not really") are
+ * made only of answer words (answerWords) and numbers.
+ */
+export const MIN_CONTENT_WORDS = 3;
+
+export const ANSWER_FILLERS = [
+  'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'carry', 'continue', 'back', 'menu', 'start', 'over', 'again',
+  'about', 'around', 'roughly', 'approximately', 'approx', 'or', 'so', 'just', 'over', 'under', 'nearly', 'almost', 'i', 'im', 'am',
+  'is', 'its', 'it', 'years', 'year', 'yr', 'yrs', 'old', 'since', 'for', 'a', 'an', 'the', 'couple', 'few', 'several', 'some', 'maybe',
+  'think', 'not', 'sure', 'really', 'than', 'more', 'less', 'ago', 'now', 'and', 'half', 'ish', 'of', 'like', 'been', 'be', 'say', 'id',
+  'week', 'weeks', 'day', 'days', 'month', 'months', 'wk', 'wks', 'fortnight', 'fortnights', 'today', 'yesterday', 'this', 'that',
+];
+
+/** Words an answer to the bot's questions is made of (plus numbers): yes/no/unsure words, number words, age and duration words. */
+export function answerWords(answerWordsYaml: string): string[] {
+  const words = new Set(ANSWER_FILLERS);
+  try {
+    const raw = (parseYaml(answerWordsYaml) ?? {}) as {
+      yes_no?: unknown;
+      numbers?: { words?: unknown };
+      age?: { cues?: unknown; not_age_units?: unknown; decades?: unknown };
+      choice?: { filler?: unknown; from_end?: unknown; from_start?: unknown; ignore_ordinals?: unknown };
+    };
+    const collect = (v: unknown): void => {
+      if (typeof v === 'string') {
+        for (const w of v.toLowerCase().replace(/'/g, '').split(/[^a-z0-9]+/)) if (w) words.add(w);
+      } else if (Array.isArray(v)) {
+        v.forEach(collect);
+      } else if (v && typeof v === 'object') {
+        Object.keys(v).forEach(collect);
+        Object.values(v).forEach(collect);
+      }
+    };
+    collect(raw.yes_no);
+    collect(raw.numbers?.words);
+    collect(raw.age?.cues);
+    collect(raw.age?.not_age_units);
+    collect(raw.age?.decades);
+    // Picking a button by words: "the last one", "the second one", "carry on".
+    collect(raw.choice?.filler);
+    collect(raw.choice?.from_end);
+    collect(raw.choice?.from_start);
+    collect(raw.choice?.ignore_ordinals);
+  } catch {
+    // a broken file is reported by `backline check`
+  }
+  // Words that report something are never answer words ("no control", "no sensation").
+  for (const w of ['feel', 'feeling', 'sensation', 'control', 'strength', 'power', 'numb', 'pee', 'wee', 'bladder', 'bowel', 'bowels']) words.delete(w);
+  return [...words].sort();
+}
+
+/** Reads the corpus files, training.yaml and lexicon.yaml of a knowledge/nlu directory. */
+export function readCorpusSources(dataDir: string): CorpusSources {
+  const dir = resolveFromRoot(dataDir);
+  const corpusDir = join(dir, CORPUS_DIR);
+  const names = existsSync(corpusDir) ? readdirSync(corpusDir).filter((f) => f.endsWith('.yaml')).sort() : [];
+  return {
+    corpus: names.map((n) => [n, readFileSync(join(corpusDir, n), 'utf8')]),
+    training: readFileSync(join(dir, TRAINING_FILE), 'utf8'),
+    lexicon: readFileSync(join(dir, LEXICON_FILE), 'utf8'),
+    answers: existsSync(join(dir, ANSWER_WORDS_FILE)) ? readFileSync(join(dir, ANSWER_WORDS_FILE), 'utf8') : '',
+  };
+}
+
+/**
+ * Answers to the bot's questions, which every message of the questionnaire is: the yes/no/
+ * unsure words of answer-words.yaml, and ages and durations as people type them. Without
+ * them the classifiers never see a short answer and guess wildly on "not really" or "i am 40".
+ */
+export function answerNegatives(answerWordsYaml: string): string[] {
+  const out: string[] = [];
+  try {
+    const raw = (parseYaml(answerWordsYaml) ?? {}) as { yes_no?: Record<string, unknown> };
+    const collect = (v: unknown): void => {
+      if (typeof v === 'string') out.push(v);
+      else if (Array.isArray(v)) v.forEach(collect);
+      else if (v && typeof v === 'object') Object.values(v).forEach(collect);
+    };
+    collect(raw.yes_no ?? {});
+  } catch {
+    // a broken file is reported by `backline check`; the negatives below still apply
+  }
+  const base = ['yes', 'yeah', 'yep', 'yes i do', 'yeah i think so', 'not sure', 'maybe', 'no', 'nope', 'nah', 'not really', 'n', 'no i dont', 'i dont think so', 'dont know'];
+  const numbers = ['one', 'two', 'three', 'four', 'six', 'ten', 'twenty', 'forty', 'fifty two', 'sixty'];
+  for (const age of [19, 34, 40, 41, 52, 67, 78]) out.push(`I'm ${age}`, `${age} years old`, `i am ${age}`, `${age}`);
+  for (const n of [1, 2, 3, 6, 8, 12]) out.push(`about ${n} weeks`, `${n} weeks or so`, `${n} days`, `about ${n} days`, `${n} months`, `since ${n} weeks`);
+  for (const n of numbers) out.push(`about ${n} weeks`, `I'm ${n}`, `${n} days`, `${n} weeks or so`);
+  return [...base, ...out].filter((t) => !/\b(feel|feeling|sensation|control|strength|power|numb|pee|wee|bladder|bowel)/i.test(t));
+}
+
+/** sha256 of the corpus files (names and bytes): what red-flag-model.json was chosen on. */
+export function corpusHash(sources: CorpusSources): string {
+  return sha256(JSON.stringify([MODEL_VERSION, sources.corpus, sha256(sources.training), sha256(sources.lexicon), sha256(sources.answers)]));
+}
+
+/** Parses and checks the corpus files. Throws naming the file on a problem. */
+export function parseCorpus(sources: CorpusSources): CorpusFile[] {
+  const files: CorpusFile[] = [];
+  for (const [name, text] of sources.corpus) {
+    let raw: unknown;
+    try {
+      raw = parseYaml(text);
+    } catch (error) {
+      throw new Error(`${CORPUS_DIR}/${name}: not valid YAML: ${(error as Error).message}`, { cause: error });
+    }
+    const parsed = corpusFileSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new Error(`${CORPUS_DIR}/${name}: ${issue.path.join('.')}: ${issue.message}`);
+    }
+    if (`${parsed.data.sign}.yaml` !== name) throw new Error(`${CORPUS_DIR}/${name}: sign "${parsed.data.sign}" does not match the file name`);
+    files.push({
+      sign: parsed.data.sign,
+      positives: parsed.data.positives.filter((t) => t !== ''),
+      nearMisses: parsed.data.near_misses.filter((n) => n.text !== ''),
+    });
+  }
+  return files;
+}
+
+/** One training text: the signs it is a positive of (none: a negative for all). */
+export interface LabelledText {
+  text: string;
+  signs: LearnedSign[];
+  /** Where it comes from: `positive:<sign>`, `near_miss:<sign>:<kind>` or `intent:<id>`. */
+  source: string;
+}
+
+/** Positives, near misses and the non-red-flag intent utterances, deduplicated (a positive wins). */
+export function buildTrainingSet(files: CorpusFile[], trainingYaml: string, answers: readonly string[] = []): LabelledText[] {
+  const byText = new Map<string, LabelledText>();
+  const key = (t: string) => t.toLowerCase().replace(/\s+/g, ' ').trim();
+  for (const f of files) {
+    for (const text of f.positives) {
+      const k = key(text);
+      const known = byText.get(k);
+      if (!known) byText.set(k, { text, signs: [f.sign], source: `positive:${f.sign}` });
+      else if (!known.signs.includes(f.sign)) {
+        known.signs.push(f.sign);
+        if (!known.source.startsWith('positive:')) known.source = `positive:${f.sign}`;
+      }
+    }
+  }
+  for (const f of files) {
+    for (const n of f.nearMisses) {
+      const k = key(n.text);
+      if (!byText.has(k)) byText.set(k, { text: n.text, signs: [], source: `near_miss:${f.sign}:${n.kind}` });
+    }
+  }
+  for (const e of parseTrainingData(trainingYaml).examples) {
+    if (e.intent === 'redflag.report') continue; // reports of some unnamed sign: neither positive nor negative
+    const k = key(e.text);
+    if (!byText.has(k)) byText.set(k, { text: e.text, signs: [], source: `intent:${e.intent}` });
+  }
+  for (const text of answers) {
+    const k = key(text);
+    if (!byText.has(k)) byText.set(k, { text, signs: [], source: 'answer:' });
+  }
+  return [...byText.values()];
+}
