@@ -39,7 +39,8 @@ const UPWARD_EXCEPTIONS = [
     layer: 'platform',
     from: '^src/config\\.ts$',
     to: '^src/locale/(packs|numbers)\\.ts$',
-    reason: 'LOCALE and the help numbers are checked against the language packs when the configuration loads, so a LOCALE without a pack stops the start at once',
+    reason:
+      'LOCALE and the help numbers are checked against the language packs when the configuration loads, so a LOCALE without a pack stops the start at once',
   },
 ];
 if (UPWARD_EXCEPTIONS.length > 4) throw new Error('at most 4 upward imports may be allowed: move code instead');
@@ -53,7 +54,12 @@ if (UPWARD_EXCEPTIONS.some((e) => !e.reason || !LAYERS.some((l) => l.name === e.
   const { join } = require('node:path');
   const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
   const stray = walk(join(__dirname, 'src'))
-    .map((file) => file.slice(__dirname.length + 1).split('\\').join('/'))
+    .map((file) =>
+      file
+        .slice(__dirname.length + 1)
+        .split('\\')
+        .join('/'),
+    )
     .filter((file) => file.endsWith('.ts') && !LAYERS.some((layer) => new RegExp(layer.path).test(file)));
   if (stray.length > 0) throw new Error(`files in no layer (add them to LAYERS in .dependency-cruiser.cjs): ${stray.join(', ')}`);
 }
@@ -64,7 +70,9 @@ function layerRules() {
   LAYERS.forEach((layer, index) => {
     const above = LAYERS.slice(index + 1).map((l) => l.path);
     if (above.length === 0) return;
-    const comment = `the ${layer.name} layer may not import from a layer above it (${LAYERS.slice(index + 1).map((l) => l.name).join(', ')})`;
+    const comment = `the ${layer.name} layer may not import from a layer above it (${LAYERS.slice(index + 1)
+      .map((l) => l.name)
+      .join(', ')})`;
     const exceptions = UPWARD_EXCEPTIONS.filter((e) => e.layer === layer.name);
     rules.push({
       name: `layer-${layer.name}-not-up`,

@@ -12,13 +12,20 @@ import { join, resolve } from 'node:path';
 import { SCRIPT } from './script.js';
 import { createPool } from '../src/storage/postgres/pool.js';
 import { migrate } from '../src/storage/postgres/schema.js';
-import { createDatabase, startHaproxy, startListening, startPostgres, stopChild, type HaproxyServer, type ListeningProcess } from '../tests/helpers/nativeServers.js';
+import {
+  createDatabase,
+  startHaproxy,
+  startListening,
+  startPostgres,
+  stopChild,
+  type HaproxyServer,
+  type ListeningProcess,
+} from '../tests/helpers/nativeServers.js';
 
 const CONCURRENT_CONVERSATIONS = 16;
 const WARM_UP_MS = 3_000;
 const MEASURE_MS = 10_000;
 const TOKEN_SECRET = 'bench-direct-line-token-secret-0123456789abcdef';
-
 
 export interface LoadResult {
   label: string;
@@ -54,8 +61,15 @@ async function turn(url: string, conversationId: string, text: string): Promise<
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      type: 'message', text, channelId: 'webchat', deliveryMode: 'expectReplies', serviceUrl: 'http://127.0.0.1:1',
-      conversation: { id: conversationId }, from: { id: `user-${conversationId}` }, recipient: { id: 'bot' }, locale: 'en-US',
+      type: 'message',
+      text,
+      channelId: 'webchat',
+      deliveryMode: 'expectReplies',
+      serviceUrl: 'http://127.0.0.1:1',
+      conversation: { id: conversationId },
+      from: { id: `user-${conversationId}` },
+      recipient: { id: 'bot' },
+      locale: 'en-US',
     }),
   });
   const raw = await res.text();
@@ -77,7 +91,10 @@ const failures = new Map<string, number>();
 async function proxyReady(url: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const ok = await fetch(`${url}/healthz`).then((res) => res.ok, () => false);
+    const ok = await fetch(`${url}/healthz`).then(
+      (res) => res.ok,
+      () => false,
+    );
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`the proxy at ${url} passes nothing on`);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -132,7 +149,14 @@ export async function load(label: string, url: string): Promise<LoadResult> {
   await Promise.all(people);
   latencies.sort((a, b) => a - b);
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  return { label, turnsPerSecond: latencies.length / seconds, p50: at(50), p99: at(99), errors, ...(errors > 0 ? { why: [...failures].map(([k, n]) => `${k} ×${n}`).join(', ') } : {}) };
+  return {
+    label,
+    turnsPerSecond: latencies.length / seconds,
+    p50: at(50),
+    p99: at(99),
+    errors,
+    ...(errors > 0 ? { why: [...failures].map(([k, n]) => `${k} ×${n}`).join(', ') } : {}),
+  };
 }
 
 /** `--rounds N` (default 1): echo, SQLite and PostgreSQL with one instance, N times interleaved (ratios from the same minutes). */
@@ -240,16 +264,47 @@ export async function clusterBenchmark(report: (name: string, value: string, tar
   }
   const sqliteShare = median(perRound.map((r) => r.sqlite.turnsPerSecond / r.echo.turnsPerSecond));
   const pgShare = median(perRound.map((r) => r.pg1.turnsPerSecond / r.sqlite.turnsPerSecond));
-  const each = (f: (r: (typeof perRound)[number]) => number) => (perRound.length > 1 ? ` (rounds: ${perRound.map((r) => `${(f(r) * 100).toFixed(0)}`).join(', ')})` : '');
-  report(`(b) SQLite as a share of (a) the echo bot${each((r) => r.sqlite.turnsPerSecond / r.echo.turnsPerSecond)}`, `${(sqliteShare * 100).toFixed(0)} %`, '>= 70 %', sqliteShare >= 0.7);
-  report(`(c) PostgreSQL, 1 instance, as a share of (b)${each((r) => r.pg1.turnsPerSecond / r.sqlite.turnsPerSecond)}`, `${(pgShare * 100).toFixed(0)} %`, '>= 60 %', pgShare >= 0.6);
+  const each = (f: (r: (typeof perRound)[number]) => number) =>
+    perRound.length > 1 ? ` (rounds: ${perRound.map((r) => `${(f(r) * 100).toFixed(0)}`).join(', ')})` : '';
+  report(
+    `(b) SQLite as a share of (a) the echo bot${each((r) => r.sqlite.turnsPerSecond / r.echo.turnsPerSecond)}`,
+    `${(sqliteShare * 100).toFixed(0)} %`,
+    '>= 70 %',
+    sqliteShare >= 0.7,
+  );
+  report(
+    `(c) PostgreSQL, 1 instance, as a share of (b)${each((r) => r.pg1.turnsPerSecond / r.sqlite.turnsPerSecond)}`,
+    `${(pgShare * 100).toFixed(0)} %`,
+    '>= 60 %',
+    pgShare >= 0.6,
+  );
   if (BASELINE) {
     const beforeSqlite = median(perRound.map((r) => r.before!.sqlite.turnsPerSecond / r.echo.turnsPerSecond));
     const beforePg = median(perRound.map((r) => r.before!.pg1.turnsPerSecond / r.before!.sqlite.turnsPerSecond));
-    report(`BASELINE (b) SQLite as a share of (a)${each((r) => r.before!.sqlite.turnsPerSecond / r.echo.turnsPerSecond)}`, `${(beforeSqlite * 100).toFixed(0)} %`, '>= 70 %', beforeSqlite >= 0.7);
-    report(`BASELINE (c) PostgreSQL, 1 instance, as a share of its (b)${each((r) => r.before!.pg1.turnsPerSecond / r.before!.sqlite.turnsPerSecond)}`, `${(beforePg * 100).toFixed(0)} %`, '>= 60 %', beforePg >= 0.6);
-    report(`(b) SQLite now / baseline${each((r) => r.sqlite.turnsPerSecond / r.before!.sqlite.turnsPerSecond)}`, `${(median(perRound.map((r) => r.sqlite.turnsPerSecond / r.before!.sqlite.turnsPerSecond)) * 100).toFixed(0)} %`, '-', true);
-    report(`(c) PostgreSQL now / baseline${each((r) => r.pg1.turnsPerSecond / r.before!.pg1.turnsPerSecond)}`, `${(median(perRound.map((r) => r.pg1.turnsPerSecond / r.before!.pg1.turnsPerSecond)) * 100).toFixed(0)} %`, '-', true);
+    report(
+      `BASELINE (b) SQLite as a share of (a)${each((r) => r.before!.sqlite.turnsPerSecond / r.echo.turnsPerSecond)}`,
+      `${(beforeSqlite * 100).toFixed(0)} %`,
+      '>= 70 %',
+      beforeSqlite >= 0.7,
+    );
+    report(
+      `BASELINE (c) PostgreSQL, 1 instance, as a share of its (b)${each((r) => r.before!.pg1.turnsPerSecond / r.before!.sqlite.turnsPerSecond)}`,
+      `${(beforePg * 100).toFixed(0)} %`,
+      '>= 60 %',
+      beforePg >= 0.6,
+    );
+    report(
+      `(b) SQLite now / baseline${each((r) => r.sqlite.turnsPerSecond / r.before!.sqlite.turnsPerSecond)}`,
+      `${(median(perRound.map((r) => r.sqlite.turnsPerSecond / r.before!.sqlite.turnsPerSecond)) * 100).toFixed(0)} %`,
+      '-',
+      true,
+    );
+    report(
+      `(c) PostgreSQL now / baseline${each((r) => r.pg1.turnsPerSecond / r.before!.pg1.turnsPerSecond)}`,
+      `${(median(perRound.map((r) => r.pg1.turnsPerSecond / r.before!.pg1.turnsPerSecond)) * 100).toFixed(0)} %`,
+      '-',
+      true,
+    );
   }
   const pg1 = median(perRound.map((r) => r.pg1.turnsPerSecond));
   for (const result of results.filter((r) => / instances \+/.test(r.label))) {

@@ -11,7 +11,32 @@ import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { SqliteStorage } from '../src/storage/index.js';
 
-const SCRIPT = ['why does my back hurt when I lift my leg', 'tell me more', "Check if it's serious", 'no', 'nope', 'no', 'nah', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', "I'm 41", 'about three weeks', 'menu', 'what is sciatica'];
+const SCRIPT = [
+  'why does my back hurt when I lift my leg',
+  'tell me more',
+  "Check if it's serious",
+  'no',
+  'nope',
+  'no',
+  'nah',
+  'no',
+  'no',
+  'no',
+  'no',
+  'no',
+  'no',
+  'no',
+  'no',
+  'no',
+  'no',
+  'no',
+  'no',
+  'no',
+  "I'm 41",
+  'about three weeks',
+  'menu',
+  'what is sciatica',
+];
 const ROUNDS = 8;
 const TURNS_PER_ROUND = 250;
 const TOKEN = 'bench-metrics-token-0123456789';
@@ -59,7 +84,9 @@ function report(variants: Variant[]): void {
     const sorted = [...v.latencies].sort((a, b) => a - b);
     const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
     const cpu = v.cpuMicros / sorted.length / 1000;
-    console.log(`${v.label.padEnd(34)} n=${sorted.length}  median ${pct(sorted, 50).toFixed(3)} ms  mean ${mean.toFixed(3)} ms  p90 ${pct(sorted, 90).toFixed(3)} ms  p99 ${pct(sorted, 99).toFixed(3)} ms  CPU/turn ${cpu.toFixed(3)} ms`);
+    console.log(
+      `${v.label.padEnd(34)} n=${sorted.length}  median ${pct(sorted, 50).toFixed(3)} ms  mean ${mean.toFixed(3)} ms  p90 ${pct(sorted, 90).toFixed(3)} ms  p99 ${pct(sorted, 99).toFixed(3)} ms  CPU/turn ${cpu.toFixed(3)} ms`,
+    );
   }
 }
 

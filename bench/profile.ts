@@ -40,7 +40,10 @@ function counted(storage: BacklineStorage): BacklineStorage {
 }
 /** c/webchat/<id>/state -> c/*\/state: the kind of key, not the key. */
 function keyKind(key: string): string {
-  return key.replace(/^c\/[^/]+\/[^/]+\//, 'c/*/').replace(/\d{4}-\d\d-\d\d/, 'DAY').replace(/\/(t|log)\/\d{16}-[0-9a-f]+$/, "/$1/*");
+  return key
+    .replace(/^c\/[^/]+\/[^/]+\//, 'c/*/')
+    .replace(/\d{4}-\d\d-\d\d/, 'DAY')
+    .replace(/\/(t|log)\/\d{16}-[0-9a-f]+$/, '/$1/*');
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'backline-profile-'));
@@ -60,13 +63,35 @@ else if (kind === 'postgres') {
   } as typeof query;
   storage = new PostgresStorage(createPool(process.env.DATABASE_URL!));
   const { createCluster } = await import('../src/cluster/index.js');
-  cluster = await createCluster(loadConfig({ STORAGE: 'postgres', DATABASE_URL: process.env.DATABASE_URL!, DIRECT_LINE_TOKEN_SECRET: 'profile-secret-0123456789abcdef0123456789', LOG_LEVEL: 'silent' }), storage, silentLogger);
+  cluster = await createCluster(
+    loadConfig({
+      STORAGE: 'postgres',
+      DATABASE_URL: process.env.DATABASE_URL!,
+      DIRECT_LINE_TOKEN_SECRET: 'profile-secret-0123456789abcdef0123456789',
+      LOG_LEVEL: 'silent',
+    }),
+    storage,
+    silentLogger,
+  );
 } else storage = new SqliteStorage(join(dir, 'profile.db'));
-const config = loadConfig({ STORAGE: kind === 'postgres' ? 'memory' : kind, SQLITE_PATH: join(dir, 'profile.db'), LOG_LEVEL: 'silent', NLU_CACHE_DIR: 'data/nlu-cache' });
-const backline = createBackline(config, { logger: silentLogger, retentionSweep: false, warmUp: true, storage: counted(storage), ...(cluster ? { cluster } : {}) });
+const config = loadConfig({
+  STORAGE: kind === 'postgres' ? 'memory' : kind,
+  SQLITE_PATH: join(dir, 'profile.db'),
+  LOG_LEVEL: 'silent',
+  NLU_CACHE_DIR: 'data/nlu-cache',
+});
+const backline = createBackline(config, {
+  logger: silentLogger,
+  retentionSweep: false,
+  warmUp: true,
+  storage: counted(storage),
+  ...(cluster ? { cluster } : {}),
+});
 // As app.ts wires it: across instances, one turn per conversation at a time (the PostgreSQL turn lock).
 const handle: typeof backline.bot.handle = (context) =>
-  cluster ? cluster.turnLock.run(`${String(context.activity.channelId)}/${context.activity.conversation!.id}`, () => backline.bot.handle(context)) : backline.bot.handle(context);
+  cluster
+    ? cluster.turnLock.run(`${String(context.activity.channelId)}/${context.activity.conversation!.id}`, () => backline.bot.handle(context))
+    : backline.bot.handle(context);
 
 // NLU steps timed separately, on the script's own texts.
 const nlu = backline.nlu;
@@ -104,7 +129,9 @@ if (process.execArgv.some((a) => a.startsWith('--cpu-prof'))) console.log(`profi
 const used = process.cpuUsage(cpu);
 // Joins count as turns too (one per SCRIPT.length messages).
 const turns = TURNS + Math.ceil(TURNS / SCRIPT.length);
-console.log(`\n${kind}: ${turns} turns (${TURNS} messages + joins), ${(wall / turns).toFixed(3)} ms wall, ${((used.user + used.system) / 1000 / turns).toFixed(3)} ms CPU per turn`);
+console.log(
+  `\n${kind}: ${turns} turns (${TURNS} messages + joins), ${(wall / turns).toFixed(3)} ms wall, ${((used.user + used.system) / 1000 / turns).toFixed(3)} ms CPU per turn`,
+);
 let total = 0;
 for (const [label, entry] of [...calls].sort((a, b) => b[1].ms - a[1].ms)) {
   total += entry.ms;

@@ -20,7 +20,6 @@ function report(name: string, value: string, target: string, met: boolean) {
   console.log(`${name.padEnd(46)} ${value.padStart(14)}   target ${target.padEnd(12)} ${met ? 'met' : 'NOT MET'}`);
 }
 
-
 function sqliteBackline(dir: string, env: Record<string, string> = {}, file = 'bench.db'): Backline {
   const config = loadConfig({ STORAGE: 'sqlite', SQLITE_PATH: join(dir, file), LOG_LEVEL: 'silent', NLU_CACHE_DIR: join(dir, 'nlu'), ...env });
   return createBackline(config, { logger: silentLogger, retentionSweep: false, warmUp: true, storage: new SqliteStorage(join(dir, file)) });
@@ -91,7 +90,11 @@ async function classification(backline: Backline): Promise<void> {
   report('classification latency (median)', fmt(percentile(latencies, 50)), '< 0.2 ms', percentile(latencies, 50) < 0.2);
   report('classification latency (p99)', fmt(percentile(latencies, 99)), '< 1 ms', percentile(latencies, 99) < 1);
   // The union the bot acts on: patterns + learned classifiers + assertion status (issue #11).
-  const detectTexts = [...texts, ...loadNluTestFile('tests/nlu-dev-2.yaml').map((i) => i.text), ...loadNluTestFile('tests/nlu-heldout.yaml').map((i) => i.text)];
+  const detectTexts = [
+    ...texts,
+    ...loadNluTestFile('tests/nlu-dev-2.yaml').map((i) => i.text),
+    ...loadNluTestFile('tests/nlu-heldout.yaml').map((i) => i.text),
+  ];
   const detect = timeEach(detectTexts, 20, (t) => backline.nlu.detectRedFlags(t));
   report('red-flag detection, union (median)', fmt(percentile(detect, 50)), '< 0.5 ms', percentile(detect, 50) < 0.5);
   report('red-flag detection, union (p99)', fmt(percentile(detect, 99)), '< 2 ms', percentile(detect, 99) < 2);
@@ -151,7 +154,15 @@ async function startup(): Promise<void> {
   const port = 39000 + Math.floor(Math.random() * 1000);
   const start = performance.now();
   const child = spawn(process.execPath, ['bin/backline.js', 'serve'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SQLITE_PATH: join(dir, 'start.db'), NLU_CACHE_DIR: 'data/nlu-cache', LOG_LEVEL: 'error', SHOW_STARTUP_BANNER: 'false' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SQLITE_PATH: join(dir, 'start.db'),
+      NLU_CACHE_DIR: 'data/nlu-cache',
+      LOG_LEVEL: 'error',
+      SHOW_STARTUP_BANNER: 'false',
+    },
     stdio: 'ignore',
   });
   let answered = -1;
@@ -162,8 +173,14 @@ async function startup(): Promise<void> {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
-            type: 'message', text: 'why does my back hurt when I lift my leg', channelId: 'webchat', deliveryMode: 'expectReplies',
-            serviceUrl: 'http://127.0.0.1:1', conversation: { id: 'startup' }, from: { id: 'u' }, recipient: { id: 'b' },
+            type: 'message',
+            text: 'why does my back hurt when I lift my leg',
+            channelId: 'webchat',
+            deliveryMode: 'expectReplies',
+            serviceUrl: 'http://127.0.0.1:1',
+            conversation: { id: 'startup' },
+            from: { id: 'u' },
+            recipient: { id: 'b' },
           }),
         });
         const body = (await res.json()) as { activities?: { text?: string }[] };
@@ -186,7 +203,11 @@ async function main() {
   const backline = sqliteBackline(dir);
   try {
     await turnLatency(backline, 'SQLite', true);
-    const inMemory = createBackline(loadConfig({ STORAGE: 'memory', LOG_LEVEL: 'silent', NLU_CACHE_DIR: join(dir, 'nlu') }), { logger: silentLogger, retentionSweep: false, warmUp: true });
+    const inMemory = createBackline(loadConfig({ STORAGE: 'memory', LOG_LEVEL: 'silent', NLU_CACHE_DIR: join(dir, 'nlu') }), {
+      logger: silentLogger,
+      retentionSweep: false,
+      warmUp: true,
+    });
     await turnLatency(inMemory, 'memory storage (baseline)', false);
     await inMemory.close();
     await classification(backline);

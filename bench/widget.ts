@@ -121,7 +121,10 @@ async function browserSendToRendered(url: string): Promise<number[]> {
         if (Date.now() > deadline) throw new Error(`no reply rendered for "${question(i)}"`);
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
-      const { start, rendered } = (await frame.evaluate('({ start: window.__bench.start, rendered: window.__bench.rendered })')) as { start: number; rendered: number };
+      const { start, rendered } = (await frame.evaluate('({ start: window.__bench.start, rendered: window.__bench.rendered })')) as {
+        start: number;
+        rendered: number;
+      };
       if (i >= 3) times.push(rendered - start);
       // Let the rest of the turn's replies arrive before the next message.
       await page.waitForTimeout(150);
@@ -135,7 +138,13 @@ async function browserSendToRendered(url: string): Promise<number[]> {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'backline-bench-widget-'));
-  const config = loadConfig({ STORAGE: 'sqlite', SQLITE_PATH: join(dir, 'bench.db'), LOG_LEVEL: 'silent', DIRECT_LINE_TOKEN_RATE_LIMIT: '1000', SHOW_STARTUP_BANNER: 'false' });
+  const config = loadConfig({
+    STORAGE: 'sqlite',
+    SQLITE_PATH: join(dir, 'bench.db'),
+    LOG_LEVEL: 'silent',
+    DIRECT_LINE_TOKEN_RATE_LIMIT: '1000',
+    SHOW_STARTUP_BANNER: 'false',
+  });
   const backline = createBackline(config, { logger: silentLogger, retentionSweep: false, warmUp: true, storage: new SqliteStorage(join(dir, 'bench.db')) });
   const server: Server = await new Promise((resolve) => {
     const s = backline.createServer().listen(0, '127.0.0.1', () => resolve(s));

@@ -22,7 +22,15 @@ async function firstAnswer(cacheDir) {
   const port = 39000 + Math.floor(Math.random() * 1000);
   const start = performance.now();
   const child = spawn(process.execPath, ['bin/backline.js', 'serve'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SQLITE_PATH: join(dir, 'start.db'), NLU_CACHE_DIR: cacheDir, LOG_LEVEL: 'error', SHOW_STARTUP_BANNER: 'false' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SQLITE_PATH: join(dir, 'start.db'),
+      NLU_CACHE_DIR: cacheDir,
+      LOG_LEVEL: 'error',
+      SHOW_STARTUP_BANNER: 'false',
+    },
     stdio: 'ignore',
   });
   try {
@@ -32,7 +40,16 @@ async function firstAnswer(cacheDir) {
         const res = await fetch(`http://127.0.0.1:${port}/api/messages`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ type: 'message', text: 'why does my back hurt when I lift my leg', channelId: 'webchat', deliveryMode: 'expectReplies', serviceUrl: 'http://127.0.0.1:1', conversation: { id: 'startup' }, from: { id: 'u' }, recipient: { id: 'b' } }),
+          body: JSON.stringify({
+            type: 'message',
+            text: 'why does my back hurt when I lift my leg',
+            channelId: 'webchat',
+            deliveryMode: 'expectReplies',
+            serviceUrl: 'http://127.0.0.1:1',
+            conversation: { id: 'startup' },
+            from: { id: 'u' },
+            recipient: { id: 'b' },
+          }),
         });
         const body = await res.json();
         if (body.activities?.some((a) => /nerve/i.test(a.text ?? ''))) return { wall: performance.now() - start, cpu: cpuSeconds(child.pid) * 1000 };

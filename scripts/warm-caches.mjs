@@ -9,7 +9,11 @@ if (!existsSync('dist')) {
   console.warn('backline: not built, so the NLU caches were not warmed (the first start trains them).');
 } else {
   const started = Date.now();
-  const result = spawnSync(process.execPath, ['bin/backline.js', 'nlu', 'warm up'], { stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 180_000 });
+  const result = spawnSync(process.execPath, ['bin/backline.js', 'nlu', 'warm up'], {
+    stdio: 'ignore',
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+    timeout: 180_000,
+  });
   if (result.status === 0) console.log(`backline: NLU caches warm (${((Date.now() - started) / 1000).toFixed(1)} s).`);
   else console.warn('backline: the NLU caches were not warmed (the first start trains them, a few seconds).');
 }

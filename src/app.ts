@@ -80,11 +80,23 @@ export function authConfigOf(config: Config): AuthConfiguration {
 export function createBackline(config: Config, options: BacklineOptions = {}): Backline {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const { emergencyNumber, crisisLine, poisonLine } = config.helpNumberOverrides;
-  const content = loadContent(config.CONTENT_DIR, emergencyNumber, { cacheDir: config.NLU_CACHE_DIR, locale: config.LOCALE, ...(crisisLine ? { crisisLine } : {}), ...(poisonLine ? { poisonLine } : {}) });
-  const nlu = createNluEngine({ root: config.CONTENT_DIR, cacheDir: config.NLU_CACHE_DIR, redFlagPatterns: content.redFlagPatterns, crisisPatterns: content.crisisPatterns });
+  const content = loadContent(config.CONTENT_DIR, emergencyNumber, {
+    cacheDir: config.NLU_CACHE_DIR,
+    locale: config.LOCALE,
+    ...(crisisLine ? { crisisLine } : {}),
+    ...(poisonLine ? { poisonLine } : {}),
+  });
+  const nlu = createNluEngine({
+    root: config.CONTENT_DIR,
+    cacheDir: config.NLU_CACHE_DIR,
+    redFlagPatterns: content.redFlagPatterns,
+    crisisPatterns: content.crisisPatterns,
+  });
   if (options.warmUp) warmUpEntityRecognizers();
   // Counts eTag conflicts for /metrics when metrics are on; otherwise the storage itself.
-  const observability = createObservability(config, options.storage ?? createStorage({ kind: config.STORAGE, sqlitePath: config.SQLITE_PATH }), { nluWarm: options.warmUp === true });
+  const observability = createObservability(config, options.storage ?? createStorage({ kind: config.STORAGE, sqlitePath: config.SQLITE_PATH }), {
+    nluWarm: options.warmUp === true,
+  });
   const storage = observability.storage;
   const cluster = options.cluster ?? singleProcessCluster();
   // One instance sweeps (the leader); the others skip their ticks until it goes away.
@@ -94,7 +106,13 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
   const stopSweep = options.retentionSweep === false ? () => {} : startRetentionSweep(sweepTarget, config.RETENTION_DAYS, RETENTION_SWEEP_INTERVAL_MS);
 
   const authConfig = authConfigOf(config);
-  const adapter = new CloudAdapter(authConfig, undefined, undefined, { emitStackTrace: false }, createOutboundPolicy(config.localMode, parseHostList(config.ALLOWED_SERVICE_URL_HOSTS)));
+  const adapter = new CloudAdapter(
+    authConfig,
+    undefined,
+    undefined,
+    { emitStackTrace: false },
+    createOutboundPolicy(config.localMode, parseHostList(config.ALLOWED_SERVICE_URL_HOSTS)),
+  );
   if (observability.middleware) adapter.use(observability.middleware);
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     // Log the kind of failure only; the message may quote what the person typed.
@@ -136,7 +154,8 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
     localMode: config.localMode,
     trustProxy: config.TRUST_PROXY,
     // webChat is made below; a request can only arrive after this function returns.
-    ownedElsewhere: async (channelId, conversationId) => channelId === CHANNEL_ID && webChat.directLine !== undefined && (await webChat.directLine.store.meta(conversationId)) !== undefined,
+    ownedElsewhere: async (channelId, conversationId) =>
+      channelId === CHANNEL_ID && webChat.directLine !== undefined && (await webChat.directLine.store.meta(conversationId)) !== undefined,
     health: async () => {
       await storage.read(['healthz']);
       return { ok: true, details: { storage: config.STORAGE } };

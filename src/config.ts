@@ -8,9 +8,7 @@ import { parseSupportHours, SupportHoursError } from './config/supportHours.js';
 import { numbersForEmergencyNumber, resolveHelpNumbers, type HelpNumberOverrides } from './locale/numbers.js';
 import { DEFAULT_LOCALE, LOCALE_TAG, LOCALES_DIR, packNumbers } from './locale/packs.js';
 
-const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((value) => ['true', '1', 'yes'].includes(value));
+const booleanFromEnv = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => ['true', '1', 'yes'].includes(value));
 
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -40,9 +38,16 @@ const configSchema = z.object({
   MICROSOFT_APP_TENANT_ID: z.string().optional(),
   // Microsoft Teams app package (`backline teams-package`, appPackage/).
   /** The Teams app's id in the manifest, a GUID; default: MICROSOFT_APP_ID. */
-  TEAMS_APP_ID: z.string().regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, 'TEAMS_APP_ID must be a GUID').optional(),
+  TEAMS_APP_ID: z
+    .string()
+    .regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, 'TEAMS_APP_ID must be a GUID')
+    .optional(),
   /** The bot's public messaging endpoint as registered in Azure (https://HOST/api/messages); its host goes into the manifest. */
-  BOT_MESSAGING_ENDPOINT: z.string().url().refine((value) => value.startsWith('https://'), 'BOT_MESSAGING_ENDPOINT must be an https URL').optional(),
+  BOT_MESSAGING_ENDPOINT: z
+    .string()
+    .url()
+    .refine((value) => value.startsWith('https://'), 'BOT_MESSAGING_ENDPOINT must be an https URL')
+    .optional(),
   /** Hosts a reply may be sent to (serviceUrl). In local mode only loopback is allowed by default. */
   ALLOWED_SERVICE_URL_HOSTS: z.string().default(''),
   STORAGE: z.enum(['sqlite', 'postgres', 'memory']).default('sqlite'),
@@ -64,15 +69,26 @@ const configSchema = z.object({
   /** console: the built-in agent console; event: send handoff.initiate to a contact centre (Omnichannel, LivePerson, Genesys). */
   HANDOFF_MODE: z.enum(['console', 'event']).default('console'),
   /** Agents who may sign in: "id:Name:bcrypt-hash;..." or a JSON array (see src/config/agents.ts). */
-  SUPPORT_AGENTS: z.string().refine(agentsAreValid, { error: (issue) => agentsProblem(String(issue.input)) }).default(''),
+  SUPPORT_AGENTS: z
+    .string()
+    .refine(agentsAreValid, { error: (issue) => agentsProblem(String(issue.input)) })
+    .default(''),
   /** One shared sign-in token for small installs (sign in as "admin"); at least 24 characters. */
   SUPPORT_ADMIN_TOKEN: z.string().min(24, 'SUPPORT_ADMIN_TOKEN must be at least 24 characters').optional(),
   /** The name people see when the admin joins their chat; default: the team's name from the messages file. */
   SUPPORT_ADMIN_NAME: z.string().trim().min(1).max(80).optional(),
   /** When people can chat with the team, with a time zone: "Mon-Fri 09:00-17:00; Sat 10:00-13:00; Europe/London", "always" or "never". */
-  SUPPORT_HOURS: z.string().refine(hoursAreValid, { error: (issue) => hoursProblem(String(issue.input)) }).default('always'),
+  SUPPORT_HOURS: z
+    .string()
+    .refine(hoursAreValid, { error: (issue) => hoursProblem(String(issue.input)) })
+    .default('always'),
   /** Minutes an agent stays signed in. */
-  SUPPORT_SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
+  SUPPORT_SESSION_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(480),
   /** Seconds between "still waiting" updates to someone in the queue. */
   SUPPORT_WAIT_UPDATE_SECONDS: z.coerce.number().int().min(10).max(3600).default(180),
   /** Failed sign-ins allowed per client address per 15 minutes (all accounts together); high, as a clinic may share one address. */
@@ -80,7 +96,12 @@ const configSchema = z.object({
   /** Failed sign-ins allowed per account before it is locked for SUPPORT_LOGIN_LOCKOUT_MINUTES (other accounts are not affected). */
   SUPPORT_LOGIN_ACCOUNT_LIMIT: z.coerce.number().int().min(1).max(1000).default(5),
   /** Minutes an account stays locked after too many failed sign-ins (counted from its first failure). */
-  SUPPORT_LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
+  SUPPORT_LOGIN_LOCKOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(5),
   /** Express `trust proxy`: false (default), the number of proxies in front (1), or their addresses/subnets. Never "true". */
   TRUST_PROXY: z
     .string()
@@ -116,7 +137,12 @@ const configSchema = z.object({
   /** Comma-separated origins (https://clinic.example) that may embed the widget and call the chat API. */
   WIDGET_ALLOWED_ORIGINS: z.string().refine(isOriginList, 'WIDGET_ALLOWED_ORIGINS must be comma-separated origins such as https://clinic.example').default(''),
   /** Minutes a browser keeps an idle conversation before starting fresh; overrides web/widget.yaml. */
-  WIDGET_CONVERSATION_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).optional(),
+  WIDGET_CONVERSATION_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .optional(),
   /** The public base URL of this server when behind a proxy (for the Direct Line stream URL); default: from each request. */
   WIDGET_PUBLIC_URL: z.string().url().refine(isHttpsOrLoopback, 'WIDGET_PUBLIC_URL must be https (http only for localhost)').optional(),
   // Operating (src/observability; README "Operating Backline"). /healthz and /readyz are always on.
@@ -127,11 +153,21 @@ const configSchema = z.object({
   /** Bind address of the metrics port: loopback unless you open it on purpose (0.0.0.0 in a container). */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces). Set: traces on; unset (and no Application Insights): the tracing SDK is not even loaded. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().refine((value) => /^https?:\/\//.test(value), 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://otel-collector:4318').optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .url()
+    .refine((value) => /^https?:\/\//.test(value), 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://otel-collector:4318')
+    .optional(),
   /** The service name on traces. */
   OTEL_SERVICE_NAME: z.string().min(1).default('backline'),
   /** Azure Monitor (Application Insights) connection string: traces go there too. */
-  APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().regex(/InstrumentationKey=|IngestionEndpoint=/i, 'APPLICATIONINSIGHTS_CONNECTION_STRING looks wrong: copy it from the Application Insights resource (InstrumentationKey=...;IngestionEndpoint=...)').optional(),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z
+    .string()
+    .regex(
+      /InstrumentationKey=|IngestionEndpoint=/i,
+      'APPLICATIONINSIGHTS_CONNECTION_STRING looks wrong: copy it from the Application Insights resource (InstrumentationKey=...;IngestionEndpoint=...)',
+    )
+    .optional(),
 });
 
 /** express's named ranges for `trust proxy`. */
@@ -151,9 +187,13 @@ export function parseTrustProxy(value: string): false | number | string[] | stri
     const hops = Number(trimmed);
     return hops <= 10 ? hops : 'TRUST_PROXY: at most 10 proxies';
   }
-  const entries = trimmed.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = trimmed
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const bad = entries.find((entry) => !PROXY_RANGES.has(entry) && !isAddressOrSubnet(entry));
-  if (bad !== undefined || entries.length === 0) return `TRUST_PROXY must be false, a number of proxies, or addresses/subnets such as 10.0.0.1,10.1.0.0/16 or loopback (not "${bad ?? value}")`;
+  if (bad !== undefined || entries.length === 0)
+    return `TRUST_PROXY must be false, a number of proxies, or addresses/subnets such as 10.0.0.1,10.1.0.0/16 or loopback (not "${bad ?? value}")`;
   return entries;
 }
 
@@ -262,7 +302,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const helpNumberOverrides: HelpNumberOverrides = { emergencyNumber: config.EMERGENCY_NUMBER, crisisLine: config.CRISIS_LINE, poisonLine: config.POISON_LINE };
   const packDefaults = packNumbers(config.CONTENT_DIR, config.LOCALE);
   const hasPacks = existsSync(join(config.CONTENT_DIR, LOCALES_DIR));
-  if (!packDefaults && hasPacks) throw new ConfigError(`Invalid configuration:\n  LOCALE: no language pack ${config.LOCALE} in ${join(config.CONTENT_DIR, LOCALES_DIR)}`);
+  if (!packDefaults && hasPacks)
+    throw new ConfigError(`Invalid configuration:\n  LOCALE: no language pack ${config.LOCALE} in ${join(config.CONTENT_DIR, LOCALES_DIR)}`);
   // No content here at all (e.g. `backline teams-package` run elsewhere): the numbers are only
   // shown, never said, so the lines that go with the emergency number (911 when unset) do.
   const numbers = resolveHelpNumbers(packDefaults ?? numbersForEmergencyNumber(config.EMERGENCY_NUMBER ?? '911'), helpNumberOverrides);

@@ -13,7 +13,17 @@ import { loadCrisisPatterns, type CrisisPatterns } from './nlu/crisis.js';
 import { createPatientReader, loadPatientWords, PATIENT_FILE, type PatientReader } from './nlu/patient.js';
 import { confirmQuestion, loadRedFlagPatterns, type RedFlagPatterns } from './nlu/redFlagDetector.js';
 import { resolveHelpNumbers, type HelpNumberOverrides } from './locale/numbers.js';
-import { checkPacks, chooseLocale, DEFAULT_LOCALE, loadPacks, localizeContent, LOCALES_DIR, OTHER_LANGUAGES_FILE, sourceTexts, type LocalizableContent } from './locale/packs.js';
+import {
+  checkPacks,
+  chooseLocale,
+  DEFAULT_LOCALE,
+  loadPacks,
+  localizeContent,
+  LOCALES_DIR,
+  OTHER_LANGUAGES_FILE,
+  sourceTexts,
+  type LocalizableContent,
+} from './locale/packs.js';
 import { renderProblems } from './locale/render.js';
 import { loadOtherLanguages, type OtherLanguages } from './locale/languageId.js';
 import { loadTriageRules } from './triage/rules.js';
@@ -88,7 +98,11 @@ export interface LocaleContents {
  * `emergencyNumber` and options.crisisLine / poisonLine, when given, win over every pack's numbers
  * (config EMERGENCY_NUMBER, CRISIS_LINE, POISON_LINE); undefined: each pack's own.
  */
-export function inspectContent(root: string, emergencyNumber: string | undefined, options: ContentOptions = {}): Partial<LoadedContent> & { problems: ContentProblem[] } {
+export function inspectContent(
+  root: string,
+  emergencyNumber: string | undefined,
+  options: ContentOptions = {},
+): Partial<LoadedContent> & { problems: ContentProblem[] } {
   const overrides: HelpNumberOverrides = { emergencyNumber, crisisLine: options.crisisLine, poisonLine: options.poisonLine };
   const paths = contentPaths(root);
   const problems: ContentProblem[] = [];
@@ -150,13 +164,21 @@ export function inspectContent(root: string, emergencyNumber: string | undefined
     );
     if (!referenced) problems.push({ file: article.file, line: 1, message: `article "${article.id}" is not used by any dialog` });
   }
-  if (!messages || !triageRules || !redFlagPatterns || !crisisPatterns || !patient || !direct) return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
+  if (!messages || !triageRules || !redFlagPatterns || !crisisPatterns || !patient || !direct)
+    return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
   const patterns = redFlagPatterns;
   const packs = loadPacks(root, problems);
   if (!packs) return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
   const defaultLocale = options.locale ?? DEFAULT_LOCALE;
   if (!packs.packs.has(defaultLocale)) problems.push({ file: join(root, LOCALES_DIR), line: 1, message: `LOCALE ${defaultLocale} has no pack` });
-  const source: LocalizableContent = { messages, dialogs, triageRules, articles: library, redFlagLabels: patterns.labels, confirmQuestions: patterns.confirmQuestions };
+  const source: LocalizableContent = {
+    messages,
+    dialogs,
+    triageRules,
+    articles: library,
+    redFlagLabels: patterns.labels,
+    confirmQuestions: patterns.confirmQuestions,
+  };
   const sourceKeys = sourceTexts(source);
   problems.push(...checkPacks(packs, sourceKeys));
   let otherLanguages: OtherLanguages | undefined;
@@ -200,6 +222,7 @@ export function inspectContent(root: string, emergencyNumber: string | undefined
 
 export function loadContent(root: string, emergencyNumber: string | undefined, options: ContentOptions = {}): LoadedContent {
   const inspected = inspectContent(root, emergencyNumber, options);
-  if (inspected.problems.length > 0 || !inspected.engine || !inspected.locales || !inspected.redFlagPatterns || !inspected.crisisPatterns) throw new ContentError(inspected.problems);
+  if (inspected.problems.length > 0 || !inspected.engine || !inspected.locales || !inspected.redFlagPatterns || !inspected.crisisPatterns)
+    throw new ContentError(inspected.problems);
   return inspected as LoadedContent;
 }

@@ -50,7 +50,13 @@ export const RED_FLAG_IDS = [
 export type RedFlagId = (typeof RED_FLAG_IDS)[number];
 
 /** Suspected cauda equina (CONTRACT §4): a possible sign gets the urgent advice before any question. */
-export const CAUDA_EQUINA_FLAGS: readonly RedFlagId[] = ['saddle_anaesthesia', 'bladder_dysfunction', 'bowel_dysfunction', 'sexual_dysfunction', 'bilateral_leg_symptoms'];
+export const CAUDA_EQUINA_FLAGS: readonly RedFlagId[] = [
+  'saddle_anaesthesia',
+  'bladder_dysfunction',
+  'bowel_dysfunction',
+  'sexual_dysfunction',
+  'bilateral_leg_symptoms',
+];
 
 export const NUMERIC_EVIDENCE_IDS = ['age', 'duration_weeks'] as const;
 export type NumericEvidenceId = (typeof NUMERIC_EVIDENCE_IDS)[number];
@@ -59,13 +65,7 @@ export const EVIDENCE_IDS = [...RED_FLAG_IDS, ...NUMERIC_EVIDENCE_IDS] as const;
 export type EvidenceId = RedFlagId | NumericEvidenceId;
 
 /** Most urgent first. */
-export const TRIAGE_LEVELS = [
-  'emergency_ambulance',
-  'emergency',
-  'consultation_24',
-  'consultation',
-  'self_care',
-] as const;
+export const TRIAGE_LEVELS = ['emergency_ambulance', 'emergency', 'consultation_24', 'consultation', 'self_care'] as const;
 export type TriageLevel = (typeof TRIAGE_LEVELS)[number];
 
 export function isIntentId(value: string): value is IntentId {

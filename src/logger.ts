@@ -70,7 +70,9 @@ function safeFields(fields: LogFields | undefined): Record<string, string | numb
  * to stderr synchronously, so the last lines before a crash are not lost.
  */
 export function createLogger(level: LogLevel, write?: (line: string) => void): Logger {
-  const destination: DestinationStream = write ? { write: (line: string) => write(line.endsWith('\n') ? line.slice(0, -1) : line) } : pino.destination({ fd: 2, sync: true });
+  const destination: DestinationStream = write
+    ? { write: (line: string) => write(line.endsWith('\n') ? line.slice(0, -1) : line) }
+    : pino.destination({ fd: 2, sync: true });
   const log = pino(
     {
       level,

@@ -33,14 +33,7 @@ import { rememberOfferedChoices } from '../conversation/offeredChoices.js';
 import type { Understander } from '../nlu/types.js';
 import { ConversationQueue } from './conversationQueue.js';
 import type { DailyStatsBuffer } from './dailyStatsBuffer.js';
-import {
-  forgetConversation,
-  loadState,
-  saveState,
-  stateKey,
-  type ConversationKey,
-  type LoadedState,
-} from '../conversation/store.js';
+import { forgetConversation, loadState, saveState, stateKey, type ConversationKey, type LoadedState } from '../conversation/store.js';
 import { errorName } from '../util/errors.js';
 
 export interface BotDependencies {
@@ -175,7 +168,12 @@ export class BacklineBot {
       return;
     }
     // Web Chat and Teams can announce the same conversation more than once: greet once.
-    await this.decideAndSave(context, keyOf(activity), async (loaded) => (loaded.isNew ? welcome(this.contentOf(activity), loaded.state) : undefined), () => ({}));
+    await this.decideAndSave(
+      context,
+      keyOf(activity),
+      async (loaded) => (loaded.isNew ? welcome(this.contentOf(activity), loaded.state) : undefined),
+      () => ({}),
+    );
   }
 
   private async sendChannelNote(context: TurnContext): Promise<void> {
@@ -197,7 +195,8 @@ export class BacklineBot {
     await this.decideAndSave(
       context,
       key,
-      async (loaded) => decideMessage(this.contentOf(activity), this.deps.nlu, await this.deps.support.reconcile(loaded.state), input, await this.deps.support.facts()),
+      async (loaded) =>
+        decideMessage(this.contentOf(activity), this.deps.nlu, await this.deps.support.reconcile(loaded.state), input, await this.deps.support.facts()),
       (loaded) => ({ userText: input.text, supportBefore: Boolean(loaded.state.support) }),
       // Should nothing be decided at all (the state cannot even be read), a warning sign still gets its advice.
       () => urgentAdviceOnly(this.contentOf(activity), this.deps.nlu, input.text),
@@ -247,7 +246,9 @@ export class BacklineBot {
         rememberOfferedChoices(draft);
         // The turn's transcript item is saved with the state, so both land or neither does.
         const entries = transcriptEntries(facts.userText, draft.replies);
-        await turnSteps(context).save(() => saveState(this.deps.storage, key, draft.state, loaded.eTag, entries.length > 0 ? transcriptItem(key, entries) : {}));
+        await turnSteps(context).save(() =>
+          saveState(this.deps.storage, key, draft.state, loaded.eTag, entries.length > 0 ? transcriptItem(key, entries) : {}),
+        );
         return { draft, facts };
       });
     } catch (error) {
@@ -286,7 +287,15 @@ export class BacklineBot {
     try {
       this.checkNodes ??= checkQuestionNodes(this.deps.content);
       const increment = turnIncrement(
-        { isNew: facts.isNew === true, fromPerson: facts.userText !== undefined, unplaced: draft.notUnderstood !== undefined, before: facts.before, after: draft.state, replies: draft.replies, effects: draft.effects },
+        {
+          isNew: facts.isNew === true,
+          fromPerson: facts.userText !== undefined,
+          unplaced: draft.notUnderstood !== undefined,
+          before: facts.before,
+          after: draft.state,
+          replies: draft.replies,
+          effects: draft.effects,
+        },
         this.checkNodes,
       );
       this.deps.dailyStats.add(increment);
@@ -311,7 +320,14 @@ export class BacklineBot {
     for (const effect of draft.effects) {
       switch (effect.type) {
         case 'handoff': {
-          const opened = await support.openCase({ key, id: effect.caseId, type: 'chat', mode: effect.mode, state: draft.state, reference: referenceOf(context.activity) });
+          const opened = await support.openCase({
+            key,
+            id: effect.caseId,
+            type: 'chat',
+            mode: effect.mode,
+            state: draft.state,
+            reference: referenceOf(context.activity),
+          });
           if (effect.mode === 'console') await support.queueReplies(draft, effect.caseId, 'opened');
           else {
             draft.say(content.messages.support.event_opened);
@@ -333,7 +349,10 @@ export class BacklineBot {
           break;
         }
         case 'record_feedback':
-          await support.recordFeedback(effect.caseId, { ...(effect.helpful ? { helpful: effect.helpful } : {}), ...(effect.comment ? { comment: effect.comment } : {}) });
+          await support.recordFeedback(effect.caseId, {
+            ...(effect.helpful ? { helpful: effect.helpful } : {}),
+            ...(effect.comment ? { comment: effect.comment } : {}),
+          });
           break;
         case 'support':
           await support.onSupportEvent(draft, effect.event, effect.caseId);
@@ -397,7 +416,13 @@ function transcriptEntries(userText: string | undefined, replies: Reply[]): Tran
   const entries: TranscriptEntry[] = [];
   if (userText?.trim()) entries.push({ role: 'user', text: userText });
   for (const reply of replies) {
-    entries.push({ role: 'bot', text: reply.text, ...(reply.urgent ? { urgent: true as const } : {}), ...(reply.crisis ? { crisis: true as const } : {}), ...(reply.triage ? { level: reply.triage.level } : {}) });
+    entries.push({
+      role: 'bot',
+      text: reply.text,
+      ...(reply.urgent ? { urgent: true as const } : {}),
+      ...(reply.crisis ? { crisis: true as const } : {}),
+      ...(reply.triage ? { level: reply.triage.level } : {}),
+    });
   }
   return entries;
 }

@@ -4,7 +4,18 @@
 // button from an earlier message.
 import type { IntentId } from '../contract.js';
 import { ENTRY_TREE } from '../engine/loader.js';
-import { ANSWER_CHARS, chosenYesNo, CHOICE_VALUES, goTo, isCommand, repeatCurrentQuestion, runFrom, showMenu, showSources, type TurnDraft } from '../engine/runtime.js';
+import {
+  ANSWER_CHARS,
+  chosenYesNo,
+  CHOICE_VALUES,
+  goTo,
+  isCommand,
+  repeatCurrentQuestion,
+  runFrom,
+  showMenu,
+  showSources,
+  type TurnDraft,
+} from '../engine/runtime.js';
 import { isCheck } from '../engine/draft.js';
 import { undoLastAnswer, undoRequest } from '../engine/check.js';
 import type { Pending } from '../engine/state.js';
@@ -44,7 +55,11 @@ export function handlePending(draft: TurnDraft, input: MessageInput, reading: Pa
     }
     case 'after_urgent':
     case 'resume': {
-      if (input.choice === CHOICE_VALUES.resume || (!input.choice && chosenYesNo(input) === 'yes') || (!input.choice && isCommand(content.messages, 'more', input.text))) {
+      if (
+        input.choice === CHOICE_VALUES.resume ||
+        (!input.choice && chosenYesNo(input) === 'yes') ||
+        (!input.choice && isCommand(content.messages, 'more', input.text))
+      ) {
         state.pending = undefined;
         resumeSuspended(draft, true);
         return true;
@@ -96,8 +111,7 @@ export function handlePending(draft: TurnDraft, input: MessageInput, reading: Pa
 export function handleCommand(draft: TurnDraft, input: MessageInput): boolean {
   const { state, content } = draft;
   const { messages } = content;
-  const is = (command: keyof typeof messages.commands, value: string) =>
-    input.choice === value || (!input.choice && isCommand(messages, command, input.text));
+  const is = (command: keyof typeof messages.commands, value: string) => input.choice === value || (!input.choice && isCommand(messages, command, input.text));
   // Going back in the check: "back", "change my last answer", "oops I meant no".
   const undo = undoRequest(draft, input.text);
   if (undo) {

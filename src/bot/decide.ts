@@ -27,7 +27,17 @@ import { otherLanguageReply } from '../locale/languageId.js';
 import { matchChoice } from '../nlu/entities.js';
 import { decideDuringSupport, holdForSupport, isLiveChat } from '../handoff/decideSupport.js';
 import { isCollectingAnswers, type MessageInput } from './flowControl.js';
-import { actOnRedFlags, askToConfirmFlags, confirmFlags, countsAsReported, detectForPatient, explainRedFlag, giveCrisisHelp, isKnownPositive, offerAfterCrisis } from './safetyResponses.js';
+import {
+  actOnRedFlags,
+  askToConfirmFlags,
+  confirmFlags,
+  countsAsReported,
+  detectForPatient,
+  explainRedFlag,
+  giveCrisisHelp,
+  isKnownPositive,
+  offerAfterCrisis,
+} from './safetyResponses.js';
 import { notePatient, restartCheckForPatient } from './patientNotes.js';
 import { followStaleChoice, handleCommand, handlePending } from './commands.js';
 import { respondToIntent, safetyNet } from './intentResponses.js';
@@ -44,7 +54,13 @@ export function welcome(content: EngineContent, state: ConversationState = newCo
 }
 
 /** `facts`: what the trees may branch on this turn (support hours, anyone online; see dialogs/support.yaml). */
-export function decideMessage(content: EngineContent, nlu: Understander, saved: ConversationState, message: MessageInput, facts: Record<string, string> = {}): TurnDraft {
+export function decideMessage(
+  content: EngineContent,
+  nlu: Understander,
+  saved: ConversationState,
+  message: MessageInput,
+  facts: Record<string, string> = {},
+): TurnDraft {
   const draft = decideMessageSteps(content, nlu, saved, message, facts);
   remindOfUrgentAdvice(draft, saved, message);
   return draft;
@@ -64,7 +80,13 @@ function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, messag
   draft.replies.unshift({ text: draft.fill(draft.content.messages.triage.urgent_reminder, { title }) });
 }
 
-function decideMessageSteps(content: EngineContent, nlu: Understander, saved: ConversationState, message: MessageInput, facts: Record<string, string>): TurnDraft {
+function decideMessageSteps(
+  content: EngineContent,
+  nlu: Understander,
+  saved: ConversationState,
+  message: MessageInput,
+  facts: Record<string, string>,
+): TurnDraft {
   let input = message;
   const draft = new TurnDraft(content, structuredClone(saved));
   draft.facts = facts;
@@ -141,7 +163,10 @@ function decideMessageSteps(content: EngineContent, nlu: Understander, saved: Co
   // Not in a live chat with a person: there "2" or "yes" is meant for them.
   if (!input.choice && draft.state.offered?.length && !isLiveChat(draft.state)) {
     const offered = draft.state.offered;
-    const match = matchChoice(text.slice(0, ANSWER_CHARS), offered.map((o) => o.l));
+    const match = matchChoice(
+      text.slice(0, ANSWER_CHARS),
+      offered.map((o) => o.l),
+    );
     if (match && match.how !== 'fuzzy') input = { ...input, choice: offered[match.index]!.v };
   }
 

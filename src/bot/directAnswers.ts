@@ -11,7 +11,13 @@ import type { Choice } from '../engine/replies.js';
 
 /** Intents that are about a topic an article answers (a "Did you mean" between two of these makes sense). */
 export function isTopicIntent(intent: IntentId): boolean {
-  return intent.startsWith('condition.') || intent.startsWith('care.') || intent === 'symptom.leg_raise_pain' || intent === 'causes.overview' || intent === 'triage.start';
+  return (
+    intent.startsWith('condition.') ||
+    intent.startsWith('care.') ||
+    intent === 'symptom.leg_raise_pain' ||
+    intent === 'causes.overview' ||
+    intent === 'triage.start'
+  );
 }
 
 /** Whether the person is answering a question of a flow (not a menu, not reading). */
@@ -62,7 +68,12 @@ export function answerTone(draft: TurnDraft, text: string, intent: IntentId): bo
   draft.say(words[tone]);
   if (tone === 'bot_identity' && !isAnswering(draft)) {
     const { labels } = draft.content.messages;
-    draft.say(words.more_offer, { choices: [{ label: labels.talk_to_person, value: CHOICE_VALUES.human }, { label: labels.main_menu, value: CHOICE_VALUES.menu }] });
+    draft.say(words.more_offer, {
+      choices: [
+        { label: labels.talk_to_person, value: CHOICE_VALUES.human },
+        { label: labels.main_menu, value: CHOICE_VALUES.menu },
+      ],
+    });
     return true;
   }
   carryOn(draft, false);
@@ -94,7 +105,8 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
       return true;
     case 'diagnosis': {
       const named = content.direct.conditionNamed(text);
-      const article = named && content.articles.has(named) ? content.articles.get(named) : intent.startsWith('condition.') ? content.articles.forIntent(intent) : undefined;
+      const article =
+        named && content.articles.has(named) ? content.articles.get(named) : intent.startsWith('condition.') ? content.articles.forIntent(intent) : undefined;
       const symptoms = article?.sections.find((s) => s.id.includes('symptom'));
       if (article && symptoms) {
         draft.say(draft.fill(words.cant_tell, { condition: article.title.toLowerCase() }));
@@ -165,8 +177,14 @@ export function answerFollowUp(draft: TurnDraft, text: string, intent: IntentId)
 
 /** The key point of a section for a question: its first sentence with a word asked about, else its first sentence. */
 function keyPoint(draft: TurnDraft, markdown: string, words?: Set<string>): string {
-  const plain = markdown.replace(/\*\*/g, '').replace(/^[-*] +/gm, '').trim();
-  const sentences = plain.split(/(?<=[.!?])\s+|\n+/).map((s) => s.trim()).filter(Boolean);
+  const plain = markdown
+    .replace(/\*\*/g, '')
+    .replace(/^[-*] +/gm, '')
+    .trim();
+  const sentences = plain
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   const asked = words && sentences.find((sentence) => draft.content.direct.contentWords(sentence).some((w) => words.has(w)));
   return asked ?? sentences[0] ?? plain;
 }

@@ -17,7 +17,7 @@ export function notePatient(draft: TurnDraft, text: string): PatientReading {
     if (reading.explicit || !answeringForSelf) {
       const before = state.patient?.who === 'other' ? state.patient : undefined;
       const rel = reading.rel ?? (reading.byPronoun ? before?.rel : undefined);
-      const pronoun = reading.rel ? reading.pronoun : before?.pronoun ?? reading.pronoun;
+      const pronoun = reading.rel ? reading.pronoun : (before?.pronoun ?? reading.pronoun);
       state.patient = { who: 'other', ...(rel ? { rel } : {}), ...(pronoun ? { pronoun } : {}) };
       if (reading.otherAge !== undefined) state.answers.age = reading.otherAge;
     }

@@ -15,7 +15,6 @@ import { evaluateTriage } from '../triage/rules.js';
 import { crisisDuringSupport, urgentDuringSupport } from '../handoff/decideSupport.js';
 import { offerAfterUrgent, resumeSuspended, suspendFlow } from './flowControl.js';
 
-
 /**
  * Red flags in the message, for the patient: when someone writes about the person they ask
  * for, the report is also read as that person's own ("my dad's legs are numb"), since the

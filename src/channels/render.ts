@@ -116,7 +116,18 @@ function teamsCard(reply: Reply, content: RenderContent): Record<string, unknown
     : [];
   const alert =
     calls.length > 0
-      ? [{ type: 'Container', id: alertId(), style: 'attention', bleed: true, items: [{ ...text, weight: 'Bolder' }, { type: 'ActionSet', actions: callActions(calls) }] }]
+      ? [
+          {
+            type: 'Container',
+            id: alertId(),
+            style: 'attention',
+            bleed: true,
+            items: [
+              { ...text, weight: 'Bolder' },
+              { type: 'ActionSet', actions: callActions(calls) },
+            ],
+          },
+        ]
       : [text];
   return adaptiveCard([...alert, ...submitRows(shown), ...moreButton]);
 }
@@ -160,7 +171,12 @@ function summaryAttachment(reply: Reply, style: ChannelStyle): Record<string, un
 export function renderReply(reply: Reply, style: ChannelStyle, content: RenderContent): Partial<Activity> {
   const channelData = channelDataOf(reply);
   const attachment = summaryAttachment(reply, style);
-  const base: Record<string, unknown> = { type: 'message', textFormat: 'markdown', ...(channelData ? { channelData } : {}), ...(attachment ? { attachments: [attachment] } : {}) };
+  const base: Record<string, unknown> = {
+    type: 'message',
+    textFormat: 'markdown',
+    ...(channelData ? { channelData } : {}),
+    ...(attachment ? { attachments: [attachment] } : {}),
+  };
   const choices = reply.choices ?? [];
   // Teams: the summary card carries the text.
   if (style === 'teams' && attachment) return { ...base, summary: reply.text.slice(0, 200) } as Partial<Activity>;

@@ -4,10 +4,24 @@ import { inspectContent, MAX_READING_GRADE } from '../content.js';
 
 export function checkCommand(config: Config, json: boolean): { ok: boolean; output: string } {
   const { emergencyNumber, crisisLine, poisonLine } = config.helpNumberOverrides;
-  const inspected = inspectContent(config.CONTENT_DIR, emergencyNumber, { cacheDir: config.NLU_CACHE_DIR, locale: config.LOCALE, ...(crisisLine ? { crisisLine } : {}), ...(poisonLine ? { poisonLine } : {}) });
+  const inspected = inspectContent(config.CONTENT_DIR, emergencyNumber, {
+    cacheDir: config.NLU_CACHE_DIR,
+    locale: config.LOCALE,
+    ...(crisisLine ? { crisisLine } : {}),
+    ...(poisonLine ? { poisonLine } : {}),
+  });
   const ok = inspected.problems.length === 0;
   const overrides = Object.fromEntries(inspected.locales?.overrides ?? []);
-  if (json) return { ok, output: JSON.stringify({ ok, problems: inspected.problems, readability: inspected.readability, locales: { default: inspected.locales?.defaultLocale, overrides } }) };
+  if (json)
+    return {
+      ok,
+      output: JSON.stringify({
+        ok,
+        problems: inspected.problems,
+        readability: inspected.readability,
+        locales: { default: inspected.locales?.defaultLocale, overrides },
+      }),
+    };
   const lines: string[] = [];
   const trees = inspected.engine ? inspected.engine.dialogs.trees.size : 0;
   const articles = inspected.readability?.length ?? 0;
@@ -18,7 +32,9 @@ export function checkCommand(config: Config, json: boolean): { ok: boolean; outp
     lines.push(`Reading grade (max ${MAX_READING_GRADE}): ${worst.map((r) => `${r.article} ${r.grade}`).join(', ')}`);
   }
   for (const [locale, keys] of Object.entries(overrides)) {
-    lines.push(`Language pack ${locale}${locale === inspected.locales?.defaultLocale ? ' (default)' : ''}: ${keys.length === 0 ? 'no text overrides' : `overrides ${keys.length} ${keys.length === 1 ? 'text' : 'texts'}: ${keys.join(', ')}`}`);
+    lines.push(
+      `Language pack ${locale}${locale === inspected.locales?.defaultLocale ? ' (default)' : ''}: ${keys.length === 0 ? 'no text overrides' : `overrides ${keys.length} ${keys.length === 1 ? 'text' : 'texts'}: ${keys.join(', ')}`}`,
+    );
   }
   if (ok) lines.push('No problems found.');
   else {

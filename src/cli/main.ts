@@ -145,7 +145,11 @@ async function run(argv: string[]): Promise<number> {
 function isPostgresError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  return error.constructor.name === 'DatabaseError' || (typeof code === 'string' && /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|28P01|3D000)$/.test(code)) || (error instanceof AggregateError && error.errors.some(isPostgresError));
+  return (
+    error.constructor.name === 'DatabaseError' ||
+    (typeof code === 'string' && /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|28P01|3D000)$/.test(code)) ||
+    (error instanceof AggregateError && error.errors.some(isPostgresError))
+  );
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -168,7 +172,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (isPostgresError(error)) {
       // pg's messages name the host or the SQL problem, never the password.
-      process.stderr.write(`backline: cannot use the PostgreSQL database (${String((error as { code?: unknown }).code ?? 'error')}): ${(error as Error).message}\n`);
+      process.stderr.write(
+        `backline: cannot use the PostgreSQL database (${String((error as { code?: unknown }).code ?? 'error')}): ${(error as Error).message}\n`,
+      );
       return 1;
     }
     if (error instanceof ContentError) {

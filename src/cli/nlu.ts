@@ -12,8 +12,18 @@ import { createNluEngine } from '../nlu/understand.js';
 import { join } from 'node:path';
 
 function engineFor(config: Config) {
-  const content = loadContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER, { cacheDir: config.NLU_CACHE_DIR, locale: config.LOCALE, crisisLine: config.CRISIS_LINE, poisonLine: config.POISON_LINE });
-  return createNluEngine({ root: config.CONTENT_DIR, cacheDir: config.NLU_CACHE_DIR, redFlagPatterns: content.redFlagPatterns, crisisPatterns: content.crisisPatterns });
+  const content = loadContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER, {
+    cacheDir: config.NLU_CACHE_DIR,
+    locale: config.LOCALE,
+    crisisLine: config.CRISIS_LINE,
+    poisonLine: config.POISON_LINE,
+  });
+  return createNluEngine({
+    root: config.CONTENT_DIR,
+    cacheDir: config.NLU_CACHE_DIR,
+    redFlagPatterns: content.redFlagPatterns,
+    crisisPatterns: content.crisisPatterns,
+  });
 }
 
 export function nluCommand(config: Config, text: string, json: boolean): string {

@@ -44,7 +44,7 @@ export async function serve(config: Config): Promise<number> {
           ? `HOST ${config.HOST} is not an address of this machine`
           : code === 'EACCES'
             ? `no permission to listen on port ${config.PORT}`
-            : `cannot listen on ${config.HOST}:${config.PORT} (${code ?? (errorName(error))})`;
+            : `cannot listen on ${config.HOST}:${config.PORT} (${code ?? errorName(error)})`;
     backline.logger.error('listen_failed', { code: code ?? 'unknown', port: config.PORT });
     process.stderr.write(`backline: ${problem}.\n`);
     return 1;

@@ -20,7 +20,12 @@ export const ADMIN_AGENT_ID = 'admin';
 const BCRYPT_HASH = /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/;
 const accountSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i, 'an agent id is letters, digits, ".", "_" or "-"'),
-  name: z.string().trim().min(1).max(80).refine((n) => !/[<>{}\n\r]/.test(n), 'a name may not contain <, >, { } or line breaks'),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(80)
+    .refine((n) => !/[<>{}\n\r]/.test(n), 'a name may not contain <, >, { } or line breaks'),
   passwordHash: z.string().regex(BCRYPT_HASH, 'passwordHash must be a bcrypt hash ($2b$...)'),
 });
 
@@ -53,9 +58,12 @@ export function parseAgents(spec: string | undefined): AgentAccount[] {
   const accounts: AgentAccount[] = [];
   raw.forEach((candidate, index) => {
     const parsed = accountSchema.safeParse(candidate);
-    if (!parsed.success) throw new AgentConfigError(`SUPPORT_AGENTS entry ${index + 1}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
-    if (parsed.data.id.toLowerCase() === ADMIN_AGENT_ID) throw new AgentConfigError(`SUPPORT_AGENTS entry ${index + 1}: the id "${ADMIN_AGENT_ID}" is kept for the admin token`);
-    if (accounts.some((a) => a.id.toLowerCase() === parsed.data.id.toLowerCase())) throw new AgentConfigError(`SUPPORT_AGENTS: agent id "${parsed.data.id}" appears twice`);
+    if (!parsed.success)
+      throw new AgentConfigError(`SUPPORT_AGENTS entry ${index + 1}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+    if (parsed.data.id.toLowerCase() === ADMIN_AGENT_ID)
+      throw new AgentConfigError(`SUPPORT_AGENTS entry ${index + 1}: the id "${ADMIN_AGENT_ID}" is kept for the admin token`);
+    if (accounts.some((a) => a.id.toLowerCase() === parsed.data.id.toLowerCase()))
+      throw new AgentConfigError(`SUPPORT_AGENTS: agent id "${parsed.data.id}" appears twice`);
     accounts.push(parsed.data);
   });
   return accounts;

@@ -36,7 +36,10 @@ function parseDay(name: string): number {
 function parseDays(spec: string): Set<number> {
   const days = new Set<number>();
   if (/^(daily|every ?day)$/i.test(spec)) return new Set([0, 1, 2, 3, 4, 5, 6]);
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const range = part.split('-').map((p) => p.trim());
     if (range.length === 1) days.add(parseDay(range[0]!));
     else if (range.length === 2) {
@@ -77,7 +80,10 @@ export function parseSupportHours(spec: string): SupportHours {
   const windows: Window[] = [];
   const shown: string[] = [];
   let timeZone = 'UTC';
-  for (const part of trimmed.split(';').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of trimmed
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const match = /^(.+?)\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})$/.exec(part);
     if (!match) {
       if (!/\s/.test(part) && isTimeZone(part)) {

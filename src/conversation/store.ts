@@ -34,7 +34,13 @@ export async function loadState(storage: BacklineStorage, key: ConversationKey):
 }
 
 /** Saves the state; `alongside` items (the turn's transcript) are written in the same atomic write. */
-export async function saveState(storage: BacklineStorage, key: ConversationKey, state: ConversationState, eTag: string | undefined, alongside: StoreItem = {}): Promise<void> {
+export async function saveState(
+  storage: BacklineStorage,
+  key: ConversationKey,
+  state: ConversationState,
+  eTag: string | undefined,
+  alongside: StoreItem = {},
+): Promise<void> {
   const storageKey = stateKey(key);
   // A new conversation is created only if nobody else created it first (two simultaneous first
   // messages, possibly on two instances): the loser decides again on the winner's state.

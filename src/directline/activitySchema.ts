@@ -23,7 +23,9 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => type
 
 /** Any JSON, not too deep. Kept as sent (z.record would rebuild it, and a "__proto__" key with it). */
 const shallowJson = z.unknown().refine((value) => nestingWithin(value, MAX_JSON_DEPTH), `nested deeper than ${MAX_JSON_DEPTH} levels`);
-const shallowObject = z.custom<Record<string, unknown>>(isPlainObject, 'must be an object').refine((value) => nestingWithin(value, MAX_JSON_DEPTH), `nested deeper than ${MAX_JSON_DEPTH} levels`);
+const shallowObject = z
+  .custom<Record<string, unknown>>(isPlainObject, 'must be an object')
+  .refine((value) => nestingWithin(value, MAX_JSON_DEPTH), `nested deeper than ${MAX_JSON_DEPTH} levels`);
 
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
 
@@ -35,7 +37,13 @@ export const clientActivitySchema = z.object({
   name: optional(z.string().min(1).max(100)),
   channelData: optional(shallowObject),
   entities: optional(z.array(z.looseObject({ type: z.string().min(1).max(100) }).refine((entity) => nestingWithin(entity, MAX_JSON_DEPTH))).max(10)),
-  localTimestamp: optional(z.string().min(1).max(40).refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date and time')),
+  localTimestamp: optional(
+    z
+      .string()
+      .min(1)
+      .max(40)
+      .refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date and time'),
+  ),
   localTimezone: optional(z.string().min(1).max(64)),
   replyToId: optional(z.string().min(1).max(200)),
   attachments: optional(z.array(z.object({ contentType: optional(z.string().min(1).max(100)), name: optional(z.string().min(1).max(200)) })).max(5)),

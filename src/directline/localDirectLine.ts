@@ -165,69 +165,96 @@ export class LocalDirectLine {
       handler: (_req, res) => sendError(res, new HttpError(429, 'TooManyRequests', 'Too many messages; please wait a moment.')),
     });
 
-    router.post('/conversations', this.authorized(), json, this.handle(async (req, res, claims) => {
-      const locale = typeof req.body?.locale === 'string' && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/.test(req.body.locale) ? req.body.locale : undefined;
-      const created = await this.store.create({ conversationId: claims.conv, userId: claims.user, ...(locale ? { locale } : {}) });
-      if (created) {
-        const meta = (await this.store.meta(claims.conv))!;
-        this.options.logger.info('directline_conversation_started', {});
-        try {
-          await this.runTurn(meta, {
-            type: 'conversationUpdate',
-            id: `${claims.conv}|join`,
-            membersAdded: [{ id: BOT_ID, name: this.options.botName }, { id: claims.user }],
-            from: { id: claims.user, role: 'user' },
-          });
-        } catch (error) {
-          // Not started after all: a retry starts it again, welcome included.
-          await this.store.remove(claims.conv);
-          throw error;
+    router.post(
+      '/conversations',
+      this.authorized(),
+      json,
+      this.handle(async (req, res, claims) => {
+        const locale = typeof req.body?.locale === 'string' && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/.test(req.body.locale) ? req.body.locale : undefined;
+        const created = await this.store.create({ conversationId: claims.conv, userId: claims.user, ...(locale ? { locale } : {}) });
+        if (created) {
+          const meta = (await this.store.meta(claims.conv))!;
+          this.options.logger.info('directline_conversation_started', {});
+          try {
+            await this.runTurn(meta, {
+              type: 'conversationUpdate',
+              id: `${claims.conv}|join`,
+              membersAdded: [{ id: BOT_ID, name: this.options.botName }, { id: claims.user }],
+              from: { id: claims.user, role: 'user' },
+            });
+          } catch (error) {
+            // Not started after all: a retry starts it again, welcome included.
+            await this.store.remove(claims.conv);
+            throw error;
+          }
         }
-      }
-      res.status(created ? 201 : 200).json(this.conversationResponse(req, claims, bearerOf(req)!, 0));
-    }));
+        res.status(created ? 201 : 200).json(this.conversationResponse(req, claims, bearerOf(req)!, 0));
+      }),
+    );
 
-    router.get('/conversations/:conversationId', this.authorized(), this.handle(async (req, res, claims) => {
-      await this.requireConversation(req, claims);
-      res.json(this.conversationResponse(req, claims, bearerOf(req)!, parseWatermark(req.query.watermark)));
-    }));
+    router.get(
+      '/conversations/:conversationId',
+      this.authorized(),
+      this.handle(async (req, res, claims) => {
+        await this.requireConversation(req, claims);
+        res.json(this.conversationResponse(req, claims, bearerOf(req)!, parseWatermark(req.query.watermark)));
+      }),
+    );
 
-    router.post('/conversations/:conversationId/activities', this.authorized(), postLimit, json, this.handle(async (req, res, claims) => {
-      const meta = await this.requireConversation(req, claims);
-      const incoming = userActivity(req.body, claims, meta, this.options.botName);
-      if (incoming.type === 'typing') {
-        // Not worth a transcript line; the bot only tells a team member in a live chat (the
-        // console's "typing…"), so the turn runs without holding up the answer.
-        res.json({ id: `${meta.conversationId}|typing` });
-        void this.runTurn(meta, incoming).catch(() => undefined);
-        return;
-      }
-      const [stored] = await this.store.append(meta.conversationId, [incoming]);
-      this.notify(meta.conversationId);
-      const typing = setTimeout(() => this.pushEphemeral(meta.conversationId, this.botWire({ type: 'typing' }, meta)), TYPING_DELAY_MS);
-      try {
-        await this.runTurn(meta, stored!);
-      } finally {
-        clearTimeout(typing);
-      }
-      res.json({ id: stored!.id });
-    }));
+    router.post(
+      '/conversations/:conversationId/activities',
+      this.authorized(),
+      postLimit,
+      json,
+      this.handle(async (req, res, claims) => {
+        const meta = await this.requireConversation(req, claims);
+        const incoming = userActivity(req.body, claims, meta, this.options.botName);
+        if (incoming.type === 'typing') {
+          // Not worth a transcript line; the bot only tells a team member in a live chat (the
+          // console's "typing…"), so the turn runs without holding up the answer.
+          res.json({ id: `${meta.conversationId}|typing` });
+          void this.runTurn(meta, incoming).catch(() => undefined);
+          return;
+        }
+        const [stored] = await this.store.append(meta.conversationId, [incoming]);
+        this.notify(meta.conversationId);
+        const typing = setTimeout(() => this.pushEphemeral(meta.conversationId, this.botWire({ type: 'typing' }, meta)), TYPING_DELAY_MS);
+        try {
+          await this.runTurn(meta, stored!);
+        } finally {
+          clearTimeout(typing);
+        }
+        res.json({ id: stored!.id });
+      }),
+    );
 
-    router.get('/conversations/:conversationId/activities', this.authorized(), this.handle(async (req, res, claims) => {
-      const meta = await this.requireConversation(req, claims);
-      const set = await this.store.since(meta.conversationId, parseWatermark(req.query.watermark), meta.next);
-      res.json({ activities: set.activities, watermark: String(set.watermark) });
-    }));
+    router.get(
+      '/conversations/:conversationId/activities',
+      this.authorized(),
+      this.handle(async (req, res, claims) => {
+        const meta = await this.requireConversation(req, claims);
+        const set = await this.store.since(meta.conversationId, parseWatermark(req.query.watermark), meta.next);
+        res.json({ activities: set.activities, watermark: String(set.watermark) });
+      }),
+    );
 
-    router.post('/conversations/:conversationId/upload', this.authorized(), this.handle(async (req, _res, claims) => {
-      await this.requireConversation(req, claims);
-      throw new HttpError(400, 'BadArgument', 'File uploads are not supported.');
-    }));
+    router.post(
+      '/conversations/:conversationId/upload',
+      this.authorized(),
+      this.handle(async (req, _res, claims) => {
+        await this.requireConversation(req, claims);
+        throw new HttpError(400, 'BadArgument', 'File uploads are not supported.');
+      }),
+    );
 
-    router.post('/tokens/refresh', this.authorized(), this.handle(async (_req, res, claims) => {
-      const { token, expiresIn } = await this.options.signer.sign({ conv: claims.conv, user: claims.user });
-      res.json({ conversationId: claims.conv, token, expires_in: expiresIn });
-    }));
+    router.post(
+      '/tokens/refresh',
+      this.authorized(),
+      this.handle(async (_req, res, claims) => {
+        const { token, expiresIn } = await this.options.signer.sign({ conv: claims.conv, user: claims.user });
+        res.json({ conversationId: claims.conv, token, expires_in: expiresIn });
+      }),
+    );
 
     router.use((_req, res) => sendError(res, new HttpError(404, 'NotFound', 'Unknown Direct Line operation.')));
     const onError: ErrorRequestHandler = (error, _req, res, _next) => {
@@ -277,7 +304,14 @@ export class LocalDirectLine {
   }
 
   /** The checks of a stream request after its path: token, capacity, conversation; then the WebSocket handshake. */
-  private async acceptStream(req: IncomingMessage, socket: Duplex, head: Buffer, conversationId: string, token: string | undefined, watermarkParam: string | undefined): Promise<void> {
+  private async acceptStream(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    conversationId: string,
+    token: string | undefined,
+    watermarkParam: string | undefined,
+  ): Promise<void> {
     const refuse = (status: number, reason: string) => refuseUpgrade(socket, status, reason);
     const verified = await this.options.signer.verify(token);
     if (!verified.ok || verified.claims.conv !== conversationId) return refuse(403, 'Forbidden');
@@ -459,7 +493,14 @@ export class LocalDirectLine {
       if (!token) return sendError(res, new HttpError(401, 'Unauthorized', 'A Direct Line token is required.'));
       const verified = await this.options.signer.verify(token);
       if (!verified.ok) {
-        return sendError(res, new HttpError(403, verified.reason === 'expired' ? 'TokenExpired' : 'Forbidden', verified.reason === 'expired' ? 'The token has expired.' : 'The token is not valid.'));
+        return sendError(
+          res,
+          new HttpError(
+            403,
+            verified.reason === 'expired' ? 'TokenExpired' : 'Forbidden',
+            verified.reason === 'expired' ? 'The token has expired.' : 'The token is not valid.',
+          ),
+        );
       }
       res.locals.claims = verified.claims;
       next();
@@ -558,7 +599,10 @@ function userActivity(body: unknown, claims: DirectLineClaims, meta: Conversatio
   if (input.replyToId !== undefined) activity.replyToId = input.replyToId;
   if (input.attachments !== undefined) {
     // Uploads are not supported: keep only what an attachment is, never a URL or content to fetch.
-    activity.attachments = input.attachments.map((a) => ({ contentType: a.contentType ?? 'application/octet-stream', ...(a.name !== undefined ? { name: a.name } : {}) }));
+    activity.attachments = input.attachments.map((a) => ({
+      contentType: a.contentType ?? 'application/octet-stream',
+      ...(a.name !== undefined ? { name: a.name } : {}),
+    }));
   }
   return activity;
 }

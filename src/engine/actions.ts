@@ -109,4 +109,3 @@ const FEEDBACK_ANSWER = /^support_/;
 function dropAnswers(state: ConversationState, pattern: RegExp): void {
   for (const key of Object.keys(state.answers)) if (pattern.test(key)) delete state.answers[key];
 }
-

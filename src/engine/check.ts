@@ -6,9 +6,6 @@ import { askQuestion, repeatCurrentQuestion } from './questions.js';
 import { answerCurrent, continueAfterAnswer, normalisePhrase } from './runtime.js';
 import { isCaudaEquina, rememberAnswer, urgentAnnounced } from './answerHistory.js';
 
-
-
-
 export interface UndoRequest {
   /** "oops I meant no": the new answer, to give to the question once it is asked again. */
   answer?: string;
@@ -29,8 +26,6 @@ export function undoRequest(draft: TurnDraft, text: string): UndoRequest | undef
   }
   return undefined;
 }
-
-
 
 /**
  * Asks the last answered question again and takes back its answer; what the old answer led to
@@ -72,7 +67,6 @@ export function undoLastAnswer(draft: TurnDraft, request: UndoRequest): void {
   const node = nodeAt(content, entry.at);
   if ('ask' in node) askQuestion(draft, entry.at, node, false);
 }
-
 
 /**
  * Warning signs named in a message at a checklist that asks about them ("fever", or a tap on

@@ -86,7 +86,20 @@ export class TurnDraft {
 
   fill(text: string, values: Record<string, string | number> = {}): string {
     // Answers can be quoted back ("They will contact you at {trial_contact}").
-    return fill(text, { ...this.state.answers, ...this.trialFacts(), ...this.facts, ...patientPlaceholders(this.content.patient, this.state.patient), emergency_number: this.content.emergencyNumber, crisis_line: this.content.crisisLine, poison_line: this.content.poisonLine, ...values }, { locale: this.content.locale ?? 'en' });
+    return fill(
+      text,
+      {
+        ...this.state.answers,
+        ...this.trialFacts(),
+        ...this.facts,
+        ...patientPlaceholders(this.content.patient, this.state.patient),
+        emergency_number: this.content.emergencyNumber,
+        crisis_line: this.content.crisisLine,
+        poison_line: this.content.poisonLine,
+        ...values,
+      },
+      { locale: this.content.locale ?? 'en' },
+    );
   }
 
   /** What the pre-screen answers mean, for trees to quote and branch on (derived, never stored). */
@@ -96,7 +109,10 @@ export class TurnDraft {
     return {
       trial_count: trials.trials.length,
       trial_fit_count: possible.length,
-      trial_fit_names: joinLabels(possible.map((v) => v.trial.title), this.content.locale),
+      trial_fit_names: joinLabels(
+        possible.map((v) => v.trial.title),
+        this.content.locale,
+      ),
     };
   }
 }

@@ -159,23 +159,46 @@ function checkGraph(loaded: LoadedTree[], articles: ArticleIndex, problems: Cont
         problems.push({ file: l.file, line: l.lineOf(where), message: `node "${nodeId}" is a dead end: give it "next" or make it an "end"` });
       }
       if (isAsk(node) && node.ask === 'yes_no' && !node.next && !(node.yes && node.no)) {
-        problems.push({ file: l.file, line: l.lineOf(where), message: `ask "${nodeId}" has no way forward for every answer: give "next", or both "yes" and "no"` });
+        problems.push({
+          file: l.file,
+          line: l.lineOf(where),
+          message: `ask "${nodeId}" has no way forward for every answer: give "next", or both "yes" and "no"`,
+        });
       }
       if (isAsk(node) && node.ask !== 'trial_criteria' && node.text_other) {
         // Wording for someone else may only use the patient placeholders (and answers, like `text`).
         for (const [, name] of node.text_other.matchAll(/\{([a-z_]+)\}/g)) {
           if (!PATIENT_PLACEHOLDERS.includes(name!) && !node.text.includes(`{${name}}`)) {
-            problems.push({ file: l.file, line: l.lineOf([...where, 'text_other']), message: `ask "${nodeId}" text_other: unknown placeholder {${name}} (use ${PATIENT_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})` });
+            problems.push({
+              file: l.file,
+              line: l.lineOf([...where, 'text_other']),
+              message: `ask "${nodeId}" text_other: unknown placeholder {${name}} (use ${PATIENT_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`,
+            });
           }
         }
       }
-      if (isAsk(node) && node.ask !== 'trial_criteria' && (node.ask === 'checklist' || node.evidence) && tree.skip_questions_that_cannot_raise_level && !node.text_other) {
+      if (
+        isAsk(node) &&
+        node.ask !== 'trial_criteria' &&
+        (node.ask === 'checklist' || node.evidence) &&
+        tree.skip_questions_that_cannot_raise_level &&
+        !node.text_other
+      ) {
         // A carer must never be asked "do you..." about the person they ask for.
-        problems.push({ file: l.file, line: l.lineOf(where), message: `ask "${nodeId}" in a triage questionnaire needs "text_other" (the question for someone asking for another person)` });
+        problems.push({
+          file: l.file,
+          line: l.lineOf(where),
+          message: `ask "${nodeId}" in a triage questionnaire needs "text_other" (the question for someone asking for another person)`,
+        });
       }
       if (isAsk(node) && node.ask === 'checklist' && tree.skip_questions_that_cannot_raise_level) {
         for (const [index, item] of node.items.entries()) {
-          if (!item.text_other) problems.push({ file: l.file, line: l.lineOf([...where, 'items', index]), message: `checklist "${nodeId}" item ${item.evidence} needs "text_other" (its question for someone asking for another person)` });
+          if (!item.text_other)
+            problems.push({
+              file: l.file,
+              line: l.lineOf([...where, 'items', index]),
+              message: `checklist "${nodeId}" item ${item.evidence} needs "text_other" (its question for someone asking for another person)`,
+            });
         }
       }
       if ('say' in node && 'article' in node.say) {
@@ -183,7 +206,11 @@ function checkGraph(loaded: LoadedTree[], articles: ArticleIndex, problems: Cont
         if (!articles.has(article)) {
           problems.push({ file: l.file, line: l.lineOf([...where, 'say']), message: `node "${nodeId}" refers to missing article "${article}"` });
         } else if (section && !articles.hasSection(article, section)) {
-          problems.push({ file: l.file, line: l.lineOf([...where, 'say']), message: `node "${nodeId}" refers to missing section "${section}" of article "${article}"` });
+          problems.push({
+            file: l.file,
+            line: l.lineOf([...where, 'say']),
+            message: `node "${nodeId}" refers to missing section "${section}" of article "${article}"`,
+          });
         }
       }
     }
@@ -244,7 +271,9 @@ function checkGraph(loaded: LoadedTree[], articles: ArticleIndex, problems: Cont
 export function checkDialogs(dialogsDir: string, articles: ArticleIndex): { dialogs: DialogSet; problems: ContentProblem[] } {
   const problems: ContentProblem[] = [];
   const loaded: LoadedTree[] = [];
-  const files = readdirSync(dialogsDir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
+  const files = readdirSync(dialogsDir)
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .sort();
   for (const name of files) {
     const file = join(dialogsDir, name);
     const result = parseTreeFile(file, readFileSync(file, 'utf8'), problems);

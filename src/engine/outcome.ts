@@ -82,7 +82,9 @@ export function checkSummary(draft: TurnDraft, tree: string, outcome: TriageOutc
     if (evidence === 'age') return String(value);
     if (evidence === 'duration_weeks') {
       const weeks = Number(value);
-      return weeks < 1 ? draft.fill(words.days, { count: Math.max(1, Math.round(weeks * 7)) }) : draft.fill(words.weeks, { count: Math.round(weeks * 10) / 10 });
+      return weeks < 1
+        ? draft.fill(words.days, { count: Math.max(1, Math.round(weeks * 7)) })
+        : draft.fill(words.weeks, { count: Math.round(weeks * 10) / 10 });
     }
     return value === 'yes' ? labels.yes : value === 'unsure' ? labels.unsure : labels.no;
   };

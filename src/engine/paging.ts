@@ -32,9 +32,6 @@ export function sendSection(draft: TurnDraft, position: Position, index: number)
   }
 }
 
-
-
-
 /**
  * "Where is this from?": the sources and review date of the article last shown (its front
  * matter), then the way on from where the person is, so they keep their place.

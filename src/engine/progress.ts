@@ -25,7 +25,7 @@ export function askChain(content: EngineContent, treeId: string): ChainAsk[] {
       case 'ask': {
         const node = kinded.node;
         if (node.ask !== 'trial_criteria') chain.push({ id, node });
-        id = node.ask === 'yes_no' ? node.no ?? node.next : node.ask === 'choice' ? undefined : node.next;
+        id = node.ask === 'yes_no' ? (node.no ?? node.next) : node.ask === 'choice' ? undefined : node.next;
         break;
       }
       case 'say':

@@ -79,7 +79,12 @@ export function askQuestion(draft: TurnDraft, position: Position, node: AskNode,
     draft.say(`${progressLine}${draft.fill(text)}`, { ask, choices: checklistChoices(draft, position, node) });
     return;
   }
-  const ask: Reply['ask'] = { kind: node.ask, node: nodeId, ...(node.evidence ? { evidence: node.evidence as EvidenceId } : {}), ...(progress ? { progress } : {}) };
+  const ask: Reply['ask'] = {
+    kind: node.ask,
+    node: nodeId,
+    ...(node.evidence ? { evidence: node.evidence as EvidenceId } : {}),
+    ...(progress ? { progress } : {}),
+  };
   let choices: Choice[] | undefined;
   if (node.ask === 'choice') choices = choiceOptions(draft, position, node);
   if (node.ask === 'yes_no') choices = yesNoChoices(draft, Boolean(node.evidence || node.unsure));
@@ -125,7 +130,14 @@ export function reprompt(draft: TurnDraft): void {
     askQuestion(draft, state.at, node, state.retries >= 2, true);
     return;
   }
-  const key = node.ask === 'choice' ? 'choice' : node.ask === 'trial_criteria' ? (currentTrialQuestion(draft)?.kind ?? 'yes_no') : node.ask === 'age' && state.patient?.who === 'other' ? 'age_other' : node.ask;
+  const key =
+    node.ask === 'choice'
+      ? 'choice'
+      : node.ask === 'trial_criteria'
+        ? (currentTrialQuestion(draft)?.kind ?? 'yes_no')
+        : node.ask === 'age' && state.patient?.who === 'other'
+          ? 'age_other'
+          : node.ask;
   draft.say(content.messages.reprompt[key]);
   askQuestion(draft, state.at, node, state.retries >= 2);
 }

@@ -75,7 +75,7 @@ function skipTo(draft: TurnDraft, position: Position, node: AskNode): string | u
       if (tree.skip_questions_that_cannot_raise_level && node.evidence) skip ||= positive || cannotRaise(node.evidence);
       if (!skip) return undefined;
       // By the known answer, else the "no" way.
-      if (node.ask === 'yes_no') return positive ? node.yes ?? node.next : node.no ?? node.next;
+      if (node.ask === 'yes_no') return positive ? (node.yes ?? node.next) : (node.no ?? node.next);
       return node.next;
     }
     default:
@@ -206,8 +206,7 @@ export function answerCurrent(draft: TurnDraft, fullInput: AnswerInput): boolean
       if (answer === 'unsure' && !node.evidence && !node.unsure) return false;
       rememberAnswer(draft, position, [storeKeyOf(node, position)]);
       if (!keepCaudaEquinaSign(draft, node.evidence, answer)) recordAnswer(draft, position, node, answer);
-      const target =
-        answer === 'yes' ? node.yes ?? node.next : answer === 'no' ? node.no ?? node.next : node.unsure ?? node.yes ?? node.next;
+      const target = answer === 'yes' ? (node.yes ?? node.next) : answer === 'no' ? (node.no ?? node.next) : (node.unsure ?? node.yes ?? node.next);
       continueAfterAnswer(draft, position, target);
       return true;
     }
@@ -217,7 +216,11 @@ export function answerCurrent(draft: TurnDraft, fullInput: AnswerInput): boolean
       if (input.choice) return false;
       const value =
         // The age of the patient: a carer's own age ("I'm 40") is not the answer.
-        node.ask === 'age' ? recognizeAge(content.patient.ageAnswerFor(input.text, state.patient?.who)) : node.ask === 'duration' ? recognizeDurationWeeks(content.patient.durationAnswerFor(input.text, state.patient?.who)) : recognizeNumber(input.text);
+        node.ask === 'age'
+          ? recognizeAge(content.patient.ageAnswerFor(input.text, state.patient?.who))
+          : node.ask === 'duration'
+            ? recognizeDurationWeeks(content.patient.durationAnswerFor(input.text, state.patient?.who))
+            : recognizeNumber(input.text);
       if (value === undefined && node.ask === 'age' && state.patient?.who === 'other' && content.patient.saysOwnAge(input.text)) {
         // A carer gave their own age: ask again for the patient's.
         draft.say(content.messages.reprompt.age_other);
@@ -358,7 +361,11 @@ export function answerChecklist(draft: TurnDraft, position: Position, node: Chec
     else if (recognizeYesNo(text) === 'no') picked = CHECKLIST_NONE;
     else if (recognizeYesNo(text) === 'unsure' && state.retries >= 1) {
       // Unsure twice: the safe side is to count every item left as possible.
-      rememberAnswer(draft, position, open.map((i) => i.evidence));
+      rememberAnswer(
+        draft,
+        position,
+        open.map((i) => i.evidence),
+      );
       for (const item of open) state.answers[item.evidence] = 'unsure';
       continueAfterAnswer(draft, position, node.next);
       return true;
@@ -366,7 +373,11 @@ export function answerChecklist(draft: TurnDraft, position: Position, node: Chec
   }
   if (!picked) return false;
   if (picked === CHECKLIST_NONE) {
-    rememberAnswer(draft, position, open.map((i) => i.evidence));
+    rememberAnswer(
+      draft,
+      position,
+      open.map((i) => i.evidence),
+    );
     for (const item of open) state.answers[item.evidence] = 'no';
     continueAfterAnswer(draft, position, node.next);
     return true;

@@ -15,10 +15,7 @@ const option = z.strictObject({
 });
 
 const sayNode = z.strictObject({
-  say: z.union([
-    z.strictObject({ text: z.string().min(1) }),
-    z.strictObject({ article: z.string().min(1), section: z.string().optional() }),
-  ]),
+  say: z.union([z.strictObject({ text: z.string().min(1) }), z.strictObject({ article: z.string().min(1), section: z.string().optional() })]),
   next: target.optional(),
 });
 
@@ -151,7 +148,15 @@ export function schemaForNode(raw: unknown): z.ZodType | undefined {
       return sayNode;
     case 'ask': {
       const ask = (raw as { ask: unknown }).ask;
-      return ask === 'choice' ? choiceAsk : ask === 'yes_no' ? yesNoAsk : ask === 'trial_criteria' ? trialCriteriaAsk : ask === 'checklist' ? checklistAsk : valueAsk;
+      return ask === 'choice'
+        ? choiceAsk
+        : ask === 'yes_no'
+          ? yesNoAsk
+          : ask === 'trial_criteria'
+            ? trialCriteriaAsk
+            : ask === 'checklist'
+              ? checklistAsk
+              : valueAsk;
     }
     case 'branch':
       return branchNode;
@@ -183,15 +188,18 @@ export const treeSchema = z.strictObject({
   entries: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/)).optional(),
   nodes: z.record(
     z.string().regex(/^[a-z][a-z0-9_]*$/),
-    z.unknown().superRefine((raw, ctx) => {
-      const schema = schemaForNode(raw);
-      if (!schema) {
-        ctx.addIssue({ code: 'custom', message: `a node needs exactly one of: ${NODE_KINDS.join(', ')}` });
-        return;
-      }
-      const result = schema.safeParse(raw);
-      if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue, path: issue.path } as never);
-    }).transform((raw) => raw as z.infer<typeof nodeSchema>),
+    z
+      .unknown()
+      .superRefine((raw, ctx) => {
+        const schema = schemaForNode(raw);
+        if (!schema) {
+          ctx.addIssue({ code: 'custom', message: `a node needs exactly one of: ${NODE_KINDS.join(', ')}` });
+          return;
+        }
+        const result = schema.safeParse(raw);
+        if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue, path: issue.path } as never);
+      })
+      .transform((raw) => raw as z.infer<typeof nodeSchema>),
   ),
 });
 

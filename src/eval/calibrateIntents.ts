@@ -49,8 +49,7 @@ export function calibrate(options: CalibrateOptions = {}): Calibration {
     );
     return r;
   });
-  const mean = (f: (r: (typeof runs)[number]) => number) =>
-    Math.round((runs.reduce((a, r) => a + f(r), 0) / runs.length) * 10000) / 10000;
+  const mean = (f: (r: (typeof runs)[number]) => number) => Math.round((runs.reduce((a, r) => a + f(r), 0) / runs.length) * 10000) / 10000;
   const choice = chooseCalibration(pooled);
   const round = (x: number) => Math.round(x * 10000) / 10000;
   const calibration: Calibration = {
@@ -70,9 +69,7 @@ export function calibrate(options: CalibrateOptions = {}): Calibration {
       cv: {
         accuracy: mean((r) => r.accuracy),
         macroF1: mean((r) => r.macroF1),
-        perModel: Object.fromEntries(
-          (['ensemble', ...MODEL_NAMES] as const).map((m) => [m, mean((r) => r.perModel[m])]),
-        ),
+        perModel: Object.fromEntries((['ensemble', ...MODEL_NAMES] as const).map((m) => [m, mean((r) => r.perModel[m])])),
       },
       withCalibration: {
         accuracy: round(choice.accuracy),

@@ -120,11 +120,9 @@ export function crossValidate(
   seedOrOptions: number | CrossValidateOptions = 1,
   moreOptions: CrossValidateOptions = {},
 ): CrossValidationResult {
-  const options: CrossValidateOptions =
-    typeof seedOrOptions === 'number' ? { ...moreOptions, seed: seedOrOptions } : { ...moreOptions, ...seedOrOptions };
+  const options: CrossValidateOptions = typeof seedOrOptions === 'number' ? { ...moreOptions, seed: seedOrOptions } : { ...moreOptions, ...seedOrOptions };
   const seed = options.seed ?? 1;
-  const lexicon =
-    options.lexicon ?? loadLexicon(join(resolveFromRoot(options.dataDir ?? DEFAULT_DATA_DIR), LEXICON_FILE));
+  const lexicon = options.lexicon ?? loadLexicon(join(resolveFromRoot(options.dataDir ?? DEFAULT_DATA_DIR), LEXICON_FILE));
   const folds = stratifiedFolds(data, k, seed);
   const predictions: OutOfFoldPrediction[] = [];
   let trainMs = 0;

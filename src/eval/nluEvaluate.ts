@@ -221,14 +221,20 @@ export function formatNluReport(report: NluReport): string {
   lines.push(`NLU test: ${report.total} messages`);
   lines.push(`  accuracy ${pct(report.accuracy)}   macro F1 ${report.macroF1.toFixed(3)}   out-of-scope recall ${pct(report.outOfScopeRecall)}`);
   const rf = report.redFlags;
-  lines.push(`  red flags: recall ${pct(rf.recall)} (urgent advice at once ${pct(rf.urgentRecall)}), false alarms ${pct(rf.falseAlarmRate)} of near misses, exact ${rf.exact}/${rf.cases}`);
+  lines.push(
+    `  red flags: recall ${pct(rf.recall)} (urgent advice at once ${pct(rf.urgentRecall)}), false alarms ${pct(rf.falseAlarmRate)} of near misses, exact ${rf.exact}/${rf.cases}`,
+  );
   lines.push(`             detectors alone: recall ${pct(rf.detector.recall)}, false alarms ${pct(rf.detector.falseAlarmRate)}`);
-  for (const [flag, s] of Object.entries(rf.perFlag)) lines.push(`    ${flag.padEnd(24)} recall ${pct(s.recall).padStart(6)}  urgent ${pct(s.urgentRecall).padStart(6)}  (${s.support})`);
-  if (report.crisis) lines.push(`  crisis: recall ${pct(report.crisis.recall)}, false alarms ${pct(report.crisis.falseAlarmRate)} (${report.crisis.cases} cases)`);
+  for (const [flag, s] of Object.entries(rf.perFlag))
+    lines.push(`    ${flag.padEnd(24)} recall ${pct(s.recall).padStart(6)}  urgent ${pct(s.urgentRecall).padStart(6)}  (${s.support})`);
+  if (report.crisis)
+    lines.push(`  crisis: recall ${pct(report.crisis.recall)}, false alarms ${pct(report.crisis.falseAlarmRate)} (${report.crisis.cases} cases)`);
   lines.push('');
   lines.push('  intent                          prec    rec     F1  support');
   for (const [intent, s] of Object.entries(report.perIntent).sort()) {
-    lines.push(`  ${intent.padEnd(30)} ${s.precision.toFixed(2).padStart(5)} ${s.recall.toFixed(2).padStart(6)} ${s.f1.toFixed(2).padStart(6)} ${String(s.support).padStart(8)}`);
+    lines.push(
+      `  ${intent.padEnd(30)} ${s.precision.toFixed(2).padStart(5)} ${s.recall.toFixed(2).padStart(6)} ${s.f1.toFixed(2).padStart(6)} ${String(s.support).padStart(8)}`,
+    );
   }
   if (report.confusedPairs.length > 0) {
     lines.push('', '  most confused (expected -> got):');

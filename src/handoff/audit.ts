@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import type { BacklineStorage } from '../storage/index.js';
 import { AUDIT_PREFIX, timeKey } from './keys.js';
 
-export type AuditAction = 'view_transcript' | 'claim' | 'reply' | 'close' | 'transfer' | 'set_presence' | 'view_history' | 'view_stats' | 'sign_in' | 'sign_in_failed' | 'export_leads';
+export type AuditAction =
+  'view_transcript' | 'claim' | 'reply' | 'close' | 'transfer' | 'set_presence' | 'view_history' | 'view_stats' | 'sign_in' | 'sign_in_failed' | 'export_leads';
 
 /** A failed sign-in for a name that is no account: the typed name is not kept (it may be a mistyped password). */
 export const UNKNOWN_AGENT = '(unknown)';

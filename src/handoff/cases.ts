@@ -133,7 +133,9 @@ const NO_LEVEL = 99;
 export function compareByUrgency(a: SupportCase, b: SupportCase): number {
   const rank = (c: SupportCase) => (c.level ? levelRank(c.level) : NO_LEVEL);
   const crisis = (c: SupportCase) => (c.crisis ? 0 : 1);
-  return crisis(a) - crisis(b) || rank(a) - rank(b) || TYPE_ORDER[a.type] - TYPE_ORDER[b.type] || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+  return (
+    crisis(a) - crisis(b) || rank(a) - rank(b) || TYPE_ORDER[a.type] - TYPE_ORDER[b.type] || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)
+  );
 }
 
 /** 1-based place among waiting chats, in the order the console shows them; 0 if not waiting. */

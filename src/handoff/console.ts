@@ -275,7 +275,10 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
     if (!signedIn) {
       await writeAudit(storage, { agent: auth.accountIdFor(body.username) ?? UNKNOWN_AGENT, action: 'sign_in_failed', address });
       logger.info('agent_sign_in_failed', {});
-      res.status(401).json({ error: 'bad_credentials', message: auth.enabled ? 'That name and password do not match.' : 'No team members are set up (SUPPORT_AGENTS or SUPPORT_ADMIN_TOKEN).' });
+      res.status(401).json({
+        error: 'bad_credentials',
+        message: auth.enabled ? 'That name and password do not match.' : 'No team members are set up (SUPPORT_AGENTS or SUPPORT_ADMIN_TOKEN).',
+      });
       return;
     }
     const { token, session } = signedIn;
@@ -308,7 +311,12 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
   api.get('/events', requireSession, async (req, res) => {
     const session = res.locals.session as AgentSession;
     const token = cookieToken(req);
-    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     res.write('retry: 3000\n\n');
     let closed = false;
     let pending: NodeJS.Timeout | undefined;

@@ -47,7 +47,8 @@ export function outcomeOf(c: Pick<SupportCase, 'status' | 'closedBy'>): CaseOutc
 
 function dayParam(value: unknown, fallback: string): string {
   if (value === undefined || value === '') return fallback;
-  if (typeof value !== 'string' || !DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new SupportActionError(400, 'bad_date', 'Dates are YYYY-MM-DD.');
+  if (typeof value !== 'string' || !DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+    throw new SupportActionError(400, 'bad_date', 'Dates are YYYY-MM-DD.');
   return value;
 }
 
@@ -56,7 +57,8 @@ function rangeOf(req: Request, now: number, days: number): { from: string; to: s
   const to = dayParam(req.query.to, dayOf(now));
   const from = dayParam(req.query.from, dayOf(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000));
   if (from > to) throw new SupportActionError(400, 'bad_range', 'The start date is after the end date.');
-  if ((Date.parse(to) - Date.parse(from)) / 86_400_000 >= MAX_STATS_DAYS) throw new SupportActionError(400, 'bad_range', `At most ${MAX_STATS_DAYS} days at a time.`);
+  if ((Date.parse(to) - Date.parse(from)) / 86_400_000 >= MAX_STATS_DAYS)
+    throw new SupportActionError(400, 'bad_range', `At most ${MAX_STATS_DAYS} days at a time.`);
   return { from, to };
 }
 
@@ -88,7 +90,8 @@ export function mountConsoleRoutes(api: Router, options: ConsoleRoutesOptions): 
     const type = req.query.type;
     const outcome = req.query.outcome;
     if (type !== undefined && type !== '' && !CASE_TYPES.includes(type as CaseType)) throw new SupportActionError(400, 'bad_type', 'Unknown case type.');
-    if (outcome !== undefined && outcome !== '' && !OUTCOMES.includes(outcome as CaseOutcome)) throw new SupportActionError(400, 'bad_outcome', 'Unknown outcome.');
+    if (outcome !== undefined && outcome !== '' && !OUTCOMES.includes(outcome as CaseOutcome))
+      throw new SupportActionError(400, 'bad_outcome', 'Unknown outcome.');
     const cases = (await listAllCases(storage))
       .filter((c) => !isOpen(c) && c.status !== 'handed_off')
       .filter((c) => {
@@ -99,7 +102,19 @@ export function mountConsoleRoutes(api: Router, options: ConsoleRoutesOptions): 
       .filter((c) => !outcome || outcomeOf(c) === outcome)
       .sort((a, b) => (b.closedAt ?? b.createdAt).localeCompare(a.closedAt ?? a.createdAt))
       .slice(0, HISTORY_LIMIT)
-      .map((c) => ({ id: c.id, type: c.type, status: c.status, outcome: outcomeOf(c), level: c.level, reason: c.reason, channelId: c.channelId, createdAt: c.createdAt, closedAt: c.closedAt ?? null, agent: c.agent ?? null, redFlags: c.summary.redFlags }));
+      .map((c) => ({
+        id: c.id,
+        type: c.type,
+        status: c.status,
+        outcome: outcomeOf(c),
+        level: c.level,
+        reason: c.reason,
+        channelId: c.channelId,
+        createdAt: c.createdAt,
+        closedAt: c.closedAt ?? null,
+        agent: c.agent ?? null,
+        redFlags: c.summary.redFlags,
+      }));
     await audit(res, 'view_history');
     res.json({ from, to, cases });
   });

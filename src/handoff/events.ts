@@ -22,7 +22,10 @@ export function handoffInitiation(supportCase: SupportCase, transcript: Transcri
       type: 'message',
       timestamp: item.at,
       text: entry.text,
-      from: entry.role === 'user' ? { id: user?.id ?? 'user', ...(user?.name ? { name: user.name } : {}), role: 'user' } : { id: 'backline', name: entry.agent ?? 'Backline', role: 'bot' },
+      from:
+        entry.role === 'user'
+          ? { id: user?.id ?? 'user', ...(user?.name ? { name: user.name } : {}), role: 'user' }
+          : { id: 'backline', name: entry.agent ?? 'Backline', role: 'bot' },
     })),
   );
   return {

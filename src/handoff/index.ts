@@ -73,9 +73,27 @@ export function createSupport(deps: SupportDependencies): Support {
   const cannedReplies = inspectCannedReplies(cannedRepliesPath(config.CONTENT_DIR)).replies;
   const streams = new EventStreams();
   const publicOrigin = config.WIDGET_PUBLIC_URL ? new URL(config.WIDGET_PUBLIC_URL).origin : undefined;
-  const consoleRouter = createAgentConsole({ support: service, auth, storage, logger, cannedReplies, localMode: config.localMode, loginLimits: { perAddress: config.SUPPORT_LOGIN_RATE_LIMIT, perAccount: config.SUPPORT_LOGIN_ACCOUNT_LIMIT, lockoutMinutes: config.SUPPORT_LOGIN_LOCKOUT_MINUTES }, loginRateLimitStore: deps.cluster?.rateLimitStore('login:'), accountLockoutStore: deps.cluster?.rateLimitStore('login-account:'), streams, ...(publicOrigin ? { publicOrigin } : {}) });
+  const consoleRouter = createAgentConsole({
+    support: service,
+    auth,
+    storage,
+    logger,
+    cannedReplies,
+    localMode: config.localMode,
+    loginLimits: {
+      perAddress: config.SUPPORT_LOGIN_RATE_LIMIT,
+      perAccount: config.SUPPORT_LOGIN_ACCOUNT_LIMIT,
+      lockoutMinutes: config.SUPPORT_LOGIN_LOCKOUT_MINUTES,
+    },
+    loginRateLimitStore: deps.cluster?.rateLimitStore('login:'),
+    accountLockoutStore: deps.cluster?.rateLimitStore('login-account:'),
+    streams,
+    ...(publicOrigin ? { publicOrigin } : {}),
+  });
   if (config.HANDOFF_MODE === 'console' && !auth.enabled) {
-    logger.warn('support_no_agents', { note: 'SUPPORT_AGENTS and SUPPORT_ADMIN_TOKEN are unset: nobody can sign in to /agent, so people are offered call-backs only' });
+    logger.warn('support_no_agents', {
+      note: 'SUPPORT_AGENTS and SUPPORT_ADMIN_TOKEN are unset: nobody can sign in to /agent, so people are offered call-backs only',
+    });
   }
   service.start();
   return {

@@ -79,7 +79,9 @@ export async function onlineAgentCount(storage: BacklineStorage, now: number = D
 }
 
 export async function recordWait(storage: BacklineStorage, seconds: number): Promise<void> {
-  await modify<StatsItem>(storage, STATS_KEY, { waits: [] }, (stats) => ({ waits: [...(stats.waits ?? []), Math.max(0, Math.round(seconds))].slice(-WAITS_KEPT) }));
+  await modify<StatsItem>(storage, STATS_KEY, { waits: [] }, (stats) => ({
+    waits: [...(stats.waits ?? []), Math.max(0, Math.round(seconds))].slice(-WAITS_KEPT),
+  }));
 }
 
 /**

@@ -18,7 +18,17 @@ import type { Logger } from '../logger.js';
 import { retryOnConflict, type BacklineStorage } from '../storage/index.js';
 import { ADMIN_AGENT_ID } from '../config/agents.js';
 import { writeAudit, type AuditAction } from './audit.js';
-import { CaseNotFoundError, compareByUrgency, conversationKeyOf, createCase, findCase, listOpenCases, queuePosition, updateCase, type StoredCase } from './cases.js';
+import {
+  CaseNotFoundError,
+  compareByUrgency,
+  conversationKeyOf,
+  createCase,
+  findCase,
+  listOpenCases,
+  queuePosition,
+  updateCase,
+  type StoredCase,
+} from './cases.js';
 import { FEEDBACK_NODE, SUPPORT_CHOICES, SUPPORT_TREE } from './decideSupport.js';
 import { isWithinSupportHours, type SupportHours } from '../config/supportHours.js';
 import { CASE_INDEX, OPEN_INDEX } from './keys.js';
@@ -112,7 +122,10 @@ export class SupportService {
   start(): void {
     if (this.deps.settings.mode !== 'console' || this.timer) return;
     const every = Math.max(1000, Math.min(15_000, Math.floor(this.deps.settings.waitUpdateMs / 3)));
-    this.timer = setInterval(() => void this.sendWaitUpdates().catch((error) => this.deps.logger.warn('support_wait_updates_failed', { error: errorName(error) })), every);
+    this.timer = setInterval(
+      () => void this.sendWaitUpdates().catch((error) => this.deps.logger.warn('support_wait_updates_failed', { error: errorName(error) })),
+      every,
+    );
     this.timer.unref();
   }
 
@@ -185,7 +198,12 @@ export class SupportService {
       ...input.fields,
     };
     await createCase(storage, supportCase);
-    logger.info('support_case_opened', { type: supportCase.type, mode: supportCase.mode, channel: supportCase.channelId, triage_level: supportCase.level ?? 'none' });
+    logger.info('support_case_opened', {
+      type: supportCase.type,
+      mode: supportCase.mode,
+      channel: supportCase.channelId,
+      triage_level: supportCase.level ?? 'none',
+    });
     await this.changed();
     return { supportCase, transcript };
   }
@@ -227,7 +245,12 @@ export class SupportService {
         case 'flagged': {
           const flags = redFlagsOf(draft.state);
           const level = urgencyOf(this.deps.content, draft.state);
-          await updateCase(this.deps.storage, caseId, (c) => ({ ...c, redFlags: flags, level: moreUrgent(c.level, level), summary: { ...c.summary, redFlags: flags.map((id) => ({ id, label: this.deps.content.redFlagLabel(id) })) } }));
+          await updateCase(this.deps.storage, caseId, (c) => ({
+            ...c,
+            redFlags: flags,
+            level: moreUrgent(c.level, level),
+            summary: { ...c.summary, redFlags: flags.map((id) => ({ id, label: this.deps.content.redFlagLabel(id) })) },
+          }));
           await this.changed();
           return;
         }
@@ -235,7 +258,9 @@ export class SupportService {
         case 'ended': {
           const at = new Date(this.now()).toISOString();
           const status = event === 'cancelled' ? 'cancelled' : 'closed';
-          await updateCase(this.deps.storage, caseId, (c) => (isOpen(c) || c.status === 'handed_off' ? { ...c, status, closedAt: at, closedBy: 'user' } : undefined));
+          await updateCase(this.deps.storage, caseId, (c) =>
+            isOpen(c) || c.status === 'handed_off' ? { ...c, status, closedAt: at, closedBy: 'user' } : undefined,
+          );
           this.deps.logger.info('support_case_left', { how: event });
           await this.changed();
           return;
@@ -261,7 +286,10 @@ export class SupportService {
 
   async queue(): Promise<PublicCase[]> {
     const open = await listOpenCases(this.deps.storage);
-    return open.map((s) => s.supportCase).sort(compareByUrgency).map((c) => this.publicCase(c));
+    return open
+      .map((s) => s.supportCase)
+      .sort(compareByUrgency)
+      .map((c) => this.publicCase(c));
   }
 
   /**
@@ -273,10 +301,21 @@ export class SupportService {
     const { after, audit = true } = options;
     const stored = await this.requireCase(caseId);
     if (audit) await this.audit(agent, 'view_transcript', caseId);
-    const transcript = await readTranscript(this.deps.storage, conversationKeyOf(stored.supportCase), { ...(after ? { after } : {}), limit: TRANSCRIPT_IN_VIEW });
+    const transcript = await readTranscript(this.deps.storage, conversationKeyOf(stored.supportCase), {
+      ...(after ? { after } : {}),
+      limit: TRANSCRIPT_IN_VIEW,
+    });
     const open = isOpen(stored.supportCase) ? (await listOpenCases(this.deps.storage)).map((s) => s.supportCase) : [];
-    const typing = stored.supportCase.status === 'live' ? ((await this.deps.storage.read([TYPING_PREFIX + caseId]))[TYPING_PREFIX + caseId] as { at?: string } | undefined) : undefined;
-    return { case: this.publicCase(stored.supportCase), transcript, position: queuePosition(open, caseId), ...(typing?.at ? { personTypingAt: typing.at } : {}) };
+    const typing =
+      stored.supportCase.status === 'live'
+        ? ((await this.deps.storage.read([TYPING_PREFIX + caseId]))[TYPING_PREFIX + caseId] as { at?: string } | undefined)
+        : undefined;
+    return {
+      case: this.publicCase(stored.supportCase),
+      transcript,
+      position: queuePosition(open, caseId),
+      ...(typing?.at ? { personTypingAt: typing.at } : {}),
+    };
   }
 
   async claim(caseId: string, agent: AgentIdentity): Promise<{ delivered: boolean }> {
@@ -285,7 +324,11 @@ export class SupportService {
     const result = await this.caseTurn(caseId, (current, draft) => {
       if (current.status !== 'waiting') {
         const who = current.agent ? ` by ${current.agent.name}` : '';
-        throw new SupportActionError(409, current.status === 'live' ? 'already_claimed' : 'not_open', `This case is already ${current.status === 'live' ? `claimed${who}` : current.status}.`);
+        throw new SupportActionError(
+          409,
+          current.status === 'live' ? 'already_claimed' : 'not_open',
+          `This case is already ${current.status === 'live' ? `claimed${who}` : current.status}.`,
+        );
       }
       const next: SupportCase = { ...current, status: 'live', agent: { id: agent.id, name: agent.name }, claimedAt: at };
       if (!this.isConsoleChat(current)) return next;
@@ -344,8 +387,12 @@ export class SupportService {
     const name = current.agent.name;
     const label = this.personalName(current.agent) ?? this.deps.content.messages.support.team_label;
     // What the person's chat renders as markdown may not fetch anything: images become plain text.
-    const delivered = await this.deliver(current, [{ text: fill(this.deps.content.messages.support.agent_message, { agent: label, text: withoutImages(text) }) }], [{ role: 'agent', agent: name, text }]);
-    if (delivered === 'forgotten') throw new SupportActionError(404, 'not_found', 'The case was deleted at the person\'s request.');
+    const delivered = await this.deliver(
+      current,
+      [{ text: fill(this.deps.content.messages.support.agent_message, { agent: label, text: withoutImages(text) }) }],
+      [{ role: 'agent', agent: name, text }],
+    );
+    if (delivered === 'forgotten') throw new SupportActionError(404, 'not_found', "The case was deleted at the person's request.");
     await this.audit(agent, 'reply', caseId);
     await this.changed();
     return { delivered: delivered === true };
@@ -388,7 +435,14 @@ export class SupportService {
       if (!isOpen(current)) throw new SupportActionError(409, 'not_open', `This case is already ${current.status}.`);
       if (current.status === 'live' && current.agent?.id !== agent.id) throw new SupportActionError(403, 'not_your_case', 'Another team member has this case.');
       if (this.isConsoleChat(current) && current.status === 'waiting') throw new SupportActionError(409, 'claim_first', 'Claim the chat before closing it.');
-      const next: SupportCase = { ...current, status: 'closed', closedAt: at, closedBy: 'agent', ...(note ? { note } : {}), agent: current.agent ?? { id: agent.id, name: agent.name } };
+      const next: SupportCase = {
+        ...current,
+        status: 'closed',
+        closedAt: at,
+        closedBy: 'agent',
+        ...(note ? { note } : {}),
+        agent: current.agent ?? { id: agent.id, name: agent.name },
+      };
       if (this.isConsoleChat(current) && draft?.state.support?.caseId === current.id) {
         const name = draft.state.support.agent ?? messages.support.team_name;
         draft.state.lastCaseId = current.id;
@@ -417,7 +471,9 @@ export class SupportService {
       for (const { supportCase } of await listOpenCases(this.deps.storage)) {
         if (!due(supportCase)) continue;
         // The eTag makes one instance the sender, however many run this sweep.
-        const marked = await updateCase(this.deps.storage, supportCase.id, (c) => (due(c) ? { ...c, notifiedAt: new Date(now).toISOString() } : undefined)).catch(() => undefined);
+        const marked = await updateCase(this.deps.storage, supportCase.id, (c) =>
+          due(c) ? { ...c, notifiedAt: new Date(now).toISOString() } : undefined,
+        ).catch(() => undefined);
         if (!marked?.changed) continue;
         if (await this.sendWaitUpdate(marked.after)) sent++;
       }
@@ -466,7 +522,7 @@ export class SupportService {
 
   private async requireCase(caseId: string): Promise<StoredCase> {
     const stored = await findCase(this.deps.storage, caseId);
-    if (!stored) throw new SupportActionError(404, 'not_found', 'No such case (it may have been deleted at the person\'s request).');
+    if (!stored) throw new SupportActionError(404, 'not_found', "No such case (it may have been deleted at the person's request).");
     return stored;
   }
 
@@ -506,7 +562,8 @@ export class SupportService {
     });
     // What follows happens once, after the write has landed.
     if (!isOpen(next)) await storage.delete([OPEN_INDEX + caseId]);
-    if (await this.undoIfForgotten(caseId, Object.keys(writes))) throw new SupportActionError(404, 'not_found', 'The case was deleted at the person\'s request.');
+    if (await this.undoIfForgotten(caseId, Object.keys(writes)))
+      throw new SupportActionError(404, 'not_found', "The case was deleted at the person's request.");
     const delivered = draft && draft.replies.length > 0 ? await this.deliver(next, draft.replies) : true;
     await this.changed();
     return { before: stored.supportCase, after: next, delivered: delivered === true };
@@ -568,4 +625,3 @@ function moreUrgent(a: TriageLevel | null, b: TriageLevel | null): TriageLevel |
   if (!b) return a;
   return levelRank(a) <= levelRank(b) ? a : b;
 }
-

@@ -39,7 +39,21 @@ export function dayOf(now: number): string {
 }
 
 export function emptyDay(day: string): DailyStats {
-  return { day, conversations: 0, outcomes: {}, redFlagReplies: 0, crisisReplies: 0, handoffs: 0, callbacks: 0, trialLeads: 0, messages: 0, unplaced: 0, checkAsked: {}, checkPassed: {}, waits: [] };
+  return {
+    day,
+    conversations: 0,
+    outcomes: {},
+    redFlagReplies: 0,
+    crisisReplies: 0,
+    handoffs: 0,
+    callbacks: 0,
+    trialLeads: 0,
+    messages: 0,
+    unplaced: 0,
+    checkAsked: {},
+    checkPassed: {},
+    waits: [],
+  };
 }
 
 function addCounts<K extends string>(into: Partial<Record<K, number>>, from: Partial<Record<K, number>> | undefined): Partial<Record<K, number>> {
@@ -119,7 +133,8 @@ export function turnIncrement(turn: TurnForStats, checkNodes: ReadonlySet<string
     if ((reply as { crisis?: boolean }).crisis) inc.crisisReplies = (inc.crisisReplies ?? 0) + 1;
     const node = reply.ask?.node;
     // Asked again after an unclear answer is still the same question: counted once.
-    if (node && node !== was && reply.ask?.evidence && checkNodes.has(node)) inc.checkAsked = addCounts(inc.checkAsked ?? {}, { [node]: 1 }) as Record<string, number>;
+    if (node && node !== was && reply.ask?.evidence && checkNodes.has(node))
+      inc.checkAsked = addCounts(inc.checkAsked ?? {}, { [node]: 1 }) as Record<string, number>;
   }
   // A check question that was waiting for an answer and is no longer: the person moved past it.
   if (was && checkNodes.has(was) && now !== was) inc.checkPassed = { [was]: 1 };

@@ -47,7 +47,12 @@ export function transcriptItem(key: ConversationKey, entries: TranscriptEntry[],
 }
 
 /** Appends one item; returns its storage key (undefined when there was nothing to add). */
-export async function appendTranscript(storage: BacklineStorage, key: ConversationKey, entries: TranscriptEntry[], now: number = Date.now()): Promise<string | undefined> {
+export async function appendTranscript(
+  storage: BacklineStorage,
+  key: ConversationKey,
+  entries: TranscriptEntry[],
+  now: number = Date.now(),
+): Promise<string | undefined> {
   if (entries.length === 0) return undefined;
   const item = transcriptItem(key, entries, now);
   await storage.write(item);
@@ -55,7 +60,11 @@ export async function appendTranscript(storage: BacklineStorage, key: Conversati
 }
 
 /** The transcript after `after` (a cursor), oldest first; at most the last `limit` items. */
-export async function readTranscript(storage: BacklineStorage, key: ConversationKey, options: { after?: string; limit?: number } = {}): Promise<TranscriptPage> {
+export async function readTranscript(
+  storage: BacklineStorage,
+  key: ConversationKey,
+  options: { after?: string; limit?: number } = {},
+): Promise<TranscriptPage> {
   const prefix = transcriptPrefix(key);
   let keys = await storage.listKeys(prefix);
   if (options.after) keys = keys.filter((k) => k.slice(prefix.length) > options.after!);

@@ -54,8 +54,14 @@ export function leadsCsv(leads: SupportCase[]): string {
       lead.createdAt,
       lead.status,
       lead.channelId,
-      trials.filter((t) => t.status === 'fits').map((t) => t.id).join('; '),
-      trials.filter((t) => t.status === 'maybe').map((t) => t.id).join('; '),
+      trials
+        .filter((t) => t.status === 'fits')
+        .map((t) => t.id)
+        .join('; '),
+      trials
+        .filter((t) => t.status === 'maybe')
+        .map((t) => t.id)
+        .join('; '),
       lead.contact,
       ...questions.map((q) => lead.criteria?.[q] ?? (q === 'age' ? lead.age : undefined)),
     ];

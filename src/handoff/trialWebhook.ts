@@ -31,7 +31,15 @@ export interface TrialLeadPayload {
 
 export function payloadOf(lead: SupportCase): TrialLeadPayload | undefined {
   if (lead.type !== 'trial_lead' || lead.consent !== true) return undefined;
-  return { event: 'trial_lead', id: lead.id, createdAt: lead.createdAt, trials: lead.trials ?? [], criteria: lead.criteria ?? {}, contact: lead.contact ?? null, consent: true };
+  return {
+    event: 'trial_lead',
+    id: lead.id,
+    createdAt: lead.createdAt,
+    trials: lead.trials ?? [],
+    criteria: lead.criteria ?? {},
+    contact: lead.contact ?? null,
+    consent: true,
+  };
 }
 
 export function signBody(secret: string, timestamp: number, body: string): string {
@@ -39,7 +47,12 @@ export function signBody(secret: string, timestamp: number, body: string): strin
 }
 
 /** What a receiver does (and what the tests do): true if the signature matches and the timestamp is fresh. */
-export function verifyWebhook(secret: string, headers: { signature?: string; timestamp?: string }, rawBody: string, nowSeconds = Math.floor(Date.now() / 1000)): boolean {
+export function verifyWebhook(
+  secret: string,
+  headers: { signature?: string; timestamp?: string },
+  rawBody: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): boolean {
   const timestamp = Number(headers.timestamp);
   if (!headers.signature || !Number.isInteger(timestamp) || Math.abs(nowSeconds - timestamp) > MAX_AGE_SECONDS) return false;
   const expected = Buffer.from(signBody(secret, timestamp, rawBody));

@@ -18,7 +18,10 @@ const SCRIPTS = ['Arabic', 'Cyrillic', 'Han', 'Hebrew', 'Greek', 'Devanagari', '
 const languageSchema = z.strictObject({
   name: z.string().min(1),
   /** ISO 639-3 code franc gives (Latin-script languages). */
-  franc: z.string().regex(/^[a-z]{3}$/).optional(),
+  franc: z
+    .string()
+    .regex(/^[a-z]{3}$/)
+    .optional(),
   /** Words of the language that are not English words. */
   words: z.array(z.string().min(1)).optional(),
   /** Said alone, these are enough ("hola", "bom dia"). */
@@ -72,7 +75,11 @@ export function createLanguageIdentifier(data: OtherLanguagesFile): OtherLanguag
   const latin = Object.entries(data.languages).filter(([, l]) => l.words && l.franc);
   const wordSets = new Map(latin.map(([code, l]) => [code, new Set(l.words!.map((w) => w.toLowerCase()))]));
   const greetings = new Map(Object.entries(data.languages).map(([code, l]) => [code, new Set((l.greetings ?? []).map((g) => wordsOf(g).join(' ')))]));
-  const byScript = new Map(Object.entries(data.languages).filter(([, l]) => l.script).map(([code, l]) => [l.script!, code]));
+  const byScript = new Map(
+    Object.entries(data.languages)
+      .filter(([, l]) => l.script)
+      .map(([code, l]) => [l.script!, code]),
+  );
   const scriptPatterns = SCRIPTS.map((script) => ({ script, pattern: new RegExp(`\\p{Script=${script}}`, 'gu') }));
 
   function byLetters(text: string): LanguageGuess | undefined {

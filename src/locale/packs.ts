@@ -127,10 +127,12 @@ function mapTree(tree: Tree, fn: Mapper): Tree {
 }
 
 function mapMap(map: ReadonlyMap<string, string>, prefix: string, field: string, fn: Mapper): Map<string, string> {
-  return new Map([...map].map(([id, text]) => {
-    const out = fn(`${prefix}.${id}.${field}`, text);
-    return [id, typeof out === 'string' ? out : text];
-  }));
+  return new Map(
+    [...map].map(([id, text]) => {
+      const out = fn(`${prefix}.${id}.${field}`, text);
+      return [id, typeof out === 'string' ? out : text];
+    }),
+  );
 }
 
 /**
@@ -148,7 +150,10 @@ export function mapTexts(content: LocalizableContent, fn: Mapper): LocalizableCo
     triageRules: {
       rules: rules.rules.map((rule) => ({ ...rule, reason: fn(`triage.rules.${rule.id}.reason`, rule.reason) as string })),
       outcomes: Object.fromEntries(
-        Object.entries(rules.outcomes).map(([level, o]) => [level, { title: fn(`triage.outcomes.${level}.title`, o.title) as string, advice: fn(`triage.outcomes.${level}.advice`, o.advice) as string }]),
+        Object.entries(rules.outcomes).map(([level, o]) => [
+          level,
+          { title: fn(`triage.outcomes.${level}.title`, o.title) as string, advice: fn(`triage.outcomes.${level}.advice`, o.advice) as string },
+        ]),
       ) as TriageRules['outcomes'],
     },
     articles: content.articles,
@@ -177,7 +182,13 @@ function localizeArticles(library: ArticleLibrary, terms: Record<string, string>
   const articles = new Map(
     [...library.articles].map(([id, a]) => [
       id,
-      { ...a, title: put(a.title), summary: put(a.summary), body: put(a.body), sections: a.sections.map((s) => ({ ...s, heading: put(s.heading), markdown: put(s.markdown), messages: s.messages.map(put) })) },
+      {
+        ...a,
+        title: put(a.title),
+        summary: put(a.summary),
+        body: put(a.body),
+        sections: a.sections.map((s) => ({ ...s, heading: put(s.heading), markdown: put(s.markdown), messages: s.messages.map(put) })),
+      },
     ]),
   );
   // The library's lookups close over its own map: answer from the localized one.
@@ -206,7 +217,9 @@ function readPackFiles(root: string, problems: ContentProblem[]): PackFile[] {
     return [];
   }
   const files: PackFile[] = [];
-  for (const name of readdirSync(dir).filter((f) => /^[a-zA-Z-]+\.ya?ml$/.test(f) && f !== OTHER_LANGUAGES_FILE).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => /^[a-zA-Z-]+\.ya?ml$/.test(f) && f !== OTHER_LANGUAGES_FILE)
+    .sort()) {
     const file = join(dir, name);
     let raw: unknown;
     try {
@@ -220,7 +233,8 @@ function readPackFiles(root: string, problems: ContentProblem[]): PackFile[] {
       for (const issue of parsed.error.issues) problems.push({ file, line: 1, message: `${issue.path.join('.')}: ${issue.message}` });
       continue;
     }
-    if (name.replace(/\.ya?ml$/, '') !== parsed.data.locale) problems.push({ file, line: 1, message: `the file name must be the locale "${parsed.data.locale}"` });
+    if (name.replace(/\.ya?ml$/, '') !== parsed.data.locale)
+      problems.push({ file, line: 1, message: `the file name must be the locale "${parsed.data.locale}"` });
     files.push({ ...parsed.data, file });
   }
   return files;
@@ -254,7 +268,13 @@ export function loadPacks(root: string, problems: ContentProblem[] = []): PackSe
     const nearestFirst = chain;
     const numbers = Object.assign({}, ...[...nearestFirst].reverse().map((p) => p.numbers ?? {})) as Partial<HelpNumbers>;
     const terms = Object.assign({}, ...[...nearestFirst].reverse().map((p) => p.terms ?? {})) as Record<string, string>;
-    const texts = Object.assign({}, ...[...nearestFirst].reverse().filter((p) => !p.source).map((p) => p.texts ?? {})) as Record<string, PackText>;
+    const texts = Object.assign(
+      {},
+      ...[...nearestFirst]
+        .reverse()
+        .filter((p) => !p.source)
+        .map((p) => p.texts ?? {}),
+    ) as Record<string, PackText>;
     const missingNumbers = (['emergency_number', 'crisis_line', 'poison_line'] as const).filter((n) => !numbers[n]);
     if (missingNumbers.length > 0) {
       problems.push({ file: file.file, line: 1, message: `numbers: ${missingNumbers.join(', ')} not given (here or in a pack it inherits)` });
@@ -317,11 +337,21 @@ export function checkPacks(set: PackSet, source: Map<string, PackText>): Content
       if (Array.isArray(original)) continue; // Phrase lists carry no placeholders.
       const want = placeholders(original);
       const got = placeholders(text);
-      if (!sameList(want, got)) problems.push({ file: pack.file, line: 1, message: `texts: "${key}" has placeholders {${got.join('}, {')}} but the source has {${want.join('}, {')}}` });
+      if (!sameList(want, got))
+        problems.push({
+          file: pack.file,
+          line: 1,
+          message: `texts: "${key}" has placeholders {${got.join('}, {')}} but the source has {${want.join('}, {')}}`,
+        });
     }
     if (pack.complete) {
       const missing = [...source.keys()].filter((key) => !(key in pack.texts));
-      if (missing.length > 0) problems.push({ file: pack.file, line: 1, message: `complete pack: ${missing.length} keys missing (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''})` });
+      if (missing.length > 0)
+        problems.push({
+          file: pack.file,
+          line: 1,
+          message: `complete pack: ${missing.length} keys missing (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''})`,
+        });
     }
   }
   return problems;

@@ -12,7 +12,9 @@ import type { TriageOutcome, TriageRule } from '../triage/rules.js';
 
 /** Short words that may repeat in a sentence without making it broken ("of the ... of the"). */
 const FUNCTION_WORDS = new Set(
-  'a an the and or of to in on at for with by from your you my if is are be it this that as not no can do does did have has had get any so but or nor too very more'.split(' '),
+  'a an the and or of to in on at for with by from your you my if is are be it this that as not no can do does did have has had get any so but or nor too very more'.split(
+    ' ',
+  ),
 );
 
 /**
@@ -76,13 +78,23 @@ export function renderTriageTexts(engine: EngineContent): RenderedText[] {
     for (const level of TRIAGE_LEVELS) {
       const text = triageReplyText(draft, { level, reasons: [] }).text;
       out.push({ locale, what: `outcome ${level}${who}`, text, oneLabel: true });
-      out.push({ locale, what: `already_advised ${level}${who}`, text: draft.fill(engine.messages.triage.already_advised, { title: draft.fill(engine.triageRules.outcomes[level].title) }), oneLabel: true });
+      out.push({
+        locale,
+        what: `already_advised ${level}${who}`,
+        text: draft.fill(engine.messages.triage.already_advised, { title: draft.fill(engine.triageRules.outcomes[level].title) }),
+        oneLabel: true,
+      });
     }
     for (const rule of engine.triageRules.rules) {
       for (const flags of flagSetsOf(rule)) {
         const outcome: TriageOutcome = { level: rule.level, reasons: [{ rule: rule.id, level: rule.level, flags }] };
         const { reasons } = triageReplyText(draft, outcome);
-        out.push({ locale, what: `reason ${rule.id} [${flags.join(', ')}]${who}`, text: reasons[0] ?? '', oneLabel: flags.length <= (rule.all?.length ?? 0) + 1 });
+        out.push({
+          locale,
+          what: `reason ${rule.id} [${flags.join(', ')}]${who}`,
+          text: reasons[0] ?? '',
+          oneLabel: flags.length <= (rule.all?.length ?? 0) + 1,
+        });
       }
     }
   }
@@ -95,7 +107,11 @@ export function renderProblems(engines: ReadonlyMap<string, EngineContent>): Con
     for (const rendered of renderTriageTexts(engine)) {
       const found = rendered.text.trim() === '' ? ['empty text'] : sentenceProblems(rendered.text, rendered.oneLabel);
       for (const problem of found) {
-        problems.push({ file: 'knowledge/triage-rules.yaml', line: 1, message: `${rendered.locale} ${rendered.what}: ${problem}: "${rendered.text.slice(0, 160)}"` });
+        problems.push({
+          file: 'knowledge/triage-rules.yaml',
+          line: 1,
+          message: `${rendered.locale} ${rendered.what}: ${problem}: "${rendered.text.slice(0, 160)}"`,
+        });
       }
     }
   }

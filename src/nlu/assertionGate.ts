@@ -105,7 +105,11 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     storySources: compile('story_sources', cues.story_sources),
     animals: compile('animals', cues.animals, 'g'),
     // "my husbands mum", and a bare relation opening the clause ("grandma has osteoporosis").
-    relation: compile('relations', cues.relations.map((r) => `(?:(?:my|our|his|her|their|your) (?:[a-z]+ )?|^)(?:${r})s?`), 'g'),
+    relation: compile(
+      'relations',
+      cues.relations.map((r) => `(?:(?:my|our|his|her|their|your) (?:[a-z]+ )?|^)(?:${r})s?`),
+      'g',
+    ),
     self: compile('self', cues.self, 'g'),
     pronoun: compile('pronouns', cues.pronouns, 'g'),
     resolved: compile('resolved', cues.resolved),
@@ -119,7 +123,10 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     fineDenies: new Set(cues.fine_denies),
     saidFine: new RegExp(`(?:${cues.said_fine.join('|')})$`),
     negation: compile('negation', cues.negation),
-    askingFor: compile('asking_for', cues.asking_for.map((a) => `${a} (?:my|our) (?:${cues.relations.join('|')})`)),
+    askingFor: compile(
+      'asking_for',
+      cues.asking_for.map((a) => `${a} (?:my|our) (?:${cues.relations.join('|')})`),
+    ),
     ownComplaint: compile('own_complaint', cues.own_complaint),
     ownExplicit: compile('own_explicit', cues.own_explicit),
   };
@@ -158,7 +165,8 @@ export function splitClauses(text: string): Clause[] {
 type Place = { clause: number; at: number };
 type Owner = { kind: 'self' | 'relation' | 'stranger' | 'animal' | 'pronoun'; who: string; index: number };
 
-const SUBJECT_PLACE = /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|[a-z]+s) ?){0,2}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|that|who|said|says|saw|read|heard|about)(?: (?:a|an|the|my|our|this|some))? ?$/;
+const SUBJECT_PLACE =
+  /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|[a-z]+s) ?){0,2}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|that|who|said|says|saw|read|heard|about)(?: (?:a|an|the|my|our|this|some))? ?$/;
 
 /** Every person named in a clause, in order. */
 function peopleIn(clause: string, cues: CompiledCues): Owner[] {
@@ -176,7 +184,8 @@ function peopleIn(clause: string, cues: CompiledCues): Owner[] {
   for (const o of found) {
     const before = clause.slice(0, o.index);
     if (o.kind !== 'stranger' && o.kind !== 'animal') continue;
-    if (/(?:^| )(?:care for|look after|looking after|caring for|carer for|carer to|asking for|for|support|visit|help)( (?:an|a|one))? ?$/.test(before)) o.kind = 'relation';
+    if (/(?:^| )(?:care for|look after|looking after|caring for|carer for|carer to|asking for|for|support|visit|help)( (?:an|a|one))? ?$/.test(before))
+      o.kind = 'relation';
     else if (/(?:^| )(?:as|like|when i was|since i was|im|i am|i m)( (?:an|a))? ?$/.test(before)) o.kind = 'self';
     // A stranger or animal is only the subject near the clause start or after a conjunction:
     // "tripped over the dog", "feels like someone else's" are not theirs.
@@ -262,7 +271,9 @@ export function createAssertionGate(options: {
       const before = [...people.slice(0, -1)].reverse().find((p) => p.kind !== 'pronoun' && p.kind !== 'self');
       if (before) return before;
       for (let j = k - 1; j >= 0 && clauses[j]!.sentence === clauses[i]!.sentence; j--) {
-        const earlier = peopleIn(clauses[j]!.text, cues).reverse().find((p) => p.kind !== 'pronoun' && p.kind !== 'self');
+        const earlier = peopleIn(clauses[j]!.text, cues)
+          .reverse()
+          .find((p) => p.kind !== 'pronoun' && p.kind !== 'self');
         if (earlier) return earlier;
       }
       return last;
@@ -273,9 +284,15 @@ export function createAssertionGate(options: {
   const judgeClause = (sign: string, clauses: Clause[], place: Place, reading: PatientReading, message: string): GateVerdict => {
     const i = place.clause;
     const clause = clauses[i]!;
-    const sentence = clauses.filter((c) => c.sentence === clause.sentence).map((c) => c.text).join(' ');
+    const sentence = clauses
+      .filter((c) => c.sentence === clause.sentence)
+      .map((c) => c.text)
+      .join(' ');
     // The sentence up to the clause that holds the sign: an "if" before it reaches it.
-    const upTo = clauses.filter((c, k) => c.sentence === clause.sentence && k <= i).map((c) => c.text).join(' ');
+    const upTo = clauses
+      .filter((c, k) => c.sentence === clause.sentence && k <= i)
+      .map((c) => c.text)
+      .join(' ');
     const ce = caudaEquina.has(sign);
     // Other senses and figures of speech ("nearly wet myself laughing", "leg day").
     const senses = [cues.otherSense.get('any'), cues.otherSense.get(sign)].filter((r): r is RegExp => r !== undefined);
@@ -287,13 +304,15 @@ export function createAssertionGate(options: {
     // In a question ("is that normal?") the part is asked about, not said to be fine.
     const fineText = clause.question ? '' : cues.saidFine.test(clause.text) ? clause.text : prev && cues.saidFine.test(prev) ? prev : '';
     // A negation right before "fine" ("not working normal", "feel no good") says the opposite.
-    if (fineText && cues.fineDenies.has(sign) && !cues.negation.test(fineText.split(' ').slice(-4).join(' '))) return { status: 'negated', strong: true, reason: 'said to be fine' };
+    if (fineText && cues.fineDenies.has(sign) && !cues.negation.test(fineText.split(' ').slice(-4).join(' ')))
+      return { status: 'negated', strong: true, reason: 'said to be fine' };
     // Hypotheticals and questions about the sign.
     if (cues.hypothetical.test(clause.text) || cues.hypothetical.test(upTo)) return { status: 'hypothetical', strong: true, reason: 'an if' };
     // Whose is it?
     const owner = ownerOf(clauses, place);
     // Only wondering: nobody's report in the sentence (a carer's report about the patient is one).
-    if (owner === undefined && !cues.ownComplaint.test(sentence) && cues.wondering.test(message)) return { status: 'hypothetical', strong: true, reason: 'only wondering' };
+    if (owner === undefined && !cues.ownComplaint.test(sentence) && cues.wondering.test(message))
+      return { status: 'hypothetical', strong: true, reason: 'only wondering' };
     const story = cues.storySources.test(sentence);
     if (owner?.kind === 'animal') return { status: 'other_person', strong: true, reason: `an animal's ("${owner.who}")` };
     // A story ("the leaflet said", "on TV") only when the sentence holds no report of the writer's own.
@@ -309,11 +328,22 @@ export function createAssertionGate(options: {
       const chained = owner.who.split(' ').length > 2; // "my husbands mum"
       if (reading.who === 'self') return { status: 'other_person', strong: false, reason: `a relative's ("${owner.who}"), the writer is the patient` };
       if (reading.who === 'other' && patientRel && rel !== patientRel && (chained || !owner.who.startsWith('my ') || reading.explicit)) {
-        return { status: 'other_person', strong: chained || Boolean(reading.explicit), reason: `not the patient's ("${owner.who}"; the patient: ${patientRel})` };
+        return {
+          status: 'other_person',
+          strong: chained || Boolean(reading.explicit),
+          reason: `not the patient's ("${owner.who}"; the patient: ${patientRel})`,
+        };
       }
     }
     // A question about the sign with nobody's report in it.
-    if (clause.question && cues.asksAbout.test(sentence) && !/(?:^| )(?:my|i|im|ive|me|mine)(?= |$)/.test(sentence) && owner?.kind !== 'self' && owner?.kind !== 'relation' && owner?.kind !== 'pronoun') {
+    if (
+      clause.question &&
+      cues.asksAbout.test(sentence) &&
+      !/(?:^| )(?:my|i|im|ive|me|mine)(?= |$)/.test(sentence) &&
+      owner?.kind !== 'self' &&
+      owner?.kind !== 'relation' &&
+      owner?.kind !== 'pronoun'
+    ) {
       return { status: 'question', strong: false, reason: 'a question about it' };
     }
     // Said to be over, in this clause or the ones after it (this sentence and the next).
@@ -337,7 +367,8 @@ export function createAssertionGate(options: {
     // "I had cancer myself, but this is about my husband": said outright, whatever else.
     const askedFor = cues.askingFor.exec(message);
     if (askedFor) reading = { ...reading, who: 'other', explicit: true, rel: relationWord(askedFor[0]) };
-    else if (cues.ownExplicit.test(message) || (reading.who === undefined && cues.ownComplaint.test(message))) reading = { ...reading, who: 'self', explicit: true };
+    else if (cues.ownExplicit.test(message) || (reading.who === undefined && cues.ownComplaint.test(message)))
+      reading = { ...reading, who: 'self', explicit: true };
     // The patterns found it only denied ("no numbness or tingling in either leg"): negated,
     // whatever the learned model says (its negation is its weak point).
     if (isRedFlagId(sign) && deniedByPatterns(sign, detector.explain(text))) return { status: 'negated', strong: true, reason: 'the patterns found it denied' };

@@ -63,7 +63,10 @@ export function scoreAssertion(items: readonly AssertionItem[], gate: AssertionG
     }
   }
   const perStatus = Object.fromEntries(
-    [...counts].map(([s, c]) => [s, { precision: round(c.tp + c.fp ? c.tp / (c.tp + c.fp) : 0), recall: round(c.tp + c.fn ? c.tp / (c.tp + c.fn) : 0), support: c.tp + c.fn }]),
+    [...counts].map(([s, c]) => [
+      s,
+      { precision: round(c.tp + c.fp ? c.tp / (c.tp + c.fp) : 0), recall: round(c.tp + c.fn ? c.tp / (c.tp + c.fn) : 0), support: c.tp + c.fn },
+    ]),
   );
   return { total: items.length, accuracy: round(correct / items.length), perStatus, errors };
 }

@@ -232,9 +232,7 @@ class EnsembleClassifier implements TrainedIntentClassifier {
     const out: IntentScore[] = this.intents.map((intent, c) => ({ intent, confidence: p[c] as number }));
     for (const intent of this.missing) out.push({ intent, confidence: 0 });
     // ties: contract order, so rankings are deterministic
-    return out.sort(
-      (a, b) => b.confidence - a.confidence || INTENT_IDS.indexOf(a.intent) - INTENT_IDS.indexOf(b.intent),
-    );
+    return out.sort((a, b) => b.confidence - a.confidence || INTENT_IDS.indexOf(a.intent) - INTENT_IDS.indexOf(b.intent));
   }
 
   private distributions(text: string) {
@@ -272,10 +270,6 @@ export function restoreIntentClassifier(model: SerializedModel, lexicon?: Lexico
 }
 
 /** Trains the ensemble (natural Bayes + softmax regression + char-gram kNN). */
-export function trainIntentClassifier(
-  data: TrainingData,
-  lexicon: Lexicon,
-  options: TrainOptions = {},
-): TrainedIntentClassifier {
+export function trainIntentClassifier(data: TrainingData, lexicon: Lexicon, options: TrainOptions = {}): TrainedIntentClassifier {
   return new EnsembleClassifier(trainModel(data, lexicon, options), lexicon);
 }

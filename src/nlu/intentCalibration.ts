@@ -92,10 +92,7 @@ export interface CalibratedIntent {
  * - otherwise ambiguous when top1 - top2 < margin, unless the top intent is redflag.report
  *   (we act on it) or the runner-up is out_of_scope (nothing to offer).
  */
-export function applyCalibration(
-  ranking: IntentScore[],
-  calibration: Pick<Calibration, 'threshold' | 'margin'> = DEFAULT_CALIBRATION,
-): CalibratedIntent {
+export function applyCalibration(ranking: IntentScore[], calibration: Pick<Calibration, 'threshold' | 'margin'> = DEFAULT_CALIBRATION): CalibratedIntent {
   const top = ranking[0];
   if (!top) {
     return { intent: 'out_of_scope', confidence: 0, ranking, ambiguous: false, candidates: ['out_of_scope'], belowThreshold: true };

@@ -46,7 +46,10 @@ export function trainModel(data: TrainingData, lexicon: Lexicon, options: TrainO
   const classIndex = new Map<IntentId, number>(intents.map((id, i) => [id, i]));
   const C = intents.length;
 
-  const normalizer = Normalizer.fromTexts(lexicon, data.examples.map((e) => e.text));
+  const normalizer = Normalizer.fromTexts(
+    lexicon,
+    data.examples.map((e) => e.text),
+  );
   const docs = data.examples.map((e) => {
     const n = normalizer.normalize(e.text);
     return { n, label: classIndex.get(e.intent) as number, intent: e.intent, words: wordFeatures(n) };

@@ -52,9 +52,7 @@ export const DEFAULT_LEARNED_CONFIG: LearnedConfig = {
 const corpusFileSchema = z.object({
   sign: z.enum(LEARNED_SIGNS),
   positives: z.array(z.union([z.string(), z.number()]).transform((v) => String(v).trim())).min(1),
-  near_misses: z
-    .array(z.object({ text: z.union([z.string(), z.number()]).transform((v) => String(v).trim()), kind: z.string().min(1) }))
-    .default([]),
+  near_misses: z.array(z.object({ text: z.union([z.string(), z.number()]).transform((v) => String(v).trim()), kind: z.string().min(1) })).default([]),
 });
 
 export interface CorpusFile {
@@ -81,11 +79,88 @@ export const ANSWER_WORDS_FILE = 'answer-words.yaml';
 export const MIN_CONTENT_WORDS = 3;
 
 export const ANSWER_FILLERS = [
-  'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'carry', 'continue', 'back', 'menu', 'start', 'over', 'again',
-  'about', 'around', 'roughly', 'approximately', 'approx', 'or', 'so', 'just', 'over', 'under', 'nearly', 'almost', 'i', 'im', 'am',
-  'is', 'its', 'it', 'years', 'year', 'yr', 'yrs', 'old', 'since', 'for', 'a', 'an', 'the', 'couple', 'few', 'several', 'some', 'maybe',
-  'think', 'not', 'sure', 'really', 'than', 'more', 'less', 'ago', 'now', 'and', 'half', 'ish', 'of', 'like', 'been', 'be', 'say', 'id',
-  'week', 'weeks', 'day', 'days', 'month', 'months', 'wk', 'wks', 'fortnight', 'fortnights', 'today', 'yesterday', 'this', 'that',
+  'first',
+  'second',
+  'third',
+  'fourth',
+  'fifth',
+  'sixth',
+  'seventh',
+  'eighth',
+  'ninth',
+  'tenth',
+  'carry',
+  'continue',
+  'back',
+  'menu',
+  'start',
+  'over',
+  'again',
+  'about',
+  'around',
+  'roughly',
+  'approximately',
+  'approx',
+  'or',
+  'so',
+  'just',
+  'over',
+  'under',
+  'nearly',
+  'almost',
+  'i',
+  'im',
+  'am',
+  'is',
+  'its',
+  'it',
+  'years',
+  'year',
+  'yr',
+  'yrs',
+  'old',
+  'since',
+  'for',
+  'a',
+  'an',
+  'the',
+  'couple',
+  'few',
+  'several',
+  'some',
+  'maybe',
+  'think',
+  'not',
+  'sure',
+  'really',
+  'than',
+  'more',
+  'less',
+  'ago',
+  'now',
+  'and',
+  'half',
+  'ish',
+  'of',
+  'like',
+  'been',
+  'be',
+  'say',
+  'id',
+  'week',
+  'weeks',
+  'day',
+  'days',
+  'month',
+  'months',
+  'wk',
+  'wks',
+  'fortnight',
+  'fortnights',
+  'today',
+  'yesterday',
+  'this',
+  'that',
 ];
 
 /** Words an answer to the bot's questions is made of (plus numbers): yes/no/unsure words, number words, age and duration words. */
@@ -100,7 +175,11 @@ export function answerWords(answerWordsYaml: string): string[] {
     };
     const collect = (v: unknown): void => {
       if (typeof v === 'string') {
-        for (const w of v.toLowerCase().replace(/'/g, '').split(/[^a-z0-9]+/)) if (w) words.add(w);
+        for (const w of v
+          .toLowerCase()
+          .replace(/'/g, '')
+          .split(/[^a-z0-9]+/))
+          if (w) words.add(w);
       } else if (Array.isArray(v)) {
         v.forEach(collect);
       } else if (v && typeof v === 'object') {
@@ -130,7 +209,11 @@ export function answerWords(answerWordsYaml: string): string[] {
 export function readCorpusSources(dataDir: string): CorpusSources {
   const dir = resolveFromRoot(dataDir);
   const corpusDir = join(dir, CORPUS_DIR);
-  const names = existsSync(corpusDir) ? readdirSync(corpusDir).filter((f) => f.endsWith('.yaml')).sort() : [];
+  const names = existsSync(corpusDir)
+    ? readdirSync(corpusDir)
+        .filter((f) => f.endsWith('.yaml'))
+        .sort()
+    : [];
   return {
     corpus: names.map((n) => [n, readFileSync(join(corpusDir, n), 'utf8')]),
     training: readFileSync(join(dir, TRAINING_FILE), 'utf8'),
@@ -157,7 +240,23 @@ export function answerNegatives(answerWordsYaml: string): string[] {
   } catch {
     // a broken file is reported by `backline check`; the negatives below still apply
   }
-  const base = ['yes', 'yeah', 'yep', 'yes i do', 'yeah i think so', 'not sure', 'maybe', 'no', 'nope', 'nah', 'not really', 'n', 'no i dont', 'i dont think so', 'dont know'];
+  const base = [
+    'yes',
+    'yeah',
+    'yep',
+    'yes i do',
+    'yeah i think so',
+    'not sure',
+    'maybe',
+    'no',
+    'nope',
+    'nah',
+    'not really',
+    'n',
+    'no i dont',
+    'i dont think so',
+    'dont know',
+  ];
   const numbers = ['one', 'two', 'three', 'four', 'six', 'ten', 'twenty', 'forty', 'fifty two', 'sixty'];
   for (const age of [19, 34, 40, 41, 52, 67, 78]) out.push(`I'm ${age}`, `${age} years old`, `i am ${age}`, `${age}`);
   for (const n of [1, 2, 3, 6, 8, 12]) out.push(`about ${n} weeks`, `${n} weeks or so`, `${n} days`, `about ${n} days`, `${n} months`, `since ${n} weeks`);

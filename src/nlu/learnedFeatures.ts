@@ -74,7 +74,6 @@ export function buildVectorizer(texts: string[], lexicon: Lexicon, config: Learn
   return { normalizer, wordIndex, charIndex, size };
 }
 
-
 /** Sentences as the learned detector scores them (a long message is also scored whole). */
 export function splitForScoring(text: string): string[] {
   return text

@@ -36,7 +36,17 @@ import { type RedFlagId } from '../contract.js';
 import { resolveFromRoot, LEXICON_FILE } from './dataFiles.js';
 import { sha256 } from '../util/hash.js';
 import { parseLexicon } from './normalize.js';
-import { type CorpusSources, type LearnedSign, MODEL_VERSION, answerNegatives, answerWords, buildTrainingSet, corpusHash, parseCorpus, readCorpusSources } from './learnedCorpus.js';
+import {
+  type CorpusSources,
+  type LearnedSign,
+  MODEL_VERSION,
+  answerNegatives,
+  answerWords,
+  buildTrainingSet,
+  corpusHash,
+  parseCorpus,
+  readCorpusSources,
+} from './learnedCorpus.js';
 import { type SerializedLearnedModel, type TrainLearnedOptions, mergeConfig, trainLearnedModel } from './learnedTraining.js';
 import { type LearnedRedFlagModel, loadLearnedThresholds, restoreLearnedModel } from './learnedScoring.js';
 
@@ -118,7 +128,21 @@ export function isWarningSign(sign: LearnedSign): sign is RedFlagId {
   return sign !== 'crisis';
 }
 
-export { ANSWER_WORDS_FILE, CORPUS_DIR, DEFAULT_LEARNED_CONFIG, LEARNED_SIGNS, MIN_CONTENT_WORDS, MODEL_VERSION, THRESHOLDS_FILE, answerNegatives, answerWords, buildTrainingSet, corpusHash, parseCorpus, readCorpusSources } from './learnedCorpus.js';
+export {
+  ANSWER_WORDS_FILE,
+  CORPUS_DIR,
+  DEFAULT_LEARNED_CONFIG,
+  LEARNED_SIGNS,
+  MIN_CONTENT_WORDS,
+  MODEL_VERSION,
+  THRESHOLDS_FILE,
+  answerNegatives,
+  answerWords,
+  buildTrainingSet,
+  corpusHash,
+  parseCorpus,
+  readCorpusSources,
+} from './learnedCorpus.js';
 export type { CorpusFile, CorpusSources, LabelledText, LearnedConfig, LearnedSign } from './learnedCorpus.js';
 export { splitForScoring } from './learnedFeatures.js';
 export { crossValidateLearned, trainLearnedModel } from './learnedTraining.js';

@@ -20,11 +20,13 @@ const thresholdSchema = z.object({
 });
 export type SignThresholds = z.infer<typeof thresholdSchema>;
 
-const thresholdsFileSchema = z.object({
-  version: z.string(),
-  corpusHash: z.string(),
-  signs: z.partialRecord(z.enum(LEARNED_SIGNS), thresholdSchema.passthrough()),
-}).passthrough();
+const thresholdsFileSchema = z
+  .object({
+    version: z.string(),
+    corpusHash: z.string(),
+    signs: z.partialRecord(z.enum(LEARNED_SIGNS), thresholdSchema.passthrough()),
+  })
+  .passthrough();
 
 export interface LearnedThresholds {
   corpusHash: string | null;
@@ -73,8 +75,6 @@ export interface LearnedRedFlagModel {
   serialize(): SerializedLearnedModel;
 }
 
-
-
 class LearnedModel implements LearnedRedFlagModel {
   readonly corpusHash: string;
   readonly thresholdsCurrent: boolean;
@@ -97,7 +97,12 @@ class LearnedModel implements LearnedRedFlagModel {
     const lexicon = lexiconFromEntries(model.lexicon, model.lexiconHash);
     const wordIndex = new Map(model.words.map((w, i) => [w, i]));
     const charIndex = new Map(model.chars.map((c, i) => [c, model.words.length + i]));
-    this.v = { normalizer: new Normalizer(lexicon, new Map(model.vocabulary), model.typos), wordIndex, charIndex, size: model.words.length + model.chars.length };
+    this.v = {
+      normalizer: new Normalizer(lexicon, new Map(model.vocabulary), model.typos),
+      wordIndex,
+      charIndex,
+      size: model.words.length + model.chars.length,
+    };
     this.weights = { W: base64ToF32(model.weights), bias: base64ToF32(model.bias) };
     if (this.weights.W.length !== this.v.size * S || this.weights.bias.length !== S) throw new Error('red-flag model: weights do not fit the features');
     this.thresholdsCurrent = thresholds.corpusHash === model.corpusHash;
@@ -126,7 +131,10 @@ class LearnedModel implements LearnedRedFlagModel {
 
   detect(text: string): LearnedScore[] {
     let content = 0;
-    const plain = text.toLowerCase().replace(/\S+@\S+|https?:\/\/\S+|www\.\S+/g, ' ').replace(/['\u2019]/g, '');
+    const plain = text
+      .toLowerCase()
+      .replace(/\S+@\S+|https?:\/\/\S+|www\.\S+/g, ' ')
+      .replace(/['\u2019]/g, '');
     for (const w of plain.match(/[a-z0-9]+/g) ?? []) if (!this.answerWords.has(w) && !/^[0-9]+$/.test(w)) content++;
     if (content < MIN_CONTENT_WORDS) return [];
     const sentences = splitForScoring(text);

@@ -3,7 +3,15 @@
 
 import { rng, shuffleInPlace, toBase64 } from './numeric.js';
 import { type Lexicon } from './normalize.js';
-import { ANSWER_FILLERS, DEFAULT_LEARNED_CONFIG, LEARNED_SIGNS, type LabelledText, type LearnedConfig, type LearnedSign, MODEL_VERSION } from './learnedCorpus.js';
+import {
+  ANSWER_FILLERS,
+  DEFAULT_LEARNED_CONFIG,
+  LEARNED_SIGNS,
+  type LabelledText,
+  type LearnedConfig,
+  type LearnedSign,
+  MODEL_VERSION,
+} from './learnedCorpus.js';
 import { type SparseVector, buildVectorizer, splitForScoring, vectorize } from './learnedFeatures.js';
 
 // ---------------------------------------------------------------------------- training
@@ -189,9 +197,18 @@ export function crossValidateLearned(set: LabelledText[], lexicon: Lexicon, k = 
   const labels = labelsOf(set);
   for (let fold = 0; fold < k; fold++) {
     const trainIdx = set.flatMap((_, i) => (folds[i] !== fold ? [i] : []));
-    const v = buildVectorizer(trainIdx.map((i) => set[i]!.text), lexicon, config);
+    const v = buildVectorizer(
+      trainIdx.map((i) => set[i]!.text),
+      lexicon,
+      config,
+    );
     const vectors = trainIdx.map((i) => vectorize(v, set[i]!.text, config));
-    const weights = trainWeights(vectors, trainIdx.map((i) => labels[i]!), v.size, config);
+    const weights = trainWeights(
+      vectors,
+      trainIdx.map((i) => labels[i]!),
+      v.size,
+      config,
+    );
     // Scored as the bot scores a message: the best of the whole text and each sentence.
     const scratch = new Float64Array(S);
     set.forEach((t, i) => {

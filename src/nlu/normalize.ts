@@ -33,8 +33,24 @@ export const NEGATION_WINDOW = 3;
 const NEGATORS = new Set(['no', 'not', 'never', 'without', 'nor', 'neither', 'none']);
 /** Words and punctuation that close a negation scope. */
 const SCOPE_BREAKERS = new Set([
-  '.', ',', ';', ':', '!', '?', 'but', 'just', 'only', 'and', 'though', 'although', 'however',
-  'except', 'apart', 'yet', 'still', 'so',
+  '.',
+  ',',
+  ';',
+  ':',
+  '!',
+  '?',
+  'but',
+  'just',
+  'only',
+  'and',
+  'though',
+  'although',
+  'however',
+  'except',
+  'apart',
+  'yet',
+  'still',
+  'so',
 ]);
 const PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?']);
 
@@ -187,9 +203,7 @@ function buildLexicon(entries: Map<string, string[]>, hash: string, origin = 'le
       const key = vw.join(' ');
       const previous = byVariant.get(key);
       if (previous && previous.canonical !== canonical) {
-        throw new Error(
-          `${origin}: "${variant}" is listed under both "${previous.canonical}" and "${canonical}"`,
-        );
+        throw new Error(`${origin}: "${variant}" is listed under both "${previous.canonical}" and "${canonical}"`);
       }
       byVariant.set(key, { words: vw, replacement, canonical });
       for (const w of vw) vocabulary.add(w);
@@ -402,9 +416,7 @@ export class SpellCorrector {
         if (distance > maxEdits) continue;
         if (
           distance < bestDistance ||
-          (distance === bestDistance &&
-            (frequency > bestFrequency ||
-              (frequency === bestFrequency && best !== undefined && candidate < best)))
+          (distance === bestDistance && (frequency > bestFrequency || (frequency === bestFrequency && best !== undefined && candidate < best)))
         ) {
           best = candidate;
           bestDistance = distance;
@@ -449,11 +461,7 @@ export class Normalizer {
   /** Typos found in the training texts -> their corrections. */
   readonly typos: ReadonlyMap<string, string>;
 
-  constructor(
-    lexicon: Lexicon,
-    vocabulary: ReadonlyMap<string, number>,
-    typos: Iterable<[string, string]> = [],
-  ) {
+  constructor(lexicon: Lexicon, vocabulary: ReadonlyMap<string, number>, typos: Iterable<[string, string]> = []) {
     this.lexicon = lexicon;
     this.speller = new SpellCorrector(vocabulary);
     this.typos = new Map(typos);

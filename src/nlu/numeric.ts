@@ -1,7 +1,6 @@
 // Numeric helpers of the trained NLU models: a seeded random generator and shuffle (training is
 // deterministic), softmax, and base64 packing of weight arrays (how models are serialized).
 
-
 /** Deterministic PRNG (mulberry32). */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;

@@ -74,7 +74,11 @@ function normalise(text: string): string {
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const alternation = (list: readonly string[]) => list.map((w) => escape(normalise(w).trim())).sort((a, b) => b.length - a.length).join('|');
+const alternation = (list: readonly string[]) =>
+  list
+    .map((w) => escape(normalise(w).trim()))
+    .sort((a, b) => b.length - a.length)
+    .join('|');
 /** An age in years, captured (AGE) or not (AGE_ANY). */
 const AGE = '(1[01][0-9]|120|[1-9][0-9]?)';
 const AGE_ANY = '(?:1[01][0-9]|120|[1-9][0-9]?)';
@@ -107,16 +111,26 @@ export interface PatientReader {
 
 export function createPatientReader(data: PatientWords): PatientReader {
   const rel = alternation(Object.keys(data.relations));
-  const relMention = new RegExp(`(?<!not )(?:my|our) (?:${AGE_ANY} ?(?:year|yr)s? ?old |(?:little|baby|little baby|elderly|older|old|younger|teenage|grown up|disabled) )?(${rel})(s)?(?= )`, 'g');
+  const relMention = new RegExp(
+    `(?<!not )(?:my|our) (?:${AGE_ANY} ?(?:year|yr)s? ?old |(?:little|baby|little baby|elderly|older|old|younger|teenage|grown up|disabled) )?(${rel})(s)?(?= )`,
+    'g',
+  );
   const subjectVerb = new RegExp(`^ (?:(?:${alternation(data.subject_verbs)})|(?:s )?(?:${alternation(data.body)})|(?:has|have|is) been) `);
   const possessiveBody = new RegExp(`^ (?:${alternation(data.body)}) `);
   const otherPhrase = new RegExp(` (?:${alternation(data.other_phrases)}) `);
   const selfPhrase = new RegExp(` (?:${alternation(data.self_phrases)}) `);
-  const askingFor = new RegExp(` (?:for|about|asking for|asking about|on behalf of|worried about|concerned about|help|helping|look after|looking after|caring for|care for) (?:my|our) (?:${AGE_ANY} ?(?:year|yr)s? ?old )?(${rel})s? `);
-  const justRelation = new RegExp(`^ (?:(?:no|yes|yeah|nope|its|it is|thats|that is|shes|hes|she is|he is|this is|about|for) )*(?:my|our) (${rel}) (?:not me )?$`);
+  const askingFor = new RegExp(
+    ` (?:for|about|asking for|asking about|on behalf of|worried about|concerned about|help|helping|look after|looking after|caring for|care for) (?:my|our) (?:${AGE_ANY} ?(?:year|yr)s? ?old )?(${rel})s? `,
+  );
+  const justRelation = new RegExp(
+    `^ (?:(?:no|yes|yeah|nope|its|it is|thats|that is|shes|hes|she is|he is|this is|about|for) )*(?:my|our) (${rel}) (?:not me )?$`,
+  );
   const firstPerson = new RegExp(` (?:${alternation(data.first_person_complaint)}) `);
-  const thirdPerson = / (she|he) (?:has|had|cant|cannot|keeps|feels|felt|fell|complains|hurt|hurts|lost|wet|woke|is in pain|has been) | (her|his) (?:back|legs?|foot|feet|hips?|bum|bottom|spine|bladder|bowels?) /;
-  const relAge = new RegExp(`(?:my|our) ${AGE} ?(?:year|yr)s? ?old (?:${rel})| (?:${rel})s? (?:is|s|aged|who is) ${AGE}(?: |$)| (?:shes|hes|she is|he is|they are|theyre) ${AGE}(?: years| yrs| year)?(?: old)? `);
+  const thirdPerson =
+    / (she|he) (?:has|had|cant|cannot|keeps|feels|felt|fell|complains|hurt|hurts|lost|wet|woke|is in pain|has been) | (her|his) (?:back|legs?|foot|feet|hips?|bum|bottom|spine|bladder|bowels?) /;
+  const relAge = new RegExp(
+    `(?:my|our) ${AGE} ?(?:year|yr)s? ?old (?:${rel})| (?:${rel})s? (?:is|s|aged|who is) ${AGE}(?: |$)| (?:shes|hes|she is|he is|they are|theyre) ${AGE}(?: years| yrs| year)?(?: old)? `,
+  );
   const ownAge = new RegExp(` (?:im|i am|i m|i was|me) (?:${AGE_ANY}|[a-z]+ty(?: [a-z]+)?)(?: years?| yrs?)?(?: old)?(?: myself)?(?= )`, 'g');
   const painPlace = new RegExp(` (?:${alternation(data.pain_places)}) `);
   const painWord = new RegExp(` (?:${alternation(data.pain_words)}) `);
@@ -173,7 +187,10 @@ export function createPatientReader(data: PatientWords): PatientReader {
     },
     durationAnswerFor(text, who) {
       if (who !== 'other') return text;
-      const clauses = text.split(/[,.;!?]+|\b(?:but|and|though|whereas)\b/i).map((c) => c.trim()).filter(Boolean);
+      const clauses = text
+        .split(/[,.;!?]+|\b(?:but|and|though|whereas)\b/i)
+        .map((c) => c.trim())
+        .filter(Boolean);
       const theirs = clauses.filter((clause) => !firstPersonClause.test(normalise(clause)));
       return theirs.length > 0 && theirs.length < clauses.length ? theirs.join(', ') : text;
     },

@@ -3,7 +3,23 @@
 
 import { parse as parseYaml } from 'yaml';
 import { RED_FLAG_IDS, isRedFlagId, type RedFlagId } from '../contract.js';
-import { type BoundaryKind, type Compiled, type CueName, DEFAULT_WITHIN, FALLBACK_WITHIN, FUZZY_MIN_LENGTH, FUZZY_PREFIX_MARK, type FirstWordEntry, NEAR, type PatternSpec, type RedFlagPatterns, type Rule, type Slot, type Term, fileSchema } from './redFlagPatternSchema.js';
+import {
+  type BoundaryKind,
+  type Compiled,
+  type CueName,
+  DEFAULT_WITHIN,
+  FALLBACK_WITHIN,
+  FUZZY_MIN_LENGTH,
+  FUZZY_PREFIX_MARK,
+  type FirstWordEntry,
+  NEAR,
+  type PatternSpec,
+  type RedFlagPatterns,
+  type Rule,
+  type Slot,
+  type Term,
+  fileSchema,
+} from './redFlagPatternSchema.js';
 
 export class PatternFileError extends Error {
   constructor(file: string, where: string, message: string) {
@@ -13,9 +29,7 @@ export class PatternFileError extends Error {
 }
 
 function zodPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
 }
 
 export function parseYamlText(yamlText: string, file: string): unknown {
@@ -79,7 +93,13 @@ export function compileRaw(raw: unknown, file: string): RedFlagPatterns {
     const fb = data.red_flags[id]!.fallback;
     if (!fb) continue;
     const where = `red_flags.${id}.fallback`;
-    const spec: PatternSpec = { all: [fb.topic, fb.change ?? data.cues.change], within: fb.within ?? FALLBACK_WITHIN, certainty: 'possible', unless: fb.unless, near: 5 };
+    const spec: PatternSpec = {
+      all: [fb.topic, fb.change ?? data.cues.change],
+      within: fb.within ?? FALLBACK_WITHIN,
+      certainty: 'possible',
+      unless: fb.unless,
+      near: 5,
+    };
     rules.push({ ...compiler.rule(id, where, spec), order: rules.length, fallback: true });
   }
 
@@ -105,7 +125,6 @@ export function compileRaw(raw: unknown, file: string): RedFlagPatterns {
   };
   return { file, labels, confirmQuestions, compiled };
 }
-
 
 // --------------------------------------------------------------------------- compiler
 

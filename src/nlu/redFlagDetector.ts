@@ -28,7 +28,16 @@
 
 import { RED_FLAG_IDS, type RedFlagId } from '../contract.js';
 import type { RedFlagDetection } from './types.js';
-import { type Compiled, DENIED_EXCUSE_GAP, type RedFlagDetector, type RedFlagHit, type RedFlagPatterns, type Rule, SELF_DENIAL_MAX_WORDS, type SentenceCueFacts } from './redFlagPatternSchema.js';
+import {
+  type Compiled,
+  DENIED_EXCUSE_GAP,
+  type RedFlagDetector,
+  type RedFlagHit,
+  type RedFlagPatterns,
+  type Rule,
+  SELF_DENIAL_MAX_WORDS,
+  type SentenceCueFacts,
+} from './redFlagPatternSchema.js';
 import { TypoIndex, loadEnglishWords } from './redFlagTypos.js';
 import { SentenceView, type Span, foldDurations, overlaps, rewriteAll, splitSentences } from './redFlagSentences.js';
 import { type Occurrence, STATUS_RANK, SentenceContext, type Status } from './redFlagSentenceContext.js';
@@ -116,10 +125,7 @@ class Detector implements RedFlagDetector {
     });
   }
 
-  private run(
-    text: string,
-    report: (id: RedFlagId, status: Status, where: string, matched: string, reason: string) => void,
-  ): void {
+  private run(text: string, report: (id: RedFlagId, status: Status, where: string, matched: string, reason: string) => void): void {
     const c = this.c;
     const views = this.views(text);
     // The person cared for has back trouble somewhere in the message: their history counts.
@@ -143,7 +149,8 @@ class Detector implements RedFlagDetector {
           const verdict = context.judge(occ);
           if (!occ.rule.fallback || verdict[0] === 'negated' || verdict[0] === 'question') return { occ, verdict };
           if (!context.reportsForSelf) return { occ, verdict: ['negated', 'topic fallback: not a first-person report'] as [Status, string] };
-          if (verdict[1].startsWith('about someone') || verdict[1].startsWith('family')) return { occ, verdict: ['negated', `topic fallback: ${verdict[1]}`] as [Status, string] };
+          if (verdict[1].startsWith('about someone') || verdict[1].startsWith('family'))
+            return { occ, verdict: ['negated', `topic fallback: ${verdict[1]}`] as [Status, string] };
           return { occ, verdict: ['possible', `topic fallback (${verdict[1]})`] as [Status, string] };
         });
       for (const { occ, verdict } of judged) {

@@ -21,7 +21,6 @@ function resolvePatternsPath(path: string): string {
   return join(PACKAGE_ROOT, path);
 }
 
-
 /**
  * Reads, validates and compiles the red-flag patterns. Relative paths are tried against
  * the working directory, then the project root. Throws an Error naming the file and the

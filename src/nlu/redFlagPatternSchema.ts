@@ -34,7 +34,10 @@ const termList = z.array(z.string().min(1)).min(1);
 const patternSchema = z
   .strictObject({
     any: termList.optional(),
-    all: z.array(z.union([z.string().min(1), termList])).min(2).optional(),
+    all: z
+      .array(z.union([z.string().min(1), termList]))
+      .min(2)
+      .optional(),
     regex: z.string().min(1).optional(),
     within: z.number().int().min(1).max(40).optional(),
     near: z.number().int().min(1).max(10).optional(),
@@ -290,4 +293,3 @@ export interface SentenceCueFacts {
   /** Only hedge words around it: the speaker is unsure. */
   hedged: boolean;
 }
-

@@ -2,7 +2,16 @@
 // parties, past and resolved), used to judge each hit in it.
 
 import { type RedFlagId } from '../contract.js';
-import { CARRY_CLAUSES, type Certainty, type Compiled, NEAR, NEGATION_REACH, type RedFlagHit, type Rule, SELF_DENIAL_MAX_WORDS } from './redFlagPatternSchema.js';
+import {
+  CARRY_CLAUSES,
+  type Certainty,
+  type Compiled,
+  NEAR,
+  NEGATION_REACH,
+  type RedFlagHit,
+  type Rule,
+  SELF_DENIAL_MAX_WORDS,
+} from './redFlagPatternSchema.js';
 import { type SegmentKind, SentenceView, type Span, coveredBy, overlaps } from './redFlagSentences.js';
 
 // =============================================================================== judging hits
@@ -17,7 +26,6 @@ export interface Occurrence {
 
 export type Status = RedFlagHit['status'];
 export const STATUS_RANK: Record<Status, number> = { flag: 3, possible: 2, question: 1, negated: 0, explained: 0 };
-
 
 /** Cue positions of one sentence, computed once, used to judge each hit in it. */
 export class SentenceContext {
@@ -50,9 +58,7 @@ export class SentenceContext {
     // A negation word that is part of a matched symptom phrase ("it never goes away",
     // "no feeling down there") belongs to that phrase and negates nothing else.
     const inSymptom = (n: Span) => symptomSpans.some((s) => s.start <= n.start && n.end <= s.end);
-    this.negation = view
-      .spans(cue.negation)
-      .filter((n) => !pseudo.some((p) => overlaps(p, n)) && !this.hedges.some((h) => overlaps(h, n)) && !inSymptom(n));
+    this.negation = view.spans(cue.negation).filter((n) => !pseudo.some((p) => overlaps(p, n)) && !this.hedges.some((h) => overlaps(h, n)) && !inSymptom(n));
 
     const tokens = view.tokens;
     this.isQuestion = view.endsWithQuestionMark || c.questionWords.has(tokens[0]!);
@@ -101,13 +107,18 @@ export class SentenceContext {
     if (this.c.historyOnly.has(occ.rule.id)) {
       // "my dad had cancer, now his back...": the parent with the back trouble is the patient.
       if (patient && this.patientComplaint && !this.generalQuestionAfter(segLast)) {
-        return occ.certainty === 'possible' ? ['possible', `pattern only suggests it; the patient's history (${why})`] : ['flag', `the patient's own history, told by a carer (${why})`];
+        return occ.certainty === 'possible'
+          ? ['possible', `pattern only suggests it; the patient's history (${why})`]
+          : ['flag', `the patient's own history, told by a carer (${why})`];
       }
       return ['negated', `someone else's history, not the user's (${why})`];
     }
     if (past) return ['negated', `someone else's, in the past (${why})`];
     if (this.generalQuestionAfter(segLast)) return ['negated', `someone else's, then a general question (${why})`];
-    if (patient) return occ.certainty === 'possible' ? ['possible', `pattern only suggests it; a carer's report (${why})`] : ['flag', `a carer's report about the patient (${why})`];
+    if (patient)
+      return occ.certainty === 'possible'
+        ? ['possible', `pattern only suggests it; a carer's report (${why})`]
+        : ['flag', `a carer's report about the patient (${why})`];
     return occ.certainty === 'possible' ? ['possible', `pattern only suggests it; ${why}`] : ['possible', why];
   }
 
@@ -133,8 +144,7 @@ export class SentenceContext {
     const cue = this.c.cues;
     const { view } = this;
     const general = (v: SentenceView, from: number, to: number) =>
-      v.spans(cue.general_question).some((g) => g.start >= from && g.end <= to) &&
-      !v.spans(cue.third_party).some((t) => t.start >= from && t.end <= to);
+      v.spans(cue.general_question).some((g) => g.start >= from && g.end <= to) && !v.spans(cue.third_party).some((t) => t.start >= from && t.end <= to);
     for (let s = seg; s < view.segStart.length; s++) {
       if (general(view, view.segStart[s]!, view.segEnd[s]!)) return true;
     }
@@ -231,7 +241,8 @@ export class SentenceContext {
     // ... or said to be the speaker's too: "my dad had cancer and now I have it too".
     const deniedForSelf = (): [Status, string] | null => {
       if (this.selfDenialAfter(segLast, occ.rule.id)) return ['negated', "someone else's, denied for oneself"];
-      if (this.selfTooAfter(segLast)) return occ.certainty === 'possible' ? ['possible', 'pattern only suggests it'] : ['flag', "someone else's, and the speaker's too"];
+      if (this.selfTooAfter(segLast))
+        return occ.certainty === 'possible' ? ['possible', 'pattern only suggests it'] : ['flag', "someone else's, and the speaker's too"];
       return null;
     };
     // "should I worry if I ever get numbness in both legs?", "what do I do if my mum's legs
@@ -239,7 +250,18 @@ export class SentenceContext {
     const hypo = view.spans(cue.hypothetical).find((h) => h.end <= occ.start && !inOcc(h));
     if (hypo) return ['question', `hypothetical ("${view.tokens.slice(hypo.start, hypo.end).join(' ')}")`];
     const family = view.spans(cue.family_history).find((f) => f.start >= clauseStart && f.end <= clauseEnd);
-    if (family) return deniedForSelf() ?? this.someoneElses(occ, clauseStart, clauseEnd, seg0 + 1, `family history ("${view.tokens.slice(family.start, family.end).join(' ')}")`, view.spans(cue.third_party).find((t) => t.start >= clauseStart && t.end <= clauseEnd));
+    if (family)
+      return (
+        deniedForSelf() ??
+        this.someoneElses(
+          occ,
+          clauseStart,
+          clauseEnd,
+          seg0 + 1,
+          `family history ("${view.tokens.slice(family.start, family.end).join(' ')}")`,
+          view.spans(cue.third_party).find((t) => t.start >= clauseStart && t.end <= clauseEnd),
+        )
+      );
     // Someone else's symptom: "my mum had breast cancer" (unless "I" or "my" follows the cue
     // in the clause: "she found a lump on my back").
     // Also earlier in the sentence when no I/me/my stands between ("my nan takes steroids and
@@ -247,18 +269,26 @@ export class SentenceContext {
     const firstSpans = view.spans(cue.first_person);
     const third =
       view.spans(cue.third_party).find((t) => t.start >= clauseStart && t.end <= occ.start) ??
-      view.spans(cue.third_party).find(
-        (t) => t.end <= clauseStart && !firstSpans.some((f) => f.start >= t.end && f.end <= occ.start && !view.spans(cue.third_party).some((o) => o.start <= f.start && f.end <= o.end)),
-      );
+      view
+        .spans(cue.third_party)
+        .find(
+          (t) =>
+            t.end <= clauseStart &&
+            !firstSpans.some((f) => f.start >= t.end && f.end <= occ.start && !view.spans(cue.third_party).some((o) => o.start <= f.start && f.end <= o.end)),
+        );
     if (third) {
       const others = view.spans(cue.third_party);
-      const mine = view.spans(cue.first_person).some(
-        (f) => f.start >= third.end && f.end <= clauseEnd && !others.some((o) => o.start <= f.start && f.end <= o.end),
-      );
+      const mine = view
+        .spans(cue.first_person)
+        .some((f) => f.start >= third.end && f.end <= clauseEnd && !others.some((o) => o.start <= f.start && f.end <= o.end));
       // "do people with sciatica lose bladder control?" asks about it in general.
       const generic = view.spans(cue.generic_people).some((g) => g.start <= third.start && third.end <= g.end);
       if (!mine && generic && this.asksAbout && !this.firstPerson) return ['question', 'asked about people in general'];
-      if (!mine) return deniedForSelf() ?? this.someoneElses(occ, clauseStart, clauseEnd, seg0 + 1, `about someone else ("${view.tokens.slice(third.start, third.end).join(' ')}")`, third);
+      if (!mine)
+        return (
+          deniedForSelf() ??
+          this.someoneElses(occ, clauseStart, clauseEnd, seg0 + 1, `about someone else ("${view.tokens.slice(third.start, third.end).join(' ')}")`, third)
+        );
     }
 
     // Questions: asking what it is (no "I"/"my") vs. asking about one's own symptom.
@@ -366,8 +396,10 @@ export class SentenceContext {
   }
 
   private onlyHedge(seg: number): boolean {
-    return this.onlyParts(seg, [this.c.cues.hedge, this.c.cues.subject_pronouns, this.c.cues.first_person]) &&
-      this.hedges.some((h) => h.start >= this.view.segStart[seg]! && h.end <= this.view.segEnd[seg]!);
+    return (
+      this.onlyParts(seg, [this.c.cues.hedge, this.c.cues.subject_pronouns, this.c.cues.first_person]) &&
+      this.hedges.some((h) => h.start >= this.view.segStart[seg]! && h.end <= this.view.segEnd[seg]!)
+    );
   }
 
   /** Every word of the clause (after its boundary word) belongs to one of these parts. */

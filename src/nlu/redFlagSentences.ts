@@ -6,7 +6,6 @@ import { TypoIndex } from './redFlagTypos.js';
 
 // =============================================================================== text
 
-
 export type SegmentKind = 'start' | 'comma' | BoundaryKind;
 
 export interface Span {
@@ -278,7 +277,6 @@ function slotAccepts(slot: Slot, token: string, forms: readonly string[]): boole
   for (const p of slot.prefixes) if (token.startsWith(p) || (forms.length > 1 && forms.includes(FUZZY_PREFIX_MARK + p))) return true;
   return false;
 }
-
 
 export function overlaps(a: Span, b: Span): boolean {
   return a.start < b.end && b.start < a.end;

@@ -96,7 +96,11 @@ export function fitPlatt(logits: number[], labels: boolean[]): { a: number; b: n
   let a = 1;
   let b = 0;
   for (let iter = 0; iter < 50; iter++) {
-    let g1 = 0, g2 = 0, h11 = 1e-9, h22 = 1e-9, h12 = 0;
+    let g1 = 0,
+      g2 = 0,
+      h11 = 1e-9,
+      h22 = 1e-9,
+      h12 = 0;
     for (let i = 0; i < logits.length; i++) {
       const t = labels[i] ? hi : lo;
       const p = sigmoid(a * logits[i]! + b);
@@ -240,7 +244,8 @@ export function formatThresholds(file: RedFlagModelFile): string {
     );
   }
   lines.push('', 'out-of-fold false alarms of a near miss by its own sign (before assertion status), by kind:');
-  for (const [kind, r] of Object.entries(file.nearMissesByKind)) lines.push(`  ${kind.padEnd(20)} ${String(r.total).padStart(4)}   possible ${pct(r.possible)}   sure ${pct(r.sure)}`);
+  for (const [kind, r] of Object.entries(file.nearMissesByKind))
+    lines.push(`  ${kind.padEnd(20)} ${String(r.total).padStart(4)}   possible ${pct(r.possible)}   sure ${pct(r.sure)}`);
   if (file.assertion) {
     lines.push('', `assertion status: accuracy ${pct(file.assertion.accuracy)} over ${file.assertion.total} corpus texts`);
     for (const [kind, r] of Object.entries(file.assertion.byKind)) lines.push(`  ${kind.padEnd(20)} ${pct(r.accuracy)} of ${r.total} (expected ${r.expected})`);

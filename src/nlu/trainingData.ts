@@ -18,11 +18,7 @@ export interface TrainingData {
 const trainingFileSchema = z.record(
   z.string(),
   z
-    .array(
-      z
-        .union([z.string(), z.number()], { error: 'utterances must be text (quote values such as true, null or 12)' })
-        .transform((v) => String(v).trim()),
-    )
+    .array(z.union([z.string(), z.number()], { error: 'utterances must be text (quote values such as true, null or 12)' }).transform((v) => String(v).trim()))
     .min(1),
 );
 const intentIdSchema = z.enum(INTENT_IDS);
@@ -41,9 +37,7 @@ export function parseTrainingData(yamlText: string, origin = TRAINING_FILE): Tra
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? issue.path.join('.') : '';
-    throw new Error(
-      `${origin}: expected a map "intent id: [utterances]"${where ? ` (at ${where})` : ''}: ${issue?.message ?? ''}`,
-    );
+    throw new Error(`${origin}: expected a map "intent id: [utterances]"${where ? ` (at ${where})` : ''}: ${issue?.message ?? ''}`);
   }
   const examples: TrainingData['examples'] = [];
   const labelOf = new Map<string, IntentId>();

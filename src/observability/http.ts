@@ -9,7 +9,10 @@ import type { Readiness } from './readiness.js';
 export function readinessRoute(readiness: Readiness): RequestHandler {
   return async (_req, res) => {
     const report = await readiness.check();
-    res.status(report.ready ? 200 : 503).set('cache-control', 'no-store').json({ status: report.ready ? 'ready' : 'not_ready', ...report.checks, ...(report.ready ? {} : { reasons: report.reasons }) });
+    res
+      .status(report.ready ? 200 : 503)
+      .set('cache-control', 'no-store')
+      .json({ status: report.ready ? 'ready' : 'not_ready', ...report.checks, ...(report.ready ? {} : { reasons: report.reasons }) });
   };
 }
 

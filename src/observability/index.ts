@@ -55,14 +55,23 @@ export function createObservability(settings: ObservabilitySettings, storage: Ba
     middleware: metrics || traces ? turnObserver(metrics) : undefined,
     storage: observedStorage,
     readiness,
-    router: observabilityRouter({ readiness, metrics, ...(settings.METRICS_TOKEN ? { metricsToken: settings.METRICS_TOKEN } : {}), metricsOnOwnPort: settings.METRICS_PORT !== undefined }),
+    router: observabilityRouter({
+      readiness,
+      metrics,
+      ...(settings.METRICS_TOKEN ? { metricsToken: settings.METRICS_TOKEN } : {}),
+      metricsOnOwnPort: settings.METRICS_PORT !== undefined,
+    }),
     understander: (nlu) => (traces ? tracedUnderstander(nlu) : nlu),
     readFrom: (sources) => metrics?.readFrom(sources),
     async startServing(logger) {
       tracing = await startTracing(settings, { logger });
       const traceExporters = tracing?.exporters ?? [];
       if (!metrics || settings.METRICS_PORT === undefined) return { traceExporters };
-      metricsServer = await listenForMetrics(metrics, { port: settings.METRICS_PORT, host: settings.METRICS_HOST, ...(settings.METRICS_TOKEN ? { token: settings.METRICS_TOKEN } : {}) });
+      metricsServer = await listenForMetrics(metrics, {
+        port: settings.METRICS_PORT,
+        host: settings.METRICS_HOST,
+        ...(settings.METRICS_TOKEN ? { token: settings.METRICS_TOKEN } : {}),
+      });
       const address = metricsServer.address();
       const metricsPort = typeof address === 'object' && address ? address.port : settings.METRICS_PORT;
       logger.info('metrics_listening', { host: settings.METRICS_HOST, port: metricsPort });

@@ -52,7 +52,12 @@ export class BacklineMetrics {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    this.turns = new Counter({ name: 'backline_turns_total', help: 'Turns the bot handled, by channel and activity type.', labelNames: ['channel', 'type'], registers });
+    this.turns = new Counter({
+      name: 'backline_turns_total',
+      help: 'Turns the bot handled, by channel and activity type.',
+      labelNames: ['channel', 'type'],
+      registers,
+    });
     this.turnSeconds = new Histogram({
       name: 'backline_turn_duration_seconds',
       help: 'Time from an activity reaching the bot to its turn ending (replies sent), by channel and activity type.',
@@ -60,7 +65,12 @@ export class BacklineMetrics {
       buckets: [0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.turnErrors = new Counter({ name: 'backline_turn_errors_total', help: 'Turns that ended in an error (the person got the turn-error note).', labelNames: ['channel'], registers });
+    this.turnErrors = new Counter({
+      name: 'backline_turn_errors_total',
+      help: 'Turns that ended in an error (the person got the turn-error note).',
+      labelNames: ['channel'],
+      registers,
+    });
     this.urgentAdvice = new Counter({
       name: 'backline_urgent_advice_total',
       help: 'Replies giving urgent advice for a warning sign (channelData.backline.urgent), by triage level.',
@@ -73,7 +83,12 @@ export class BacklineMetrics {
       labelNames: ['channel', 'level'],
       registers,
     });
-    this.crisisReplies = new Counter({ name: 'backline_crisis_replies_total', help: 'Replies giving crisis help (channelData.backline.crisis).', labelNames: ['channel'], registers });
+    this.crisisReplies = new Counter({
+      name: 'backline_crisis_replies_total',
+      help: 'Replies giving crisis help (channelData.backline.crisis).',
+      labelNames: ['channel'],
+      registers,
+    });
     this.fallbacks = new Counter({
       name: 'backline_fallbacks_total',
       help: 'Messages the bot could not place: reprompt (an answer to its question it did not understand) or out_of_scope (free text it could not classify). Divide by backline_turns_total{type="message"} for the fallback rate.',
@@ -106,8 +121,12 @@ export class BacklineMetrics {
       labelNames: ['type', 'status'],
       registers,
       async collect() {
-        const queue = (await sources().supportQueue?.().catch(() => undefined)) ?? [];
-        for (const type of CASE_TYPES) for (const status of CASE_STATUSES) this.set({ type, status }, queue.filter((c) => c.type === type && c.status === status).length);
+        const queue =
+          (await sources()
+            .supportQueue?.()
+            .catch(() => undefined)) ?? [];
+        for (const type of CASE_TYPES)
+          for (const status of CASE_STATUSES) this.set({ type, status }, queue.filter((c) => c.type === type && c.status === status).length);
       },
     });
     new Gauge({
@@ -115,7 +134,10 @@ export class BacklineMetrics {
       help: 'How long the longest-waiting person in the queue has waited (0 when nobody waits).',
       registers,
       async collect() {
-        const queue = (await sources().supportQueue?.().catch(() => undefined)) ?? [];
+        const queue =
+          (await sources()
+            .supportQueue?.()
+            .catch(() => undefined)) ?? [];
         this.set(Math.max(0, ...queue.filter((c) => c.status === 'waiting').map((c) => c.waitingSeconds)));
       },
     });
@@ -124,7 +146,11 @@ export class BacklineMetrics {
       help: 'Median of recent waits from joining the queue to a team member joining (what people are told to expect); 0 when there are none yet.',
       registers,
       async collect() {
-        const waits = [...((await sources().recentWaits?.().catch(() => undefined)) ?? [])].sort((a, b) => a - b);
+        const waits = [
+          ...((await sources()
+            .recentWaits?.()
+            .catch(() => undefined)) ?? []),
+        ].sort((a, b) => a - b);
         this.set(waits.length > 0 ? waits[Math.floor(waits.length / 2)]! : 0);
       },
     });

@@ -125,7 +125,12 @@ async function silenceOpenTelemetryLogs(): Promise<void> {
  * the console one would copy logs out); live metrics are off; Microsoft's own usage telemetry
  * from the exporter (statsbeat) is off unless APPLICATIONINSIGHTS_STATSBEAT_DISABLED says otherwise.
  */
-async function startAzureMonitor(connectionString: string, serviceName: string, extraProcessors: SpanProcessor[], logger?: Logger): Promise<(() => Promise<void>) | undefined> {
+async function startAzureMonitor(
+  connectionString: string,
+  serviceName: string,
+  extraProcessors: SpanProcessor[],
+  logger?: Logger,
+): Promise<(() => Promise<void>) | undefined> {
   process.env.APPLICATIONINSIGHTS_STATSBEAT_DISABLED ??= 'true';
   process.env.APPLICATION_INSIGHTS_NO_STATSBEAT ??= 'true';
   try {
@@ -137,7 +142,18 @@ async function startAzureMonitor(connectionString: string, serviceName: string, 
       resource: resources.resourceFromAttributes({ 'service.name': serviceName }) as never,
       enableLiveMetrics: false,
       spanProcessors: extraProcessors as never,
-      instrumentationOptions: { http: off, azureSdk: off, mongoDb: off, mySql: off, postgreSql: off, redis: off, redis4: off, bunyan: off, winston: off, console: off },
+      instrumentationOptions: {
+        http: off,
+        azureSdk: off,
+        mongoDb: off,
+        mySql: off,
+        postgreSql: off,
+        redis: off,
+        redis4: off,
+        bunyan: off,
+        winston: off,
+        console: off,
+      },
     });
     return () => shutdownAzureMonitor();
   } catch (error) {

@@ -58,7 +58,11 @@ class TurnObservation implements TurnSteps {
       ? {
           ...(draft.notUnderstood ? { fallback: draft.notUnderstood } : {}),
           handoffs: draft.effects.flatMap((effect): DraftFacts['handoffs'] =>
-            effect.type === 'handoff' ? [{ kind: 'chat', mode: effect.mode }] : effect.type === 'record_callback' ? [{ kind: 'callback', mode: 'console' }] : [],
+            effect.type === 'handoff'
+              ? [{ kind: 'chat', mode: effect.mode }]
+              : effect.type === 'record_callback'
+                ? [{ kind: 'callback', mode: 'console' }]
+                : [],
           ),
         }
       : undefined;
@@ -78,7 +82,8 @@ class TurnObservation implements TurnSteps {
   settle(): void {
     if (!this.metrics || !this.draft) return;
     if (this.draft.fallback) this.metrics.fallbacks.inc({ channel: this.channel, kind: this.draft.fallback });
-    for (const handoff of this.draft.handoffs) this.metrics.handoffs.inc({ channel: this.channel, kind: handoff.kind, mode: handoff.mode === 'event' ? 'event' : 'console' });
+    for (const handoff of this.draft.handoffs)
+      this.metrics.handoffs.inc({ channel: this.channel, kind: handoff.kind, mode: handoff.mode === 'event' ? 'event' : 'console' });
   }
 
   private async step<T>(name: TurnStepName, fn: () => Promise<T>, makeActive: boolean): Promise<T> {
@@ -153,13 +158,17 @@ export function turnObserver(metrics: BacklineMetrics | undefined): Middleware {
         }
       };
       if (!tracingActive()) return run(undefined, undefined);
-      return backlineTracer().startActiveSpan('backline.turn', { attributes: { 'backline.channel': channel, 'backline.activity_type': type } }, async (span) => {
-        try {
-          await run(otelContext.active(), span);
-        } finally {
-          span.end();
-        }
-      });
+      return backlineTracer().startActiveSpan(
+        'backline.turn',
+        { attributes: { 'backline.channel': channel, 'backline.activity_type': type } },
+        async (span) => {
+          try {
+            await run(otelContext.active(), span);
+          } finally {
+            span.end();
+          }
+        },
+      );
     },
   };
 }

@@ -52,23 +52,28 @@ export function createHttpApp(deps: HttpDependencies): Express {
   });
 
   const jwt = authorizeJWT(deps.authConfig);
-  app.post('/api/messages', express.json({ limit: MAX_BODY_BYTES, strict: true }), (req, res, next) => jwt(req as unknown as AgentRequest, res as never, next), async (req, res) => {
-    if (!isActivityShaped(req.body)) {
-      res.status(400).json({ error: 'The body must be an Activity with a type and conversation.id.' });
-      return;
-    }
-    const channelId = (req.body as { channelId?: unknown }).channelId;
-    if (deps.ownedElsewhere && typeof channelId === 'string' && (await deps.ownedElsewhere(channelId, req.body.conversation.id))) {
-      res.status(403).json({ error: 'This conversation belongs to the web chat; post to it through Direct Line.' });
-      return;
-    }
-    try {
-      await deps.adapter.process(req as unknown as AgentRequest, res as never, (context) => deps.bot.handle(context));
-    } catch (error) {
-      deps.logger.error('process_failed', { error: errorName(error) });
-      if (!res.headersSent) res.status(400).json({ error: 'The activity could not be processed.' });
-    }
-  });
+  app.post(
+    '/api/messages',
+    express.json({ limit: MAX_BODY_BYTES, strict: true }),
+    (req, res, next) => jwt(req as unknown as AgentRequest, res as never, next),
+    async (req, res) => {
+      if (!isActivityShaped(req.body)) {
+        res.status(400).json({ error: 'The body must be an Activity with a type and conversation.id.' });
+        return;
+      }
+      const channelId = (req.body as { channelId?: unknown }).channelId;
+      if (deps.ownedElsewhere && typeof channelId === 'string' && (await deps.ownedElsewhere(channelId, req.body.conversation.id))) {
+        res.status(403).json({ error: 'This conversation belongs to the web chat; post to it through Direct Line.' });
+        return;
+      }
+      try {
+        await deps.adapter.process(req as unknown as AgentRequest, res as never, (context) => deps.bot.handle(context));
+      } catch (error) {
+        deps.logger.error('process_failed', { error: errorName(error) });
+        if (!res.headersSent) res.status(400).json({ error: 'The activity could not be processed.' });
+      }
+    },
+  );
 
   const onError: ErrorRequestHandler = (error, _req, res, _next) => {
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;

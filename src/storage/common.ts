@@ -69,7 +69,10 @@ function serialiseItem(key: string, item: unknown): SerialisedChange {
  * enumerable string keys, after toJSON), so the check and the JSON agree.
  */
 function assertJsonSafe(key: string, property: string, raw: unknown, ancestors: object[]): void {
-  const value = raw !== null && typeof raw === 'object' && typeof (raw as { toJSON?: unknown }).toJSON === 'function' ? (raw as { toJSON(p: string): unknown }).toJSON(property) : raw;
+  const value =
+    raw !== null && typeof raw === 'object' && typeof (raw as { toJSON?: unknown }).toJSON === 'function'
+      ? (raw as { toJSON(p: string): unknown }).toJSON(property)
+      : raw;
   switch (typeof value) {
     case 'function':
     case 'symbol':

@@ -99,9 +99,7 @@ export class SqliteStorage implements BacklineStorage {
     this.deleteRange = this.db.prepare('DELETE FROM items WHERE key >= ? AND key < ?');
     this.deleteFrom = this.db.prepare('DELETE FROM items WHERE key >= ?');
     this.deleteBefore = this.db.prepare('DELETE FROM items WHERE updated_at < ?');
-    this.listRange = this.db
-      .prepare<[string, string], string>('SELECT key FROM items WHERE key >= ? AND key < ? ORDER BY key')
-      .pluck();
+    this.listRange = this.db.prepare<[string, string], string>('SELECT key FROM items WHERE key >= ? AND key < ? ORDER BY key').pluck();
     this.listFrom = this.db.prepare<[string], string>('SELECT key FROM items WHERE key >= ? ORDER BY key').pluck();
 
     // eTags continue above the highest stored one, even if the clock went back since.

@@ -67,7 +67,11 @@ export function answerKeyOf(question: Pick<TrialQuestion, 'id' | 'kind'>): strin
   return question.kind === 'age' ? 'age' : `trial_${question.id}`;
 }
 
-function parseFile<T extends z.ZodType>(file: string, schema: T, problems: ContentProblem[]): { data: z.infer<T>; lineOf: (path: (string | number)[]) => number } | undefined {
+function parseFile<T extends z.ZodType>(
+  file: string,
+  schema: T,
+  problems: ContentProblem[],
+): { data: z.infer<T>; lineOf: (path: (string | number)[]) => number } | undefined {
   const lineCounter = new LineCounter();
   const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter, prettyErrors: false });
   const lineOf = lineFinder(doc, lineCounter);

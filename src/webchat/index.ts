@@ -69,7 +69,10 @@ function escapeHtml(value: string): string {
 
 /** JSON that is safe inside a <script> file or an HTML attribute after escaping. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** A static file kept in memory, served with an ETag, and gzipped once that is ready. */
@@ -108,7 +111,10 @@ export function createWebChat(deps: WebChatDependencies): WebChat {
   const { config, logger } = deps;
   const widget = loadWidgetConfig(config.CONTENT_DIR, config.WIDGET_CONVERSATION_TTL_MINUTES);
   const forBrowser: BrowserWidgetConfig = browserConfig(widget, config.EMERGENCY_NUMBER);
-  const origins = new OriginPolicy({ allowedOrigins: parseOrigins(config.WIDGET_ALLOWED_ORIGINS), ...(config.WIDGET_PUBLIC_URL ? { publicUrl: config.WIDGET_PUBLIC_URL } : {}) });
+  const origins = new OriginPolicy({
+    allowedOrigins: parseOrigins(config.WIDGET_ALLOWED_ORIGINS),
+    ...(config.WIDGET_PUBLIC_URL ? { publicUrl: config.WIDGET_PUBLIC_URL } : {}),
+  });
   const azure = config.DIRECT_LINE_SECRET ? { secret: config.DIRECT_LINE_SECRET, endpoint: config.DIRECT_LINE_ENDPOINT.replace(/\/+$/, '') } : undefined;
 
   let directLine: LocalDirectLine | undefined;
@@ -174,24 +180,28 @@ export function createWebChat(deps: WebChatDependencies): WebChat {
     res.removeHeader('X-Frame-Options');
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(
-      fill(chatTemplate, {
-        nonce,
-        lang: escapeHtml(widget.locale),
-        title: escapeHtml(widget.title),
-        subtitle: escapeHtml(widget.subtitle),
-        emergency: escapeHtml(config.EMERGENCY_NUMBER),
-        avatar: widget.avatar.image ? `/static/${escapeHtml(widget.avatar.image)}` : '',
-        mode: embedded ? 'bl-embedded' : 'bl-full',
-        config: escapeHtml(scriptJson(forBrowser)),
-        privacy_notice: escapeHtml(widget.privacy.notice),
-        privacy_link: escapeHtml(widget.privacy.linkText),
-        privacy_url: escapeHtml(widget.privacy.url),
-        start_over: escapeHtml(widget.tools.startOver),
-        start_over_hint: escapeHtml(widget.tools.startOverHint),
-        download: escapeHtml(widget.tools.download),
-        download_hint: escapeHtml(widget.tools.downloadHint),
-        dismiss_notice: escapeHtml(widget.tools.dismissNotice),
-      }, { syntax: 'double_braces' }),
+      fill(
+        chatTemplate,
+        {
+          nonce,
+          lang: escapeHtml(widget.locale),
+          title: escapeHtml(widget.title),
+          subtitle: escapeHtml(widget.subtitle),
+          emergency: escapeHtml(config.EMERGENCY_NUMBER),
+          avatar: widget.avatar.image ? `/static/${escapeHtml(widget.avatar.image)}` : '',
+          mode: embedded ? 'bl-embedded' : 'bl-full',
+          config: escapeHtml(scriptJson(forBrowser)),
+          privacy_notice: escapeHtml(widget.privacy.notice),
+          privacy_link: escapeHtml(widget.privacy.linkText),
+          privacy_url: escapeHtml(widget.privacy.url),
+          start_over: escapeHtml(widget.tools.startOver),
+          start_over_hint: escapeHtml(widget.tools.startOverHint),
+          download: escapeHtml(widget.tools.download),
+          download_hint: escapeHtml(widget.tools.downloadHint),
+          dismiss_notice: escapeHtml(widget.tools.dismissNotice),
+        },
+        { syntax: 'double_braces' },
+      ),
     );
   };
 

@@ -14,7 +14,11 @@ const widgetConfigSchema = z
     launcherLabel: shortText(80),
     locale: z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'locale must look like en-US'),
     inputPlaceholder: shortText(80),
-    conversationTtlMinutes: z.number().int().min(1).max(7 * 24 * 60),
+    conversationTtlMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60),
     colors: z
       .object({
         accent: colour,

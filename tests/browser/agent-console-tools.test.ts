@@ -68,8 +68,10 @@ afterAll(async () => {
 
 afterEach(() => expectCleanBrowser(browser));
 
-const recorded = (page: Page) => page.evaluate(() => ({ notifications: (window as unknown as Recorded).__notifications, oscillators: (window as unknown as Recorded).__oscillators }));
-const chatText = () => person.evaluate(() => [...document.querySelectorAll('.webchat__basic-transcript .webchat__bubble__content')].map((b) => b.textContent ?? '').join('\n'));
+const recorded = (page: Page) =>
+  page.evaluate(() => ({ notifications: (window as unknown as Recorded).__notifications, oscillators: (window as unknown as Recorded).__oscillators }));
+const chatText = () =>
+  person.evaluate(() => [...document.querySelectorAll('.webchat__basic-transcript .webchat__bubble__content')].map((b) => b.textContent ?? '').join('\n'));
 const personSees = (pattern: RegExp) => expect.poll(chatText, { timeout: STEP_MS }).toMatch(pattern);
 async function personSays(text: string): Promise<void> {
   await person.locator(SEND_BOX).fill(text);
@@ -157,13 +159,17 @@ describe('two team members and a person', () => {
 
     // Markdown from a team member: no picture is fetched in either browser (the guarded browser
     // fails the test on any request off loopback), no script link, https links stay links.
-    await alex.locator('#reply').fill('See ![pic](https://tracker.example/p.png) or [this](javascript:alert(1)) or [the NHS page](https://www.nhs.uk/conditions/sciatica/) *soon*');
+    await alex
+      .locator('#reply')
+      .fill('See ![pic](https://tracker.example/p.png) or [this](javascript:alert(1)) or [the NHS page](https://www.nhs.uk/conditions/sciatica/) *soon*');
     await alex.locator('#reply').press('Enter');
     await personSees(/the NHS page/);
     const agentEntry = alex.locator('#transcript li.agent').last();
     await expect.poll(() => agentEntry.innerText()).toMatch(/\[image: pic\][\s\S]*the NHS page/);
     expect(await alex.locator('#transcript img').count()).toBe(0);
-    expect(await agentEntry.locator('a').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href))).toEqual(['https://www.nhs.uk/conditions/sciatica/']);
+    expect(await agentEntry.locator('a').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href))).toEqual([
+      'https://www.nhs.uk/conditions/sciatica/',
+    ]);
     expect(await agentEntry.locator('em').innerText()).toBe('soon');
     expect(await person.locator('.webchat__basic-transcript img[src*="tracker"]').count()).toBe(0);
 
@@ -228,14 +234,30 @@ describe('two team members and a person', () => {
 
   it('the Figures tab draws charts from the daily counts', async () => {
     const day = 86_400_000;
-    await addDailyStats(running.backline.storage, { conversations: 7, outcomes: { emergency: 2, self_care: 3 }, redFlagReplies: 2, handoffs: 1, callbacks: 1, trialLeads: 1, messages: 40, unplaced: 4, checkAsked: { 'red_flags.q_bowel': 3 }, waits: [30, 90, 600] }, Date.now() - 2 * day);
+    await addDailyStats(
+      running.backline.storage,
+      {
+        conversations: 7,
+        outcomes: { emergency: 2, self_care: 3 },
+        redFlagReplies: 2,
+        handoffs: 1,
+        callbacks: 1,
+        trialLeads: 1,
+        messages: 40,
+        unplaced: 4,
+        checkAsked: { 'red_flags.q_bowel': 3 },
+        waits: [30, 90, 600],
+      },
+      Date.now() - 2 * day,
+    );
     await sam.getByRole('button', { name: 'Figures' }).click();
     await expect.poll(() => sam.locator('#figures-status').innerText()).toMatch(/Counts only/);
     const totals = await sam.locator('#figures-totals').innerText();
     expect(totals).toMatch(/Conversations\s+\d+/);
     expect(totals).toMatch(/Median wait/);
     const charts = await sam.evaluate(() => {
-      const figures = (window as unknown as { BacklineFigures: { charts: Record<string, { data: { labels: string[]; datasets: { data: number[] }[] } }> } }).BacklineFigures;
+      const figures = (window as unknown as { BacklineFigures: { charts: Record<string, { data: { labels: string[]; datasets: { data: number[] }[] } }> } })
+        .BacklineFigures;
       return Object.fromEntries(Object.entries(figures.charts).map(([id, chart]) => [id, { labels: chart.data.labels, data: chart.data.datasets[0]!.data }]));
     });
     expect(Object.keys(charts).sort()).toEqual(['chart-counts', 'chart-days', 'chart-dropouts', 'chart-outcomes']);

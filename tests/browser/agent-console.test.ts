@@ -40,7 +40,9 @@ afterEach(() => expectCleanBrowser(browser));
 
 /** What the person sees in Web Chat, in order. */
 function chatTranscript(): Promise<string> {
-  return person.evaluate(() => [...document.querySelectorAll('.webchat__basic-transcript .webchat__bubble__content')].map((b) => b.textContent ?? '').join('\n'));
+  return person.evaluate(() =>
+    [...document.querySelectorAll('.webchat__basic-transcript .webchat__bubble__content')].map((b) => b.textContent ?? '').join('\n'),
+  );
 }
 
 async function personSays(text: string): Promise<void> {
@@ -61,7 +63,9 @@ async function runAxe(page: Page): Promise<{ id: string; nodes: string[] }[]> {
   const result = (await page.evaluate(() =>
     (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<unknown> } }).axe.run(document, { resultTypes: ['violations'] }),
   )) as { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }));
 }
 
 describe('the agent console, beside a person chatting in the widget', () => {

@@ -48,7 +48,9 @@ afterAll(async () => {
 afterEach(() => expectCleanBrowser(browser));
 
 function transcript(frame: Frame): Promise<string> {
-  return frame.evaluate(() => [...document.querySelectorAll('.webchat__basic-transcript .webchat__bubble__content')].map((b) => b.textContent ?? '').join('\n'));
+  return frame.evaluate(() =>
+    [...document.querySelectorAll('.webchat__basic-transcript .webchat__bubble__content')].map((b) => b.textContent ?? '').join('\n'),
+  );
 }
 
 async function send(frame: Frame, text: string): Promise<void> {
@@ -106,7 +108,7 @@ describe('the widget on a phone (375x667)', () => {
     await send(frame, "I can't feel my bum when I wipe and I've wet myself");
     const alert = frame.locator('[id^="backline-alert-"]').last();
     await alert.waitFor({ timeout: STEP_MS });
-    await expect.poll(() => transcript(frame)).toMatch(/emergency department/i);
+    await expect.poll(() => transcript(frame)).toMatch(/emergency room \(ER\)/i);
     const look = await alert.evaluate((el) => {
       const style = getComputedStyle(el);
       return { border: style.borderLeftColor, borderWidth: style.borderLeftWidth, background: style.backgroundColor };
@@ -124,7 +126,9 @@ describe('the widget on a phone (375x667)', () => {
   it('the transcript still scrolls (Web Chat styles it without a patched document head)', async () => {
     const overflow = await frame.locator('.webchat__basic-transcript__scrollable').evaluate((el) => getComputedStyle(el).overflowY);
     expect(overflow).toBe('auto');
-    const scroll = await frame.locator('.webchat__basic-transcript__scrollable').evaluate((el) => ({ scrollHeight: el.scrollHeight, clientHeight: el.clientHeight }));
+    const scroll = await frame
+      .locator('.webchat__basic-transcript__scrollable')
+      .evaluate((el) => ({ scrollHeight: el.scrollHeight, clientHeight: el.clientHeight }));
     expect(scroll.scrollHeight).toBeGreaterThan(scroll.clientHeight);
   });
 });

@@ -41,7 +41,9 @@ async function activeElementId(target: Target): Promise<string | null> {
 
 /** The text of every message bubble in the transcript, in order. */
 function transcript(target: Target): Promise<string> {
-  return target.evaluate(() => [...document.querySelectorAll('.webchat__basic-transcript .webchat__bubble__content')].map((b) => b.textContent ?? '').join('\n'));
+  return target.evaluate(() =>
+    [...document.querySelectorAll('.webchat__basic-transcript .webchat__bubble__content')].map((b) => b.textContent ?? '').join('\n'),
+  );
 }
 
 async function waitForTranscript(target: Target, pattern: RegExp): Promise<void> {
@@ -190,7 +192,9 @@ describe('the widget on the demo clinic page', () => {
     expect(await bubble.locator('strong', { hasText: 'Sam' }).count()).toBe(1);
     expect(await bubble.locator('script').count()).toBe(0);
     expect(await bubble.locator('a[href^="javascript:"]').count()).toBe(0);
-    const handlers = await bubble.evaluate((el) => [...el.querySelectorAll('*')].flatMap((node) => [...node.attributes].map((a) => a.name)).filter((name) => name.startsWith('on')));
+    const handlers = await bubble.evaluate((el) =>
+      [...el.querySelectorAll('*')].flatMap((node) => [...node.attributes].map((a) => a.name)).filter((name) => name.startsWith('on')),
+    );
     expect(handlers).toEqual([]);
     expect(await frame.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     // Web Chat parses the raw markdown-it HTML in an inert DOMParser document before sanitising;

@@ -58,13 +58,20 @@ describe('urgent advice and crisis help are alerts with a tap-to-call button', (
     const alert = card.body[0]!;
     expect(alert).toMatchObject({ type: 'Container', style: 'attention' });
     expect(alert.items![0]).toMatchObject({ type: 'TextBlock', text: urgent.text });
-    expect(elements(alert.items!).filter((e) => e.type === 'Action.OpenUrl').map((e) => e.url)).toEqual(['tel:999']);
+    expect(
+      elements(alert.items!)
+        .filter((e) => e.type === 'Action.OpenUrl')
+        .map((e) => e.url),
+    ).toEqual(['tel:999']);
     expect(activity!.summary).toBe(urgent.text);
     expect((activity!.channelData as { backline: { urgent: boolean } }).backline.urgent).toBe(true);
   });
 
   it('crisis help calls the crisis line first, then the emergency number; an overdose the emergency number first', () => {
-    const calls = (reply: Reply, channel: string) => elements(cardOf(renderReplies([reply], channel, content)[0]!)!.body).filter((e) => e.type === 'Action.OpenUrl').map((e) => `${e.title} ${e.url}`);
+    const calls = (reply: Reply, channel: string) =>
+      elements(cardOf(renderReplies([reply], channel, content)[0]!)!.body)
+        .filter((e) => e.type === 'Action.OpenUrl')
+        .map((e) => `${e.title} ${e.url}`);
     for (const channel of ['webchat', 'msteams']) {
       expect(calls(crisis, channel)).toEqual(['Call 116 123 tel:116123', 'Call 999 tel:999']);
       expect(calls(overdose, channel)).toEqual(['Call 999 tel:999', 'Call 116 123 tel:116123']);
@@ -126,7 +133,9 @@ describe('no option is silently dropped', () => {
       expect(chat.buttonLabels(), label).toContain(label);
     }
     const teams = renderReplies([{ text: 'Causes', choices: chat.buttons().map((b) => ({ label: b.title, value: b.value.choice })) }], 'msteams', content);
-    const titles = elements(cardOf(teams[0]!)!.body).filter((e) => e.type === 'Action.Submit').map((e) => e.title);
+    const titles = elements(cardOf(teams[0]!)!.body)
+      .filter((e) => e.type === 'Action.Submit')
+      .map((e) => e.title);
     expect(titles).toEqual(chat.buttonLabels());
   });
 });
@@ -148,7 +157,13 @@ describe('backline check and menu length', () => {
     const file = join(root, 'dialogs', 'education.yaml');
     const text = readFileSync(file, 'utf8');
     const extra = Array.from({ length: 3 }, (_, i) => `      - { label: Extra ${i}, goto: main.menu }\n`).join('');
-    writeFileSync(file, text.replace('      - { label: Main menu, goto: main.menu, synonyms: [menu, back] }\n\n  sciatica', `      - { label: Main menu, goto: main.menu, synonyms: [menu, back] }\n${extra}\n  sciatica`));
+    writeFileSync(
+      file,
+      text.replace(
+        '      - { label: Main menu, goto: main.menu, synonyms: [menu, back] }\n\n  sciatica',
+        `      - { label: Main menu, goto: main.menu, synonyms: [menu, back] }\n${extra}\n  sciatica`,
+      ),
+    );
     const { problems } = inspectContent(root, '911');
     const menu = problems.filter((p) => /menu "education.pick_condition"/.test(p.message));
     expect(menu.map((p) => p.message).join('\n')).toMatch(/can show 12 buttons; teams shows at most 11/);

@@ -49,7 +49,12 @@ describe('backline chat in a terminal', () => {
   }, 90_000);
 
   it('piped: no echo, no escape codes, no raw markdown', () => {
-    const result = spawnSync(process.execPath, ['bin/backline.js', 'chat'], { input: 'zorblat quintessence\nwhat is sciatica\n', encoding: 'utf8', env, timeout: 60_000 });
+    const result = spawnSync(process.execPath, ['bin/backline.js', 'chat'], {
+      input: 'zorblat quintessence\nwhat is sciatica\n',
+      encoding: 'utf8',
+      env,
+      timeout: 60_000,
+    });
     expect(result.status).toBe(0);
     expect(result.stdout).not.toContain('zorblat');
     expect(result.stdout).not.toContain(ESC);

@@ -45,7 +45,9 @@ async function instance(databaseUrl: string): Promise<Running> {
 }
 
 const login = (base: string, username: string, password: string) =>
-  fetch(`${base}/agent/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) }).then((r) => r.status);
+  fetch(`${base}/agent/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) }).then(
+    (r) => r.status,
+  );
 
 let a: Running;
 let b: Running;
@@ -77,6 +79,11 @@ describe('per-account sign-in lockout across instances', () => {
   });
 
   it('a name that is no account locks the same way across instances (a 429 tells nothing about which names exist)', async () => {
-    expect([await login(b.url, 'nobody', 'a'), await login(a.url, 'nobody', 'b'), await login(b.url, 'nobody', 'c'), await login(a.url, 'nobody', 'd')]).toEqual([401, 401, 401, 429]);
+    expect([
+      await login(b.url, 'nobody', 'a'),
+      await login(a.url, 'nobody', 'b'),
+      await login(b.url, 'nobody', 'c'),
+      await login(a.url, 'nobody', 'd'),
+    ]).toEqual([401, 401, 401, 429]);
   });
 });

@@ -31,7 +31,12 @@ describe('schema: backline migrate and serve', () => {
       [0, ''],
     ]);
     const outputs = runs.map((run) => run.stdout.trim()).sort();
-    expect(outputs).toEqual([`PostgreSQL schema is up to date (version ${SCHEMA_VERSION}).`, `PostgreSQL schema migrated from version 0 to ${SCHEMA_VERSION} (applied ${Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1).join(', ')}).`].sort());
+    expect(outputs).toEqual(
+      [
+        `PostgreSQL schema is up to date (version ${SCHEMA_VERSION}).`,
+        `PostgreSQL schema migrated from version 0 to ${SCHEMA_VERSION} (applied ${Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1).join(', ')}).`,
+      ].sort(),
+    );
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
@@ -45,7 +50,12 @@ describe('schema: backline migrate and serve', () => {
 
 /** The same person's Direct Line session, talking to one given instance (not through the proxy). */
 function via(person: DirectLineClient, baseUrl: string): DirectLineClient {
-  return Object.assign(new DirectLineClient(baseUrl), { token: person.token, conversationId: person.conversationId, userId: person.userId, domain: `${baseUrl}/v3/directline` });
+  return Object.assign(new DirectLineClient(baseUrl), {
+    token: person.token,
+    conversationId: person.conversationId,
+    userId: person.userId,
+    domain: `${baseUrl}/v3/directline`,
+  });
 }
 
 function askedEvidence(activities: WireActivity[]): string | undefined {

@@ -179,7 +179,9 @@ describe('PostgresRateLimitStore (express-rate-limit)', () => {
   it('counts one budget across instances', async () => {
     const appFor = (pool: pg.Pool) => {
       const app = express();
-      app.use(rateLimit({ windowMs: 60_000, limit: 3, store: new PostgresRateLimitStore(pool, 'test-shared:'), standardHeaders: 'draft-8', legacyHeaders: false }));
+      app.use(
+        rateLimit({ windowMs: 60_000, limit: 3, store: new PostgresRateLimitStore(pool, 'test-shared:'), standardHeaders: 'draft-8', legacyHeaders: false }),
+      );
       app.get('/', (_req, res) => void res.send('ok'));
       return app;
     };

@@ -46,8 +46,13 @@ class SlowSqliteStorage extends SqliteStorage {
 
 /** Sends MESSAGES different messages at once, spread over `urls` in turn; returns their activity ids and texts. */
 async function sendAtOnce(urls: string[], conversationId: string, tag = 'first'): Promise<{ id: string; text: string }[]> {
-  const sent = Array.from({ length: MESSAGES }, (_, i) => ({ id: `msg-${conversationId}-${tag}-${i}`, text: `tell me about sciatica, ${tag} message ${String.fromCharCode(97 + i)}` }));
-  const statuses = await Promise.all(sent.map((m, i) => post(urls[i % urls.length]!, activity(capture, conversationId, { id: m.id, text: m.text })).then((r) => r.status)));
+  const sent = Array.from({ length: MESSAGES }, (_, i) => ({
+    id: `msg-${conversationId}-${tag}-${i}`,
+    text: `tell me about sciatica, ${tag} message ${String.fromCharCode(97 + i)}`,
+  }));
+  const statuses = await Promise.all(
+    sent.map((m, i) => post(urls[i % urls.length]!, activity(capture, conversationId, { id: m.id, text: m.text })).then((r) => r.status)),
+  );
   expect(statuses.every((s) => s === 200 || s === 202)).toBe(true);
   return sent;
 }
@@ -61,7 +66,10 @@ async function expectEveryMessageOnce(storageFile: string, conversationId: strin
   const storage = new SqliteStorage(storageFile);
   try {
     const transcript = await readTranscript(storage, { channelId: 'webchat', conversationId });
-    const userTexts = transcript.items.flatMap((item) => item.entries).filter((e) => e.role === 'user').map((e) => e.text);
+    const userTexts = transcript.items
+      .flatMap((item) => item.entries)
+      .filter((e) => e.role === 'user')
+      .map((e) => e.text);
     expect([...userTexts].sort()).toEqual([...before, ...sent.map((m) => m.text)].sort());
   } finally {
     await storage.close();
@@ -103,7 +111,12 @@ describe(`${MESSAGES} simultaneous messages on one conversation`, () => {
         await expectEveryMessageOnce(file, conversationId, first);
         // ...and then the same conversation again, under way.
         const second = await sendAtOnce([other.url, url], conversationId, 'again');
-        await expectEveryMessageOnce(file, conversationId, second, first.map((m) => m.text));
+        await expectEveryMessageOnce(
+          file,
+          conversationId,
+          second,
+          first.map((m) => m.text),
+        );
       }
     } finally {
       await other?.stop();
@@ -124,7 +137,9 @@ describe('racing first messages on two instances', () => {
       await agentOnline(a);
       for (const round of [1, 2, 3]) {
         const conversationId = `race-cases-${round}`;
-        const statuses = await Promise.all(servers.map(({ url }) => post(url, activity(capture, conversationId, { text: 'talk to a person' })).then((r) => r.status)));
+        const statuses = await Promise.all(
+          servers.map(({ url }) => post(url, activity(capture, conversationId, { text: 'talk to a person' })).then((r) => r.status)),
+        );
         expect(statuses.every((s) => s === 200 || s === 202)).toBe(true);
         const open = (await listOpenCases(a.storage)).filter((c) => c.supportCase.conversationId === conversationId);
         expect(open).toHaveLength(1);

@@ -100,7 +100,12 @@ describe('a shorter check, with progress', () => {
   it('the triage runner answers checklists by their evidence ids', async () => {
     const fever = await runVignette(backline, { name: 'fever only', evidence: { fever: true, age: 30, duration_weeks: 1 }, expect: 'consultation_24' });
     expect(fever.got).toBe('consultation_24');
-    const two = await runVignette(backline, { name: 'trauma and cancer', evidence: { significant_trauma: true, cancer_history: true, age: 30, duration_weeks: 1 }, phrasing: 'varied', expect: 'emergency' });
+    const two = await runVignette(backline, {
+      name: 'trauma and cancer',
+      evidence: { significant_trauma: true, cancer_history: true, age: 30, duration_weeks: 1 },
+      phrasing: 'varied',
+      expect: 'emergency',
+    });
     expect(two.got).toBe('emergency');
     const none = await runVignette(backline, { name: 'nothing', evidence: { age: 30, duration_weeks: 1 }, phrasing: 'varied', expect: 'self_care' });
     expect(none.got).toBe('self_care');

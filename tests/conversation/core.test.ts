@@ -39,11 +39,7 @@ describe('welcome and menu', () => {
 });
 
 describe('the headline question', () => {
-  for (const question of [
-    'why does my back hurt when I lift my leg',
-    'pain in lower back when raising leg',
-    'why does lifting my leg hurt my back',
-  ]) {
+  for (const question of ['why does my back hurt when I lift my leg', 'pain in lower back when raising leg', 'why does lifting my leg hurt my back']) {
     it(`"${question}" gets the leg-raise explanation in short messages, then next steps as buttons`, async () => {
       const c = await chat();
       await c.say(question);

@@ -27,13 +27,16 @@ describe('"can you tell what I have?"', () => {
     expect(c.buttonLabels()).toContain("Check if it's serious");
   });
 
-  it.each(['can you diagnose me', 'WHAT IS WRONG WITH ME', "I'm really scared, is this a slipped disc?"])('"%s" gets the honest answer, never only the article', async (text) => {
-    const c = await chat();
-    await c.say(text);
-    expect(c.text()).toMatch(CANT_TELL);
-    expect(c.text()).not.toMatch(DID_YOU_MEAN);
-    expect(c.buttonLabels()).toContain("Check if it's serious");
-  });
+  it.each(['can you diagnose me', 'WHAT IS WRONG WITH ME', "I'm really scared, is this a slipped disc?"])(
+    '"%s" gets the honest answer, never only the article',
+    async (text) => {
+      const c = await chat();
+      await c.say(text);
+      expect(c.text()).toMatch(CANT_TELL);
+      expect(c.text()).not.toMatch(DID_YOU_MEAN);
+      expect(c.buttonLabels()).toContain("Check if it's serious");
+    },
+  );
 
   it('asked again, the point is made in short, not word for word', async () => {
     const c = await chat();

@@ -135,11 +135,14 @@ describe('state lives in storage', () => {
     }
   });
 
-  it('two turns racing on one conversation both land: the loser decides again on the winner\'s state', async () => {
+  it("two turns racing on one conversation both land: the loser decides again on the winner's state", async () => {
     const c = await chat();
     await c.tap("Check if it's serious");
     const [a, b] = await Promise.all([c.conversation.say('no'), c.conversation.say('no')]);
-    const asked = [...a, ...b].map(dataOf).filter((d) => d?.ask?.evidence).map((d) => d!.ask!.evidence);
+    const asked = [...a, ...b]
+      .map(dataOf)
+      .filter((d) => d?.ask?.evidence)
+      .map((d) => d!.ask!.evidence);
     // Both answers were applied in turn: the second went to the next question.
     expect(asked).toEqual(expect.arrayContaining(['bladder_dysfunction', 'bowel_dysfunction']));
   });

@@ -23,7 +23,7 @@ afterAll(async () => {
 const chat = (backline: Backline, locale?: string) => new Chat(backline, locale ? { activityDefaults: { locale } } : {}).open();
 
 describe('the activity locale picks the pack', () => {
-  it("en-GB activities get 999 in the welcome and A&E in the urgent advice, on a default (en-US) server", async () => {
+  it('en-GB activities get 999 in the welcome and A&E in the urgent advice, on a default (en-US) server', async () => {
     const c = await chat(us, 'en-GB');
     expect(c.text()).toMatch(/call 999 now/);
     expect(c.text()).not.toMatch(US);

@@ -47,20 +47,27 @@ const Conversation = z
 type Conversation = z.infer<typeof Conversation>;
 
 const DIR = join(import.meta.dirname, 'personas');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 // Phrases a plain "I can't tell" is made of; a dose is an amount of a medicine or how often to take it.
 const CANT_TELL = /\b(?:can(?:'|’|no)?t|can not|unable to|not able to|won(?:'|’)t be able to)\b[^.!?\n]{0,60}\b(?:tell|say|diagnos|know|be sure|work out)/i;
 const DOSE =
   /\b\d+(?:[.,]\d+)?\s?(?:mg|milligrams?|mcg|micrograms?|ml|millilitres?|milliliters?|g|grams?|tablets?|pills?|capsules?|caplets?|doses?)\b|\b(?:once|twice|three times|four times|\d+ times)\s+(?:a|per|each)\s+day\b|\bevery\s+\d+(?:\s?(?:-|to)\s?\d+)?\s*(?:hours?|hrs?|h)\b/i;
 const DID_YOU_MEAN = /did you mean|do you mean one of/i;
-const ACKNOWLEDGES = /sorry|understand|hear (?:that|you)|worr|frustrat|sounds|must be|difficult|hard|scary|upsetting|annoy|apolog|concern|fair enough|I get (?:it|that)|thank you for telling/i;
+const ACKNOWLEDGES =
+  /sorry|understand|hear (?:that|you)|worr|frustrat|sounds|must be|difficult|hard|scary|upsetting|annoy|apolog|concern|fair enough|I get (?:it|that)|thank you for telling/i;
 
 const textOf = (a: Activity): string => (a.text ?? '').trim();
 const normal = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCase();
 
 function askOf(replies: Activity[]) {
-  return [...replies].reverse().map(dataOf).find((d) => d?.ask)?.ask as (Record<string, unknown> & { node?: string; kind?: string; evidence?: string; progress?: { index: number; total: number } }) | undefined;
+  return [...replies]
+    .reverse()
+    .map(dataOf)
+    .find((d) => d?.ask)?.ask as
+    (Record<string, unknown> & { node?: string; kind?: string; evidence?: string; progress?: { index: number; total: number } }) | undefined;
 }
 
 /** A question of the warning-sign check: it carries an evidence id (or a list of them) or progress. */
@@ -78,7 +85,12 @@ async function outOfScopeCount(backline: Backline): Promise<number> {
 async function play(backline: Backline, conversation: Conversation): Promise<string[]> {
   const failures: string[] = [];
   const chat = await new Chat(backline, conversation.locale ? { activityDefaults: { locale: conversation.locale } } : {}).open();
-  const earlier = new Set(chat.last.map(textOf).filter((t) => t.length >= 40).map(normal));
+  const earlier = new Set(
+    chat.last
+      .map(textOf)
+      .filter((t) => t.length >= 40)
+      .map(normal),
+  );
   let firstCheckNode: string | undefined;
   let previousCheck: { node?: string; index?: number } | undefined;
   for (const [i, turn] of conversation.turns.entries()) {
@@ -95,7 +107,15 @@ async function play(backline: Backline, conversation: Conversation): Promise<str
     if (replies.length === 0) fail('no reply');
     if (e.urgent !== undefined && data.some((d) => d?.urgent === true) !== e.urgent) fail(`urgent should be ${e.urgent}`);
     if (e.crisis !== undefined && data.some((d) => d?.crisis === true) !== e.crisis) fail(`crisis should be ${e.crisis}`);
-    if (e.level !== undefined && !data.some((d) => d?.triage?.level === e.level)) fail(`no triage level ${e.level} (got ${data.map((d) => d?.triage?.level).filter(Boolean).join(',') || 'none'})`);
+    if (e.level !== undefined && !data.some((d) => d?.triage?.level === e.level))
+      fail(
+        `no triage level ${e.level} (got ${
+          data
+            .map((d) => d?.triage?.level)
+            .filter(Boolean)
+            .join(',') || 'none'
+        })`,
+      );
     if (e.asks !== undefined) {
       const lastAsk = dataOf(replies[replies.length - 1] ?? ({} as Activity))?.ask ?? ask;
       const kind = lastAsk?.kind;
@@ -120,7 +140,8 @@ async function play(backline: Backline, conversation: Conversation): Promise<str
     if (e.no_did_you_mean && DID_YOU_MEAN.test(all)) fail('shows a "Did you mean" menu');
     if (e.acknowledges && !ACKNOWLEDGES.test(texts[0] ?? '')) fail('the first reply does not acknowledge the feeling');
     if (e.not_out_of_scope && (await outOfScopeCount(backline)) > outOfScopeBefore) fail('treated as out of scope');
-    if (e.summary && !data.some((d) => (d as Record<string, unknown> | undefined)?.['summary'] !== undefined)) fail('no summary (channelData.backline.summary)');
+    if (e.summary && !data.some((d) => (d as Record<string, unknown> | undefined)?.['summary'] !== undefined))
+      fail('no summary (channelData.backline.summary)');
     if (e.contains_any && !e.contains_any.some((w) => all.toLowerCase().includes(w.toLowerCase()))) fail(`contains none of ${JSON.stringify(e.contains_any)}`);
     for (const w of e.not_contains ?? []) if (all.toLowerCase().includes(w.toLowerCase())) fail(`contains ${JSON.stringify(w)}`);
 

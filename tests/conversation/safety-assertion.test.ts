@@ -23,7 +23,10 @@ const chat = () => new Chat(backline).open();
  * (starting the ordinary symptom check is not an alarm).
  */
 function expectNoAlarm(c: Chat): void {
-  expect(c.last.some((a) => dataOf(a)?.urgent), c.text()).toBe(false);
+  expect(
+    c.last.some((a) => dataOf(a)?.urgent),
+    c.text(),
+  ).toBe(false);
   expect(c.triageLevels(), c.text()).toEqual([]);
   expect(c.askedNode(), c.text()).not.toBe('confirm_flags');
 }
@@ -92,7 +95,7 @@ describe('not the patient, not now: no urgent advice', () => {
 describe('the patient now: urgent advice at once', () => {
   it("a carer's report of the patient's sign now gets emergency advice", async () => {
     const c = await chat();
-    await c.say("my father has not passed water since last night, his back is bad");
+    await c.say('my father has not passed water since last night, his back is bad');
     expectUrgentFirst(c, 'emergency');
   });
 

@@ -139,7 +139,7 @@ describe('carers: the report is about someone else', () => {
     expect(finalLevel(c)).toBe('consultation');
   });
 
-  it("a carer's own age is not the patient's: \"I'm 40\" is asked again, \"she's 78\" is taken", async () => {
+  it('a carer\'s own age is not the patient\'s: "I\'m 40" is asked again, "she\'s 78" is taken', async () => {
     const c = await chat();
     await c.say("I'm asking for my mum");
     await c.say("check if it's serious");
@@ -539,7 +539,15 @@ describe('during hand-off and the trial pre-screen', () => {
 
 /** Opens the trial pre-screen and answers every criterion as someone who may fit, up to consent. */
 async function walkTrialScreen(c: Chat): Promise<void> {
-  const fits: Record<string, string> = { diagnosed: 'yes', age: '40', leg_pain: 'yes', medication: 'yes', blood_thinners: 'no', pregnant: 'no', recent_surgery: 'no' };
+  const fits: Record<string, string> = {
+    diagnosed: 'yes',
+    age: '40',
+    leg_pain: 'yes',
+    medication: 'yes',
+    blood_thinners: 'no',
+    pregnant: 'no',
+    recent_surgery: 'no',
+  };
   await c.tap('Clinical trials');
   await c.say('yes');
   for (let node = c.askedNode(); node?.startsWith('trials.screen.'); node = c.askedNode()) {

@@ -74,7 +74,7 @@ describe('red flag detector interrupts every flow', () => {
 
   it('"should I go to A&E if I can\'t feel my bum?" is answered with the emergency advice for that sign', async () => {
     const c = await chat();
-    await c.say("should I go to A&E if i cant feel my bum?");
+    await c.say('should I go to A&E if i cant feel my bum?');
     expect(c.text()).toMatch(/emergency/i);
     expect(c.buttonLabels()).toContain("Check if it's serious");
   });

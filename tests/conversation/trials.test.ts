@@ -91,10 +91,18 @@ describe('eligible', () => {
     expect(others).toHaveLength(0);
     expect(lead).toMatchObject({ type: 'trial_lead', consent: true, contact: 'pat.example@example.org', diagnosed: 'yes', medication: 'yes', age: 40 });
     expect(lead!.trials!.map((t) => t.status)).toEqual(catalogue.trials.map(() => 'fits'));
-    expect(lead!.criteria).toEqual({ diagnosed: 'yes', age: 40, leg_pain: 'yes', medication: 'yes', blood_thinners: 'no', pregnant: 'no', recent_surgery: 'no' });
+    expect(lead!.criteria).toEqual({
+      diagnosed: 'yes',
+      age: 40,
+      leg_pain: 'yes',
+      medication: 'yes',
+      blood_thinners: 'no',
+      pregnant: 'no',
+      recent_surgery: 'no',
+    });
   });
 
-  it('with one trial left, the wording is singular and only that trial\'s questions are asked', async () => {
+  it("with one trial left, the wording is singular and only that trial's questions are asked", async () => {
     const c = await startScreen();
     const asked = await answerScreen(c, { age: '78' });
     // Only the movement app takes people over 70: leg pain, medicine, blood thinners and pregnancy no longer matter.
@@ -125,7 +133,11 @@ describe('not eligible', () => {
       for (const t of catalogue.trials) {
         const inclusion = t.inclusion.find((r) => r.question === questionId);
         const exclusion = t.exclusion.find((r) => r.question === questionId);
-        const failsInclusion = inclusion && (inclusion.answer !== undefined ? inclusion.answer !== given : (given as number) < (inclusion.min ?? 0) || (given as number) > (inclusion.max ?? 200));
+        const failsInclusion =
+          inclusion &&
+          (inclusion.answer !== undefined
+            ? inclusion.answer !== given
+            : (given as number) < (inclusion.min ?? 0) || (given as number) > (inclusion.max ?? 200));
         const failsExclusion = exclusion && exclusion.answer === given;
         if (failsInclusion) expect(c.text()).toContain(notFitLine(t.id, inclusion.reason));
         else if (failsExclusion) expect(c.text()).toContain(notFitLine(t.id, exclusion.reason));

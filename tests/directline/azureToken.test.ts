@@ -31,7 +31,8 @@ afterAll(async () => {
 });
 
 const endpoint = () => `${fake.url}/v3/directline`;
-const ok = (res: express.Response, body: Seen['body']) => res.json({ conversationId: 'azure-conv-1', token: `azure-token-for-${body.user?.id}`, expires_in: 3600 });
+const ok = (res: express.Response, body: Seen['body']) =>
+  res.json({ conversationId: 'azure-conv-1', token: `azure-token-for-${body.user?.id}`, expires_in: 3600 });
 
 describe('generateAzureToken', () => {
   it('posts the secret as a bearer token with a generated dl_ user id, and returns the bound token', async () => {
@@ -41,7 +42,12 @@ describe('generateAzureToken', () => {
     expect(seen).toHaveLength(1);
     expect(seen[0]!.authorization).toBe(`Bearer ${SECRET}`);
     expect(seen[0]!.body.user?.id).toMatch(/^dl_/);
-    expect(token).toEqual({ conversationId: 'azure-conv-1', userId: seen[0]!.body.user!.id, token: `azure-token-for-${seen[0]!.body.user!.id}`, expires_in: 3600 });
+    expect(token).toEqual({
+      conversationId: 'azure-conv-1',
+      userId: seen[0]!.body.user!.id,
+      token: `azure-token-for-${seen[0]!.body.user!.id}`,
+      expires_in: 3600,
+    });
   });
 
   it('reports an upstream refusal by status only', async () => {
@@ -78,7 +84,13 @@ describe('the token endpoint with DIRECT_LINE_SECRET', () => {
     const text = await res.text();
     expect(text).not.toContain(SECRET);
     const body = JSON.parse(text) as Record<string, unknown>;
-    expect(body).toEqual({ conversationId: 'azure-conv-1', userId: seen[0]!.body.user!.id, token: `azure-token-for-${seen[0]!.body.user!.id}`, expires_in: 3600, domain: endpoint() });
+    expect(body).toEqual({
+      conversationId: 'azure-conv-1',
+      userId: seen[0]!.body.user!.id,
+      token: `azure-token-for-${seen[0]!.body.user!.id}`,
+      expires_in: 3600,
+      domain: endpoint(),
+    });
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
@@ -95,7 +107,10 @@ describe('the token endpoint with DIRECT_LINE_SECRET', () => {
     expect((await fetch(`${running.url}/v3/directline/conversations`, { method: 'POST' })).status).toBe(404);
     expect(running.backline.webChat.directLine).toBeUndefined();
     const csp = (await fetch(`${running.url}/chat`)).headers.get('content-security-policy')!;
-    const connect = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('connect-src'))!;
+    const connect = csp
+      .split(';')
+      .map((d) => d.trim())
+      .find((d) => d.startsWith('connect-src'))!;
     const host = new URL(fake.url).host;
     expect(connect).toBe(`connect-src 'self' http://${host} ws://${host}`);
   });

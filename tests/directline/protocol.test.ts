@@ -75,7 +75,13 @@ describe('a conversation over the stream', () => {
       expect(a).not.toHaveProperty('_channelId');
     }
 
-    const res = await c.post({ type: 'message', text: HEADLINE, textFormat: 'markdown', from: { id: 'someone-else', name: 'Pat' }, channelData: { clientActivityID: 'client-1' } });
+    const res = await c.post({
+      type: 'message',
+      text: HEADLINE,
+      textFormat: 'markdown',
+      from: { id: 'someone-else', name: 'Pat' },
+      channelData: { clientActivityID: 'client-1' },
+    });
     expect(res.status).toBe(200);
     const { id } = (await res.json()) as { id: string };
     const all = await stream.until((list) => /straight leg/i.test(botTexts(list)));
@@ -292,7 +298,11 @@ describe('CORS and origins', () => {
     try {
       const preflight = await fetch(`${server.url}/v3/directline/conversations`, {
         method: 'OPTIONS',
-        headers: { Origin: 'https://clinic.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type,x-ms-bot-agent' },
+        headers: {
+          Origin: 'https://clinic.example',
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'authorization,content-type,x-ms-bot-agent',
+        },
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-origin')).toBe('https://clinic.example');
@@ -306,7 +316,10 @@ describe('CORS and origins', () => {
       const evil = await fetch(`${server.url}/api/directline/token`, { method: 'POST', headers: { Origin: 'https://evil.example' } });
       expect(evil.status).toBe(403);
       expect(evil.headers.get('access-control-allow-origin')).toBeNull();
-      const evilPreflight = await fetch(`${server.url}/v3/directline/conversations`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
+      const evilPreflight = await fetch(`${server.url}/v3/directline/conversations`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
+      });
       expect(evilPreflight.status).toBe(403);
 
       // Same origin (our own pages) needs no listing.
@@ -388,10 +401,19 @@ describe('deliverToConversation (messages outside a user turn)', () => {
     const stream = await c.openStream();
     await stream.until((all) => all.length >= 2);
     const directLine = running.backline.webChat.directLine!;
-    const { id } = await directLine.deliverToConversation(c.conversationId, { type: 'message', text: 'Hi, I am Sam from the clinic team.', from: { id: 'agent:sam', name: 'Sam (nurse)' } });
+    const { id } = await directLine.deliverToConversation(c.conversationId, {
+      type: 'message',
+      text: 'Hi, I am Sam from the clinic team.',
+      from: { id: 'agent:sam', name: 'Sam (nurse)' },
+    });
     const all = await stream.until((list) => list.some((a) => a.id === id));
     const pushed = all.find((a) => a.id === id)!;
-    expect(pushed).toMatchObject({ type: 'message', text: 'Hi, I am Sam from the clinic team.', from: { id: 'agent:sam', name: 'Sam (nurse)', role: 'bot' }, recipient: { id: c.userId } });
+    expect(pushed).toMatchObject({
+      type: 'message',
+      text: 'Hi, I am Sam from the clinic team.',
+      from: { id: 'agent:sam', name: 'Sam (nurse)', role: 'bot' },
+      recipient: { id: c.userId },
+    });
     const list = (await (await c.poll()).json()) as { activities: { id: string }[] };
     expect(list.activities.at(-1)!.id).toBe(id);
     stream.close();
@@ -538,12 +560,9 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 
 function firstValueOf<T>(observable: { subscribe(next: (value: T) => void, error: (error: unknown) => void): { unsubscribe(): void } }): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const subscription = observable.subscribe(
-      (value) => {
-        resolve(value);
-        queueMicrotask(() => subscription.unsubscribe());
-      },
-      reject,
-    );
+    const subscription = observable.subscribe((value) => {
+      resolve(value);
+      queueMicrotask(() => subscription.unsubscribe());
+    }, reject);
   });
 }

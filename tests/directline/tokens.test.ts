@@ -80,7 +80,10 @@ describe('DirectLineStore', () => {
   it('appends with sequence ids and reads after a watermark', async () => {
     const store = new DirectLineStore(new InMemoryStorage());
     await store.create({ conversationId: 'c1', userId: 'u1' });
-    const first = await store.append('c1', [{ type: 'message', text: 'a' }, { type: 'message', text: 'b' }]);
+    const first = await store.append('c1', [
+      { type: 'message', text: 'a' },
+      { type: 'message', text: 'b' },
+    ]);
     expect(first.map((a) => a.id)).toEqual(['c1|00000001', 'c1|00000002']);
     await store.append('c1', [{ type: 'message', text: 'c' }]);
     expect((await store.since('c1', 0)).activities.map((a) => a.text)).toEqual(['a', 'b', 'c']);
@@ -93,7 +96,10 @@ describe('DirectLineStore', () => {
   it('reads in pages: a client far behind catches up over several reads', async () => {
     const store = new DirectLineStore(new InMemoryStorage());
     await store.create({ conversationId: 'c1', userId: 'u1' });
-    await store.append('c1', Array.from({ length: MAX_ACTIVITIES_PER_READ + 5 }, (_, i) => ({ type: 'message', text: String(i) })));
+    await store.append(
+      'c1',
+      Array.from({ length: MAX_ACTIVITIES_PER_READ + 5 }, (_, i) => ({ type: 'message', text: String(i) })),
+    );
     const page = await store.since('c1', 0);
     expect(page.activities).toHaveLength(MAX_ACTIVITIES_PER_READ);
     expect((await store.since('c1', page.watermark)).activities).toHaveLength(5);
@@ -136,7 +142,10 @@ describe('DirectLineStore', () => {
   it('purging the transcript keeps the sequence going (watermarks never go back)', async () => {
     const store = new DirectLineStore(new InMemoryStorage());
     await store.create({ conversationId: 'c1', userId: 'u1' });
-    await store.append('c1', [{ type: 'message', text: 'private' }, { type: 'message', text: 'more' }]);
+    await store.append('c1', [
+      { type: 'message', text: 'private' },
+      { type: 'message', text: 'more' },
+    ]);
     expect(await store.purgeActivities('c1')).toBe(2);
     const [next] = await store.append('c1', [{ type: 'message', text: 'after' }]);
     expect(next!.id).toBe('c1|00000003');

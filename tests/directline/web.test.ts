@@ -13,7 +13,11 @@ import { startServer, type RunningServer } from '../helpers/directline.js';
 
 let running: RunningServer;
 beforeAll(async () => {
-  running = await startServer({ WIDGET_ALLOWED_ORIGINS: 'https://clinic.example,https://www.clinic.example', WIDGET_CONVERSATION_TTL_MINUTES: '45', EMERGENCY_NUMBER: '999' });
+  running = await startServer({
+    WIDGET_ALLOWED_ORIGINS: 'https://clinic.example,https://www.clinic.example',
+    WIDGET_CONVERSATION_TTL_MINUTES: '45',
+    EMERGENCY_NUMBER: '999',
+  });
 });
 afterAll(async () => {
   await running.stop();
@@ -28,7 +32,12 @@ const directive = (csp: string, name: string) =>
 
 function configOf(html: string): Record<string, unknown> {
   const match = /<meta name="backline-widget" content="([^"]*)">/.exec(html)!;
-  const json = match[1]!.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const json = match[1]!
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
   return JSON.parse(json) as Record<string, unknown>;
 }
 
@@ -61,7 +70,12 @@ describe('GET /chat', () => {
     const html = await (await get('/chat')).text();
     const config = configOf(html);
     expect(config).toMatchObject({ title: 'Backline', locale: 'en-US', conversationTtlMinutes: 45, emergencyNumber: '999' });
-    expect(config.styleOptions).toMatchObject({ accent: '#0b6e4f', botAvatarImage: '/static/backline-avatar.svg', botAvatarInitials: '', hideUploadButton: true });
+    expect(config.styleOptions).toMatchObject({
+      accent: '#0b6e4f',
+      botAvatarImage: '/static/backline-avatar.svg',
+      botAvatarInitials: '',
+      hideUploadButton: true,
+    });
     expect(html).toContain('<h1>Backline</h1>');
     expect(html).toMatch(/In an emergency, call <strong>999<\/strong>/);
     expect(html).toContain('<body class="bl-full">');
@@ -79,7 +93,7 @@ describe('GET /chat', () => {
 });
 
 describe('other routes on the same app', () => {
-  it('are left alone: no widget headers on paths that are not the widget\'s', async () => {
+  it("are left alone: no widget headers on paths that are not the widget's", async () => {
     // A path that passes through the widget's router to whatever is mounted after it.
     const res = await get('/some-other-feature');
     expect(res.status).toBe(404);
@@ -158,16 +172,21 @@ describe('scripts and static files', () => {
           .on('error', reject)
           .end();
       });
-    for (const path of ['/static/../chat.html', '/static/%2e%2e/chat.html', '/static/..%2fchat.html', '/static/.env']) expect(await rawStatus(path), path).toBe(404);
+    for (const path of ['/static/../chat.html', '/static/%2e%2e/chat.html', '/static/..%2fchat.html', '/static/.env'])
+      expect(await rawStatus(path), path).toBe(404);
   });
 
   it('no web file loads anything from another host (no CDN)', () => {
     const webDir = join(process.cwd(), 'web');
-    const files = [...readdirSync(webDir).map((f) => join(webDir, f)), ...readdirSync(join(webDir, 'static')).map((f) => join(webDir, 'static', f))].filter((f) => /\.(html|js|css)$/.test(f));
+    const files = [...readdirSync(webDir).map((f) => join(webDir, f)), ...readdirSync(join(webDir, 'static')).map((f) => join(webDir, 'static', f))].filter(
+      (f) => /\.(html|js|css)$/.test(f),
+    );
     expect(files.length).toBeGreaterThanOrEqual(6);
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
-      const urls = (text.match(/https?:\/\/[^\s'"<>)]+/g) ?? []).filter((u) => !u.startsWith('http://www.w3.org/') && !/HOST|YOUR-BACKLINE-HOST|clinic\.example/.test(u));
+      const urls = (text.match(/https?:\/\/[^\s'"<>)]+/g) ?? []).filter(
+        (u) => !u.startsWith('http://www.w3.org/') && !/HOST|YOUR-BACKLINE-HOST|clinic\.example/.test(u),
+      );
       expect(urls, file).toEqual([]);
     }
   });
@@ -177,7 +196,9 @@ describe('configuration', () => {
   it('refuses bad widget origins and a plain-http Direct Line endpoint', () => {
     expect(() => loadConfig({ WIDGET_ALLOWED_ORIGINS: 'clinic.example' })).toThrow(ConfigError);
     expect(() => loadConfig({ WIDGET_ALLOWED_ORIGINS: 'https://clinic.example/path' })).toThrow(ConfigError);
-    expect(loadConfig({ WIDGET_ALLOWED_ORIGINS: 'https://a.example, http://localhost:8080' }).WIDGET_ALLOWED_ORIGINS).toBe('https://a.example, http://localhost:8080');
+    expect(loadConfig({ WIDGET_ALLOWED_ORIGINS: 'https://a.example, http://localhost:8080' }).WIDGET_ALLOWED_ORIGINS).toBe(
+      'https://a.example, http://localhost:8080',
+    );
     expect(() => loadConfig({ DIRECT_LINE_ENDPOINT: 'http://directline.example/v3/directline' })).toThrow(/https/);
     expect(() => loadConfig({ DIRECT_LINE_TOKEN_SECRET: 'short' })).toThrow(/32 characters/);
   });

@@ -25,7 +25,10 @@ describe('backline CLI', () => {
   it('test nlu --json scores a labelled file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'backline-cli-'));
     const file = join(dir, 'nlu.yaml');
-    writeFileSync(file, '- text: what is sciatica\n  intent: condition.sciatica\n- text: no bladder problems at all\n  intent: care.when_to_see_doctor\n  red_flags: []\n');
+    writeFileSync(
+      file,
+      '- text: what is sciatica\n  intent: condition.sciatica\n- text: no bladder problems at all\n  intent: care.when_to_see_doctor\n  red_flags: []\n',
+    );
     const { code, stdout } = backline('test', 'nlu', file, '--json');
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
@@ -80,7 +83,13 @@ describe('backline CLI', () => {
     writeFileSync(file, '- name: fever\n  evidence: {fever: true, age: 40, duration_weeks: 1}\n  phrasing: varied\n  expect: consultation_24\n');
     const { code, stdout } = backline('test', 'triage', file, '--json');
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({ total: 1, exact: 1, underTriage: 0, overTriage: 0, results: [{ name: 'fever', expected: 'consultation_24', got: 'consultation_24' }] });
+    expect(JSON.parse(stdout)).toEqual({
+      total: 1,
+      exact: 1,
+      underTriage: 0,
+      overTriage: 0,
+      results: [{ name: 'fever', expected: 'consultation_24', got: 'consultation_24' }],
+    });
   });
 
   it.each([

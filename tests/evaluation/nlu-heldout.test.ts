@@ -11,7 +11,11 @@ import { createNluEngine, type NluEngine } from '../../src/nlu/understand.js';
 let engine: NluEngine;
 const reports = new Map<string, NluReport>();
 const score = (file: string) => {
-  if (!reports.has(file)) reports.set(file, scoreNlu(loadNluTestFile(file), (text) => engine.understand(text)));
+  if (!reports.has(file))
+    reports.set(
+      file,
+      scoreNlu(loadNluTestFile(file), (text) => engine.understand(text)),
+    );
   return reports.get(file)!;
 };
 

@@ -20,7 +20,11 @@ afterAll(async () => {
 describe('triage vignettes', () => {
   it('there are at least 60, covering every level, both phrasings and red-flag openings', () => {
     expect(vignettes.length).toBeGreaterThanOrEqual(60);
-    for (const level of TRIAGE_LEVELS) expect(vignettes.some((v) => v.expect === level), level).toBe(true);
+    for (const level of TRIAGE_LEVELS)
+      expect(
+        vignettes.some((v) => v.expect === level),
+        level,
+      ).toBe(true);
     expect(vignettes.some((v) => v.phrasing === 'varied')).toBe(true);
     expect(vignettes.some((v) => v.phrasing === 'plain')).toBe(true);
     expect(vignettes.filter((v) => v.opening).length).toBeGreaterThanOrEqual(8);

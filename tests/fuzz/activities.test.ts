@@ -38,10 +38,12 @@ beforeAll(async () => {
 afterAll(() => harness.stop());
 
 /** Conversation ids: a few reused (so fuzz lands on existing state), and anything at all. */
-const conversationIds = fc.oneof(
-  { weight: 3, arbitrary: fc.integer({ min: 1, max: 25 }).map((n) => `fuzz-${n}`) },
-  { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 60 }) },
-).filter((id) => id !== TRACKED);
+const conversationIds = fc
+  .oneof(
+    { weight: 3, arbitrary: fc.integer({ min: 1, max: 25 }).map((n) => `fuzz-${n}`) },
+    { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 60 }) },
+  )
+  .filter((id) => id !== TRACKED);
 
 describe('fuzzing POST /api/messages', () => {
   it(`${ACTIVITY_RUNS} generated activities: never a 5xx but the SDK's 501 for an unsupported invoke`, async () => {

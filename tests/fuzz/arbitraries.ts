@@ -49,7 +49,9 @@ export class RawJson {
 
 /** Keys that pollute prototypes when copied carelessly. */
 const pollutingKeys = fc.constantFrom('__proto__', 'constructor', 'prototype');
-const pollutingObject = fc.tuple(pollutingKeys, fc.constantFrom('{"polluted":true}', '{"prototype":{"polluted":true}}', '"x"', 'null', '[1]')).map(([key, value]) => new RawJson(`{"${key}":${value},"a":1}`));
+const pollutingObject = fc
+  .tuple(pollutingKeys, fc.constantFrom('{"polluted":true}', '{"prototype":{"polluted":true}}', '"x"', 'null', '[1]'))
+  .map(([key, value]) => new RawJson(`{"${key}":${value},"a":1}`));
 
 /** Anything at all for a field: wrong types, huge, deep, polluting. */
 export const anyValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -78,10 +80,20 @@ function field<T>(plausible: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
   return fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 3, arbitrary: plausible }, { weight: 2, arbitrary: anyValue });
 }
 
-const plausibleText = fc.oneof(fc.constantFrom('hi', 'is it serious', 'yes', 'no', 'not sure', 'talk to a person', '1', '3', 'I cannot feel my legs'), anyString);
+const plausibleText = fc.oneof(
+  fc.constantFrom('hi', 'is it serious', 'yes', 'no', 'not sure', 'talk to a person', '1', '3', 'I cannot feel my legs'),
+  anyString,
+);
 const plausibleValue = fc.oneof(fc.record({ choice: fc.string({ maxLength: 20 }) }), anyJson);
 const plausibleEntities = fc.array(fc.record({ type: fc.constantFrom('ClientCapabilities', 'mention', ''), requiresBotState: fc.boolean() }), { maxLength: 3 });
-const plausibleAttachments = fc.array(fc.record({ contentType: fc.constantFrom('image/png', 'application/vnd.microsoft.card.adaptive'), name: fc.string({ maxLength: 10 }), contentUrl: fc.constant('http://169.254.169.254/') }), { maxLength: 3 });
+const plausibleAttachments = fc.array(
+  fc.record({
+    contentType: fc.constantFrom('image/png', 'application/vnd.microsoft.card.adaptive'),
+    name: fc.string({ maxLength: 10 }),
+    contentUrl: fc.constant('http://169.254.169.254/'),
+  }),
+  { maxLength: 3 },
+);
 const extraKeys = fc.dictionary(fc.oneof(fc.string({ maxLength: 10 }), pollutingKeys), anyValue, { maxKeys: 3 });
 
 /** What a Web Chat client might post to /v3/directline/conversations/:id/activities, and worse. */
@@ -109,13 +121,40 @@ export function botFrameworkActivity(serviceUrl: string, conversationIds: fc.Arb
   return fc
     .record({
       type: fc.oneof(
-        { weight: 6, arbitrary: fc.constantFrom('message', 'conversationUpdate', 'installationUpdate', 'event', 'invoke', 'messageReaction', 'typing', 'endOfConversation', 'handoff') },
+        {
+          weight: 6,
+          arbitrary: fc.constantFrom(
+            'message',
+            'conversationUpdate',
+            'installationUpdate',
+            'event',
+            'invoke',
+            'messageReaction',
+            'typing',
+            'endOfConversation',
+            'handoff',
+          ),
+        },
         { weight: 1, arbitrary: anyValue },
       ),
       id: field(fc.string({ maxLength: 20 })),
       channelId: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('test', 'msteams', 'directline', 'emulator') }, { weight: 1, arbitrary: anyValue }),
-      serviceUrl: fc.oneof({ weight: 6, arbitrary: fc.constant(serviceUrl) }, { weight: 1, arbitrary: fc.constantFrom('http://127.0.0.1.attacker.example/', 'http://169.254.169.254/', 'file:///etc/passwd', 'http://[') }, { weight: 1, arbitrary: anyValue }),
-      conversation: fc.oneof({ weight: 8, arbitrary: fc.record({ id: conversationIds, conversationType: field(fc.constantFrom('personal', 'groupChat', 'channel')), tenantId: field(fc.constant('t-1')) }) }, { weight: 1, arbitrary: anyValue }),
+      serviceUrl: fc.oneof(
+        { weight: 6, arbitrary: fc.constant(serviceUrl) },
+        { weight: 1, arbitrary: fc.constantFrom('http://127.0.0.1.attacker.example/', 'http://169.254.169.254/', 'file:///etc/passwd', 'http://[') },
+        { weight: 1, arbitrary: anyValue },
+      ),
+      conversation: fc.oneof(
+        {
+          weight: 8,
+          arbitrary: fc.record({
+            id: conversationIds,
+            conversationType: field(fc.constantFrom('personal', 'groupChat', 'channel')),
+            tenantId: field(fc.constant('t-1')),
+          }),
+        },
+        { weight: 1, arbitrary: anyValue },
+      ),
       from: field(fc.record({ id: fc.string({ maxLength: 12 }), name: fc.string({ maxLength: 20 }), aadObjectId: field(fc.uuid()) })),
       recipient: field(fc.record({ id: fc.constantFrom('backline', 'x'), name: fc.string({ maxLength: 10 }) })),
       text: field(plausibleText),
@@ -164,14 +203,39 @@ export const rawBody = fc.oneof(
 export const contentEncoding = fc.constantFrom(undefined, undefined, undefined, 'gzip', 'deflate', 'br', 'identity', 'x-unknown');
 
 /** A request line target for an upgrade: stream paths with bad escapes, absolute and broken URLs, junk. */
-export const upgradeTarget = fc.oneof(
-  fc.constantFrom('/v3/directline/conversations/%/stream', 'http://[', 'http://[::1', '/v3/directline/conversations//stream', '/v3/directline/conversations/%E0%A4%A/stream?t=x', '*', '/', '//', '/agent/api/events', '/api/messages', 'http://127.0.0.1/v3/directline/conversations/x/stream'),
-  fc.tuple(fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 })).map(([id, token]) => `/v3/directline/conversations/${id}/stream?t=${token}&watermark=${id}`),
-  fc.string({ unit: 'binary', maxLength: 40 }).map((s) => `/${s}`),
-).filter((target) => !/[\r\n]/.test(target));
+export const upgradeTarget = fc
+  .oneof(
+    fc.constantFrom(
+      '/v3/directline/conversations/%/stream',
+      'http://[',
+      'http://[::1',
+      '/v3/directline/conversations//stream',
+      '/v3/directline/conversations/%E0%A4%A/stream?t=x',
+      '*',
+      '/',
+      '//',
+      '/agent/api/events',
+      '/api/messages',
+      'http://127.0.0.1/v3/directline/conversations/x/stream',
+    ),
+    fc
+      .tuple(fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 }))
+      .map(([id, token]) => `/v3/directline/conversations/${id}/stream?t=${token}&watermark=${id}`),
+    fc.string({ unit: 'binary', maxLength: 40 }).map((s) => `/${s}`),
+  )
+  .filter((target) => !/[\r\n]/.test(target));
 
 /** Headers that make an upgrade odd: wrong versions, no key, strange origins. */
-export const upgradeExtraHeaders = fc.array(
-  fc.constantFrom('Origin: http://evil.example\r\n', 'Origin: null\r\n', 'Sec-WebSocket-Version: 99\r\n', 'Authorization: Bearer x.y.z\r\n', 'Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=99\r\n', 'X-Forwarded-For: ::1\r\n'),
-  { maxLength: 3 },
-).map((headers) => headers.join(''));
+export const upgradeExtraHeaders = fc
+  .array(
+    fc.constantFrom(
+      'Origin: http://evil.example\r\n',
+      'Origin: null\r\n',
+      'Sec-WebSocket-Version: 99\r\n',
+      'Authorization: Bearer x.y.z\r\n',
+      'Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=99\r\n',
+      'X-Forwarded-For: ::1\r\n',
+    ),
+    { maxLength: 3 },
+  )
+  .map((headers) => headers.join(''));

@@ -19,4 +19,3 @@ export async function descriptorsAfterSettling(limit: number, timeoutMs: number)
 export function prototypeSnapshot(): string {
   return JSON.stringify([Object.prototype, Array.prototype, Function.prototype].map((p) => Object.getOwnPropertyNames(p).sort()));
 }
-

@@ -24,7 +24,8 @@ let baselineFds: number;
 let prototypeBefore: string;
 let requests = 0;
 
-const stateOf = async (client: DirectLineClient) => (await loadState(running.backline.storage, { channelId: 'webchat', conversationId: client.conversationId })).state;
+const stateOf = async (client: DirectLineClient) =>
+  (await loadState(running.backline.storage, { channelId: 'webchat', conversationId: client.conversationId })).state;
 
 beforeAll(async () => {
   running = await startServer({ DIRECT_LINE_TOKEN_RATE_LIMIT: '100000' });
@@ -55,7 +56,11 @@ describe('fuzzing the built-in Direct Line', () => {
         }
         posted++;
         requests++;
-        const res = await fetch(`${client.domain}/conversations/${client.conversationId}/activities`, { method: 'POST', headers: client.headers(), body: toJsonText(activity) });
+        const res = await fetch(`${client.domain}/conversations/${client.conversationId}/activities`, {
+          method: 'POST',
+          headers: client.headers(),
+          body: toJsonText(activity),
+        });
         await res.arrayBuffer();
         expect(res.status, toJsonText(activity).slice(0, 300)).toBeLessThan(500);
       }),
@@ -69,21 +74,28 @@ describe('fuzzing the built-in Direct Line', () => {
     const paths = ['/conversations', '/conversations/:id/activities', '/tokens/refresh', '/conversations/:id/upload', '/conversations/:id'];
     let sinceNew = 0;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...paths), contentType, contentEncoding, rawBody, fc.constantFrom('POST', 'GET', 'PUT', 'DELETE'), async (path, type, encoding, body, method) => {
-        // Keep well inside the per-conversation post limit.
-        if (++sinceNew >= POSTS_PER_CONVERSATION) {
-          client.token = '';
-          await client.start();
-          sinceNew = 0;
-        }
-        requests++;
-        const headers: Record<string, string> = { Authorization: `Bearer ${client.token}` };
-        if (type) headers['Content-Type'] = type;
-        if (encoding) headers['Content-Encoding'] = encoding;
-        const res = await fetch(`${client.domain}${path.replace(':id', client.conversationId)}`, { method, headers, ...(method === 'GET' ? {} : { body }) });
-        await res.arrayBuffer();
-        expect(res.status, `${method} ${path} ${type} ${encoding}`).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        contentType,
+        contentEncoding,
+        rawBody,
+        fc.constantFrom('POST', 'GET', 'PUT', 'DELETE'),
+        async (path, type, encoding, body, method) => {
+          // Keep well inside the per-conversation post limit.
+          if (++sinceNew >= POSTS_PER_CONVERSATION) {
+            client.token = '';
+            await client.start();
+            sinceNew = 0;
+          }
+          requests++;
+          const headers: Record<string, string> = { Authorization: `Bearer ${client.token}` };
+          if (type) headers['Content-Type'] = type;
+          if (encoding) headers['Content-Encoding'] = encoding;
+          const res = await fetch(`${client.domain}${path.replace(':id', client.conversationId)}`, { method, headers, ...(method === 'GET' ? {} : { body }) });
+          await res.arrayBuffer();
+          expect(res.status, `${method} ${path} ${type} ${encoding}`).toBeLessThan(500);
+        },
+      ),
       { numRuns: RAW_RUNS },
     );
   }, 120_000);
@@ -110,7 +122,9 @@ describe('fuzzing the built-in Direct Line', () => {
 
     expect((await stateOf(tracked)).at).toEqual(trackedAt);
     const before = ((await (await tracked.poll()).json()) as { activities: WireActivity[]; watermark: string }).watermark;
-    const res = await tracked.tap(lastActions(((await (await tracked.poll()).json()) as { activities: WireActivity[] }).activities).find((a) => /^no$/i.test(a.title))!);
+    const res = await tracked.tap(
+      lastActions(((await (await tracked.poll()).json()) as { activities: WireActivity[] }).activities).find((a) => /^no$/i.test(a.title))!,
+    );
     expect(res.status).toBe(200);
     const replies = ((await (await tracked.poll(before)).json()) as { activities: WireActivity[] }).activities.filter((a) => a.from.role === 'bot');
     expect(replies.length).toBeGreaterThan(0);

@@ -58,7 +58,10 @@ describe('a person asks for a human; a team member answers in the console', () =
 
       const view = await sam.json<CaseView>(sam.get(`/cases/${item.id}`));
       expect(view.case.summary.answers).toContainEqual(expect.objectContaining({ id: 'saddle_anaesthesia', value: 'no' }));
-      const said = view.transcript.items.flatMap((i) => i.entries).filter((e) => e.role === 'user').map((e) => e.text);
+      const said = view.transcript.items
+        .flatMap((i) => i.entries)
+        .filter((e) => e.role === 'user')
+        .map((e) => e.text);
       expect(said).toEqual(['why does my back hurt when I lift my leg', "check if it's serious", 'no', 'let me talk to a real person']);
 
       expect(await sam.json(sam.post(`/cases/${item.id}/claim`))).toEqual({ delivered: true });
@@ -84,7 +87,12 @@ describe('a person asks for a human; a team member answers in the console', () =
       await say(id, 'no');
       expect(textsFor(id).at(-2)).toMatch(/thank you for your feedback/i);
       const closed = await sam.json<CaseView>(sam.get(`/cases/${item.id}`));
-      expect(closed.case).toMatchObject({ status: 'closed', closedBy: 'agent', note: 'Self-care advice; GP if no better in 2 weeks', feedback: { helpful: 'no' } });
+      expect(closed.case).toMatchObject({
+        status: 'closed',
+        closedBy: 'agent',
+        note: 'Self-care advice; GP if no better in 2 weeks',
+        feedback: { helpful: 'no' },
+      });
 
       // Every look at the transcript and every action was audited: who, which case, when; no message text.
       const audit = (await readAudit(backline.storage)).filter((a) => a.case === item.id).reverse();
@@ -96,7 +104,7 @@ describe('a person asks for a human; a team member answers in the console', () =
     }
   });
 
-  it('the audit log holds what a person did, once per action: not the page\'s automatic refreshes', async () => {
+  it("the audit log holds what a person did, once per action: not the page's automatic refreshes", async () => {
     const id = newConversation();
     await say(id, 'talk to a person');
     const alex = new AgentClient(url);
@@ -105,13 +113,21 @@ describe('a person asks for a human; a team member answers in the console', () =
     expect((await alex.login('my secret password', 'x')).status).toBe(401);
     expect((await alex.login('alex', AGENT_PASSWORD)).status).toBe(200);
     const signIns = (await readAudit(backline.storage, 3)).reverse();
-    expect(signIns.map((a) => [a.action, a.agent])).toEqual([['sign_in_failed', 'alex'], ['sign_in_failed', '(unknown)'], ['sign_in', 'alex']]);
+    expect(signIns.map((a) => [a.action, a.agent])).toEqual([
+      ['sign_in_failed', 'alex'],
+      ['sign_in_failed', '(unknown)'],
+      ['sign_in', 'alex'],
+    ]);
     expect(signIns.every((a) => /127\.0\.0\.1/.test(a.address ?? ''))).toBe(true);
     expect(JSON.stringify(signIns)).not.toMatch(/secret|password/);
 
     const item = (await alex.json<{ cases: QueueItem[] }>(alex.get('/queue'))).cases.find((c) => c.status === 'waiting' && c.type === 'chat')!;
     const refresh = { 'X-Console-Refresh': '1' };
-    const auditOf = async () => (await readAudit(backline.storage, 1000)).filter((a) => a.case === item.id).reverse().map((a) => `${a.agent}:${a.action}`);
+    const auditOf = async () =>
+      (await readAudit(backline.storage, 1000))
+        .filter((a) => a.case === item.id)
+        .reverse()
+        .map((a) => `${a.agent}:${a.action}`);
 
     // A refresh of a case this session never opened is a look like any other.
     await alex.json(alex.get(`/cases/${item.id}`, refresh));
@@ -139,12 +155,19 @@ describe('a person asks for a human; a team member answers in the console', () =
     const admin = new AgentClient(url);
     expect((await admin.login('', ADMIN_TOKEN)).status).toBe(200);
     const id = newConversation();
-    const teams = { channelId: 'msteams', conversation: { id, conversationType: 'personal', tenantId: 't-1' }, channelData: { tenant: { id: 't-1' } }, from: { id: '29:user', aadObjectId: 'aad-1' } };
+    const teams = {
+      channelId: 'msteams',
+      conversation: { id, conversationType: 'personal', tenantId: 't-1' },
+      channelData: { tenant: { id: 't-1' } },
+      from: { id: '29:user', aadObjectId: 'aad-1' },
+    };
     await say(id, 'talk to a person', teams);
     const queue = await admin.json<{ cases: QueueItem[] }>(admin.get('/queue'));
     const item = queue.cases.find((c) => c.channelId === 'msteams' && c.status === 'waiting')!;
     await admin.json(admin.post(`/cases/${item.id}/claim`));
-    const joined = capture.for(id).at(-1)!.body as { attachments?: { contentType: string; content: { body: { text?: string; actions?: { title: string }[] }[] } }[] };
+    const joined = capture.for(id).at(-1)!.body as {
+      attachments?: { contentType: string; content: { body: { text?: string; actions?: { title: string }[] }[] } }[];
+    };
     const card = joined.attachments?.[0];
     expect(card?.contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect(JSON.stringify(card)).toMatch(/Someone from the support team has joined the chat/);
@@ -178,12 +201,16 @@ describe('every agent endpoint needs a session (401) and, to act, its CSRF token
     expect(res.status).toBe(401);
   });
 
-  it.each(posts)('POST %s with a real session but no, or another session\'s, CSRF token, or from another origin: 403', async (path) => {
+  it.each(posts)("POST %s with a real session but no, or another session's, CSRF token, or from another origin: 403", async (path) => {
     const sam = new AgentClient(url);
     await sam.login('sam', AGENT_PASSWORD);
     const alex = new AgentClient(url);
     await alex.login('alex', AGENT_PASSWORD);
-    const withoutToken = await fetch(`${url}/agent/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: sam.cookie }, body: '{}' });
+    const withoutToken = await fetch(`${url}/agent/api${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: sam.cookie },
+      body: '{}',
+    });
     expect(withoutToken.status).toBe(403);
     expect((await sam.post(path, {}, { 'x-csrf-token': alex.csrf })).status).toBe(403);
     expect((await sam.post(path, {}, { origin: 'https://evil.example' })).status).toBe(403);
@@ -214,7 +241,11 @@ describe('every agent endpoint needs a session (401) and, to act, its CSRF token
   });
 
   it('the session cookie is HttpOnly and SameSite=Strict, scoped to /agent', async () => {
-    const res = await fetch(`${url}/agent/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'sam', password: AGENT_PASSWORD }) });
+    const res = await fetch(`${url}/agent/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'sam', password: AGENT_PASSWORD }),
+    });
     const cookie = res.headers.get('set-cookie')!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
@@ -262,7 +293,11 @@ describe('sign-in limits: per account and per address', () => {
     }
   }
   const login = (base: string, username: string, password: string, headers: Record<string, string> = {}) =>
-    fetch(`${base}/agent/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ username, password }) }).then((r) => r.status);
+    fetch(`${base}/agent/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ username, password }),
+    }).then((r) => r.status);
 
   it('20 failed sign-ins from one address (people mistyping) do not lock out the right password (defaults)', async () => {
     // '' = unset: the default limits, as in production.
@@ -284,11 +319,13 @@ describe('sign-in limits: per account and per address', () => {
       expect(await login(base, 'sam', AGENT_PASSWORD)).toBe(429);
       expect(await login(base, 'alex', AGENT_PASSWORD)).toBe(200);
       // A name that is no account locks the same way (a 429 says nothing about which names exist).
-      expect([await login(base, 'nobody', 'a'), await login(base, 'nobody', 'b'), await login(base, 'nobody', 'c'), await login(base, 'nobody', 'd')]).toEqual([401, 401, 401, 429]);
+      expect([await login(base, 'nobody', 'a'), await login(base, 'nobody', 'b'), await login(base, 'nobody', 'c'), await login(base, 'nobody', 'd')]).toEqual([
+        401, 401, 401, 429,
+      ]);
     });
   });
 
-  it('a successful sign-in clears the account\'s failures', async () => {
+  it("a successful sign-in clears the account's failures", async () => {
     await withServer({ SUPPORT_LOGIN_ACCOUNT_LIMIT: '3', SUPPORT_LOGIN_RATE_LIMIT: '100' }, async (base) => {
       const statuses = [];
       for (const password of ['a', 'b', AGENT_PASSWORD, 'c', 'd', AGENT_PASSWORD]) statuses.push(await login(base, 'sam', password));
@@ -305,7 +342,7 @@ describe('sign-in limits: per account and per address', () => {
     });
   });
 
-  it('TRUST_PROXY: behind a load balancer each client address has its own limit, and the audit log has the client\'s address', async () => {
+  it("TRUST_PROXY: behind a load balancer each client address has its own limit, and the audit log has the client's address", async () => {
     const forwarded = (ip: string) => ({ 'x-forwarded-for': ip });
     await withServer({ SUPPORT_LOGIN_RATE_LIMIT: '2', TRUST_PROXY: '1' }, async (base, limited) => {
       expect([await login(base, 'a', 'x', forwarded('203.0.113.5')), await login(base, 'b', 'x', forwarded('203.0.113.5'))]).toEqual([401, 401]);

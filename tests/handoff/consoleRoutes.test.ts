@@ -107,7 +107,9 @@ describe('presence: available or away', () => {
     expect((await away(alex, 'away')).status).toBe(200);
     expect((await backline.support.service.facts()).support_available).toBe('no');
     const team = (await sam.json<{ team: { id: string; status: string }[] }>(sam.get('/team'))).team;
-    expect(team).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'sam', status: 'away' }), expect.objectContaining({ id: 'alex', status: 'away' })]));
+    expect(team).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: 'sam', status: 'away' }), expect.objectContaining({ id: 'alex', status: 'away' })]),
+    );
 
     // Asking for a person now gets the call-back offer, not the queue.
     const conversation = newConversation();

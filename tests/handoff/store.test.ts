@@ -64,7 +64,9 @@ describe('cases and the queue', () => {
     for (const c of [open, closing, vanishing]) await createCase(storage, c);
     await updateCase(storage, closing.id, (c) => ({ ...c, status: 'closed' }));
     await storage.delete([caseRecordKey({ channelId: 'webchat', conversationId: vanishing.conversationId }, 'chat', vanishing.id)]);
-    await storage.write({ [`h/open/${vanishing.id}`]: { key: caseRecordKey({ channelId: 'webchat', conversationId: vanishing.conversationId }, 'chat', vanishing.id) } });
+    await storage.write({
+      [`h/open/${vanishing.id}`]: { key: caseRecordKey({ channelId: 'webchat', conversationId: vanishing.conversationId }, 'chat', vanishing.id) },
+    });
     expect((await listOpenCases(storage)).map((s) => s.supportCase.id)).toEqual([open.id]);
     expect(await storage.listKeys('h/open/')).toEqual([`h/open/${open.id}`]);
     await updateCase(storage, open.id, (c) => ({ ...c, status: 'closed' }));

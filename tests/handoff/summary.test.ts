@@ -11,7 +11,10 @@ describe('case summary labels', () => {
   const nlu = { classify: () => ({ intent: 'greeting' }) } as never;
 
   it('labels warning signs, trial questions, age and duration in words', () => {
-    const state = { ...newConversationState(), answers: { saddle_anaesthesia: 'no', trial_diagnosed: 'yes', trial_blood_thinners: 'unsure', age: 52, duration_weeks: 3 } } as never;
+    const state = {
+      ...newConversationState(),
+      answers: { saddle_anaesthesia: 'no', trial_diagnosed: 'yes', trial_blood_thinners: 'unsure', age: 52, duration_weeks: 3 },
+    } as never;
     const labels = Object.fromEntries(buildSummary(engine, nlu, state, []).answers.map((a) => [a.id, a.label]));
     expect(labels['saddle_anaesthesia']).toBe(engine.redFlagLabel('saddle_anaesthesia'));
     expect(labels['trial_diagnosed']).toBe(engine.trials.questions.find((q) => q.id === 'diagnosed')!.text);

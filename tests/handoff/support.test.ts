@@ -184,7 +184,6 @@ describe('a request that is no longer open', () => {
     expect(await backline.storage.listKeys(`${conversationPrefix({ channelId: 'webchat', conversationId: c.conversation.conversationId })}case/`)).toEqual([]);
   });
 
-
   it('goes back to the bot instead of waiting for a case nobody can see', async () => {
     await agentOnline(backline);
     const c = await chat();
@@ -195,7 +194,9 @@ describe('a request that is no longer open', () => {
     await backline.storage.delete([stored.key, `h/case/${id}`, `h/open/${id}`]);
     const key = `${conversationPrefix({ channelId: 'webchat', conversationId: c.conversation.conversationId })}state`;
     const item = (await backline.storage.read([key]))[key] as { state: ConversationState; eTag: string };
-    await backline.storage.write({ [key]: { ...item, state: { ...item.state, support: { ...item.state.support!, since: new Date(Date.now() - 5 * 24 * 3600_000).toISOString() } } } });
+    await backline.storage.write({
+      [key]: { ...item, state: { ...item.state, support: { ...item.state.support!, since: new Date(Date.now() - 5 * 24 * 3600_000).toISOString() } } },
+    });
     await c.say('what is sciatica');
     expect(c.text()).toMatch(/sciatic/i);
     expect((await stateOf(c)).support).toBeUndefined();
@@ -226,7 +227,10 @@ describe('a live chat with a team member', () => {
     expect(await c.say('2')).toEqual([]);
     expect(await c.say('yes')).toEqual([]);
     const view = await service().view(id, SAM);
-    const userTexts = view.transcript.items.flatMap((i) => i.entries).filter((e) => e.role === 'user').map((e) => e.text);
+    const userTexts = view.transcript.items
+      .flatMap((i) => i.entries)
+      .filter((e) => e.role === 'user')
+      .map((e) => e.text);
     expect(userTexts.slice(-3)).toEqual(['my pain is worse in the mornings', '2', 'yes']);
 
     await service().reply(id, SAM, 'Thanks. How long has it been like this?');
@@ -245,7 +249,12 @@ describe('a live chat with a team member', () => {
     await c.say('Sam was very kind');
     expect(c.text()).toMatch(/thank you for your feedback/i);
     const closed = (await findCase(backline.storage, id))!.supportCase;
-    expect(closed).toMatchObject({ status: 'closed', closedBy: 'agent', note: 'Advised to see a GP this week.', feedback: { helpful: 'yes', comment: 'Sam was very kind' } });
+    expect(closed).toMatchObject({
+      status: 'closed',
+      closedBy: 'agent',
+      note: 'Advised to see a GP this week.',
+      feedback: { helpful: 'yes', comment: 'Sam was very kind' },
+    });
     expect(Object.keys((await stateOf(c)).answers).filter((k) => k.startsWith('support_'))).toEqual([]);
     expect(await service().queue()).toEqual([]);
   });
@@ -336,7 +345,14 @@ describe('trial leads and "forget me"', () => {
     await c.say('yes');
     const queue = await service().queue();
     expect(queue).toHaveLength(1);
-    expect(queue[0]).toMatchObject({ type: 'trial_lead', kind: 'lead', status: 'waiting', reason: 'trial_interest', contact: 'pat.example@example.org', consent: true });
+    expect(queue[0]).toMatchObject({
+      type: 'trial_lead',
+      kind: 'lead',
+      status: 'waiting',
+      reason: 'trial_interest',
+      contact: 'pat.example@example.org',
+      consent: true,
+    });
     // A lead is closed with a note once the trials team has been in touch.
     await service().closeCase(queue[0]!.id, ALEX, 'Sent study details');
     expect(await service().queue()).toEqual([]);

@@ -22,7 +22,10 @@ export class Chat {
   /** Everything the bot sent in the last turn. */
   last: Activity[] = [];
 
-  constructor(readonly backline: Backline, options: InProcessOptions = {}) {
+  constructor(
+    readonly backline: Backline,
+    options: InProcessOptions = {},
+  ) {
     this.conversation = new InProcessConversation(backline.adapter, backline.bot.handle, { channelId: 'webchat', ...options });
   }
 
@@ -39,7 +42,12 @@ export class Chat {
   /** Taps the button whose label contains `label` (case-insensitive) in the last turn. */
   async tap(label: string): Promise<Activity[]> {
     const action = this.buttons().find((b) => b.title.toLowerCase().includes(label.toLowerCase()));
-    if (!action) throw new Error(`no button "${label}" in: ${this.buttons().map((b) => b.title).join(' | ')}`);
+    if (!action)
+      throw new Error(
+        `no button "${label}" in: ${this.buttons()
+          .map((b) => b.title)
+          .join(' | ')}`,
+      );
     this.last = await this.conversation.tap(action.value.choice, action.title);
     return this.last;
   }
@@ -59,12 +67,18 @@ export class Chat {
 
   /** The evidence id of the question the bot is asking now, if any. */
   askedEvidence(): string | undefined {
-    return [...this.last].reverse().map(dataOf).find((d) => d?.ask)?.ask?.evidence;
+    return [...this.last]
+      .reverse()
+      .map(dataOf)
+      .find((d) => d?.ask)?.ask?.evidence;
   }
 
   /** The question being asked now (its node, kind, evidence or checklist evidence, progress). */
   asked(): BacklineChannelData['ask'] | undefined {
-    return [...this.last].reverse().map(dataOf).find((d) => d?.ask)?.ask;
+    return [...this.last]
+      .reverse()
+      .map(dataOf)
+      .find((d) => d?.ask)?.ask;
   }
 
   /** The evidence ids of the checklist being asked now. */
@@ -84,12 +98,18 @@ export class Chat {
   }
 
   askedNode(): string | undefined {
-    return [...this.last].reverse().map(dataOf).find((d) => d?.ask)?.ask?.node;
+    return [...this.last]
+      .reverse()
+      .map(dataOf)
+      .find((d) => d?.ask)?.ask?.node;
   }
 
   /** Triage levels the bot sent in the last turn, in order. */
   triageLevels(): string[] {
-    return this.last.map(dataOf).filter((d) => d?.triage).map((d) => d!.triage!.level);
+    return this.last
+      .map(dataOf)
+      .filter((d) => d?.triage)
+      .map((d) => d!.triage!.level);
   }
 
   firstUrgentIndex(): number {

@@ -8,7 +8,16 @@ import { chromium, type BrowserContext, type Frame, type Page } from 'playwright
 import { expect } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface GuardedBrowser {
   context: BrowserContext;
@@ -34,7 +43,9 @@ export function isLocalUrl(url: string): boolean {
 
 export async function launchGuardedBrowser(): Promise<GuardedBrowser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}. Install Debian's package (bash scripts/ensure-system-packages.sh, or apt-get install chromium). The browser tests never skip and never download a browser.`);
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}. Install Debian's package (bash scripts/ensure-system-packages.sh, or apt-get install chromium). The browser tests never skip and never download a browser.`,
+    );
   }
   const userDataDir = mkdtempSync(join(tmpdir(), 'backline-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -66,7 +77,9 @@ export async function launchGuardedBrowser(): Promise<GuardedBrowser> {
   });
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
-      (window as unknown as { __reportCspViolation(text: string): void }).__reportCspViolation(`${event.violatedDirective} ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}`);
+      (window as unknown as { __reportCspViolation(text: string): void }).__reportCspViolation(
+        `${event.violatedDirective} ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}`,
+      );
     });
   });
   const page = context.pages()[0] ?? (await context.newPage());

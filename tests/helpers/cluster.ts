@@ -95,7 +95,10 @@ async function proxyReady(url: string, count: number, timeoutMs = 30_000): Promi
   let inARow = 0;
   while (inARow < count * 2) {
     if (Date.now() > deadline) throw new Error('HAProxy did not report the instances up in time');
-    const ok = await fetch(`${url}/healthz`).then((res) => res.ok, () => false);
+    const ok = await fetch(`${url}/healthz`).then(
+      (res) => res.ok,
+      () => false,
+    );
     inARow = ok ? inARow + 1 : 0;
     if (!ok) await new Promise((resolve) => setTimeout(resolve, 200));
   }

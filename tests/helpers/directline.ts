@@ -119,7 +119,11 @@ export class DirectLineClient {
       const res = await this.fetchToken();
       if (!res.ok) throw new Error(`token: ${res.status}`);
     }
-    const res = await fetch(`${this.domain}/conversations`, { method: 'POST', headers: this.headers(), body: JSON.stringify({ user: { id: this.userId }, locale: 'en-US' }) });
+    const res = await fetch(`${this.domain}/conversations`, {
+      method: 'POST',
+      headers: this.headers(),
+      body: JSON.stringify({ user: { id: this.userId }, locale: 'en-US' }),
+    });
     if (res.status !== 201 && res.status !== 200) throw new Error(`start: ${res.status}`);
     return (await res.json()) as { conversationId: string; streamUrl: string; token: string; expires_in: number };
   }
@@ -138,11 +142,19 @@ export class DirectLineClient {
 
   /** A suggested action tap, the way Web Chat posts a messageBack. */
   tap(action: { title: string; value: { choice: string } }): Promise<Response> {
-    return this.post({ type: 'message', text: action.title, value: action.value, from: { id: this.userId }, channelData: { messageBack: { displayText: action.title } } });
+    return this.post({
+      type: 'message',
+      text: action.title,
+      value: action.value,
+      from: { id: this.userId },
+      channelData: { messageBack: { displayText: action.title } },
+    });
   }
 
   async poll(watermark = '', options: { token?: string; conversationId?: string } = {}): Promise<Response> {
-    return fetch(`${this.domain}/conversations/${options.conversationId ?? this.conversationId}/activities?watermark=${watermark}`, { headers: this.headers(options.token) });
+    return fetch(`${this.domain}/conversations/${options.conversationId ?? this.conversationId}/activities?watermark=${watermark}`, {
+      headers: this.headers(options.token),
+    });
   }
 
   streamUrl(watermark = '', token = this.token, conversationId = this.conversationId): string {

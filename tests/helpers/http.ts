@@ -24,7 +24,11 @@ export async function close(server: Server): Promise<void> {
 export interface CapturedActivity {
   conversationId: string;
   replyToId?: string;
-  body: Record<string, unknown> & { text?: string; type?: string; channelData?: { backline?: { triage?: { level: string }; urgent?: boolean; crisis?: boolean } } };
+  body: Record<string, unknown> & {
+    text?: string;
+    type?: string;
+    channelData?: { backline?: { triage?: { level: string }; urgent?: boolean; crisis?: boolean } };
+  };
 }
 
 export class CaptureServer {

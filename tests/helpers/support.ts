@@ -59,7 +59,11 @@ export class AgentClient {
   constructor(readonly baseUrl: string) {}
 
   async login(username: string, password: string): Promise<Response> {
-    const res = await fetch(`${this.baseUrl}/agent/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    const res = await fetch(`${this.baseUrl}/agent/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
     const setCookie = res.headers.get('set-cookie');
     if (res.ok && setCookie) {
       this.cookie = setCookie.split(';')[0]!;
@@ -75,7 +79,12 @@ export class AgentClient {
   post(path: string, body: unknown = {}, headers: Record<string, string> = {}): Promise<Response> {
     return fetch(`${this.baseUrl}/agent/api${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}), ...(this.csrf ? { 'x-csrf-token': this.csrf } : {}), ...headers },
+      headers: {
+        'content-type': 'application/json',
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.csrf ? { 'x-csrf-token': this.csrf } : {}),
+        ...headers,
+      },
       body: JSON.stringify(body),
     });
   }

@@ -61,8 +61,15 @@ describe('2. upgrades to paths that are not streams', () => {
 describe('3. the reply-host check in local mode', () => {
   it('allows literal loopback only, never a name that starts like it', () => {
     const policy = createOutboundPolicy(true, []);
-    for (const allowed of ['http://127.0.0.1:3978/', 'http://localhost/', 'http://[::1]:80/', 'http://127.8.9.10/']) expect(policy.isAllowed(allowed)).toBe(true);
-    for (const refused of ['http://127.0.0.1.attacker.example/', 'http://127.attacker.example/', 'http://localhost.attacker.example/', 'http://10.0.0.1/', 'http://[::2]/']) {
+    for (const allowed of ['http://127.0.0.1:3978/', 'http://localhost/', 'http://[::1]:80/', 'http://127.8.9.10/'])
+      expect(policy.isAllowed(allowed)).toBe(true);
+    for (const refused of [
+      'http://127.0.0.1.attacker.example/',
+      'http://127.attacker.example/',
+      'http://localhost.attacker.example/',
+      'http://10.0.0.1/',
+      'http://[::2]/',
+    ]) {
       expect(policy.isAllowed(refused)).toBe(false);
     }
   });
@@ -102,7 +109,11 @@ describe('7. client mistakes on the built-in Direct Line are 4xx and are not sto
   });
 
   it('an unsupported charset gets 415, not 500', async () => {
-    const res = await fetch(`${c.domain}/conversations`, { method: 'POST', headers: { ...c.headers(), 'Content-Type': 'application/json; charset=latin1' }, body: '{}' });
+    const res = await fetch(`${c.domain}/conversations`, {
+      method: 'POST',
+      headers: { ...c.headers(), 'Content-Type': 'application/json; charset=latin1' },
+      body: '{}',
+    });
     expect(res.status).toBe(415);
   });
 
@@ -143,11 +154,17 @@ describe('8. logs', () => {
 
   it('a channelId of any length or text sent to /api/messages reaches the log capped and printable', async () => {
     const lines: string[] = [];
-    const backline = createBackline(loadConfig({ NODE_ENV: 'test', STORAGE: 'memory', NLU_CACHE_DIR: 'data/test-nlu-cache' }), { logger: createLogger('debug', (line) => lines.push(line)), retentionSweep: false });
+    const backline = createBackline(loadConfig({ NODE_ENV: 'test', STORAGE: 'memory', NLU_CACHE_DIR: 'data/test-nlu-cache' }), {
+      logger: createLogger('debug', (line) => lines.push(line)),
+      retentionSweep: false,
+    });
     const { server, url } = await listen(backline);
     try {
       const channelId = `web\u0007chat\n${'y'.repeat(50_000)}`;
-      await post(url, activity(capture, `odd\nconv\u0000${'z'.repeat(5000)}`.slice(0, 500), { channelId, type: 'conversationUpdate', membersAdded: [{ id: 'u' }] }));
+      await post(
+        url,
+        activity(capture, `odd\nconv\u0000${'z'.repeat(5000)}`.slice(0, 500), { channelId, type: 'conversationUpdate', membersAdded: [{ id: 'u' }] }),
+      );
       expect(lines.length).toBeGreaterThan(0);
       for (const line of lines) {
         expect(line.length).toBeLessThan(1000);
@@ -162,7 +179,10 @@ describe('8. logs', () => {
 
   it('an opened support case logs its triage level as triage_level, leaving the line level alone', async () => {
     const lines: string[] = [];
-    const backline = createBackline(loadConfig({ NODE_ENV: 'test', STORAGE: 'memory', NLU_CACHE_DIR: 'data/test-nlu-cache', ...supportEnv() }), { logger: createLogger('info', (line) => lines.push(line)), retentionSweep: false });
+    const backline = createBackline(loadConfig({ NODE_ENV: 'test', STORAGE: 'memory', NLU_CACHE_DIR: 'data/test-nlu-cache', ...supportEnv() }), {
+      logger: createLogger('info', (line) => lines.push(line)),
+      retentionSweep: false,
+    });
     try {
       await agentOnline(backline);
       const chat = await new Chat(backline).open();
@@ -181,7 +201,11 @@ describe('11. smaller ones', () => {
   it("the console's origin check compares the scheme too", async () => {
     const host = new URL(running.url).host;
     const login = (origin: string) =>
-      fetch(`${running.url}/agent/api/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ username: 'admin', password: ADMIN_TOKEN }) });
+      fetch(`${running.url}/agent/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin },
+        body: JSON.stringify({ username: 'admin', password: ADMIN_TOKEN }),
+      });
     expect((await login(`https://${host}`)).status).toBe(403);
     expect((await login(`http://${host}`)).status).toBe(200);
   });
@@ -205,7 +229,8 @@ describe('11. smaller ones', () => {
   it('the red-flag cache follows NLU_CACHE_DIR', () => {
     const dir = mkdtempSync(join(tmpdir(), 'backline-cache-'));
     // The trained intent model comes along (no training here); the red-flag cache must be written anew.
-    for (const file of readdirSync('data/test-nlu-cache').filter((f) => f.startsWith('intent-model-'))) copyFileSync(join('data/test-nlu-cache', file), join(dir, file));
+    for (const file of readdirSync('data/test-nlu-cache').filter((f) => f.startsWith('intent-model-')))
+      copyFileSync(join('data/test-nlu-cache', file), join(dir, file));
     try {
       const backline = testBackline({ NLU_CACHE_DIR: dir });
       void backline.close();
@@ -311,7 +336,11 @@ describe('backline serve', () => {
       await c.start();
       const stream = await c.openStream();
       const wsClosed = new Promise<number>((resolve) => stream.ws.once('close', (code) => resolve(code)));
-      const login = await fetch(`${base}/agent/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: ADMIN_TOKEN }) });
+      const login = await fetch(`${base}/agent/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password: ADMIN_TOKEN }),
+      });
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       const events = await fetch(`${base}/agent/api/events`, { headers: { cookie } });
       const eventsEnded = (async () => {

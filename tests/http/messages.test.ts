@@ -23,7 +23,12 @@ describe('POST /api/messages', () => {
     const id = newConversation();
     let res = await post(url, activity(capture, id, { type: 'conversationUpdate', membersAdded: [{ id: 'user-1' }] }));
     expect(res.status).toBe(200);
-    expect(capture.for(id).map((r) => r.body.text).join('\n')).toMatch(/I'm Backline/);
+    expect(
+      capture
+        .for(id)
+        .map((r) => r.body.text)
+        .join('\n'),
+    ).toMatch(/I'm Backline/);
     res = await post(url, activity(capture, id, { text: 'why does my back hurt when I lift my leg' }));
     expect(res.status).toBe(200);
     const last = capture.for(id).at(-1)!.body as { suggestedActions?: { actions: { title: string }[] } };
@@ -32,10 +37,17 @@ describe('POST /api/messages', () => {
 
   it('a Teams conversation gets Adaptive Cards, and a card submit is handled', async () => {
     const id = newConversation();
-    const teams = { channelId: 'msteams', conversation: { id, conversationType: 'personal', tenantId: 't-1' }, channelData: { tenant: { id: 't-1' } }, from: { id: '29:user', aadObjectId: 'aad-1' } };
+    const teams = {
+      channelId: 'msteams',
+      conversation: { id, conversationType: 'personal', tenantId: 't-1' },
+      channelData: { tenant: { id: 't-1' } },
+      from: { id: '29:user', aadObjectId: 'aad-1' },
+    };
     await post(url, activity(capture, id, { ...teams, type: 'installationUpdate', action: 'add' }));
     const welcome = capture.for(id);
-    const card = welcome.flatMap((r) => (r.body.attachments as { contentType: string }[] | undefined) ?? []).find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+    const card = welcome
+      .flatMap((r) => (r.body.attachments as { contentType: string }[] | undefined) ?? [])
+      .find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
     expect(card).toBeDefined();
     const before = capture.for(id).length;
     await post(url, activity(capture, id, { ...teams, text: undefined, value: { choice: 'main.menu#2', label: "Check if it's serious" } }));
@@ -73,12 +85,20 @@ describe('bad input never crashes and never loses state', () => {
     ['empty text', { text: '' }, /didn't get any text/i],
     ['20,000 characters', { text: 'a'.repeat(20_000) }, /long message/i],
     ['emoji only', { text: '😀😀😀' }, /didn't catch|more simply/i],
-    ['an attachment with no text', { text: undefined, attachments: [{ contentType: 'image/png', contentUrl: 'http://127.0.0.1/x.png' }] }, /can't open pictures/i],
+    [
+      'an attachment with no text',
+      { text: undefined, attachments: [{ contentType: 'image/png', contentUrl: 'http://127.0.0.1/x.png' }] },
+      /can't open pictures/i,
+    ],
   ])('%s: a clear reply, state intact', async (_name, fields, expected) => {
     const before = capture.for(conversationId).length;
     const res = await post(url, activity(capture, conversationId, fields));
     expect(res.status).toBe(200);
-    const replies = capture.for(conversationId).slice(before).map((r) => r.body.text).join('\n');
+    const replies = capture
+      .for(conversationId)
+      .slice(before)
+      .map((r) => r.body.text)
+      .join('\n');
     expect(replies).toMatch(expected);
     expect(await currentQuestion()).toBe('q_bladder');
   });

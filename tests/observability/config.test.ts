@@ -15,7 +15,13 @@ describe('operating settings', () => {
   });
 
   it('read the values given', () => {
-    const config = loadConfig({ METRICS_TOKEN: 'x'.repeat(16), METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=abc;IngestionEndpoint=https://example.in.applicationinsights.azure.com/' });
+    const config = loadConfig({
+      METRICS_TOKEN: 'x'.repeat(16),
+      METRICS_PORT: '9464',
+      METRICS_HOST: '0.0.0.0',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=abc;IngestionEndpoint=https://example.in.applicationinsights.azure.com/',
+    });
     expect(config).toMatchObject({ METRICS_PORT: 9464, METRICS_HOST: '0.0.0.0', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' });
   });
 
@@ -34,7 +40,14 @@ describe('operating settings', () => {
 
   it('are each documented in .env.example', () => {
     const example = readFileSync('.env.example', 'utf8');
-    for (const name of ['METRICS_TOKEN', 'METRICS_PORT', 'METRICS_HOST', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME', 'APPLICATIONINSIGHTS_CONNECTION_STRING']) {
+    for (const name of [
+      'METRICS_TOKEN',
+      'METRICS_PORT',
+      'METRICS_HOST',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'OTEL_SERVICE_NAME',
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    ]) {
       expect(example).toMatch(new RegExp(`^${name}=`, 'm'));
     }
   });

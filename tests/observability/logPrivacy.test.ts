@@ -109,7 +109,10 @@ describe('logs carry no message text', () => {
     for (const word of WORDS) expect(output.toLowerCase(), `log output contains "${word}"`).not.toContain(word);
     expect(output).not.toContain(AGENT_PASSWORD);
     // Sentences the bot answered (their first 40 characters) do not reach the logs either.
-    const sentences = botSaid.flatMap((text) => text.split(/\n+/)).filter((s) => s.length >= 40).map((s) => s.slice(0, 40));
+    const sentences = botSaid
+      .flatMap((text) => text.split(/\n+/))
+      .filter((s) => s.length >= 40)
+      .map((s) => s.slice(0, 40));
     expect(sentences.length).toBeGreaterThan(3);
     for (const sentence of sentences) expect(output).not.toContain(sentence);
   });

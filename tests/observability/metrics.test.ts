@@ -78,7 +78,9 @@ describe('/readyz', () => {
   it('is 503 when a storage with a schema reports it is not current (the hook the PostgreSQL storage fills)', async () => {
     const inner = new InMemoryStorage();
     let current = false;
-    const schemaAware = Object.assign(inner, { schemaStatus: async () => (current ? { current: true } : { current: false, reason: 'migration 2 of 3 not applied' }) });
+    const schemaAware = Object.assign(inner, {
+      schemaStatus: async () => (current ? { current: true } : { current: false, reason: 'migration 2 of 3 not applied' }),
+    });
     const { backline, url } = await served({}, schemaAware);
     await backline.warmUpInBackground();
     const res = await fetch(`${url}/readyz`);
@@ -161,7 +163,34 @@ describe('what the metrics count', () => {
     expect(after).not.toContain(client.conversationId);
     expect(after).not.toContain(client.userId);
     // Every label value comes from a fixed list.
-    const allowed = new Set(['msteams', 'webchat', 'directline', 'emulator', 'cli', 'test', 'other', 'message', 'conversationUpdate', 'installationUpdate', 'event', 'invoke', 'proactive', 'reprompt', 'out_of_scope', 'chat', 'callback', 'trial_lead', 'console', 'waiting', 'live', 'emergency_ambulance', 'emergency', 'consultation_24', 'consultation', 'self_care']);
+    const allowed = new Set([
+      'msteams',
+      'webchat',
+      'directline',
+      'emulator',
+      'cli',
+      'test',
+      'other',
+      'message',
+      'conversationUpdate',
+      'installationUpdate',
+      'event',
+      'invoke',
+      'proactive',
+      'reprompt',
+      'out_of_scope',
+      'chat',
+      'callback',
+      'trial_lead',
+      'console',
+      'waiting',
+      'live',
+      'emergency_ambulance',
+      'emergency',
+      'consultation_24',
+      'consultation',
+      'self_care',
+    ]);
     for (const line of after.split('\n').filter((l) => l.startsWith('backline_'))) {
       for (const [, name, value] of line.matchAll(/(\w+)="([^"]*)"/g)) if (name !== 'le') expect(allowed, `${name}="${value}"`).toContain(value);
     }
@@ -173,10 +202,18 @@ describe('what the metrics count', () => {
 
   it('count crisis replies and triage levels from channelData.backline, and channels outside the list as "other"', async () => {
     const { backline, url } = await served({ METRICS_TOKEN: TOKEN });
-    const crisisReply = { type: 'message', text: 'crisis help', channelData: { backline: { crisis: true, urgent: true, triage: { level: 'emergency_ambulance', reasons: [], final: false } } } };
-    const conversation = new InProcessConversation(backline.adapter, async (context) => {
-      await context.sendActivity(crisisReply as never);
-    }, { channelId: 'some-new-channel-with-user-42' });
+    const crisisReply = {
+      type: 'message',
+      text: 'crisis help',
+      channelData: { backline: { crisis: true, urgent: true, triage: { level: 'emergency_ambulance', reasons: [], final: false } } },
+    };
+    const conversation = new InProcessConversation(
+      backline.adapter,
+      async (context) => {
+        await context.sendActivity(crisisReply as never);
+      },
+      { channelId: 'some-new-channel-with-user-42' },
+    );
     await conversation.say('I want to end it all');
     const body = await scrape(url);
     expect(total(body, 'backline_crisis_replies_total', { channel: 'other' })).toBe(1);

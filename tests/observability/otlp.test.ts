@@ -44,6 +44,7 @@ it('sends the turn spans to <endpoint>/v1/traces and nothing else, without messa
   expect(received.length).toBeGreaterThan(0);
   expect(new Set(received.map((r) => r.path))).toEqual(new Set(['/otlp/v1/traces']));
   const all = received.map((r) => r.body).join('\n');
-  for (const name of ['backline.turn', 'backline.understand', 'backline.decide', 'backline.save', 'backline.send', 'agents.adapter.process']) expect(all).toContain(name);
+  for (const name of ['backline.turn', 'backline.understand', 'backline.decide', 'backline.save', 'backline.send', 'agents.adapter.process'])
+    expect(all).toContain(name);
   for (const word of ['buttocks', 'tingly', 'yesterday']) expect(all).not.toContain(word);
 });

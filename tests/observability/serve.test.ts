@@ -7,7 +7,16 @@ import { expect, it } from 'vitest';
 
 it('serves /metrics on METRICS_PORT (loopback) and /readyz on the main port', async () => {
   const child = spawn(process.execPath, ['bin/backline.js', 'serve'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', METRICS_PORT: '0', STORAGE: 'memory', NLU_CACHE_DIR: 'data/test-nlu-cache', LOG_LEVEL: 'info', SHOW_STARTUP_BANNER: 'false' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      METRICS_PORT: '0',
+      STORAGE: 'memory',
+      NLU_CACHE_DIR: 'data/test-nlu-cache',
+      LOG_LEVEL: 'info',
+      SHOW_STARTUP_BANNER: 'false',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

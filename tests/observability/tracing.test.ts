@@ -48,7 +48,12 @@ describe('turn traces', () => {
       const children = spans.filter((s) => parentOf(s) === idOf(turn));
       const names = new Set(children.map((s) => s.name));
       expect([...names].sort()).toEqual(['backline.decide', 'backline.save', 'backline.send', 'backline.understand']);
-      expect(children.filter((s) => s.name === 'backline.understand').map((s) => s.attributes['backline.nlu.step']).sort()).toEqual(['crisis', 'intent', 'red_flags']);
+      expect(
+        children
+          .filter((s) => s.name === 'backline.understand')
+          .map((s) => s.attributes['backline.nlu.step'])
+          .sort(),
+      ).toEqual(['crisis', 'intent', 'red_flags']);
 
       const send = children.find((s) => s.name === 'backline.send')!;
       const sdkSend = spans.filter((s) => parentOf(s) === idOf(send)).map((s) => s.name);
@@ -56,9 +61,14 @@ describe('turn traces', () => {
 
       // No message text in any attribute or event of any span, ours or the SDK's.
       const words = text.toLowerCase().match(/[a-z']{4,}/g)!;
-      const replyWords = chat.text().toLowerCase().match(/[a-z']{6,}/g)!;
+      const replyWords = chat
+        .text()
+        .toLowerCase()
+        .match(/[a-z']{6,}/g)!;
       for (const span of spans) {
-        const values = [...Object.values(span.attributes), ...span.events.flatMap((e) => Object.values(e.attributes ?? {}))].map((v) => String(v).toLowerCase());
+        const values = [...Object.values(span.attributes), ...span.events.flatMap((e) => Object.values(e.attributes ?? {}))].map((v) =>
+          String(v).toLowerCase(),
+        );
         for (const value of values) {
           for (const word of [...words, ...replyWords]) expect(value, `${span.name} carries "${word}"`).not.toContain(word);
         }

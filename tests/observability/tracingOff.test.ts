@@ -20,7 +20,10 @@ describe('tracing off', () => {
   }, 90_000);
 
   it('installs no turn observer when neither metrics nor traces are configured', async () => {
-    const backline = createBackline(loadConfig({ STORAGE: 'memory', LOG_LEVEL: 'silent', NLU_CACHE_DIR: 'data/test-nlu-cache' }), { logger: silentLogger, retentionSweep: false });
+    const backline = createBackline(loadConfig({ STORAGE: 'memory', LOG_LEVEL: 'silent', NLU_CACHE_DIR: 'data/test-nlu-cache' }), {
+      logger: silentLogger,
+      retentionSweep: false,
+    });
     try {
       expect(backline.observability.middleware).toBeUndefined();
       expect(backline.observability.metrics).toBeUndefined();

@@ -9,14 +9,27 @@ import addFormats from 'ajv-formats';
 import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { APP_PACKAGE_DIR, buildManifest, buildTeamsAppPackage, readManifestTemplate, teamsPackageSettings, TeamsPackageError, type TeamsPackageSettings } from '../../src/teams/appPackage.js';
+import {
+  APP_PACKAGE_DIR,
+  buildManifest,
+  buildTeamsAppPackage,
+  readManifestTemplate,
+  teamsPackageSettings,
+  TeamsPackageError,
+  type TeamsPackageSettings,
+} from '../../src/teams/appPackage.js';
 import { ACCENT_COLOR, colorIconPng, outlineIconPng } from '../../src/teams/icons.js';
 import { readZip } from './support/zip.js';
 
 const SCHEMA_FILE = join(APP_PACKAGE_DIR, 'schema', 'MicrosoftTeams.v1.29.schema.json');
 const BOT_ID = '3f2a8c1e-5b7d-4e9a-a1c2-0d4e6f8a9b10';
 const TEAMS_APP_ID = '9b1d2c3e-4f5a-4b6c-8d7e-1f2a3b4c5d6e';
-const settings: TeamsPackageSettings = { teamsAppId: TEAMS_APP_ID, botId: BOT_ID, messagingEndpoint: 'https://backline.example.org/api/messages', appVersion: '1.4.2' };
+const settings: TeamsPackageSettings = {
+  teamsAppId: TEAMS_APP_ID,
+  botId: BOT_ID,
+  messagingEndpoint: 'https://backline.example.org/api/messages',
+  appVersion: '1.4.2',
+};
 
 function schema(): Record<string, unknown> {
   return JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Record<string, unknown>;
@@ -101,11 +114,20 @@ describe('Teams manifest', () => {
 
   it('takes the ids and endpoint from the config, and names what is missing', () => {
     const config = loadConfig({ MICROSOFT_APP_ID: BOT_ID, BOT_MESSAGING_ENDPOINT: 'https://bot.example.net/api/messages' });
-    expect(teamsPackageSettings(config, '2.0.0')).toEqual({ teamsAppId: BOT_ID, botId: BOT_ID, messagingEndpoint: 'https://bot.example.net/api/messages', appVersion: '2.0.0' });
-    expect(teamsPackageSettings(loadConfig({ MICROSOFT_APP_ID: BOT_ID, TEAMS_APP_ID, BOT_MESSAGING_ENDPOINT: 'https://b.example/api/messages' })).teamsAppId).toBe(TEAMS_APP_ID);
+    expect(teamsPackageSettings(config, '2.0.0')).toEqual({
+      teamsAppId: BOT_ID,
+      botId: BOT_ID,
+      messagingEndpoint: 'https://bot.example.net/api/messages',
+      appVersion: '2.0.0',
+    });
+    expect(
+      teamsPackageSettings(loadConfig({ MICROSOFT_APP_ID: BOT_ID, TEAMS_APP_ID, BOT_MESSAGING_ENDPOINT: 'https://b.example/api/messages' })).teamsAppId,
+    ).toBe(TEAMS_APP_ID);
     expect(() => teamsPackageSettings(loadConfig({}))).toThrow(TeamsPackageError);
     expect(() => teamsPackageSettings(loadConfig({}))).toThrow(/MICROSOFT_APP_ID[\s\S]*BOT_MESSAGING_ENDPOINT/);
-    expect(() => teamsPackageSettings(loadConfig({ MICROSOFT_APP_ID: 'backline-bot', BOT_MESSAGING_ENDPOINT: 'https://b.example/api/messages' }))).toThrow(/GUID/);
+    expect(() => teamsPackageSettings(loadConfig({ MICROSOFT_APP_ID: 'backline-bot', BOT_MESSAGING_ENDPOINT: 'https://b.example/api/messages' }))).toThrow(
+      /GUID/,
+    );
     expect(() => loadConfig({ BOT_MESSAGING_ENDPOINT: 'http://b.example/api/messages' })).toThrow(/BOT_MESSAGING_ENDPOINT/);
     expect(() => loadConfig({ TEAMS_APP_ID: 'teams-app' })).toThrow(/TEAMS_APP_ID/);
   });
@@ -182,7 +204,12 @@ describe('backline teams-package', () => {
   function backline(args: string[], env: Record<string, string>) {
     const cwd = mkdtempSync(join(tmpdir(), 'backline-teams-'));
     tempDirs.push(cwd);
-    const result = spawnSync(process.execPath, [bin, 'teams-package', ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env }, timeout: 30_000 });
+    const result = spawnSync(process.execPath, [bin, 'teams-package', ...args], {
+      cwd,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'silent', ...env },
+      timeout: 30_000,
+    });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr, cwd };
   }
 
@@ -196,7 +223,11 @@ describe('backline teams-package', () => {
     const summary = JSON.parse(run.stdout);
     expect(summary).toMatchObject({ file: out, manifestVersion: '1.29', appId: BOT_ID, botId: BOT_ID, validDomains: ['backline.example.org'] });
     expect(existsSync(out)).toBe(true);
-    const manifest = JSON.parse(readZip(readFileSync(out)).find((e) => e.name === 'manifest.json')!.data.toString('utf8'));
+    const manifest = JSON.parse(
+      readZip(readFileSync(out))
+        .find((e) => e.name === 'manifest.json')!
+        .data.toString('utf8'),
+    );
     expect(validator()(manifest)).toBe(true);
   });
 

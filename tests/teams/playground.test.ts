@@ -115,7 +115,9 @@ describe('Backline in the Microsoft 365 Agents Playground (Teams client, offline
     await say('why does my back hurt when I lift my leg');
     await expect.poll(() => page.locator(BOT_MESSAGE).count(), { timeout: 10_000 }).toBeGreaterThan(before);
     // The emergency signs card comes first (safety-netting, issue #11), then the answer.
-    await expect.poll(async () => (await page.locator(BOT_MESSAGE).allInnerTexts()).slice(before).join('\n'), { timeout: 10_000 }).toMatch(/nerve|sciatic|disc/i);
+    await expect
+      .poll(async () => (await page.locator(BOT_MESSAGE).allInnerTexts()).slice(before).join('\n'), { timeout: 10_000 })
+      .toMatch(/nerve|sciatic|disc/i);
   });
 
   it('a card button is clicked and the dialog engine handles it', async () => {
@@ -132,11 +134,14 @@ describe('Backline in the Microsoft 365 Agents Playground (Teams client, offline
   });
 
   it('the urgent advice is an alert: the attention style around it and a "Call 999" button to tel:999', async () => {
-    const urgent = botMessage('Please go to the nearest emergency department').last();
+    const urgent = botMessage('Please go to the emergency room (ER) at the nearest hospital').last();
     // The attention Container: the card inside the card, holding the advice and the call button.
-    const alert = urgent.locator('.ac-adaptiveCard .ac-container').filter({ hasText: 'Go to an emergency department now' }).first();
+    const alert = urgent.locator('.ac-adaptiveCard .ac-container').filter({ hasText: 'Go to the emergency room (ER) now' }).first();
     await alert.waitFor();
-    const colours = await alert.evaluate((el) => ({ alert: getComputedStyle(el).backgroundColor, card: getComputedStyle(el.closest('.ac-adaptiveCard')!).backgroundColor }));
+    const colours = await alert.evaluate((el) => ({
+      alert: getComputedStyle(el).backgroundColor,
+      card: getComputedStyle(el.closest('.ac-adaptiveCard')!).backgroundColor,
+    }));
     // Drawn on the host's attention colour (the Teams light theme's light red), not the card's white.
     expect(colours).toEqual({ alert: 'rgb(255, 197, 178)', card: 'rgb(255, 255, 255)' });
     const call = alert.locator('.ac-actionSet button[aria-label="Call 999"]');

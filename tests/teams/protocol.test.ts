@@ -5,7 +5,19 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Backline } from '../../src/app.js';
 import { testBackline } from '../helpers/backline.js';
 import { CaptureServer, close, listen, post, type CapturedActivity } from '../helpers/http.js';
-import { actionsOf, BOT, cardsOf, loopbackGuard, teamsActivity, teamsConversation, teamsSubmit, teamsText, visibleText, type ConversationType, type TeamsConversation } from './support/teams.js';
+import {
+  actionsOf,
+  BOT,
+  cardsOf,
+  loopbackGuard,
+  teamsActivity,
+  teamsConversation,
+  teamsSubmit,
+  teamsText,
+  visibleText,
+  type ConversationType,
+  type TeamsConversation,
+} from './support/teams.js';
 
 let backline: Backline;
 let capture: CaptureServer;
@@ -41,8 +53,16 @@ async function install(type: ConversationType = 'personal'): Promise<{ conversat
 }
 
 function actionTitled(replies: CapturedActivity[], title: string) {
-  const action = cardsOf(replies).flatMap(actionsOf).find((a) => a.title === title);
-  if (!action) throw new Error(`no card button "${title}" in: ${cardsOf(replies).flatMap(actionsOf).map((a) => a.title).join(' | ')}`);
+  const action = cardsOf(replies)
+    .flatMap(actionsOf)
+    .find((a) => a.title === title);
+  if (!action)
+    throw new Error(
+      `no card button "${title}" in: ${cardsOf(replies)
+        .flatMap(actionsOf)
+        .map((a) => a.title)
+        .join(' | ')}`,
+    );
   return action;
 }
 
@@ -73,8 +93,23 @@ describe('installing the app in a personal chat', () => {
     const conversation = teamsConversation('personal');
     await Promise.all([
       post(url, teamsActivity(capture, conversation, { type: 'installationUpdate', action: 'add', text: undefined })),
-      post(url, teamsActivity(capture, conversation, { type: 'conversationUpdate', text: undefined, membersAdded: [{ id: BOT.id }], channelData: { tenant: { id: 'tenant' }, eventType: 'teamMemberAdded' } })),
-      post(url, teamsActivity(capture, conversation, { type: 'conversationUpdate', text: undefined, membersAdded: [{ id: conversation.user.id, aadObjectId: conversation.user.aadObjectId }] })),
+      post(
+        url,
+        teamsActivity(capture, conversation, {
+          type: 'conversationUpdate',
+          text: undefined,
+          membersAdded: [{ id: BOT.id }],
+          channelData: { tenant: { id: 'tenant' }, eventType: 'teamMemberAdded' },
+        }),
+      ),
+      post(
+        url,
+        teamsActivity(capture, conversation, {
+          type: 'conversationUpdate',
+          text: undefined,
+          membersAdded: [{ id: conversation.user.id, aadObjectId: conversation.user.aadObjectId }],
+        }),
+      ),
     ]);
     const welcomes = capture.for(conversation.id).filter((r) => /I'm Backline/.test(String(r.body.text)));
     expect(welcomes).toHaveLength(1);
@@ -82,7 +117,10 @@ describe('installing the app in a personal chat', () => {
 
   it('an install announced only as "bot added" (conversationUpdate) also greets', async () => {
     const conversation = teamsConversation('personal');
-    const replies = await send(conversation, teamsActivity(capture, conversation, { type: 'conversationUpdate', text: undefined, membersAdded: [{ id: BOT.id }] }));
+    const replies = await send(
+      conversation,
+      teamsActivity(capture, conversation, { type: 'conversationUpdate', text: undefined, membersAdded: [{ id: BOT.id }] }),
+    );
     expect(visibleText(replies)).toMatch(/I'm Backline/);
   });
 
@@ -109,7 +147,11 @@ describe('a personal chat', () => {
     expect(visibleText(replies)).toMatch(/saddle/i);
     const asked = replies.map((r) => r.body.channelData as { backline?: { ask?: { evidence?: string } } } | undefined).find((d) => d?.backline?.ask);
     expect(asked?.backline?.ask?.evidence).toBe('saddle_anaesthesia');
-    expect(cardsOf(replies).flatMap(actionsOf).map((a) => a.title)).toEqual(expect.arrayContaining(['Yes', 'No']));
+    expect(
+      cardsOf(replies)
+        .flatMap(actionsOf)
+        .map((a) => a.title),
+    ).toEqual(expect.arrayContaining(['Yes', 'No']));
   });
 
   it('a red-flag answer on a card produces the urgent advice first', async () => {
@@ -144,7 +186,11 @@ describe('a personal chat', () => {
     const help = await send(conversation, teamsText(capture, conversation, 'help'));
     expect(visibleText(help)).toMatch(/Stop the check\?/);
     const menu = await send(conversation, teamsText(capture, conversation, 'yes'));
-    expect(cardsOf(menu).flatMap(actionsOf).map((a) => a.title)).toContain("Check if it's serious");
+    expect(
+      cardsOf(menu)
+        .flatMap(actionsOf)
+        .map((a) => a.title),
+    ).toContain("Check if it's serious");
     await send(conversation, teamsText(capture, conversation, 'check symptoms'));
     const person = await send(conversation, teamsText(capture, conversation, 'talk to a person'));
     expect(visibleText(person)).toMatch(/person|team/i);
@@ -188,7 +234,14 @@ describe.each(['groupChat', 'channel'] as const)('a Teams %s', (type) => {
 
   it('someone else joining the team or chat does not repeat the note', async () => {
     const conversation = teamsConversation(type);
-    const replies = await send(conversation, teamsActivity(capture, conversation, { type: 'conversationUpdate', text: undefined, membersAdded: [{ id: '29:1someone-new', aadObjectId: 'b7c1e2f3-0000-4000-8000-000000000001' }] }));
+    const replies = await send(
+      conversation,
+      teamsActivity(capture, conversation, {
+        type: 'conversationUpdate',
+        text: undefined,
+        membersAdded: [{ id: '29:1someone-new', aadObjectId: 'b7c1e2f3-0000-4000-8000-000000000001' }],
+      }),
+    );
     expect(replies).toEqual([]);
   });
 

@@ -63,10 +63,15 @@ describe('Teams rendering limits', () => {
     const card = cardOf(activity!)!;
     expect(card.version).toBe('1.5');
     const setsOf = (body: AdaptiveCard['body']): AdaptiveCard['body'] =>
-      body.filter((b) => b.type === 'ActionSet').flatMap((set) => [set, ...set.actions!.flatMap((a) => {
-        const more = (a as unknown as { card?: AdaptiveCard }).card;
-        return more ? setsOf(more.body) : [];
-      })]);
+      body
+        .filter((b) => b.type === 'ActionSet')
+        .flatMap((set) => [
+          set,
+          ...set.actions!.flatMap((a) => {
+            const more = (a as unknown as { card?: AdaptiveCard }).card;
+            return more ? setsOf(more.body) : [];
+          }),
+        ]);
     const sets = setsOf(card.body);
     for (const set of sets) expect(set.actions!.length).toBeLessThanOrEqual(TEAMS_MAX_ACTIONS_PER_SET);
     const actions = sets.flatMap((s) => s.actions!).filter((a) => a.type === 'Action.Submit');

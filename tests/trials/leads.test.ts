@@ -80,7 +80,11 @@ async function leadVia(answers: string[], consent: boolean, contact = 'pat.examp
 }
 
 const ALL_YES = ['yes', '40', 'yes', 'yes', 'no', 'no', 'no'];
-const texts = (id: string) => capture.for(id).map((r) => r.body.text ?? '').join('\n');
+const texts = (id: string) =>
+  capture
+    .for(id)
+    .map((r) => r.body.text ?? '')
+    .join('\n');
 
 describe('the signed webhook', () => {
   it('posts each consenting lead with a signature a receiver can verify, and no message text', async () => {
@@ -113,7 +117,15 @@ describe('the signed webhook', () => {
   it('retries a failing receiver with growing waits, signing each attempt afresh', async () => {
     receiver.requests.length = 0;
     receiver.failures = [500, 503];
-    const payload: TrialLeadPayload = { event: 'trial_lead', id: 'l1', createdAt: new Date().toISOString(), trials: [], criteria: {}, contact: 'x@example.org', consent: true };
+    const payload: TrialLeadPayload = {
+      event: 'trial_lead',
+      id: 'l1',
+      createdAt: new Date().toISOString(),
+      trials: [],
+      criteria: {},
+      contact: 'x@example.org',
+      consent: true,
+    };
     const ok = await sendTrialLead({ url: receiver.url, secret: SECRET, logger: silentLogger, attempts: 4, firstDelayMs: 20 }, payload);
     expect(ok).toBe(true);
     expect(receiver.requests).toHaveLength(3);
@@ -131,7 +143,9 @@ describe('the signed webhook', () => {
     expect(() => loadConfig({ TRIAL_LEAD_WEBHOOK_URL: 'https://trials.example/leads' })).toThrow(/TRIAL_LEAD_WEBHOOK_SECRET/);
     expect(() => loadConfig({ TRIAL_LEAD_WEBHOOK_URL: 'http://trials.example/leads', TRIAL_LEAD_WEBHOOK_SECRET: SECRET })).toThrow(/https/);
     expect(() => loadConfig({ TRIAL_LEAD_WEBHOOK_URL: 'https://trials.example/leads', TRIAL_LEAD_WEBHOOK_SECRET: 'short' })).toThrow(/32 characters/);
-    expect(loadConfig({ TRIAL_LEAD_WEBHOOK_URL: 'https://trials.example/leads', TRIAL_LEAD_WEBHOOK_SECRET: SECRET }).TRIAL_LEAD_WEBHOOK_URL).toBe('https://trials.example/leads');
+    expect(loadConfig({ TRIAL_LEAD_WEBHOOK_URL: 'https://trials.example/leads', TRIAL_LEAD_WEBHOOK_SECRET: SECRET }).TRIAL_LEAD_WEBHOOK_URL).toBe(
+      'https://trials.example/leads',
+    );
   });
 
   it('the signature is HMAC-SHA256 over "timestamp.body"', () => {
@@ -169,7 +183,14 @@ describe('GET /agent/api/export/leads.csv', () => {
       redFlags: [],
       summary: { askedAbout: [], answers: [], triage: null, redFlags: [] },
     };
-    await createCase(backline.storage, { ...base, id: 'lnoconsent1', conversationId: 'c-no', createdAt: new Date().toISOString(), consent: false, contact: 'nobody@example.org' });
+    await createCase(backline.storage, {
+      ...base,
+      id: 'lnoconsent1',
+      conversationId: 'c-no',
+      createdAt: new Date().toISOString(),
+      consent: false,
+      contact: 'nobody@example.org',
+    });
     await createCase(backline.storage, {
       ...base,
       id: 'linjection1',
@@ -190,7 +211,9 @@ describe('GET /agent/api/export/leads.csv', () => {
     expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="trial-leads-/);
     const csv = await res.text();
     const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('lead_id,created_at,status,channel,trials_may_fit,trials_team_to_check,contact,answer_diagnosed,answer_age,answer_leg_pain,answer_medication,answer_blood_thinners,answer_pregnant,answer_recent_surgery');
+    expect(lines[0]).toBe(
+      'lead_id,created_at,status,channel,trials_may_fit,trials_team_to_check,contact,answer_diagnosed,answer_age,answer_leg_pain,answer_medication,answer_blood_thinners,answer_pregnant,answer_recent_surgery',
+    );
     expect(csv).not.toMatch(/nobody@example\.org|lnoconsent1/);
     const unsure = lines.find((l) => l.includes('pat.csv@example.org'))!;
     // Medicine "no": the medicine trial is out; "not sure" about pregnancy: the team checks the trial with that rule.

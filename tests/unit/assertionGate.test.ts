@@ -46,7 +46,10 @@ describe('assertion gate', () => {
     const alarmed = others.filter((i) => acted(i.sign, i.text));
     const kept = 1 - missed.length / current.length;
     const setAside = 1 - alarmed.length / others.length;
-    console.log('system', JSON.stringify({ currentKept: kept.toFixed(4), nonCurrentSetAside: setAside.toFixed(4), current: current.length, others: others.length }));
+    console.log(
+      'system',
+      JSON.stringify({ currentKept: kept.toFixed(4), nonCurrentSetAside: setAside.toFixed(4), current: current.length, others: others.length }),
+    );
     for (const i of missed) console.log(`  missed ${i.sign}: ${i.text}`);
     for (const i of alarmed) console.log(`  alarmed ${i.status} ${i.sign}: ${i.text}`);
     // Misses here are the detectors' (the gate keeps every current item: see the test above).
@@ -56,7 +59,9 @@ describe('assertion gate', () => {
 
   it('keeps a carer report current and sets a stranger story aside', () => {
     expect(gate.judge('bladder_dysfunction', 'my wife has not been able to pee since last night and her back is bad').status).toBe('current');
-    expect(gate.judge('bladder_dysfunction', 'a man on the news lost control of his bladder after a slipped disc, can that happen?').status).toBe('other_person');
+    expect(gate.judge('bladder_dysfunction', 'a man on the news lost control of his bladder after a slipped disc, can that happen?').status).toBe(
+      'other_person',
+    );
   });
 
   // Mechanisms behind real reports the gate once set aside (found by a blind set, then fixed):
@@ -66,9 +71,16 @@ describe('assertion gate', () => {
     // A leaflet or the internet in the same sentence as the writer's own report is not a story about someone else.
     expect(gate.judge('pain_worsening', "it keeps getting worse, and I've done all the exercises the website said").status).toBe('current');
     // A carer wondering about the patient's history: still the patient's.
-    expect(gate.judge('cancer_history', "my husband finished chemo for bowel cancer two years ago and now his back hurts, just wondering if it matters").status).toBe('current');
+    expect(
+      gate.judge('cancer_history', 'my husband finished chemo for bowel cancer two years ago and now his back hurts, just wondering if it matters').status,
+    ).toBe('current');
     // "Sorted" about something else, then trouble that began after a fine spell: the injury stands.
-    expect(gate.judge('significant_trauma', "I came off my bike on Sunday and landed hard on my back. The bike shop has sorted the wheel. I was okay that evening. Since Monday I can't bend").status).toBe('current');
+    expect(
+      gate.judge(
+        'significant_trauma',
+        "I came off my bike on Sunday and landed hard on my back. The bike shop has sorted the wheel. I was okay that evening. Since Monday I can't bend",
+      ).status,
+    ).toBe('current');
   });
 
   it('reads "it was fine last week and now" as current, not resolved', () => {

@@ -17,14 +17,7 @@ import { loadLexicon, type Lexicon } from '../../src/nlu/normalize.js';
 import { loadOrTrainClassifierDetailed } from '../../src/nlu/intentCache.js';
 import { parseSimpleTrainingYaml } from '../../src/nlu/trainingYamlFastPath.js';
 import { restoreIntentClassifier, trainIntentClassifier, type TrainedIntentClassifier } from '../../src/nlu/classifier.js';
-import {
-  Normalizer,
-  applyLexicon,
-  boundedEditDistance,
-  parseLexicon,
-  parseSimpleLexiconYaml,
-  tokenize,
-} from '../../src/nlu/normalize.js';
+import { Normalizer, applyLexicon, boundedEditDistance, parseLexicon, parseSimpleLexiconYaml, tokenize } from '../../src/nlu/normalize.js';
 import type { IntentScore } from '../../src/nlu/types.js';
 
 const DATA_DIR = 'knowledge/nlu';
@@ -70,10 +63,7 @@ describe('training data', () => {
       expect(parseSimpleTrainingYaml(odd)).toBeUndefined();
     }
     expect(parseSimpleLexiconYaml('a: [x, {y: z}]\n')).toBeUndefined();
-    expect(parseTrainingData('help:\n  - "say \\"hi\\""\n  - \'it\'\'s\'\n').examples.map((e) => e.text)).toEqual([
-      'say "hi"',
-      "it's",
-    ]);
+    expect(parseTrainingData('help:\n  - "say \\"hi\\""\n  - \'it\'\'s\'\n').examples.map((e) => e.text)).toEqual(['say "hi"', "it's"]);
     expect(parseTrainingData('help: [menu, options]\n').examples).toHaveLength(2); // via the YAML library
   });
 
@@ -87,18 +77,14 @@ describe('training data', () => {
 
 describe('normalisation and lexicon', () => {
   it('tokenizes with apostrophes, accents, punctuation and letter runs', () => {
-    expect(tokenize("I can’t feel my BUM, café?!  Heyyy")).toEqual([
-      'i', 'cant', 'feel', 'my', 'bum', ',', 'cafe', '?', '!', 'heyy',
-    ]);
+    expect(tokenize('I can’t feel my BUM, café?!  Heyyy')).toEqual(['i', 'cant', 'feel', 'my', 'bum', ',', 'cafe', '?', '!', 'heyy']);
   });
 
   it('maps lay terms, brands and spellings to canonical words (longest match first)', () => {
     const words = (t: string) => applyLexicon(tokenize(t), lexicon).filter((w) => /\w/.test(w));
     expect(words('slipped disc')).toEqual(['herniated', 'disc']);
     expect(words('trapped nerve')).toEqual(['pinched', 'nerve']);
-    expect(words('took Nurofen then Tylenol and Aleve')).toEqual([
-      'took', 'ibuprofen', 'then', 'paracetamol', 'and', 'naproxen',
-    ]);
+    expect(words('took Nurofen then Tylenol and Aleve')).toEqual(['took', 'ibuprofen', 'then', 'paracetamol', 'and', 'naproxen']);
     expect(words('my bum hurts')).toEqual(['my', 'buttock', 'hurts']);
     expect(words('saddle anesthesia')).toEqual(['saddle', 'anaesthesia']);
     expect(words('rheumatoid arthritis vs arthritis')).toEqual(['rheumatoid', 'arthritis', 'vs', 'osteoarthritis']);
@@ -141,7 +127,10 @@ describe('normalisation and lexicon', () => {
   });
 
   it('corrects typos against the training vocabulary, with a cache', () => {
-    const normalizer = Normalizer.fromTexts(lexicon, data.examples.map((e) => e.text));
+    const normalizer = Normalizer.fromTexts(
+      lexicon,
+      data.examples.map((e) => e.text),
+    );
     expect(normalizer.normalize('sciatca').words).toEqual(['sciatica']);
     expect(normalizer.normalize('arthrytis in my back').words[0]).toBe('osteoarthritis');
     expect(normalizer.normalize('herniatd disc').words).toEqual(['herniated', 'disc']);
@@ -293,7 +282,7 @@ describe('model cache', () => {
 });
 
 describe('calibration', () => {
-  it("calibration.json was chosen on the current training data and model (else run `npx tsx src/eval/calibrateIntents.ts`)", () => {
+  it('calibration.json was chosen on the current training data and model (else run `npx tsx src/eval/calibrateIntents.ts`)', () => {
     const calibration = loadCalibration(DATA_DIR);
     expect(calibration.dataHash).toBe(trainingDataHash(data));
     expect(calibration.lexiconHash).toBe(lexiconHash(lexicon));
@@ -307,29 +296,50 @@ describe('calibration', () => {
   const ranking = (pairs: [IntentId, number][]): IntentScore[] => {
     const rest = INTENT_IDS.filter((id) => !pairs.some(([p]) => p === id));
     const left = 1 - pairs.reduce((a, [, c]) => a + c, 0);
-    return [
-      ...pairs.map(([intent, confidence]) => ({ intent, confidence })),
-      ...rest.map((intent) => ({ intent, confidence: left / rest.length })),
-    ];
+    return [...pairs.map(([intent, confidence]) => ({ intent, confidence })), ...rest.map((intent) => ({ intent, confidence: left / rest.length }))];
   };
 
   it('applies the out-of-scope threshold and the ambiguity margin', () => {
     const cal = { threshold: 0.3, margin: 0.1 };
-    const low = applyCalibration(ranking([['condition.sciatica', 0.2], ['care.self_care', 0.05]]), cal);
+    const low = applyCalibration(
+      ranking([
+        ['condition.sciatica', 0.2],
+        ['care.self_care', 0.05],
+      ]),
+      cal,
+    );
     expect(low.intent).toBe('out_of_scope');
     expect(low.belowThreshold).toBe(true);
     expect(low.ambiguous).toBe(false);
 
-    const close = applyCalibration(ranking([['condition.sciatica', 0.45], ['condition.piriformis_syndrome', 0.4]]), cal);
+    const close = applyCalibration(
+      ranking([
+        ['condition.sciatica', 0.45],
+        ['condition.piriformis_syndrome', 0.4],
+      ]),
+      cal,
+    );
     expect(close.intent).toBe('condition.sciatica');
     expect(close.ambiguous).toBe(true);
     expect(close.candidates).toEqual(['condition.sciatica', 'condition.piriformis_syndrome']);
 
-    const clear = applyCalibration(ranking([['condition.sciatica', 0.8], ['condition.piriformis_syndrome', 0.1]]), cal);
+    const clear = applyCalibration(
+      ranking([
+        ['condition.sciatica', 0.8],
+        ['condition.piriformis_syndrome', 0.1],
+      ]),
+      cal,
+    );
     expect(clear).toMatchObject({ intent: 'condition.sciatica', confidence: 0.8, ambiguous: false, belowThreshold: false });
 
     // a red flag report is never downgraded to out_of_scope nor turned into a question
-    const flag = applyCalibration(ranking([['redflag.report', 0.2], ['triage.start', 0.19]]), cal);
+    const flag = applyCalibration(
+      ranking([
+        ['redflag.report', 0.2],
+        ['triage.start', 0.19],
+      ]),
+      cal,
+    );
     expect(flag).toMatchObject({ intent: 'redflag.report', ambiguous: false, belowThreshold: false });
     expect(applyCalibration([], cal).intent).toBe('out_of_scope');
     expect(applyCalibration(ranking([['help', 0.9]])).intent).toBe('help');
@@ -339,9 +349,21 @@ describe('calibration', () => {
   it('chooses the threshold and margin from out-of-fold predictions', () => {
     const preds = [
       { expected: 'condition.sciatica' as IntentId, ranking: ranking([['condition.sciatica', 0.9]]) },
-      { expected: 'out_of_scope' as IntentId, ranking: ranking([['help', 0.2], ['greeting', 0.1]]) },
+      {
+        expected: 'out_of_scope' as IntentId,
+        ranking: ranking([
+          ['help', 0.2],
+          ['greeting', 0.1],
+        ]),
+      },
       { expected: 'help' as IntentId, ranking: ranking([['help', 0.5]]) },
-      { expected: 'cancel' as IntentId, ranking: ranking([['goodbye', 0.4], ['cancel', 0.35]]) },
+      {
+        expected: 'cancel' as IntentId,
+        ranking: ranking([
+          ['goodbye', 0.4],
+          ['cancel', 0.35],
+        ]),
+      },
       { expected: 'goodbye' as IntentId, ranking: ranking([['goodbye', 0.9]]) },
     ];
     const choice = chooseCalibration(preds);

@@ -4,7 +4,14 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 describe('config from the environment', () => {
   it('has embedded defaults and runs in local mode without credentials', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 3978, EMERGENCY_NUMBER: '911', STORAGE: 'sqlite', SQLITE_PATH: './data/backline.db', RETENTION_DAYS: 30, localMode: true });
+    expect(config).toMatchObject({
+      PORT: 3978,
+      EMERGENCY_NUMBER: '911',
+      STORAGE: 'sqlite',
+      SQLITE_PATH: './data/backline.db',
+      RETENTION_DAYS: 30,
+      localMode: true,
+    });
   });
   it('refuses to start in production without app credentials', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
@@ -43,9 +50,14 @@ describe('config from the environment', () => {
   it('STORAGE=postgres needs DATABASE_URL and a shared DIRECT_LINE_TOKEN_SECRET', () => {
     const secret = 'x'.repeat(40);
     expect(() => loadConfig({ STORAGE: 'postgres', DIRECT_LINE_TOKEN_SECRET: secret })).toThrow(/DATABASE_URL/);
-    expect(() => loadConfig({ STORAGE: 'postgres', DATABASE_URL: 'mysql://h/db', DIRECT_LINE_TOKEN_SECRET: secret })).toThrow(/DATABASE_URL must be a postgres/);
+    expect(() => loadConfig({ STORAGE: 'postgres', DATABASE_URL: 'mysql://h/db', DIRECT_LINE_TOKEN_SECRET: secret })).toThrow(
+      /DATABASE_URL must be a postgres/,
+    );
     expect(() => loadConfig({ STORAGE: 'postgres', DATABASE_URL: 'postgres://u@h/db' })).toThrow(/DIRECT_LINE_TOKEN_SECRET: required with STORAGE=postgres/);
-    expect(loadConfig({ STORAGE: 'postgres', DATABASE_URL: 'postgres://u@h/db', DIRECT_LINE_TOKEN_SECRET: secret })).toMatchObject({ STORAGE: 'postgres', DATABASE_POOL_MAX: 10 });
+    expect(loadConfig({ STORAGE: 'postgres', DATABASE_URL: 'postgres://u@h/db', DIRECT_LINE_TOKEN_SECRET: secret })).toMatchObject({
+      STORAGE: 'postgres',
+      DATABASE_POOL_MAX: 10,
+    });
     // SQLite is one process: a random per-start key is still allowed there.
     expect(loadConfig({ STORAGE: 'sqlite' }).DIRECT_LINE_TOKEN_SECRET).toBeUndefined();
   });

@@ -28,7 +28,13 @@ describe('mergeIncrements', () => {
         { messages: 1, outcomes: { emergency: 1 }, checkAsked: { 'red_flags.q_saddle': 1 }, waits: [30] },
         { messages: 2, conversations: 1, outcomes: { emergency: 1, self_care: 1 }, checkAsked: { 'red_flags.q_bladder': 1 }, waits: [45] },
       ),
-    ).toEqual({ messages: 3, conversations: 1, outcomes: { emergency: 2, self_care: 1 }, checkAsked: { 'red_flags.q_saddle': 1, 'red_flags.q_bladder': 1 }, waits: [30, 45] });
+    ).toEqual({
+      messages: 3,
+      conversations: 1,
+      outcomes: { emergency: 2, self_care: 1 },
+      checkAsked: { 'red_flags.q_saddle': 1, 'red_flags.q_bladder': 1 },
+      waits: [30, 45],
+    });
   });
 });
 

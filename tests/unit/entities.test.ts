@@ -238,12 +238,9 @@ describe('recognizeOrdinal', () => {
     expect(recognizeOrdinal(text, 4)).toBeUndefined();
   });
 
-  it.each(['I have 2 kids', 'the first time it hurt was in may', 'next', 'that one', 'banana', ''])(
-    '%j is not a choice of option',
-    (text) => {
-      expect(recognizeOrdinal(text, 4)).toBeUndefined();
-    },
-  );
+  it.each(['I have 2 kids', 'the first time it hurt was in may', 'next', 'that one', 'banana', ''])('%j is not a choice of option', (text) => {
+    expect(recognizeOrdinal(text, 4)).toBeUndefined();
+  });
 
   it('"last" follows the number of options', () => {
     expect(recognizeOrdinal('the last one', 2)).toBe(1);
@@ -333,23 +330,66 @@ describe('matchChoice', () => {
 
 describe('extractEntities', () => {
   it.each([
-    ["I'm 52 and it's hurt for about three weeks", [{ type: 'age', value: 52 }, { type: 'duration_weeks', value: 3 }]],
+    [
+      "I'm 52 and it's hurt for about three weeks",
+      [
+        { type: 'age', value: 52 },
+        { type: 'duration_weeks', value: 3 },
+      ],
+    ],
     ['52 years old', [{ type: 'age', value: 52 }]],
-    ['call me on 07700 900123 or jo@example.com', [{ type: 'email', value: 'jo@example.com' }, { type: 'phone', value: '07700 900123' }]],
+    [
+      'call me on 07700 900123 or jo@example.com',
+      [
+        { type: 'email', value: 'jo@example.com' },
+        { type: 'phone', value: '07700 900123' },
+      ],
+    ],
     ['yes', [{ type: 'yes_no', value: 'yes' }]],
     ['the second one', [{ type: 'ordinal', value: 2 }]],
     ['the last one', [{ type: 'ordinal', value: -1 }]],
     ['7 out of 10', [{ type: 'number', value: 7 }]],
     ['I have 2 kids', [{ type: 'number', value: 2 }]],
     ['pain since yesterday', [{ type: 'duration_weeks', value: 0.14 }]],
-    ['I am 41, pain since last monday', [{ type: 'age', value: 41 }, { type: 'duration_weeks', value: 1.14 }]],
+    [
+      'I am 41, pain since last monday',
+      [
+        { type: 'age', value: 41 },
+        { type: 'duration_weeks', value: 1.14 },
+      ],
+    ],
     ['no, never', [{ type: 'yes_no', value: 'no' }]],
-    ["3wks of pain, I'm 52yo", [{ type: 'age', value: 52 }, { type: 'duration_weeks', value: 3 }]],
-    ['52 years old, pain for 2 yrs', [{ type: 'age', value: 52 }, { type: 'duration_weeks', value: 104.29 }]],
-    ['jo2x@example.com 07700 900123 age 33', [{ type: 'email', value: 'jo2x@example.com' }, { type: 'phone', value: '07700 900123' }, { type: 'age', value: 33 }]],
+    [
+      "3wks of pain, I'm 52yo",
+      [
+        { type: 'age', value: 52 },
+        { type: 'duration_weeks', value: 3 },
+      ],
+    ],
+    [
+      '52 years old, pain for 2 yrs',
+      [
+        { type: 'age', value: 52 },
+        { type: 'duration_weeks', value: 104.29 },
+      ],
+    ],
+    [
+      'jo2x@example.com 07700 900123 age 33',
+      [
+        { type: 'email', value: 'jo2x@example.com' },
+        { type: 'phone', value: '07700 900123' },
+        { type: 'age', value: 33 },
+      ],
+    ],
     ['the second to last one', [{ type: 'ordinal', value: -2 }]],
     ['in my late 50s', [{ type: 'age', value: 58 }]],
-    ["I'm 100% sure", [{ type: 'number', value: 100 }, { type: 'yes_no', value: 'yes' }]],
+    [
+      "I'm 100% sure",
+      [
+        { type: 'number', value: 100 },
+        { type: 'yes_no', value: 'yes' },
+      ],
+    ],
     ['my back hurts today', []],
     ['the first time it hurt was last week', []],
     ['why does my back hurt when I lift my leg', []],
@@ -359,9 +399,12 @@ describe('extractEntities', () => {
 
   // The date-time recognizer returns hits with a null resolution for some non-native phrasings
   // ("last week ago"); extracting entities from them once threw and failed the whole turn.
-  it.each(['it started last week ago', 'pain since last month ago now', 'my back hurts from last days ago', 'since last weekend ago'])('survives a date hit without a resolution: %j', (text) => {
-    expect(() => extractEntities(text, NOW)).not.toThrow();
-  });
+  it.each(['it started last week ago', 'pain since last month ago now', 'my back hurts from last days ago', 'since last weekend ago'])(
+    'survives a date hit without a resolution: %j',
+    (text) => {
+      expect(() => extractEntities(text, NOW)).not.toThrow();
+    },
+  );
 });
 
 describe('answer-words.yaml', () => {

@@ -13,7 +13,9 @@ const languages = loadOtherLanguages('.');
 function devTexts(): string[] {
   const files = readdirSync('tests').filter((f) => /^nlu-(dev|heldout).*\.yaml$/.test(f));
   expect(files.length).toBeGreaterThanOrEqual(6);
-  return files.flatMap((f) => (parse(readFileSync(`tests/${f}`, 'utf8')) as { text?: string }[]).map((item) => item?.text).filter((t): t is string => typeof t === 'string'));
+  return files.flatMap((f) =>
+    (parse(readFileSync(`tests/${f}`, 'utf8')) as { text?: string }[]).map((item) => item?.text).filter((t): t is string => typeof t === 'string'),
+  );
 }
 
 describe('English stays English', () => {

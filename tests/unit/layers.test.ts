@@ -23,7 +23,10 @@ afterAll(() => fixtures.forEach((dir) => rmSync(dir, { recursive: true, force: t
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'backline-layers-'));
   fixtures.push(dir);
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['src'] }));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true }, include: ['src'] }),
+  );
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);

@@ -32,14 +32,31 @@ function fixtureDataDir(): string {
   copyFileSync('knowledge/nlu/lexicon.yaml', join(dir, 'lexicon.yaml'));
   writeFileSync(
     join(dir, 'training.yaml'),
-    ['greeting:', '  - hello', '  - hi there', '  - good morning', 'care.self_care:', '  - how can I ease the pain at home', '  - what stretches help', '  - is heat or ice better', ''].join('\n'),
+    [
+      'greeting:',
+      '  - hello',
+      '  - hi there',
+      '  - good morning',
+      'care.self_care:',
+      '  - how can I ease the pain at home',
+      '  - what stretches help',
+      '  - is heat or ice better',
+      '',
+    ].join('\n'),
   );
   writeFileSync(
     join(dir, 'red-flag-corpus', 'fever.yaml'),
     [
       'sign: fever',
       'positives:',
-      ...['I have a fever', 'running a temperature', 'I feel hot and shivery', 'got the chills and a high temp', 'burning up with a fever', 'my temperature is 39'].map((t) => `  - "${t}"`),
+      ...[
+        'I have a fever',
+        'running a temperature',
+        'I feel hot and shivery',
+        'got the chills and a high temp',
+        'burning up with a fever',
+        'my temperature is 39',
+      ].map((t) => `  - "${t}"`),
       'near_misses:',
       '  - text: "no fever at all"',
       '    kind: negated',
@@ -53,7 +70,9 @@ function fixtureDataDir(): string {
     [
       'sign: weight_loss',
       'positives:',
-      ...['I have lost weight without trying', 'my clothes are falling off me', 'dropped a stone and I do not know why', 'losing weight for no reason'].map((t) => `  - "${t}"`),
+      ...['I have lost weight without trying', 'my clothes are falling off me', 'dropped a stone and I do not know why', 'losing weight for no reason'].map(
+        (t) => `  - "${t}"`,
+      ),
       'near_misses:',
       '  - text: "how do I lose weight for my wedding"',
       '    kind: ordinary',
@@ -126,7 +145,10 @@ describe('learned red-flag detector: training and storage', () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'backline-learned-cache-'));
     dirs.push(cacheDir);
     const hash = corpusHash(readCorpusSources(dir));
-    writeFileSync(join(dir, THRESHOLDS_FILE), JSON.stringify({ version: 'x', corpusHash: hash, signs: { fever: { a: 1, b: 0, possible: 0.999, sure: 0.9999 } } }));
+    writeFileSync(
+      join(dir, THRESHOLDS_FILE),
+      JSON.stringify({ version: 'x', corpusHash: hash, signs: { fever: { a: 1, b: 0, possible: 0.999, sure: 0.9999 } } }),
+    );
     expect(loadLearnedThresholds(dir).signs.fever).toEqual({ a: 1, b: 0, possible: 0.999, sure: 0.9999 });
     const strict = loadOrTrainLearnedRedFlags({ dataDir: dir, cacheDir }).model;
     expect(strict.thresholdsCurrent).toBe(true);
@@ -200,26 +222,42 @@ describe('learned red-flag detector: the project corpus', () => {
 
 describe('the union of the two detectors', () => {
   const none = { flags: [], possible: [], isQuestionAbout: [] };
-  const hit = (sign: LearnedHit['sign'], level: LearnedHit['level'], status: LearnedHit['status']): LearnedHit => ({ sign, p: 0.5, level, status, reason: '', sentence: -1 });
+  const hit = (sign: LearnedHit['sign'], level: LearnedHit['level'], status: LearnedHit['status']): LearnedHit => ({
+    sign,
+    p: 0.5,
+    level,
+    status,
+    reason: '',
+    sentence: -1,
+  });
 
-  it('either detector\'s hit counts: a learned sure hit about the patient is a flag, a possible one a question', () => {
+  it("either detector's hit counts: a learned sure hit about the patient is a flag, a possible one a question", () => {
     expect(unionDetection(none, [hit('fever', 'sure', 'current')])).toEqual({ flags: ['fever'], possible: [], isQuestionAbout: [] });
     expect(unionDetection(none, [hit('fever', 'possible', 'current')])).toEqual({ flags: [], possible: ['fever'], isQuestionAbout: [] });
-    expect(unionDetection({ flags: ['chest_pain'], possible: [], isQuestionAbout: [] }, [])).toEqual({ flags: ['chest_pain'], possible: [], isQuestionAbout: [] });
+    expect(unionDetection({ flags: ['chest_pain'], possible: [], isQuestionAbout: [] }, [])).toEqual({
+      flags: ['chest_pain'],
+      possible: [],
+      isQuestionAbout: [],
+    });
   });
 
   it('a flag from one detector is not also asked about; hypotheticals and questions only ask about the sign', () => {
     const rule = { flags: ['fever' as const], possible: [], isQuestionAbout: [] };
     expect(unionDetection(rule, [hit('fever', 'possible', 'current')]).possible).toEqual([]);
-    expect(unionDetection(none, [hit('bladder_dysfunction', 'sure', 'hypothetical')])).toEqual({ flags: [], possible: [], isQuestionAbout: ['bladder_dysfunction'] });
+    expect(unionDetection(none, [hit('bladder_dysfunction', 'sure', 'hypothetical')])).toEqual({
+      flags: [],
+      possible: [],
+      isQuestionAbout: ['bladder_dysfunction'],
+    });
     expect(unionDetection(none, [hit('bladder_dysfunction', 'sure', 'question')]).isQuestionAbout).toEqual(['bladder_dysfunction']);
   });
 
-  it('denied learned hits raise nothing; someone else\'s or resolved ones go on to the assertion gate', () => {
+  it("denied learned hits raise nothing; someone else's or resolved ones go on to the assertion gate", () => {
     expect(unionDetection(none, [hit('fever', 'sure', 'negated')])).toEqual(none);
     // The learned side's own reading of who and when is coarse: the gate (assertionGate.ts,
     // tests/unit/assertionGate.test.ts) reads the clause and has the last word.
-    for (const status of ['other_person', 'resolved'] as const) expect(unionDetection(none, [hit('fever', 'sure', status)])).toEqual({ ...none, flags: ['fever'] });
+    for (const status of ['other_person', 'resolved'] as const)
+      expect(unionDetection(none, [hit('fever', 'sure', status)])).toEqual({ ...none, flags: ['fever'] });
   });
 
   it('a learned crisis hit is reported as crisis, never as a red flag', () => {

@@ -17,14 +17,16 @@ beforeAll(() => {
 
 /** Every text the bot can say from the keyed content (articles too), in one pack's words. */
 function allTexts(engine: EngineContent): string[] {
-  const texts = [...sourceTexts({
-    messages: engine.messages,
-    dialogs: engine.dialogs,
-    triageRules: engine.triageRules,
-    articles: engine.articles,
-    redFlagLabels: new Map(),
-    confirmQuestions: new Map(),
-  }).values()].flat();
+  const texts = [
+    ...sourceTexts({
+      messages: engine.messages,
+      dialogs: engine.dialogs,
+      triageRules: engine.triageRules,
+      articles: engine.articles,
+      redFlagLabels: new Map(),
+      confirmQuestions: new Map(),
+    }).values(),
+  ].flat();
   for (const article of engine.articles.articles.values()) texts.push(...article.sections.flatMap((s) => s.messages));
   return texts;
 }
@@ -124,7 +126,11 @@ describe('numbers: the environment wins in every pack, with the lines that go wi
     expect(resolveHelpNumbers(gb, { emergencyNumber: '112' })).toEqual({ emergency_number: '112', crisis_line: '116 123', poison_line: '112' });
     // A number we know nothing about: the emergency number itself, never a foreign line.
     expect(resolveHelpNumbers(gb, { emergencyNumber: '123' })).toEqual({ emergency_number: '123', crisis_line: '123', poison_line: '123' });
-    expect(resolveHelpNumbers(gb, { emergencyNumber: '911', crisisLine: '555' })).toEqual({ emergency_number: '911', crisis_line: '555', poison_line: '1-800-222-1222' });
+    expect(resolveHelpNumbers(gb, { emergencyNumber: '911', crisisLine: '555' })).toEqual({
+      emergency_number: '911',
+      crisis_line: '555',
+      poison_line: '1-800-222-1222',
+    });
   });
 
   it('loadContent with EMERGENCY_NUMBER=112 says 112 in every pack', () => {
@@ -169,9 +175,20 @@ ${extra}`;
 
   it('terms reach the articles, through get() and forIntent() too', () => {
     const file = join(root, 'knowledge', 'articles', 'arachnoiditis.md');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('Go to an emergency department now, or call {emergency_number}', 'Go to {emergency_department} now, or call {emergency_number}'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        'Go to an emergency department now, or call {emergency_number}',
+        'Go to {emergency_department} now, or call {emergency_number}',
+      ),
+    );
     const loaded = loadContent(root, undefined, { cacheDir: 'data/test-nlu-cache' });
-    const text = (locale: string) => loaded.locales.engineFor(locale).articles.get('arachnoiditis').sections.flatMap((s) => s.messages).join('\n');
+    const text = (locale: string) =>
+      loaded.locales
+        .engineFor(locale)
+        .articles.get('arachnoiditis')
+        .sections.flatMap((s) => s.messages)
+        .join('\n');
     expect(text('en-GB')).toMatch(/Go to A&E now, or call \{emergency_number\}/);
     expect(text('en-US')).toMatch(/Go to the emergency room \(ER\) now/);
     expect(loaded.locales.engineFor('en-GB').articles.forIntent('condition.arachnoiditis')?.body).toMatch(/Go to A&E now/);
@@ -188,7 +205,9 @@ ${extra}`;
 
   it('fails on placeholders that differ from the source text', () => {
     const problems = problemsWith('en-GB.yaml', gbPack('texts:\n  messages.crisis.repeat: "Please call {crisis_line} now."\n'));
-    expect(problems.some((p) => p.includes('"messages.crisis.repeat" has placeholders {crisis_line} but the source has {crisis_line}, {emergency_number}'))).toBe(true);
+    expect(
+      problems.some((p) => p.includes('"messages.crisis.repeat" has placeholders {crisis_line} but the source has {crisis_line}, {emergency_number}')),
+    ).toBe(true);
   });
 
   it('fails on a phrase list given as one text', () => {
@@ -218,7 +237,10 @@ texts:
   });
 
   it('fails on a broken reason in a pack (the rendering check runs on every pack)', () => {
-    const problems = problemsWith('en-GB.yaml', gbPack('texts:\n  triage.rules.injury.reason: "Your pain started after {flags}. A doctor should check for a broken bone."\n'));
+    const problems = problemsWith(
+      'en-GB.yaml',
+      gbPack('texts:\n  triage.rules.injury.reason: "Your pain started after {flags}. A doctor should check for a broken bone."\n'),
+    );
     expect(problems.some((p) => p.startsWith('en-GB reason injury [significant_trauma]: doubled phrase "started after"'))).toBe(true);
     expect(problems.some((p) => p.startsWith('en-US'))).toBe(false);
   });

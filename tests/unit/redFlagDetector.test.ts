@@ -504,7 +504,7 @@ describe('red-flag detector: several flags and clause-scoped negation', () => {
   it('a negation does not reach a new clause with its own subject', () => {
     expect(detector.detect("I don't have a fever and I can't feel my bum").flags).toEqual(['saddle_anaesthesia']);
     expect(detector.detect("No, I can't feel anything when I wipe").flags).toEqual(['saddle_anaesthesia']);
-    expect(detector.detect("no bladder or bowel problems, but both legs are numb").flags).toEqual(['bilateral_leg_symptoms']);
+    expect(detector.detect('no bladder or bowel problems, but both legs are numb').flags).toEqual(['bilateral_leg_symptoms']);
   });
 
   it('a negation word inside a symptom phrase negates nothing else', () => {
@@ -519,7 +519,7 @@ describe('red-flag detector: several flags and clause-scoped negation', () => {
     expect(detector.detect('I mentioned my bladder problems to the GP').flags).toEqual(['bladder_dysfunction']);
   });
 
-  it('naming cauda equina as one\'s own asks about each of its signs', () => {
+  it("naming cauda equina as one's own asks about each of its signs", () => {
     expect(detector.detect('I think I have cauda equina')).toEqual({
       flags: [],
       possible: ['saddle_anaesthesia', 'bladder_dysfunction', 'bowel_dysfunction'],
@@ -558,8 +558,16 @@ describe('red-flag patterns file', () => {
   };
 
   it('rejects an unknown red-flag id, naming the file and the entry', () => {
-    const file = write('unknown-id.yaml', source.replace(/^red_flags:\n/m, 'red_flags:\n  back_ache:\n    label: a sore back\n    confirm_question: Is your back sore?\n    patterns:\n      - any: [sore back]\n'));
-    expect(() => loadRedFlagPatterns(file)).toThrowError(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*red_flags\\.back_ache.*unknown red-flag id`));
+    const file = write(
+      'unknown-id.yaml',
+      source.replace(
+        /^red_flags:\n/m,
+        'red_flags:\n  back_ache:\n    label: a sore back\n    confirm_question: Is your back sore?\n    patterns:\n      - any: [sore back]\n',
+      ),
+    );
+    expect(() => loadRedFlagPatterns(file)).toThrowError(
+      new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*red_flags\\.back_ache.*unknown red-flag id`),
+    );
   });
 
   it('rejects a bad regular expression, naming the entry', () => {
@@ -735,7 +743,7 @@ const NEAR_MISSES: string[] = [
   // negations carried over "or" into a clause without a subject of its own
   "I haven't fallen or been in a crash",
   'never had cancer or been on steroids',
-  "no fever or had any chills",
+  'no fever or had any chills',
   // said to be fine straight after
   'my legs are both fine, it is just my back',
   'both my legs feel normal',
@@ -867,7 +875,11 @@ describe('red-flag patterns cache', () => {
     ...NEAR_MISSES,
     ...NEW_PHRASINGS.map(([text]) => text),
     // misspellings and real words one letter from a symptom word: the typo index must agree
-    'numbnes in my bum', 'i have a fevr', 'getting myself up is hard', 'never had it this bad', 'I dried my back with a towel',
+    'numbnes in my bum',
+    'i have a fevr',
+    'getting myself up is hard',
+    'never had it this bad',
+    'I dried my back with a towel',
   ];
   const jsonFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.json'));
 
@@ -892,7 +904,13 @@ describe('red-flag patterns cache', () => {
     writeFileSync(file, source.replace('label: numbness around your bottom or genitals', 'label: numbness around your bottom'));
     expect(redFlagLabel(loadRedFlagPatterns(file, { cacheDir }), 'saddle_anaesthesia')).toBe('numbness around your bottom');
     expect(jsonFiles(cacheDir)).toHaveLength(2);
-    writeFileSync(file, source.replace(/^red_flags:\n/m, 'red_flags:\n  back_ache:\n    label: a sore back\n    confirm_question: Is your back sore?\n    patterns:\n      - any: [sore back]\n'));
+    writeFileSync(
+      file,
+      source.replace(
+        /^red_flags:\n/m,
+        'red_flags:\n  back_ache:\n    label: a sore back\n    confirm_question: Is your back sore?\n    patterns:\n      - any: [sore back]\n',
+      ),
+    );
     expect(() => loadRedFlagPatterns(file, { cacheDir })).toThrowError(/unknown red-flag id/);
     expect(jsonFiles(cacheDir)).toHaveLength(2);
     writeFileSync(file, source);
@@ -914,7 +932,8 @@ describe("red-flag detector: lead's policy on others, hypotheticals, position an
       'my brother injects drugs and I worry about him, what helps sciatica',
       'my cousin lost loads of weight without trying last year',
       'my son had a fever yesterday, my back is sore from carrying him',
-    ]) expect(raised(text), text).toEqual([]);
+    ])
+      expect(raised(text), text).toEqual([]);
     // still the user's own when said to be theirs too
     expect(detector.detect('my dad had cancer and now I have it too').flags).toEqual(['cancer_history']);
   });
@@ -925,7 +944,8 @@ describe("red-flag detector: lead's policy on others, hypotheticals, position an
       'my brother wet himself with his bad back, what is a prolapsed disc?',
       'my neighbour had numbness in both legs with stenosis, what does stenosis mean?',
       'my mum had numbness in both legs years ago',
-    ]) expect(raised(text), text).toEqual([]);
+    ])
+      expect(raised(text), text).toEqual([]);
   });
   it('hypotheticals ask about the sign', () => {
     for (const text of [
@@ -938,18 +958,20 @@ describe("red-flag detector: lead's policy on others, hypotheticals, position an
       'should i ring 111 if i get pins and needles in both legs',
       'should I go to hospital if i lose control of my bowels',
       'do i need to call 999 if my bum goes numb?',
-    ]) expect(raised(text), text).toEqual([]);
+    ])
+      expect(raised(text), text).toEqual([]);
   });
   it('pain eased by changing position is not night pain', () => {
     for (const text of [
       'my back hurts at night lying on my back but it eases when I turn onto my side',
       'my legs ache at night but it settles once I roll over',
-    ]) expect(raised(text), text).not.toContain('night_pain');
+    ])
+      expect(raised(text), text).not.toContain('night_pain');
   });
   it('topic fallbacks raise possible for unseen phrasings', () => {
     const cases: Array<[string, RedFlagId]> = [
       ['since my back went my wee just comes out on its own', 'bladder_dysfunction'],
-      ["having trouble getting my stream going since the back pain", 'bladder_dysfunction'],
+      ['having trouble getting my stream going since the back pain', 'bladder_dysfunction'],
       ['my number twos come without warning now', 'bowel_dysfunction'],
       ['having real problems with the bowel movements, they just happen', 'bowel_dysfunction'],
       ['since my back went I have lost all interest in the bedroom, nothing works down there', 'sexual_dysfunction'],
@@ -969,7 +991,8 @@ describe("red-flag detector: lead's policy on others, hypotheticals, position an
       'my bowels are fine, no issues there',
       'I have lost weight on purpose at the gym',
       'what is bladder control?',
-    ]) expect(raised(text), text).toEqual([]);
+    ])
+      expect(raised(text), text).toEqual([]);
     expect(raised('I sat on a stool and could not get comfortable')).not.toContain('bowel_dysfunction');
   });
 });

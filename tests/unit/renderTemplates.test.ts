@@ -11,8 +11,12 @@ beforeAll(() => {
 
 describe('sentenceProblems', () => {
   it('finds the doubled phrase of the old trauma reason', () => {
-    expect(sentenceProblems('Your pain started after pain that started after a fall, accident or blow. A doctor should check.')).toContain('doubled phrase "started after"');
-    expect(sentenceProblems('Your pain started after an injury and you told me about pain that started after a fall.')).toContain('doubled phrase "started after"');
+    expect(sentenceProblems('Your pain started after pain that started after a fall, accident or blow. A doctor should check.')).toContain(
+      'doubled phrase "started after"',
+    );
+    expect(sentenceProblems('Your pain started after an injury and you told me about pain that started after a fall.')).toContain(
+      'doubled phrase "started after"',
+    );
   });
 
   it('finds leftover placeholders, empty parts and doubled words', () => {
@@ -50,7 +54,9 @@ describe('rendering every reason and outcome', () => {
       const reasons = rules.reduce((n, r) => n + flagSetsOf(r).length, 0);
       expect(rendered.filter((r) => r.what.startsWith('reason'))).toHaveLength(reasons * 3);
       expect(rendered.filter((r) => r.what.startsWith('outcome'))).toHaveLength(5 * 3);
-      expect(rendered.filter((r) => r.what.includes('(for wife)') && r.what.startsWith('outcome')).every((r) => /This advice is for your wife/.test(r.text))).toBe(true);
+      expect(
+        rendered.filter((r) => r.what.includes('(for wife)') && r.what.startsWith('outcome')).every((r) => /This advice is for your wife/.test(r.text)),
+      ).toBe(true);
     }
   });
 
@@ -69,7 +75,10 @@ describe('rendering every reason and outcome', () => {
   });
 
   it('lists follow the pack: "a, b, and c" in en-US, "a, b and c" in en-GB', () => {
-    const find = (locale: string) => renderTriageTexts(content.locales.engineFor(locale)).find((r) => r.what === 'reason needs_assessment_soon [weight_loss, night_pain, inflammatory_pattern, pain_worsening]')!.text;
+    const find = (locale: string) =>
+      renderTriageTexts(content.locales.engineFor(locale)).find(
+        (r) => r.what === 'reason needs_assessment_soon [weight_loss, night_pain, inflammatory_pattern, pain_worsening]',
+      )!.text;
     expect(find('en-US')).toMatch(/when you move, and pain that keeps/);
     expect(find('en-GB')).toMatch(/when you move and pain that keeps/);
   });

@@ -16,7 +16,11 @@ describe('daily figures', () => {
     await addDailyStats(storage, { conversations: 2, messages: 10, unplaced: 1, outcomes: { emergency: 1 }, waits: [10, 20, 30, 40, 50] }, NOW - 2 * DAY);
     await addDailyStats(storage, { conversations: 3, messages: 10, unplaced: 3, outcomes: { emergency: 1, self_care: 2 }, waits: [60, 70, 80, 90, 1000] }, NOW);
     const report = await readStats(storage, '2026-03-08', '2026-03-10');
-    expect(report.days.map((d) => [d.day, d.conversations])).toEqual([['2026-03-08', 2], ['2026-03-09', 0], ['2026-03-10', 3]]);
+    expect(report.days.map((d) => [d.day, d.conversations])).toEqual([
+      ['2026-03-08', 2],
+      ['2026-03-09', 0],
+      ['2026-03-10', 3],
+    ]);
     expect(report.totals.conversations).toBe(5);
     expect(report.totals.outcomes).toEqual({ emergency: 2, self_care: 2 });
     expect(report.totals.fallbackRate).toBe(0.2);
@@ -28,11 +32,44 @@ describe('daily figures', () => {
     const storage = createStorage({ kind: 'memory' });
     const ask = (node: string) => ({ text: 'q', ask: { kind: 'yes_no', node, evidence: 'saddle_anaesthesia' as const } });
     // Asked the saddle question.
-    const first = turnIncrement({ isNew: true, fromPerson: true, unplaced: false, before: state(), after: state({ tree: 'red_flags', node: 'q_saddle' }), replies: [ask('red_flags.q_saddle')], effects: [] }, CHECK);
+    const first = turnIncrement(
+      {
+        isNew: true,
+        fromPerson: true,
+        unplaced: false,
+        before: state(),
+        after: state({ tree: 'red_flags', node: 'q_saddle' }),
+        replies: [ask('red_flags.q_saddle')],
+        effects: [],
+      },
+      CHECK,
+    );
     // Unclear answer: the same question again.
-    const again = turnIncrement({ isNew: false, fromPerson: true, unplaced: true, before: state({ tree: 'red_flags', node: 'q_saddle' }), after: state({ tree: 'red_flags', node: 'q_saddle' }), replies: [ask('red_flags.q_saddle')], effects: [] }, CHECK);
+    const again = turnIncrement(
+      {
+        isNew: false,
+        fromPerson: true,
+        unplaced: true,
+        before: state({ tree: 'red_flags', node: 'q_saddle' }),
+        after: state({ tree: 'red_flags', node: 'q_saddle' }),
+        replies: [ask('red_flags.q_saddle')],
+        effects: [],
+      },
+      CHECK,
+    );
     // Answered: on to the bladder question, then the person goes quiet.
-    const next = turnIncrement({ isNew: false, fromPerson: true, unplaced: false, before: state({ tree: 'red_flags', node: 'q_saddle' }), after: state({ tree: 'red_flags', node: 'q_bladder' }), replies: [ask('red_flags.q_bladder')], effects: [{ type: 'handoff' }] }, CHECK);
+    const next = turnIncrement(
+      {
+        isNew: false,
+        fromPerson: true,
+        unplaced: false,
+        before: state({ tree: 'red_flags', node: 'q_saddle' }),
+        after: state({ tree: 'red_flags', node: 'q_bladder' }),
+        replies: [ask('red_flags.q_bladder')],
+        effects: [{ type: 'handoff' }],
+      },
+      CHECK,
+    );
     expect(first).toEqual({ conversations: 1, messages: 1, checkAsked: { 'red_flags.q_saddle': 1 } });
     expect(again).toEqual({ messages: 1, unplaced: 1 });
     for (const inc of [first, again, next]) await addDailyStats(storage, inc, NOW);

@@ -325,9 +325,7 @@ describe.each(implementations)('%s', (_name, open) => {
     it.each(badValues)('rejects %s with a clear error and writes nothing', async (_what, bad) => {
       await storage.write({ existing: { v: 'kept' } });
       const before = await storage.read(['existing']);
-      const error = await storage
-        .write({ existing: { v: 'changed', eTag: '*' }, 'user/1': bad } as Record<string, unknown>)
-        .catch((e: unknown) => e);
+      const error = await storage.write({ existing: { v: 'changed', eTag: '*' }, 'user/1': bad } as Record<string, unknown>).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StorageValueError);
       expect((error as Error).message).toMatch(/cannot be stored as JSON/);
       expect((error as Error).message).toContain('"user/1"');
@@ -335,9 +333,7 @@ describe.each(implementations)('%s', (_name, open) => {
     });
 
     it('never quotes the value in the error', async () => {
-      const error = await storage
-        .write({ k: { secret: 'SECRET-VALUE', n: 1n } })
-        .catch((e: unknown) => e as Error);
+      const error = await storage.write({ k: { secret: 'SECRET-VALUE', n: 1n } }).catch((e: unknown) => e as Error);
       expect(error).toBeInstanceOf(StorageValueError);
       expect((error as Error).message).not.toContain('SECRET-VALUE');
     });
@@ -404,10 +400,7 @@ describe('SqliteStorage on disk', () => {
     const readB = (await processB.read(['k'])).k;
     expect(readB).toEqual(readA);
 
-    const results = await Promise.allSettled([
-      processA.write({ k: { ...readA, writer: 'A' } }),
-      processB.write({ k: { ...readB, writer: 'B' } }),
-    ]);
+    const results = await Promise.allSettled([processA.write({ k: { ...readA, writer: 'A' } }), processB.write({ k: { ...readB, writer: 'B' } })]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(rejected?.reason).toBeInstanceOf(StorageConflictError);

@@ -170,7 +170,14 @@
   async function setPresence() {
     const status = $('presence').value;
     const result = await api('/presence', { method: 'POST', body: { status } });
-    setStatus(result.ok ? (status === 'away' ? 'You are away: new chats are not routed to you.' : 'You are available for chats.') : result.body.message || 'Could not change your status.', !result.ok);
+    setStatus(
+      result.ok
+        ? status === 'away'
+          ? 'You are away: new chats are not routed to you.'
+          : 'You are available for chats.'
+        : result.body.message || 'Could not change your status.',
+      !result.ok,
+    );
   }
 
   async function loadCanned() {
@@ -304,7 +311,7 @@
     const result = await api(`/cases/${encodeURIComponent(id)}${after}`, { headers: { 'X-Console-Refresh': '1' } });
     if (state.selected !== id) return;
     if (result.status === 404) {
-      setStatus('This case no longer exists (it may have been deleted at the person\'s request).', true);
+      setStatus("This case no longer exists (it may have been deleted at the person's request).", true);
       $('actions').hidden = true;
       return;
     }
@@ -352,7 +359,11 @@
     }
     if (c.type === 'trial_lead') row('Contact', c.contact);
     if (c.note) row('Closing note', c.note);
-    if (c.feedback) row('Feedback', `${c.feedback.helpful === 'yes' ? 'Helpful' : c.feedback.helpful === 'no' ? 'Not helpful' : ''}${c.feedback.comment ? `: ${c.feedback.comment}` : ''}`);
+    if (c.feedback)
+      row(
+        'Feedback',
+        `${c.feedback.helpful === 'yes' ? 'Helpful' : c.feedback.helpful === 'no' ? 'Not helpful' : ''}${c.feedback.comment ? `: ${c.feedback.comment}` : ''}`,
+      );
 
     const transcript = $('transcript');
     if (!incremental) transcript.replaceChildren();
@@ -428,7 +439,10 @@
     if (!result.ok) {
       setStatus(result.body.message || 'That did not work.', true);
     } else {
-      setStatus(result.body.delivered === false ? `${done} The person's chat could not be reached; it is saved in the transcript.` : done, result.body.delivered === false);
+      setStatus(
+        result.body.delivered === false ? `${done} The person's chat could not be reached; it is saved in the transcript.` : done,
+        result.body.delivered === false,
+      );
     }
     return result.ok;
   }
@@ -454,7 +468,12 @@
     // Only the latest search is shown, whichever answer arrives last.
     const search = ++historySearch;
     const params = new URLSearchParams();
-    for (const [name, id] of [['from', 'history-from'], ['to', 'history-to'], ['type', 'history-type'], ['outcome', 'history-outcome']]) {
+    for (const [name, id] of [
+      ['from', 'history-from'],
+      ['to', 'history-to'],
+      ['type', 'history-type'],
+      ['outcome', 'history-outcome'],
+    ]) {
       if ($(id).value) params.set(name, $(id).value);
     }
     const result = await api(`/history?${params}`);
@@ -465,12 +484,17 @@
       $('history-count').textContent = result.body.message || 'Could not load the history.';
       return;
     }
-    $('history-count').textContent = `${result.body.cases.length} closed case${result.body.cases.length === 1 ? '' : 's'} from ${result.body.from} to ${result.body.to}.`;
+    $('history-count').textContent =
+      `${result.body.cases.length} closed case${result.body.cases.length === 1 ? '' : 's'} from ${result.body.from} to ${result.body.to}.`;
     for (const item of result.body.cases) {
       const button = el('button', undefined, 'queue-item');
       button.type = 'button';
       button.dataset.caseId = item.id;
-      const line1 = el('span', `${TYPES[item.type] || item.type} · ${OUTCOMES[item.outcome] || item.status}${item.agent ? ` (${item.agent.name})` : ''}`, 'line1');
+      const line1 = el(
+        'span',
+        `${TYPES[item.type] || item.type} · ${OUTCOMES[item.outcome] || item.status}${item.agent ? ` (${item.agent.name})` : ''}`,
+        'line1',
+      );
       const badge = levelBadge(item.level);
       if (badge) line1.append(' ', badge);
       const closed = item.closedAt ? new Date(item.closedAt).toLocaleString() : '';

@@ -24,7 +24,13 @@
     return {
       type: 'bar',
       data: { labels, datasets: [{ label, data, backgroundColor: colour || COLOURS[0] }] },
-      options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        plugins: { legend: { display: false } },
+        scales: { y: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
     };
   }
 
@@ -77,11 +83,42 @@
       return;
     }
     const t = report.totals;
-    draw('chart-days', bar(report.days.map((d) => d.day.slice(5)), report.days.map((d) => d.conversations), 'Conversations'));
+    draw(
+      'chart-days',
+      bar(
+        report.days.map((d) => d.day.slice(5)),
+        report.days.map((d) => d.conversations),
+        'Conversations',
+      ),
+    );
     const levels = LEVEL_ORDER.filter((l) => t.outcomes[l] !== undefined).concat(Object.keys(t.outcomes).filter((l) => !LEVEL_ORDER.includes(l)));
-    draw('chart-outcomes', bar(levels.map((l) => LEVEL_LABELS[l] || l), levels.map((l) => t.outcomes[l]), 'Outcomes', COLOURS[1]));
-    draw('chart-counts', bar(['Red-flag replies', 'Crisis replies', 'Hand-offs', 'Call-backs', 'Trial leads'], [t.redFlagReplies, t.crisisReplies, t.handoffs, t.callbacks, t.trialLeads], 'Count', COLOURS[2]));
-    draw('chart-dropouts', bar(t.dropOuts.map((d) => d.node.split('.').pop()), t.dropOuts.map((d) => d.count), 'Stopped here', COLOURS[4]));
+    draw(
+      'chart-outcomes',
+      bar(
+        levels.map((l) => LEVEL_LABELS[l] || l),
+        levels.map((l) => t.outcomes[l]),
+        'Outcomes',
+        COLOURS[1],
+      ),
+    );
+    draw(
+      'chart-counts',
+      bar(
+        ['Red-flag replies', 'Crisis replies', 'Hand-offs', 'Call-backs', 'Trial leads'],
+        [t.redFlagReplies, t.crisisReplies, t.handoffs, t.callbacks, t.trialLeads],
+        'Count',
+        COLOURS[2],
+      ),
+    );
+    draw(
+      'chart-dropouts',
+      bar(
+        t.dropOuts.map((d) => d.node.split('.').pop()),
+        t.dropOuts.map((d) => d.count),
+        'Stopped here',
+        COLOURS[4],
+      ),
+    );
     $('figures-status').textContent = `Figures from ${report.from} to ${report.to}. Counts only: no messages or personal details.`;
   }
 

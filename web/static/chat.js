@@ -59,7 +59,13 @@
     try {
       localStorage.setItem(
         STORAGE_KEY,
-        JSON.stringify({ token: session.token, conversationId: session.conversationId, userId: session.userId, domain: session.domain, lastActive: session.lastActive }),
+        JSON.stringify({
+          token: session.token,
+          conversationId: session.conversationId,
+          userId: session.userId,
+          domain: session.domain,
+          lastActive: session.lastActive,
+        }),
       );
     } catch (e) {
       // Storage blocked or full: the conversation simply is not kept across reloads.
@@ -75,7 +81,13 @@
   }
 
   function newSession() {
-    return fetch('/api/directline/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', credentials: 'same-origin', cache: 'no-store' })
+    return fetch('/api/directline/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+      credentials: 'same-origin',
+      cache: 'no-store',
+    })
       .then(function (response) {
         if (!response.ok) throw new Error('token ' + response.status);
         return response.json();
@@ -87,7 +99,12 @@
 
   /** A fresh token for the kept conversation, or null if it cannot be resumed. */
   function resumeSession(saved) {
-    return fetch(saved.domain + '/tokens/refresh', { method: 'POST', headers: { Authorization: 'Bearer ' + saved.token }, credentials: 'omit', cache: 'no-store' })
+    return fetch(saved.domain + '/tokens/refresh', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer ' + saved.token },
+      credentials: 'omit',
+      cache: 'no-store',
+    })
       .then(function (response) {
         return response.ok ? response.json() : null;
       })
@@ -125,13 +142,17 @@
 
   function transcriptText() {
     var header = config.title + ' chat, saved ' + new Date().toLocaleString() + '\n' + 'In an emergency, call ' + config.emergencyNumber + '.\n\n';
-    return header + lines
-      .map(function (line) {
-        var time = new Date(line.at);
-        var stamp = isNaN(time.getTime()) ? '' : '[' + time.toLocaleString() + '] ';
-        return stamp + line.who + ':\n' + line.text;
-      })
-      .join('\n\n') + '\n';
+    return (
+      header +
+      lines
+        .map(function (line) {
+          var time = new Date(line.at);
+          var stamp = isNaN(time.getTime()) ? '' : '[' + time.toLocaleString() + '] ';
+          return stamp + line.who + ':\n' + line.text;
+        })
+        .join('\n\n') +
+      '\n'
+    );
   }
 
   function download() {

@@ -109,9 +109,7 @@ function only(indexes: Set<number>): number | undefined {
 export function matchChoice(text: string, labels: string[], synonyms?: string[][]): ChoiceMatch | undefined {
   const replyTokens = tokensOf(text);
   if (replyTokens.length === 0 || labels.length === 0) return undefined;
-  const options = labels.map((label, i) =>
-    [label, ...(synonyms?.[i] ?? [])].map((phrase) => tokensOf(phrase)).filter((tokens) => tokens.length > 0),
-  );
+  const options = labels.map((label, i) => [label, ...(synonyms?.[i] ?? [])].map((phrase) => tokensOf(phrase)).filter((tokens) => tokens.length > 0));
 
   const reply = replyTokens.join(' ');
   const replyContent = contentTokens(replyTokens).join(' ');

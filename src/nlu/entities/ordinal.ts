@@ -23,7 +23,7 @@ export function findPosition(text: string): PositionHit | undefined {
   const covered = new Array<boolean>(tokens.length).fill(false);
   const positions = new Set<number>();
 
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     let matched = 0;
     for (let n = Math.min(vocab.relativeLongestPhrase, tokens.length - i); n >= 1; n--) {
       const position = vocab.relativePositions.get(tokens.slice(i, i + n).join(' '));

@@ -142,10 +142,7 @@ export function compileVocabulary(raw: unknown, source = 'answer words'): Vocabu
     decades: new Map(Object.entries(data.age.decades).map(([w, n]) => [normalizeForMatch(w), n])),
     decadeOffsets: data.age.decade_offsets,
     // Only straight after a number ("3wks", "3 wks", "two wks"), never on its own.
-    unitAbbreviation: new RegExp(
-      `(?<=(?:\\d|\\b(?:${numberWordAlternation}))\\s*)(${wordAlternation(abbreviations.keys())})\\.?(?![\\p{L}\\p{N}])`,
-      'giu',
-    ),
+    unitAbbreviation: new RegExp(`(?<=(?:\\d|\\b(?:${numberWordAlternation}))\\s*)(${wordAlternation(abbreviations.keys())})\\.?(?![\\p{L}\\p{N}])`, 'giu'),
     unitAbbreviations: abbreviations,
     barePluralUnits: new Map(Object.entries(data.duration.bare_plural_units) as [DurationUnit, number][]),
     anchorWords: new Set(norm(data.duration.anchor_words)),

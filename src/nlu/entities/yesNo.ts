@@ -27,7 +27,7 @@ export function findYesNo(text: string): YesNoHit[] {
 
   const found: YesNoHit[] = [];
   const covered = new Array<boolean>(tokens.length).fill(false);
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     let matched = 0;
     for (let n = Math.min(vocab.yesNoLongestPhrase, tokens.length - i); n >= 1; n--) {
       const kind = vocab.yesNoPhrases.get(tokens.slice(i, i + n).join(' '));

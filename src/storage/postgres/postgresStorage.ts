@@ -15,7 +15,8 @@ import { ETAG_IF_ABSENT, StorageConflictError, StorageValueError, type BacklineS
 /** PostgreSQL text cannot hold U+0000; such a key (only a client could make one up) is refused up front. */
 function assertStorableKeys(keys: readonly string[]): void {
   for (const key of keys) {
-    if (typeof key === 'string' && key.includes('\u0000')) throw new StorageValueError(key.replaceAll('\u0000', '\\0'), 'a key cannot contain the NUL character in PostgreSQL');
+    if (typeof key === 'string' && key.includes('\u0000'))
+      throw new StorageValueError(key.replaceAll('\u0000', '\\0'), 'a key cannot contain the NUL character in PostgreSQL');
   }
 }
 

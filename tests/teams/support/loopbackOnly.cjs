@@ -51,7 +51,15 @@ function restrictListen(host) {
     if (args.length === 0 || typeof first === 'function') args.unshift(0);
     if (typeof args[0] === 'number' || (typeof args[0] === 'string' && /^\d+$/.test(args[0]))) {
       if (typeof args[1] !== 'string') args.splice(1, 0, host);
-    } else if (args[0] && typeof args[0] === 'object' && args[0].path === undefined && args[0].fd === undefined && args[0].handle === undefined && args[0]._handle === undefined && !args[0].host) {
+    } else if (
+      args[0] &&
+      typeof args[0] === 'object' &&
+      args[0].path === undefined &&
+      args[0].fd === undefined &&
+      args[0].handle === undefined &&
+      args[0]._handle === undefined &&
+      !args[0].host
+    ) {
       args[0] = { ...args[0], host };
     }
     return originalListen.apply(this, args);

@@ -42,11 +42,15 @@ function playgroundDir(): string {
   try {
     packageJson = require.resolve('@microsoft/m365agentsplayground/package.json');
   } catch {
-    throw new Error(`The Microsoft 365 Agents Playground is not installed: it is the dev dependency @microsoft/m365agentsplayground@${PLAYGROUND_VERSION} (run npm ci). The Teams end-to-end test needs it and does not skip.`);
+    throw new Error(
+      `The Microsoft 365 Agents Playground is not installed: it is the dev dependency @microsoft/m365agentsplayground@${PLAYGROUND_VERSION} (run npm ci). The Teams end-to-end test needs it and does not skip.`,
+    );
   }
   const { version } = JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string };
   if (version !== PLAYGROUND_VERSION) {
-    throw new Error(`@microsoft/m365agentsplayground is ${version}, but the Teams test was written against ${PLAYGROUND_VERSION} (its CLI options and offline settings were checked for that version). Reinstall with npm ci, or re-check tests/teams/support/playground.ts before moving the pin.`);
+    throw new Error(
+      `@microsoft/m365agentsplayground is ${version}, but the Teams test was written against ${PLAYGROUND_VERSION} (its CLI options and offline settings were checked for that version). Reinstall with npm ci, or re-check tests/teams/support/playground.ts before moving the pin.`,
+    );
   }
   return dirname(packageJson);
 }
@@ -84,10 +88,14 @@ export async function startPlayground(appEndpoint: string, { timeoutMs = 20_000 
   };
   const args = [
     cli,
-    '--app-endpoint', appEndpoint,
-    '--channel-id', 'msteams',
-    '--port', String(port),
-    '--service-url', `http://127.0.0.1:${port}/_connector`,
+    '--app-endpoint',
+    appEndpoint,
+    '--channel-id',
+    'msteams',
+    '--port',
+    String(port),
+    '--service-url',
+    `http://127.0.0.1:${port}/_connector`,
     '--disable-telemetry',
   ];
   const child: ChildProcess = spawn(process.execPath, args, { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -124,7 +132,8 @@ export async function startPlayground(appEndpoint: string, { timeoutMs = 20_000 
         reject(new Error(`the playground exited (code ${code}) before listening`));
       });
     });
-    if (listening !== port) throw new Error(`the playground listens on ${listening}, not the free port ${port} it was given (its replies would go to the wrong serviceUrl)`);
+    if (listening !== port)
+      throw new Error(`the playground listens on ${listening}, not the free port ${port} it was given (its replies would go to the wrong serviceUrl)`);
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}\nplayground stderr:\n${stderr.slice(-2000)}`, { cause: error });

@@ -23,11 +23,7 @@ export interface TeamsConversation {
 export function teamsConversation(type: ConversationType): TeamsConversation {
   const suffix = randomUUID().replace(/-/g, '');
   const id =
-    type === 'personal'
-      ? `a:1${suffix}${suffix}`
-      : type === 'groupChat'
-        ? `19:${suffix}@thread.v2`
-        : `19:${suffix}@thread.tacv2;messageid=${Date.now()}`;
+    type === 'personal' ? `a:1${suffix}${suffix}` : type === 'groupChat' ? `19:${suffix}@thread.v2` : `19:${suffix}@thread.tacv2;messageid=${Date.now()}`;
   return { id, type, user: { id: `29:1${suffix}`, name: 'Alex Wilber', aadObjectId: randomUUID() } };
 }
 
@@ -51,7 +47,11 @@ export function teamsActivity(capture: CaptureServer, conversation: TeamsConvers
     },
     channelData:
       conversation.type === 'channel'
-        ? { tenant: { id: TENANT_ID }, team: { id: teamId, name: 'My Team', aadGroupId: randomUUID() }, channel: { id: conversation.id.split(';')[0], name: 'General' } }
+        ? {
+            tenant: { id: TENANT_ID },
+            team: { id: teamId, name: 'My Team', aadGroupId: randomUUID() },
+            channel: { id: conversation.id.split(';')[0], name: 'General' },
+          }
         : { tenant: { id: TENANT_ID } },
     locale: 'en-US',
     entities: [{ type: 'clientInfo', locale: 'en-US', country: 'US', platform: 'Web', timezone: 'Europe/London' }],
@@ -60,7 +60,12 @@ export function teamsActivity(capture: CaptureServer, conversation: TeamsConvers
 }
 
 /** A typed message; in group chats and channels Teams includes the bot's @mention. */
-export function teamsText(capture: CaptureServer, conversation: TeamsConversation, text: string, mention = conversation.type !== 'personal'): Record<string, unknown> {
+export function teamsText(
+  capture: CaptureServer,
+  conversation: TeamsConversation,
+  text: string,
+  mention = conversation.type !== 'personal',
+): Record<string, unknown> {
   const mentionText = `<at>${BOT.name}</at>`;
   return teamsActivity(capture, conversation, {
     text: mention ? `${mentionText} ${text}` : text,
@@ -77,8 +82,18 @@ export function teamsText(capture: CaptureServer, conversation: TeamsConversatio
 }
 
 /** What Teams posts when an Adaptive Card Action.Submit button is pressed: no text, the data as value. */
-export function teamsSubmit(capture: CaptureServer, conversation: TeamsConversation, data: Record<string, unknown>, cardActivityId?: string): Record<string, unknown> {
-  return teamsActivity(capture, conversation, { text: undefined, value: data, channelData: { tenant: { id: TENANT_ID }, source: { name: 'message' }, legacy: { replyToId: cardActivityId } }, ...(cardActivityId ? { replyToId: cardActivityId } : {}) });
+export function teamsSubmit(
+  capture: CaptureServer,
+  conversation: TeamsConversation,
+  data: Record<string, unknown>,
+  cardActivityId?: string,
+): Record<string, unknown> {
+  return teamsActivity(capture, conversation, {
+    text: undefined,
+    value: data,
+    channelData: { tenant: { id: TENANT_ID }, source: { name: 'message' }, legacy: { replyToId: cardActivityId } },
+    ...(cardActivityId ? { replyToId: cardActivityId } : {}),
+  });
 }
 
 export interface CardAction {
@@ -109,7 +124,11 @@ export function flatElements(body: CardElement[]): CardElement[] {
 }
 
 export function cardsOf(replies: CapturedActivity[]): AdaptiveCard[] {
-  return replies.flatMap((r) => ((r.body.attachments as { contentType: string; content: AdaptiveCard }[] | undefined) ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content));
+  return replies.flatMap((r) =>
+    ((r.body.attachments as { contentType: string; content: AdaptiveCard }[] | undefined) ?? [])
+      .filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
+      .map((a) => a.content),
+  );
 }
 
 export function actionsOf(card: AdaptiveCard): CardAction[] {
@@ -119,6 +138,10 @@ export function actionsOf(card: AdaptiveCard): CardAction[] {
 /** Every word a person sees in these replies: message text and card text blocks. */
 export function visibleText(replies: CapturedActivity[]): string {
   const texts = replies.map((r) => r.body.text ?? '');
-  const cardTexts = cardsOf(replies).flatMap((card) => flatElements(card.body).filter((b) => b.type === 'TextBlock').map((b) => b.text ?? ''));
+  const cardTexts = cardsOf(replies).flatMap((card) =>
+    flatElements(card.body)
+      .filter((b) => b.type === 'TextBlock')
+      .map((b) => b.text ?? ''),
+  );
   return [...texts, ...cardTexts].join('\n');
 }
