@@ -21,6 +21,7 @@ import {
   type HaproxyServer,
   type ListeningProcess,
 } from '../tests/helpers/nativeServers.js';
+import { rounds as roundsFlag } from './args.js';
 
 const CONCURRENT_CONVERSATIONS = 16;
 const WARM_UP_MS = 3_000;
@@ -161,9 +162,7 @@ export async function load(label: string, url: string): Promise<LoadResult> {
 
 /** `--rounds N` (default 1): echo, SQLite and PostgreSQL with one instance, N times interleaved (ratios from the same minutes). */
 function rounds(): number {
-  const at = process.argv.indexOf('--rounds');
-  const n = at >= 0 ? Number(process.argv[at + 1]) : 1;
-  return Number.isInteger(n) && n >= 1 ? n : 1;
+  return roundsFlag;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;

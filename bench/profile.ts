@@ -11,8 +11,9 @@ import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { SqliteStorage, InMemoryStorage, type BacklineStorage } from '../src/storage/index.js';
 import { SCRIPT } from './script.js';
+import { firstPositional } from './args.js';
 
-const kind = process.argv[2] ?? 'sqlite';
+const kind = firstPositional ?? 'sqlite';
 const TURNS = Number(process.env.TURNS ?? 5000);
 
 const calls = new Map<string, { count: number; keys: number; ms: number }>();

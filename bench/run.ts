@@ -12,6 +12,7 @@ import { SqliteStorage } from '../src/storage/index.js';
 import { loadNluTestFile } from '../src/eval/nluEvaluate.js';
 import { clusterBenchmark } from './cluster.js';
 import { SCRIPT } from './script.js';
+import { httpOnly } from './args.js';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -221,7 +222,7 @@ async function main() {
   }
 }
 
-if (!process.argv.includes('--http-only')) await main();
+if (!httpOnly) await main();
 // HTTP load: echo-bot floor, SQLite, PostgreSQL with 1-3 instances behind HAProxy (issue #13).
 // `npm run bench -- --http-only` runs just this part; `--rounds N` interleaves echo, SQLite and PostgreSQL N times.
 await clusterBenchmark(report);

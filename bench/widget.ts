@@ -16,10 +16,10 @@ import { silentLogger } from '../src/logger.js';
 import { SqliteStorage } from '../src/storage/index.js';
 import { chatFrame, launchGuardedBrowser, SEND_BOX } from '../tests/helpers/browser.js';
 import { DirectLineClient } from '../tests/helpers/directline.js';
+import { messages } from './args.js';
 
 const TARGET_MS = 500;
-const countArg = process.argv.indexOf('--messages');
-const MESSAGES = countArg > 0 ? Math.max(5, Number(process.argv[countArg + 1]) || 20) : 20;
+const MESSAGES = messages;
 
 // Questions that each get an answer, in any state (the bot answers a question mid-flow too).
 const QUESTIONS = [
