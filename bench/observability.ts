@@ -10,33 +10,8 @@ import { InProcessConversation } from '../src/channels/inProcess.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { SqliteStorage } from '../src/storage/index.js';
+import { SCRIPT } from './script.js';
 
-const SCRIPT = [
-  'why does my back hurt when I lift my leg',
-  'tell me more',
-  "Check if it's serious",
-  'no',
-  'nope',
-  'no',
-  'nah',
-  'no',
-  'no',
-  'no',
-  'no',
-  'no',
-  'no',
-  'no',
-  'no',
-  'no',
-  'no',
-  'no',
-  'no',
-  'no',
-  "I'm 41",
-  'about three weeks',
-  'menu',
-  'what is sciatica',
-];
 const ROUNDS = 8;
 const TURNS_PER_ROUND = 250;
 const TOKEN = 'bench-metrics-token-0123456789';

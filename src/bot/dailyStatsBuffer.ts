@@ -8,6 +8,7 @@
 import type { Logger } from '../logger.js';
 import { addDailyStats, DAILY_STATS_PREFIX, dayOf, type StatsIncrement } from '../handoff/stats.js';
 import type { BacklineStorage } from '../storage/index.js';
+import { overriding } from '../storage/overriding.js';
 import { errorName } from '../util/errors.js';
 
 const FLUSH_EVERY_MS = 1000;
@@ -106,16 +107,5 @@ export function flushingBeforeStatsRead<S extends BacklineStorage>(storage: S, b
     if (Array.isArray(keys) && keys.some((key) => typeof key === 'string' && key.startsWith(DAILY_STATS_PREFIX))) await buffer.flush();
     return storage.read(keys);
   };
-  const bound = new Map<PropertyKey, unknown>([['read', read]]);
-  return new Proxy(storage, {
-    get(target, property) {
-      const cached = bound.get(property);
-      if (cached !== undefined) return cached;
-      const value = Reflect.get(target, property, target) as unknown;
-      if (typeof value !== 'function') return value;
-      const method = (value as (...args: unknown[]) => unknown).bind(target);
-      bound.set(property, method);
-      return method;
-    },
-  });
+  return overriding(storage, { read });
 }

@@ -223,6 +223,21 @@ export function createAssertionGate(options: {
 }): AssertionGate {
   const { cues, detector, patient } = options;
   const caudaEquina = new Set<string>(options.caudaEquina);
+  // The patterns' reading of each clause and of the message, kept for the message being judged:
+  // every detected sign looks at the same clauses, so each text runs through the patterns once.
+  type Explained = ReturnType<RedFlagDetector['explain']>;
+  let explainedFor: string | undefined;
+  const explained = new Map<string, Explained>();
+  const explain = (part: string): Explained => {
+    let hits = explained.get(part);
+    if (!hits) explained.set(part, (hits = detector.explain(part)));
+    return hits;
+  };
+  const startMessage = (text: string): void => {
+    if (explainedFor === text) return;
+    explainedFor = text;
+    explained.clear();
+  };
 
   /**
    * Which clauses hold the sign and where in each it starts: the patterns on each clause, else
@@ -230,7 +245,7 @@ export function createAssertionGate(options: {
    */
   const holding = (sign: string, clauses: Clause[], learnedSentence: number | undefined): Place[] => {
     const byPatterns = clauses.flatMap((c, i) => {
-      const hit = detector.explain(c.text).find((h) => h.id === sign && h.status !== 'explained' && h.status !== 'negated');
+      const hit = explain(c.text).find((h) => h.id === sign && h.status !== 'explained' && h.status !== 'negated');
       if (!hit) return [];
       const at = c.text.indexOf(hit.matched);
       return [{ clause: i, at: at >= 0 ? at : c.text.length }];
@@ -240,7 +255,7 @@ export function createAssertionGate(options: {
     const message = clauses.map((c) => c.text).join(' ');
     const starts: number[] = [];
     clauses.reduce((at, c) => (starts.push(at), at + c.text.length + 1), 0);
-    const whole = detector.explain(message).filter((h) => h.id === sign && (h.status === 'flag' || h.status === 'possible'));
+    const whole = explain(message).filter((h) => h.id === sign && (h.status === 'flag' || h.status === 'possible'));
     const placed = whole.flatMap((h) => {
       const at = message.indexOf(h.matched);
       if (at < 0) return [];
@@ -360,6 +375,7 @@ export function createAssertionGate(options: {
   };
 
   const judge = (sign: string, text: string, learnedSentence?: number): GateVerdict => {
+    startMessage(text);
     const clauses = splitClauses(text);
     if (clauses.length === 0) return CURRENT;
     const message = normaliseForCues(text);
@@ -371,7 +387,7 @@ export function createAssertionGate(options: {
       reading = { ...reading, who: 'self', explicit: true };
     // The patterns found it only denied ("no numbness or tingling in either leg"): negated,
     // whatever the learned model says (its negation is its weak point).
-    if (isRedFlagId(sign) && deniedByPatterns(sign, detector.explain(text))) return { status: 'negated', strong: true, reason: 'the patterns found it denied' };
+    if (isRedFlagId(sign) && deniedByPatterns(sign, explain(text))) return { status: 'negated', strong: true, reason: 'the patterns found it denied' };
     const where = holding(sign, clauses, learnedSentence);
     const places = where.length > 0 ? where : clauses.map((c, i) => ({ clause: i, at: c.text.length }));
     const verdicts = places.map((place) => judgeClause(sign, clauses, place, reading, message));

@@ -1,6 +1,6 @@
-// Counts storage writes refused by an eTag conflict. Every other call, and every method a
-// storage implementation adds later, passes straight through.
+// Counts storage writes refused by an eTag conflict; everything else passes straight through.
 import { StorageConflictError, type BacklineStorage } from '../storage/index.js';
+import { overriding } from '../storage/overriding.js';
 import type { BacklineMetrics } from './metrics.js';
 
 export function countingConflicts<S extends BacklineStorage>(storage: S, metrics: BacklineMetrics): S {
@@ -12,17 +12,5 @@ export function countingConflicts<S extends BacklineStorage>(storage: S, metrics
       throw error;
     }
   };
-  // Methods are bound once, not on every call.
-  const bound = new Map<PropertyKey, unknown>([['write', write]]);
-  return new Proxy(storage, {
-    get(target, property) {
-      const cached = bound.get(property);
-      if (cached !== undefined) return cached;
-      const value = Reflect.get(target, property, target) as unknown;
-      if (typeof value !== 'function') return value;
-      const method = (value as (...args: unknown[]) => unknown).bind(target);
-      bound.set(property, method);
-      return method;
-    },
-  });
+  return overriding(storage, { write });
 }
