@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { AgentConfigError, parseAgents } from './config/agents.js';
 import { parseSupportHours, SupportHoursError } from './config/supportHours.js';
-import { numbersForEmergencyNumber, resolveHelpNumbers, type HelpNumberOverrides } from './locale/numbers.js';
+import { loadHelpLines, NO_HELP_LINES, numbersForEmergencyNumber, resolveHelpNumbers, type HelpNumberOverrides } from './locale/numbers.js';
 import { DEFAULT_LOCALE, LOCALE_TAG, LOCALES_DIR, packNumbers } from './locale/packs.js';
 
 const booleanFromEnv = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => ['true', '1', 'yes'].includes(value));
@@ -268,6 +268,14 @@ export type Config = Omit<z.infer<typeof configSchema>, 'HOST' | 'EMERGENCY_NUMB
 
 export class ConfigError extends Error {}
 
+function loadHelpLinesOrRefuse(root: string) {
+  try {
+    return loadHelpLines(root);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  EMERGENCY_NUMBER: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings in .env files mean "not set".
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
@@ -304,9 +312,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const hasPacks = existsSync(join(config.CONTENT_DIR, LOCALES_DIR));
   if (!packDefaults && hasPacks)
     throw new ConfigError(`Invalid configuration:\n  LOCALE: no language pack ${config.LOCALE} in ${join(config.CONTENT_DIR, LOCALES_DIR)}`);
+  // The lines that go with a set EMERGENCY_NUMBER are content (knowledge/locales/help-lines.yaml).
   // No content here at all (e.g. `backline teams-package` run elsewhere): the numbers are only
-  // shown, never said, so the lines that go with the emergency number (911 when unset) do.
-  const numbers = resolveHelpNumbers(packDefaults ?? numbersForEmergencyNumber(config.EMERGENCY_NUMBER ?? '911'), helpNumberOverrides);
+  // shown, never said, so the emergency number (911 when unset) stands for every line.
+  const lines = hasPacks ? loadHelpLinesOrRefuse(config.CONTENT_DIR) : NO_HELP_LINES;
+  const numbers = resolveHelpNumbers(packDefaults ?? numbersForEmergencyNumber(lines, config.EMERGENCY_NUMBER ?? '911'), helpNumberOverrides, lines);
   return {
     ...config,
     HOST: config.HOST ?? (hasCredentials ? '0.0.0.0' : '127.0.0.1'),

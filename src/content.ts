@@ -12,7 +12,7 @@ import { fleschKincaidGrade } from './knowledge/readability.js';
 import { loadCrisisPatterns, type CrisisPatterns } from './nlu/crisis.js';
 import { createPatientReader, loadPatientWords, PATIENT_FILE, type PatientReader } from './nlu/patient.js';
 import { confirmQuestion, loadRedFlagPatterns, type RedFlagPatterns } from './nlu/redFlagDetector.js';
-import { resolveHelpNumbers, type HelpNumberOverrides } from './locale/numbers.js';
+import { inspectHelpLines, resolveHelpNumbers, type HelpNumberOverrides } from './locale/numbers.js';
 import {
   checkPacks,
   chooseLocale,
@@ -168,7 +168,8 @@ export function inspectContent(
     return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
   const patterns = redFlagPatterns;
   const packs = loadPacks(root, problems);
-  if (!packs) return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
+  const helpLines = inspectHelpLines(root, problems);
+  if (!packs || !helpLines) return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
   const defaultLocale = options.locale ?? DEFAULT_LOCALE;
   if (!packs.packs.has(defaultLocale)) problems.push({ file: join(root, LOCALES_DIR), line: 1, message: `LOCALE ${defaultLocale} has no pack` });
   const source: LocalizableContent = {
@@ -190,7 +191,7 @@ export function inspectContent(
   const engines = new Map<string, EngineContent>();
   for (const pack of packs.packs.values()) {
     const words = localizeContent(source, pack);
-    const numbers = resolveHelpNumbers(pack.numbers, overrides);
+    const numbers = resolveHelpNumbers(pack.numbers, overrides, helpLines);
     engines.set(pack.locale, {
       dialogs: words.dialogs,
       articles: words.articles,

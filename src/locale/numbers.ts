@@ -1,7 +1,64 @@
 // The numbers the bot gives: each pack has its country's defaults (knowledge/locales/*.yaml);
 // EMERGENCY_NUMBER, CRISIS_LINE and POISON_LINE, when set, say where the service runs and win in
-// every pack. A set EMERGENCY_NUMBER without the other two brings the lines that go with it.
-import type { HelpNumbers } from './packs.js';
+// every pack. A set EMERGENCY_NUMBER without the other two brings the lines that go with it,
+// read from knowledge/locales/help-lines.yaml (safety content is data, not code).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { ContentProblem } from '../engine/loader.js';
+import { LOCALES_DIR, phoneNumber, type HelpNumbers } from './packs.js';
+
+/** The file of lines by emergency number, in the content root's knowledge/locales/. */
+export const HELP_LINES_FILE = 'help-lines.yaml';
+
+const entrySchema = z.strictObject({
+  /** Where the number is the emergency number (for people reading the file). */
+  country: z.string().min(1),
+  crisis_line: phoneNumber,
+  poison_line: phoneNumber,
+});
+export type HelpLinesEntry = z.infer<typeof entrySchema>;
+
+const fileSchema = z.strictObject({
+  numbers: z.record(z.string().regex(/^[0-9+]{2,20}$/, 'an emergency number without spaces, such as "911"'), entrySchema),
+});
+
+/** The lines that go with each emergency number (keys without spaces). */
+export interface HelpLines {
+  byNumber: ReadonlyMap<string, HelpLinesEntry>;
+}
+
+/** No table (no content root): every line is the emergency number itself. */
+export const NO_HELP_LINES: HelpLines = { byNumber: new Map() };
+
+export class HelpLinesError extends Error {}
+
+/** Reads knowledge/locales/help-lines.yaml under root; throws HelpLinesError naming what is wrong. */
+export function loadHelpLines(root: string): HelpLines {
+  const file = join(root, LOCALES_DIR, HELP_LINES_FILE);
+  if (!existsSync(file)) throw new HelpLinesError(`${file}: missing (the crisis and poison lines by emergency number)`);
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new HelpLinesError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new HelpLinesError(`${file}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  return { byNumber: new Map(Object.entries(parsed.data.numbers)) };
+}
+
+/** For `backline check`: the table, or a problem. */
+export function inspectHelpLines(root: string, problems: ContentProblem[]): HelpLines | undefined {
+  try {
+    return loadHelpLines(root);
+  } catch (error) {
+    problems.push({ file: join(root, LOCALES_DIR, HELP_LINES_FILE), line: 1, message: error instanceof Error ? error.message : String(error) });
+    return undefined;
+  }
+}
 
 /** What the environment set (undefined: not set). */
 export interface HelpNumberOverrides {
@@ -10,30 +67,26 @@ export interface HelpNumberOverrides {
   poisonLine?: string | undefined;
 }
 
-/**
- * Crisis and poison lines that go with an emergency number: 911 (US, Canada) 988 and Poison
- * Help; 999 (UK) Samaritans and NHS 111; 112 (EU) the European emotional support number 116 123
- * and 112 itself; 000 (Australia) Lifeline and the Poisons Information Centre. Anywhere else the
- * emergency number itself (never nothing): set CRISIS_LINE and POISON_LINE.
- */
-const LINES_BY_EMERGENCY_NUMBER: Record<string, { crisis: string; poison: string }> = {
-  '911': { crisis: '988', poison: '1-800-222-1222' },
-  '999': { crisis: '116 123', poison: '111' },
-  '112': { crisis: '116 123', poison: '112' },
-  '000': { crisis: '13 11 14', poison: '13 11 26' },
-};
+const numberKey = (emergencyNumber: string) => emergencyNumber.replace(/\s+/g, '');
 
-export function linesForEmergencyNumber(emergencyNumber: string): { crisis: string; poison: string } {
-  return LINES_BY_EMERGENCY_NUMBER[emergencyNumber.replace(/\s+/g, '')] ?? { crisis: emergencyNumber, poison: emergencyNumber };
+/** The table's entry for an emergency number (spaces ignored), if it has one. */
+export function helpLinesEntry(lines: HelpLines, emergencyNumber: string): HelpLinesEntry | undefined {
+  return lines.byNumber.get(numberKey(emergencyNumber));
 }
 
-export function numbersForEmergencyNumber(emergencyNumber: string): HelpNumbers {
-  const lines = linesForEmergencyNumber(emergencyNumber);
-  return { emergency_number: emergencyNumber, crisis_line: lines.crisis, poison_line: lines.poison };
+/** The crisis and poison lines for an emergency number; one not in the table gives itself. */
+export function linesForEmergencyNumber(lines: HelpLines, emergencyNumber: string): { crisis: string; poison: string } {
+  const entry = helpLinesEntry(lines, emergencyNumber);
+  return entry ? { crisis: entry.crisis_line, poison: entry.poison_line } : { crisis: emergencyNumber, poison: emergencyNumber };
 }
 
-export function resolveHelpNumbers(pack: HelpNumbers, overrides: HelpNumberOverrides = {}): HelpNumbers {
-  const derived = overrides.emergencyNumber ? linesForEmergencyNumber(overrides.emergencyNumber) : undefined;
+export function numbersForEmergencyNumber(lines: HelpLines, emergencyNumber: string): HelpNumbers {
+  const found = linesForEmergencyNumber(lines, emergencyNumber);
+  return { emergency_number: emergencyNumber, crisis_line: found.crisis, poison_line: found.poison };
+}
+
+export function resolveHelpNumbers(pack: HelpNumbers, overrides: HelpNumberOverrides, lines: HelpLines): HelpNumbers {
+  const derived = overrides.emergencyNumber ? linesForEmergencyNumber(lines, overrides.emergencyNumber) : undefined;
   return {
     emergency_number: overrides.emergencyNumber ?? pack.emergency_number,
     crisis_line: overrides.crisisLine ?? derived?.crisis ?? pack.crisis_line,

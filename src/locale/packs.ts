@@ -23,7 +23,7 @@ export const DEFAULT_LOCALE = 'en-US';
 /** A BCP 47 tag as the packs use it: a language, optionally with a region (es, en-GB). */
 export const LOCALE_TAG = /^[a-z]{2,3}(-[A-Z]{2})?$/;
 
-const phoneNumber = z.string().regex(/^[0-9+ ()-]{2,20}$/, 'a phone number such as 911, 999 or 116 123');
+export const phoneNumber = z.string().regex(/^[0-9+ ()-]{2,20}$/, 'a phone number such as 911, 999 or 116 123');
 const numbersSchema = z.strictObject({ emergency_number: phoneNumber, crisis_line: phoneNumber, poison_line: phoneNumber });
 export type HelpNumbers = z.infer<typeof numbersSchema>;
 
@@ -218,7 +218,7 @@ function readPackFiles(root: string, problems: ContentProblem[]): PackFile[] {
   }
   const files: PackFile[] = [];
   for (const name of readdirSync(dir)
-    .filter((f) => /^[a-zA-Z-]+\.ya?ml$/.test(f) && f !== OTHER_LANGUAGES_FILE)
+    .filter((f) => /^[a-zA-Z-]+\.ya?ml$/.test(f) && !NOT_PACKS.includes(f))
     .sort()) {
     const file = join(dir, name);
     let raw: unknown;
@@ -242,6 +242,9 @@ function readPackFiles(root: string, problems: ContentProblem[]): PackFile[] {
 
 /** The file with the short reply to a message in another language (src/locale/otherLanguage.ts). */
 export const OTHER_LANGUAGES_FILE = 'other-languages.yaml';
+
+/** Data files beside the packs that are not packs (the lines by emergency number: src/locale/numbers.ts). */
+const NOT_PACKS = [OTHER_LANGUAGES_FILE, 'help-lines.yaml'];
 
 /** Reads every pack and applies inheritance; problems are collected, not thrown. */
 export function loadPacks(root: string, problems: ContentProblem[] = []): PackSet | undefined {

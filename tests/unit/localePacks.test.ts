@@ -8,7 +8,7 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { inspectContent, loadContent, type LoadedContent } from '../../src/content.js';
 import type { EngineContent } from '../../src/engine/runtime.js';
 import { chooseLocale, sourceTexts } from '../../src/locale/packs.js';
-import { resolveHelpNumbers } from '../../src/locale/numbers.js';
+import { loadHelpLines, resolveHelpNumbers } from '../../src/locale/numbers.js';
 
 let content: LoadedContent;
 beforeAll(() => {
@@ -121,12 +121,13 @@ describe('choosing a pack for an activity', () => {
 describe('numbers: the environment wins in every pack, with the lines that go with it', () => {
   it('EMERGENCY_NUMBER alone brings its crisis and poison lines', () => {
     const gb = { emergency_number: '999', crisis_line: '116 123', poison_line: '111' };
-    expect(resolveHelpNumbers(gb, {})).toEqual(gb);
-    expect(resolveHelpNumbers(gb, { emergencyNumber: '911' })).toEqual({ emergency_number: '911', crisis_line: '988', poison_line: '1-800-222-1222' });
-    expect(resolveHelpNumbers(gb, { emergencyNumber: '112' })).toEqual({ emergency_number: '112', crisis_line: '116 123', poison_line: '112' });
+    const lines = loadHelpLines('.');
+    expect(resolveHelpNumbers(gb, {}, lines)).toEqual(gb);
+    expect(resolveHelpNumbers(gb, { emergencyNumber: '911' }, lines)).toEqual({ emergency_number: '911', crisis_line: '988', poison_line: '1-800-222-1222' });
+    expect(resolveHelpNumbers(gb, { emergencyNumber: '112' }, lines)).toEqual({ emergency_number: '112', crisis_line: '116 123', poison_line: '112' });
     // A number we know nothing about: the emergency number itself, never a foreign line.
-    expect(resolveHelpNumbers(gb, { emergencyNumber: '123' })).toEqual({ emergency_number: '123', crisis_line: '123', poison_line: '123' });
-    expect(resolveHelpNumbers(gb, { emergencyNumber: '911', crisisLine: '555' })).toEqual({
+    expect(resolveHelpNumbers(gb, { emergencyNumber: '123' }, lines)).toEqual({ emergency_number: '123', crisis_line: '123', poison_line: '123' });
+    expect(resolveHelpNumbers(gb, { emergencyNumber: '911', crisisLine: '555' }, lines)).toEqual({
       emergency_number: '911',
       crisis_line: '555',
       poison_line: '1-800-222-1222',
@@ -234,6 +235,23 @@ texts:
     const orphan = problemsWith('es.yaml', es.replace('inherits: en-US', 'inherits: es-ES'));
     expect(orphan.some((p) => p.includes('inherits "es-ES", which has no pack'))).toBe(true);
     rmSync(join(root, 'knowledge', 'locales', 'es.yaml'));
+  });
+
+  it('the lines by emergency number are data: config reads them from CONTENT_DIR, check fails on a bad line', () => {
+    const file = join(root, 'knowledge', 'locales', 'help-lines.yaml');
+    const original = readFileSync(file, 'utf8');
+    try {
+      writeFileSync(file, original.replace('crisis_line: "13 11 14"', 'crisis_line: "13 11 15"'));
+      const config = loadConfig({ NODE_ENV: 'test', STORAGE: 'memory', CONTENT_DIR: root, EMERGENCY_NUMBER: '000' });
+      expect([config.CRISIS_LINE, config.POISON_LINE]).toEqual(['13 11 15', '13 11 26']);
+      writeFileSync(file, original.replace('poison_line: "111"', 'poison_line: "call NHS"'));
+      expect(problemsWith('en-GB.yaml', gbPack('')).some((p) => p.includes('help-lines.yaml') && p.includes('numbers.999.poison_line'))).toBe(true);
+      expect(() => loadConfig({ NODE_ENV: 'test', STORAGE: 'memory', CONTENT_DIR: root })).toThrow(/EMERGENCY_NUMBER: .*help-lines\.yaml/);
+      rmSync(file);
+      expect(problemsWith('en-GB.yaml', gbPack('')).some((p) => p.includes('help-lines.yaml: missing'))).toBe(true);
+    } finally {
+      writeFileSync(file, original);
+    }
   });
 
   it('fails on a broken reason in a pack (the rendering check runs on every pack)', () => {
