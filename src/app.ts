@@ -79,6 +79,8 @@ export function authConfigOf(config: Config): AuthConfiguration {
 
 export function createBackline(config: Config, options: BacklineOptions = {}): Backline {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  // The words and the emergency number agree, but not as well as they could (config, deploymentLocale).
+  for (const warning of config.localeWarnings) logger.warn('locale_config', { warning });
   const { emergencyNumber, crisisLine, poisonLine } = config.helpNumberOverrides;
   const content = loadContent(config.CONTENT_DIR, emergencyNumber, {
     cacheDir: config.NLU_CACHE_DIR,

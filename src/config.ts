@@ -5,8 +5,16 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { AgentConfigError, parseAgents } from './config/agents.js';
 import { parseSupportHours, SupportHoursError } from './config/supportHours.js';
-import { loadHelpLines, NO_HELP_LINES, numbersForEmergencyNumber, resolveHelpNumbers, type HelpNumberOverrides } from './locale/numbers.js';
-import { DEFAULT_LOCALE, LOCALE_TAG, LOCALES_DIR, packNumbers } from './locale/packs.js';
+import {
+  deploymentLocale,
+  LocaleMismatchError,
+  loadHelpLines,
+  NO_HELP_LINES,
+  numbersForEmergencyNumber,
+  resolveHelpNumbers,
+  type HelpNumberOverrides,
+} from './locale/numbers.js';
+import { DEFAULT_LOCALE, LOCALE_TAG, LOCALES_DIR, loadPacks } from './locale/packs.js';
 
 const booleanFromEnv = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((value) => ['true', '1', 'yes'].includes(value));
 
@@ -16,8 +24,11 @@ const configSchema = z.object({
   /** Bind address. Default: 127.0.0.1 in local mode (no credentials), 0.0.0.0 in Azure mode; all interfaces locally only when set. */
   HOST: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  /** The language pack of conversations whose channel sends no locale we have (knowledge/locales/<LOCALE>.yaml). */
-  LOCALE: z.string().regex(LOCALE_TAG, 'LOCALE must be a locale such as en-US or en-GB').default(DEFAULT_LOCALE),
+  /**
+   * The language pack of conversations whose channel sends no locale we have (knowledge/locales/<LOCALE>.yaml).
+   * Default: the pack that goes with EMERGENCY_NUMBER (knowledge/locales/help-lines.yaml), else en-US.
+   */
+  LOCALE: z.string().regex(LOCALE_TAG, 'LOCALE must be a locale such as en-US or en-GB').optional(),
   /** Set: the number in every pack (where the service runs). Default: the pack's (911 in en-US, 999 in en-GB). */
   EMERGENCY_NUMBER: z
     .string()
@@ -255,8 +266,12 @@ function hoursProblem(value: string): string | undefined {
   }
 }
 
-export type Config = Omit<z.infer<typeof configSchema>, 'HOST' | 'EMERGENCY_NUMBER' | 'CRISIS_LINE' | 'POISON_LINE'> & {
+export type Config = Omit<z.infer<typeof configSchema>, 'HOST' | 'LOCALE' | 'EMERGENCY_NUMBER' | 'CRISIS_LINE' | 'POISON_LINE'> & {
   HOST: string;
+  /** LOCALE, or the pack that goes with EMERGENCY_NUMBER (src/locale/numbers.ts, deploymentLocale). */
+  LOCALE: string;
+  /** What start-up logs about the words and the number (e.g. no pack of the number's first choice). */
+  localeWarnings: string[];
   /** The numbers of the LOCALE pack, with what the environment set (src/locale/numbers.ts). */
   EMERGENCY_NUMBER: string;
   CRISIS_LINE: string;
@@ -308,18 +323,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   const helpNumberOverrides: HelpNumberOverrides = { emergencyNumber: config.EMERGENCY_NUMBER, crisisLine: config.CRISIS_LINE, poisonLine: config.POISON_LINE };
-  const packDefaults = packNumbers(config.CONTENT_DIR, config.LOCALE);
   const hasPacks = existsSync(join(config.CONTENT_DIR, LOCALES_DIR));
-  if (!packDefaults && hasPacks)
-    throw new ConfigError(`Invalid configuration:\n  LOCALE: no language pack ${config.LOCALE} in ${join(config.CONTENT_DIR, LOCALES_DIR)}`);
   // The lines that go with a set EMERGENCY_NUMBER are content (knowledge/locales/help-lines.yaml).
   // No content here at all (e.g. `backline teams-package` run elsewhere): the numbers are only
   // shown, never said, so the emergency number (911 when unset) stands for every line.
   const lines = hasPacks ? loadHelpLinesOrRefuse(config.CONTENT_DIR) : NO_HELP_LINES;
+  const packs = hasPacks ? loadPacks(config.CONTENT_DIR, [])?.packs : undefined;
+  let chosen: { locale: string; warnings: string[] } = { locale: config.LOCALE ?? DEFAULT_LOCALE, warnings: [] };
+  if (packs) {
+    try {
+      chosen = deploymentLocale({
+        locale: config.LOCALE,
+        emergencyNumber: config.EMERGENCY_NUMBER,
+        lines,
+        packs: new Set(packs.keys()),
+        defaultLocale: DEFAULT_LOCALE,
+      });
+    } catch (error) {
+      if (error instanceof LocaleMismatchError) throw new ConfigError(`Invalid configuration:\n  LOCALE: ${error.message}`);
+      throw error;
+    }
+  }
+  const packDefaults = packs?.get(chosen.locale)?.numbers;
+  if (!packDefaults && hasPacks)
+    throw new ConfigError(`Invalid configuration:\n  LOCALE: no language pack ${chosen.locale} in ${join(config.CONTENT_DIR, LOCALES_DIR)}`);
   const numbers = resolveHelpNumbers(packDefaults ?? numbersForEmergencyNumber(lines, config.EMERGENCY_NUMBER ?? '911'), helpNumberOverrides, lines);
   return {
     ...config,
     HOST: config.HOST ?? (hasCredentials ? '0.0.0.0' : '127.0.0.1'),
+    LOCALE: chosen.locale,
+    localeWarnings: chosen.warnings,
     EMERGENCY_NUMBER: numbers.emergency_number,
     CRISIS_LINE: numbers.crisis_line,
     POISON_LINE: numbers.poison_line,

@@ -12,7 +12,7 @@ import { fleschKincaidGrade } from './knowledge/readability.js';
 import { loadCrisisPatterns, type CrisisPatterns } from './nlu/crisis.js';
 import { createPatientReader, loadPatientWords, PATIENT_FILE, type PatientReader } from './nlu/patient.js';
 import { confirmQuestion, loadRedFlagPatterns, type RedFlagPatterns } from './nlu/redFlagDetector.js';
-import { inspectHelpLines, resolveHelpNumbers, type HelpNumberOverrides } from './locale/numbers.js';
+import { inspectHelpLines, packsForNumber, resolveHelpNumbers, type HelpNumberOverrides } from './locale/numbers.js';
 import {
   checkPacks,
   chooseLocale,
@@ -212,11 +212,13 @@ export function inspectContent(
   problems.push(...renderProblems(engines));
   const engine = engines.get(defaultLocale) ?? engines.get(packs.source);
   if (!engine) return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
+  const choosable = packsForNumber(engines.keys(), emergencyNumber, helpLines);
   const locales: LocaleContents = {
     defaultLocale: engine.locale ?? packs.source,
     engines,
     overrides: new Map([...packs.packs.values()].map((p) => [p.locale, Object.keys(p.texts).sort()])),
-    engineFor: (locale) => engines.get(chooseLocale(engines.keys(), locale, engine.locale ?? packs.source)) ?? engine,
+    // With EMERGENCY_NUMBER set, only the packs whose words fit that number (help-lines.yaml).
+    engineFor: (locale) => engines.get(chooseLocale(choosable, locale, engine.locale ?? packs.source)) ?? engine,
   };
   return { engine, locales, redFlagPatterns: patterns, crisisPatterns, problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
 }

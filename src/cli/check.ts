@@ -36,6 +36,7 @@ export function checkCommand(config: Config, json: boolean): { ok: boolean; outp
       `Language pack ${locale}${locale === inspected.locales?.defaultLocale ? ' (default)' : ''}: ${keys.length === 0 ? 'no text overrides' : `overrides ${keys.length} ${keys.length === 1 ? 'text' : 'texts'}: ${keys.join(', ')}`}`,
     );
   }
+  for (const warning of config.localeWarnings) lines.push(`Warning: ${warning}`);
   if (ok) lines.push('No problems found.');
   else {
     lines.push(`${inspected.problems.length} problem(s):`);

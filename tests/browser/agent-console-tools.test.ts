@@ -182,7 +182,7 @@ describe('two team members and a person', () => {
   it('a warning sign mid-chat: the bot advises the person and the console shows an alert, with the urgent sound', async () => {
     const before = (await recorded(alex)).oscillators;
     await personSays("I can't feel anything down there");
-    await personSees(/Go to the emergency room \(ER\) now/);
+    await personSees(/Go to A&E now/);
     await expect.poll(() => alex.locator('#case-alert').isVisible(), { timeout: STEP_MS }).toBe(true);
     expect(await alex.locator('#case-alert').innerText()).toMatch(/urgent advice/);
     expect((await recorded(alex)).oscillators - before).toBe(3);

@@ -114,7 +114,7 @@ describe('the agent console, beside a person chatting in the widget', () => {
     await personSees(/Sam Lee: Thanks\. Do you have any numbness\?/);
 
     await personSays("yes I can't feel anything down there");
-    await personSees(/Go to the emergency room \(ER\) now[\s\S]*let Sam Lee know/);
+    await personSees(/Go to A&E now[\s\S]*let Sam Lee know/);
     await expect.poll(() => agent.locator('#case-flags').innerText(), { timeout: STEP_MS }).not.toBe('');
     await expect.poll(() => agent.locator('.queue-item.urgent').count()).toBe(1);
     await agent.screenshot({ path: join(ARTIFACTS, 'agent-console-live.png') });

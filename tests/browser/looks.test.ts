@@ -108,7 +108,7 @@ describe('the widget on a phone (375x667)', () => {
     await send(frame, "I can't feel my bum when I wipe and I've wet myself");
     const alert = frame.locator('[id^="backline-alert-"]').last();
     await alert.waitFor({ timeout: STEP_MS });
-    await expect.poll(() => transcript(frame)).toMatch(/emergency room \(ER\)/i);
+    await expect.poll(() => transcript(frame)).toMatch(/go to A&E/i);
     const look = await alert.evaluate((el) => {
       const style = getComputedStyle(el);
       return { border: style.borderLeftColor, borderWidth: style.borderLeftWidth, background: style.backgroundColor };

@@ -118,10 +118,10 @@ describe('the widget on the demo clinic page', () => {
     await waitForTranscript(frame, /numbness, tingling or pins and needles/);
     await actions.getByRole('button', { name: 'Not sure' }).waitFor();
     await actions.getByRole('button', { name: 'Yes', exact: true }).click();
-    await waitForTranscript(frame, /Go to the emergency room \(ER\) now[\s\S]*call 999/);
+    await waitForTranscript(frame, /Go to A&E now[\s\S]*call 999/);
     // The advice is bold (markdown rendered), in view (not scrolled past by the follow-up
     // question), and it was announced.
-    const advice = frame.locator('.webchat__bubble__content strong', { hasText: 'Go to the emergency room (ER) now' });
+    const advice = frame.locator('.webchat__bubble__content strong', { hasText: 'Go to A&E now' });
     expect(await advice.count()).toBe(1);
     await expect
       .poll(() =>
@@ -132,7 +132,7 @@ describe('the widget on the demo clinic page', () => {
         }),
       )
       .toBe(true);
-    await expect.poll(() => frame.evaluate(() => (window as unknown as { __announced: string[] }).__announced.join(' '))).toMatch(/emergency room/);
+    await expect.poll(() => frame.evaluate(() => (window as unknown as { __announced: string[] }).__announced.join(' '))).toMatch(/A&E/);
     await page.screenshot({ path: join(ARTIFACTS, 'widget-urgent-advice.png') });
   }, 30_000);
 
@@ -149,7 +149,7 @@ describe('the widget on the demo clinic page', () => {
     await page.reload();
     // The panel was open, so it comes back, with the same conversation and its transcript.
     frame = await chatFrame(page);
-    await waitForTranscript(frame, /Go to the emergency room \(ER\) now/);
+    await waitForTranscript(frame, /Go to A&E now/);
     expect(await conversationId(frame)).toBe(before);
     expect((await transcript(frame)).match(/I.m Backline/g)).toHaveLength(1);
 
@@ -163,7 +163,7 @@ describe('the widget on the demo clinic page', () => {
     frame = await chatFrame(page);
     await waitForTranscript(frame, /I.m Backline/);
     await expect.poll(() => conversationId(frame)).not.toBe(before);
-    expect(await transcript(frame)).not.toMatch(/emergency room/);
+    expect(await transcript(frame)).not.toMatch(/A&E/);
 
     // A kept token the server no longer accepts (e.g. restarted with a new key): also a fresh start.
     const second = await conversationId(frame);

@@ -75,17 +75,35 @@ describe('the activity locale picks the pack', () => {
   });
 });
 
-describe('EMERGENCY_NUMBER pins the numbers in every pack', () => {
-  it('an en-GB activity on a server with EMERGENCY_NUMBER=911 hears 911 (and A&E stays a word)', async () => {
+describe('EMERGENCY_NUMBER pins the numbers, and the words follow them (knowledge/locales/help-lines.yaml)', () => {
+  it('an en-GB activity on a server with EMERGENCY_NUMBER=911 hears 911, 988 and the ER: no A&E next to 911', async () => {
     const pinned = testBackline({ EMERGENCY_NUMBER: '911' });
     try {
       const c = await chat(pinned, 'en-GB');
       expect(c.text()).toMatch(/call 911 now/);
+      await c.say("I can't feel my bum when I wipe and I've wet myself without noticing");
+      expect(c.text()).toMatch(/Go to the emergency room \(ER\) now/);
+      expect(c.text()).not.toMatch(UK);
       await c.say('I want to kill myself');
-      expect(c.text()).toMatch(/116 123|988/);
       expect(c.text()).toMatch(/988/);
+      expect(c.text()).not.toMatch(/116 123|Samaritans/);
     } finally {
       await pinned.close();
+    }
+  }, 60_000);
+
+  it('EMERGENCY_NUMBER=999 without LOCALE: UK words for every conversation, en-US browsers too', async () => {
+    const uk = testBackline({ EMERGENCY_NUMBER: '999' });
+    try {
+      for (const locale of ['en-US', undefined]) {
+        const c = await chat(uk, locale);
+        expect(c.text()).toMatch(/call 999 now/);
+        await c.say("I can't feel my bum when I wipe and I've wet myself without noticing");
+        expect(c.text()).toMatch(/Go to A&E now/);
+        expect(c.text()).not.toMatch(US);
+      }
+    } finally {
+      await uk.close();
     }
   }, 60_000);
 });

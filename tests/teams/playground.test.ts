@@ -128,15 +128,15 @@ describe('Backline in the Microsoft 365 Agents Playground (Teams client, offline
 
   it('a red-flag answer produces the urgent advice', async () => {
     await pressCardButton('Yes');
-    const urgent = botMessage('Please go to the emergency room (ER) at the nearest hospital').last();
+    const urgent = botMessage('Please go to A&E at the nearest hospital').last();
     await urgent.waitFor({ timeout: 10_000 });
-    expect(await urgent.innerText()).toMatch(/Go to the emergency room \(ER\) now[\s\S]*call 999/);
+    expect(await urgent.innerText()).toMatch(/Go to A&E now[\s\S]*call 999/);
   });
 
   it('the urgent advice is an alert: the attention style around it and a "Call 999" button to tel:999', async () => {
-    const urgent = botMessage('Please go to the emergency room (ER) at the nearest hospital').last();
+    const urgent = botMessage('Please go to A&E at the nearest hospital').last();
     // The attention Container: the card inside the card, holding the advice and the call button.
-    const alert = urgent.locator('.ac-adaptiveCard .ac-container').filter({ hasText: 'Go to the emergency room (ER) now' }).first();
+    const alert = urgent.locator('.ac-adaptiveCard .ac-container').filter({ hasText: 'Go to A&E now' }).first();
     await alert.waitFor();
     const colours = await alert.evaluate((el) => ({
       alert: getComputedStyle(el).backgroundColor,

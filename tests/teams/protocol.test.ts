@@ -260,7 +260,7 @@ describe.each(['groupChat', 'channel'] as const)('a Teams %s', (type) => {
     const replies = await send(conversation, teamsText(capture, conversation, 'why does my back hurt when I lift my leg, and I wet myself'));
     expect(replies).toHaveLength(2);
     expect(replies[0]!.body.channelData?.backline?.triage?.level).toBe('emergency');
-    expect(visibleText(replies.slice(0, 1))).toMatch(/emergency room \(ER\)/i);
+    expect(visibleText(replies.slice(0, 1))).toMatch(/go to A&E/i);
     const text = visibleText(replies);
     expect(text).toMatch(/personal chat/i);
     expect(text).not.toMatch(/wet|leg|nerve|disc|bladder/i);

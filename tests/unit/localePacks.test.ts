@@ -154,6 +154,57 @@ describe('numbers: the environment wins in every pack, with the lines that go wi
   });
 });
 
+describe('the words follow the emergency number (knowledge/locales/help-lines.yaml)', () => {
+  const base = { NODE_ENV: 'test', STORAGE: 'memory' };
+  const picked = (env: Record<string, string>) => {
+    const c = loadConfig({ ...base, ...env });
+    return [c.LOCALE, c.EMERGENCY_NUMBER, c.CRISIS_LINE, c.POISON_LINE, c.localeWarnings.length];
+  };
+
+  it('LOCALE unset: 999 gives en-GB words, 911 en-US, both without a warning', () => {
+    expect(picked({ EMERGENCY_NUMBER: '999' })).toEqual(['en-GB', '999', '116 123', '111', 0]);
+    expect(picked({ EMERGENCY_NUMBER: '911' })).toEqual(['en-US', '911', '988', '1-800-222-1222', 0]);
+    expect(picked({})).toEqual(['en-US', '911', '988', '1-800-222-1222', 0]);
+  });
+
+  it('112 without an international English pack: en-US words, and a warning that says so', () => {
+    const eu = loadConfig({ ...base, EMERGENCY_NUMBER: '112' });
+    expect([eu.LOCALE, eu.EMERGENCY_NUMBER, eu.CRISIS_LINE]).toEqual(['en-US', '112', '116 123']);
+    expect(eu.localeWarnings).toEqual([expect.stringMatching(/EMERGENCY_NUMBER=112: no en pack .*the words are en-US's/)]);
+    for (const w of eu.localeWarnings) expect(w.length).toBeLessThanOrEqual(160);
+  });
+
+  it('a number not in the table keeps the default words, with a warning; a set LOCALE silences it', () => {
+    const other = loadConfig({ ...base, EMERGENCY_NUMBER: '119' });
+    expect([other.LOCALE, other.CRISIS_LINE]).toEqual(['en-US', '119']);
+    expect(other.localeWarnings).toEqual([expect.stringMatching(/119 is not listed .* Set LOCALE/)]);
+    expect(loadConfig({ ...base, EMERGENCY_NUMBER: '119', LOCALE: 'en-GB' }).localeWarnings).toEqual([]);
+  });
+
+  it('LOCALE and EMERGENCY_NUMBER that disagree refuse to start, naming both and the fix', () => {
+    expect(() => loadConfig({ ...base, LOCALE: 'en-US', EMERGENCY_NUMBER: '999' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, LOCALE: 'en-US', EMERGENCY_NUMBER: '999' })).toThrow(
+      /LOCALE=en-US and EMERGENCY_NUMBER=999 disagree: 999 goes with the words of en-GB .*Set LOCALE to one of en-GB, or unset LOCALE/,
+    );
+    expect(() => loadConfig({ ...base, LOCALE: 'en-GB', EMERGENCY_NUMBER: '911' })).toThrow(/disagree/);
+    // 112 is dialled in the UK too: en-GB words with 112 are right.
+    expect(picked({ LOCALE: 'en-GB', EMERGENCY_NUMBER: '112' })).toEqual(['en-GB', '112', '116 123', '112', 0]);
+  });
+
+  it('a number whose packs do not exist (000, en-AU) is refused rather than given US or UK services', () => {
+    expect(() => loadConfig({ ...base, EMERGENCY_NUMBER: '000' })).toThrow(/000 goes with the words of en-AU .*add knowledge\/locales\/en-AU\.yaml/);
+    expect(() => loadConfig({ ...base, EMERGENCY_NUMBER: '000', LOCALE: 'en-GB' })).toThrow(/disagree/);
+  });
+
+  it('a conversation in another pack only gets the packs that fit the number', () => {
+    const uk = loadContent('.', '999', { cacheDir: 'data/test-nlu-cache', locale: 'en-GB' });
+    expect(uk.locales.engineFor('en-US').locale).toBe('en-GB');
+    expect(uk.locales.engineFor('en-US').triageRules.outcomes.emergency.title).toBe('Go to A&E now');
+    const open = loadContent('.', undefined, { cacheDir: 'data/test-nlu-cache' });
+    expect(open.locales.engineFor('en-GB').locale).toBe('en-GB');
+  });
+});
+
 describe('backline check on packs', () => {
   let root: string;
   beforeAll(() => {
@@ -241,9 +292,9 @@ texts:
     const file = join(root, 'knowledge', 'locales', 'help-lines.yaml');
     const original = readFileSync(file, 'utf8');
     try {
-      writeFileSync(file, original.replace('crisis_line: "13 11 14"', 'crisis_line: "13 11 15"'));
-      const config = loadConfig({ NODE_ENV: 'test', STORAGE: 'memory', CONTENT_DIR: root, EMERGENCY_NUMBER: '000' });
-      expect([config.CRISIS_LINE, config.POISON_LINE]).toEqual(['13 11 15', '13 11 26']);
+      writeFileSync(file, original.replace('poison_line: "1-800-222-1222"', 'poison_line: "1-800-222-1223"'));
+      const config = loadConfig({ NODE_ENV: 'test', STORAGE: 'memory', CONTENT_DIR: root, EMERGENCY_NUMBER: '911' });
+      expect([config.CRISIS_LINE, config.POISON_LINE]).toEqual(['988', '1-800-222-1223']);
       writeFileSync(file, original.replace('poison_line: "111"', 'poison_line: "call NHS"'));
       expect(problemsWith('en-GB.yaml', gbPack('')).some((p) => p.includes('help-lines.yaml') && p.includes('numbers.999.poison_line'))).toBe(true);
       expect(() => loadConfig({ NODE_ENV: 'test', STORAGE: 'memory', CONTENT_DIR: root })).toThrow(/EMERGENCY_NUMBER: .*help-lines\.yaml/);
@@ -251,6 +302,17 @@ texts:
       expect(problemsWith('en-GB.yaml', gbPack('')).some((p) => p.includes('help-lines.yaml: missing'))).toBe(true);
     } finally {
       writeFileSync(file, original);
+    }
+  });
+
+  it('112 with an international English pack (en) takes it, without a warning', () => {
+    const file = join(root, 'knowledge', 'locales', 'en.yaml');
+    writeFileSync(file, 'locale: en\nname: English (international)\ninherits: en-US\nnumbers: { emergency_number: "112", crisis_line: "116 123", poison_line: "112" }\n');
+    try {
+      const eu = loadConfig({ NODE_ENV: 'test', STORAGE: 'memory', CONTENT_DIR: root, EMERGENCY_NUMBER: '112' });
+      expect([eu.LOCALE, eu.localeWarnings]).toEqual(['en', []]);
+    } finally {
+      rmSync(file);
     }
   });
 
