@@ -25,6 +25,7 @@ import {
   type LocalizableContent,
 } from './locale/packs.js';
 import { renderProblems } from './locale/render.js';
+import { articleTexts, localWordProblems, renderedPackTexts, type RenderedText } from './locale/localWords.js';
 import { loadOtherLanguages, type OtherLanguages } from './locale/languageId.js';
 import { loadTriageRules } from './triage/rules.js';
 import { loadTrials } from './trials/catalogue.js';
@@ -181,7 +182,7 @@ export function inspectContent(
     confirmQuestions: patterns.confirmQuestions,
   };
   const sourceKeys = sourceTexts(source);
-  problems.push(...checkPacks(packs, sourceKeys));
+  problems.push(...checkPacks(packs, sourceKeys, articleTexts(library).map((t) => t.text)));
   let otherLanguages: OtherLanguages | undefined;
   try {
     otherLanguages = loadOtherLanguages(root);
@@ -189,8 +190,10 @@ export function inspectContent(
     problems.push(problemFromError(join(root, LOCALES_DIR, OTHER_LANGUAGES_FILE), error));
   }
   const engines = new Map<string, EngineContent>();
+  const rendered = new Map<string, RenderedText[]>();
   for (const pack of packs.packs.values()) {
     const words = localizeContent(source, pack);
+    rendered.set(pack.locale, renderedPackTexts(words, pack));
     const numbers = resolveHelpNumbers(pack.numbers, overrides, helpLines);
     engines.set(pack.locale, {
       dialogs: words.dialogs,
@@ -210,6 +213,7 @@ export function inspectContent(
     });
   }
   problems.push(...renderProblems(engines));
+  problems.push(...localWordProblems(packs, rendered));
   const engine = engines.get(defaultLocale) ?? engines.get(packs.source);
   if (!engine) return { problems, readability: readability.map(({ article, grade }) => ({ article, grade })) };
   const choosable = packsForNumber(engines.keys(), emergencyNumber, helpLines);

@@ -39,6 +39,11 @@ const packSchema = z.strictObject({
   numbers: numbersSchema.partial().optional(),
   /** Words that differ by country, used in texts as {name}. */
   terms: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.string().min(1)).optional(),
+  /**
+   * Words and numbers of this country only (999, A&E, GP): no other pack's rendering may hold one
+   * (src/locale/localWords.ts). Not inherited.
+   */
+  local_words: z.array(z.string().min(1)).optional(),
   /** Text overrides by source key; a list for phrase lists (commands, synonyms). */
   texts: z.record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])).optional(),
 });
@@ -66,6 +71,8 @@ export interface ResolvedPack {
   texts: Record<string, PackText>;
   /** Keys this pack itself overrides (for the report). */
   ownKeys: string[];
+  /** Words of this pack's country only (its own list, not inherited). */
+  localWords: string[];
   complete: boolean;
   file: string;
 }
@@ -111,6 +118,23 @@ function mapTree(tree: Tree, fn: Mapper): Tree {
     if ('say' in node && 'text' in node.say) copy.say = { ...node.say, text: asString(`${at}.text`, node.say.text) };
     if ('text' in node && typeof node.text === 'string') copy.text = asString(`${at}.text`, node.text);
     if ('text_other' in node && typeof node.text_other === 'string') copy.text_other = asString(`${at}.text_other`, node.text_other);
+    for (const field of ['simple', 'simple_other', 'more_text', 'none_label'] as const) {
+      if (field in node && typeof (node as Record<string, unknown>)[field] === 'string')
+        copy[field] = asString(`${at}.${field}`, (node as Record<string, string>)[field]!);
+    }
+    if ('items' in node && Array.isArray(node.items)) {
+      // A checklist item's key is its evidence id (one item per sign).
+      copy.items = node.items.map((item) => {
+        const itemAt = `${at}.items.${item.evidence}`;
+        const out: typeof item = { ...item, label: asString(`${itemAt}.label`, item.label) };
+        if (item.text_other) out.text_other = asString(`${itemAt}.text_other`, item.text_other);
+        if (item.synonyms) {
+          const synonyms = fn(`${itemAt}.synonyms`, item.synonyms);
+          out.synonyms = Array.isArray(synonyms) ? synonyms : [synonyms];
+        }
+        return out;
+      });
+    }
     if ('options' in node && Array.isArray(node.options)) {
       const keys = optionKeys(node.options);
       copy.options = node.options.map((option, i) => {
@@ -138,7 +162,9 @@ function mapMap(map: ReadonlyMap<string, string>, prefix: string, field: string,
 /**
  * Applies fn to every keyed text; returns new content (the input is not changed).
  * Keys: messages.<path> · dialogs.<tree>.title · dialogs.<tree>.<node>.text | text_other ·
- * dialogs.<tree>.<node>.options.<target>.label | synonyms · triage.rules.<id>.reason ·
+ * dialogs.<tree>.<node>.simple | simple_other | more_text | none_label ·
+ * dialogs.<tree>.<node>.options.<target>.label | synonyms · dialogs.<tree>.<node>.items.<evidence>.label |
+ * text_other | synonyms · triage.rules.<id>.reason ·
  * triage.outcomes.<level>.title | advice · red_flags.<id>.label | question.
  * Articles have no keys yet (a language's articles will be their own files); terms apply to them.
  */
@@ -291,6 +317,7 @@ export function loadPacks(root: string, problems: ContentProblem[] = []): PackSe
       terms,
       texts,
       ownKeys: Object.keys(file.texts ?? {}).sort(),
+      localWords: file.local_words ?? [],
       complete: file.complete === true,
       file: file.file,
     });
@@ -308,10 +335,10 @@ export function packNumbers(root: string, locale: string): HelpNumbers | undefin
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
- * Every pack against the source texts: keys that do not exist, placeholders that differ, terms
+ * Every pack against the source texts (and unkeyed texts that take terms: the articles): keys that do not exist, placeholders that differ, terms
  * used but not defined (or defined but unknown), and for complete packs the keys not given.
  */
-export function checkPacks(set: PackSet, source: Map<string, PackText>): ContentProblem[] {
+export function checkPacks(set: PackSet, source: Map<string, PackText>, unkeyed: readonly string[] = []): ContentProblem[] {
   const problems: ContentProblem[] = [];
   const sourcePack = set.packs.get(set.source);
   if (!sourcePack) return problems;
@@ -319,7 +346,7 @@ export function checkPacks(set: PackSet, source: Map<string, PackText>): Content
   const placeholders = (text: PackText) => placeholdersOf(Array.isArray(text) ? text.join('\n') : text);
   // Terms the source texts use must be terms of the source pack.
   const used = new Set<string>();
-  for (const text of source.values()) for (const name of placeholders(text)) if (termNames.has(name)) used.add(name);
+  for (const text of [...source.values(), ...unkeyed]) for (const name of placeholders(text)) if (termNames.has(name)) used.add(name);
   for (const name of termNames) {
     if (!used.has(name)) problems.push({ file: sourcePack.file, line: 1, message: `terms.${name} is used by no text` });
   }

@@ -45,14 +45,14 @@ describe('not the patient, not now: no urgent advice', () => {
     await c.say('a woman at my work lost control of her bladder from a slipped disc, can that really happen?');
     expectNoAlarm(c);
     // The answer about the sign says what to do if it happens (safety-netting).
-    expect(c.text()).toMatch(/emergency department/);
+    expect(c.text()).toMatch(/emergency room \(ER\)/);
   });
 
   it('a hypothetical about the patient ("if my wife goes numb down below...") is answered, with safety-netting', async () => {
     const c = await chat();
     await c.say('if my wife ever went numb down below with her sciatica, what should we do?');
     expectNoAlarm(c);
-    expect(c.text()).toMatch(/emergency department/);
+    expect(c.text()).toMatch(/emergency room \(ER\)/);
   });
 
   it("a relative's cancer when the writer has the back pain is family history", async () => {

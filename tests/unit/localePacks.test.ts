@@ -9,6 +9,7 @@ import { inspectContent, loadContent, type LoadedContent } from '../../src/conte
 import type { EngineContent } from '../../src/engine/runtime.js';
 import { chooseLocale, sourceTexts } from '../../src/locale/packs.js';
 import { loadHelpLines, resolveHelpNumbers } from '../../src/locale/numbers.js';
+import { localWordPattern } from '../../src/locale/localWords.js';
 
 let content: LoadedContent;
 beforeAll(() => {
@@ -96,6 +97,49 @@ describe('the packs', () => {
     expect(keys).toContain('red_flags.fever.label');
     expect(keys.some((k) => /^dialogs\.education\.[a-z_]+\.options\.see_doctor\.label$/.test(k))).toBe(true);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe('words that differ by country are terms, in the questions too', () => {
+  it('the confirming questions and checklist items use the pack words (poop / poo, prednisone / prednisolone)', () => {
+    const us = content.locales.engineFor('en-US');
+    const gb = content.locales.engineFor('en-GB');
+    expect(us.confirmQuestion('bowel_dysfunction')).toMatch(/when you need to poop\?/);
+    expect(gb.confirmQuestion('bowel_dysfunction')).toMatch(/when you need to poo\?/);
+    expect(us.confirmQuestion('osteoporosis_risk')).toMatch(/such as prednisone/);
+    expect(gb.confirmQuestion('osteoporosis_risk')).toMatch(/such as prednisolone/);
+    const item = (e: typeof us) => {
+      const node = e.dialogs.trees.get('red_flags')!.nodes.q_risk_signs as { items: { evidence: string; text_other?: string }[] };
+      return node.items.find((i) => i.evidence === 'osteoporosis_risk')!.text_other;
+    };
+    expect(item(us)).toMatch(/such as prednisone for/);
+    expect(item(gb)).toMatch(/such as prednisolone for/);
+    expect(us.messages.check.advice_stands).toMatch(/go to the emergency room \(ER\) straight away/);
+    expect(gb.messages.check.advice_stands).toMatch(/go to A&E straight away/);
+    expect(us.messages.direct.cant_tell).toMatch(/physical therapist/);
+  });
+
+  it('checklist texts have keys: items by evidence id, and the simpler and "none" wordings', () => {
+    const keys = [...sourceTexts({ ...content.engine, redFlagLabels: new Map(), confirmQuestions: new Map() }).keys()];
+    for (const key of [
+      'dialogs.red_flags.q_risk_signs.items.osteoporosis_risk.label',
+      'dialogs.red_flags.q_risk_signs.items.osteoporosis_risk.text_other',
+      'dialogs.red_flags.q_risk_signs.items.osteoporosis_risk.synonyms',
+      'dialogs.red_flags.q_risk_signs.none_label',
+      'dialogs.red_flags.q_risk_signs.more_text',
+      'dialogs.red_flags.q_bowel.simple',
+      'dialogs.red_flags.q_bowel.simple_other',
+    ])
+      expect(keys).toContain(key);
+  });
+
+  it('a local word matches as a word: ER not in "order", poo not in "poop", A&E and 999 as written', () => {
+    expect(localWordPattern('ER').test('the emergency room (ER) now')).toBe(true);
+    expect(localWordPattern('ER').test('in order to')).toBe(false);
+    expect(localWordPattern('poo').test('when you need to poop')).toBe(false);
+    expect(localWordPattern('poo').test('Poo or pee')).toBe(true);
+    expect(localWordPattern('A&E').test('go to A&E.')).toBe(true);
+    expect(localWordPattern('999').test('call 9999')).toBe(false);
   });
 });
 
@@ -226,14 +270,8 @@ ${extra}`;
   };
 
   it('terms reach the articles, through get() and forIntent() too', () => {
-    const file = join(root, 'knowledge', 'articles', 'arachnoiditis.md');
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8').replace(
-        'Go to an emergency department now, or call {emergency_number}',
-        'Go to {emergency_department} now, or call {emergency_number}',
-      ),
-    );
+    // The article's urgent line is written with the term (knowledge/articles/arachnoiditis.md).
+    expect(readFileSync(join(root, 'knowledge', 'articles', 'arachnoiditis.md'), 'utf8')).toMatch(/Go to \{emergency_department\} now, or call \{emergency_number\}/);
     const loaded = loadContent(root, undefined, { cacheDir: 'data/test-nlu-cache' });
     const text = (locale: string) =>
       loaded.locales
@@ -302,6 +340,30 @@ texts:
       expect(problemsWith('en-GB.yaml', gbPack('')).some((p) => p.includes('help-lines.yaml: missing'))).toBe(true);
     } finally {
       writeFileSync(file, original);
+    }
+  });
+
+  it('fails when an en-US text holds a UK-only word, and an en-GB text a US-only one (but not in phrase lists or links)', () => {
+    const messages = join(root, 'knowledge', 'messages.en.yaml');
+    const redFlags = join(root, 'knowledge', 'red-flags.yaml');
+    const originals = [messages, redFlags].map((f) => [f, readFileSync(f, 'utf8')] as const);
+    try {
+      writeFileSync(
+        messages,
+        originals[0]![1].replace('go to {emergency_department} straight away, or call {emergency_number}.', 'go to A&E straight away, or call {emergency_number}.'),
+      );
+      writeFileSync(redFlags, originals[1]![1].replace('when you need to {poo}?', 'when you need to poo?'));
+      const problems = problemsWith('en-GB.yaml', readFileSync('knowledge/locales/en-GB.yaml', 'utf8').replace('texts:', 'texts:\n  messages.reprompt.choice: "Call 911 or ask for the ER."'));
+      expect(problems.some((p) => /^en-US messages\.(red_flag|check)\.[a-z_]+: "A&E" is a word of en-GB only/.test(p))).toBe(true);
+      expect(problems.some((p) => /^en-US red_flags\.bowel_dysfunction\.question: "poo" is a word of en-GB only/.test(p))).toBe(true);
+      expect(problems.some((p) => /^en-GB messages\.reprompt\.choice: "911" is a word of en-US only/.test(p))).toBe(true);
+      expect(problems.some((p) => /^en-GB messages\.reprompt\.choice: "ER" is a word of en-US only/.test(p))).toBe(true);
+      // The same pack's own words are fine, and so are the synonyms people may type.
+      expect(problems.some((p) => p.startsWith('en-GB') && p.includes('"A&E"'))).toBe(false);
+      expect(problems.some((p) => p.includes('.synonyms:'))).toBe(false);
+    } finally {
+      for (const [f, text] of originals) writeFileSync(f, text);
+      writeFileSync(join(root, 'knowledge', 'locales', 'en-GB.yaml'), readFileSync('knowledge/locales/en-GB.yaml', 'utf8'));
     }
   });
 
