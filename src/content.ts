@@ -10,7 +10,7 @@ import { loadDirectQuestions, type DirectQuestions } from './knowledge/directQue
 import { loadMessages } from './knowledge/messages.js';
 import { fleschKincaidGrade } from './knowledge/readability.js';
 import { loadCrisisPatterns, type CrisisPatterns } from './nlu/crisis.js';
-import { createPatientReader, loadPatientWords, PATIENT_FILE, type PatientReader } from './nlu/patient.js';
+import { createPatientReader, loadPatientWords, loadPatientWordsFile, PATIENT_FILE, type PatientReader } from './nlu/patient.js';
 import { confirmQuestion, loadRedFlagPatterns, type RedFlagPatterns } from './nlu/redFlagDetector.js';
 import { inspectHelpLines, packsForNumber, resolveHelpNumbers, type HelpNumberOverrides } from './locale/numbers.js';
 import {
@@ -23,8 +23,11 @@ import {
   OTHER_LANGUAGES_FILE,
   sourceTexts,
   type LocalizableContent,
+  type PackSet,
+  type ResolvedPack,
 } from './locale/packs.js';
 import { renderProblems } from './locale/render.js';
+import { coverageProblems, packArticles, packCoverage, resolvePackFile, type PackCoverage } from './locale/packFiles.js';
 import { articleTexts, localWordProblems, renderedPackTexts, type RenderedText } from './locale/localWords.js';
 import { loadOtherLanguages, type OtherLanguages } from './locale/languageId.js';
 import { loadTriageRules } from './triage/rules.js';
@@ -90,6 +93,8 @@ export interface LocaleContents {
   engines: ReadonlyMap<string, EngineContent>;
   /** The keys each pack overrides (itself and the non-source packs it inherits). */
   overrides: ReadonlyMap<string, string[]>;
+  /** What each pack (but the source) translates of the articles and files, and what falls back. */
+  coverage: readonly PackCoverage[];
   /** The engine content for an activity's locale (exact, then language, then the default). */
   engineFor(locale: string | undefined): EngineContent;
 }
@@ -191,8 +196,13 @@ export function inspectContent(
   }
   const engines = new Map<string, EngineContent>();
   const rendered = new Map<string, RenderedText[]>();
+  const coverage = packCoverage(root, packs, [...library.articles.keys()]);
+  problems.push(...coverageProblems(packs, coverage));
   for (const pack of packs.packs.values()) {
-    const words = localizeContent(source, pack);
+    // A pack's own files (knowledge/locales/<locale>/...), else the source's (src/locale/packFiles.ts).
+    const words = localizeContent({ ...source, articles: packArticles(root, packs, pack, library, problems) }, pack);
+    const packPatient = packFileOr(root, packs, pack, 'nlu/patient.yaml', patient, (path) => createPatientReader(loadPatientWordsFile(path)), problems);
+    const packDirect = packFileOr(root, packs, pack, 'nlu/direct-questions.yaml', direct, loadDirectQuestions, problems);
     rendered.set(pack.locale, renderedPackTexts(words, pack));
     const numbers = resolveHelpNumbers(pack.numbers, overrides, helpLines);
     engines.set(pack.locale, {
@@ -202,8 +212,8 @@ export function inspectContent(
       triageRules: words.triageRules,
       trials,
       emergencyNumber: numbers.emergency_number,
-      patient,
-      direct,
+      patient: packPatient,
+      direct: packDirect,
       crisisLine: numbers.crisis_line,
       poisonLine: numbers.poison_line,
       locale: pack.locale,
@@ -221,6 +231,7 @@ export function inspectContent(
     defaultLocale: engine.locale ?? packs.source,
     engines,
     overrides: new Map([...packs.packs.values()].map((p) => [p.locale, Object.keys(p.texts).sort()])),
+    coverage,
     // With EMERGENCY_NUMBER set, only the packs whose words fit that number (help-lines.yaml).
     engineFor: (locale) => engines.get(chooseLocale(choosable, locale, engine.locale ?? packs.source)) ?? engine,
   };
@@ -232,4 +243,24 @@ export function loadContent(root: string, emergencyNumber: string | undefined, o
   if (inspected.problems.length > 0 || !inspected.engine || !inspected.locales || !inspected.redFlagPatterns || !inspected.crisisPatterns)
     throw new ContentError(inspected.problems);
   return inspected as LoadedContent;
+}
+
+/** A pack's own copy of a file, loaded; the source's (already loaded) when the pack has none. */
+function packFileOr<T>(
+  root: string,
+  packs: PackSet,
+  pack: ResolvedPack,
+  name: string,
+  sourceValue: T,
+  load: (path: string) => T,
+  problems: ContentProblem[],
+): T {
+  const { path, from } = resolvePackFile(root, packs, pack, name);
+  if (from === packs.source) return sourceValue;
+  try {
+    return load(path);
+  } catch (error) {
+    if (from === pack.locale) problems.push(problemFromError(path, error));
+    return sourceValue;
+  }
 }

@@ -1,6 +1,7 @@
 // `backline check`: validates knowledge/ and dialogs/ and prints every problem with file:line.
 import type { Config } from '../config.js';
 import { inspectContent, MAX_READING_GRADE } from '../content.js';
+import { coverageLine } from '../locale/packFiles.js';
 
 export function checkCommand(config: Config, json: boolean): { ok: boolean; output: string } {
   const { emergencyNumber, crisisLine, poisonLine } = config.helpNumberOverrides;
@@ -19,7 +20,7 @@ export function checkCommand(config: Config, json: boolean): { ok: boolean; outp
         ok,
         problems: inspected.problems,
         readability: inspected.readability,
-        locales: { default: inspected.locales?.defaultLocale, overrides },
+        locales: { default: inspected.locales?.defaultLocale, overrides, coverage: inspected.locales?.coverage ?? [] },
       }),
     };
   const lines: string[] = [];
@@ -36,6 +37,7 @@ export function checkCommand(config: Config, json: boolean): { ok: boolean; outp
       `Language pack ${locale}${locale === inspected.locales?.defaultLocale ? ' (default)' : ''}: ${keys.length === 0 ? 'no text overrides' : `overrides ${keys.length} ${keys.length === 1 ? 'text' : 'texts'}: ${keys.join(', ')}`}`,
     );
   }
+  for (const c of inspected.locales?.coverage ?? []) lines.push(coverageLine(c));
   for (const warning of config.localeWarnings) lines.push(`Warning: ${warning}`);
   if (ok) lines.push('No problems found.');
   else {

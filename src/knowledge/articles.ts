@@ -103,9 +103,12 @@ export function parseArticle(file: string, text: string): { article?: Article; p
   if (parts[0]!.trim()) problems.push({ file, line: frontMatterLines + 1, message: 'text before the first "## " heading' });
   for (const part of parts.slice(1)) {
     const newline = part.indexOf('\n');
-    const heading = (newline === -1 ? part : part.slice(0, newline)).trim();
+    const line = (newline === -1 ? part : part.slice(0, newline)).trim();
+    // "## Título {#section-id}": a translated heading keeps the source's section id.
+    const explicit = /^(.*?)\s*\{#([a-z0-9-]+)\}$/.exec(line);
+    const heading = explicit ? explicit[1]! : line;
     const markdown = newline === -1 ? '' : part.slice(newline + 1).trim();
-    const id = slugify(heading);
+    const id = explicit ? explicit[2]! : slugify(heading);
     if (!markdown) problems.push({ file, line: frontMatterLines, message: `section "${heading}" is empty` });
     if (sections.some((s) => s.id === id)) problems.push({ file, line: frontMatterLines, message: `duplicate section "${heading}"` });
     sections.push({ id, heading, markdown, messages: splitIntoMessages(markdown) });

@@ -53,6 +53,8 @@ export function localWordProblems(set: PackSet, rendered: ReadonlyMap<string, Re
     const own = new Set(pack.localWords);
     for (const other of set.packs.values()) {
       if (other.locale === pack.locale) continue;
+      // A pack inherits the words of the packs it builds on (en-IE from en-GB), except the source's.
+      if (other.locale !== set.source && pack.chain.includes(other.locale)) continue;
       for (const word of other.localWords.filter((w) => !own.has(w))) {
         const pattern = localWordPattern(word);
         for (const { key, text } of texts) {

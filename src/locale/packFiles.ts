@@ -142,11 +142,11 @@ export function coverageProblems(set: PackSet, coverage: readonly PackCoverage[]
 }
 
 /** One line for `backline check`: how much of the articles and files a pack gives itself. */
-export function coverageLine(c: PackCoverage, source: string): string {
+export function coverageLine(c: PackCoverage): string {
   const part = (what: string, cov: Coverage) => {
     const total = cov.own.length + cov.inherited.length + cov.source.length;
     const inherited = cov.inherited.length > 0 ? `, ${cov.inherited.length} inherited` : '';
-    const missing = cov.source.length > 0 ? `; in ${source} (not translated): ${cov.source.join(', ')}` : '';
+    const missing = cov.source.length > 0 ? `; from the source language: ${cov.source.join(', ')}` : '';
     return `${what} ${cov.own.length} of ${total} translated${inherited}${missing}`;
   };
   return `Language pack ${c.locale} covers: ${part('articles', c.articles)}; ${part('files', c.files)}`;

@@ -73,6 +73,8 @@ export interface ResolvedPack {
   ownKeys: string[];
   /** Words of this pack's country only (its own list, not inherited). */
   localWords: string[];
+  /** This pack and the packs it inherits, nearest first (where its files are looked up). */
+  chain: string[];
   complete: boolean;
   file: string;
 }
@@ -318,6 +320,7 @@ export function loadPacks(root: string, problems: ContentProblem[] = []): PackSe
       texts,
       ownKeys: Object.keys(file.texts ?? {}).sort(),
       localWords: file.local_words ?? [],
+      chain: nearestFirst.map((p) => p.locale),
       complete: file.complete === true,
       file: file.file,
     });

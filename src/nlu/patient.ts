@@ -56,7 +56,11 @@ export type PatientWords = z.infer<typeof patientFileSchema>;
 export const PATIENT_FILE = join('knowledge', 'nlu', 'patient.yaml');
 
 export function loadPatientWords(root = '.'): PatientWords {
-  const path = join(root, PATIENT_FILE);
+  return loadPatientWordsFile(join(root, PATIENT_FILE));
+}
+
+/** The same file at another path (a language pack's copy: src/locale/packFiles.ts). */
+export function loadPatientWordsFile(path: string): PatientWords {
   const parsed = patientFileSchema.safeParse(parseYaml(readFileSync(path, 'utf8')));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
