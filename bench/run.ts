@@ -1,6 +1,5 @@
 // `npm run bench`: prints numbers, asserts nothing. Targets come from the issues; each line
 // says whether this run met its target. Run on an otherwise idle machine for stable numbers.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { loadNluTestFile } from '../src/eval/nluEvaluate.js';
 import { clusterBenchmark } from './cluster.js';
 import { SCRIPT } from './script.js';
 import { httpOnly } from './args.js';
+import { firstAnswer } from './startup.js';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -151,49 +151,8 @@ async function manyConversations(backline: Backline): Promise<void> {
 }
 
 async function startup(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'backline-bench-start-'));
-  const port = 39000 + Math.floor(Math.random() * 1000);
-  const start = performance.now();
-  const child = spawn(process.execPath, ['bin/backline.js', 'serve'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SQLITE_PATH: join(dir, 'start.db'),
-      NLU_CACHE_DIR: 'data/nlu-cache',
-      LOG_LEVEL: 'error',
-      SHOW_STARTUP_BANNER: 'false',
-    },
-    stdio: 'ignore',
-  });
-  let answered = -1;
-  try {
-    while (answered < 0 && performance.now() - start < 20_000) {
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/api/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            type: 'message',
-            text: 'why does my back hurt when I lift my leg',
-            channelId: 'webchat',
-            deliveryMode: 'expectReplies',
-            serviceUrl: 'http://127.0.0.1:1',
-            conversation: { id: 'startup' },
-            from: { id: 'u' },
-            recipient: { id: 'b' },
-          }),
-        });
-        const body = (await res.json()) as { activities?: { text?: string }[] };
-        if (body.activities?.some((a) => /nerve/i.test(a.text ?? ''))) answered = performance.now() - start;
-      } catch {
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    }
-  } finally {
-    child.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { wallMs } = await firstAnswer({ cacheDir: 'data/nlu-cache', timeoutMs: 20_000, pollMs: 10 });
+  const answered = Number.isNaN(wallMs) ? -1 : wallMs;
   report('startup to first answer (cached model)', answered < 0 ? 'no answer' : fmt(answered), '< 2000 ms', answered >= 0 && answered < 2000);
 }
 
