@@ -8,14 +8,12 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import express from 'express';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTracing, type Tracing } from '../../src/observability/tracing.js';
-import { Chat, testBackline } from '../helpers/backline.js';
 import { close } from '../helpers/http.js';
+import { captureApp, saySensitiveMessage, SENSITIVE_MESSAGE, type CapturedRequest } from '../helpers/telemetryCapture.js';
 
-const received: { path: string; body: string }[] = [];
+const received: CapturedRequest[] = [];
 let ingestion: { server: Server; url: string };
 let tracing: Tracing | undefined;
 
@@ -51,14 +49,10 @@ function selfSignedCertificate(): { key: Buffer; cert: Buffer } {
 }
 
 beforeAll(async () => {
-  const app = express();
-  app.use(express.raw({ type: () => true, limit: '10mb' }));
-  app.post('/{*path}', (req, res) => {
-    const raw = req.body as Buffer;
-    const body = req.get('content-encoding') === 'gzip' ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
-    received.push({ path: req.path, body });
+  // The ingestion endpoint answers with how many items it took (one per line).
+  const app = captureApp(received, (body) => {
     const items = body.split('\n').filter(Boolean).length;
-    res.status(200).json({ itemsReceived: items, itemsAccepted: items, errors: [] });
+    return { itemsReceived: items, itemsAccepted: items, errors: [] };
   });
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
   const server = createServer(selfSignedCertificate(), app);
@@ -75,19 +69,11 @@ afterAll(async () => {
 
 it('exports the turn spans to the ingestion endpoint, without message text', async () => {
   expect(tracing?.exporters).toEqual(['azure-monitor']);
-  const backline = testBackline();
-  const text = 'my buttocks feel numb and tingly since yesterday';
-  try {
-    const chat = new Chat(backline);
-    await chat.open();
-    await chat.say(text);
-  } finally {
-    await backline.close();
-  }
+  await saySensitiveMessage();
   await tracing!.flush();
   await expect.poll(() => received.some((r) => r.body.includes('backline.turn')), { timeout: 15_000 }).toBe(true);
   const all = received.map((r) => r.body).join('\n');
   expect(all).toContain('backline.send');
-  for (const word of ['buttocks', 'tingly', 'yesterday']) expect(all).not.toContain(word);
+  for (const word of SENSITIVE_MESSAGE.words) expect(all).not.toContain(word);
   expect(received.every((r) => r.path.startsWith('/v2'))).toBe(true);
 }, 60_000);
