@@ -187,7 +187,13 @@ export function inspectContent(
     confirmQuestions: patterns.confirmQuestions,
   };
   const sourceKeys = sourceTexts(source);
-  problems.push(...checkPacks(packs, sourceKeys, articleTexts(library).map((t) => t.text)));
+  problems.push(
+    ...checkPacks(
+      packs,
+      sourceKeys,
+      articleTexts(library).map((t) => t.text),
+    ),
+  );
   let otherLanguages: OtherLanguages | undefined;
   try {
     otherLanguages = loadOtherLanguages(root);

@@ -47,8 +47,7 @@ export function loadHelpLines(root: string): HelpLines {
     throw new HelpLinesError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new HelpLinesError(`${file}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  if (!parsed.success) throw new HelpLinesError(`${file}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
   return { byNumber: new Map(Object.entries(parsed.data.numbers)) };
 }
 

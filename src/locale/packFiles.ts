@@ -64,7 +64,8 @@ export function packArticles(root: string, set: PackSet, pack: ResolvedPack, sou
         report(`article "${article.id}": intents must be the source's (${original.intents.join(', ')})`);
       const ids = article.sections.map((s) => s.id);
       const want = original.sections.map((s) => s.id);
-      if (!sameList(ids, want)) report(`article "${article.id}": section ids ${ids.join(', ')} must be the source's: ${want.join(', ')} (use "## Heading {#id}")`);
+      if (!sameList(ids, want))
+        report(`article "${article.id}": section ids ${ids.join(', ')} must be the source's: ${want.join(', ')} (use "## Heading {#id}")`);
       else articles.set(article.id, article);
     }
   }

@@ -6,11 +6,21 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chatFrame, expectCleanBrowser, launchGuardedBrowser, SEND_BOX, type GuardedBrowser } from '../helpers/browser.js';
-import { startServer, type RunningServer } from '../helpers/directline.js';
+import {
+  chatFrame,
+  closeBrowserSession,
+  expectCleanBrowser,
+  openBrowserSession,
+  openedUrls,
+  recordOpenedWindows,
+  send,
+  STEP_MS,
+  transcript,
+  type GuardedBrowser,
+} from '../helpers/browser.js';
+import type { RunningServer } from '../helpers/directline.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
-const STEP_MS = 10_000;
 const PHONE = { width: 375, height: 667 };
 
 let running: RunningServer;
@@ -19,44 +29,13 @@ let page: Page;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  running = await startServer({ EMERGENCY_NUMBER: '999' });
-  browser = await launchGuardedBrowser();
-  page = browser.page;
-  page.setDefaultTimeout(STEP_MS);
-  // Where a tapped link or card action would go: Web Chat opens card URLs with window.open (in
-  // Chromium: an empty window, then its location). Recorded instead of dialling.
-  await browser.context.addInitScript(() => {
-    const w = window as unknown as { __opened: string[] };
-    w.__opened = [];
-    window.open = ((url?: string | URL) => {
-      if (url) w.__opened.push(String(url));
-      return {
-        opener: null,
-        set location(to: string) {
-          w.__opened.push(String(to));
-        },
-      } as unknown as Window;
-    }) as typeof window.open;
-  });
+  ({ running, browser, page } = await openBrowserSession({ EMERGENCY_NUMBER: '999' }));
+  await recordOpenedWindows(browser.context);
 }, 30_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await running?.stop();
-});
+afterAll(() => closeBrowserSession({ running, browser }));
 
 afterEach(() => expectCleanBrowser(browser));
-
-function transcript(frame: Frame): Promise<string> {
-  return frame.evaluate(() =>
-    [...document.querySelectorAll('.webchat__basic-transcript .webchat__bubble__content')].map((b) => b.textContent ?? '').join('\n'),
-  );
-}
-
-async function send(frame: Frame, text: string): Promise<void> {
-  await frame.locator(SEND_BOX).fill(text);
-  await frame.locator(SEND_BOX).press('Enter');
-}
 
 type Box = { x: number; y: number; width: number; height: number };
 const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -120,7 +99,7 @@ describe('the widget on a phone (375x667)', () => {
     await call.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, 'widget-phone-alert.png') });
     await call.click();
-    await expect.poll(() => frame.evaluate(() => (window as unknown as { __opened: string[] }).__opened)).toContain('tel:999');
+    await expect.poll(() => openedUrls(frame)).toContain('tel:999');
   }, 30_000);
 
   it('the transcript still scrolls (Web Chat styles it without a patched document head)', async () => {

@@ -5,11 +5,19 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectCleanBrowser, launchGuardedBrowser, SEND_BOX, type GuardedBrowser } from '../helpers/browser.js';
-import { startServer, type RunningServer } from '../helpers/directline.js';
+import {
+  closeBrowserSession,
+  conversationId,
+  expectCleanBrowser,
+  openBrowserSession,
+  send,
+  STEP_MS,
+  transcript,
+  waitForTranscript,
+  type GuardedBrowser,
+} from '../helpers/browser.js';
+import type { RunningServer } from '../helpers/directline.js';
 
-const STEP_MS = 10_000;
-const STORAGE_KEY = 'backline.webchat.conversation';
 const WIDGET = parse(readFileSync('web/widget.yaml', 'utf8')) as { privacy: { notice: string; linkText: string; url: string } };
 
 let running: RunningServer;
@@ -17,38 +25,17 @@ let browser: GuardedBrowser;
 let page: Page;
 
 beforeAll(async () => {
-  running = await startServer({ EMERGENCY_NUMBER: '999' });
-  browser = await launchGuardedBrowser();
-  page = browser.page;
-  page.setDefaultTimeout(STEP_MS);
+  ({ running, browser, page } = await openBrowserSession({ EMERGENCY_NUMBER: '999' }));
 }, 30_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await running?.stop();
-});
+afterAll(() => closeBrowserSession({ running, browser }));
 
 afterEach(() => expectCleanBrowser(browser));
-
-function transcript(): Promise<string> {
-  return page.evaluate(() => [...document.querySelectorAll('.webchat__basic-transcript .webchat__bubble__content')].map((b) => b.textContent ?? '').join('\n'));
-}
-
-async function waitForTranscript(pattern: RegExp): Promise<void> {
-  await expect.poll(transcript, { timeout: STEP_MS }).toMatch(pattern);
-}
-
-async function send(text: string): Promise<void> {
-  await page.locator(SEND_BOX).fill(text);
-  await page.locator(SEND_BOX).press('Enter');
-}
-
-const conversationId = () => page.evaluate((key) => (JSON.parse(localStorage.getItem(key) ?? '{}') as { conversationId?: string }).conversationId, STORAGE_KEY);
 
 describe('widget tools', () => {
   it('the privacy notice shows on first open, with the privacy link; once dismissed it stays away', async () => {
     await page.goto(`${running.url}/chat`);
-    await waitForTranscript(/I.m Backline/);
+    await waitForTranscript(page, /I.m Backline/);
     const notice = page.locator('#bl-notice');
     expect(await notice.isVisible()).toBe(true);
     expect(await notice.textContent()).toContain(WIDGET.privacy.notice);
@@ -58,15 +45,15 @@ describe('widget tools', () => {
     await page.getByRole('button', { name: 'OK' }).click();
     expect(await notice.isVisible()).toBe(false);
     await page.reload();
-    await waitForTranscript(/I.m Backline/);
+    await waitForTranscript(page, /I.m Backline/);
     expect(await page.locator('#bl-notice').isVisible()).toBe(false);
   }, 30_000);
 
   it('"Where is this from?" after an article shows its sources; "Download chat" saves the conversation as text', async () => {
-    await send('what is sciatica?');
+    await send(page, 'what is sciatica?');
     const actions = page.locator('.webchat__suggested-actions');
     await actions.getByRole('button', { name: 'Where is this from?' }).click();
-    await waitForTranscript(/Sciatica\s*is based on:[\s\S]*Last reviewed:/);
+    await waitForTranscript(page, /Sciatica\s*is based on:[\s\S]*Last reviewed:/);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download chat' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^backline-chat-\d{4}-\d{2}-\d{2}\.txt$/);
@@ -78,14 +65,14 @@ describe('widget tools', () => {
   }, 30_000);
 
   it('"Start over" after "delete my data" opens a new conversation with the welcome', async () => {
-    const before = await conversationId();
-    await send('delete my data');
-    await waitForTranscript(/can.t be undone/);
-    await send('yes');
-    await waitForTranscript(/Done\. I have deleted/);
+    const before = await conversationId(page);
+    await send(page, 'delete my data');
+    await waitForTranscript(page, /can.t be undone/);
+    await send(page, 'yes');
+    await waitForTranscript(page, /Done\. I have deleted/);
     await page.getByRole('button', { name: 'Start over' }).click();
-    await expect.poll(conversationId, { timeout: STEP_MS }).not.toBe(before);
-    await waitForTranscript(/I.m Backline/);
-    expect(await transcript()).not.toMatch(/Done\. I have deleted/);
+    await expect.poll(() => conversationId(page), { timeout: STEP_MS }).not.toBe(before);
+    await waitForTranscript(page, /I.m Backline/);
+    expect(await transcript(page)).not.toMatch(/Done\. I have deleted/);
   }, 30_000);
 });

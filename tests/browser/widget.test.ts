@@ -6,13 +6,24 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chatFrame, launchGuardedBrowser, SEND_BOX, type GuardedBrowser, expectCleanBrowser } from '../helpers/browser.js';
-import { startServer, type RunningServer } from '../helpers/directline.js';
+import {
+  chatFrame,
+  closeBrowserSession,
+  CONVERSATION_KEY,
+  conversationId,
+  expectCleanBrowser,
+  openBrowserSession,
+  send,
+  STEP_MS,
+  transcript,
+  waitForTranscript,
+  type GuardedBrowser,
+} from '../helpers/browser.js';
+import type { RunningServer } from '../helpers/directline.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 const AXE = readFileSync(join(process.cwd(), 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-const STEP_MS = 10_000;
-const STORAGE_KEY = 'backline.webchat.conversation';
+const STORAGE_KEY = CONVERSATION_KEY;
 
 let running: RunningServer;
 let browser: GuardedBrowser;
@@ -20,16 +31,10 @@ let page: Page;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  running = await startServer({ EMERGENCY_NUMBER: '999' });
-  browser = await launchGuardedBrowser();
-  page = browser.page;
-  page.setDefaultTimeout(STEP_MS);
+  ({ running, browser, page } = await openBrowserSession({ EMERGENCY_NUMBER: '999' }));
 }, 30_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await running?.stop();
-});
+afterAll(() => closeBrowserSession({ running, browser }));
 
 afterEach(() => expectCleanBrowser(browser));
 
@@ -37,26 +42,6 @@ type Target = Page | Frame;
 
 async function activeElementId(target: Target): Promise<string | null> {
   return target.evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('data-id') || null);
-}
-
-/** The text of every message bubble in the transcript, in order. */
-function transcript(target: Target): Promise<string> {
-  return target.evaluate(() =>
-    [...document.querySelectorAll('.webchat__basic-transcript .webchat__bubble__content')].map((b) => b.textContent ?? '').join('\n'),
-  );
-}
-
-async function waitForTranscript(target: Target, pattern: RegExp): Promise<void> {
-  await expect.poll(() => transcript(target), { timeout: STEP_MS }).toMatch(pattern);
-}
-
-async function send(target: Target, text: string): Promise<void> {
-  await target.locator(SEND_BOX).fill(text);
-  await target.locator(SEND_BOX).press('Enter');
-}
-
-async function conversationId(target: Target): Promise<string | undefined> {
-  return target.evaluate((key) => (JSON.parse(localStorage.getItem(key) ?? '{}') as { conversationId?: string }).conversationId, STORAGE_KEY);
 }
 
 /** Records everything Web Chat puts in its screen-reader live region. */

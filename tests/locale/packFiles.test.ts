@@ -62,7 +62,12 @@ describe('articles in a pack', () => {
     expect(gb.forIntent('condition.sciatica')?.sections[0]!.messages.join(' ')).toMatch(/in Britain/);
     expect(us.get('sciatica').sections[0]!.messages.join(' ')).not.toMatch(/in Britain/);
     // Terms still reach the translated article.
-    expect(gb.get('sciatica').sections.flatMap((s) => s.messages).join('\n')).toMatch(/Go to A&E now/);
+    expect(
+      gb
+        .get('sciatica')
+        .sections.flatMap((s) => s.messages)
+        .join('\n'),
+    ).toMatch(/Go to A&E now/);
     expect(loaded.locales.coverage.find((c) => c.locale === 'en-GB')!.articles.own).toEqual(['sciatica']);
   });
 
@@ -90,7 +95,10 @@ describe('articles in a pack', () => {
 describe('other patient-facing files in a pack', () => {
   it("a pack's nlu/patient.yaml is read for that pack's conversations", () => {
     const source = readFileSync('knowledge/nlu/patient.yaml', 'utf8');
-    put('en-GB/nlu/patient.yaml', source.replace('  wife: { name: your wife, pronoun: she }', '  wife: { name: your wife, pronoun: she }\n  missus: { name: your wife, pronoun: she }'));
+    put(
+      'en-GB/nlu/patient.yaml',
+      source.replace('  wife: { name: your wife, pronoun: she }', '  wife: { name: your wife, pronoun: she }\n  missus: { name: your wife, pronoun: she }'),
+    );
     const loaded = loadContent(root, undefined, NLU_CACHE);
     expect(loaded.problems).toEqual([]);
     const reading = (locale: string) => loaded.locales.engineFor(locale).patient.read('my missus has terrible back pain');

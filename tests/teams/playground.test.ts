@@ -11,7 +11,7 @@ import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backline } from '../../src/app.js';
 import { testBackline } from '../helpers/backline.js';
-import { launchGuardedBrowser, type GuardedBrowser } from '../helpers/browser.js';
+import { launchGuardedBrowser, openedUrls, recordOpenedWindows, type GuardedBrowser } from '../helpers/browser.js';
 import { close, listen } from '../helpers/http.js';
 import { startPlayground, type Playground } from './support/playground.js';
 import { loopbackGuard } from './support/teams.js';
@@ -43,19 +43,7 @@ beforeAll(async () => {
   browser = await launchGuardedBrowser();
   page = browser.page;
   // Where a tapped card link would go (Action.OpenUrl): recorded instead of opened.
-  await browser.context.addInitScript(() => {
-    const w = window as unknown as { __opened: string[] };
-    w.__opened = [];
-    window.open = ((url?: string | URL) => {
-      if (url) w.__opened.push(String(url));
-      return {
-        opener: null,
-        set location(to: string) {
-          w.__opened.push(String(to));
-        },
-      } as unknown as Window;
-    }) as typeof window.open;
-  });
+  await recordOpenedWindows(browser.context);
   await page.route(`${playground.url}/static/js/*.js`, async (route: Route) => {
     const response = await route.fetch();
     let body = await response.text();
@@ -151,7 +139,7 @@ describe('Backline in the Microsoft 365 Agents Playground (Teams client, offline
     expect(await call.getAttribute('title')).toBe('tel:999');
     await page.screenshot({ path: join(ARTIFACTS, 'teams-playground-alert.png') });
     await call.click();
-    await expect.poll(() => page.evaluate(() => (window as unknown as { __opened: string[] }).__opened)).toContain('tel:999');
+    await expect.poll(() => openedUrls(page)).toContain('tel:999');
   });
 
   it('nothing left this machine: no browser request, playground connection or test connection to another host', () => {

@@ -271,7 +271,9 @@ ${extra}`;
 
   it('terms reach the articles, through get() and forIntent() too', () => {
     // The article's urgent line is written with the term (knowledge/articles/arachnoiditis.md).
-    expect(readFileSync(join(root, 'knowledge', 'articles', 'arachnoiditis.md'), 'utf8')).toMatch(/Go to \{emergency_department\} now, or call \{emergency_number\}/);
+    expect(readFileSync(join(root, 'knowledge', 'articles', 'arachnoiditis.md'), 'utf8')).toMatch(
+      /Go to \{emergency_department\} now, or call \{emergency_number\}/,
+    );
     const loaded = loadContent(root, undefined, { cacheDir: 'data/test-nlu-cache' });
     const text = (locale: string) =>
       loaded.locales
@@ -350,10 +352,16 @@ texts:
     try {
       writeFileSync(
         messages,
-        originals[0]![1].replace('go to {emergency_department} straight away, or call {emergency_number}.', 'go to A&E straight away, or call {emergency_number}.'),
+        originals[0]![1].replace(
+          'go to {emergency_department} straight away, or call {emergency_number}.',
+          'go to A&E straight away, or call {emergency_number}.',
+        ),
       );
       writeFileSync(redFlags, originals[1]![1].replace('when you need to {poo}?', 'when you need to poo?'));
-      const problems = problemsWith('en-GB.yaml', readFileSync('knowledge/locales/en-GB.yaml', 'utf8').replace('texts:', 'texts:\n  messages.reprompt.choice: "Call 911 or ask for the ER."'));
+      const problems = problemsWith(
+        'en-GB.yaml',
+        readFileSync('knowledge/locales/en-GB.yaml', 'utf8').replace('texts:', 'texts:\n  messages.reprompt.choice: "Call 911 or ask for the ER."'),
+      );
       expect(problems.some((p) => /^en-US messages\.(red_flag|check)\.[a-z_]+: "A&E" is a word of en-GB only/.test(p))).toBe(true);
       expect(problems.some((p) => /^en-US red_flags\.bowel_dysfunction\.question: "poo" is a word of en-GB only/.test(p))).toBe(true);
       expect(problems.some((p) => /^en-GB messages\.reprompt\.choice: "911" is a word of en-US only/.test(p))).toBe(true);
@@ -369,7 +377,10 @@ texts:
 
   it('112 with an international English pack (en) takes it, without a warning', () => {
     const file = join(root, 'knowledge', 'locales', 'en.yaml');
-    writeFileSync(file, 'locale: en\nname: English (international)\ninherits: en-US\nnumbers: { emergency_number: "112", crisis_line: "116 123", poison_line: "112" }\n');
+    writeFileSync(
+      file,
+      'locale: en\nname: English (international)\ninherits: en-US\nnumbers: { emergency_number: "112", crisis_line: "116 123", poison_line: "112" }\n',
+    );
     try {
       const eu = loadConfig({ NODE_ENV: 'test', STORAGE: 'memory', CONTENT_DIR: root, EMERGENCY_NUMBER: '112' });
       expect([eu.LOCALE, eu.localeWarnings]).toEqual(['en', []]);
