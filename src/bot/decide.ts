@@ -15,11 +15,11 @@
 // red flags), patientNotes.ts (who the message is about), commands.ts (pending questions,
 // commands, stale buttons), intentResponses.ts (free text), directAnswers.ts (direct questions
 // and tone) and flowControl.ts (what they share).
-import { levelRank } from '../contract.js';
+import { levelRank, type IntentId } from '../contract.js';
 import { ENTRY_TREE } from '../engine/loader.js';
 import { ANSWER_CHARS, answerCurrent, repeatCurrentQuestion, reprompt, runFrom, showMenu, TurnDraft, type EngineContent } from '../engine/runtime.js';
 import { answerChecklistWithFlags } from '../engine/check.js';
-import { answerDirectQuestion, answerTone, isTopicIntent } from './directAnswers.js';
+import { answerAboutTopic, answerDirectQuestion, answerTone, isTopicIntent } from './directAnswers.js';
 import { newConversationState, type ConversationState } from '../engine/state.js';
 import type { Understander } from '../nlu/types.js';
 import type { PatientReading } from '../nlu/patient.js';
@@ -39,8 +39,9 @@ import {
   offerAfterCrisis,
 } from './safetyResponses.js';
 import { notePatient, restartCheckForPatient } from './patientNotes.js';
-import { followStaleChoice, handleCommand, handlePending } from './commands.js';
+import { answerPauseOrCheck, followStaleChoice, handleCommand, handlePending } from './commands.js';
 import { respondToIntent, safetyNet } from './intentResponses.js';
+import { avoidRepeats, noteSaid } from './repeats.js';
 
 export type { MessageInput } from './flowControl.js';
 export { urgentAdviceOnly } from './safetyResponses.js';
@@ -50,6 +51,7 @@ export function welcome(content: EngineContent, state: ConversationState = newCo
   const draft = new TurnDraft(content, structuredClone(state));
   const entry = content.dialogs.trees.get(ENTRY_TREE)!;
   runFrom(draft, { tree: ENTRY_TREE, node: entry.start });
+  noteSaid(draft);
   return draft;
 }
 
@@ -63,6 +65,7 @@ export function decideMessage(
 ): TurnDraft {
   const draft = decideMessageSteps(content, nlu, saved, message, facts);
   remindOfUrgentAdvice(draft, saved, message);
+  avoidRepeats(draft);
   return draft;
 }
 
@@ -77,8 +80,21 @@ function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, messag
   if (draft.replies.some((r) => r.urgent || r.triage || r.crisis)) return;
   if (!draft.notUnderstood && !draft.content.direct.asksAboutGoing(message.text)) return;
   const title = draft.fill(draft.content.triageRules.outcomes[level].title);
-  draft.replies.unshift({ text: draft.fill(draft.content.messages.triage.urgent_reminder, { title }) });
+  const { direct } = draft.content;
+  // "Don't tell me to go, I'm not going": how hard that is, acknowledged in the same sentence.
+  const pushesBack = direct.says('refuses_going', message.text) || ['anger', 'insult', 'worry'].includes(direct.toneOf(message.text) ?? '');
+  const reminder = pushesBack ? draft.content.messages.triage.urgent_reminder_refusal : draft.content.messages.triage.urgent_reminder;
+  // The reminder is the first reply; a separate acknowledgement after it would say the same again.
+  if (pushesBack) removeToneLines(draft);
+  draft.replies.unshift({ text: draft.fill(reminder, { title }) });
 }
+
+function removeToneLines(draft: TurnDraft): void {
+  const words = draft.content.messages.direct;
+  const tone = new Set([words.anger, words.worry].map((t) => draft.fill(t)));
+  for (let i = draft.replies.length - 1; i >= 0; i--) if (tone.has(draft.replies[i]!.text)) draft.replies.splice(i, 1);
+}
+
 
 function decideMessageSteps(
   content: EngineContent,
@@ -134,11 +150,15 @@ function decideMessageSteps(
     // Signs named at a checklist that asks about them answer it (urgent advice still at once).
     if (answerChecklistWithFlags(draft, flags)) return draft;
     if (flags.length > 0) {
+      if (!crisisGiven) acknowledgeFeeling(draft, text);
       actOnRedFlags(draft, flags);
+      cantTellBesideAdvice(draft, text);
       return draft;
     }
     if (possible.length > 0) {
+      if (!crisisGiven) acknowledgeFeeling(draft, text);
       askToConfirmFlags(draft, possible);
+      cantTellBesideAdvice(draft, text);
       return draft;
     }
     // (A warning sign being confirmed stays open: the answer below decides it, unclear is yes.)
@@ -158,6 +178,9 @@ function decideMessageSteps(
   // be taken for a button ("no entiendo" is not "No"); never while waiting for or talking to a
   // person from the team (the message is theirs); no state is lost.
   if (text && !input.choice && !draft.state.support && answerOtherLanguage(draft, text)) return draft;
+
+  // "Hang on", "where were we", "do the check thing": before "ok" can be taken for a button.
+  if (text && !input.choice && !draft.state.support && answerPauseOrCheck(draft, text)) return draft;
 
   // A typed label, number or "the last one" picks one of the buttons just shown, in any channel.
   // Not in a live chat with a person: there "2" or "yes" is meant for them.
@@ -201,6 +224,13 @@ function decideMessageSteps(
     // "what is reason of this pain": a plain question about the headline topic, not out of scope.
     decision = { ...decision, intent: 'causes.overview', ambiguous: false };
   }
+  if (decision.intent === 'out_of_scope' && !isCollectingAnswers(draft)) {
+    // "my son has bad back pain from a disc": about a condition, or about the pain itself.
+    const named = content.direct.conditionNamed(text);
+    const intent = named && content.articles.has(named) ? (content.articles.get(named).intents[0] as IntentId | undefined) : undefined;
+    if (intent) decision = { ...decision, intent, ambiguous: false };
+    else if (content.patient.describesPain(text) && !reading.explicit) decision = { ...decision, intent: 'symptom.leg_raise_pain', ambiguous: false };
+  }
   const onlyWho = decision.intent === 'out_of_scope' || decision.ambiguous || decision.confidence < ONLY_WHO_CONFIDENCE;
   const saysWho = reading.explicit || (reading.who === 'self' && patientBefore === 'other');
   if (saysWho && reading.who && onlyWho && !isCollectingAnswers(draft)) {
@@ -223,8 +253,32 @@ function decideMessageSteps(
   safetyNet(draft, decision.intent, text);
   // "Do I have sciatica?", dose questions, someone else's prescription: a plain answer.
   if (answerDirectQuestion(draft, text, decision.intent)) return draft;
+  // Follow-ups about the conversation's topic: "what points to piriformis?", "short version pls",
+  // "can it be cured?" (the article last read).
+  if (!isCollectingAnswers(draft) && answerAboutTopic(draft, text, decision)) return draft;
   respondToIntent(draft, decision, text);
   return draft;
+}
+
+/**
+ * Anger or worry in a message that also reports a warning sign: one sentence first, then the
+ * urgent advice in the same reply (never later, never softer).
+ */
+function acknowledgeFeeling(draft: TurnDraft, text: string): void {
+  const tone = draft.content.direct.toneOf(text);
+  if (tone === 'worry') draft.say(draft.content.messages.direct.worry);
+  else if (tone === 'anger' || tone === 'insult') draft.say(draft.content.messages.direct.anger);
+}
+
+/** "Is this arachnoiditis?" asked with a warning sign: after the advice, a plain "can't tell". */
+function cantTellBesideAdvice(draft: TurnDraft, text: string): void {
+  const { content } = draft;
+  if (content.direct.kindOf(text) !== 'diagnosis') return;
+  const named = content.direct.conditionNamed(text);
+  const article = named && content.articles.has(named) ? content.articles.get(named) : undefined;
+  const words = content.messages.direct;
+  draft.say(article ? draft.fill(words.cant_tell_with_advice, { condition: article.title.toLowerCase() }) : words.cant_tell_with_advice_general);
+  draft.state.lastDirect = 'diagnosis';
 }
 
 function answerOtherLanguage(draft: TurnDraft, text: string): boolean {
