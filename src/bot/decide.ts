@@ -65,6 +65,7 @@ export function decideMessage(
 ): TurnDraft {
   const draft = decideMessageSteps(content, nlu, saved, message, facts);
   remindOfUrgentAdvice(draft, saved, message);
+  acknowledgeFirst(draft, saved, message);
   avoidRepeats(draft);
   return draft;
 }
@@ -150,13 +151,11 @@ function decideMessageSteps(
     // Signs named at a checklist that asks about them answer it (urgent advice still at once).
     if (answerChecklistWithFlags(draft, flags)) return draft;
     if (flags.length > 0) {
-      if (!crisisGiven) acknowledgeFeeling(draft, text);
       actOnRedFlags(draft, flags);
       cantTellBesideAdvice(draft, text);
       return draft;
     }
     if (possible.length > 0) {
-      if (!crisisGiven) acknowledgeFeeling(draft, text);
       askToConfirmFlags(draft, possible);
       cantTellBesideAdvice(draft, text);
       return draft;
@@ -261,13 +260,34 @@ function decideMessageSteps(
 }
 
 /**
- * Anger or worry in a message that also reports a warning sign: one sentence first, then the
- * urgent advice in the same reply (never later, never softer).
+ * Feelings first: an angry or worried message (or, after urgent advice, "no way am I going")
+ * gets one sentence of acknowledgement as the first reply of the turn, whatever else it gets;
+ * with a warning sign, the urgent advice follows in the same reply. Crisis help stays first
+ * (its own words acknowledge).
  */
-function acknowledgeFeeling(draft: TurnDraft, text: string): void {
-  const tone = draft.content.direct.toneOf(text);
-  if (tone === 'worry') draft.say(draft.content.messages.direct.worry);
-  else if (tone === 'anger' || tone === 'insult') draft.say(draft.content.messages.direct.anger);
+function acknowledgeFirst(draft: TurnDraft, saved: ConversationState, message: MessageInput): void {
+  const { direct, messages } = draft.content;
+  if (message.choice || !message.text.trim() || draft.replies.length === 0 || draft.replies.some((r) => r.crisis)) return;
+  if (saved.support && isLiveChat(saved)) return;
+  const tone = direct.toneOf(message.text);
+  const refuses = Boolean(saved.announced) && direct.says('refuses_going', message.text);
+  if (tone !== 'anger' && tone !== 'worry' && tone !== 'insult' && !refuses) return;
+  const words = messages.direct;
+  const forms = messages.repeats.forms;
+  const acknowledgements = new Set(
+    [words.anger, words.worry, words.insult, words.refusal_ack, messages.triage.urgent_reminder_refusal]
+      .concat(forms['direct.anger'] ?? [], forms['direct.worry'] ?? [], forms['direct.insult'] ?? [], forms['direct.refusal_ack'] ?? [])
+      .map((t) => t.split('{')[0]!),
+  );
+  const isAcknowledgement = (text: string) => [...acknowledgements].some((start) => start.length > 0 && text.startsWith(start));
+  if (isAcknowledgement(draft.replies[0]!.text)) return;
+  const at = draft.replies.findIndex((r) => isAcknowledgement(r.text));
+  if (at > 0) {
+    draft.replies.unshift(...draft.replies.splice(at, 1));
+    return;
+  }
+  const line = tone === 'worry' ? words.worry : tone === 'anger' || tone === 'insult' ? words.anger : words.refusal_ack;
+  draft.replies.unshift({ text: draft.fill(line) });
 }
 
 /** "Is this arachnoiditis?" asked with a warning sign: after the advice, a plain "can't tell". */

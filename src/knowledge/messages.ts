@@ -163,6 +163,7 @@ const messagesSchema = z.strictObject({
     cant_tell_with_advice_general: z.string(),
     pause: z.string(),
     check_already: z.string(),
+    refusal_ack: z.string(),
   }),
   /** Other wordings of reusable lines, so one conversation never gets the same reply twice (src/bot/repeats.ts). */
   repeats: z.strictObject({
