@@ -79,9 +79,9 @@ function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, messag
   const level = saved.announced;
   if (!level || levelRank(level) > levelRank('emergency') || message.choice) return;
   if (draft.replies.some((r) => r.urgent || r.triage || r.crisis)) return;
-  if (!draft.notUnderstood && !draft.content.direct.asksAboutGoing(message.text)) return;
-  const title = draft.fill(draft.content.triageRules.outcomes[level].title);
   const { direct } = draft.content;
+  if (!draft.notUnderstood && !direct.asksAboutGoing(message.text) && !direct.says('what_to_do', message.text)) return;
+  const title = draft.fill(draft.content.triageRules.outcomes[level].title);
   // "Don't tell me to go, I'm not going": how hard that is, acknowledged in the same sentence.
   const pushesBack = direct.says('refuses_going', message.text) || ['anger', 'insult', 'worry'].includes(direct.toneOf(message.text) ?? '');
   const reminder = pushesBack ? draft.content.messages.triage.urgent_reminder_refusal : draft.content.messages.triage.urgent_reminder;
@@ -166,7 +166,9 @@ function decideMessageSteps(
       return draft;
     }
     const explain = content.dialogs.trees.get(ENTRY_TREE)!.red_flag_questions;
-    if (detection.isQuestionAbout.length > 0 && explain && !isCollectingAnswers(draft) && !isLiveChat(draft.state)) {
+    // (Not when the message lists signs as absent: "no numbness, no bladder trouble. what is it?")
+    const denies = content.direct.says('denies', text);
+    if (detection.isQuestionAbout.length > 0 && explain && !denies && !isCollectingAnswers(draft) && !isLiveChat(draft.state)) {
       explainRedFlag(draft, explain, detection.isQuestionAbout[0]!);
       return draft;
     }
@@ -229,6 +231,11 @@ function decideMessageSteps(
     const intent = named && content.articles.has(named) ? (content.articles.get(named).intents[0] as IntentId | undefined) : undefined;
     if (intent) decision = { ...decision, intent, ambiguous: false };
     else if (content.patient.describesPain(text) && !reading.explicit) decision = { ...decision, intent: 'symptom.leg_raise_pain', ambiguous: false };
+  }
+  if ((decision.intent === 'help' || decision.intent === 'out_of_scope') && !isCollectingAnswers(draft) && content.direct.says('what_to_do', text)) {
+    // "ok what do I do": what helps (after urgent advice, the reminder comes first).
+    const urgent = draft.state.announced && levelRank(draft.state.announced) <= levelRank('emergency');
+    if (!urgent) decision = { ...decision, intent: 'care.self_care', ambiguous: false };
   }
   const onlyWho = decision.intent === 'out_of_scope' || decision.ambiguous || decision.confidence < ONLY_WHO_CONFIDENCE;
   const saysWho = reading.explicit || (reading.who === 'self' && patientBefore === 'other');

@@ -147,7 +147,8 @@ function sectionScore(draft: TurnDraft, words: Set<string>, heading: string, mar
  */
 export function answerFollowUp(draft: TurnDraft, text: string, intent: IntentId): boolean {
   const { state, content } = draft;
-  const words = new Set(content.direct.contentWords(text));
+  // Signs listed as absent ("no numbness, no fever") say nothing about what is asked.
+  const words = new Set(content.direct.contentWords(content.direct.withoutDenials(text)));
   if (words.size === 0) return false;
   const forIntent = content.articles.forIntent(intent);
   const last = state.lastArticle && content.articles.has(state.lastArticle) ? content.articles.get(state.lastArticle) : undefined;
@@ -166,6 +167,8 @@ export function answerFollowUp(draft: TurnDraft, text: string, intent: IntentId)
     const asked = new Set([...words].filter((w) => !topic.has(w)));
     article.sections.forEach((section, index) => {
       const score = sectionScore(draft, asked, section.heading, section.markdown);
+      // Outside the conversation's context, only a heading that names what was asked counts.
+      if (!inContext && score < 3) return;
       const total = score > 0 && inContext ? score + 1 : score;
       if (total > 0 && (!best || total > best.score)) best = { article, index, score: total };
     });
@@ -269,7 +272,7 @@ export function answerAboutTopic(draft: TurnDraft, text: string, decision: { int
   }
   const last = state.lastArticle && content.articles.has(state.lastArticle) ? content.articles.get(state.lastArticle) : undefined;
   if (direct.says('short_version', text)) {
-    const article = last ?? content.articles.forIntent(decision.intent);
+    const article = last ?? content.articles.forIntent(decision.intent) ?? content.articles.forIntent('causes.overview');
     if (!article) return false;
     leaveReading(draft);
     draft.say(draft.fill(words.in_short, { summary: article.summary }));
@@ -279,7 +282,7 @@ export function answerAboutTopic(draft: TurnDraft, text: string, decision: { int
   // A question the classifier could not place, about the article just read.
   const unplaced = decision.intent === 'out_of_scope' || decision.intent === 'help' || decision.ambiguous;
   if (!unplaced || !last) return false;
-  const asked = new Set(direct.contentWords(text));
+  const asked = new Set(direct.contentWords(direct.withoutDenials(text)));
   const topic = new Set(direct.contentWords(last.title));
   for (const w of topic) asked.delete(w);
   if (asked.size === 0) return false;

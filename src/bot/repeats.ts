@@ -41,7 +41,10 @@ function templateOf(content: EngineContent, where: string): string | undefined {
   if (where.startsWith('dialogs.')) {
     const [, tree, node] = where.split('.');
     try {
-      const found = nodeAt(content, { tree: tree!, node: node! }) as { text?: string; say?: { text?: string } };
+      const found = nodeAt(content, { tree: tree!, node: node! }) as { text?: string; say?: { text?: string; article?: string; section?: string } };
+      const { article, section } = found.say ?? {};
+      // A node that shows an article's section (the capability list): that section's first message.
+      if (article && section && content.articles.has(article)) return content.articles.get(article).sections.find((s) => s.id === section)?.messages[0];
       return found.say?.text ?? found.text;
     } catch {
       return undefined;
