@@ -65,6 +65,11 @@ export function answerTone(draft: TurnDraft, text: string, intent: IntentId): bo
     carryOn(draft, true);
     return true;
   }
+  // "Are you a doctor? What's wrong with my back?": who is answering, then the question.
+  if (tone === 'bot_identity' && asksMore) {
+    draft.say(words.bot_identity);
+    return false;
+  }
   // Small talk with a real question in it ("hi, what is sciatica") is answered as usual.
   if ((tone === 'small_talk' || tone === 'bot_identity') && isTopicIntent(intent)) return false;
   draft.say(words[tone]);
