@@ -96,7 +96,6 @@ function removeToneLines(draft: TurnDraft): void {
   for (let i = draft.replies.length - 1; i >= 0; i--) if (tone.has(draft.replies[i]!.text)) draft.replies.splice(i, 1);
 }
 
-
 function decideMessageSteps(
   content: EngineContent,
   nlu: Understander,

@@ -100,9 +100,7 @@ function otherWordings(draft: TurnDraft, text: string): string[] {
 }
 
 function mustStay(draft: TurnDraft, reply: Reply): boolean {
-  return Boolean(
-    reply.urgent || reply.crisis || reply.triage || reply.summary || reply.ask || reply.text.includes(draft.content.emergencyNumber),
-  );
+  return Boolean(reply.urgent || reply.crisis || reply.triage || reply.summary || reply.ask || reply.text.includes(draft.content.emergencyNumber));
 }
 
 /** Remembers the turn's replies without changing them (the welcome). */
