@@ -21,7 +21,7 @@ import { undoLastAnswer, undoRequest } from '../engine/check.js';
 import type { Pending } from '../engine/state.js';
 import type { PatientReading } from '../nlu/patient.js';
 import { matchChoice } from '../nlu/entities.js';
-import { askToLeaveCheck, resumeSuspended, routeIntent, type MessageInput } from './flowControl.js';
+import { askToLeaveCheck, isCollectingAnswers, offerAfterUrgent, resumeSuspended, routeIntent, type MessageInput } from './flowControl.js';
 import { confirmFlags } from './safetyResponses.js';
 import { respondToIntent } from './intentResponses.js';
 
@@ -49,6 +49,14 @@ export function handlePending(draft: TurnDraft, input: MessageInput, reading: Pa
         state.pending = undefined;
         draft.say(content.messages.crisis.declined);
         resumeSuspended(draft, false);
+        return true;
+      }
+      // "What do I do?", "which number do I call?": the help again, in short; the offer stands.
+      if (content.direct.says('what_to_do', input.text) || content.direct.asksAboutGoing(input.text)) {
+        const overdose = state.crisis === 'overdose';
+        draft.say(overdose ? content.messages.crisis.repeat_overdose : content.messages.crisis.repeat, { crisis: true, ...(overdose ? { urgent: true } : {}) });
+        offerAfterUrgent(draft, content.messages.crisis.offer);
+        state.pending = { kind: 'after_crisis' };
         return true;
       }
       return false;
@@ -214,4 +222,50 @@ export function followStaleChoice(draft: TurnDraft, value: string): boolean {
   draft.state.suspended = undefined;
   goTo(draft, option.goto, match[1]!);
   return true;
+}
+
+/**
+ * "Hang on, someone's at the door" (the question waits, asked again), "ok back" / "where were
+ * we" (the question waiting, or the flow put aside), and asking for the check in words the
+ * classifier may not know ("do the check thing", "can I do the check again").
+ */
+export function answerPauseOrCheck(draft: TurnDraft, text: string): boolean {
+  const { state, content } = draft;
+  // A warning sign being confirmed, or "stop the check?", waits for its answer.
+  if (state.pending?.kind === 'confirm_flags' || state.pending?.kind === 'leave_check') return false;
+  const { direct } = content;
+  const words = content.messages.direct;
+  if (direct.says('pause', text)) {
+    draft.say(words.pause);
+    if (isCollectingAnswers(draft)) repeatCurrentQuestion(draft);
+    return true;
+  }
+  if (direct.says('resume', text)) {
+    if (isCollectingAnswers(draft)) {
+      draft.say(content.messages.resumed);
+      repeatCurrentQuestion(draft);
+      return true;
+    }
+    if (state.suspended) {
+      state.pending = undefined;
+      resumeSuspended(draft, true);
+      return true;
+    }
+    return false;
+  }
+  if (direct.says('check_request', text)) {
+    if (isCheck(content, state.at) && state.page === undefined) {
+      draft.say(words.check_already);
+      repeatCurrentQuestion(draft);
+      return true;
+    }
+    if (isCheck(content, state.suspended)) {
+      resumeSuspended(draft, true);
+      return true;
+    }
+    state.suspended = undefined;
+    routeIntent(draft, 'triage.start');
+    return true;
+  }
+  return false;
 }

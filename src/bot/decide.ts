@@ -15,11 +15,11 @@
 // red flags), patientNotes.ts (who the message is about), commands.ts (pending questions,
 // commands, stale buttons), intentResponses.ts (free text), directAnswers.ts (direct questions
 // and tone) and flowControl.ts (what they share).
-import { levelRank } from '../contract.js';
+import { levelRank, type IntentId } from '../contract.js';
 import { ENTRY_TREE } from '../engine/loader.js';
 import { ANSWER_CHARS, answerCurrent, repeatCurrentQuestion, reprompt, runFrom, showMenu, TurnDraft, type EngineContent } from '../engine/runtime.js';
 import { answerChecklistWithFlags } from '../engine/check.js';
-import { answerDirectQuestion, answerTone, isTopicIntent } from './directAnswers.js';
+import { answerAboutTopic, answerDirectQuestion, answerTone, isTopicIntent } from './directAnswers.js';
 import { newConversationState, type ConversationState } from '../engine/state.js';
 import type { Understander } from '../nlu/types.js';
 import type { PatientReading } from '../nlu/patient.js';
@@ -39,8 +39,9 @@ import {
   offerAfterCrisis,
 } from './safetyResponses.js';
 import { notePatient, restartCheckForPatient } from './patientNotes.js';
-import { followStaleChoice, handleCommand, handlePending } from './commands.js';
+import { answerPauseOrCheck, followStaleChoice, handleCommand, handlePending } from './commands.js';
 import { respondToIntent, safetyNet } from './intentResponses.js';
+import { avoidRepeats, noteSaid } from './repeats.js';
 
 export type { MessageInput } from './flowControl.js';
 export { urgentAdviceOnly } from './safetyResponses.js';
@@ -50,6 +51,7 @@ export function welcome(content: EngineContent, state: ConversationState = newCo
   const draft = new TurnDraft(content, structuredClone(state));
   const entry = content.dialogs.trees.get(ENTRY_TREE)!;
   runFrom(draft, { tree: ENTRY_TREE, node: entry.start });
+  noteSaid(draft);
   return draft;
 }
 
@@ -63,6 +65,8 @@ export function decideMessage(
 ): TurnDraft {
   const draft = decideMessageSteps(content, nlu, saved, message, facts);
   remindOfUrgentAdvice(draft, saved, message);
+  acknowledgeFirst(draft, saved, message);
+  avoidRepeats(draft);
   return draft;
 }
 
@@ -75,9 +79,21 @@ function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, messag
   const level = saved.announced;
   if (!level || levelRank(level) > levelRank('emergency') || message.choice) return;
   if (draft.replies.some((r) => r.urgent || r.triage || r.crisis)) return;
-  if (!draft.notUnderstood && !draft.content.direct.asksAboutGoing(message.text)) return;
+  const { direct } = draft.content;
+  if (!draft.notUnderstood && !direct.asksAboutGoing(message.text) && !direct.says('what_to_do', message.text)) return;
   const title = draft.fill(draft.content.triageRules.outcomes[level].title);
-  draft.replies.unshift({ text: draft.fill(draft.content.messages.triage.urgent_reminder, { title }) });
+  // "Don't tell me to go, I'm not going": how hard that is, acknowledged in the same sentence.
+  const pushesBack = direct.says('refuses_going', message.text) || ['anger', 'insult', 'worry'].includes(direct.toneOf(message.text) ?? '');
+  const reminder = pushesBack ? draft.content.messages.triage.urgent_reminder_refusal : draft.content.messages.triage.urgent_reminder;
+  // The reminder is the first reply; a separate acknowledgement after it would say the same again.
+  if (pushesBack) removeToneLines(draft);
+  draft.replies.unshift({ text: draft.fill(reminder, { title }) });
+}
+
+function removeToneLines(draft: TurnDraft): void {
+  const words = draft.content.messages.direct;
+  const tone = new Set([words.anger, words.worry].map((t) => draft.fill(t)));
+  for (let i = draft.replies.length - 1; i >= 0; i--) if (tone.has(draft.replies[i]!.text)) draft.replies.splice(i, 1);
 }
 
 function decideMessageSteps(
@@ -135,10 +151,12 @@ function decideMessageSteps(
     if (answerChecklistWithFlags(draft, flags)) return draft;
     if (flags.length > 0) {
       actOnRedFlags(draft, flags);
+      cantTellBesideAdvice(draft, text);
       return draft;
     }
     if (possible.length > 0) {
       askToConfirmFlags(draft, possible);
+      cantTellBesideAdvice(draft, text);
       return draft;
     }
     // (A warning sign being confirmed stays open: the answer below decides it, unclear is yes.)
@@ -147,7 +165,9 @@ function decideMessageSteps(
       return draft;
     }
     const explain = content.dialogs.trees.get(ENTRY_TREE)!.red_flag_questions;
-    if (detection.isQuestionAbout.length > 0 && explain && !isCollectingAnswers(draft) && !isLiveChat(draft.state)) {
+    // (Not when the message lists signs as absent: "no numbness, no bladder trouble. what is it?")
+    const denies = content.direct.says('denies', text);
+    if (detection.isQuestionAbout.length > 0 && explain && !denies && !isCollectingAnswers(draft) && !isLiveChat(draft.state)) {
       explainRedFlag(draft, explain, detection.isQuestionAbout[0]!);
       return draft;
     }
@@ -158,6 +178,9 @@ function decideMessageSteps(
   // be taken for a button ("no entiendo" is not "No"); never while waiting for or talking to a
   // person from the team (the message is theirs); no state is lost.
   if (text && !input.choice && !draft.state.support && answerOtherLanguage(draft, text)) return draft;
+
+  // "Hang on", "where were we", "do the check thing": before "ok" can be taken for a button.
+  if (text && !input.choice && !draft.state.support && answerPauseOrCheck(draft, text)) return draft;
 
   // A typed label, number or "the last one" picks one of the buttons just shown, in any channel.
   // Not in a live chat with a person: there "2" or "yes" is meant for them.
@@ -201,6 +224,18 @@ function decideMessageSteps(
     // "what is reason of this pain": a plain question about the headline topic, not out of scope.
     decision = { ...decision, intent: 'causes.overview', ambiguous: false };
   }
+  if (decision.intent === 'out_of_scope' && !isCollectingAnswers(draft)) {
+    // "my son has bad back pain from a disc": about a condition, or about the pain itself.
+    const named = content.direct.conditionNamed(text);
+    const intent = named && content.articles.has(named) ? (content.articles.get(named).intents[0] as IntentId | undefined) : undefined;
+    if (intent) decision = { ...decision, intent, ambiguous: false };
+    else if (content.patient.describesPain(text) && !reading.explicit) decision = { ...decision, intent: 'symptom.leg_raise_pain', ambiguous: false };
+  }
+  if ((decision.intent === 'help' || decision.intent === 'out_of_scope') && !isCollectingAnswers(draft) && content.direct.says('what_to_do', text)) {
+    // "ok what do I do": what helps (after urgent advice, the reminder comes first).
+    const urgent = draft.state.announced && levelRank(draft.state.announced) <= levelRank('emergency');
+    if (!urgent) decision = { ...decision, intent: 'care.self_care', ambiguous: false };
+  }
   const onlyWho = decision.intent === 'out_of_scope' || decision.ambiguous || decision.confidence < ONLY_WHO_CONFIDENCE;
   const saysWho = reading.explicit || (reading.who === 'self' && patientBefore === 'other');
   if (saysWho && reading.who && onlyWho && !isCollectingAnswers(draft)) {
@@ -223,8 +258,53 @@ function decideMessageSteps(
   safetyNet(draft, decision.intent, text);
   // "Do I have sciatica?", dose questions, someone else's prescription: a plain answer.
   if (answerDirectQuestion(draft, text, decision.intent)) return draft;
+  // Follow-ups about the conversation's topic: "what points to piriformis?", "short version pls",
+  // "can it be cured?" (the article last read).
+  if (!isCollectingAnswers(draft) && answerAboutTopic(draft, text, decision)) return draft;
   respondToIntent(draft, decision, text);
   return draft;
+}
+
+/**
+ * Feelings first: an angry or worried message (or, after urgent advice, "no way am I going")
+ * gets one sentence of acknowledgement as the first reply of the turn, whatever else it gets;
+ * with a warning sign, the urgent advice follows in the same reply. Crisis help stays first
+ * (its own words acknowledge).
+ */
+function acknowledgeFirst(draft: TurnDraft, saved: ConversationState, message: MessageInput): void {
+  const { direct, messages } = draft.content;
+  if (message.choice || !message.text.trim() || draft.replies.length === 0 || draft.replies.some((r) => r.crisis)) return;
+  if (saved.support && isLiveChat(saved)) return;
+  const tone = direct.toneOf(message.text);
+  const refuses = Boolean(saved.announced) && direct.says('refuses_going', message.text);
+  if (tone !== 'anger' && tone !== 'worry' && tone !== 'insult' && !refuses) return;
+  const words = messages.direct;
+  const forms = messages.repeats.forms;
+  const acknowledgements = new Set(
+    [words.anger, words.worry, words.insult, words.refusal_ack, messages.triage.urgent_reminder_refusal]
+      .concat(forms['direct.anger'] ?? [], forms['direct.worry'] ?? [], forms['direct.insult'] ?? [], forms['direct.refusal_ack'] ?? [])
+      .map((t) => t.split('{')[0]!),
+  );
+  const isAcknowledgement = (text: string) => [...acknowledgements].some((start) => start.length > 0 && text.startsWith(start));
+  if (isAcknowledgement(draft.replies[0]!.text)) return;
+  const at = draft.replies.findIndex((r) => isAcknowledgement(r.text));
+  if (at > 0) {
+    draft.replies.unshift(...draft.replies.splice(at, 1));
+    return;
+  }
+  const line = tone === 'worry' ? words.worry : tone === 'anger' || tone === 'insult' ? words.anger : words.refusal_ack;
+  draft.replies.unshift({ text: draft.fill(line) });
+}
+
+/** "Is this arachnoiditis?" asked with a warning sign: after the advice, a plain "can't tell". */
+function cantTellBesideAdvice(draft: TurnDraft, text: string): void {
+  const { content } = draft;
+  if (content.direct.kindOf(text) !== 'diagnosis') return;
+  const named = content.direct.conditionNamed(text);
+  const article = named && content.articles.has(named) ? content.articles.get(named) : undefined;
+  const words = content.messages.direct;
+  draft.say(article ? draft.fill(words.cant_tell_with_advice, { condition: article.title.toLowerCase() }) : words.cant_tell_with_advice_general);
+  draft.state.lastDirect = 'diagnosis';
 }
 
 function answerOtherLanguage(draft: TurnDraft, text: string): boolean {

@@ -56,12 +56,19 @@ export function answerTone(draft: TurnDraft, text: string, intent: IntentId): bo
   const tone = direct.toneOf(text);
   if (!tone) return false;
   const words = draft.content.messages.direct;
+  // A direct question or a follow-up in the same message ("just tell me what I have") is answered after the sentence.
+  const asksMore = Boolean(direct.kindOf(text)) || direct.says('points_to', text) || direct.says('short_version', text);
   if (tone === 'worry' || tone === 'anger') {
     draft.say(words[tone]);
     // The rest of the message is answered as usual; a message that is only worry gets the check.
-    if (intent !== 'out_of_scope' && intent !== 'help') return false;
+    if ((intent !== 'out_of_scope' && intent !== 'help') || asksMore) return false;
     carryOn(draft, true);
     return true;
+  }
+  // "Are you a doctor? What's wrong with my back?": who is answering, then the question.
+  if (tone === 'bot_identity' && asksMore) {
+    draft.say(words.bot_identity);
+    return false;
   }
   // Small talk with a real question in it ("hi, what is sciatica") is answered as usual.
   if ((tone === 'small_talk' || tone === 'bot_identity') && isTopicIntent(intent)) return false;
@@ -86,6 +93,13 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
   const kind = content.direct.kindOf(text);
   if (!kind) return false;
   const words = content.messages.direct;
+  if (kind === 'diagnosis' && isAnswering(draft)) {
+    // In the middle of a question: the plain answer, short, and the question again.
+    draft.say(words.cant_tell_in_check);
+    draft.state.lastDirect = kind;
+    repeatCurrentQuestion(draft);
+    return true;
+  }
   const again = draft.state.lastDirect === kind;
   draft.state.lastDirect = kind;
   if (again) {
@@ -138,7 +152,8 @@ function sectionScore(draft: TurnDraft, words: Set<string>, heading: string, mar
  */
 export function answerFollowUp(draft: TurnDraft, text: string, intent: IntentId): boolean {
   const { state, content } = draft;
-  const words = new Set(content.direct.contentWords(text));
+  // Signs listed as absent ("no numbness, no fever") say nothing about what is asked.
+  const words = new Set(content.direct.contentWords(content.direct.withoutDenials(text)));
   if (words.size === 0) return false;
   const forIntent = content.articles.forIntent(intent);
   const last = state.lastArticle && content.articles.has(state.lastArticle) ? content.articles.get(state.lastArticle) : undefined;
@@ -157,6 +172,8 @@ export function answerFollowUp(draft: TurnDraft, text: string, intent: IntentId)
     const asked = new Set([...words].filter((w) => !topic.has(w)));
     article.sections.forEach((section, index) => {
       const score = sectionScore(draft, asked, section.heading, section.markdown);
+      // Outside the conversation's context, only a heading that names what was asked counts.
+      if (!inContext && score < 3) return;
       const total = score > 0 && inContext ? score + 1 : score;
       if (total > 0 && (!best || total > best.score)) best = { article, index, score: total };
     });
@@ -211,4 +228,81 @@ function sendSectionAside(draft: TurnDraft, article: Article, index: number): vo
   for (const message of rest) draft.say(message);
   noteRead(draft.state, article.id, index);
   carryOn(draft, true);
+}
+
+/** The condition a follow-up is about: the one it names, else the condition article last read. */
+function conditionInTopic(draft: TurnDraft, text: string, intent: IntentId): Article | undefined {
+  const { content, state } = draft;
+  const named = content.direct.conditionNamed(text);
+  if (named && content.articles.has(named)) return content.articles.get(named);
+  const last = state.lastArticle && content.articles.has(state.lastArticle) ? content.articles.get(state.lastArticle) : undefined;
+  if (last?.intents.some((i) => i.startsWith('condition.'))) return last;
+  return intent.startsWith('condition.') ? content.articles.forIntent(intent) : undefined;
+}
+
+/**
+ * Follow-ups resolved against the conversation's topic (the article last read): "what points
+ * to X?" / "signs it's X" from X's typical symptoms, "short version" with the key point, and a
+ * question the classifier could not place ("it can be cured totally?") from the matching section
+ * of the article last read. Returns true when answered.
+ */
+export function answerAboutTopic(draft: TurnDraft, text: string, decision: { intent: IntentId; ambiguous: boolean }): boolean {
+  const { content, state } = draft;
+  const { direct } = content;
+  const words = content.messages.direct;
+  if (direct.says('points_to', text)) {
+    const article = conditionInTopic(draft, text, decision.intent);
+    const symptoms = article?.sections.find((s) => s.id.includes('symptom'));
+    if (!article || !symptoms) {
+      draft.say(words.cant_tell_general);
+      draft.say(words.points_to);
+      carryOn(draft, true);
+      return true;
+    }
+    const index = article.sections.indexOf(symptoms);
+    if (state.lastArticle === article.id && state.lastSection === index) {
+      // Just shown: the key point, then what else tells the conditions apart.
+      draft.say(draft.fill(words.as_i_said, { summary: keyPoint(draft, symptoms.markdown) }));
+      const next = article.sections.findIndex((s, i) => i > index && /worse|cause/i.test(s.heading));
+      if (next > 0) sendSectionAside(draft, article, next);
+      else carryOn(draft, true);
+      return true;
+    }
+    leaveReading(draft);
+    draft.say(draft.fill(words.points_to_intro, { condition: article.title.toLowerCase() }));
+    for (const message of symptoms.messages) draft.say(message);
+    noteRead(state, article.id, index);
+    carryOn(draft, true);
+    return true;
+  }
+  const last = state.lastArticle && content.articles.has(state.lastArticle) ? content.articles.get(state.lastArticle) : undefined;
+  if (direct.says('short_version', text)) {
+    const article = last ?? content.articles.forIntent(decision.intent) ?? content.articles.forIntent('causes.overview');
+    if (!article) return false;
+    leaveReading(draft);
+    draft.say(draft.fill(words.in_short, { summary: article.summary }));
+    carryOn(draft, false);
+    return true;
+  }
+  // A question the classifier could not place, about the article just read.
+  const unplaced = decision.intent === 'out_of_scope' || decision.intent === 'help' || decision.ambiguous;
+  if (!unplaced || !last) return false;
+  const asked = new Set(direct.contentWords(direct.withoutDenials(text)));
+  const topic = new Set(direct.contentWords(last.title));
+  for (const w of topic) asked.delete(w);
+  if (asked.size === 0) return false;
+  let best: { index: number; score: number } | undefined;
+  last.sections.forEach((section, index) => {
+    const score = sectionScore(draft, asked, section.heading, section.markdown);
+    if (score > 0 && (!best || score > best.score)) best = { index, score };
+  });
+  if (!best) return false;
+  const found = best as { index: number; score: number };
+  if (found.index === state.lastSection) {
+    draft.say(draft.fill(words.as_i_said, { summary: keyPoint(draft, last.sections[found.index]!.markdown, asked) }));
+    carryOn(draft, true);
+    return true;
+  }
+  sendSectionAside(draft, last, found.index);
+  return true;
 }

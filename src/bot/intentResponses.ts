@@ -8,7 +8,8 @@ import { answerCurrent, CHOICE_VALUES, repeatCurrentQuestion, reprompt, type Tur
 import { isCheck } from '../engine/draft.js';
 import type { IntentDecision } from '../nlu/types.js';
 import { answerFollowUp, isTopicIntent, repeatArticle } from './directAnswers.js';
-import { askToLeaveCheck, isCollectingAnswers, routeIntent } from './flowControl.js';
+import { askToLeaveCheck, isCollectingAnswers, offerAfterUrgent, routeIntent } from './flowControl.js';
+import { levelRank } from '../contract.js';
 
 /** Intents whose answer is the check itself (or its urgent advice): no card before it. */
 const CHECKING: ReadonlySet<IntentId> = new Set(['triage.start', 'redflag.report']);
@@ -72,6 +73,12 @@ export function respondToIntent(draft: TurnDraft, decision: IntentDecision, text
     return;
   }
 
+  // After urgent advice, never a menu of guesses: the advice stands (reminded first) and what next.
+  if (decision.ambiguous && state.announced && levelRank(state.announced) <= levelRank('emergency')) {
+    draft.notUnderstood = 'reprompt';
+    offerAfterUrgent(draft, content.messages.red_flag.offer);
+    return;
+  }
   // "Did you mean" only between two topics that both fit.
   if (decision.ambiguous && decision.ranking.length >= 2 && decision.ranking.slice(0, 2).every((r) => isTopicIntent(r.intent))) {
     const intents = decision.ranking.slice(0, 2).map((r) => r.intent);

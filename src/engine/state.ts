@@ -70,6 +70,8 @@ export interface ConversationState {
   patient?: PatientRef;
   /** The emergency signs card has been shown (once per conversation). */
   netted?: true;
+  /** Short hashes of the longer replies already sent, newest last (src/bot/repeats.ts): never the same reply twice. */
+  said?: string[];
   /** The crisis help given in this conversation (its kind); a support case opened later goes first in the queue. */
   crisis?: CrisisKind;
 }

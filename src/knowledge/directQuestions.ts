@@ -18,6 +18,14 @@ const schema = z.strictObject({
   headline: patterns,
   /** After urgent advice: asking whether it can wait, whether to go, how, or saying they won't. */
   about_going: patterns,
+  refuses_going: patterns,
+  what_to_do: patterns,
+  check_request: patterns,
+  pause: patterns,
+  resume: patterns,
+  short_version: patterns,
+  points_to: patterns,
+  denies: patterns,
   worry: patterns,
   anger: patterns,
   insult: patterns,
@@ -32,6 +40,8 @@ const schema = z.strictObject({
 });
 
 export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription';
+/** Phrases the conversation acts on (each a list of patterns in the file). */
+export type Phrase = 'refuses_going' | 'what_to_do' | 'check_request' | 'pause' | 'resume' | 'short_version' | 'points_to' | 'denies';
 export type Tone = 'worry' | 'anger' | 'insult' | 'small_talk' | 'bot_identity';
 
 export interface DirectQuestions {
@@ -46,6 +56,10 @@ export interface DirectQuestions {
   asksHeadline(text: string): boolean;
   /** "Can it wait till after my meeting?", "he doesn't want to go", "should I drive him?" */
   asksAboutGoing(text: string): boolean;
+  /** The message without the signs it says are absent ("no numbness, no fever"), for finding a section. */
+  withoutDenials(text: string): string;
+  /** Whether the message says one of the phrases the conversation acts on. */
+  says(phrase: Phrase, text: string): boolean;
   /** The content words of a question, with their section synonyms. */
   contentWords(text: string): string[];
 }
@@ -76,6 +90,17 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     ['small_talk', compile(data.small_talk)],
   ];
   const headline = compile(data.headline);
+  const denials = compile(data.denies).map((r) => new RegExp(r.source, 'gi'));
+  const phrases: Record<Phrase, RegExp[]> = {
+    refuses_going: compile(data.refuses_going),
+    what_to_do: compile(data.what_to_do),
+    check_request: compile(data.check_request),
+    pause: compile(data.pause),
+    resume: compile(data.resume),
+    short_version: compile(data.short_version),
+    points_to: compile(data.points_to),
+    denies: compile(data.denies),
+  };
   const aboutGoing = compile(data.about_going);
   const toneOnly = [...compile(data.worry), ...compile(data.anger), ...compile(data.insult)].map((r) => new RegExp(r.source, 'gi'));
   const conditions = Object.entries(data.conditions).map(([id, words]) => ({ id, words: words.map((w) => ` ${w} `) }));
@@ -112,6 +137,15 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     asksAboutGoing(text) {
       const phrase = normaliseForPatterns(text);
       return aboutGoing.some((r) => r.test(phrase));
+    },
+    withoutDenials(text) {
+      let phrase = normaliseForPatterns(text);
+      for (const pattern of denials) phrase = phrase.replace(pattern, ' ');
+      return phrase.trim();
+    },
+    says(phrase, text) {
+      const normalised = normaliseForPatterns(text);
+      return phrases[phrase].some((r) => r.test(normalised));
     },
     contentWords(text) {
       const words = normaliseForPatterns(text).trim().split(' ').filter((w) => w.length > 2 && !stop.has(w));

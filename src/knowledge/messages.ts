@@ -89,6 +89,7 @@ const messagesSchema = z.strictObject({
     self_harm: z.string(),
     overdose: z.string(),
     repeat: z.string(),
+    repeat_overdose: z.string(),
     offer: z.string(),
     declined: z.string(),
     support_note: z.string(),
@@ -98,6 +99,7 @@ const messagesSchema = z.strictObject({
     human_offer: z.string(),
     already_advised: z.string(),
     urgent_reminder: z.string(),
+    urgent_reminder_refusal: z.string(),
     keep_answering: z.string(),
     /** Before advice about someone else: who it is for. */
     for_other: z.string(),
@@ -154,6 +156,21 @@ const messagesSchema = z.strictObject({
     /** The same direct question again: the point in short. */
     again: z.strictObject({ diagnosis: z.string(), dose: z.string(), others_prescription: z.string() }),
     more_offer: z.string(),
+    points_to_intro: z.string(),
+    in_short: z.string(),
+    cant_tell_in_check: z.string(),
+    cant_tell_with_advice: z.string(),
+    cant_tell_with_advice_general: z.string(),
+    pause: z.string(),
+    check_already: z.string(),
+    refusal_ack: z.string(),
+  }),
+  /** Other wordings of reusable lines, so one conversation never gets the same reply twice (src/bot/repeats.ts). */
+  repeats: z.strictObject({
+    /** By where the line is: a message path ("direct.check_offer") or a dialog node ("dialogs.main.out_of_scope"). */
+    forms: z.record(z.string(), phrases),
+    said_above: z.string(),
+    question_again: z.string(),
   }),
   forget: z.strictObject({ done: z.string(), what_state: z.string(), what_leads: z.string(), what_cases: z.string() }),
   teams: z.strictObject({ channel_note: z.string() }),
