@@ -1,0 +1,62 @@
+// Ratchets on the held-out assertion set (tests/assertion/assertion-set.yaml, never trained
+// on): the gate as the bot runs it (rules with the learned assertion model) and the rules
+// alone. Current recall must stay 1.0: a real report judged anything else could lose its
+// urgent advice. Accuracy: measured 2026-12-07 (rules alone 0.8269 before this session's
+// rules; rules 0.8526 and rules with the model 0.8718 after).
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { CAUDA_EQUINA_FLAGS } from '../../src/contract.js';
+import { createAssertionGate, loadAssertionCues } from '../../src/nlu/assertionGate.js';
+import { ASSERTION_CLASSES } from '../../src/nlu/assertionModel.js';
+import { loadAssertionSet, scoreAssertion } from '../../src/nlu/assertionSet.js';
+import { loadAssertionThresholds, loadOrTrainAssertionModel, readAssertionSources } from '../../src/nlu/assertionTraining.js';
+import { createPatientReader, loadPatientWords } from '../../src/nlu/patient.js';
+import { createRedFlagDetector, loadRedFlagPatterns } from '../../src/nlu/redFlagDetector.js';
+
+const base = {
+  cues: loadAssertionCues('.'),
+  detector: createRedFlagDetector(loadRedFlagPatterns('knowledge/red-flags.yaml')),
+  patient: createPatientReader(loadPatientWords('.')),
+  caudaEquina: [...CAUDA_EQUINA_FLAGS, 'progressive_weakness' as const],
+};
+const rules = createAssertionGate(base);
+const { model } = loadOrTrainAssertionModel({ root: '.', cacheDir: 'data/test-nlu-cache', describe: (s, t) => rules.describe(s, t) });
+const thresholds = loadAssertionThresholds();
+const both = createAssertionGate({ ...base, learned: { model, thresholds: thresholds.thresholds } });
+const items = loadAssertionSet('tests/assertion/assertion-set.yaml');
+
+describe('assertion set (held out)', () => {
+  it('rules with the learned model: accuracy >= 0.8718, current recall 1.0', () => {
+    const s = scoreAssertion(items, both);
+    for (const e of s.errors) console.log(`  ${e.expected} -> ${e.got} [${e.sign}] ${e.text} (${e.reason})`);
+    expect(s.perStatus.current!.recall).toBe(1);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.8718);
+  });
+
+  it('rules alone: accuracy >= 0.8526, current recall 1.0', () => {
+    const s = scoreAssertion(items, rules);
+    expect(s.perStatus.current!.recall).toBe(1);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.8526);
+  });
+
+  it('the thresholds file was chosen on the corpus the model is trained on', () => {
+    expect(thresholds.corpusHash).toBe(readAssertionSources('.').hash);
+    // Set by the positives: out of fold, the model alone sets aside no real report.
+    const numbers = thresholds.chosenOn as { lowestCurrentOfPositivesRulesKeep: number };
+    expect(thresholds.thresholds.setAsideAlone).toBeLessThan(numbers.lowestCurrentOfPositivesRulesKeep);
+  });
+
+  it('the model alone tells a stranger, an "if", a denial and a report apart', () => {
+    const cls = (sign: string, text: string) => {
+      const p = model.probabilities(rules.describe(sign, text).input);
+      return ASSERTION_CLASSES[p.indexOf(Math.max(...p))];
+    };
+    expect(cls('bladder_dysfunction', "I've not been able to pee since last night and my back is agony")).toBe('current');
+    expect(cls('fever', 'no fever, no chills, nothing like that')).toBe('negated');
+  });
+
+  it('the thresholds file is deterministic JSON the script wrote', () => {
+    const raw = JSON.parse(readFileSync('knowledge/nlu/assertion-model.json', 'utf8')) as { version: string };
+    expect(raw.version).toBe(thresholds.version);
+  });
+});
