@@ -351,15 +351,19 @@ export function createAssertionGate(options: {
     }
     // A list of denials holding the sign ("no fever, no pee problem", "weeing fine pooing fine",
     // "nothing sudden"), unless a "no" is part of a symptom ("no control, no feeling").
-    if ((cues.denialList.test(clause.text) || cues.denialList.test(sentence)) && !SYMPTOM_NO.test(sentence) && !clause.question) {
-      return { status: 'negated', strong: !ce || cues.denialList.test(clause.text), reason: 'a list of denials' };
-    }
+    // Only the clause that holds the sign: "no fever, no bladder problems, but I can't feel my
+    // bum" denies the first two, not the third. A sign the patterns did not place (the learned
+    // model's sentence) is denied by a list anywhere in its sentence, unless it is cauda equina.
+    const denial = cues.denialList.test(clause.text) || (!place.matched && !ce && cues.denialList.test(sentence));
+    if (denial && !SYMPTOM_NO.test(clause.text) && !clause.question) return { status: 'negated', strong: true, reason: 'a list of denials' };
     // Over straight after by itself ("fine after a walk", "gone as soon as I stood up"), or
     // settled by treatment ("the exercises have settled it", "cleared with antibiotics"). Not
     // for inflammatory back pain, which is the pain that gets better once moving.
     if (cues.resolvable.has(sign) && sign !== 'inflammatory_pattern') {
-      const here = clauses.filter((c) => c.sentence === clause.sentence || c.sentence === clause.sentence + 1).map((c) => c.text);
-      if (here.some((t) => cues.fineAfter.test(t)) && !clauses.slice(i + 1).some((c) => cues.reactivated.test(c.text)))
+      // The clause that holds it and the ones after it ("numb after the flight, fine after a
+      // walk"), never one before it ("went away after a walk but now I can't pee").
+      const here = clauses.slice(i).filter((c) => c.sentence <= clause.sentence + 1);
+      if (here.some((c) => cues.fineAfter.test(c.text)) && !clauses.slice(i).some((c) => cues.reactivated.test(c.text)))
         return { status: 'resolved', strong: !ce || !cues.newOnset.test(sentence), reason: 'over straight after, by itself' };
     }
     // Long ago and over: an injury, fever or faint in childhood or decades back.
