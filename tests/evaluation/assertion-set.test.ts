@@ -2,7 +2,8 @@
 // on): the gate as the bot runs it (rules with the learned assertion model) and the rules
 // alone. Current recall must stay 1.0: a real report judged anything else could lose its
 // urgent advice. Accuracy: measured 2026-12-07 (rules alone 0.8269 before this session's
-// rules; rules 0.8526 and rules with the model 0.8718 after).
+// rules; after: rules 0.8397 and rules with the model 0.859, the rules kept to the clause that
+// holds the sign so that a denial or "fine after" elsewhere never silences it).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { CAUDA_EQUINA_FLAGS } from '../../src/contract.js';
@@ -26,17 +27,17 @@ const both = createAssertionGate({ ...base, learned: { model, thresholds: thresh
 const items = loadAssertionSet('tests/assertion/assertion-set.yaml');
 
 describe('assertion set (held out)', () => {
-  it('rules with the learned model: accuracy >= 0.8718, current recall 1.0', () => {
+  it('rules with the learned model: accuracy >= 0.859, current recall 1.0', () => {
     const s = scoreAssertion(items, both);
     for (const e of s.errors) console.log(`  ${e.expected} -> ${e.got} [${e.sign}] ${e.text} (${e.reason})`);
     expect(s.perStatus.current!.recall).toBe(1);
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.8718);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.859);
   });
 
-  it('rules alone: accuracy >= 0.8526, current recall 1.0', () => {
+  it('rules alone: accuracy >= 0.8397, current recall 1.0', () => {
     const s = scoreAssertion(items, rules);
     expect(s.perStatus.current!.recall).toBe(1);
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.8526);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.8397);
   });
 
   it('the thresholds file was chosen on the corpus the model is trained on', () => {
