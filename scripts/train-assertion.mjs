@@ -18,10 +18,17 @@ import { loadAssertionSet, scoreAssertion } from '../dist/nlu/assertionSet.js';
 import { createPatientReader, loadPatientWords } from '../dist/nlu/patient.js';
 import { createRedFlagDetector, loadRedFlagPatterns } from '../dist/nlu/redFlagDetector.js';
 
-const { values } = parseArgs({ options: { folds: { type: 'string', default: '5' }, extra: { type: 'string', multiple: true, default: [] }, 'dry-run': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { folds: { type: 'string', default: '5' }, extra: { type: 'string', multiple: true, default: [] }, 'dry-run': { type: 'boolean', default: false } },
+});
 const k = Number(values.folds);
 const detector = createRedFlagDetector(loadRedFlagPatterns('knowledge/red-flags.yaml'));
-const base = { cues: loadAssertionCues('.'), detector, patient: createPatientReader(loadPatientWords('.')), caudaEquina: [...CAUDA_EQUINA_FLAGS, 'progressive_weakness'] };
+const base = {
+  cues: loadAssertionCues('.'),
+  detector,
+  patient: createPatientReader(loadPatientWords('.')),
+  caudaEquina: [...CAUDA_EQUINA_FLAGS, 'progressive_weakness'],
+};
 const rules = createAssertionGate(base);
 const sources = readAssertionSources('.', values.extra);
 const examples = assertionExamples(sources.corpusFiles, (sign, text) => rules.describe(sign, text));
@@ -65,4 +72,4 @@ const out = {
 };
 console.log(JSON.stringify(out, null, 1));
 console.error(`cross-validation and training: ${Math.round(performance.now() - started)} ms`);
-if (!values['dry-run'] && values.extra.length === 0) writeFileSync('knowledge/nlu/assertion-model.json', JSON.stringify(out, null, 1) + '\n');
+if (!values['dry-run'] && values.extra.length === 0) writeFileSync('knowledge/nlu/assertion-model.json', JSON.stringify(out, null, 2) + '\n');

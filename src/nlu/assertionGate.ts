@@ -208,7 +208,8 @@ function peopleIn(clause: string, cues: CompiledCues): Owner[] {
   for (const o of found) {
     const before = clause.slice(0, o.index);
     if (o.kind === 'acquaintance') {
-      if (/(?:^| )(?:care for|look after|looking after|caring for|asking for|for|about|on behalf of|help|helping)( (?:an|a|one))? ?$/.test(before)) o.kind = 'relation';
+      if (/(?:^| )(?:care for|look after|looking after|caring for|asking for|for|about|on behalf of|help|helping)( (?:an|a|one))? ?$/.test(before))
+        o.kind = 'relation';
       continue;
     }
     if (o.kind !== 'stranger' && o.kind !== 'animal') continue;
@@ -392,7 +393,8 @@ export function createAssertionGate(options: {
     // back trouble or asks for a relative; a message only about them is a carer's report.
     if (owner?.kind === 'acquaintance') {
       const own = cues.ownComplaint.test(message);
-      if (own || (reading.who === 'other' && reading.rel && reading.rel !== relationWord(owner.who))) return { status: 'other_person', strong: own || Boolean(reading.explicit), reason: `someone the writer knows ("${owner.who}")` };
+      if (own || (reading.who === 'other' && reading.rel && reading.rel !== relationWord(owner.who)))
+        return { status: 'other_person', strong: own || Boolean(reading.explicit), reason: `someone the writer knows ("${owner.who}")` };
     }
     if (owner?.kind === 'self' && reading.who === 'other' && reading.explicit) {
       return { status: 'other_person', strong: true, reason: "the writer's own, but they ask for someone else" };
@@ -442,8 +444,18 @@ export function createAssertionGate(options: {
     const sentenceClauses = clause ? sentenceOf(clause) : clauses;
     const sentence = sentenceClauses.map((c) => c.text).join(' ');
     const rest = clause ? clauses.filter((c) => c.sentence !== clause.sentence).map((c) => c.text) : [];
-    const before = clause ? clauses.filter((c) => c.sentence === clause.sentence - 1).map((c) => c.text).join(' ') : '';
-    const after = clause ? clauses.filter((c) => c.sentence === clause.sentence + 1).map((c) => c.text).join(' ') : '';
+    const before = clause
+      ? clauses
+          .filter((c) => c.sentence === clause.sentence - 1)
+          .map((c) => c.text)
+          .join(' ')
+      : '';
+    const after = clause
+      ? clauses
+          .filter((c) => c.sentence === clause.sentence + 1)
+          .map((c) => c.text)
+          .join(' ')
+      : '';
     const flags: string[] = [];
     const add = (name: string, on: boolean) => {
       if (on) flags.push(name);
@@ -452,7 +464,12 @@ export function createAssertionGate(options: {
     // (the detectors have said that), so it learns context cues rather than symptom words.
     const mask = (t: string) => (place?.matched && place.matched.length > 2 ? t.split(place.matched).join(' zsignz ') : t);
     const clauseText = mask(clause?.text ?? sentence);
-    const upTo = clause ? clauses.filter((c, k) => c.sentence === clause.sentence && k <= i).map((c) => c.text).join(' ') : sentence;
+    const upTo = clause
+      ? clauses
+          .filter((c, k) => c.sentence === clause.sentence && k <= i)
+          .map((c) => c.text)
+          .join(' ')
+      : sentence;
     const owner = place ? ownerOf(clauses, place) : undefined;
     add(`owner_${owner?.kind ?? 'none'}`, true);
     add('question_mark', clause?.question ?? clauses.some((c) => c.question));
@@ -468,7 +485,10 @@ export function createAssertionGate(options: {
     add('fine_after', cues.fineAfter.test(sentence) || cues.fineAfter.test(after));
     add('reactivated', rest.some((r) => cues.reactivated.test(r)) || cues.reactivated.test(sentence));
     add('new_onset', cues.newOnset.test(sentence));
-    add('other_sense', [cues.otherSense.get('any'), cues.otherSense.get(sign)].some((r) => r?.test(sentence) ?? false));
+    add(
+      'other_sense',
+      [cues.otherSense.get('any'), cues.otherSense.get(sign)].some((r) => r?.test(sentence) ?? false),
+    );
     add('long_ago', cues.longAgo.test(sentence));
     add('own_complaint', cues.ownComplaint.test(message));
     add(`patient_${reading.who ?? 'unknown'}`, true);

@@ -51,7 +51,12 @@ export const ASSERTION_MODEL_VERSION = 'backline-assertion-lr-2';
 export function featureBlocks(input: AssertionInput): string[][] {
   const words = (t: string) => t.split(' ').filter(Boolean);
   const clause = words(input.clause);
-  const clauseGrams = [...clause.map((w) => `w:${w}`), ...clause.slice(1).map((w, i) => `b:${clause[i]} ${w}`), 'w:^' + (clause[0] ?? ''), 'w:$' + (clause.at(-1) ?? '')];
+  const clauseGrams = [
+    ...clause.map((w) => `w:${w}`),
+    ...clause.slice(1).map((w, i) => `b:${clause[i]} ${w}`),
+    'w:^' + (clause[0] ?? ''),
+    'w:$' + (clause.at(-1) ?? ''),
+  ];
   const chars: string[] = [];
   const padded = ` ${input.clause} `;
   for (let n = 3; n <= 4; n++) for (let i = 0; i + n <= padded.length; i++) chars.push(`c:${padded.slice(i, i + n)}`);

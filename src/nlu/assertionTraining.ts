@@ -239,7 +239,10 @@ export function readAssertionSources(root = '.', extraCorpusDirs: readonly strin
 const CACHE_PREFIX = 'assertion-model-';
 
 /** Restores the model from the cache or trains it (a second or two) and writes the cache. */
-export function loadOrTrainAssertionModel(options: { root: string; cacheDir: string; describe: DescribeSign }): { model: AssertionModel; source: 'cache' | 'trained' } {
+export function loadOrTrainAssertionModel(options: { root: string; cacheDir: string; describe: DescribeSign }): {
+  model: AssertionModel;
+  source: 'cache' | 'trained';
+} {
   const sources = readAssertionSources(options.root);
   const key = sha256(JSON.stringify([sources.hash, DEFAULT_ASSERTION_CONFIG]));
   const cacheDir = resolveFromRoot(options.cacheDir);

@@ -176,7 +176,11 @@ export function createNluEngine(options: NluOptions): NluEngine {
   };
   // The rules' reading of a sign is what the learned assertion model is trained on and reads.
   const rules = createAssertionGate(gateOptions);
-  const assertionModel = loadOrTrainAssertionModel({ root: options.root, cacheDir: options.cacheDir, describe: (sign, text) => rules.describe(sign, text) }).model;
+  const assertionModel = loadOrTrainAssertionModel({
+    root: options.root,
+    cacheDir: options.cacheDir,
+    describe: (sign, text) => rules.describe(sign, text),
+  }).model;
   const gate = createAssertionGate({ ...gateOptions, learned: { model: assertionModel, thresholds: loadAssertionThresholds(dataDir).thresholds } });
   const detectRedFlags = (text: string): RedFlagDetection => gated(gate, unionDetection(detector.detect(text), learnedHitsOf(text)), text, learnedHitsOf(text));
   // Crisis: the curated patterns (which also tell the kind), or the learned crisis classifier

@@ -130,7 +130,7 @@ describe('the same words with a real sign now: urgent advice at once', () => {
     expectUrgentFirst(c, 'emergency');
   });
 
-  it('a neighbour named, then the writer\'s own sign: current', async () => {
+  it("a neighbour named, then the writer's own sign: current", async () => {
     const c = await chat();
     await c.say("my neighbour had a slipped disc. I've got numbness round my back passage since yesterday");
     expectUrgentFirst(c, 'emergency');
