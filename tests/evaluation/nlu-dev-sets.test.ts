@@ -28,8 +28,8 @@ const RATCHETS: Record<string, Ratchet> = {
   'tests/nlu-dev-5-nonnative-slang.yaml': { recall: 0.9925, urgentRecall: 0.9699, falseAlarmRate: 0.0645, crisisRecall: 1 },
   'tests/nlu-dev-6-mixed.yaml': { recall: 0.9826, urgentRecall: 0.9565, falseAlarmRate: 0.075, crisisRecall: 1 },
   'tests/nlu-dev-7-general.yaml': { recall: 0.9744, urgentRecall: 0.9487, falseAlarmRate: 0.0889, crisisRecall: 0.9286 },
-  'tests/nlu-dev-8-carers-long.yaml': { recall: 0.9286, urgentRecall: 0.9214, falseAlarmRate: 0.1875, crisisRecall: 1 },
-  'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 0.9921, urgentRecall: 0.9843, falseAlarmRate: 0.0909, crisisRecall: 0.8571 },
+  'tests/nlu-dev-8-carers-long.yaml': { recall: 0.9286, urgentRecall: 0.9214, falseAlarmRate: 0.1625, crisisRecall: 1 },
+  'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 0.9921, urgentRecall: 0.9843, falseAlarmRate: 0.0727, crisisRecall: 0.8571 },
 };
 
 let backline: Backline;
