@@ -255,7 +255,7 @@ export function createAssertionGate(options: {
   patient: Pick<PatientReader, 'read'>;
   caudaEquina: readonly RedFlagId[];
   /** The learned assertion model and its thresholds (assertionTraining.ts); without it, the rules alone. */
-  learned?: { model: AssertionModel; thresholds: { setAsideAlone: number } };
+  learned?: { model: AssertionModel; thresholds: { setAsideAlone: number; disagreeCaudaEquina: number } };
 }): AssertionGate {
   const { cues, detector, patient } = options;
   const caudaEquina = new Set<string>(options.caudaEquina);
@@ -397,7 +397,10 @@ export function createAssertionGate(options: {
         return { status: 'other_person', strong: own || Boolean(reading.explicit), reason: `someone the writer knows ("${owner.who}")` };
     }
     if (owner?.kind === 'self' && reading.who === 'other' && reading.explicit) {
-      return { status: 'other_person', strong: true, reason: "the writer's own, but they ask for someone else" };
+      // Strong only when the writer said so in words ("I'm asking for my sister"): the patient
+      // reader also takes "helping my brother move" for it, and a cauda equina sign in the
+      // writer's own words must then still get a question.
+      return { status: 'other_person', strong: !ce || cues.askingFor.test(message), reason: "the writer's own, but they ask for someone else" };
     }
     if (owner?.kind === 'relation') {
       const rel = relationWord(owner.who);
@@ -501,7 +504,9 @@ export function createAssertionGate(options: {
    *   rules current, model sure it is not (p(current) < setAsideAlone, below every out-of-fold
    *     positive, with a margin): set aside as the model says, weakly, so a cauda equina sign
    *     gets one neutral confirming question, never silence;
-   *   rules set it aside: the rules' verdict. Letting the model overrule them was measured
+   *   a cauda equina sign the rules set aside on a strong cue, model sure it is current
+   *     (p(current) >= disagreeCaudaEquina): one neutral confirming question, never silence;
+   *   otherwise rules set it aside: the rules' verdict. Letting the model overrule them was measured
    *     (knowledge/nlu/assertion-model.json, `overrule`): on the development sets it took back
    *     no real report and raised false alarms (relatives' history, "same for years"), so it
    *     is not done.
@@ -509,9 +514,17 @@ export function createAssertionGate(options: {
   const judge = (sign: string, text: string, learnedSentence?: number): GateVerdict => {
     const { verdict, input } = describe(sign, text, learnedSentence);
     const learned = options.learned;
-    if (!learned || verdict.status !== 'current') return verdict;
+    if (!learned) return verdict;
+    const ce = caudaEquina.has(sign);
+    if (verdict.status !== 'current' && !(ce && verdict.strong)) return verdict;
     const p = learned.model.probabilities(input);
     const pCurrent = p[0]!;
+    if (verdict.status !== 'current') {
+      // A cauda equina sign the rules set aside on a strong cue while the model is sure it is
+      // current: one neutral confirming question, never silence.
+      if (pCurrent < learned.thresholds.disagreeCaudaEquina) return verdict;
+      return { ...verdict, strong: false, reason: `${verdict.reason}; the learned model disagrees (p(current) ${pCurrent.toFixed(3)})` };
+    }
     if (pCurrent >= learned.thresholds.setAsideAlone) return verdict;
     const aside = likeliestSetAside(p);
     const status = aside.status === 'asked' ? 'question' : aside.status;

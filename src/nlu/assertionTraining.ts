@@ -130,6 +130,8 @@ const thresholdsSchema = z.object({
   thresholds: z.object({
     /** The rules say current: the model alone sets the sign aside only below this p(current). */
     setAsideAlone: z.number().min(0).max(1),
+    /** A cauda equina sign the rules set aside on a strong cue becomes a question at or above this p(current). */
+    disagreeCaudaEquina: z.number().min(0).max(1),
   }),
   chosenOn: z.record(z.string(), z.unknown()),
 });
@@ -139,7 +141,7 @@ export type AssertionThresholds = z.infer<typeof thresholdsSchema>;
 export const FALLBACK_ASSERTION_THRESHOLDS: AssertionThresholds = {
   version: ASSERTION_MODEL_VERSION,
   corpusHash: '',
-  thresholds: { setAsideAlone: 0 },
+  thresholds: { setAsideAlone: 0, disagreeCaudaEquina: 0.5 },
   chosenOn: {},
 };
 
@@ -158,9 +160,10 @@ const CURRENT = 0;
  * Thresholds from out-of-fold probabilities. Safety first, so they are set by the positives:
  *   setAsideAlone     half the lowest p(current) of any positive the rules keep current: out
  *                     of fold, the model alone drops no real report, with a margin;
- * and, for the record, what an overrule of the rules' set-asides would have done (`overrule`:
- * the bar that takes back every positive the rules drop out of fold; the gate does not use it,
- * see assertionGate.ts judge).
+ *   disagreeCaudaEquina  the lowest p(current) of a cauda equina positive the rules set aside,
+ *                     less 0.01 (within 0.5..0.99): out of fold each of them becomes a question;
+ * and, for the record, what an overrule of the rules' set-asides of other signs would have done
+ * (`overrule`; the gate does not do it, see assertionGate.ts judge).
  */
 export function chooseThresholds(
   data: readonly AssertionExample[],
@@ -201,7 +204,7 @@ export function chooseThresholds(
       nearMissesTakenBack: nearMisses.filter((x) => x.d.rule !== 'current' && overruled(x)).length,
     },
   };
-  return { setAsideAlone, numbers };
+  return { setAsideAlone, disagreeCaudaEquina: agreeCaudaEquina, numbers };
 }
 
 // ---------------------------------------------------------------------------- cache
