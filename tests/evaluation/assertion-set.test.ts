@@ -56,6 +56,15 @@ describe('assertion set (held out)', () => {
     expect(cls('fever', 'no fever, no chills, nothing like that')).toBe('negated');
   });
 
+  it('a cauda equina sign the rules set aside on a strong cue, while the model is sure it is current, is not silenced', () => {
+    const text = 'my son is 16, sore back from football, he says both his legs feel weak and wobbly like jelly';
+    expect(rules.judge('bilateral_leg_symptoms', text).strong).toBe(true); // "after football": the rules' other sense
+    const verdict = both.judge('bilateral_leg_symptoms', text);
+    // Weak: the gate turns it into one neutral confirming question (assertionGate.ts apply).
+    expect(verdict.strong).toBe(false);
+    expect(verdict.reason).toMatch(/disagrees/);
+  });
+
   it('the thresholds file is deterministic JSON the script wrote', () => {
     const raw = JSON.parse(readFileSync('knowledge/nlu/assertion-model.json', 'utf8')) as { version: string };
     expect(raw.version).toBe(thresholds.version);
