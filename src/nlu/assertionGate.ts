@@ -20,6 +20,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isRedFlagId, type RedFlagId } from '../contract.js';
 import { deniedByPatterns, type AssertionStatus } from './assertion.js';
+import { likeliestSetAside, type AssertionInput, type AssertionModel } from './assertionModel.js';
 import type { PatientReader, PatientReading } from './patient.js';
 import type { RedFlagDetector } from './redFlagDetector.js';
 import type { RedFlagDetection } from './types.js';
@@ -48,6 +49,10 @@ const cueFileSchema = z.strictObject({
   own_complaint: fragments,
   own_explicit: fragments,
   negation: fragments,
+  acquaintances: fragments,
+  denial_list: fragments,
+  fine_after: fragments,
+  long_ago: fragments,
 });
 export type AssertionCues = z.infer<typeof cueFileSchema>;
 
@@ -87,6 +92,10 @@ export interface CompiledCues {
   ownComplaint: RegExp;
   ownExplicit: RegExp;
   negation: RegExp;
+  acquaintances: RegExp;
+  denialList: RegExp;
+  fineAfter: RegExp;
+  longAgo: RegExp;
 }
 
 function compileCues(cues: AssertionCues, file: string): CompiledCues {
@@ -129,6 +138,14 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     ),
     ownComplaint: compile('own_complaint', cues.own_complaint),
     ownExplicit: compile('own_explicit', cues.own_explicit),
+    acquaintances: compile(
+      'acquaintances',
+      cues.acquaintances.map((a) => `(?:my|our|his|her|their|dads|mums|husbands|wifes) (?:old |next door |best |former |new )?(?:${a})s?`),
+      'g',
+    ),
+    denialList: compile('denial_list', cues.denial_list),
+    fineAfter: compile('fine_after', cues.fine_after),
+    longAgo: compile('long_ago', cues.long_ago),
   };
 }
 
@@ -162,8 +179,14 @@ export function splitClauses(text: string): Clause[] {
   return out;
 }
 
-type Place = { clause: number; at: number };
-type Owner = { kind: 'self' | 'relation' | 'stranger' | 'animal' | 'pronoun'; who: string; index: number };
+/** Where a sign is: its clause, where in it it starts, and the words that matched (when the patterns found it). */
+type Place = { clause: number; at: number; matched?: string };
+type Owner = { kind: 'self' | 'relation' | 'acquaintance' | 'stranger' | 'animal' | 'pronoun'; who: string; index: number };
+
+/** A "no" that is part of a symptom, not a denial ("no control", "no feeling down there"). */
+const SYMPTOM_NO = /(?:^| )no (?:control|feeling|sensation|power|strength|warning|grip|idea when|way to)(?= |$)/;
+/** Signs that a "long ago" sets aside: acute events of the past, not a history that stays. */
+const LONG_AGO_SIGNS: ReadonlySet<string> = new Set(['significant_trauma', 'fever', 'chest_pain', 'sudden_severe_pain']);
 
 const SUBJECT_PLACE =
   /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|[a-z]+s) ?){0,2}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|that|who|said|says|saw|read|heard|about)(?: (?:a|an|the|my|our|this|some))? ?$/;
@@ -180,9 +203,15 @@ function peopleIn(clause: string, cues: CompiledCues): Owner[] {
   scan(cues.relation, 'relation');
   scan(cues.self, 'self');
   scan(cues.pronoun, 'pronoun');
+  scan(cues.acquaintances, 'acquaintance');
   // "I care for a lady", "asking for a friend", "as a kid": the person cared for, or nobody.
   for (const o of found) {
     const before = clause.slice(0, o.index);
+    if (o.kind === 'acquaintance') {
+      if (/(?:^| )(?:care for|look after|looking after|caring for|asking for|for|about|on behalf of|help|helping)( (?:an|a|one))? ?$/.test(before))
+        o.kind = 'relation';
+      continue;
+    }
     if (o.kind !== 'stranger' && o.kind !== 'animal') continue;
     if (/(?:^| )(?:care for|look after|looking after|caring for|carer for|carer to|asking for|for|support|visit|help)( (?:an|a|one))? ?$/.test(before))
       o.kind = 'relation';
@@ -207,8 +236,13 @@ export interface GateVerdict {
 }
 
 export interface AssertionGate {
-  /** The verdict on one detected sign in a message (`learnedSentence`: where the learned model found it). */
+  /**
+   * The verdict on one detected sign in a message (`learnedSentence`: where the learned model
+   * found it): the rules', combined with the learned assertion model's when there is one.
+   */
   judge(sign: string, text: string, learnedSentence?: number): GateVerdict;
+  /** The rules' verdict alone, and what the learned assertion model reads of the sign's place. */
+  describe(sign: string, text: string, learnedSentence?: number): { verdict: GateVerdict; input: AssertionInput };
   /** The detection with each sign moved by its verdict (see the header). */
   apply(detection: RedFlagDetection, text: string, learnedSentences?: ReadonlyMap<string, number>): RedFlagDetection;
 }
@@ -220,6 +254,8 @@ export function createAssertionGate(options: {
   detector: Pick<RedFlagDetector, 'explain'>;
   patient: Pick<PatientReader, 'read'>;
   caudaEquina: readonly RedFlagId[];
+  /** The learned assertion model and its thresholds (assertionTraining.ts); without it, the rules alone. */
+  learned?: { model: AssertionModel; thresholds: { setAsideAlone: number; disagreeCaudaEquina: number } };
 }): AssertionGate {
   const { cues, detector, patient } = options;
   const caudaEquina = new Set<string>(options.caudaEquina);
@@ -248,7 +284,7 @@ export function createAssertionGate(options: {
       const hit = explain(c.text).find((h) => h.id === sign && h.status !== 'explained' && h.status !== 'negated');
       if (!hit) return [];
       const at = c.text.indexOf(hit.matched);
-      return [{ clause: i, at: at >= 0 ? at : c.text.length }];
+      return [{ clause: i, at: at >= 0 ? at : c.text.length, matched: hit.matched }];
     });
     if (byPatterns.length > 0) return byPatterns;
     // The patterns on the whole message: place the match in the clause that holds it.
@@ -263,7 +299,7 @@ export function createAssertionGate(options: {
       starts.forEach((st, j) => {
         if (st <= at) k = j;
       });
-      return k >= 0 ? [{ clause: k, at: at - starts[k]! }] : [];
+      return k >= 0 ? [{ clause: k, at: at - starts[k]!, matched: h.matched }] : [];
     });
     if (placed.length > 0) return placed;
     if (learnedSentence !== undefined && learnedSentence >= 0) {
@@ -314,6 +350,25 @@ export function createAssertionGate(options: {
     if (senses.some((r) => r.test(sentence)) && !(ce && cues.newOnset.test(sentence) && !cues.otherSense.get('any')!.test(sentence))) {
       return { status: 'other_sense', strong: true, reason: 'another sense of the words' };
     }
+    // A list of denials holding the sign ("no fever, no pee problem", "weeing fine pooing fine",
+    // "nothing sudden"), unless a "no" is part of a symptom ("no control, no feeling").
+    // Only the clause that holds the sign: "no fever, no bladder problems, but I can't feel my
+    // bum" denies the first two, not the third. A sign the patterns did not place (the learned
+    // model's sentence) is denied by a list anywhere in its sentence, unless it is cauda equina.
+    const denial = cues.denialList.test(clause.text) || (!place.matched && !ce && cues.denialList.test(sentence));
+    if (denial && !SYMPTOM_NO.test(clause.text) && !clause.question) return { status: 'negated', strong: true, reason: 'a list of denials' };
+    // Over straight after by itself ("fine after a walk", "gone as soon as I stood up"), or
+    // settled by treatment ("the exercises have settled it", "cleared with antibiotics"). Not
+    // for inflammatory back pain, which is the pain that gets better once moving.
+    if (cues.resolvable.has(sign) && sign !== 'inflammatory_pattern') {
+      // The clause that holds it and the ones after it ("numb after the flight, fine after a
+      // walk"), never one before it ("went away after a walk but now I can't pee").
+      const here = clauses.slice(i).filter((c) => c.sentence <= clause.sentence + 1);
+      if (here.some((c) => cues.fineAfter.test(c.text)) && !clauses.slice(i).some((c) => cues.reactivated.test(c.text)))
+        return { status: 'resolved', strong: !ce || !cues.newOnset.test(sentence), reason: 'over straight after, by itself' };
+    }
+    // Long ago and over: an injury, fever or faint in childhood or decades back.
+    if (LONG_AGO_SIGNS.has(sign) && cues.longAgo.test(sentence)) return { status: 'resolved', strong: true, reason: 'long ago' };
     // Said to be fine in its own clause ("legs both fine", "peein normal").
     const prev = i > 0 && clauses[i - 1]!.sentence === clause.sentence && clause.text.split(' ').length <= 3 ? clauses[i - 1]!.text : '';
     // In a question ("is that normal?") the part is asked about, not said to be fine.
@@ -334,8 +389,18 @@ export function createAssertionGate(options: {
     if (owner?.kind === 'stranger' || (story && owner === undefined && !/(?:^| )(?:i|im|ive|my|me)(?= |$)/.test(sentence))) {
       return { status: 'other_person', strong: true, reason: `someone else's story ("${owner?.who ?? 'a story'}")` };
     }
+    // Someone the writer knows (a neighbour, a mate) is not the patient when the writer has the
+    // back trouble or asks for a relative; a message only about them is a carer's report.
+    if (owner?.kind === 'acquaintance') {
+      const own = cues.ownComplaint.test(message);
+      if (own || (reading.who === 'other' && reading.rel && reading.rel !== relationWord(owner.who)))
+        return { status: 'other_person', strong: own || Boolean(reading.explicit), reason: `someone the writer knows ("${owner.who}")` };
+    }
     if (owner?.kind === 'self' && reading.who === 'other' && reading.explicit) {
-      return { status: 'other_person', strong: true, reason: "the writer's own, but they ask for someone else" };
+      // Strong only when the writer said so in words ("I'm asking for my sister"): the patient
+      // reader also takes "helping my brother move" for it, and a cauda equina sign in the
+      // writer's own words must then still get a question.
+      return { status: 'other_person', strong: !ce || cues.askingFor.test(message), reason: "the writer's own, but they ask for someone else" };
     }
     if (owner?.kind === 'relation') {
       const rel = relationWord(owner.who);
@@ -374,10 +439,102 @@ export function createAssertionGate(options: {
     return { status: 'current', strong: false, reason: `reported (by ${owner ? `"${owner.who}"` : 'nobody named'} in "${clause.text}")` };
   };
 
+  /** What the learned assertion model reads of the place the verdict came from. */
+  const inputAt = (sign: string, clauses: Clause[], place: Place | undefined, reading: PatientReading, message: string): AssertionInput => {
+    const i = place?.clause ?? -1;
+    const clause = i >= 0 ? clauses[i]! : undefined;
+    const sentenceOf = (c: Clause) => clauses.filter((d) => d.sentence === c.sentence);
+    const sentenceClauses = clause ? sentenceOf(clause) : clauses;
+    const sentence = sentenceClauses.map((c) => c.text).join(' ');
+    const rest = clause ? clauses.filter((c) => c.sentence !== clause.sentence).map((c) => c.text) : [];
+    const before = clause
+      ? clauses
+          .filter((c) => c.sentence === clause.sentence - 1)
+          .map((c) => c.text)
+          .join(' ')
+      : '';
+    const after = clause
+      ? clauses
+          .filter((c) => c.sentence === clause.sentence + 1)
+          .map((c) => c.text)
+          .join(' ')
+      : '';
+    const flags: string[] = [];
+    const add = (name: string, on: boolean) => {
+      if (on) flags.push(name);
+    };
+    // The sign's own words masked: the model reads how it is talked about, not which sign it is
+    // (the detectors have said that), so it learns context cues rather than symptom words.
+    const mask = (t: string) => (place?.matched && place.matched.length > 2 ? t.split(place.matched).join(' zsignz ') : t);
+    const clauseText = mask(clause?.text ?? sentence);
+    const upTo = clause
+      ? clauses
+          .filter((c, k) => c.sentence === clause.sentence && k <= i)
+          .map((c) => c.text)
+          .join(' ')
+      : sentence;
+    const owner = place ? ownerOf(clauses, place) : undefined;
+    add(`owner_${owner?.kind ?? 'none'}`, true);
+    add('question_mark', clause?.question ?? clauses.some((c) => c.question));
+    add('hypothetical', cues.hypothetical.test(clauseText) || cues.hypothetical.test(upTo));
+    add('wondering', cues.wondering.test(message));
+    add('asks_about', cues.asksAbout.test(sentence));
+    add('story', cues.storySources.test(sentence));
+    add('said_fine', cues.saidFine.test(clauseText));
+    add('negation', cues.negation.test(clauseText));
+    add('denial_list', cues.denialList.test(sentence));
+    add('resolved_here', cues.resolved.test(sentence));
+    add('resolved_after', cues.resolved.test(after));
+    add('fine_after', cues.fineAfter.test(sentence) || cues.fineAfter.test(after));
+    add('reactivated', rest.some((r) => cues.reactivated.test(r)) || cues.reactivated.test(sentence));
+    add('new_onset', cues.newOnset.test(sentence));
+    add(
+      'other_sense',
+      [cues.otherSense.get('any'), cues.otherSense.get(sign)].some((r) => r?.test(sentence) ?? false),
+    );
+    add('long_ago', cues.longAgo.test(sentence));
+    add('own_complaint', cues.ownComplaint.test(message));
+    add(`patient_${reading.who ?? 'unknown'}`, true);
+    add('first_person', /(?:^| )(?:i|im|ive|my|me|mine)(?= |$)/.test(sentence));
+    return { sign, clause: clauseText, sentence: mask(sentence), context: [before, after].filter(Boolean).join(' '), cues: flags };
+  };
+
+  /**
+   * Rules and learned model together, so that a real report is never silenced by one of them:
+   *   rules current, model sure it is not (p(current) < setAsideAlone, below every out-of-fold
+   *     positive, with a margin): set aside as the model says, weakly, so a cauda equina sign
+   *     gets one neutral confirming question, never silence;
+   *   a cauda equina sign the rules set aside on a strong cue, model sure it is current
+   *     (p(current) >= disagreeCaudaEquina): one neutral confirming question, never silence;
+   *   otherwise rules set it aside: the rules' verdict. Letting the model overrule them was measured
+   *     (knowledge/nlu/assertion-model.json, `overrule`): on the development sets it took back
+   *     no real report and raised false alarms (relatives' history, "same for years"), so it
+   *     is not done.
+   */
   const judge = (sign: string, text: string, learnedSentence?: number): GateVerdict => {
+    const { verdict, input } = describe(sign, text, learnedSentence);
+    const learned = options.learned;
+    if (!learned) return verdict;
+    const ce = caudaEquina.has(sign);
+    if (verdict.status !== 'current' && !(ce && verdict.strong)) return verdict;
+    const p = learned.model.probabilities(input);
+    const pCurrent = p[0]!;
+    if (verdict.status !== 'current') {
+      // A cauda equina sign the rules set aside on a strong cue while the model is sure it is
+      // current: one neutral confirming question, never silence.
+      if (pCurrent < learned.thresholds.disagreeCaudaEquina) return verdict;
+      return { ...verdict, strong: false, reason: `${verdict.reason}; the learned model disagrees (p(current) ${pCurrent.toFixed(3)})` };
+    }
+    if (pCurrent >= learned.thresholds.setAsideAlone) return verdict;
+    const aside = likeliestSetAside(p);
+    const status = aside.status === 'asked' ? 'question' : aside.status;
+    return { status, strong: false, reason: `the learned model: ${aside.status} (p(current) ${pCurrent.toFixed(4)})` };
+  };
+
+  const describe = (sign: string, text: string, learnedSentence?: number): { verdict: GateVerdict; input: AssertionInput } => {
     startMessage(text);
     const clauses = splitClauses(text);
-    if (clauses.length === 0) return CURRENT;
+    if (clauses.length === 0) return { verdict: CURRENT, input: { sign, clause: '', sentence: '', context: '', cues: [] } };
     const message = normaliseForCues(text);
     let reading = patient.read(text);
     // "I had cancer myself, but this is about my husband": said outright, whatever else.
@@ -387,21 +544,25 @@ export function createAssertionGate(options: {
       reading = { ...reading, who: 'self', explicit: true };
     // The patterns found it only denied ("no numbness or tingling in either leg"): negated,
     // whatever the learned model says (its negation is its weak point).
-    if (isRedFlagId(sign) && deniedByPatterns(sign, explain(text))) return { status: 'negated', strong: true, reason: 'the patterns found it denied' };
     const where = holding(sign, clauses, learnedSentence);
+    const input = inputAt(sign, clauses, where[0], reading, message);
+    if (isRedFlagId(sign) && deniedByPatterns(sign, explain(text)))
+      return { verdict: { status: 'negated', strong: true, reason: 'the patterns found it denied' }, input };
     const places = where.length > 0 ? where : clauses.map((c, i) => ({ clause: i, at: c.text.length }));
     const verdicts = places.map((place) => judgeClause(sign, clauses, place, reading, message));
     // Current if any clause that holds it is (unless it was only found in the whole message).
     if (where.length === 0) {
       const notCurrent = verdicts.filter((v) => v.status !== 'current');
       // Without a place for the sign, only a cue the whole message shares sets it aside.
-      return notCurrent.length === verdicts.length ? notCurrent[0]! : CURRENT;
+      return { verdict: notCurrent.length === verdicts.length ? notCurrent[0]! : CURRENT, input };
     }
-    return verdicts.find((v) => v.status === 'current') ?? verdicts[0]!;
+    const k = verdicts.findIndex((v) => v.status === 'current');
+    return { verdict: verdicts[k >= 0 ? k : 0]!, input: k > 0 ? inputAt(sign, clauses, where[k], reading, message) : input };
   };
 
   return {
     judge,
+    describe,
     apply(detection, text, learnedSentences) {
       const flags = new Set(detection.flags);
       const possible = new Set(detection.possible);

@@ -13,6 +13,7 @@
 import { join } from 'node:path';
 import { CAUDA_EQUINA_FLAGS, RED_FLAG_IDS, type RedFlagId } from '../contract.js';
 import { createAssertionGate, loadAssertionCues, type AssertionGate } from './assertionGate.js';
+import { loadAssertionThresholds, loadOrTrainAssertionModel } from './assertionTraining.js';
 import { createPatientReader, loadPatientWords } from './patient.js';
 import { assertionOf, deniedByPatterns, type AssertionStatus } from './assertion.js';
 import { applyCalibration, loadCalibration, type Calibration } from './intentCalibration.js';
@@ -167,12 +168,20 @@ export function createNluEngine(options: NluOptions): NluEngine {
     if (memo?.text !== text) memo = { text, hits: learnedHits(learned, detector, text) };
     return memo.hits;
   };
-  const gate = createAssertionGate({
+  const gateOptions = {
     cues: loadAssertionCues(options.root),
     detector,
     patient: createPatientReader(loadPatientWords(options.root)),
-    caudaEquina: [...CAUDA_EQUINA_FLAGS, 'progressive_weakness'],
-  });
+    caudaEquina: [...CAUDA_EQUINA_FLAGS, 'progressive_weakness'] as RedFlagId[],
+  };
+  // The rules' reading of a sign is what the learned assertion model is trained on and reads.
+  const rules = createAssertionGate(gateOptions);
+  const assertionModel = loadOrTrainAssertionModel({
+    root: options.root,
+    cacheDir: options.cacheDir,
+    describe: (sign, text) => rules.describe(sign, text),
+  }).model;
+  const gate = createAssertionGate({ ...gateOptions, learned: { model: assertionModel, thresholds: loadAssertionThresholds(dataDir).thresholds } });
   const detectRedFlags = (text: string): RedFlagDetection => gated(gate, unionDetection(detector.detect(text), learnedHitsOf(text)), text, learnedHitsOf(text));
   // Crisis: the curated patterns (which also tell the kind), or the learned crisis classifier
   // above its sure threshold, reported as current. A learned-only hit gets the general crisis

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Cross-validates the learned assertion model (src/nlu/assertionModel.ts) on the red-flag
+// corpus, chooses its thresholds (assertionTraining.ts chooseThresholds) and writes them, with
+// the numbers they were chosen on and its score on the held-out assertion set
+// (tests/assertion/assertion-set.yaml, never trained on), to knowledge/nlu/assertion-model.json.
+//
+//   npm run build && node scripts/train-assertion.mjs [--folds 5] [--extra DIR] [--dry-run]
+//
+// --extra DIR also trains on the corpus files of DIR (to measure new near misses before they
+// are merged into knowledge/nlu/red-flag-corpus/); the file it writes then says so.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { CAUDA_EQUINA_FLAGS } from '../dist/contract.js';
+import { createAssertionGate, loadAssertionCues } from '../dist/nlu/assertionGate.js';
+import { restoreAssertionModel, trainAssertionModel, ASSERTION_MODEL_VERSION } from '../dist/nlu/assertionModel.js';
+import { assertionExamples, chooseThresholds, crossValidateAssertion, readAssertionSources } from '../dist/nlu/assertionTraining.js';
+import { loadAssertionSet, scoreAssertion } from '../dist/nlu/assertionSet.js';
+import { createPatientReader, loadPatientWords } from '../dist/nlu/patient.js';
+import { createRedFlagDetector, loadRedFlagPatterns } from '../dist/nlu/redFlagDetector.js';
+
+const { values } = parseArgs({
+  options: { folds: { type: 'string', default: '5' }, extra: { type: 'string', multiple: true, default: [] }, 'dry-run': { type: 'boolean', default: false } },
+});
+const k = Number(values.folds);
+const detector = createRedFlagDetector(loadRedFlagPatterns('knowledge/red-flags.yaml'));
+const base = {
+  cues: loadAssertionCues('.'),
+  detector,
+  patient: createPatientReader(loadPatientWords('.')),
+  caudaEquina: [...CAUDA_EQUINA_FLAGS, 'progressive_weakness'],
+};
+const rules = createAssertionGate(base);
+const sources = readAssertionSources('.', values.extra);
+const examples = assertionExamples(sources.corpusFiles, (sign, text) => rules.describe(sign, text));
+const started = performance.now();
+const oof = crossValidateAssertion(examples, k);
+const caudaEquina = new Set(base.caudaEquina);
+const chosen = chooseThresholds(examples, oof, caudaEquina);
+const model = restoreAssertionModel(trainAssertionModel(examples, 'held-out'));
+const thresholds = { setAsideAlone: chosen.setAsideAlone, disagreeCaudaEquina: chosen.disagreeCaudaEquina };
+const items = loadAssertionSet('tests/assertion/assertion-set.yaml');
+const both = createAssertionGate({ ...base, learned: { model, thresholds } });
+const score = (gate) => {
+  const s = scoreAssertion(items, gate);
+  return { accuracy: s.accuracy, currentRecall: s.perStatus.current?.recall, perStatus: s.perStatus, errors: s.errors.length };
+};
+const rulesScore = score(rules);
+const combinedScore = score(both);
+// The model alone on the held-out set: argmax class against the label.
+const cls = (status) => (status === 'hypothetical' || status === 'question' ? 'asked' : status);
+const classes = ['current', 'other_person', 'asked', 'resolved', 'negated', 'other_sense'];
+let alone = 0;
+for (const item of items) {
+  const p = model.probabilities(rules.describe(item.sign, item.text).input);
+  if (classes[p.indexOf(Math.max(...p))] === cls(item.status)) alone++;
+}
+const out = {
+  version: ASSERTION_MODEL_VERSION,
+  corpusHash: sources.hash,
+  thresholds,
+  chosenOn: {
+    folds: k,
+    extraCorpus: values.extra.length > 0,
+    ...chosen.numbers,
+    assertionSet: {
+      items: items.length,
+      modelAloneAccuracy: Math.round((alone / items.length) * 10000) / 10000,
+      rulesAlone: { accuracy: rulesScore.accuracy, currentRecall: rulesScore.currentRecall },
+      rulesWithModel: { accuracy: combinedScore.accuracy, currentRecall: combinedScore.currentRecall },
+    },
+  },
+};
+console.log(JSON.stringify(out, null, 1));
+console.error(`cross-validation and training: ${Math.round(performance.now() - started)} ms`);
+if (!values['dry-run'] && values.extra.length === 0) writeFileSync('knowledge/nlu/assertion-model.json', JSON.stringify(out, null, 2) + '\n');

@@ -1,0 +1,280 @@
+// The learned assertion model's data, cross-validation, thresholds and cache.
+//
+//   data        knowledge/nlu/red-flag-corpus/<sign>.yaml (not crisis): positives are
+//               `current`; near misses the class of their `kind` (classOfKind); each read by
+//               the gate's rules-only reading of the sign's place (gate.describe).
+//               tests/assertion/assertion-set.yaml is the held-out measure, never trained on.
+//   thresholds  chosen on k-fold out-of-fold probabilities (`backline`-free: run
+//               scripts/train-assertion.mjs) and written, with the numbers they were chosen on,
+//               to knowledge/nlu/assertion-model.json (see chooseThresholds).
+//   cache       <NLU_CACHE_DIR>/assertion-model-<key>.json, key = hash of the model version, the
+//               config, the corpus, the cue file, the red-flag patterns and the patient words.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { sha256 } from '../util/hash.js';
+import { resolveFromRoot } from './dataFiles.js';
+import { parseCorpus, readCorpusSources, type CorpusFile } from './learnedRedFlags.js';
+import { rng, shuffleInPlace } from './numeric.js';
+import {
+  ASSERTION_CLASSES,
+  ASSERTION_MODEL_VERSION,
+  DEFAULT_ASSERTION_CONFIG,
+  restoreAssertionModel,
+  trainAssertionModel,
+  type AssertionClass,
+  type AssertionInput,
+  type AssertionModel,
+  type AssertionModelConfig,
+  type LabelledInput,
+  type SerializedAssertionModel,
+} from './assertionModel.js';
+
+export const ASSERTION_MODEL_FILE = 'assertion-model.json';
+
+/** The class a near miss of this kind belongs to (undefined: not used). */
+export function classOfKind(kind: string): AssertionClass | undefined {
+  switch (kind) {
+    case 'hypothetical':
+    case 'question':
+    case 'medicine_question':
+      return 'asked';
+    case 'stranger':
+    case 'family_history':
+    case 'pet':
+    case 'other_person':
+      return 'other_person';
+    case 'resolved':
+      return 'resolved';
+    case 'negated':
+      return 'negated';
+    case 'other_sense':
+    case 'idiom':
+    case 'eases':
+    case 'ordinary':
+      return 'other_sense';
+    default:
+      return undefined;
+  }
+}
+
+/** How the gate reads a sign in a text, rules only (what the model is trained on). */
+export type DescribeSign = (sign: string, text: string) => { input: AssertionInput; verdict: { status: string } };
+
+export interface AssertionExample extends LabelledInput {
+  text: string;
+  kind: string;
+  /** The rules' status for it. */
+  rule: string;
+}
+
+/** The labelled inputs of the corpus files (crisis is not a warning sign: left out). Deduplicated by sign and text. */
+export function assertionExamples(files: readonly CorpusFile[], describe: DescribeSign): AssertionExample[] {
+  const out: AssertionExample[] = [];
+  const seen = new Set<string>();
+  const push = (sign: string, text: string, kind: string, label: AssertionClass) => {
+    const key = `${sign}\u0000${text.toLowerCase().trim()}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const { input, verdict } = describe(sign, text);
+    out.push({ input, label, text, kind, rule: verdict.status });
+  };
+  for (const f of files) {
+    if (f.sign === 'crisis') continue;
+    for (const p of f.positives) push(f.sign, p, 'positive', 'current');
+    for (const n of f.nearMisses) {
+      const label = classOfKind(n.kind);
+      if (label) push(f.sign, n.text, n.kind, label);
+    }
+  }
+  return out;
+}
+
+/** Out-of-fold class probabilities: every example scored by a model trained without its fold (stratified by sign and kind). */
+export function crossValidateAssertion(data: readonly AssertionExample[], k = 5, config: Partial<AssertionModelConfig> = {}): Float64Array[] {
+  const seed = { ...DEFAULT_ASSERTION_CONFIG, ...config }.seed;
+  const random = rng(seed + 7);
+  const folds = new Array<number>(data.length).fill(0);
+  const groups = new Map<string, number[]>();
+  data.forEach((d, i) => {
+    const g = `${d.input.sign}:${d.kind}`;
+    groups.set(g, [...(groups.get(g) ?? []), i]);
+  });
+  let offset = 0;
+  for (const g of [...groups.keys()].sort()) {
+    const members = shuffleInPlace(groups.get(g)!, random);
+    members.forEach((m, j) => (folds[m] = (offset + j) % k));
+    offset += members.length;
+  }
+  const out: Float64Array[] = data.map(() => new Float64Array(ASSERTION_CLASSES.length));
+  for (let fold = 0; fold < k; fold++) {
+    const model = restoreAssertionModel(
+      trainAssertionModel(
+        data.filter((_, i) => folds[i] !== fold),
+        'cv',
+        config,
+      ),
+    );
+    data.forEach((d, i) => {
+      if (folds[i] === fold) out[i] = model.probabilities(d.input);
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------- thresholds
+
+const thresholdsSchema = z.object({
+  version: z.string(),
+  corpusHash: z.string(),
+  thresholds: z.object({
+    /** The rules say current: the model alone sets the sign aside only below this p(current). */
+    setAsideAlone: z.number().min(0).max(1),
+    /** A cauda equina sign the rules set aside on a strong cue becomes a question at or above this p(current). */
+    disagreeCaudaEquina: z.number().min(0).max(1),
+  }),
+  chosenOn: z.record(z.string(), z.unknown()),
+});
+export type AssertionThresholds = z.infer<typeof thresholdsSchema>;
+
+/** Without a thresholds file: the model never sets a sign aside alone, and agrees at 0.5. */
+export const FALLBACK_ASSERTION_THRESHOLDS: AssertionThresholds = {
+  version: ASSERTION_MODEL_VERSION,
+  corpusHash: '',
+  thresholds: { setAsideAlone: 0, disagreeCaudaEquina: 0.5 },
+  chosenOn: {},
+};
+
+export function loadAssertionThresholds(dataDir = 'knowledge/nlu'): AssertionThresholds {
+  const path = join(resolveFromRoot(dataDir), ASSERTION_MODEL_FILE);
+  if (!existsSync(path)) return FALLBACK_ASSERTION_THRESHOLDS;
+  const parsed = thresholdsSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) throw new Error(`${path}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+  return parsed.data.version === ASSERTION_MODEL_VERSION ? parsed.data : FALLBACK_ASSERTION_THRESHOLDS;
+}
+
+const round = (x: number) => Math.round(x * 10000) / 10000;
+const CURRENT = 0;
+
+/**
+ * Thresholds from out-of-fold probabilities. Safety first, so they are set by the positives:
+ *   setAsideAlone     half the lowest p(current) of any positive the rules keep current: out
+ *                     of fold, the model alone drops no real report, with a margin;
+ *   disagreeCaudaEquina  the lowest p(current) of a cauda equina positive the rules set aside,
+ *                     less 0.01 (within 0.5..0.99): out of fold each of them becomes a question;
+ * and, for the record, what an overrule of the rules' set-asides of other signs would have done
+ * (`overrule`; the gate does not do it, see assertionGate.ts judge).
+ */
+export function chooseThresholds(
+  data: readonly AssertionExample[],
+  oof: readonly Float64Array[],
+  caudaEquina: ReadonlySet<string>,
+): AssertionThresholds['thresholds'] & { numbers: Record<string, unknown> } {
+  const pc = oof.map((p) => p[CURRENT]!);
+  const positives = data.map((d, i) => ({ d, p: pc[i]! })).filter((x) => x.d.label === 'current');
+  const keptByRules = positives.filter((x) => x.d.rule === 'current');
+  const droppedByRules = positives.filter((x) => x.d.rule !== 'current');
+  const minKept = Math.min(...keptByRules.map((x) => x.p));
+  const setAsideAlone = round(minKept / 2);
+  // The lowest p(current) of a positive the rules set aside, less 0.01, within 0.5..0.99.
+  const bar = (xs: { p: number }[]) => Math.min(0.99, Math.max(0.5, Math.floor((Math.min(1, ...xs.map((x) => x.p)) - 0.01) * 100) / 100));
+  const agree = bar(droppedByRules.filter((x) => !caudaEquina.has(x.d.input.sign)));
+  const agreeCaudaEquina = bar(droppedByRules.filter((x) => caudaEquina.has(x.d.input.sign)));
+  const overruled = (x: { d: AssertionExample; p: number }) => x.p >= (caudaEquina.has(x.d.input.sign) ? agreeCaudaEquina : agree);
+  const nearMisses = data.map((d, i) => ({ d, p: pc[i]! })).filter((x) => x.d.label !== 'current');
+  const argmax = (p: Float64Array) => ASSERTION_CLASSES[p.indexOf(Math.max(...p))]!;
+  const correct = data.filter((d, i) => argmax(oof[i]!) === d.label).length;
+  const numbers = {
+    examples: data.length,
+    positives: positives.length,
+    nearMisses: nearMisses.length,
+    outOfFoldAccuracy: round(correct / data.length),
+    outOfFoldCurrentRecallAtHalf: round(positives.filter((x) => x.p >= 0.5).length / positives.length),
+    outOfFoldNearMissesSetAsideAtHalf: round(nearMisses.filter((x) => x.p < 0.5).length / nearMisses.length),
+    lowestCurrentOfPositivesRulesKeep: round(minKept),
+    positivesRulesSetAside: droppedByRules.length,
+    nearMissesRulesKeepCurrent: nearMisses.filter((x) => x.d.rule === 'current').length,
+    nearMissesSetAsideAloneAtThreshold: nearMisses.filter((x) => x.d.rule === 'current' && x.p < setAsideAlone).length,
+    nearMissesRulesSetAside: nearMisses.filter((x) => x.d.rule !== 'current').length,
+    overrule: {
+      used: false,
+      bar: agree,
+      barCaudaEquina: agreeCaudaEquina,
+      positivesTakenBack: droppedByRules.filter(overruled).length,
+      nearMissesTakenBack: nearMisses.filter((x) => x.d.rule !== 'current' && overruled(x)).length,
+    },
+  };
+  return { setAsideAlone, disagreeCaudaEquina: agreeCaudaEquina, numbers };
+}
+
+// ---------------------------------------------------------------------------- cache
+
+export interface AssertionSources {
+  corpusFiles: CorpusFile[];
+  /** Everything the inputs depend on, hashed for the cache key. */
+  hash: string;
+}
+
+/** The corpus and the hash of what the model depends on (`root`: the content root). */
+export function readAssertionSources(root = '.', extraCorpusDirs: readonly string[] = []): AssertionSources {
+  const sources = readCorpusSources(join(root, 'knowledge', 'nlu'));
+  const extra: [string, string][] = [];
+  for (const dir of extraCorpusDirs)
+    for (const f of readdirSync(dir)
+      .filter((n) => n.endsWith('.yaml'))
+      .sort())
+      extra.push([f, readFileSync(join(dir, f), 'utf8')]);
+  const files = [...parseCorpus(sources), ...parseCorpus({ ...sources, corpus: extra })];
+  const read = (p: string) => (existsSync(join(root, p)) ? readFileSync(join(root, p), 'utf8') : '');
+  const hash = sha256(
+    JSON.stringify([
+      ASSERTION_MODEL_VERSION,
+      sources.corpus,
+      extra,
+      read('knowledge/nlu/assertion-cues.yaml'),
+      read('knowledge/red-flags.yaml'),
+      read('knowledge/nlu/patient.yaml'),
+    ]),
+  );
+  return { corpusFiles: files, hash };
+}
+
+const CACHE_PREFIX = 'assertion-model-';
+
+/** Restores the model from the cache or trains it (a second or two) and writes the cache. */
+export function loadOrTrainAssertionModel(options: { root: string; cacheDir: string; describe: DescribeSign }): {
+  model: AssertionModel;
+  source: 'cache' | 'trained';
+} {
+  const sources = readAssertionSources(options.root);
+  const key = sha256(JSON.stringify([sources.hash, DEFAULT_ASSERTION_CONFIG]));
+  const cacheDir = resolveFromRoot(options.cacheDir);
+  const cacheFile = join(cacheDir, `${CACHE_PREFIX}${key.slice(0, 32)}.json`);
+  try {
+    if (existsSync(cacheFile)) {
+      const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as SerializedAssertionModel;
+      if (cached.cacheKey === key) return { model: restoreAssertionModel(cached), source: 'cache' };
+    }
+  } catch {
+    // corrupt or stale: retrain below
+  }
+  const serialized = trainAssertionModel(assertionExamples(sources.corpusFiles, options.describe), key);
+  const model = restoreAssertionModel(serialized);
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(serialized));
+    renameSync(tmp, cacheFile);
+    for (const f of readdirSync(cacheDir))
+      if (f.startsWith(CACHE_PREFIX) && f.endsWith('.json') && join(cacheDir, f) !== cacheFile) {
+        try {
+          unlinkSync(join(cacheDir, f));
+        } catch {
+          /* another process may have removed it */
+        }
+      }
+  } catch {
+    // read-only file system: keep going without a cache
+  }
+  return { model, source: 'trained' };
+}

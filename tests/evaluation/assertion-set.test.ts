@@ -1,0 +1,72 @@
+// Ratchets on the held-out assertion set (tests/assertion/assertion-set.yaml, never trained
+// on): the gate as the bot runs it (rules with the learned assertion model) and the rules
+// alone. Current recall must stay 1.0: a real report judged anything else could lose its
+// urgent advice. Accuracy: measured 2026-12-07 (rules alone 0.8269 before this session's
+// rules; after: rules 0.8397 and rules with the model 0.859, the rules kept to the clause that
+// holds the sign so that a denial or "fine after" elsewhere never silences it).
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { CAUDA_EQUINA_FLAGS } from '../../src/contract.js';
+import { createAssertionGate, loadAssertionCues } from '../../src/nlu/assertionGate.js';
+import { ASSERTION_CLASSES } from '../../src/nlu/assertionModel.js';
+import { loadAssertionSet, scoreAssertion } from '../../src/nlu/assertionSet.js';
+import { loadAssertionThresholds, loadOrTrainAssertionModel, readAssertionSources } from '../../src/nlu/assertionTraining.js';
+import { createPatientReader, loadPatientWords } from '../../src/nlu/patient.js';
+import { createRedFlagDetector, loadRedFlagPatterns } from '../../src/nlu/redFlagDetector.js';
+
+const base = {
+  cues: loadAssertionCues('.'),
+  detector: createRedFlagDetector(loadRedFlagPatterns('knowledge/red-flags.yaml')),
+  patient: createPatientReader(loadPatientWords('.')),
+  caudaEquina: [...CAUDA_EQUINA_FLAGS, 'progressive_weakness' as const],
+};
+const rules = createAssertionGate(base);
+const { model } = loadOrTrainAssertionModel({ root: '.', cacheDir: 'data/test-nlu-cache', describe: (s, t) => rules.describe(s, t) });
+const thresholds = loadAssertionThresholds();
+const both = createAssertionGate({ ...base, learned: { model, thresholds: thresholds.thresholds } });
+const items = loadAssertionSet('tests/assertion/assertion-set.yaml');
+
+describe('assertion set (held out)', () => {
+  it('rules with the learned model: accuracy >= 0.859, current recall 1.0', () => {
+    const s = scoreAssertion(items, both);
+    for (const e of s.errors) console.log(`  ${e.expected} -> ${e.got} [${e.sign}] ${e.text} (${e.reason})`);
+    expect(s.perStatus.current!.recall).toBe(1);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.859);
+  });
+
+  it('rules alone: accuracy >= 0.8397, current recall 1.0', () => {
+    const s = scoreAssertion(items, rules);
+    expect(s.perStatus.current!.recall).toBe(1);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.8397);
+  });
+
+  it('the thresholds file was chosen on the corpus the model is trained on', () => {
+    expect(thresholds.corpusHash).toBe(readAssertionSources('.').hash);
+    // Set by the positives: out of fold, the model alone sets aside no real report.
+    const numbers = thresholds.chosenOn as { lowestCurrentOfPositivesRulesKeep: number };
+    expect(thresholds.thresholds.setAsideAlone).toBeLessThan(numbers.lowestCurrentOfPositivesRulesKeep);
+  });
+
+  it('the model alone tells a stranger, an "if", a denial and a report apart', () => {
+    const cls = (sign: string, text: string) => {
+      const p = model.probabilities(rules.describe(sign, text).input);
+      return ASSERTION_CLASSES[p.indexOf(Math.max(...p))];
+    };
+    expect(cls('bladder_dysfunction', "I've not been able to pee since last night and my back is agony")).toBe('current');
+    expect(cls('fever', 'no fever, no chills, nothing like that')).toBe('negated');
+  });
+
+  it('a cauda equina sign the rules set aside on a strong cue, while the model is sure it is current, is not silenced', () => {
+    const text = 'my son is 16, sore back from football, he says both his legs feel weak and wobbly like jelly';
+    expect(rules.judge('bilateral_leg_symptoms', text).strong).toBe(true); // "after football": the rules' other sense
+    const verdict = both.judge('bilateral_leg_symptoms', text);
+    // Weak: the gate turns it into one neutral confirming question (assertionGate.ts apply).
+    expect(verdict.strong).toBe(false);
+    expect(verdict.reason).toMatch(/disagrees/);
+  });
+
+  it('the thresholds file is deterministic JSON the script wrote', () => {
+    const raw = JSON.parse(readFileSync('knowledge/nlu/assertion-model.json', 'utf8')) as { version: string };
+    expect(raw.version).toBe(thresholds.version);
+  });
+});

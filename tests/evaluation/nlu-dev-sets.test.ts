@@ -1,0 +1,66 @@
+// Ratchets on every development set (tests/nlu-dev*.yaml): red-flag recall, urgent advice at
+// once and false alarms, scored on what the bot DOES with each message sent first in a fresh
+// conversation (the same path as `backline test nlu FILE`). The numbers are the ones the code
+// reached when each ratchet was set (issue #11, session 4, after the learned assertion model
+// and the denial-list / "fine after" / acquaintance rules); a change may improve them, never
+// lower recall or raise false alarms. Safety is never traded: recall and urgentRecall are
+// floors, the false-alarm rate a ceiling.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Backline } from '../../src/app.js';
+import { firstReplies } from '../../src/cli/nlu.js';
+import { loadNluTestFile, scoreNlu, type NluReport } from '../../src/eval/nluEvaluate.js';
+import { testBackline } from '../helpers/backline.js';
+
+interface Ratchet {
+  recall: number;
+  urgentRecall: number;
+  falseAlarmRate: number;
+  crisisRecall?: number;
+}
+
+// Measured 2026-12-07 (before this session's gate work, for the record:
+// dev-4 FA 0.0667, dev-5 0.0645, dev-6 0.075, dev-7 0.0889, dev-8 0.225, dev-9 0.1455).
+// The rules and the learned model's set-asides brought dev-8 to 0.1625 and dev-9 to 0.0727;
+// the cauda equina safety net (a strong rule set-aside the learned model is sure is current
+// becomes a question: it kept 3 real reports of the new corpus from silence) costs some back:
+// dev-4 0.0833, dev-5 0.0806, dev-6 0.1125, dev-8 0.175, dev-9 0.0818. Safety is not traded for these.
+const RATCHETS: Record<string, Ratchet> = {
+  'tests/nlu-dev.yaml': { recall: 1, urgentRecall: 0.9862, falseAlarmRate: 0 },
+  'tests/nlu-dev-2.yaml': { recall: 1, urgentRecall: 0.9808, falseAlarmRate: 0.0517 },
+  'tests/nlu-dev-3.yaml': { recall: 1, urgentRecall: 0.9922, falseAlarmRate: 0.0192 },
+  'tests/nlu-dev-4-carers.yaml': { recall: 0.9925, urgentRecall: 0.9776, falseAlarmRate: 0.0833, crisisRecall: 1 },
+  'tests/nlu-dev-5-nonnative-slang.yaml': { recall: 0.9925, urgentRecall: 0.9699, falseAlarmRate: 0.0806, crisisRecall: 1 },
+  'tests/nlu-dev-6-mixed.yaml': { recall: 0.9826, urgentRecall: 0.9565, falseAlarmRate: 0.1125, crisisRecall: 1 },
+  'tests/nlu-dev-7-general.yaml': { recall: 0.9744, urgentRecall: 0.9487, falseAlarmRate: 0.0889, crisisRecall: 0.9286 },
+  'tests/nlu-dev-8-carers-long.yaml': { recall: 0.9286, urgentRecall: 0.9214, falseAlarmRate: 0.175, crisisRecall: 1 },
+  'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 0.9921, urgentRecall: 0.9843, falseAlarmRate: 0.0818, crisisRecall: 0.8571 },
+};
+
+let backline: Backline;
+beforeAll(() => {
+  backline = testBackline({ EMERGENCY_NUMBER: '911' });
+}, 120_000); // trains the models when the test cache is cold
+afterAll(async () => {
+  await backline.close();
+});
+
+async function score(file: string): Promise<NluReport> {
+  const items = loadNluTestFile(file);
+  const labelled = items.filter((i) => i.red_flags !== undefined || i.crisis !== undefined).map((i) => i.text);
+  const replies = await firstReplies(backline, labelled);
+  return scoreNlu(items, (text) => backline.nlu.understand(text), replies);
+}
+
+describe('development sets: safety ratchets', () => {
+  for (const [file, ratchet] of Object.entries(RATCHETS)) {
+    it(`${file}: recall >= ${ratchet.recall}, urgent >= ${ratchet.urgentRecall}, false alarms <= ${ratchet.falseAlarmRate}`, async () => {
+      const report = await score(file);
+      const rf = report.redFlags;
+      console.log(file, JSON.stringify({ recall: rf.recall, urgentRecall: rf.urgentRecall, falseAlarmRate: rf.falseAlarmRate, crisis: report.crisis }));
+      expect(rf.recall).toBeGreaterThanOrEqual(ratchet.recall);
+      expect(rf.urgentRecall).toBeGreaterThanOrEqual(ratchet.urgentRecall);
+      expect(rf.falseAlarmRate).toBeLessThanOrEqual(ratchet.falseAlarmRate);
+      if (ratchet.crisisRecall !== undefined) expect(report.crisis?.recall).toBeGreaterThanOrEqual(ratchet.crisisRecall);
+    }, 300_000);
+  }
+});
