@@ -8,7 +8,7 @@
 // the intent classifier, which can answer it.
 import { findPosition } from './ordinal.js';
 import { editDistance, tokensOf } from './text.js';
-import { vocabulary } from './vocabulary.js';
+import { vocabulary, type YesNo } from './vocabulary.js';
 import { answerPhraseValue, recognizeYesNo } from './yesNo.js';
 
 export interface ChoiceMatch {
@@ -102,6 +102,21 @@ function fuzzyMatch(replyTokens: string[], options: string[][][]): number | unde
   return top.index;
 }
 
+/**
+ * Whether an option phrase is itself an answer ("No", "Not sure"). Option phrases come from the
+ * dialogs (a fixed set), and each costs several recognizer passes, so their values are kept,
+ * keyed by the exact phrase. Only option phrases go in, never what a person typed.
+ */
+const optionAnswers = new Map<string, YesNo | undefined>();
+const MAX_OPTION_ANSWERS = 5_000;
+function optionAnswer(phrase: string): YesNo | undefined {
+  if (optionAnswers.has(phrase)) return optionAnswers.get(phrase);
+  const value = answerPhraseValue(phrase);
+  if (optionAnswers.size >= MAX_OPTION_ANSWERS) optionAnswers.clear();
+  optionAnswers.set(phrase, value);
+  return value;
+}
+
 function only(indexes: Set<number>): number | undefined {
   return indexes.size === 1 ? [...indexes][0] : undefined;
 }
@@ -128,7 +143,7 @@ export function matchChoice(text: string, labels: string[], synonyms?: string[][
   if (polarity) {
     const answering = new Set<number>();
     options.forEach((phrases, index) => {
-      if (phrases.some((phrase) => answerPhraseValue(phrase.join(' ')) === polarity)) answering.add(index);
+      if (phrases.some((phrase) => optionAnswer(phrase.join(' ')) === polarity)) answering.add(index);
     });
     const index = only(answering);
     if (index !== undefined) return { index, how: 'exact' };

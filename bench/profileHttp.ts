@@ -1,0 +1,55 @@
+// `[CPU_PROF_DIR=DIR] node --import tsx bench/profileHttp.ts [sqlite|echo|both]`: the HTTP load of
+// `npm run bench` against one server, with the server's own CPU time per turn (from /proc, so other
+// work on the machine does not count) and, with a directory, a V8 CPU profile of the server.
+// CPU per turn is steadier than turns per second on a shared machine: compare Backline's with the
+// echo bot's.
+import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startListening, stopChild, type ListeningProcess } from '../tests/helpers/nativeServers.js';
+import { load } from './cluster.js';
+import { firstPositional } from './args.js';
+
+const which = firstPositional ?? 'both';
+const profileDir = process.env.CPU_PROF_DIR;
+
+/** user + system CPU of a process so far, in ms (Linux /proc; clock ticks are 100 Hz). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function measure(label: string, args: string[], env: Record<string, string>): Promise<void> {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
+  const server: ListeningProcess = await startListening([...profile, ...args], { LOG_LEVEL: 'error', NODE_ENV: 'development', ...env }, 60_000);
+  try {
+    const before = cpuMs(server.child.pid!);
+    const started = performance.now();
+    const result = await load(label, `http://127.0.0.1:${server.port}`);
+    const seconds = (performance.now() - started) / 1000;
+    const used = cpuMs(server.child.pid!) - before;
+    // load() runs a warm-up conversation and warm-up seconds too: CPU over all turns answered.
+    const turns = result.turnsPerSecond * seconds;
+    console.log(
+      `${label.padEnd(8)} ${result.turnsPerSecond.toFixed(0).padStart(5)} turns/s  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms  server CPU ${(used / turns).toFixed(2)} ms per turn (approx.)  errors ${result.errors}`,
+    );
+  } finally {
+    await stopChild(server.child);
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'backline-profile-http-'));
+try {
+  if (which === 'echo' || which === 'both') await measure('echo', ['--import', 'tsx', 'bench/echoBot.ts'], {});
+  if (which === 'sqlite' || which === 'both') {
+    await measure('sqlite', ['bin/backline.js', 'serve'], {
+      NLU_CACHE_DIR: 'data/nlu-cache',
+      RETENTION_DAYS: '30',
+      STORAGE: 'sqlite',
+      SQLITE_PATH: join(dir, 'profile.db'),
+    });
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
