@@ -117,6 +117,18 @@ function optionAnswer(phrase: string): YesNo | undefined {
   return value;
 }
 
+/** An option phrase's words, kept per exact phrase like `optionAnswer` (never for what a person typed). */
+const optionTokenLists = new Map<string, readonly string[]>();
+function optionTokens(phrase: string): string[] {
+  let tokens = optionTokenLists.get(phrase);
+  if (!tokens) {
+    tokens = Object.freeze(tokensOf(phrase));
+    if (optionTokenLists.size >= MAX_OPTION_ANSWERS) optionTokenLists.clear();
+    optionTokenLists.set(phrase, tokens);
+  }
+  return tokens as string[];
+}
+
 function only(indexes: Set<number>): number | undefined {
   return indexes.size === 1 ? [...indexes][0] : undefined;
 }
@@ -124,7 +136,7 @@ function only(indexes: Set<number>): number | undefined {
 export function matchChoice(text: string, labels: string[], synonyms?: string[][]): ChoiceMatch | undefined {
   const replyTokens = tokensOf(text);
   if (replyTokens.length === 0 || labels.length === 0) return undefined;
-  const options = labels.map((label, i) => [label, ...(synonyms?.[i] ?? [])].map((phrase) => tokensOf(phrase)).filter((tokens) => tokens.length > 0));
+  const options = labels.map((label, i) => [label, ...(synonyms?.[i] ?? [])].map(optionTokens).filter((tokens) => tokens.length > 0));
 
   const reply = replyTokens.join(' ');
   const replyContent = contentTokens(replyTokens).join(' ');
