@@ -3,22 +3,17 @@
 // work on the machine does not count) and, with a directory, a V8 CPU profile of the server.
 // CPU per turn is steadier than turns per second on a shared machine: compare Backline's with the
 // echo bot's. BENCH_BASELINE=<a built checkout> adds that build's SQLite server; ROUNDS=N repeats.
-import { readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startListening, stopChild, type ListeningProcess } from '../tests/helpers/nativeServers.js';
-import { load } from './cluster.js';
+import { load, processCpuMs } from './cluster.js';
 import { firstPositional } from './args.js';
 
 const which = firstPositional ?? 'both';
 const profileDir = process.env.CPU_PROF_DIR;
 
-/** user + system CPU of a process so far, in ms (Linux /proc; clock ticks are 100 Hz). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
+const cpuMs = (pid: number) => processCpuMs(pid) ?? Number.NaN;
 
 async function measure(label: string, args: string[], env: Record<string, string>): Promise<void> {
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
