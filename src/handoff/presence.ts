@@ -32,16 +32,6 @@ async function modify<T extends object>(storage: BacklineStorage, key: string, e
   });
 }
 
-/**
- * Presence writes made by this process, counted: a reader that keeps the online count for a
- * moment (SupportService.facts) reads again after one. Other instances' writes show within its
- * keeping time.
- */
-let presenceWrites = 0;
-export function presenceRevision(): number {
-  return presenceWrites;
-}
-
 export async function markPresent(storage: BacklineStorage, agent: { id: string; name: string }, now: number = Date.now()): Promise<void> {
   await modify<PresenceItem>(storage, PRESENCE_KEY, { agents: {} }, (presence) => {
     const entry = presence.agents[agent.id];
@@ -50,7 +40,6 @@ export async function markPresent(storage: BacklineStorage, agent: { id: string;
     agents[agent.id] = { name: agent.name, seen: now, ...(entry?.away ? { away: true } : {}) };
     return { agents };
   });
-  presenceWrites++;
 }
 
 export async function markAbsent(storage: BacklineStorage, agentId: string): Promise<void> {
@@ -60,7 +49,6 @@ export async function markAbsent(storage: BacklineStorage, agentId: string): Pro
     delete agents[agentId];
     return { agents };
   });
-  presenceWrites++;
 }
 
 /** Sets a team member available or away (and seen now). */
@@ -68,7 +56,6 @@ export async function setAway(storage: BacklineStorage, agent: { id: string; nam
   await modify<PresenceItem>(storage, PRESENCE_KEY, { agents: {} }, (presence) => ({
     agents: { ...presence.agents, [agent.id]: { name: agent.name, seen: now, ...(away ? { away: true } : {}) } },
   }));
-  presenceWrites++;
 }
 
 export interface TeamMemberPresence {

@@ -33,7 +33,7 @@ import { FEEDBACK_NODE, SUPPORT_CHOICES, SUPPORT_TREE } from './decideSupport.js
 import { isWithinSupportHours, type SupportHours } from '../config/supportHours.js';
 import { CASE_INDEX, OPEN_INDEX } from './keys.js';
 import type { ChangeNotifier } from './notifier.js';
-import { estimatedWaitMinutes, onlineAgentCount, presenceRevision, recordWait } from './presence.js';
+import { estimatedWaitMinutes, onlineAgentCount, recordWait } from './presence.js';
 import type { ProactiveSender } from './proactive.js';
 import { withoutImages } from './safeMarkdown.js';
 import { addDailyStats } from './stats.js';
@@ -98,7 +98,6 @@ const CASE_BEING_OPENED_MS = 60_000;
 const TRANSCRIPT_IN_VIEW = 500;
 /** The person's typing is noted at most this often per case. */
 const TYPING_NOTE_MS = 2000;
-const ONLINE_KEEP_MS = 1000;
 const TYPING_PREFIX = 'h/typing/';
 
 export class SupportService {
@@ -106,8 +105,6 @@ export class SupportService {
   private timer: NodeJS.Timeout | undefined;
   private sweeping = false;
   private readonly typingNoted = new Map<string, number>();
-  /** The online count, read at most once a second (every turn asks); see onlineCount. */
-  private online: { count: number; revision: number; until: number } | undefined;
 
   constructor(private readonly deps: SupportServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -144,7 +141,7 @@ export class SupportService {
     const { mode, hours } = this.deps.settings;
     const now = this.now();
     const inHours = isWithinSupportHours(hours, new Date(now));
-    const online = mode === 'console' && inHours ? await this.onlineCount(now) : 0;
+    const online = mode === 'console' && inHours ? await onlineAgentCount(this.deps.storage, now) : 0;
     const available = mode === 'event' || (inHours && online > 0);
     return {
       handoff_mode: mode,
@@ -153,20 +150,6 @@ export class SupportService {
       support_hours: hours.display,
       support_timezone: hours.timeZone === 'UTC' ? 'UTC' : hours.timeZone.split('/').at(-1)!.replace(/_/g, ' '),
     };
-  }
-
-  /**
-   * Team members available now. Kept for ONLINE_KEEP_MS: every turn asks, and a team member
-   * coming online is seen within a second (at once when their console is on this instance:
-   * presence writes in this process are counted and a newer count reads again).
-   */
-  private async onlineCount(now: number): Promise<number> {
-    const kept = this.online;
-    const revision = presenceRevision();
-    if (kept && kept.revision === revision && now >= kept.until - ONLINE_KEEP_MS && now < kept.until) return kept.count;
-    const count = await onlineAgentCount(this.deps.storage, now);
-    this.online = { count, revision, until: now + ONLINE_KEEP_MS };
-    return count;
   }
 
   // ---------- the bot's side (effects of the person's own turn) ----------

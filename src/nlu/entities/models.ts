@@ -75,7 +75,8 @@ const hits = (results: unknown): RecognizerHit[] => results as RecognizerHit[];
  * the date-time models (their results depend on the time).
  */
 const REMEMBERED_TEXTS = 500;
-const MAX_REMEMBERED_CHARS = 100;
+/** Short answers only: fewer of a person's words held in memory, and those are the ones that repeat. */
+const MAX_REMEMBERED_CHARS = 40;
 function remembered(parse: (text: string) => unknown): (text: string) => readonly RecognizerHit[] {
   const kept = new Map<string, readonly RecognizerHit[]>();
   return (text) => {
