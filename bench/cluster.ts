@@ -6,7 +6,7 @@
 // Each server runs in its own process; the load generator runs here, on the same machine (so on a
 // 2-core machine it takes CPU from the servers: say so when reading the numbers).
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SCRIPT } from './script.js';
@@ -33,6 +33,8 @@ export interface LoadResult {
   turnsPerSecond: number;
   p50: number;
   p99: number;
+  /** The server processes' own CPU (user + system) per answered turn in the measured seconds, ms. */
+  serverCpuMs?: number;
   errors: number;
   /** When turns failed: how (HTTP status or error), with counts (warm-up included). */
   why?: string;
@@ -103,7 +105,30 @@ async function proxyReady(url: string): Promise<void> {
 }
 
 /** CONCURRENT_CONVERSATIONS people, each going through SCRIPT again and again, for a fixed time. */
-export async function load(label: string, url: string): Promise<LoadResult> {
+/**
+ * CPU (user + system) a process has used so far, ms, from Linux's /proc (clock ticks of 10 ms);
+ * undefined elsewhere. Steadier than turns per second on a shared machine: other work does not count.
+ */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+const totalCpuMs = (pids: number[]) => {
+  let total = 0;
+  for (const pid of pids) {
+    const ms = processCpuMs(pid);
+    if (ms === undefined) return undefined;
+    total += ms;
+  }
+  return pids.length > 0 ? total : undefined;
+};
+
+/** `pids`: the server processes, for their CPU per turn. */
+export async function load(label: string, url: string, pids: number[] = []): Promise<LoadResult> {
   // One whole conversation first: Backline builds its answer recognizers on first use (after listening).
   const warmUpId = `bench-warm-up-${Math.random().toString(36).slice(2, 8)}`;
   // Building them blocks the instance for a moment; on a busy machine the proxy may mark it down
@@ -142,10 +167,13 @@ export async function load(label: string, url: string): Promise<LoadResult> {
   const people = Array.from({ length: CONCURRENT_CONVERSATIONS }, (_, i) => person(i));
   await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
   measuring = true;
+  const cpuBefore = totalCpuMs(pids);
   const started = performance.now();
   await new Promise((resolve) => setTimeout(resolve, MEASURE_MS));
   measuring = false;
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = totalCpuMs(pids);
+  const answered = latencies.length;
   stop = true;
   await Promise.all(people);
   latencies.sort((a, b) => a - b);
@@ -153,6 +181,7 @@ export async function load(label: string, url: string): Promise<LoadResult> {
   return {
     label,
     turnsPerSecond: latencies.length / seconds,
+    ...(cpuBefore !== undefined && cpuAfter !== undefined && answered > 0 ? { serverCpuMs: (cpuAfter - cpuBefore) / answered } : {}),
     p50: at(50),
     p99: at(99),
     errors,
@@ -194,7 +223,7 @@ export async function clusterBenchmark(report: (name: string, value: string, tar
       children.push(single.child);
       proxy = await startHaproxy([single.port]);
       await proxyReady(`http://127.0.0.1:${proxy.port}`);
-      const result = await load(label, `http://127.0.0.1:${proxy.port}`);
+      const result = await load(label, `http://127.0.0.1:${proxy.port}`, [single.child.pid!]);
       await proxy.stop();
       proxy = undefined;
       await stopChild(single.child);
@@ -203,7 +232,7 @@ export async function clusterBenchmark(report: (name: string, value: string, tar
     const sqliteOne = async (label: string, file: string, checkout?: string) => {
       const sqlite = await startBackline({ STORAGE: 'sqlite', SQLITE_PATH: join(dir, file) }, checkout);
       children.push(sqlite.child);
-      const result = await load(label, `http://127.0.0.1:${sqlite.port}`);
+      const result = await load(label, `http://127.0.0.1:${sqlite.port}`, [sqlite.child.pid!]);
       await stopChild(sqlite.child);
       return result;
     };
@@ -212,7 +241,7 @@ export async function clusterBenchmark(report: (name: string, value: string, tar
       const suffix = total > 1 ? ` [round ${round}]` : '';
       const echo = await startProcess(['--import', 'tsx', 'bench/echoBot.ts'], {});
       children.push(echo.child);
-      const echoResult = await load(`(a) Agents SDK echo bot${suffix}`, `http://127.0.0.1:${echo.port}`);
+      const echoResult = await load(`(a) Agents SDK echo bot${suffix}`, `http://127.0.0.1:${echo.port}`, [echo.child.pid!]);
       await stopChild(echo.child);
 
       let before: { sqlite: LoadResult; pg1: LoadResult } | undefined;
@@ -244,7 +273,13 @@ export async function clusterBenchmark(report: (name: string, value: string, tar
       // Health checks first see every instance up.
       await proxyReady(`http://127.0.0.1:${proxy.port}`);
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      results.push(await load(`(c) Backline, PostgreSQL, ${count} instances + HAProxy`, `http://127.0.0.1:${proxy.port}`));
+      results.push(
+        await load(
+          `(c) Backline, PostgreSQL, ${count} instances + HAProxy`,
+          `http://127.0.0.1:${proxy.port}`,
+          instances.map((instance) => instance.child.pid!),
+        ),
+      );
       await proxy.stop();
       proxy = undefined;
     }
@@ -259,6 +294,7 @@ export async function clusterBenchmark(report: (name: string, value: string, tar
   for (const result of results) {
     report(`${result.label} turns/s`, result.turnsPerSecond.toFixed(0), '-', result.errors === 0);
     report(`  p50 / p99`, `${result.p50.toFixed(1)} / ${result.p99.toFixed(1)} ms`, '-', true);
+    if (result.serverCpuMs !== undefined) report(`  server CPU per turn`, `${result.serverCpuMs.toFixed(2)} ms`, '-', true);
     if (result.errors > 0) report(`  failed turns (${result.why ?? '?'})`, String(result.errors), '0', false);
   }
   const sqliteShare = median(perRound.map((r) => r.sqlite.turnsPerSecond / r.echo.turnsPerSecond));
@@ -271,6 +307,16 @@ export async function clusterBenchmark(report: (name: string, value: string, tar
     '>= 70 %',
     sqliteShare >= 0.7,
   );
+  // The same comparison by the servers' own CPU (echo's CPU per turn / Backline's): what the
+  // ratio of turns per second would be if each server had a core to itself and the load were free.
+  if (perRound.every((r) => r.echo.serverCpuMs && r.sqlite.serverCpuMs)) {
+    const cpuShare = (r: (typeof perRound)[number]) => r.echo.serverCpuMs! / r.sqlite.serverCpuMs!;
+    report(`  by server CPU per turn, (a) / (b)${each(cpuShare)}`, `${(median(perRound.map(cpuShare)) * 100).toFixed(0)} %`, '-', true);
+    if (BASELINE && perRound.every((r) => r.before?.sqlite.serverCpuMs)) {
+      const beforeShare = (r: (typeof perRound)[number]) => r.echo.serverCpuMs! / r.before!.sqlite.serverCpuMs!;
+      report(`  BASELINE by server CPU per turn, (a) / (b)${each(beforeShare)}`, `${(median(perRound.map(beforeShare)) * 100).toFixed(0)} %`, '-', true);
+    }
+  }
   report(
     `(c) PostgreSQL, 1 instance, as a share of (b)${each((r) => r.pg1.turnsPerSecond / r.sqlite.turnsPerSecond)}`,
     `${(pgShare * 100).toFixed(0)} %`,

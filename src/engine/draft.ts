@@ -90,7 +90,8 @@ export class TurnDraft {
       text,
       {
         ...this.state.answers,
-        ...this.trialFacts(),
+        // Derived facts cost a trial screen and a list format: only for texts that quote them.
+        ...(text.includes('{trial_') ? this.trialFacts() : {}),
         ...this.facts,
         ...patientPlaceholders(this.content.patient, this.state.patient),
         emergency_number: this.content.emergencyNumber,
@@ -132,8 +133,15 @@ export function positionOf(content: EngineContent, target: string, currentTree: 
 
 /** "a, b and c" by the pack's language rules (en-US: "a, b, and c"). */
 export function joinLabels(labels: string[], locale = 'en'): string {
-  return new Intl.ListFormat(locale, { type: 'conjunction' }).format(labels);
+  let format = listFormats.get(locale);
+  if (!format) {
+    format = new Intl.ListFormat(locale, { type: 'conjunction' });
+    listFormats.set(locale, format);
+  }
+  return format.format(labels);
 }
+/** One formatter per locale: building one costs more than using it. */
+const listFormats = new Map<string, Intl.ListFormat>();
 
 /** Whether a position is in a questionnaire that shows progress (the warning-sign check). */
 export function isCheck(content: EngineContent, position: Position | undefined): boolean {

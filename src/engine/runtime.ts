@@ -327,8 +327,18 @@ export function normalisePhrase(text: string): string {
 }
 
 export function isCommand(messages: Messages, command: keyof Messages['commands'], text: string): boolean {
-  const phrase = normalisePhrase(text);
-  return messages.commands[command].some((c) => normalisePhrase(c) === phrase);
+  return commandPhrases(messages.commands[command]).has(normalisePhrase(text));
+}
+
+/** A command's phrases, normalised once per loaded list (every turn asks about several commands). */
+const normalisedCommands = new WeakMap<readonly string[], Set<string>>();
+function commandPhrases(phrases: readonly string[]): Set<string> {
+  let normalised = normalisedCommands.get(phrases);
+  if (!normalised) {
+    normalised = new Set(phrases.map(normalisePhrase));
+    normalisedCommands.set(phrases, normalised);
+  }
+  return normalised;
 }
 
 export function showMenu(draft: TurnDraft): void {

@@ -4,7 +4,7 @@
 import type { TriageLevel } from '../contract.js';
 import type { ConversationKey } from '../conversation/store.js';
 import type { BacklineStorage, StoreItem } from '../storage/index.js';
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { timeKey, transcriptPrefix } from './keys.js';
 
 export type TranscriptRole = 'user' | 'bot' | 'agent';
@@ -38,12 +38,17 @@ const MAX_ENTRY_CHARS = 4000;
 const READ_CHUNK = 200;
 export const CURSOR_PATTERN = /^\d{16}-[0-9a-f]{6,16}$/;
 
+/** 8 random hex digits: the start of a v4 UUID (all random bits), from Node's pooled entropy, not a sync read per call. */
+function randomHex8(): string {
+  return randomUUID().slice(0, 8);
+}
+
 export function transcriptItem(key: ConversationKey, entries: TranscriptEntry[], now: number = Date.now()): StoreItem {
   const item: TranscriptItem = {
     at: new Date(now).toISOString(),
     entries: entries.map((e) => ({ ...e, text: e.text.length > MAX_ENTRY_CHARS ? `${e.text.slice(0, MAX_ENTRY_CHARS)}…` : e.text })),
   };
-  return { [`${transcriptPrefix(key)}${timeKey(now, randomBytes(4).toString('hex'))}`]: item };
+  return { [`${transcriptPrefix(key)}${timeKey(now, randomHex8())}`]: item };
 }
 
 /** Appends one item; returns its storage key (undefined when there was nothing to add). */

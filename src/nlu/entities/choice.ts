@@ -8,7 +8,7 @@
 // the intent classifier, which can answer it.
 import { findPosition } from './ordinal.js';
 import { editDistance, tokensOf } from './text.js';
-import { vocabulary } from './vocabulary.js';
+import { vocabulary, type YesNo } from './vocabulary.js';
 import { answerPhraseValue, recognizeYesNo } from './yesNo.js';
 
 export interface ChoiceMatch {
@@ -102,6 +102,33 @@ function fuzzyMatch(replyTokens: string[], options: string[][][]): number | unde
   return top.index;
 }
 
+/**
+ * Whether an option phrase is itself an answer ("No", "Not sure"). Option phrases come from the
+ * dialogs (a fixed set), and each costs several recognizer passes, so their values are kept,
+ * keyed by the exact phrase. Only option phrases go in, never what a person typed.
+ */
+const optionAnswers = new Map<string, YesNo | undefined>();
+const MAX_OPTION_ANSWERS = 5_000;
+function optionAnswer(phrase: string): YesNo | undefined {
+  if (optionAnswers.has(phrase)) return optionAnswers.get(phrase);
+  const value = answerPhraseValue(phrase);
+  if (optionAnswers.size >= MAX_OPTION_ANSWERS) optionAnswers.clear();
+  optionAnswers.set(phrase, value);
+  return value;
+}
+
+/** An option phrase's words, kept per exact phrase like `optionAnswer` (never for what a person typed). */
+const optionTokenLists = new Map<string, readonly string[]>();
+function optionTokens(phrase: string): string[] {
+  let tokens = optionTokenLists.get(phrase);
+  if (!tokens) {
+    tokens = Object.freeze(tokensOf(phrase));
+    if (optionTokenLists.size >= MAX_OPTION_ANSWERS) optionTokenLists.clear();
+    optionTokenLists.set(phrase, tokens);
+  }
+  return tokens as string[];
+}
+
 function only(indexes: Set<number>): number | undefined {
   return indexes.size === 1 ? [...indexes][0] : undefined;
 }
@@ -109,7 +136,7 @@ function only(indexes: Set<number>): number | undefined {
 export function matchChoice(text: string, labels: string[], synonyms?: string[][]): ChoiceMatch | undefined {
   const replyTokens = tokensOf(text);
   if (replyTokens.length === 0 || labels.length === 0) return undefined;
-  const options = labels.map((label, i) => [label, ...(synonyms?.[i] ?? [])].map((phrase) => tokensOf(phrase)).filter((tokens) => tokens.length > 0));
+  const options = labels.map((label, i) => [label, ...(synonyms?.[i] ?? [])].map(optionTokens).filter((tokens) => tokens.length > 0));
 
   const reply = replyTokens.join(' ');
   const replyContent = contentTokens(replyTokens).join(' ');
@@ -128,7 +155,7 @@ export function matchChoice(text: string, labels: string[], synonyms?: string[][
   if (polarity) {
     const answering = new Set<number>();
     options.forEach((phrases, index) => {
-      if (phrases.some((phrase) => answerPhraseValue(phrase.join(' ')) === polarity)) answering.add(index);
+      if (phrases.some((phrase) => optionAnswer(phrase.join(' ')) === polarity)) answering.add(index);
     });
     const index = only(answering);
     if (index !== undefined) return { index, how: 'exact' };

@@ -1,0 +1,56 @@
+// `[CPU_PROF_DIR=DIR] node --import tsx bench/profileHttp.ts [sqlite|echo|both]`: the HTTP load of
+// `npm run bench` against one server, with the server's own CPU time per turn (from /proc, so other
+// work on the machine does not count) and, with a directory, a V8 CPU profile of the server.
+// CPU per turn is steadier than turns per second on a shared machine: compare Backline's with the
+// echo bot's. BENCH_BASELINE=<a built checkout> adds that build's SQLite server; ROUNDS=N repeats.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startListening, stopChild, type ListeningProcess } from '../tests/helpers/nativeServers.js';
+import { load, processCpuMs } from './cluster.js';
+import { firstPositional } from './args.js';
+
+const which = firstPositional ?? 'both';
+const profileDir = process.env.CPU_PROF_DIR;
+
+const cpuMs = (pid: number) => processCpuMs(pid) ?? Number.NaN;
+
+async function measure(label: string, args: string[], env: Record<string, string>): Promise<void> {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
+  const server: ListeningProcess = await startListening([...profile, ...args], { LOG_LEVEL: 'error', NODE_ENV: 'development', ...env }, 60_000);
+  try {
+    // Backline warms its answer recognizers up after listening: not a turn's cost.
+    while ((await fetch(`http://127.0.0.1:${server.port}/readyz`)).status === 503) await new Promise((r) => setTimeout(r, 200));
+    const before = cpuMs(server.child.pid!);
+    const client = process.cpuUsage();
+    const started = performance.now();
+    const result = await load(label, `http://127.0.0.1:${server.port}`);
+    const seconds = (performance.now() - started) / 1000;
+    const used = cpuMs(server.child.pid!) - before;
+    const clientUsage = process.cpuUsage(client);
+    const clientMs = (clientUsage.user + clientUsage.system) / 1000;
+    // load() runs a warm-up conversation and warm-up seconds too: CPU over all turns answered.
+    const turns = result.turnsPerSecond * seconds;
+    console.log(
+      `${label.padEnd(8)} ${result.turnsPerSecond.toFixed(0).padStart(5)} turns/s  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms  server CPU ${(used / turns).toFixed(2)} ms per turn, load generator ${(clientMs / turns).toFixed(2)} ms (approx.)  errors ${result.errors}`,
+    );
+  } finally {
+    await stopChild(server.child);
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'backline-profile-http-'));
+try {
+  const sqliteEnv = (file: string) => ({ NLU_CACHE_DIR: 'data/nlu-cache', RETENTION_DAYS: '30', STORAGE: 'sqlite', SQLITE_PATH: join(dir, file) });
+  const rounds = Number(process.env.ROUNDS ?? 1);
+  for (let round = 0; round < rounds; round++) {
+    if (which === 'echo' || which === 'both') await measure('echo', ['--import', 'tsx', 'bench/echoBot.ts'], {});
+    if (which === 'sqlite' || which === 'both') await measure('sqlite', ['bin/backline.js', 'serve'], sqliteEnv(`profile-${round}.db`));
+    // BENCH_BASELINE=<a built checkout>: the same load on that build's server, for before/after.
+    const baseline = process.env.BENCH_BASELINE;
+    if (baseline && (which === 'sqlite' || which === 'both'))
+      await measure('baseline', [join(baseline, 'bin/backline.js'), 'serve'], sqliteEnv(`baseline-${round}.db`));
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
