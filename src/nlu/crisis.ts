@@ -16,9 +16,22 @@ export interface CrisisDetection {
 }
 
 const expression = z.string().min(1);
+/**
+ * A statement split over two clauses or sentences of one message: `first` in one clause and
+ * `then` in the same clause or one of the next `within` clauses ("took extra tylenol for my
+ * back... had like 10 today"). Each part is read in its own clause: negations and `unless`
+ * there drop it, as for a pattern.
+ */
+const pairSchema = z.strictObject({
+  first: expression,
+  then: expression,
+  within: z.number().int().min(1).max(4).default(2),
+  note: z.string().optional(),
+});
 const kindSchema = z.strictObject({
   patterns: z.array(expression).min(1),
   unless: z.array(expression).optional(),
+  across_clauses: z.array(pairSchema).optional(),
 });
 const crisisFileSchema = z.strictObject({
   version: z.literal(1),
@@ -30,10 +43,17 @@ const crisisFileSchema = z.strictObject({
   kinds: z.strictObject({ suicide: kindSchema, self_harm: kindSchema, overdose: kindSchema }),
 });
 
+interface CompiledPair {
+  first: RegExp;
+  then: RegExp;
+  within: number;
+}
+
 interface CompiledKind {
   kind: CrisisKind;
   patterns: RegExp[];
   unless: RegExp[];
+  pairs: CompiledPair[];
 }
 
 export interface CrisisPatterns {
@@ -87,6 +107,11 @@ export function parseCrisisPatterns(yamlText: string, file = '<crisis>'): Crisis
     kind,
     patterns: data.kinds[kind].patterns.map((p, i) => compile(p, `${file}: kinds.${kind}.patterns[${i}]`)),
     unless: (data.kinds[kind].unless ?? []).map((p, i) => compile(p, `${file}: kinds.${kind}.unless[${i}]`)),
+    pairs: (data.kinds[kind].across_clauses ?? []).map((pair, i) => ({
+      first: compile(pair.first, `${file}: kinds.${kind}.across_clauses[${i}].first`),
+      then: compile(pair.then, `${file}: kinds.${kind}.across_clauses[${i}].then`),
+      within: pair.within,
+    })),
   }));
   return { file, rewrites, idioms, negationBefore: negationAtEnd, kinds };
 }
@@ -137,31 +162,49 @@ export function createCrisisDetector(patterns: CrisisPatterns): CrisisDetector {
     for (const idiom of patterns.idioms) normal = normal.replace(idiom, ' , ');
     return clausesOf(normal);
   };
-  const hitIn = (clause: string, compiled: CompiledKind): boolean => {
-    for (const pattern of compiled.patterns) {
-      pattern.lastIndex = 0;
-      for (let match = pattern.exec(clause); match; match = pattern.exec(clause)) {
-        const before = clause.slice(0, match.index);
-        const negated = patterns.negationBefore.test(before);
-        // A question frame or an exclusion that comes first in the clause ("can you overdose on ...").
-        const excused = compiled.unless.some((unless) => {
-          unless.lastIndex = 0;
-          const found = unless.exec(clause);
-          return found !== null && found.index <= match!.index;
-        });
-        if (!negated && !excused) return true;
-        if (match[0].length === 0) pattern.lastIndex++;
+  /** Does the expression match in the clause, not negated right before it nor excused by an `unless` that comes first? */
+  const standsIn = (clause: string, pattern: RegExp, unlessList: readonly RegExp[]): boolean => {
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(clause); match; match = pattern.exec(clause)) {
+      const before = clause.slice(0, match.index);
+      const negated = patterns.negationBefore.test(before);
+      // A question frame or an exclusion that comes first in the clause ("can you overdose on ...").
+      const excused = unlessList.some((unless) => {
+        unless.lastIndex = 0;
+        const found = unless.exec(clause);
+        return found !== null && found.index <= match!.index;
+      });
+      if (!negated && !excused) return true;
+      if (match[0].length === 0) pattern.lastIndex++;
+    }
+    return false;
+  };
+  const hitIn = (clause: string, compiled: CompiledKind): boolean => compiled.patterns.some((pattern) => standsIn(clause, pattern, compiled.unless));
+  // A pair: the first part in clause i, the second in clause i..i+within. An `unless` in any
+  // clause of the stretch (a question frame: "is it ok to take 10 a day") drops it.
+  const pairIn = (clauses: readonly string[], compiled: CompiledKind): boolean => {
+    for (const pair of compiled.pairs) {
+      for (let i = 0; i < clauses.length; i++) {
+        if (!standsIn(clauses[i]!, pair.first, compiled.unless)) continue;
+        const last = Math.min(clauses.length - 1, i + pair.within);
+        for (let j = i; j <= last; j++) {
+          if (!standsIn(clauses[j]!, pair.then, compiled.unless)) continue;
+          const stretch = clauses.slice(i, j + 1);
+          const excused = compiled.unless.some((unless) => stretch.some((c) => ((unless.lastIndex = 0), unless.test(c))));
+          if (!excused) return true;
+        }
       }
     }
     return false;
   };
+  const ordered = [...patterns.kinds].sort((a, b) => DETECTION_ORDER.indexOf(a.kind) - DETECTION_ORDER.indexOf(b.kind));
   return {
     detect(text) {
       if (!text.trim()) return { crisis: false };
       const clauses = prepare(text.slice(0, 4000));
       // Overdose first: it is also a medical emergency (call the emergency number).
-      for (const compiled of [...patterns.kinds].sort((a, b) => DETECTION_ORDER.indexOf(a.kind) - DETECTION_ORDER.indexOf(b.kind))) {
-        if (clauses.some((clause) => hitIn(clause, compiled))) return { crisis: true, kind: compiled.kind };
+      for (const compiled of ordered) {
+        if (clauses.some((clause) => hitIn(clause, compiled)) || pairIn(clauses, compiled)) return { crisis: true, kind: compiled.kind };
       }
       return { crisis: false };
     },
