@@ -4,7 +4,6 @@
 import { rng, shuffleInPlace, toBase64 } from './numeric.js';
 import { type Lexicon } from './normalize.js';
 import {
-  ANSWER_FILLERS,
   DEFAULT_LEARNED_CONFIG,
   LEARNED_SIGNS,
   type LabelledText,
@@ -135,8 +134,8 @@ export function trainLearnedModel(
   set: LabelledText[],
   lexicon: Lexicon,
   hashes: { cacheKey: string; corpusHash: string },
+  answerWordList: readonly string[],
   options: TrainLearnedOptions = {},
-  answerWordList: readonly string[] = ANSWER_FILLERS,
 ): SerializedLearnedModel {
   const config = mergeConfig(options.config);
   const texts = set.map((t) => t.text);
