@@ -20,11 +20,13 @@ const expression = z.string().min(1);
  * A statement split over two clauses or sentences of one message: `first` in one clause and
  * `then` in the same clause or one of the next `within` clauses ("took extra tylenol for my
  * back... had like 10 today"). Each part is read in its own clause: negations and `unless`
- * there drop it, as for a pattern.
+ * there drop it, as for a pattern. `with`, when given, must also appear somewhere in that stretch
+ * ("took my tramadol, then again an hour later... can barely keep my eyes open").
  */
 const pairSchema = z.strictObject({
   first: expression,
   then: expression,
+  with: expression.optional(),
   within: z.number().int().min(1).max(4).default(2),
   note: z.string().optional(),
 });
@@ -46,6 +48,7 @@ const crisisFileSchema = z.strictObject({
 interface CompiledPair {
   first: RegExp;
   then: RegExp;
+  with?: RegExp;
   within: number;
 }
 
@@ -110,6 +113,7 @@ export function parseCrisisPatterns(yamlText: string, file = '<crisis>'): Crisis
     pairs: (data.kinds[kind].across_clauses ?? []).map((pair, i) => ({
       first: compile(pair.first, `${file}: kinds.${kind}.across_clauses[${i}].first`),
       then: compile(pair.then, `${file}: kinds.${kind}.across_clauses[${i}].then`),
+      ...(pair.with ? { with: compile(pair.with, `${file}: kinds.${kind}.across_clauses[${i}].with`) } : {}),
       within: pair.within,
     })),
   }));
@@ -190,8 +194,9 @@ export function createCrisisDetector(patterns: CrisisPatterns): CrisisDetector {
         for (let j = i; j <= last; j++) {
           if (!standsIn(clauses[j]!, pair.then, compiled.unless)) continue;
           const stretch = clauses.slice(i, j + 1);
-          const excused = compiled.unless.some((unless) => stretch.some((c) => ((unless.lastIndex = 0), unless.test(c))));
-          if (!excused) return true;
+          const has = (r: RegExp) => stretch.some((c) => ((r.lastIndex = 0), r.test(c)));
+          if (pair.with && !has(pair.with)) continue;
+          if (!compiled.unless.some(has)) return true;
         }
       }
     }

@@ -77,6 +77,19 @@ describe('crisis detector', () => {
     expect(recall).toBeGreaterThanOrEqual(0.95);
     expect(falseAlarms).toBeLessThanOrEqual(0.06);
   });
+
+  // The second writing round (session 4), written after the patterns: fresher wording, so a
+  // fairer read of how the patterns generalise. Most of its false alarms are histories
+  // ("I self-harmed as a teenager"), where crisis help is the tolerated side.
+  const secondRound = 'knowledge/nlu/red-flag-corpus/crisis.s4.yaml';
+  it.runIf(existsSync(secondRound))('recall and false alarms on the second round of the crisis corpus', () => {
+    const corpus = parseYaml(readFileSync(secondRound, 'utf8')) as { positives: string[]; near_misses: { text: string }[] };
+    const recall = corpus.positives.filter((t) => detector.detect(t).crisis).length / corpus.positives.length;
+    const falseAlarms = corpus.near_misses.filter((n) => detector.detect(n.text).crisis).length / corpus.near_misses.length;
+    console.log(`crisis corpus, second round: recall ${recall.toFixed(3)} (${corpus.positives.length}), false alarms ${falseAlarms.toFixed(3)} (${corpus.near_misses.length})`);
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+    expect(falseAlarms).toBeLessThanOrEqual(0.1);
+  });
 });
 
 describe('patient reader', () => {
