@@ -18,7 +18,7 @@ export type LearnedSign = (typeof LEARNED_SIGNS)[number];
 export const CORPUS_DIR = 'red-flag-corpus';
 export const THRESHOLDS_FILE = 'red-flag-model.json';
 /** Bump when features or training change: invalidates caches and red-flag-model.json. */
-export const MODEL_VERSION = 'backline-red-flag-lr-7';
+export const MODEL_VERSION = 'backline-red-flag-lr-8';
 
 export interface LearnedConfig {
   epochs: number;
@@ -36,7 +36,7 @@ export interface LearnedConfig {
 }
 
 export const DEFAULT_LEARNED_CONFIG: LearnedConfig = {
-  epochs: 8,
+  epochs: 14,
   learningRate: 0.4,
   l2: 1e-5,
   positiveWeightCap: 8,
