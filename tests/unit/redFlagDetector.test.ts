@@ -982,8 +982,10 @@ describe("red-flag detector: lead's policy on others, hypotheticals, position an
       ['sharp pain in my back and my chest since lunch', 'chest_pain'],
     ];
     for (const [text, id] of cases) expect(raised(text), text).toContain(id);
-    // a fallback never makes a sure flag
-    expect(detector.detect('my number twos come without warning now').flags).not.toContain('bowel_dysfunction');
+    // a fallback never makes a sure flag ("number twos come without warning" is now a pattern's:
+    // stool that comes with no warning is incontinence)
+    expect(detector.detect('something strange going on with my number twos since the back went')).toMatchObject({ flags: [], possible: ['bowel_dysfunction'] });
+    expect(detector.detect('my number twos come without warning now').flags).toContain('bowel_dysfunction');
   });
   it('topic fallbacks stay quiet when denied, asked about or harmless', () => {
     for (const text of [
