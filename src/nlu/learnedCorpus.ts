@@ -172,7 +172,10 @@ export function readCorpusSources(dataDir: string): CorpusSources {
     training: readFileSync(join(dir, TRAINING_FILE), 'utf8'),
     lexicon: readFileSync(join(dir, LEXICON_FILE), 'utf8'),
     answers: existsSync(join(dir, ANSWER_WORDS_FILE)) ? readFileSync(join(dir, ANSWER_WORDS_FILE), 'utf8') : '',
-    learnedAnswers: readFileSync(existsSync(join(dir, LEARNED_ANSWERS_FILE)) ? join(dir, LEARNED_ANSWERS_FILE) : resolveFromRoot(join('knowledge/nlu', LEARNED_ANSWERS_FILE)), 'utf8'),
+    learnedAnswers: readFileSync(
+      existsSync(join(dir, LEARNED_ANSWERS_FILE)) ? join(dir, LEARNED_ANSWERS_FILE) : resolveFromRoot(join('knowledge/nlu', LEARNED_ANSWERS_FILE)),
+      'utf8',
+    ),
   };
 }
 
@@ -196,7 +199,8 @@ export function answerNegatives(answerWordsYaml: string, learned: LearnedAnswers
     // a broken file is reported by `backline check`; the negatives below still apply
   }
   const n = learned.negatives;
-  const fill = (templates: readonly string[], values: readonly (string | number)[]) => values.flatMap((v) => templates.map((t) => t.replaceAll('{n}', String(v))));
+  const fill = (templates: readonly string[], values: readonly (string | number)[]) =>
+    values.flatMap((v) => templates.map((t) => t.replaceAll('{n}', String(v))));
   out.push(...fill(n.age_templates, n.ages), ...fill(n.duration_templates, n.durations), ...fill(n.number_word_templates, n.number_words));
   // Whole words: "weeks" is not "wee" (an earlier prefix match dropped every "... weeks" answer).
   const reporting = new RegExp(`\\b(?:${learned.reporting_words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`, 'i');
@@ -205,7 +209,9 @@ export function answerNegatives(answerWordsYaml: string, learned: LearnedAnswers
 
 /** sha256 of the corpus files (names and bytes): what red-flag-model.json was chosen on. */
 export function corpusHash(sources: CorpusSources): string {
-  return sha256(JSON.stringify([MODEL_VERSION, sources.corpus, sha256(sources.training), sha256(sources.lexicon), sha256(sources.answers), sha256(sources.learnedAnswers)]));
+  return sha256(
+    JSON.stringify([MODEL_VERSION, sources.corpus, sha256(sources.training), sha256(sources.lexicon), sha256(sources.answers), sha256(sources.learnedAnswers)]),
+  );
 }
 
 /** Parses and checks the corpus files. Throws naming the file on a problem. */

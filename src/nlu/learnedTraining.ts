@@ -3,14 +3,7 @@
 
 import { rng, shuffleInPlace, toBase64 } from './numeric.js';
 import { type Lexicon } from './normalize.js';
-import {
-  DEFAULT_LEARNED_CONFIG,
-  LEARNED_SIGNS,
-  type LabelledText,
-  type LearnedConfig,
-  type LearnedSign,
-  MODEL_VERSION,
-} from './learnedCorpus.js';
+import { DEFAULT_LEARNED_CONFIG, LEARNED_SIGNS, type LabelledText, type LearnedConfig, type LearnedSign, MODEL_VERSION } from './learnedCorpus.js';
 import { type SparseVector, buildVectorizer, splitForScoring, vectorize } from './learnedFeatures.js';
 
 // ---------------------------------------------------------------------------- training

@@ -81,6 +81,9 @@ describe('crisis told across two clauses: crisis help in the next reply', () => 
   it('an ordinary question about a daily amount gets no crisis help', async () => {
     const c = await chat();
     await c.say('I take ibuprofen for my back. Is it ok to have 10 a day?');
-    expect(c.last.every((a) => !dataOf(a)?.crisis), c.text()).toBe(true);
+    expect(
+      c.last.every((a) => !dataOf(a)?.crisis),
+      c.text(),
+    ).toBe(true);
   });
 });

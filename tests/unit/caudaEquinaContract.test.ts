@@ -27,7 +27,10 @@ describe('cauda equina signs', () => {
       for (const answer of ['yes', 'unsure'] as const) {
         const outcome = evaluateTriage(rules, { [flag]: answer });
         expect(outcome.level, `${flag} ${answer}`).toBe('emergency');
-        expect(outcome.reasons.map((r) => r.rule), flag).toContain('cauda_equina_signs');
+        expect(
+          outcome.reasons.map((r) => r.rule),
+          flag,
+        ).toContain('cauda_equina_signs');
       }
     }
   });

@@ -86,7 +86,9 @@ describe('crisis detector', () => {
     const corpus = parseYaml(readFileSync(secondRound, 'utf8')) as { positives: string[]; near_misses: { text: string }[] };
     const recall = corpus.positives.filter((t) => detector.detect(t).crisis).length / corpus.positives.length;
     const falseAlarms = corpus.near_misses.filter((n) => detector.detect(n.text).crisis).length / corpus.near_misses.length;
-    console.log(`crisis corpus, second round: recall ${recall.toFixed(3)} (${corpus.positives.length}), false alarms ${falseAlarms.toFixed(3)} (${corpus.near_misses.length})`);
+    console.log(
+      `crisis corpus, second round: recall ${recall.toFixed(3)} (${corpus.positives.length}), false alarms ${falseAlarms.toFixed(3)} (${corpus.near_misses.length})`,
+    );
     expect(recall).toBeGreaterThanOrEqual(0.95);
     expect(falseAlarms).toBeLessThanOrEqual(0.1);
   });

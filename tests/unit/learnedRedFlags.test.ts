@@ -118,7 +118,16 @@ describe('learned red-flag detector: training and storage', () => {
     const dir = fixtureDataDir();
     writeFileSync(
       join(dir, 'red-flag-corpus', 'fever.round2.yaml'),
-      ['sign: fever', 'positives:', '  - "sweating and shivering under three duvets"', '  - "I have a fever"', 'near_misses:', '  - text: "fever pitch at the match"', '    kind: idiom', ''].join('\n'),
+      [
+        'sign: fever',
+        'positives:',
+        '  - "sweating and shivering under three duvets"',
+        '  - "I have a fever"',
+        'near_misses:',
+        '  - text: "fever pitch at the match"',
+        '    kind: idiom',
+        '',
+      ].join('\n'),
     );
     const sources = readCorpusSources(dir);
     const set = buildTrainingSet(parseCorpus(sources), sources.training);
@@ -214,7 +223,10 @@ describe('learned red-flag detector: what an answer looks like (knowledge/nlu/le
   it('is part of the cache key: a changed list trains a new model', () => {
     const dir = fixtureDataDir();
     const before = learnedCacheKey(readCorpusSources(dir));
-    writeFileSync(join(dir, 'learned-answers.yaml'), readFileSync('knowledge/nlu/learned-answers.yaml', 'utf8').replace('phrases: [yes,', 'phrases: [yes, yup,'));
+    writeFileSync(
+      join(dir, 'learned-answers.yaml'),
+      readFileSync('knowledge/nlu/learned-answers.yaml', 'utf8').replace('phrases: [yes,', 'phrases: [yes, yup,'),
+    );
     expect(learnedCacheKey(readCorpusSources(dir))).not.toBe(before);
   });
 });
