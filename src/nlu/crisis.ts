@@ -41,6 +41,8 @@ const crisisFileSchema = z.strictObject({
   /** Named word lists, written `@name` inside an expression. */
   groups: z.record(z.string().regex(/^[a-z_]+$/), z.array(z.string().min(1)).min(1)).optional(),
   idioms: z.array(expression).default([]),
+  /** A learned crisis hit counts only in a message with one of these (after rewrites and idioms). */
+  learned_needs: z.array(expression).default([]),
   negations: expression,
   kinds: z.strictObject({ suicide: kindSchema, self_harm: kindSchema, overdose: kindSchema }),
 });
@@ -63,6 +65,7 @@ export interface CrisisPatterns {
   readonly file: string;
   readonly rewrites: { from: RegExp; to: string }[];
   readonly idioms: RegExp[];
+  readonly learnedNeeds: RegExp[];
   readonly negationBefore: RegExp;
   readonly kinds: CompiledKind[];
 }
@@ -117,7 +120,8 @@ export function parseCrisisPatterns(yamlText: string, file = '<crisis>'): Crisis
       within: pair.within,
     })),
   }));
-  return { file, rewrites, idioms, negationBefore: negationAtEnd, kinds };
+  const learnedNeeds = data.learned_needs.map((need, i) => compile(need, `${file}: learned_needs[${i}]`));
+  return { file, rewrites, idioms, learnedNeeds, negationBefore: negationAtEnd, kinds };
 }
 
 export function loadCrisisPatterns(path: string): CrisisPatterns {
@@ -156,6 +160,12 @@ function clausesOf(text: string): string[] {
 
 export interface CrisisDetector {
   detect(text: string): CrisisDetection;
+  /**
+   * Does the message use any of the words a crisis is talked about in (`learned_needs`)? The
+   * learned crisis classifier's hit counts only then: on its own it also fires on long carers'
+   * messages with none of them ("on her own since her husband passed...").
+   */
+  mentionsCrisisWords(text: string): boolean;
 }
 
 export function createCrisisDetector(patterns: CrisisPatterns): CrisisDetector {
@@ -212,6 +222,11 @@ export function createCrisisDetector(patterns: CrisisPatterns): CrisisDetector {
         if (clauses.some((clause) => hitIn(clause, compiled)) || pairIn(clauses, compiled)) return { crisis: true, kind: compiled.kind };
       }
       return { crisis: false };
+    },
+    mentionsCrisisWords(text) {
+      if (patterns.learnedNeeds.length === 0) return true;
+      const clauses = prepare(text.slice(0, 4000));
+      return patterns.learnedNeeds.some((need) => clauses.some((clause) => ((need.lastIndex = 0), need.test(clause))));
     },
   };
 }

@@ -190,3 +190,13 @@ describe('crisis detector: across clauses and new wordings', () => {
     expect(() => parseCrisisPatterns(yaml.replace('then: "ten"', 'then: "ten"\n        within: 9'), 'f.yaml')).toThrow(/within/);
   });
 });
+
+describe('crisis words that let a learned crisis hit count (learned_needs)', () => {
+  it('a plain question or a carer’s story has none; an idiom is blanked first; words of risk count', () => {
+    expect(detector.mentionsCrisisWords('what is spinal narrowing? my grandad has just been told he has it')).toBe(false);
+    expect(detector.mentionsCrisisWords('the lady I care for has been on her own since her husband passed, her back aches')).toBe(false);
+    expect(detector.mentionsCrisisWords('this pain is killing me')).toBe(false);
+    expect(detector.mentionsCrisisWords('some days I just want to disappear')).toBe(true);
+    expect(detector.mentionsCrisisWords('my tramadol is all I think about')).toBe(true);
+  });
+});
