@@ -43,6 +43,8 @@ const crisisFileSchema = z.strictObject({
   idioms: z.array(expression).default([]),
   /** A learned crisis hit counts only in a message with one of these (after rewrites and idioms). */
   learned_needs: z.array(expression).default([]),
+  /** ... unless the learned probability is at least this. */
+  learned_alone_at: z.number().min(0).max(1).default(1),
   negations: expression,
   kinds: z.strictObject({ suicide: kindSchema, self_harm: kindSchema, overdose: kindSchema }),
 });
@@ -66,6 +68,7 @@ export interface CrisisPatterns {
   readonly rewrites: { from: RegExp; to: string }[];
   readonly idioms: RegExp[];
   readonly learnedNeeds: RegExp[];
+  readonly learnedAloneAt: number;
   readonly negationBefore: RegExp;
   readonly kinds: CompiledKind[];
 }
@@ -121,7 +124,7 @@ export function parseCrisisPatterns(yamlText: string, file = '<crisis>'): Crisis
     })),
   }));
   const learnedNeeds = data.learned_needs.map((need, i) => compile(need, `${file}: learned_needs[${i}]`));
-  return { file, rewrites, idioms, learnedNeeds, negationBefore: negationAtEnd, kinds };
+  return { file, rewrites, idioms, learnedNeeds, learnedAloneAt: data.learned_alone_at, negationBefore: negationAtEnd, kinds };
 }
 
 export function loadCrisisPatterns(path: string): CrisisPatterns {
@@ -166,6 +169,8 @@ export interface CrisisDetector {
    * messages with none of them ("on her own since her husband passed...").
    */
   mentionsCrisisWords(text: string): boolean;
+  /** A learned crisis probability at or above this counts without a crisis word. */
+  readonly learnedAloneAt: number;
 }
 
 export function createCrisisDetector(patterns: CrisisPatterns): CrisisDetector {
@@ -223,6 +228,7 @@ export function createCrisisDetector(patterns: CrisisPatterns): CrisisDetector {
       }
       return { crisis: false };
     },
+    learnedAloneAt: patterns.learnedAloneAt,
     mentionsCrisisWords(text) {
       if (patterns.learnedNeeds.length === 0) return true;
       const clauses = prepare(text.slice(0, 4000));

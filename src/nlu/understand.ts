@@ -181,8 +181,9 @@ export function createNluEngine(options: NluOptions): NluEngine {
   const detectCrisis = (text: string): CrisisDetection => {
     const byPatterns = crisisDetector.detect(text);
     if (byPatterns.crisis) return byPatterns;
-    const learnedSure = unionDetection(EMPTY_DETECTION, learnedHitsOf(text)).crisis === 'sure';
-    return learnedSure && crisisDetector.mentionsCrisisWords(text) ? { crisis: true, kind: 'suicide' } : byPatterns;
+    const learned = learnedHitsOf(text).find((h) => h.sign === 'crisis' && h.status === 'current' && h.level === 'sure');
+    const counts = learned !== undefined && (learned.p >= crisisDetector.learnedAloneAt || crisisDetector.mentionsCrisisWords(text));
+    return counts ? { crisis: true, kind: 'suicide' } : byPatterns;
   };
 
   return {
