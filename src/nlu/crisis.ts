@@ -16,9 +16,24 @@ export interface CrisisDetection {
 }
 
 const expression = z.string().min(1);
+/**
+ * A statement split over two clauses or sentences of one message: `first` in one clause and
+ * `then` in the same clause or one of the next `within` clauses ("took extra tylenol for my
+ * back... had like 10 today"). Each part is read in its own clause: negations and `unless`
+ * there drop it, as for a pattern. `with`, when given, must also appear somewhere in that stretch
+ * ("took my tramadol, then again an hour later... can barely keep my eyes open").
+ */
+const pairSchema = z.strictObject({
+  first: expression,
+  then: expression,
+  with: expression.optional(),
+  within: z.number().int().min(1).max(4).default(2),
+  note: z.string().optional(),
+});
 const kindSchema = z.strictObject({
   patterns: z.array(expression).min(1),
   unless: z.array(expression).optional(),
+  across_clauses: z.array(pairSchema).optional(),
 });
 const crisisFileSchema = z.strictObject({
   version: z.literal(1),
@@ -26,20 +41,34 @@ const crisisFileSchema = z.strictObject({
   /** Named word lists, written `@name` inside an expression. */
   groups: z.record(z.string().regex(/^[a-z_]+$/), z.array(z.string().min(1)).min(1)).optional(),
   idioms: z.array(expression).default([]),
+  /** A learned crisis hit counts only in a message with one of these (after rewrites and idioms). */
+  learned_needs: z.array(expression).default([]),
+  /** ... unless the learned probability is at least this. */
+  learned_alone_at: z.number().min(0).max(1).default(1),
   negations: expression,
   kinds: z.strictObject({ suicide: kindSchema, self_harm: kindSchema, overdose: kindSchema }),
 });
+
+interface CompiledPair {
+  first: RegExp;
+  then: RegExp;
+  with?: RegExp;
+  within: number;
+}
 
 interface CompiledKind {
   kind: CrisisKind;
   patterns: RegExp[];
   unless: RegExp[];
+  pairs: CompiledPair[];
 }
 
 export interface CrisisPatterns {
   readonly file: string;
   readonly rewrites: { from: RegExp; to: string }[];
   readonly idioms: RegExp[];
+  readonly learnedNeeds: RegExp[];
+  readonly learnedAloneAt: number;
   readonly negationBefore: RegExp;
   readonly kinds: CompiledKind[];
 }
@@ -87,8 +116,15 @@ export function parseCrisisPatterns(yamlText: string, file = '<crisis>'): Crisis
     kind,
     patterns: data.kinds[kind].patterns.map((p, i) => compile(p, `${file}: kinds.${kind}.patterns[${i}]`)),
     unless: (data.kinds[kind].unless ?? []).map((p, i) => compile(p, `${file}: kinds.${kind}.unless[${i}]`)),
+    pairs: (data.kinds[kind].across_clauses ?? []).map((pair, i) => ({
+      first: compile(pair.first, `${file}: kinds.${kind}.across_clauses[${i}].first`),
+      then: compile(pair.then, `${file}: kinds.${kind}.across_clauses[${i}].then`),
+      ...(pair.with ? { with: compile(pair.with, `${file}: kinds.${kind}.across_clauses[${i}].with`) } : {}),
+      within: pair.within,
+    })),
   }));
-  return { file, rewrites, idioms, negationBefore: negationAtEnd, kinds };
+  const learnedNeeds = data.learned_needs.map((need, i) => compile(need, `${file}: learned_needs[${i}]`));
+  return { file, rewrites, idioms, learnedNeeds, learnedAloneAt: data.learned_alone_at, negationBefore: negationAtEnd, kinds };
 }
 
 export function loadCrisisPatterns(path: string): CrisisPatterns {
@@ -127,6 +163,14 @@ function clausesOf(text: string): string[] {
 
 export interface CrisisDetector {
   detect(text: string): CrisisDetection;
+  /**
+   * Does the message use any of the words a crisis is talked about in (`learned_needs`)? The
+   * learned crisis classifier's hit counts only then: on its own it also fires on long carers'
+   * messages with none of them ("on her own since her husband passed...").
+   */
+  mentionsCrisisWords(text: string): boolean;
+  /** A learned crisis probability at or above this counts without a crisis word. */
+  readonly learnedAloneAt: number;
 }
 
 export function createCrisisDetector(patterns: CrisisPatterns): CrisisDetector {
@@ -137,33 +181,58 @@ export function createCrisisDetector(patterns: CrisisPatterns): CrisisDetector {
     for (const idiom of patterns.idioms) normal = normal.replace(idiom, ' , ');
     return clausesOf(normal);
   };
-  const hitIn = (clause: string, compiled: CompiledKind): boolean => {
-    for (const pattern of compiled.patterns) {
-      pattern.lastIndex = 0;
-      for (let match = pattern.exec(clause); match; match = pattern.exec(clause)) {
-        const before = clause.slice(0, match.index);
-        const negated = patterns.negationBefore.test(before);
-        // A question frame or an exclusion that comes first in the clause ("can you overdose on ...").
-        const excused = compiled.unless.some((unless) => {
-          unless.lastIndex = 0;
-          const found = unless.exec(clause);
-          return found !== null && found.index <= match!.index;
-        });
-        if (!negated && !excused) return true;
-        if (match[0].length === 0) pattern.lastIndex++;
+  /** Does the expression match in the clause, not negated right before it nor excused by an `unless` that comes first? */
+  const standsIn = (clause: string, pattern: RegExp, unlessList: readonly RegExp[]): boolean => {
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(clause); match; match = pattern.exec(clause)) {
+      const before = clause.slice(0, match.index);
+      const negated = patterns.negationBefore.test(before);
+      // A question frame or an exclusion that comes first in the clause ("can you overdose on ...").
+      const excused = unlessList.some((unless) => {
+        unless.lastIndex = 0;
+        const found = unless.exec(clause);
+        return found !== null && found.index <= match!.index;
+      });
+      if (!negated && !excused) return true;
+      if (match[0].length === 0) pattern.lastIndex++;
+    }
+    return false;
+  };
+  const hitIn = (clause: string, compiled: CompiledKind): boolean => compiled.patterns.some((pattern) => standsIn(clause, pattern, compiled.unless));
+  // A pair: the first part in clause i, the second in clause i..i+within. An `unless` in any
+  // clause of the stretch (a question frame: "is it ok to take 10 a day") drops it.
+  const pairIn = (clauses: readonly string[], compiled: CompiledKind): boolean => {
+    for (const pair of compiled.pairs) {
+      for (let i = 0; i < clauses.length; i++) {
+        if (!standsIn(clauses[i]!, pair.first, compiled.unless)) continue;
+        const last = Math.min(clauses.length - 1, i + pair.within);
+        for (let j = i; j <= last; j++) {
+          if (!standsIn(clauses[j]!, pair.then, compiled.unless)) continue;
+          const stretch = clauses.slice(i, j + 1);
+          const has = (r: RegExp) => stretch.some((c) => ((r.lastIndex = 0), r.test(c)));
+          if (pair.with && !has(pair.with)) continue;
+          if (!compiled.unless.some(has)) return true;
+        }
       }
     }
     return false;
   };
+  const ordered = [...patterns.kinds].sort((a, b) => DETECTION_ORDER.indexOf(a.kind) - DETECTION_ORDER.indexOf(b.kind));
   return {
     detect(text) {
       if (!text.trim()) return { crisis: false };
       const clauses = prepare(text.slice(0, 4000));
       // Overdose first: it is also a medical emergency (call the emergency number).
-      for (const compiled of [...patterns.kinds].sort((a, b) => DETECTION_ORDER.indexOf(a.kind) - DETECTION_ORDER.indexOf(b.kind))) {
-        if (clauses.some((clause) => hitIn(clause, compiled))) return { crisis: true, kind: compiled.kind };
+      for (const compiled of ordered) {
+        if (clauses.some((clause) => hitIn(clause, compiled)) || pairIn(clauses, compiled)) return { crisis: true, kind: compiled.kind };
       }
       return { crisis: false };
+    },
+    learnedAloneAt: patterns.learnedAloneAt,
+    mentionsCrisisWords(text) {
+      if (patterns.learnedNeeds.length === 0) return true;
+      const clauses = prepare(text.slice(0, 4000));
+      return patterns.learnedNeeds.some((need) => clauses.some((clause) => ((need.lastIndex = 0), need.test(clause))));
     },
   };
 }

@@ -1,6 +1,6 @@
 // Learned red-flag detector: one binary classifier per warning sign (the boolean evidence ids
 // of CONTRACT §2) and one for `crisis`, trained on the paraphrase corpus in
-// knowledge/nlu/red-flag-corpus/<sign>.yaml. It stands beside the pattern detector
+// knowledge/nlu/red-flag-corpus/<sign>.yaml (and <sign>.<part>.yaml: later rounds). It stands beside the pattern detector
 // (redFlagDetector.ts), whose lists do not generalise to words nobody wrote a pattern for.
 //
 //   features  the intent classifier's normalisation (spelling, lexicon concepts, stems with
@@ -12,7 +12,8 @@
 //             up so that ~170 positives are not drowned by ~7000 negatives;
 //   negatives for sign S: every other sign's positives, every near miss of every file, the
 //             utterances of knowledge/nlu/training.yaml except redflag.report, and answers
-//             to the bot's questions (answerNegatives: yes/no words, ages, durations);
+//             to the bot's questions (answerNegatives: yes/no words, ages, durations of
+//             knowledge/nlu/answer-words.yaml and learned-answers.yaml);
 //   answers   messages with fewer than MIN_CONTENT_WORDS words that are not answer words
 //             ("about three weeks", "I'm 52", "not really") are left to the patterns;
 //   calibration  Platt scaling of the out-of-fold logits (k-fold cross-validation) and two
@@ -45,6 +46,7 @@ import {
   buildTrainingSet,
   corpusHash,
   parseCorpus,
+  parseLearnedAnswers,
   readCorpusSources,
 } from './learnedCorpus.js';
 import { type SerializedLearnedModel, type TrainLearnedOptions, mergeConfig, trainLearnedModel } from './learnedTraining.js';
@@ -100,8 +102,15 @@ export function loadOrTrainLearnedRedFlags(options: LoadLearnedOptions = {}): Lo
   }
   const files = parseCorpus(sources);
   const lexicon = parseLexicon(sources.lexicon, LEXICON_FILE);
-  const set = buildTrainingSet(files, sources.training, answerNegatives(sources.answers));
-  const serialized = trainLearnedModel(set, lexicon, { cacheKey: key, corpusHash: corpusHash(sources) }, options.train, answerWords(sources.answers));
+  const learnedAnswers = parseLearnedAnswers(sources.learnedAnswers);
+  const set = buildTrainingSet(files, sources.training, answerNegatives(sources.answers, learnedAnswers));
+  const serialized = trainLearnedModel(
+    set,
+    lexicon,
+    { cacheKey: key, corpusHash: corpusHash(sources) },
+    answerWords(sources.answers, learnedAnswers),
+    options.train,
+  );
   const model = restoreLearnedModel(serialized, thresholds);
   try {
     mkdirSync(cacheDir, { recursive: true });
@@ -131,6 +140,7 @@ export function isWarningSign(sign: LearnedSign): sign is RedFlagId {
 export {
   ANSWER_WORDS_FILE,
   CORPUS_DIR,
+  LEARNED_ANSWERS_FILE,
   DEFAULT_LEARNED_CONFIG,
   LEARNED_SIGNS,
   MIN_CONTENT_WORDS,
@@ -141,9 +151,10 @@ export {
   buildTrainingSet,
   corpusHash,
   parseCorpus,
+  parseLearnedAnswers,
   readCorpusSources,
 } from './learnedCorpus.js';
-export type { CorpusFile, CorpusSources, LabelledText, LearnedConfig, LearnedSign } from './learnedCorpus.js';
+export type { CorpusFile, CorpusSources, LabelledText, LearnedAnswers, LearnedConfig, LearnedSign } from './learnedCorpus.js';
 export { splitForScoring } from './learnedFeatures.js';
 export { crossValidateLearned, trainLearnedModel } from './learnedTraining.js';
 export type { OutOfFoldScores, SerializedLearnedModel, TrainLearnedOptions } from './learnedTraining.js';

@@ -3,15 +3,7 @@
 
 import { rng, shuffleInPlace, toBase64 } from './numeric.js';
 import { type Lexicon } from './normalize.js';
-import {
-  ANSWER_FILLERS,
-  DEFAULT_LEARNED_CONFIG,
-  LEARNED_SIGNS,
-  type LabelledText,
-  type LearnedConfig,
-  type LearnedSign,
-  MODEL_VERSION,
-} from './learnedCorpus.js';
+import { DEFAULT_LEARNED_CONFIG, LEARNED_SIGNS, type LabelledText, type LearnedConfig, type LearnedSign, MODEL_VERSION } from './learnedCorpus.js';
 import { type SparseVector, buildVectorizer, splitForScoring, vectorize } from './learnedFeatures.js';
 
 // ---------------------------------------------------------------------------- training
@@ -135,8 +127,8 @@ export function trainLearnedModel(
   set: LabelledText[],
   lexicon: Lexicon,
   hashes: { cacheKey: string; corpusHash: string },
+  answerWordList: readonly string[],
   options: TrainLearnedOptions = {},
-  answerWordList: readonly string[] = ANSWER_FILLERS,
 ): SerializedLearnedModel {
   const config = mergeConfig(options.config);
   const texts = set.map((t) => t.text);

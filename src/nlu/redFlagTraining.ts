@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { AssertionReport } from './assertion.js';
 import {
   answerNegatives,
+  parseLearnedAnswers,
   buildTrainingSet,
   corpusHash,
   crossValidateLearned,
@@ -177,7 +178,7 @@ export function trainRedFlagThresholds(options: TrainRedFlagsOptions = {}): RedF
   const sources = readCorpusSources(dataDir);
   const files = parseCorpus(sources);
   const lexicon = parseLexicon(sources.lexicon, LEXICON_FILE);
-  const set = buildTrainingSet(files, sources.training, answerNegatives(sources.answers));
+  const set = buildTrainingSet(files, sources.training, answerNegatives(sources.answers, parseLearnedAnswers(sources.learnedAnswers)));
   const oof = crossValidateLearned(set, lexicon, k, options.train);
   const signs: RedFlagModelFile['signs'] = {};
   const calibrated = new Map<LearnedSign, number[]>();

@@ -184,12 +184,15 @@ export function createNluEngine(options: NluOptions): NluEngine {
   const gate = createAssertionGate({ ...gateOptions, learned: { model: assertionModel, thresholds: loadAssertionThresholds(dataDir).thresholds } });
   const detectRedFlags = (text: string): RedFlagDetection => gated(gate, unionDetection(detector.detect(text), learnedHitsOf(text)), text, learnedHitsOf(text));
   // Crisis: the curated patterns (which also tell the kind), or the learned crisis classifier
-  // above its sure threshold, reported as current. A learned-only hit gets the general crisis
+  // above its sure threshold, reported as current, in a message that uses a crisis word
+  // (knowledge/crisis.yaml learned_needs). A learned-only hit gets the general crisis
   // reply (the crisis line), the kind the patterns could not name.
   const detectCrisis = (text: string): CrisisDetection => {
     const byPatterns = crisisDetector.detect(text);
     if (byPatterns.crisis) return byPatterns;
-    return unionDetection(EMPTY_DETECTION, learnedHitsOf(text)).crisis === 'sure' ? { crisis: true, kind: 'suicide' } : byPatterns;
+    const learned = learnedHitsOf(text).find((h) => h.sign === 'crisis' && h.status === 'current' && h.level === 'sure');
+    const counts = learned !== undefined && (learned.p >= crisisDetector.learnedAloneAt || crisisDetector.mentionsCrisisWords(text));
+    return counts ? { crisis: true, kind: 'suicide' } : byPatterns;
   };
 
   return {

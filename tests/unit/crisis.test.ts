@@ -77,6 +77,21 @@ describe('crisis detector', () => {
     expect(recall).toBeGreaterThanOrEqual(0.95);
     expect(falseAlarms).toBeLessThanOrEqual(0.06);
   });
+
+  // The second writing round (session 4), written after the patterns: fresher wording, so a
+  // fairer read of how the patterns generalise. Most of its false alarms are histories
+  // ("I self-harmed as a teenager"), where crisis help is the tolerated side.
+  const secondRound = 'knowledge/nlu/red-flag-corpus/crisis.s4.yaml';
+  it.runIf(existsSync(secondRound))('recall and false alarms on the second round of the crisis corpus', () => {
+    const corpus = parseYaml(readFileSync(secondRound, 'utf8')) as { positives: string[]; near_misses: { text: string }[] };
+    const recall = corpus.positives.filter((t) => detector.detect(t).crisis).length / corpus.positives.length;
+    const falseAlarms = corpus.near_misses.filter((n) => detector.detect(n.text).crisis).length / corpus.near_misses.length;
+    console.log(
+      `crisis corpus, second round: recall ${recall.toFixed(3)} (${corpus.positives.length}), false alarms ${falseAlarms.toFixed(3)} (${corpus.near_misses.length})`,
+    );
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+    expect(falseAlarms).toBeLessThanOrEqual(0.1);
+  });
 });
 
 describe('patient reader', () => {
@@ -129,5 +144,59 @@ describe('patient reader', () => {
   it('knows a description of back or leg pain', () => {
     expect(reader.describesPain('my lower back aches when I bend')).toBe(true);
     expect(reader.describesPain('what causes sciatica')).toBe(false);
+  });
+});
+
+// Session 4 (issue #11): a crisis told across two clauses or sentences of one message, and
+// wordings that were missed; ordinary medicine questions and idioms still get nothing.
+describe('crisis detector: across clauses and new wordings', () => {
+  it.each([
+    ["I've been taking co-codamol for my back. Had about 14 today", 'overdose'],
+    ['my oxycodone ran out early... i think i took too many this week', 'overdose'],
+    ["took my pregabalin and two of my husband's tramadol on top, now i feel so drowsy", 'overdose'],
+    ['we gave her an extra dose of morphine. now she is really hard to wake', 'overdose'],
+    ['how many sleeping pills would it take to never wake up', 'overdose'],
+    ['i no want to live no more', 'suicide'],
+    ["i've kept my old tramadol hidden for when i can't cope anymore", 'suicide'],
+    ['been thinking about sewerslide lately', 'suicide'],
+    ['been cuttin myself again', 'self_harm'],
+    ['I keep hurting myself on purpose when the pain gets bad', 'self_harm'],
+  ])('"%s" -> %s', (text, kind) => {
+    expect(kindOf(text)).toBe(kind);
+  });
+
+  it.each([
+    'I take naproxen for my back. Is it safe to take 10 a day?',
+    'took my ibuprofen this morning, 10 minutes later the pain eased',
+    'I took paracetamol at 9. Had 2 more at lunch today',
+    'I keep a stash of paracetamol in my car for when my back flares',
+    'overdosed on the ibuprofen gel haha, the whole house smells of it',
+    'skipping physio is just shooting myself in the foot',
+    'I hurt myself on the stairs carrying the laundry',
+    "I've been on gabapentin for a month. The pharmacist said 9 a day is my maximum",
+  ])('"%s" is not a crisis', (text) => {
+    expect(detector.detect(text)).toEqual({ crisis: false });
+  });
+
+  it('a pair is read clause by clause: a negation in its own clause drops that part', () => {
+    expect(detector.detect("I've been taking tramadol. I haven't had 10 today, only two")).toEqual({ crisis: false });
+  });
+
+  it('rejects a malformed pair, naming it', () => {
+    const yaml =
+      'version: 1\nnegations: "not"\nkinds:\n  suicide: {patterns: [x]}\n  self_harm: {patterns: [y]}\n  overdose:\n    patterns: [z]\n    across_clauses:\n      - first: "(took"\n        then: "ten"\n';
+    expect(() => parseCrisisPatterns(yaml, 'f.yaml')).toThrow(/f\.yaml: kinds\.overdose\.across_clauses\[0\]\.first/);
+    expect(() => parseCrisisPatterns(yaml.replace('"(took"', 'took'), 'f.yaml')).not.toThrow();
+    expect(() => parseCrisisPatterns(yaml.replace('then: "ten"', 'then: "ten"\n        within: 9'), 'f.yaml')).toThrow(/within/);
+  });
+});
+
+describe('crisis words that let a learned crisis hit count (learned_needs)', () => {
+  it('a plain question or a carer’s story has none; an idiom is blanked first; words of risk count', () => {
+    expect(detector.mentionsCrisisWords('what is spinal narrowing? my grandad has just been told he has it')).toBe(false);
+    expect(detector.mentionsCrisisWords('the lady I care for has been on her own since her husband passed, her back aches')).toBe(false);
+    expect(detector.mentionsCrisisWords('this pain is killing me')).toBe(false);
+    expect(detector.mentionsCrisisWords('some days I just want to disappear')).toBe(true);
+    expect(detector.mentionsCrisisWords('my tramadol is all I think about')).toBe(true);
   });
 });

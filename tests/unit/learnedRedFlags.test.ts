@@ -7,8 +7,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content.js';
 import {
+  answerNegatives,
+  answerWords,
   buildTrainingSet,
   corpusHash,
+  learnedCacheKey,
+  parseLearnedAnswers,
   loadLearnedThresholds,
   loadOrTrainLearnedRedFlags,
   parseCorpus,
@@ -89,8 +93,8 @@ describe('learned red-flag detector: training and storage', () => {
     const set = buildTrainingSet(parseCorpus(sources), sources.training);
     const lexicon = parseLexicon(sources.lexicon);
     const hashes = { cacheKey: 'k', corpusHash: corpusHash(sources) };
-    const a = trainLearnedModel(set, lexicon, hashes);
-    const b = trainLearnedModel(set, lexicon, hashes);
+    const a = trainLearnedModel(set, lexicon, hashes, []);
+    const b = trainLearnedModel(set, lexicon, hashes, []);
     expect(a.weights).toBe(b.weights);
     expect(a.bias).toBe(b.bias);
     expect(a.trained).toEqual(['fever', 'weight_loss']);
@@ -108,6 +112,32 @@ describe('learned red-flag detector: training and storage', () => {
     const dir = fixtureDataDir();
     writeFileSync(join(dir, 'red-flag-corpus', 'night_pain.yaml'), 'sign: fever\npositives: ["x"]\n');
     expect(() => parseCorpus(readCorpusSources(dir))).toThrow(/night_pain\.yaml.*does not match/);
+  });
+
+  it('reads a later round of a sign from <sign>.<part>.yaml, deduplicated against the first', () => {
+    const dir = fixtureDataDir();
+    writeFileSync(
+      join(dir, 'red-flag-corpus', 'fever.round2.yaml'),
+      [
+        'sign: fever',
+        'positives:',
+        '  - "sweating and shivering under three duvets"',
+        '  - "I have a fever"',
+        'near_misses:',
+        '  - text: "fever pitch at the match"',
+        '    kind: idiom',
+        '',
+      ].join('\n'),
+    );
+    const sources = readCorpusSources(dir);
+    const set = buildTrainingSet(parseCorpus(sources), sources.training);
+    expect(set.filter((t) => t.text === 'sweating and shivering under three duvets')).toEqual([
+      { text: 'sweating and shivering under three duvets', signs: ['fever'], source: 'positive:fever' },
+    ]);
+    expect(set.filter((t) => t.text.toLowerCase() === 'i have a fever')).toHaveLength(1);
+    expect(set.some((t) => t.text === 'fever pitch at the match' && t.signs.length === 0)).toBe(true);
+    writeFileSync(join(dir, 'red-flag-corpus', 'night_pain.round2.yaml'), 'sign: fever\npositives: ["x"]\n');
+    expect(() => parseCorpus(readCorpusSources(dir))).toThrow(/night_pain\.round2\.yaml.*does not match/);
   });
 
   it('caches the weights keyed by the corpus, and retrains when a corpus file changes', () => {
@@ -165,6 +195,39 @@ describe('learned red-flag detector: training and storage', () => {
     const dir = fixtureDataDir();
     writeFileSync(join(dir, THRESHOLDS_FILE), JSON.stringify({ version: 'x', corpusHash: 'h', signs: { fever: { a: 1, b: 0, possible: 2, sure: 3 } } }));
     expect(() => loadLearnedThresholds(dir)).toThrow(/red-flag-model\.json/);
+  });
+});
+
+describe('learned red-flag detector: what an answer looks like (knowledge/nlu/learned-answers.yaml)', () => {
+  const answersYaml = readFileSync('knowledge/nlu/answer-words.yaml', 'utf8');
+  const learned = parseLearnedAnswers(readFileSync('knowledge/nlu/learned-answers.yaml', 'utf8'));
+
+  it('answer words come from both files, and words that report something never are answer words', () => {
+    const words = answerWords(answersYaml, learned);
+    for (const w of ['weeks', 'about', 'okay', 'first']) expect(words).toContain(w);
+    for (const w of learned.reporting_words) expect(words).not.toContain(w);
+  });
+
+  it('negatives are the yes/no phrases, ages and durations filled into their templates, none with a reporting word', () => {
+    const negatives = answerNegatives(answersYaml, learned);
+    for (const t of ['not really', "I'm 52", '52 years old', 'about 3 weeks', 'since 12 weeks', 'fifty two days']) expect(negatives).toContain(t);
+    expect(negatives.filter((t) => /\b(numb|bladder|feel)/i.test(t))).toEqual([]);
+  });
+
+  it('a malformed file is refused, naming the field', () => {
+    expect(() => parseLearnedAnswers('version: 1\nfiller_words: [a]\nreporting_words: [numb]\n')).toThrow(/learned-answers\.yaml: negatives/);
+    const text = readFileSync('knowledge/nlu/learned-answers.yaml', 'utf8').replace('"{n} years old"', '"years old"');
+    expect(() => parseLearnedAnswers(text)).toThrow(/age_templates\.1: a template needs \{n\}/);
+  });
+
+  it('is part of the cache key: a changed list trains a new model', () => {
+    const dir = fixtureDataDir();
+    const before = learnedCacheKey(readCorpusSources(dir));
+    writeFileSync(
+      join(dir, 'learned-answers.yaml'),
+      readFileSync('knowledge/nlu/learned-answers.yaml', 'utf8').replace('phrases: [yes,', 'phrases: [yes, yup,'),
+    );
+    expect(learnedCacheKey(readCorpusSources(dir))).not.toBe(before);
   });
 });
 

@@ -982,8 +982,10 @@ describe("red-flag detector: lead's policy on others, hypotheticals, position an
       ['sharp pain in my back and my chest since lunch', 'chest_pain'],
     ];
     for (const [text, id] of cases) expect(raised(text), text).toContain(id);
-    // a fallback never makes a sure flag
-    expect(detector.detect('my number twos come without warning now').flags).not.toContain('bowel_dysfunction');
+    // a fallback never makes a sure flag ("number twos come without warning" is now a pattern's:
+    // stool that comes with no warning is incontinence)
+    expect(detector.detect('something strange going on with my number twos since the back went')).toMatchObject({ flags: [], possible: ['bowel_dysfunction'] });
+    expect(detector.detect('my number twos come without warning now').flags).toContain('bowel_dysfunction');
   });
   it('topic fallbacks stay quiet when denied, asked about or harmless', () => {
     for (const text of [
@@ -994,5 +996,54 @@ describe("red-flag detector: lead's policy on others, hypotheticals, position an
     ])
       expect(raised(text), text).toEqual([]);
     expect(raised('I sat on a stool and could not get comfortable')).not.toContain('bowel_dysfunction');
+  });
+});
+
+// Session 4 (issue #11, recall): mechanisms that were missed, each in words written for this
+// test (never the development sets' texts), with a near miss beside it.
+describe('red-flag detector: recall mechanisms (carers, events, slang)', () => {
+  const flagsOf = (text: string) => detector.detect(text).flags;
+  it.each([
+    // the saddle area said indirectly, with a carer's possessive
+    ['the skin between her legs has gone numb since this morning', 'saddle_anaesthesia'],
+    ['he says the insides of his thighs are tingly and numb', 'saddle_anaesthesia'],
+    // wet without feeling it: the bed, a pad, clothes
+    ['my husband woke up in a wet bed and had no idea how', 'bladder_dysfunction'],
+    ['her incontinence pad was soaked and she never felt a thing, she has always been dry', 'bladder_dysfunction'],
+    // retention in slang, and no urge at all
+    ['not had a slash since breakfast and ive had three coffees', 'bladder_dysfunction'],
+    ['i dont even feel like i need to go for a wee', 'bladder_dysfunction'],
+    // sex words: "make love"
+    ['we tried to make love and she felt nothing at all down there', 'sexual_dysfunction'],
+    // both legs with a carer's possessive, and the second leg joining in
+    ['pins and needles in both of her feet now', 'bilateral_leg_symptoms'],
+    ['numbness started in my right calf and now the left leg has joined in', 'bilateral_leg_symptoms'],
+    // a fall told as an event, and a blow to the back
+    ['nan came down hard on the kitchen floor yesterday', 'significant_trauma'],
+    ['the carers found him on the floor this morning', 'significant_trauma'],
+    ['my daughter got kicked hard in the back at rugby', 'significant_trauma'],
+    // worse despite what is being done
+    ['despite the tablets and the physio her back keeps getting worse', 'pain_worsening'],
+    ['my pain is getting worse week on week', 'pain_worsening'],
+    // the parent is the patient
+    ['mum had breast cancer and she is the one with the sore back now', 'cancer_history'],
+  ])('"%s" reports %s', (text, id) => {
+    expect(flagsOf(text), JSON.stringify(detector.explain(text))).toContain(id);
+  });
+
+  it.each([
+    ['my toddler’s nappy was soaked this morning', 'bladder_dysfunction'],
+    ['my trousers got soaked in the rain walking the dog', 'bladder_dysfunction'],
+    ['he went down to the shop for some painkillers', 'significant_trauma'],
+    ['my mum had breast cancer years ago, I am the one with the back pain', 'cancer_history'],
+    ['I had physio back in 2015 and it helped', 'significant_trauma'],
+    ['it got worse when I sat on the bus', 'pain_worsening'],
+  ])('near miss "%s" does not report %s', (text, id) => {
+    expect(flagsOf(text), JSON.stringify(detector.explain(text))).not.toContain(id);
+  });
+
+  it('"back in" (the body part, then a preposition) is not a story from the past', () => {
+    // "kicked in the back in a game": the past cue "back in the day" must not swallow it.
+    expect(flagsOf('my son was kicked in the back in a match today')).toContain('significant_trauma');
   });
 });
