@@ -80,13 +80,18 @@ function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, messag
   if (!level || levelRank(level) > levelRank('emergency') || message.choice) return;
   if (draft.replies.some((r) => r.urgent || r.triage || r.crisis)) return;
   const { direct } = draft.content;
-  if (!draft.notUnderstood && !direct.asksAboutGoing(message.text) && !direct.says('what_to_do', message.text)) return;
+  // "do i realy need to go": a question about when to see someone, however it is spelt, would
+  // otherwise get the general "most back pain gets better at home" answer right after the advice.
+  const asksWhenToGo = draft.answeredIntent === 'care.when_to_see_doctor';
+  if (!draft.notUnderstood && !asksWhenToGo && !direct.asksAboutGoing(message.text) && !direct.says('what_to_do', message.text)) return;
   const title = draft.fill(draft.content.triageRules.outcomes[level].title);
   // "Don't tell me to go, I'm not going": how hard that is, acknowledged in the same sentence.
   const pushesBack = direct.says('refuses_going', message.text) || ['anger', 'insult', 'worry'].includes(direct.toneOf(message.text) ?? '');
   const reminder = pushesBack ? draft.content.messages.triage.urgent_reminder_refusal : draft.content.messages.triage.urgent_reminder;
   // The reminder is the first reply; a separate acknowledgement after it would say the same again.
   if (pushesBack) removeToneLines(draft);
+  // The general when-to-see-a-doctor article would soften the advice: the reminder replaces it.
+  if (asksWhenToGo) draft.replies.length = 0;
   draft.replies.unshift({ text: draft.fill(reminder, { title }) });
 }
 
@@ -253,6 +258,7 @@ function decideMessageSteps(
       if (isTopicIntent(again.intent) && !again.ambiguous) decision = again;
     }
   }
+  draft.answeredIntent = decision.intent;
   // Worry and anger acknowledged first; insults and small talk get a short reply.
   if (answerTone(draft, text, decision.intent)) return draft;
   safetyNet(draft, decision.intent, text);

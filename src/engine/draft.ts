@@ -75,6 +75,8 @@ export class TurnDraft {
   facts: Record<string, string> = {};
   /** Set when the message could not be placed (for the fallback metric; src/observability). */
   notUnderstood?: 'reprompt' | 'out_of_scope';
+  /** The intent the free text was answered as, when it was (the urgent reminder reads it). */
+  answeredIntent?: string;
   constructor(
     readonly content: EngineContent,
     public state: ConversationState,

@@ -47,3 +47,15 @@ describe('the urgent advice is said again', () => {
     expect(c.text()).not.toMatch(/don't wait/i);
   });
 });
+
+// A question about when to see someone, misspelt so that no phrase list knows it, is answered by
+// the classifier as "when to see a doctor": after urgent advice it gets the reminder and not the
+// general article ("most back pain gets better at home"), which would soften the advice.
+describe('a misspelt "do I need to go" after urgent advice', () => {
+  it.each([['shud i realy see sum1 tonite or wait'], ['do we realy need a docter now']])('%j', async (message) => {
+    const c = await afterUrgentAdvice('i cnat feel my bum wen i wipe since yestrday');
+    await c.say(message);
+    expect(c.text()).toMatch(/don't wait/i);
+    expect(c.text()).not.toMatch(/gets better at home/i);
+  });
+});

@@ -200,3 +200,26 @@ describe('crisis words that let a learned crisis hit count (learned_needs)', () 
     expect(detector.mentionsCrisisWords('my tramadol is all I think about')).toBe(true);
   });
 });
+
+// Session 4, after the blind sets were measured once: quiet hopelessness with a softening word,
+// a burden who would be better gone, cutting that has come back, and asking how much would kill.
+describe('crisis detector: mechanisms the fourth blind round missed (own wordings)', () => {
+  it.each([
+    ["honestly I don't even want to be alive now", 'suicide'],
+    ['lost all will to go on', 'suicide'],
+    ["the kids would have it easier if I wasn't here anymore", 'suicide'],
+    ['started cutting again last week', 'self_harm'],
+    ['how many codeine until it kills you', 'overdose'],
+  ])('"%s" -> %s', (text, kind) => {
+    expect(kindOf(text)).toBe(kind);
+  });
+
+  it.each([
+    'I have no wish to carry on with the stretches, they hurt',
+    "we've been cutting the grass again and my back is sore",
+    'what is the most naproxen I can take in a day',
+    'how far can I walk before it hurts',
+  ])('"%s" is not a crisis', (text) => {
+    expect(detector.detect(text)).toEqual({ crisis: false });
+  });
+});

@@ -572,7 +572,7 @@ describe('red-flag patterns file', () => {
 
   it('rejects a bad regular expression, naming the entry', () => {
     const file = write('bad-regex.yaml', source.replace("- regex: '", "- regex: '(unclosed"));
-    expect(() => loadRedFlagPatterns(file)).toThrowError(/bad-regex\.yaml: red_flags\.fever\.patterns\[\d+\]\.regex: bad regular expression/);
+    expect(() => loadRedFlagPatterns(file)).toThrowError(/bad-regex\.yaml: red_flags\.\w+\.patterns\[\d+\]\.regex: bad regular expression/);
   });
 
   it('rejects a missing red-flag id', () => {
@@ -1045,5 +1045,31 @@ describe('red-flag detector: recall mechanisms (carers, events, slang)', () => {
   it('"back in" (the body part, then a preposition) is not a story from the past', () => {
     // "kicked in the back in a game": the past cue "back in the day" must not swallow it.
     expect(flagsOf('my son was kicked in the back in a match today')).toContain('significant_trauma');
+  });
+});
+
+// Session 4, after the fourth blind round was measured once (own wordings): a relative's
+// history when the relative is the one with the back trouble, weight loss of the person cared
+// for, weight falling told in other words, euphemisms for sexual function, a carer's "his".
+describe('red-flag detector: mechanisms the fourth blind round missed', () => {
+  const flagsOf = (text: string) => detector.detect(text).flags;
+  it.each([
+    ['my dad had bowel cancer as a young man, he have a bad back since the summer', 'cancer_history'],
+    ['gran had a kidney infection in hospital and now she is home and has a sore back', 'infection_risk'],
+    ['my wife is losing weight and she is not dieting, her rings slide off', 'weight_loss'],
+    ['his weight keeps coming off even though he eats fine', 'weight_loss'],
+    ['he keeps needing a new hole in his belt', 'weight_loss'],
+    ['since the disc went nothing really works down there', 'sexual_dysfunction'],
+    ['she gets a stabbing ache between her shoulder blades too', 'chest_pain'],
+  ])('"%s" reports %s', (text, id) => {
+    expect(flagsOf(text), JSON.stringify(detector.explain(text))).toContain(id);
+  });
+
+  it.each([
+    ['the lift does not work downstairs so I use the stairs', 'sexual_dysfunction'],
+    ['my mum lost a lot of weight before she passed, my back is the problem now', 'weight_loss'],
+    ['my aunt had leukaemia years ago; I am the one with the sore back', 'cancer_history'],
+  ])('near miss "%s" does not report %s', (text, id) => {
+    expect(flagsOf(text), JSON.stringify(detector.explain(text))).not.toContain(id);
   });
 });
