@@ -114,7 +114,6 @@ export function learnedHits(model: LearnedRedFlagModel, detector: RedFlagDetecto
 }
 
 /** The union of the pattern detection and the learned hits (see the header). */
-const EMPTY_DETECTION: RedFlagDetection = { flags: [], possible: [], isQuestionAbout: [] };
 
 export function unionDetection(rule: RedFlagDetection, learned: readonly LearnedHit[]): RedFlagDetection {
   const flags = new Set(rule.flags);
