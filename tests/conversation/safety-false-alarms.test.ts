@@ -30,7 +30,7 @@ function expectNoAlarm(c: Chat): void {
 
 /** The answer says where to go if the sign is happening now (safety-netting). */
 function expectSafetyNet(c: Chat): void {
-  expect(c.text()).toMatch(/emergency department/i);
+  expect(c.text()).toMatch(/emergency (?:department|room)/i);
 }
 
 function expectUrgentFirst(c: Chat, level: string): void {
