@@ -145,6 +145,9 @@ export async function startHaproxy(backends: number[]): Promise<HaproxyServer> {
     '  timeout tunnel 1h',
     '  option redispatch',
     '  retries 2',
+    // A kept-alive connection to an instance that was just killed fails at once with no response:
+    // retried on another instance (the dead one never read the request) instead of lost.
+    '  retry-on conn-failure empty-response',
     'frontend web',
     `  bind 127.0.0.1:${port}`,
     '  default_backend backline',
