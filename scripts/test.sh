@@ -22,6 +22,9 @@ npm run --silent lint
 echo "== backline check (content and dialog trees)"
 node bin/backline.js check
 
+echo "== NLU models for the tests (trained once here, not by every test file at once on a cold cache)"
+NLU_CACHE_DIR=data/test-nlu-cache LOG_LEVEL=silent node bin/backline.js nlu "warm up" >/dev/null
+
 echo "== vitest"
 mkdir -p test-artifacts
 status=0

@@ -18,7 +18,7 @@ import { close, listen } from '../helpers/http.js';
 let running: RunningServer;
 beforeAll(async () => {
   running = await startServer();
-});
+}, 120_000); // trains the models when the test cache is cold
 afterAll(async () => {
   await running.stop();
 });
