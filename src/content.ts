@@ -162,6 +162,20 @@ export function inspectContent(
   } catch (error) {
     problems.push(problemFromError(join(root, DIRECT_QUESTIONS_FILE), error));
   }
+  // "What points to X" and "do I have X" read these sections of each condition's article.
+  for (const id of direct?.conditionIds ?? []) {
+    const article = library.articles.get(id);
+    const { answer, then } = direct!.pointsToSections;
+    if (!article) problems.push({ file: join(root, DIRECT_QUESTIONS_FILE), line: 1, message: `conditions.${id}: no article with that id` });
+    else
+      for (const section of [answer, then])
+        if (!article.sections.some((s) => s.id === section))
+          problems.push({
+            file: article.file,
+            line: 1,
+            message: `article "${id}" has no section "${section}" (points_to_sections in ${DIRECT_QUESTIONS_FILE})`,
+          });
+  }
   problems.push(...inspectCannedReplies(cannedRepliesPath(root)).problems);
   for (const article of library.articles.values()) {
     // An article nobody can reach is content nobody reads.

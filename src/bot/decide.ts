@@ -15,7 +15,8 @@
 // red flags), patientNotes.ts (who the message is about), commands.ts (pending questions,
 // commands, stale buttons), intentResponses.ts (free text), directAnswers.ts (direct questions
 // and tone) and flowControl.ts (what they share).
-import { levelRank, type IntentId } from '../contract.js';
+import type { IntentId } from '../contract.js';
+import { urgentAdviceGiven } from '../engine/draft.js';
 import { ENTRY_TREE } from '../engine/loader.js';
 import { ANSWER_CHARS, answerCurrent, repeatCurrentQuestion, reprompt, runFrom, showMenu, TurnDraft, type EngineContent } from '../engine/runtime.js';
 import { answerChecklistWithFlags } from '../engine/check.js';
@@ -77,7 +78,7 @@ export function decideMessage(
  */
 function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, message: MessageInput): void {
   const level = saved.announced;
-  if (!level || levelRank(level) > levelRank('emergency') || message.choice) return;
+  if (!level || !urgentAdviceGiven(saved) || message.choice) return;
   if (draft.replies.some((r) => r.urgent || r.triage || r.crisis)) return;
   const { direct } = draft.content;
   // "do i realy need to go": a question about when to see someone, however it is spelt, would
@@ -89,16 +90,14 @@ function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, messag
   const pushesBack = direct.says('refuses_going', message.text) || ['anger', 'insult', 'worry'].includes(direct.toneOf(message.text) ?? '');
   const reminder = pushesBack ? draft.content.messages.triage.urgent_reminder_refusal : draft.content.messages.triage.urgent_reminder;
   // The reminder is the first reply; a separate acknowledgement after it would say the same again.
-  if (pushesBack) removeToneLines(draft);
+  if (pushesBack) removeAcknowledgements(draft);
   // The general when-to-see-a-doctor article would soften the advice: the reminder replaces it.
   if (asksWhenToGo) draft.replies.length = 0;
-  draft.replies.unshift({ text: draft.fill(reminder, { title }) });
+  draft.replies.unshift({ text: draft.fill(reminder, { title }), ...(pushesBack ? { acknowledges: true } : {}) });
 }
 
-function removeToneLines(draft: TurnDraft): void {
-  const words = draft.content.messages.direct;
-  const tone = new Set([words.anger, words.worry].map((t) => draft.fill(t)));
-  for (let i = draft.replies.length - 1; i >= 0; i--) if (tone.has(draft.replies[i]!.text)) draft.replies.splice(i, 1);
+function removeAcknowledgements(draft: TurnDraft): void {
+  for (let i = draft.replies.length - 1; i >= 0; i--) if (draft.replies[i]!.acknowledges) draft.replies.splice(i, 1);
 }
 
 function decideMessageSteps(
@@ -238,8 +237,7 @@ function decideMessageSteps(
   }
   if ((decision.intent === 'help' || decision.intent === 'out_of_scope') && !isCollectingAnswers(draft) && content.direct.says('what_to_do', text)) {
     // "ok what do I do": what helps (after urgent advice, the reminder comes first).
-    const urgent = draft.state.announced && levelRank(draft.state.announced) <= levelRank('emergency');
-    if (!urgent) decision = { ...decision, intent: 'care.self_care', ambiguous: false };
+    if (!urgentAdviceGiven(draft.state)) decision = { ...decision, intent: 'care.self_care', ambiguous: false };
   }
   const onlyWho = decision.intent === 'out_of_scope' || decision.ambiguous || decision.confidence < ONLY_WHO_CONFIDENCE;
   const saysWho = reading.explicit || (reading.who === 'self' && patientBefore === 'other');
@@ -285,21 +283,14 @@ function acknowledgeFirst(draft: TurnDraft, saved: ConversationState, message: M
   const refuses = Boolean(saved.announced) && direct.says('refuses_going', message.text);
   if (tone !== 'anger' && tone !== 'worry' && tone !== 'insult' && !refuses) return;
   const words = messages.direct;
-  const forms = messages.repeats.forms;
-  const acknowledgements = new Set(
-    [words.anger, words.worry, words.insult, words.refusal_ack, messages.triage.urgent_reminder_refusal]
-      .concat(forms['direct.anger'] ?? [], forms['direct.worry'] ?? [], forms['direct.insult'] ?? [], forms['direct.refusal_ack'] ?? [])
-      .map((t) => t.split('{')[0]!),
-  );
-  const isAcknowledgement = (text: string) => [...acknowledgements].some((start) => start.length > 0 && text.startsWith(start));
-  if (isAcknowledgement(draft.replies[0]!.text)) return;
-  const at = draft.replies.findIndex((r) => isAcknowledgement(r.text));
+  if (draft.replies[0]!.acknowledges) return;
+  const at = draft.replies.findIndex((r) => r.acknowledges);
   if (at > 0) {
     draft.replies.unshift(...draft.replies.splice(at, 1));
     return;
   }
   const line = tone === 'worry' ? words.worry : tone === 'anger' || tone === 'insult' ? words.anger : words.refusal_ack;
-  draft.replies.unshift({ text: draft.fill(line) });
+  draft.replies.unshift({ text: draft.fill(line), acknowledges: true });
 }
 
 /** "Is this arachnoiditis?" asked with a warning sign: after the advice, a plain "can't tell". */

@@ -59,7 +59,7 @@ export function answerTone(draft: TurnDraft, text: string, intent: IntentId): bo
   // A direct question or a follow-up in the same message ("just tell me what I have") is answered after the sentence.
   const asksMore = Boolean(direct.kindOf(text)) || direct.says('points_to', text) || direct.says('short_version', text);
   if (tone === 'worry' || tone === 'anger') {
-    draft.say(words[tone]);
+    draft.say(words[tone], { acknowledges: true });
     // The rest of the message is answered as usual; a message that is only worry gets the check.
     if ((intent !== 'out_of_scope' && intent !== 'help') || asksMore) return false;
     carryOn(draft, true);
@@ -72,7 +72,7 @@ export function answerTone(draft: TurnDraft, text: string, intent: IntentId): bo
   }
   // Small talk with a real question in it ("hi, what is sciatica") is answered as usual.
   if ((tone === 'small_talk' || tone === 'bot_identity') && isTopicIntent(intent)) return false;
-  draft.say(words[tone]);
+  draft.say(words[tone], tone === 'insult' ? { acknowledges: true } : {});
   if (tone === 'bot_identity' && !isAnswering(draft)) {
     const { labels } = draft.content.messages;
     draft.say(words.more_offer, {
@@ -121,7 +121,7 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
       const named = content.direct.conditionNamed(text);
       const article =
         named && content.articles.has(named) ? content.articles.get(named) : intent.startsWith('condition.') ? content.articles.forIntent(intent) : undefined;
-      const symptoms = article?.sections.find((s) => s.id.includes('symptom'));
+      const symptoms = article?.sections.find((s) => s.id === content.direct.pointsToSections.answer);
       if (article && symptoms) {
         draft.say(draft.fill(words.cant_tell, { condition: article.title.toLowerCase() }));
         for (const message of symptoms.messages) draft.say(message);
@@ -252,7 +252,8 @@ export function answerAboutTopic(draft: TurnDraft, text: string, decision: { int
   const words = content.messages.direct;
   if (direct.says('points_to', text)) {
     const article = conditionInTopic(draft, text, decision.intent);
-    const symptoms = article?.sections.find((s) => s.id.includes('symptom'));
+    const sections = direct.pointsToSections;
+    const symptoms = article?.sections.find((s) => s.id === sections.answer);
     if (!article || !symptoms) {
       draft.say(words.cant_tell_general);
       draft.say(words.points_to);
@@ -263,7 +264,7 @@ export function answerAboutTopic(draft: TurnDraft, text: string, decision: { int
     if (state.lastArticle === article.id && state.lastSection === index) {
       // Just shown: the key point, then what else tells the conditions apart.
       draft.say(draft.fill(words.as_i_said, { summary: keyPoint(draft, symptoms.markdown) }));
-      const next = article.sections.findIndex((s, i) => i > index && /worse|cause/i.test(s.heading));
+      const next = article.sections.findIndex((s, i) => i > index && s.id === sections.then);
       if (next > 0) sendSectionAside(draft, article, next);
       else carryOn(draft, true);
       return true;

@@ -5,11 +5,10 @@
 import type { IntentId } from '../contract.js';
 import { ENTRY_TREE } from '../engine/loader.js';
 import { answerCurrent, CHOICE_VALUES, repeatCurrentQuestion, reprompt, type TurnDraft } from '../engine/runtime.js';
-import { isCheck } from '../engine/draft.js';
+import { isCheck, urgentAdviceGiven } from '../engine/draft.js';
 import type { IntentDecision } from '../nlu/types.js';
 import { answerFollowUp, isTopicIntent, repeatArticle } from './directAnswers.js';
 import { askToLeaveCheck, isCollectingAnswers, offerAfterUrgent, routeIntent } from './flowControl.js';
-import { levelRank } from '../contract.js';
 
 /** Intents whose answer is the check itself (or its urgent advice): no card before it. */
 const CHECKING: ReadonlySet<IntentId> = new Set(['triage.start', 'redflag.report']);
@@ -74,7 +73,7 @@ export function respondToIntent(draft: TurnDraft, decision: IntentDecision, text
   }
 
   // After urgent advice, never a menu of guesses: the advice stands (reminded first) and what next.
-  if (decision.ambiguous && state.announced && levelRank(state.announced) <= levelRank('emergency')) {
+  if (decision.ambiguous && urgentAdviceGiven(state)) {
     draft.notUnderstood = 'reprompt';
     offerAfterUrgent(draft, content.messages.red_flag.offer);
     return;

@@ -6,6 +6,8 @@
 // left out; a question asked again gets a short line in front of it instead.
 import { nodeAt, type EngineContent, type TurnDraft } from '../engine/draft.js';
 import type { Reply } from '../engine/replies.js';
+import { escapeRegExp } from '../text/regex.js';
+import { sha256 } from '../util/hash.js';
 
 /** Replies shorter than this may repeat ("Yes", "What would you like to do?"). */
 export const REPEAT_MIN_CHARS = 40;
@@ -17,15 +19,9 @@ function normal(text: string): string {
   return text.replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
-/** FNV-1a, 32 bits, in base 36: about 7 characters per reply in the state. */
+/** A short fingerprint of a reply as a person would compare it (7 hex characters in the state). */
 export function saidHash(text: string): string {
-  let hash = 0x811c9dc5;
-  const s = normal(text);
-  for (let i = 0; i < s.length; i++) {
-    hash ^= s.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(36);
+  return sha256(normal(text)).slice(0, 7);
 }
 
 interface Forms {
@@ -55,17 +51,13 @@ function templateOf(content: EngineContent, where: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** A template as a pattern: each {placeholder} (or plural form) matches any text. */
 function matcherOf(template: string): { matcher: RegExp; names: string[] } {
   const names: string[] = [];
   const parts = template.split(/(\{[a-z_][a-z0-9_]*(?:\|[^{}]*)?\})/);
   const source = parts
     .map((part, i) => {
-      if (i % 2 === 0) return escape(part);
+      if (i % 2 === 0) return escapeRegExp(part);
       const name = /^\{([a-z_][a-z0-9_]*)/.exec(part)![1]!;
       if (part.includes('|') || names.includes(name)) return '[\\s\\S]+?';
       names.push(name);

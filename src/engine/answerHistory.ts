@@ -1,7 +1,7 @@
 // What the warning-sign check remembers about each answer, so "go back" can undo it, and the
 // rule that a cauda equina sign already given urgent advice is never taken back by a bare "no".
-import { CAUDA_EQUINA_FLAGS, levelRank, type RedFlagId } from '../contract.js';
-import { isCheck, URGENT_LEVEL, type TurnDraft } from './draft.js';
+import { CAUDA_EQUINA_FLAGS, type RedFlagId } from '../contract.js';
+import { isCheck, urgentAdviceGiven, type TurnDraft } from './draft.js';
 import type { Position } from './state.js';
 
 /** Most answers kept for going back; older ones cannot be changed. */
@@ -21,8 +21,7 @@ export function isCaudaEquina(key: string): boolean {
 }
 
 export function urgentAnnounced(draft: TurnDraft): boolean {
-  const { announced } = draft.state;
-  return announced !== undefined && levelRank(announced) <= URGENT_LEVEL;
+  return urgentAdviceGiven(draft.state);
 }
 
 /**

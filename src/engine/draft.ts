@@ -1,6 +1,6 @@
 // One turn's work in progress (the draft state, what to say and do) and what every engine
 // module needs to read the content: where a node is, how to fill in a text.
-import { levelRank } from '../contract.js';
+import { levelRank, type IntentId, type TriageLevel } from '../contract.js';
 import type { ArticleLibrary } from '../knowledge/articles.js';
 import type { Messages } from '../knowledge/messages.js';
 import type { OtherLanguages } from '../locale/languageId.js';
@@ -49,6 +49,11 @@ export const MENU_NODE = 'menu';
 export const ANSWER_CHARS = 300;
 export const URGENT_LEVEL = levelRank('emergency');
 
+/** Urgent advice (emergency or ambulance) has been given in this conversation. */
+export function urgentAdviceGiven(state: { announced?: TriageLevel | undefined }): boolean {
+  return state.announced !== undefined && levelRank(state.announced) <= URGENT_LEVEL;
+}
+
 export const CHOICE_VALUES = {
   more: 'cmd:more',
   resume: 'cmd:resume',
@@ -76,7 +81,7 @@ export class TurnDraft {
   /** Set when the message could not be placed (for the fallback metric; src/observability). */
   notUnderstood?: 'reprompt' | 'out_of_scope';
   /** The intent the free text was answered as, when it was (the urgent reminder reads it). */
-  answeredIntent?: string;
+  answeredIntent?: IntentId;
   constructor(
     readonly content: EngineContent,
     public state: ConversationState,

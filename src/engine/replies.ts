@@ -22,6 +22,8 @@ export interface Reply {
   urgent?: boolean;
   /** Crisis help (suicidal thoughts, self-harm, overdose or poisoning). */
   crisis?: boolean;
+  /** A sentence acknowledging how the person feels (worry, anger, not wanting to go): put first in the turn. */
+  acknowledges?: boolean;
 }
 
 /** What the person answered in the check, the outcome and why, and the date. */

@@ -4,6 +4,7 @@
 import { isRedFlagId, levelRank, RED_FLAG_IDS, type IntentId, type RedFlagId, type TriageLevel } from '../contract.js';
 import type { Understander } from '../nlu/types.js';
 import { TurnDraft, triageReplyText, type EngineContent } from '../engine/runtime.js';
+import { urgentAdviceGiven } from '../engine/draft.js';
 import type { ConversationState } from '../engine/state.js';
 import { evaluateTriage, isPositive } from '../triage/rules.js';
 import { answerKeyOf } from '../trials/catalogue.js';
@@ -32,7 +33,7 @@ export function urgencyOf(content: EngineContent, state: ConversationState): Tri
 }
 
 export function reasonOf(state: ConversationState): CaseReason {
-  if (state.announced && levelRank(state.announced) <= levelRank('emergency')) return 'after_warning_sign';
+  if (urgentAdviceGiven(state)) return 'after_warning_sign';
   if (state.triage) return 'after_triage';
   return 'asked';
 }

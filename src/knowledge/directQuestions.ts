@@ -25,6 +25,8 @@ const schema = z.strictObject({
   resume: patterns,
   short_version: patterns,
   points_to: patterns,
+  /** The condition article's section ids that answer "what points to X", and the one after it. */
+  points_to_sections: z.strictObject({ answer: z.string().min(1), then: z.string().min(1) }),
   denies: patterns,
   worry: patterns,
   anger: patterns,
@@ -50,6 +52,10 @@ export interface DirectQuestions {
   toneOf(text: string): Tone | undefined;
   /** The message without its worry or anger ("this is useless, just tell me X" -> "tell me X"). */
   withoutTone(text: string): string;
+  /** Section ids answering "what points to X" (`answer`) and the one to show next (`then`). */
+  pointsToSections: { answer: string; then: string };
+  /** The condition article ids the file names words for. */
+  conditionIds: readonly string[];
   /** The condition article a message names, if any. */
   conditionNamed(text: string): string | undefined;
   /** A plain question about what causes the pain ("what is reason of this pain"). */
@@ -126,6 +132,8 @@ export function loadDirectQuestions(path: string): DirectQuestions {
       for (const pattern of toneOnly) phrase = phrase.replace(pattern, ' ');
       return phrase.trim();
     },
+    pointsToSections: data.points_to_sections,
+    conditionIds: Object.keys(data.conditions),
     conditionNamed(text) {
       const phrase = normaliseForPatterns(text);
       return conditions.find((c) => c.words.some((w) => phrase.includes(w)))?.id;

@@ -7,6 +7,7 @@ import type { ContentProblem } from '../engine/loader.js';
 import type { ArticleLibrary } from '../knowledge/articles.js';
 import { fill } from '../text/template.js';
 import { sourceTexts, type LocalizableContent, type PackSet, type ResolvedPack } from './packs.js';
+import { escapeRegExp } from '../text/regex.js';
 
 /** One text as a pack says it, with where it comes from. */
 export interface RenderedText {
@@ -39,7 +40,7 @@ export function articleTexts(library: ArticleLibrary): RenderedText[] {
 
 /** A word with a capital or a digit (A&E, GP, 999) matches as written; a lower-case one in any case. */
 export function localWordPattern(word: string): RegExp {
-  const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escaped = escapeRegExp(word);
   return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, /[A-Z0-9]/.test(word) ? 'u' : 'iu');
 }
 

@@ -4,7 +4,7 @@
 // read from knowledge/locales/help-lines.yaml (safety content is data, not code).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYamlWith } from '../util/yamlFile.js';
 import { z } from 'zod';
 import type { ContentProblem } from '../engine/loader.js';
 import { LOCALE_TAG, LOCALES_DIR, phoneNumber, type HelpNumbers } from './packs.js';
@@ -40,15 +40,8 @@ export class HelpLinesError extends Error {}
 export function loadHelpLines(root: string): HelpLines {
   const file = join(root, LOCALES_DIR, HELP_LINES_FILE);
   if (!existsSync(file)) throw new HelpLinesError(`${file}: missing (the crisis and poison lines by emergency number)`);
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new HelpLinesError(`${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) throw new HelpLinesError(`${file}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-  return { byNumber: new Map(Object.entries(parsed.data.numbers)) };
+  const data = parseYamlWith(readFileSync(file, 'utf8'), fileSchema, file, (message) => new HelpLinesError(message));
+  return { byNumber: new Map(Object.entries(data.numbers)) };
 }
 
 /** For `backline check`: the table, or a problem. */

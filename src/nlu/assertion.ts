@@ -14,6 +14,7 @@
 import type { RedFlagId } from '../contract.js';
 import type { RedFlagDetector, RedFlagHit, SentenceCueFacts } from './redFlagDetector.js';
 import type { LabelledText, LearnedSign } from './learnedRedFlags.js';
+import type { AssertionClass } from './assertionModel.js';
 
 export const ASSERTION_STATUSES = ['current', 'other_person', 'hypothetical', 'question', 'resolved', 'negated'] as const;
 export type AssertionStatus = (typeof ASSERTION_STATUSES)[number];
@@ -87,25 +88,35 @@ export function deniedByPatterns(sign: LearnedSign, hits: readonly RedFlagHit[])
   return own.length > 0 && own.every((h) => h.status === 'negated' && DENIALS.some((d) => h.reason.startsWith(d)));
 }
 
+/**
+ * What each `kind` of near miss in the paraphrase corpus is: the status the gate should give it
+ * (none when the kind is about other words, not how a sign is talked about) and the class the
+ * learned assertion model learns it as. One table for both, so they cannot drift apart.
+ */
+const NEAR_MISS_KINDS: Readonly<Record<string, { status?: AssertionStatus; cls: AssertionClass }>> = {
+  hypothetical: { status: 'hypothetical', cls: 'asked' },
+  question: { status: 'question', cls: 'asked' },
+  medicine_question: { cls: 'asked' },
+  stranger: { status: 'other_person', cls: 'other_person' },
+  family_history: { status: 'other_person', cls: 'other_person' },
+  pet: { status: 'other_person', cls: 'other_person' },
+  other_person: { status: 'other_person', cls: 'other_person' },
+  resolved: { status: 'resolved', cls: 'resolved' },
+  negated: { status: 'negated', cls: 'negated' },
+  other_sense: { cls: 'other_sense' },
+  idiom: { cls: 'other_sense' },
+  eases: { cls: 'other_sense' },
+  ordinary: { cls: 'other_sense' },
+};
+
 /** The status a near miss of this kind should get (undefined: the kind is about other words, not status). */
 export function expectedStatus(kind: string): AssertionStatus | undefined {
-  switch (kind) {
-    case 'hypothetical':
-      return 'hypothetical';
-    case 'question':
-      return 'question';
-    case 'stranger':
-    case 'family_history':
-    case 'pet':
-    case 'other_person':
-      return 'other_person';
-    case 'resolved':
-      return 'resolved';
-    case 'negated':
-      return 'negated';
-    default:
-      return undefined;
-  }
+  return Object.hasOwn(NEAR_MISS_KINDS, kind) ? NEAR_MISS_KINDS[kind]!.status : undefined;
+}
+
+/** The learned assertion model's class for a near miss of this kind (undefined: not used). */
+export function classOfKind(kind: string): AssertionClass | undefined {
+  return Object.hasOwn(NEAR_MISS_KINDS, kind) ? NEAR_MISS_KINDS[kind]!.cls : undefined;
 }
 
 export interface AssertionReport {

@@ -29,34 +29,9 @@ import {
   type LabelledInput,
   type SerializedAssertionModel,
 } from './assertionModel.js';
+import { classOfKind } from './assertion.js';
 
 export const ASSERTION_MODEL_FILE = 'assertion-model.json';
-
-/** The class a near miss of this kind belongs to (undefined: not used). */
-export function classOfKind(kind: string): AssertionClass | undefined {
-  switch (kind) {
-    case 'hypothetical':
-    case 'question':
-    case 'medicine_question':
-      return 'asked';
-    case 'stranger':
-    case 'family_history':
-    case 'pet':
-    case 'other_person':
-      return 'other_person';
-    case 'resolved':
-      return 'resolved';
-    case 'negated':
-      return 'negated';
-    case 'other_sense':
-    case 'idiom':
-    case 'eases':
-    case 'ordinary':
-      return 'other_sense';
-    default:
-      return undefined;
-  }
-}
 
 /** How the gate reads a sign in a text, rules only (what the model is trained on). */
 export type DescribeSign = (sign: string, text: string) => { input: AssertionInput; verdict: { status: string } };

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { escapeRegExp } from '../text/regex.js';
 
 export const CRISIS_KINDS = ['suicide', 'self_harm', 'overdose'] as const;
 export type CrisisKind = (typeof CRISIS_KINDS)[number];
@@ -102,11 +103,11 @@ export function parseCrisisPatterns(yamlText: string, file = '<crisis>'): Crisis
     source.replace(/@([a-z_]+)/g, (_, name: string) => {
       const terms = groups[name];
       if (!terms) throw new CrisisPatternError(`${where}: unknown group @${name}`);
-      return `(?:${terms.map((t) => escapeRegex(normaliseCrisisText(t))).join('|')})`;
+      return `(?:${terms.map((t) => escapeRegExp(normaliseCrisisText(t))).join('|')})`;
     });
   const compile = (source: string, where: string, flags?: string) => wordRegex(expand(source, where), where, flags);
   const rewrites = Object.entries(data.rewrite ?? {}).flatMap(([to, variants]) =>
-    variants.map((variant) => ({ from: wordRegex(escapeRegex(normaliseCrisisText(variant)), `${file}: rewrite.${to}`), to })),
+    variants.map((variant) => ({ from: wordRegex(escapeRegExp(normaliseCrisisText(variant)), `${file}: rewrite.${to}`), to })),
   );
   const idioms = data.idioms.map((idiom, i) => compile(idiom, `${file}: idioms[${i}]`));
   // The negation must end right before the hit (at most a space between).
@@ -135,10 +136,6 @@ export function loadCrisisPatterns(path: string): CrisisPatterns {
     throw new CrisisPatternError(`${path}: ${(error as Error).message}`);
   }
   return parseCrisisPatterns(text, path);
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Lower case, no apostrophes, letters and digits only, single spaces. */

@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { parseTrainingData } from './trainingData.js';
 import { resolveFromRoot, LEXICON_FILE, TRAINING_FILE } from './dataFiles.js';
 import { sha256 } from '../util/hash.js';
+import { escapeRegExp } from '../text/regex.js';
+import { parseYamlWith } from '../util/yamlFile.js';
 
 /** What the learned detector scores: the 17 warning signs, then crisis. */
 export const LEARNED_SIGNS = [...RED_FLAG_IDS, 'crisis'] as const;
@@ -105,18 +107,7 @@ export type LearnedAnswers = z.infer<typeof learnedAnswersSchema>;
 
 /** Parses and checks learned-answers.yaml. Throws naming the file and the field. */
 export function parseLearnedAnswers(text: string, file = LEARNED_ANSWERS_FILE): LearnedAnswers {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    throw new Error(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
-  }
-  const parsed = learnedAnswersSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`${file}: ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
+  return parseYamlWith(text, learnedAnswersSchema, file);
 }
 
 /** Words an answer to the bot's questions is made of (plus numbers): yes/no/unsure words, number words, age and duration words. */
@@ -205,7 +196,7 @@ export function answerNegatives(answerWordsYaml: string, learned: LearnedAnswers
     values.flatMap((v) => templates.map((t) => t.replaceAll('{n}', String(v))));
   out.push(...fill(n.age_templates, n.ages), ...fill(n.duration_templates, n.durations), ...fill(n.number_word_templates, n.number_words));
   // Whole words: "weeks" is not "wee" (an earlier prefix match dropped every "... weeks" answer).
-  const reporting = new RegExp(`\\b(?:${learned.reporting_words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`, 'i');
+  const reporting = new RegExp(`\\b(?:${learned.reporting_words.map(escapeRegExp).join('|')})\\b`, 'i');
   return [...n.phrases, ...out].filter((t) => !reporting.test(t));
 }
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { escapeRegExp } from '../text/regex.js';
 
 export type Pronoun = 'she' | 'he' | 'they';
 
@@ -77,10 +78,9 @@ function normalise(text: string): string {
     .trim()} `;
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const alternation = (list: readonly string[]) =>
   list
-    .map((w) => escape(normalise(w).trim()))
+    .map((w) => escapeRegExp(normalise(w).trim()))
     .sort((a, b) => b.length - a.length)
     .join('|');
 /** An age in years, captured (AGE) or not (AGE_ANY). */
@@ -218,7 +218,7 @@ export function createPatientReader(data: PatientWords): PatientReader {
           t = t.replace(new RegExp(`(?<![a-z0-9])(?:${source})(?![a-z0-9])`, 'g'), to);
         }
       };
-      if (patient.rel) apply(data.first_person.relation, escape(patient.rel));
+      if (patient.rel) apply(data.first_person.relation, escapeRegExp(patient.rel));
       apply(data.first_person[patient.pronoun ?? 'they']);
       return t.trim();
     },

@@ -114,7 +114,6 @@ export function learnedHits(model: LearnedRedFlagModel, detector: RedFlagDetecto
 }
 
 /** The union of the pattern detection and the learned hits (see the header). */
-
 export function unionDetection(rule: RedFlagDetection, learned: readonly LearnedHit[]): RedFlagDetection {
   const flags = new Set(rule.flags);
   const possible = new Set(rule.possible);

@@ -1,4 +1,4 @@
-// Reads a YAML file of test cases and validates it; every problem names the file and item.
+// Reads YAML and validates it with a schema; every problem names the file (and the field or item).
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
@@ -19,4 +19,20 @@ export function loadYamlList<T extends z.ZodType>(path: string, itemSchema: T, i
     throw new TestFileError(`${path}: ${itemName} ${issue.path.join('.')}: ${issue.message}`);
   }
   return parsed.data as z.infer<T>[];
+}
+
+/**
+ * Parses YAML text and checks it with a schema. Throws `make(message)`, the message naming the
+ * file and either the YAML error or every field that is wrong.
+ */
+export function parseYamlWith<T extends z.ZodType>(text: string, schema: T, file: string, make: (message: string) => Error = (m) => new Error(m)): z.infer<T> {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    throw make(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw make(`${file}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  return parsed.data as z.infer<T>;
 }

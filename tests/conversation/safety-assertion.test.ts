@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backline } from '../../src/app.js';
 import { RED_FLAG_IDS } from '../../src/contract.js';
 import { Chat, dataOf, testBackline } from '../helpers/backline.js';
+import { expectNoAlarm, expectUrgentFirst } from '../helpers/safety.js';
 
 let backline: Backline;
 beforeAll(() => {
@@ -17,27 +18,6 @@ afterAll(async () => {
 });
 
 const chat = () => new Chat(backline).open();
-
-/**
- * The reply gives no urgent advice, no triage level and no confirming question about a sign
- * (starting the ordinary symptom check is not an alarm).
- */
-function expectNoAlarm(c: Chat): void {
-  expect(
-    c.last.some((a) => dataOf(a)?.urgent),
-    c.text(),
-  ).toBe(false);
-  expect(c.triageLevels(), c.text()).toEqual([]);
-  expect(c.askedNode(), c.text()).not.toBe('confirm_flags');
-}
-
-/** The first reply of the turn is urgent advice at this level. */
-function expectUrgentFirst(c: Chat, level: string): void {
-  const first = dataOf(c.last[0]!);
-  expect(first?.triage?.level, c.text()).toBe(level);
-  expect(first?.urgent).toBe(true);
-  expect(c.last[0]!.text).toMatch(/112/);
-}
 
 describe('not the patient, not now: no urgent advice', () => {
   it("a stranger's story about a cauda equina sign is answered with safety-netting, not treated as a report", async () => {

@@ -7,7 +7,8 @@
 // them: the same words with a real sign now still get urgent advice at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backline } from '../../src/app.js';
-import { Chat, dataOf, testBackline } from '../helpers/backline.js';
+import { Chat, testBackline } from '../helpers/backline.js';
+import { expectNoAlarm, expectUrgentFirst } from '../helpers/safety.js';
 
 let backline: Backline;
 beforeAll(() => {
@@ -19,25 +20,9 @@ afterAll(async () => {
 
 const chat = () => new Chat(backline).open();
 
-function expectNoAlarm(c: Chat): void {
-  expect(
-    c.last.some((a) => dataOf(a)?.urgent),
-    c.text(),
-  ).toBe(false);
-  expect(c.triageLevels(), c.text()).toEqual([]);
-  expect(c.askedNode(), c.text()).not.toBe('confirm_flags');
-}
-
 /** The answer says where to go if the sign is happening now (safety-netting). */
 function expectSafetyNet(c: Chat): void {
   expect(c.text()).toMatch(/emergency (?:department|room)/i);
-}
-
-function expectUrgentFirst(c: Chat, level: string): void {
-  const first = dataOf(c.last[0]!);
-  expect(first?.triage?.level, c.text()).toBe(level);
-  expect(first?.urgent).toBe(true);
-  expect(c.last[0]!.text).toMatch(/112/);
 }
 
 describe('false-alarm mechanisms: no urgent advice', () => {

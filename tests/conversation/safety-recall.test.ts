@@ -6,30 +6,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backline } from '../../src/app.js';
 import { Chat, dataOf, testBackline } from '../helpers/backline.js';
+import { expectCrisisFirst, expectUrgentFirst, SAFETY_NUMBERS } from '../helpers/safety.js';
 
 let backline: Backline;
 beforeAll(() => {
-  backline = testBackline({ EMERGENCY_NUMBER: '112', CRISIS_LINE: '116 123', POISON_LINE: '0344 892 0111' });
+  backline = testBackline(SAFETY_NUMBERS);
 });
 afterAll(async () => {
   await backline.close();
 });
 
 const chat = () => new Chat(backline).open();
-
-/** The first reply of the turn gives urgent advice at this level (no question before it). */
-function expectUrgentFirst(c: Chat, level: string): void {
-  const first = dataOf(c.last[0]!);
-  expect(first?.triage?.level, c.text()).toBe(level);
-  expect(first?.urgent).toBe(true);
-  expect(c.last[0]!.text).toMatch(/112/);
-}
-
-/** The first reply of the turn is crisis help with the crisis line. */
-function expectCrisisFirst(c: Chat): void {
-  const first = dataOf(c.last[0]!);
-  expect(first?.crisis, c.text()).toBe(true);
-}
 
 describe('warning signs said the ways that were missed: urgent advice in the next reply', () => {
   it.each([

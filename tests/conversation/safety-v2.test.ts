@@ -11,11 +11,12 @@ import { conversationPrefix } from '../../src/conversation/store.js';
 import type { ConversationState } from '../../src/engine/state.js';
 import { findCase } from '../../src/handoff/cases.js';
 import { Chat, dataOf, testBackline } from '../helpers/backline.js';
+import { expectCrisisFirst, expectUrgentFirst, SAFETY_NUMBERS } from '../helpers/safety.js';
 import { agentOnline, captureProactive, SAM, supportEnv } from '../helpers/support.js';
 
 let backline: Backline;
 beforeAll(() => {
-  backline = testBackline(supportEnv({ EMERGENCY_NUMBER: '112', CRISIS_LINE: '116 123', POISON_LINE: '0344 892 0111' }));
+  backline = testBackline(supportEnv(SAFETY_NUMBERS));
   captureProactive(backline);
 });
 afterAll(async () => {
@@ -31,21 +32,6 @@ const chat = () => new Chat(backline).open();
 async function stateOf(c: Chat): Promise<ConversationState> {
   const key = `${conversationPrefix({ channelId: 'webchat', conversationId: c.conversation.conversationId })}state`;
   return ((await backline.storage.read([key]))[key] as { state: ConversationState }).state;
-}
-
-/** The first reply of the turn gives urgent advice at this level. */
-function expectUrgentFirst(c: Chat, level: string): void {
-  const first = dataOf(c.last[0]!);
-  expect(first?.triage?.level, c.text()).toBe(level);
-  expect(first?.urgent).toBe(true);
-  expect(c.last[0]!.text).toMatch(/112/);
-}
-
-/** The first reply of the turn is crisis help with the crisis line. */
-function expectCrisisFirst(c: Chat): void {
-  const first = dataOf(c.last[0]!);
-  expect(first?.crisis, c.text()).toBe(true);
-  expect(c.last[0]!.text).toMatch(/116 123/);
 }
 
 function noCrisis(replies: Activity[]): boolean {

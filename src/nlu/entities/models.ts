@@ -68,33 +68,10 @@ const durationPair = once(() => {
 
 const hits = (results: unknown): RecognizerHit[] => results as RecognizerHit[];
 
-/**
- * The same short answers come again and again ("no", "nope", "41"), and these models are pure
- * functions of the text: their hits are kept for the last texts seen, keyed by the exact text
- * (never shared between different texts), frozen so no caller can change a kept result. Not for
- * the date-time models (their results depend on the time).
- */
-const REMEMBERED_TEXTS = 500;
-/** Short answers only: fewer of a person's words held in memory, and those are the ones that repeat. */
-const MAX_REMEMBERED_CHARS = 40;
-function remembered(parse: (text: string) => unknown): (text: string) => readonly RecognizerHit[] {
-  const kept = new Map<string, readonly RecognizerHit[]>();
-  return (text) => {
-    const known = kept.get(text);
-    if (known) return known;
-    const found = Object.freeze(hits(parse(text)).map((hit) => Object.freeze(hit)));
-    if (text.length <= MAX_REMEMBERED_CHARS) {
-      if (kept.size >= REMEMBERED_TEXTS) kept.delete(kept.keys().next().value!);
-      kept.set(text, found);
-    }
-    return found;
-  };
-}
-
-export const findNumbers = remembered((text) => numberModel().parse(text));
-export const findOrdinals = remembered((text) => ordinalModel().parse(text));
-export const findAges = remembered((text) => ageModel().parse(text));
-export const findBooleans = remembered((text) => booleanModel().parse(text));
+export const findNumbers = (text: string): RecognizerHit[] => hits(numberModel().parse(text));
+export const findOrdinals = (text: string): RecognizerHit[] => hits(ordinalModel().parse(text));
+export const findAges = (text: string): RecognizerHit[] => hits(ageModel().parse(text));
+export const findBooleans = (text: string): RecognizerHit[] => hits(booleanModel().parse(text));
 export const findPhones = (text: string): RecognizerHit[] => hits(phoneModel().parse(text));
 export const findEmails = (text: string): RecognizerHit[] => hits(emailModel().parse(text));
 export const findDateTimes = (text: string, now: Date): RecognizerHit[] => hits(dateTimeModel().parse(text, now));

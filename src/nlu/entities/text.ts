@@ -1,5 +1,6 @@
 // Text helpers shared by the answer recognizers: one normalisation for phrases and replies,
 // so a phrase list and a reply always compare like with like.
+import { escapeRegExp } from '../../text/regex.js';
 
 /**
  * Lower case, apostrophes dropped ("don't" -> "dont"), every run of other punctuation or
@@ -64,10 +65,6 @@ export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFIN
     previous = current;
   }
   return previous[b.length]!;
-}
-
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Matches any of `phrases` as whole words; longer phrases are tried first. */

@@ -1,0 +1,34 @@
+// What the safety conversation tests assert about the very next reply. The test servers run
+// with EMERGENCY_NUMBER 112 and CRISIS_LINE 116 123 (SAFETY_NUMBERS), so the numbers are checked too.
+import { expect } from 'vitest';
+import { dataOf, type Chat } from './backline.js';
+
+export const SAFETY_NUMBERS = { EMERGENCY_NUMBER: '112', CRISIS_LINE: '116 123', POISON_LINE: '0344 892 0111' } as const;
+
+/** The first reply of the turn gives urgent advice at this level, with the emergency number. */
+export function expectUrgentFirst(c: Chat, level: string): void {
+  const first = dataOf(c.last[0]!);
+  expect(first?.triage?.level, c.text()).toBe(level);
+  expect(first?.urgent).toBe(true);
+  expect(c.last[0]!.text).toMatch(/112/);
+}
+
+/** The first reply of the turn is crisis help with the crisis line. */
+export function expectCrisisFirst(c: Chat): void {
+  const first = dataOf(c.last[0]!);
+  expect(first?.crisis, c.text()).toBe(true);
+  expect(c.last[0]!.text).toMatch(/116 123/);
+}
+
+/**
+ * The reply gives no urgent advice, no triage level and no confirming question about a sign
+ * (starting the ordinary symptom check is not an alarm).
+ */
+export function expectNoAlarm(c: Chat): void {
+  expect(
+    c.last.some((a) => dataOf(a)?.urgent),
+    c.text(),
+  ).toBe(false);
+  expect(c.triageLevels(), c.text()).toEqual([]);
+  expect(c.askedNode(), c.text()).not.toBe('confirm_flags');
+}
