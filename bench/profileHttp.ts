@@ -46,6 +46,9 @@ try {
   for (let round = 0; round < rounds; round++) {
     if (which === 'echo' || which === 'both') await measure('echo', ['--import', 'tsx', 'bench/echoBot.ts'], {});
     if (which === 'sqlite' || which === 'both') await measure('sqlite', ['bin/backline.js', 'serve'], sqliteEnv(`profile-${round}.db`));
+    // SERVER_NODE_OPTIONS=...: the same server again with those Node options (V8 heap flags, say).
+    if (process.env.SERVER_NODE_OPTIONS && (which === 'sqlite' || which === 'both'))
+      await measure('sqlite+opts', ['bin/backline.js', 'serve'], { ...sqliteEnv(`options-${round}.db`), NODE_OPTIONS: process.env.SERVER_NODE_OPTIONS });
     // BENCH_BASELINE=<a built checkout>: the same load on that build's server, for before/after.
     const baseline = process.env.BENCH_BASELINE;
     if (baseline && (which === 'sqlite' || which === 'both'))

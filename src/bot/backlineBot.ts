@@ -31,6 +31,7 @@ import { retryOnConflict, type BacklineStorage } from '../storage/index.js';
 import { decideMessage, urgentAdviceOnly, welcome, type MessageInput } from './decide.js';
 import { rememberOfferedChoices } from '../conversation/offeredChoices.js';
 import type { Understander } from '../nlu/types.js';
+import { duringOneMessage } from '../nlu/entities.js';
 import { ConversationQueue } from './conversationQueue.js';
 import type { DailyStatsBuffer } from './dailyStatsBuffer.js';
 import { forgetConversation, loadState, saveState, stateKey, type ConversationKey, type LoadedState } from '../conversation/store.js';
@@ -195,8 +196,12 @@ export class BacklineBot {
     await this.decideAndSave(
       context,
       key,
-      async (loaded) =>
-        decideMessage(this.contentOf(activity), this.deps.nlu, await this.deps.support.reconcile(loaded.state), input, await this.deps.support.facts()),
+      async (loaded) => {
+        const saved = await this.deps.support.reconcile(loaded.state);
+        const facts = await this.deps.support.facts();
+        // One message's recognizer passes share their hits (dropped when decideMessage returns).
+        return duringOneMessage(() => decideMessage(this.contentOf(activity), this.deps.nlu, saved, input, facts));
+      },
       (loaded) => ({ userText: input.text, supportBefore: Boolean(loaded.state.support) }),
       // Should nothing be decided at all (the state cannot even be read), a warning sign still gets its advice.
       () => urgentAdviceOnly(this.contentOf(activity), this.deps.nlu, input.text),

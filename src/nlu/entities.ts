@@ -14,6 +14,7 @@ import { vocabulary } from './entities/vocabulary.js';
 import { recognizeYesNo } from './entities/yesNo.js';
 
 export { matchChoice, type ChoiceMatch } from './entities/choice.js';
+export { duringOneMessage } from './entities/models.js';
 export { recognizeEmail, recognizePhone } from './entities/contact.js';
 export { recognizeDurationWeeks, type DurationOptions } from './entities/duration.js';
 export { MAX_AGE, MIN_AGE, recognizeAge, recognizeNumber } from './entities/numbers.js';

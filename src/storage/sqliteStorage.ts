@@ -135,7 +135,14 @@ export class SqliteStorage implements BacklineStorage {
   async read(keys: string[]): Promise<StoreItem> {
     assertReadKeys(keys);
     this.assertOpen();
+    // One row is its own snapshot: no BEGIN/COMMIT around it (a turn reads its state this way).
+    if (keys.length === 1) return this.readOne(keys[0]!);
     return this.readTransaction(keys);
+  }
+
+  private readOne(key: string): StoreItem {
+    const row = this.selectItem.get(key);
+    return row ? { [key]: toStoreItem(row.value, row.etag) } : {};
   }
 
   async write(changes: StoreItem): Promise<void> {

@@ -68,10 +68,41 @@ const durationPair = once(() => {
 
 const hits = (results: unknown): RecognizerHit[] => results as RecognizerHit[];
 
-export const findNumbers = (text: string): RecognizerHit[] => hits(numberModel().parse(text));
-export const findOrdinals = (text: string): RecognizerHit[] => hits(ordinalModel().parse(text));
-export const findAges = (text: string): RecognizerHit[] => hits(ageModel().parse(text));
-export const findBooleans = (text: string): RecognizerHit[] => hits(booleanModel().parse(text));
+/**
+ * The recognizers' hits for the message being decided, by model and text; undefined between
+ * messages. Deciding one message asks the same model about the same words more than once (the
+ * typed-choice check, then the question's own answer reading); each pass costs a tenth of a
+ * millisecond or so. Filled and dropped within one synchronous call (`duringOneMessage`), so
+ * no other message can see it and no text outlives its turn. Callers never change the hits.
+ */
+let messageMemo: Map<string, RecognizerHit[]> | undefined;
+
+/** Runs `decide` (synchronous) with the recognizers' hits shared across its passes over the same text. */
+export function duringOneMessage<T>(decide: () => T): T {
+  const outer = messageMemo;
+  messageMemo = new Map();
+  try {
+    return decide();
+  } finally {
+    messageMemo = outer;
+  }
+}
+
+function remembered(model: string, text: string, parse: (text: string) => unknown): RecognizerHit[] {
+  if (!messageMemo) return hits(parse(text));
+  const key = `${model}\u0000${text}`;
+  let found = messageMemo.get(key);
+  if (!found) {
+    found = hits(parse(text));
+    messageMemo.set(key, found);
+  }
+  return found;
+}
+
+export const findNumbers = (text: string): RecognizerHit[] => remembered('number', text, (t) => numberModel().parse(t));
+export const findOrdinals = (text: string): RecognizerHit[] => remembered('ordinal', text, (t) => ordinalModel().parse(t));
+export const findAges = (text: string): RecognizerHit[] => remembered('age', text, (t) => ageModel().parse(t));
+export const findBooleans = (text: string): RecognizerHit[] => remembered('boolean', text, (t) => booleanModel().parse(t));
 export const findPhones = (text: string): RecognizerHit[] => hits(phoneModel().parse(text));
 export const findEmails = (text: string): RecognizerHit[] => hits(emailModel().parse(text));
 export const findDateTimes = (text: string, now: Date): RecognizerHit[] => hits(dateTimeModel().parse(text, now));
