@@ -23,7 +23,8 @@ import {
 } from '../tests/helpers/nativeServers.js';
 import { rounds as roundsFlag } from './args.js';
 
-const CONCURRENT_CONVERSATIONS = 16;
+// BENCH_CONVERSATIONS=N: another number of conversations at once (the headline numbers use 16).
+const CONCURRENT_CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 16);
 const WARM_UP_MS = 3_000;
 const MEASURE_MS = 10_000;
 const TOKEN_SECRET = 'bench-direct-line-token-secret-0123456789abcdef';

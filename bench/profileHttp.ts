@@ -21,19 +21,22 @@ async function measure(label: string, args: string[], env: Record<string, string
   try {
     // Backline warms its answer recognizers up after listening: not a turn's cost.
     while ((await fetch(`http://127.0.0.1:${server.port}/readyz`)).status === 503) await new Promise((r) => setTimeout(r, 200));
-    const before = cpuMs(server.child.pid!);
-    const client = process.cpuUsage();
-    const started = performance.now();
-    const result = await load(label, `http://127.0.0.1:${server.port}`);
-    const seconds = (performance.now() - started) / 1000;
-    const used = cpuMs(server.child.pid!) - before;
-    const clientUsage = process.cpuUsage(client);
-    const clientMs = (clientUsage.user + clientUsage.system) / 1000;
-    // load() runs a warm-up conversation and warm-up seconds too: CPU over all turns answered.
-    const turns = result.turnsPerSecond * seconds;
-    console.log(
-      `${label.padEnd(8)} ${result.turnsPerSecond.toFixed(0).padStart(5)} turns/s  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms  server CPU ${(used / turns).toFixed(2)} ms per turn, load generator ${(clientMs / turns).toFixed(2)} ms (approx.)  errors ${result.errors}`,
-    );
+    // LOADS=N: the same load N times on one server (later loads: a warm JIT and heap).
+    for (let repeat = 0; repeat < Number(process.env.LOADS ?? 1); repeat++) {
+      const before = cpuMs(server.child.pid!);
+      const client = process.cpuUsage();
+      const started = performance.now();
+      const result = await load(label, `http://127.0.0.1:${server.port}`);
+      const seconds = (performance.now() - started) / 1000;
+      const used = cpuMs(server.child.pid!) - before;
+      const clientUsage = process.cpuUsage(client);
+      const clientMs = (clientUsage.user + clientUsage.system) / 1000;
+      // load() runs a warm-up conversation and warm-up seconds too: CPU over all turns answered.
+      const turns = result.turnsPerSecond * seconds;
+      console.log(
+        `${label.padEnd(8)} ${result.turnsPerSecond.toFixed(0).padStart(5)} turns/s  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms  server CPU ${(used / turns).toFixed(2)} ms per turn, load generator ${(clientMs / turns).toFixed(2)} ms (approx.)  errors ${result.errors}`,
+      );
+    }
   } finally {
     await stopChild(server.child);
   }

@@ -43,6 +43,7 @@ import { notePatient, restartCheckForPatient } from './patientNotes.js';
 import { answerPauseOrCheck, followStaleChoice, handleCommand, handlePending } from './commands.js';
 import { respondToIntent, safetyNet } from './intentResponses.js';
 import { avoidRepeats, noteSaid } from './repeats.js';
+import { cloneData } from '../util/clone.js';
 
 export type { MessageInput } from './flowControl.js';
 export { urgentAdviceOnly } from './safetyResponses.js';
@@ -108,7 +109,7 @@ function decideMessageSteps(
   facts: Record<string, string>,
 ): TurnDraft {
   let input = message;
-  const draft = new TurnDraft(content, structuredClone(saved));
+  const draft = new TurnDraft(content, cloneData(saved));
   draft.facts = facts;
   const { messages } = content;
   const text = input.text.trim();
