@@ -8,7 +8,7 @@ import { findEmailHits, findPhoneHits } from './entities/contact.js';
 import { findDurationHits } from './entities/duration.js';
 import { findAgeHits, findNumberHits, mayHoldNumber, prepare } from './entities/numbers.js';
 import { findPosition } from './entities/ordinal.js';
-import { warmUpModels, warmUpModelsInSteps } from './entities/models.js';
+import { keepHitsOfAnswerWords, RECOGNIZER_YES_NO_WORDS, warmUpModels, warmUpModelsInSteps, type AnswerModel } from './entities/models.js';
 import { tokensOf } from './entities/text.js';
 import { vocabulary } from './entities/vocabulary.js';
 import { recognizeYesNo } from './entities/yesNo.js';
@@ -22,16 +22,38 @@ export { recognizeOrdinal } from './entities/ordinal.js';
 export { ANSWER_WORDS_FILE, answerWordsSchema, loadVocabulary } from './entities/vocabulary.js';
 export { recognizeYesNo } from './entities/yesNo.js';
 
+/**
+ * The fixed answer words whose recognizer hits are worked out once (src/nlu/entities/models.ts),
+ * with the models each meets: the recognizer's own yes/no words reach the yes/no model; the
+ * listed phrases never do (they are read from the lists first), but any of them can reach the
+ * option-position models ("nah" to a list of options).
+ */
+function answerWords(): [string[], AnswerModel[]][] {
+  const vocab = vocabulary();
+  const listed = [...new Set([...vocab.yesNoPhrases.keys(), ...vocab.wholeAnswers.keys()])].filter((w) => !RECOGNIZER_YES_NO_WORDS.includes(w));
+  return [
+    [RECOGNIZER_YES_NO_WORDS, ['boolean', 'ordinal', 'number']],
+    [listed, ['ordinal', 'number']],
+  ];
+}
+
 /** Loads the answer vocabulary and builds every recognizer now rather than on first use. */
 export function warmUpEntityRecognizers(): void {
   vocabulary();
   warmUpModels();
+  for (const [words, models] of answerWords()) keepHitsOfAnswerWords(words, models);
 }
 
 /** The same without blocking: one recognizer at a time, for a server that is already listening. */
 export async function warmUpEntityRecognizersInSteps(): Promise<void> {
   vocabulary();
   await warmUpModelsInSteps();
+  for (const [words, models] of answerWords()) {
+    for (let i = 0; i < words.length; i += 10) {
+      await new Promise((resolve) => setImmediate(resolve));
+      keepHitsOfAnswerWords(words.slice(i, i + 10), models);
+    }
+  }
 }
 
 type Span = [number, number];

@@ -88,9 +88,47 @@ export function duringOneMessage<T>(decide: () => T): T {
   }
 }
 
+/**
+ * The hits for fixed answer words ("no", "nope", "not really"...: the answer vocabulary and the
+ * recognizers' own yes/no words), worked out once at warm-up (`keepHitsOfAnswerWords`). Most
+ * replies to a question are one of them, and each recognizer pass costs far more than a look-up.
+ * Filled only from those fixed lists, never from what a person typed.
+ */
+const answerWordHits = new Map<string, RecognizerHit[]>();
+
+const PARSERS: Record<string, (text: string) => unknown> = {
+  number: (t) => numberModel().parse(t),
+  ordinal: (t) => ordinalModel().parse(t),
+  age: (t) => ageModel().parse(t),
+  boolean: (t) => booleanModel().parse(t),
+};
+
+/** The recognizer's own yes/no words (recognizers-text-choice), which answer-words.yaml leaves to it. */
+export const RECOGNIZER_YES_NO_WORDS = ['yes', 'yeah', 'yep', 'yup', 'y', 'sure', 'ok', 'true', 'agree', 'no', 'nope', 'nop', 'n', 'false', 'not ok', 'disagree'];
+
+/** Shared by every turn, so nobody may change them: frozen, a write throws. */
+function frozen(found: RecognizerHit[]): RecognizerHit[] {
+  for (const hit of found) {
+    if (hit.resolution) Object.freeze(hit.resolution);
+    Object.freeze(hit);
+  }
+  return Object.freeze(found) as RecognizerHit[];
+}
+
+export type AnswerModel = 'number' | 'ordinal' | 'age' | 'boolean';
+
+/** Works out these models' hits for these fixed texts now and keeps them (see `answerWordHits`). */
+export function keepHitsOfAnswerWords(words: Iterable<string>, models: readonly AnswerModel[]): void {
+  for (const word of words) {
+    for (const model of models) answerWordHits.set(`${model}\u0000${word}`, frozen(hits(PARSERS[model]!(word))));
+  }
+}
+
 function remembered(model: string, text: string, parse: (text: string) => unknown): RecognizerHit[] {
-  if (!messageMemo) return hits(parse(text));
   const key = `${model}\u0000${text}`;
+  const fixed = answerWordHits.get(key);
+  if (fixed) return fixed;
+  if (!messageMemo) return hits(parse(text));
   let found = messageMemo.get(key);
   if (!found) {
     found = hits(parse(text));
@@ -99,10 +137,10 @@ function remembered(model: string, text: string, parse: (text: string) => unknow
   return found;
 }
 
-export const findNumbers = (text: string): RecognizerHit[] => remembered('number', text, (t) => numberModel().parse(t));
-export const findOrdinals = (text: string): RecognizerHit[] => remembered('ordinal', text, (t) => ordinalModel().parse(t));
-export const findAges = (text: string): RecognizerHit[] => remembered('age', text, (t) => ageModel().parse(t));
-export const findBooleans = (text: string): RecognizerHit[] => remembered('boolean', text, (t) => booleanModel().parse(t));
+export const findNumbers = (text: string): RecognizerHit[] => remembered('number', text, PARSERS.number!);
+export const findOrdinals = (text: string): RecognizerHit[] => remembered('ordinal', text, PARSERS.ordinal!);
+export const findAges = (text: string): RecognizerHit[] => remembered('age', text, PARSERS.age!);
+export const findBooleans = (text: string): RecognizerHit[] => remembered('boolean', text, PARSERS.boolean!);
 export const findPhones = (text: string): RecognizerHit[] => hits(phoneModel().parse(text));
 export const findEmails = (text: string): RecognizerHit[] => hits(emailModel().parse(text));
 export const findDateTimes = (text: string, now: Date): RecognizerHit[] => hits(dateTimeModel().parse(text, now));
