@@ -200,8 +200,7 @@ export function createCrisisDetector(patterns: CrisisPatterns): CrisisDetector {
     }
     return false;
   };
-  const hitIn = (clause: string, compiled: CompiledKind): boolean =>
-    compiled.patterns.some((pattern) => standsIn(clause, pattern, compiled.unless));
+  const hitIn = (clause: string, compiled: CompiledKind): boolean => compiled.patterns.some((pattern) => standsIn(clause, pattern, compiled.unless));
   // A pair: the first part in clause i, the second in clause i..i+within. An `unless` in any
   // clause of the stretch (a question frame: "is it ok to take 10 a day") drops it.
   const pairIn = (clauses: readonly string[], compiled: CompiledKind): boolean => {

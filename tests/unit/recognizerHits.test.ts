@@ -13,7 +13,9 @@ describe('recognizer hits for the fixed answer words', () => {
       // "no " (a trailing space) is not in the table: the recognizers run on it afresh.
       const kept = [findBooleans(word), findOrdinals(word), findNumbers(word)];
       expect(JSON.parse(JSON.stringify(kept))).toEqual(
-        duringOneMessage(() => JSON.parse(JSON.stringify([findBooleans(`${word} `).map((h) => ({ ...h, text: h.text.trim() })), findOrdinals(word), findNumbers(word)]))),
+        duringOneMessage(() =>
+          JSON.parse(JSON.stringify([findBooleans(`${word} `).map((h) => ({ ...h, text: h.text.trim() })), findOrdinals(word), findNumbers(word)])),
+        ),
       );
     }
   });

@@ -104,7 +104,24 @@ const PARSERS: Record<string, (text: string) => unknown> = {
 };
 
 /** The recognizer's own yes/no words (recognizers-text-choice), which answer-words.yaml leaves to it. */
-export const RECOGNIZER_YES_NO_WORDS = ['yes', 'yeah', 'yep', 'yup', 'y', 'sure', 'ok', 'true', 'agree', 'no', 'nope', 'nop', 'n', 'false', 'not ok', 'disagree'];
+export const RECOGNIZER_YES_NO_WORDS = [
+  'yes',
+  'yeah',
+  'yep',
+  'yup',
+  'y',
+  'sure',
+  'ok',
+  'true',
+  'agree',
+  'no',
+  'nope',
+  'nop',
+  'n',
+  'false',
+  'not ok',
+  'disagree',
+];
 
 /** Shared by every turn, so nobody may change them: frozen, a write throws. */
 function frozen(found: RecognizerHit[]): RecognizerHit[] {
