@@ -96,7 +96,9 @@ export function duringOneMessage<T>(decide: () => T): T {
  */
 const answerWordHits = new Map<string, RecognizerHit[]>();
 
-const PARSERS: Record<string, (text: string) => unknown> = {
+export type AnswerModel = 'number' | 'ordinal' | 'age' | 'boolean';
+
+const PARSERS: Record<AnswerModel, (text: string) => unknown> = {
   number: (t) => numberModel().parse(t),
   ordinal: (t) => ordinalModel().parse(t),
   age: (t) => ageModel().parse(t),
@@ -132,16 +134,14 @@ function frozen(found: RecognizerHit[]): RecognizerHit[] {
   return Object.freeze(found) as RecognizerHit[];
 }
 
-export type AnswerModel = 'number' | 'ordinal' | 'age' | 'boolean';
-
 /** Works out these models' hits for these fixed texts now and keeps them (see `answerWordHits`). */
 export function keepHitsOfAnswerWords(words: Iterable<string>, models: readonly AnswerModel[]): void {
   for (const word of words) {
-    for (const model of models) answerWordHits.set(`${model}\u0000${word}`, frozen(hits(PARSERS[model]!(word))));
+    for (const model of models) answerWordHits.set(`${model}\u0000${word}`, frozen(hits(PARSERS[model](word))));
   }
 }
 
-function remembered(model: string, text: string, parse: (text: string) => unknown): RecognizerHit[] {
+function remembered(model: AnswerModel, text: string, parse: (text: string) => unknown): RecognizerHit[] {
   const key = `${model}\u0000${text}`;
   const fixed = answerWordHits.get(key);
   if (fixed) return fixed;
@@ -154,10 +154,10 @@ function remembered(model: string, text: string, parse: (text: string) => unknow
   return found;
 }
 
-export const findNumbers = (text: string): RecognizerHit[] => remembered('number', text, PARSERS.number!);
-export const findOrdinals = (text: string): RecognizerHit[] => remembered('ordinal', text, PARSERS.ordinal!);
-export const findAges = (text: string): RecognizerHit[] => remembered('age', text, PARSERS.age!);
-export const findBooleans = (text: string): RecognizerHit[] => remembered('boolean', text, PARSERS.boolean!);
+export const findNumbers = (text: string): RecognizerHit[] => remembered('number', text, PARSERS.number);
+export const findOrdinals = (text: string): RecognizerHit[] => remembered('ordinal', text, PARSERS.ordinal);
+export const findAges = (text: string): RecognizerHit[] => remembered('age', text, PARSERS.age);
+export const findBooleans = (text: string): RecognizerHit[] => remembered('boolean', text, PARSERS.boolean);
 export const findPhones = (text: string): RecognizerHit[] => hits(phoneModel().parse(text));
 export const findEmails = (text: string): RecognizerHit[] => hits(emailModel().parse(text));
 export const findDateTimes = (text: string, now: Date): RecognizerHit[] => hits(dateTimeModel().parse(text, now));
