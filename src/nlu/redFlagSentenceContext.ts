@@ -25,6 +25,8 @@ export interface Occurrence {
 }
 
 export type Status = RedFlagHit['status'];
+/** Ends the reason of a `possible` whose only doubt is its wording, for a `reported_when_unsure` sign. */
+export const WORDING_ONLY = '; only its wording is unsure';
 export const STATUS_RANK: Record<Status, number> = { flag: 3, possible: 2, question: 1, negated: 0, explained: 0 };
 
 /** Cue positions of one sentence, computed once, used to judge each hit in it. */
@@ -117,7 +119,7 @@ export class SentenceContext {
     if (this.generalQuestionAfter(segLast)) return ['negated', `someone else's, then a general question (${why})`];
     if (patient)
       return occ.certainty === 'possible'
-        ? ['possible', `pattern only suggests it; a carer's report (${why})`]
+        ? this.unsureWording(occ, `pattern only suggests it; a carer's report (${why})`)
         : ['flag', `a carer's report about the patient (${why})`];
     return occ.certainty === 'possible' ? ['possible', `pattern only suggests it; ${why}`] : ['possible', why];
   }
@@ -235,7 +237,7 @@ export class SentenceContext {
     }
     if (negated) return hedged ? ['possible', `${why}, but hedged`] : ['negated', why];
     if (carried === 'unsure') return ['possible', 'negation may carry over "and" or a comma'];
-    if (hedged) return ['possible', 'hedged'];
+    if (hedged) return this.unsureWording(occ, 'hedged');
 
     // Someone else's, and denied for oneself after it: "my mum had cancer but I never have".
     // ... or said to be the speaker's too: "my dad had cancer and now I have it too".
@@ -303,8 +305,17 @@ export class SentenceContext {
     } else if (this.isQuestion) {
       reason = 'question that reports a symptom';
     }
-    if (status === 'flag' && occ.certainty === 'possible') return ['possible', 'pattern only suggests it'];
+    if (status === 'flag' && occ.certainty === 'possible') return this.unsureWording(occ, 'pattern only suggests it');
     return [status, reason];
+  }
+
+  /**
+   * A report whose only doubt is its wording: `possible`, marked (WORDING_ONLY) for a sign with
+   * `reported_when_unsure`, which the detector then reports unless its words are another
+   * sure hit's (the cauda equina signs: the advice at once, not with a question).
+   */
+  unsureWording(occ: Occurrence, why: string): [Status, string] {
+    return ['possible', this.c.reportedWhenUnsure.has(occ.rule.id) ? `${why}${WORDING_ONLY}` : why];
   }
 
   /**
