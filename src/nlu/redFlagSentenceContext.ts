@@ -37,6 +37,8 @@ export class SentenceContext {
   /** Asked about, or a bare question ("cauda equina?") that the next sentence does not answer. */
   readonly asksAboutTopics: boolean;
   readonly indirect: boolean;
+  /** Where each indirect frame starts: one only governs the words after it. */
+  private readonly indirectStarts: number[];
   isQuestion: boolean;
   readonly firstPerson: boolean;
   private readonly answeredNo: boolean;
@@ -68,6 +70,7 @@ export class SentenceContext {
     const about = view.spans(cue.asking_about);
     const indirect = view.spans(cue.indirect);
     this.indirect = indirect.length > 0;
+    this.indirectStarts = indirect.map((s) => s.start);
     this.asksAbout = requests.length > 0 || this.indirect || (this.isQuestion && about.length > 0);
     // "I", "my"... outside the cue phrases themselves ("what should I do if" has its own "I")
     // and outside "my mum", "my wife"...
@@ -298,7 +301,9 @@ export class SentenceContext {
     let reason = 'reported';
     if (this.asksAbout) {
       if (!this.firstPerson) [status, reason] = ['question', 'asked about, no first person'];
-      else if (this.indirect) [status, reason] = ['possible', 'hypothetical or second-hand, about oneself'];
+      // "should I be worried about ..." governs what follows it; a sign said before it is told
+      // as a fact ("I'm in remission from melanoma, should I be worried about my back?").
+      else if (this.indirectStarts.some((start) => start <= occ.start)) [status, reason] = ['possible', 'hypothetical or second-hand, about oneself'];
       else reason = 'question that reports a symptom';
     } else if (this.isQuestion && !this.firstPerson) {
       [status, reason] = ['possible', 'bare question, no first person'];

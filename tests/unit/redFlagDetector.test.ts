@@ -498,6 +498,11 @@ describe('red-flag detector: a cauda equina sign whose only doubt is its wording
     expect(detector.detect('the GP told me to watch out for wetting myself').possible).toContain('bladder_dysfunction');
     expect(detector.detect('no fever, numb bum').possible).toContain('saddle_anaesthesia');
   });
+  it('a sign told as a fact before "should I be worried about..." is reported; one after it is asked about', () => {
+    expect(detector.detect('had bowel cancer two years back, all clear, should i be worried about my back now').flags).toEqual(['cancer_history']);
+    expect(detector.detect('my legs are both numb, should i be worried?').flags).toEqual(['bilateral_leg_symptoms']);
+    expect(detector.detect('should i be worried about losing control of my bladder').flags).toEqual([]);
+  });
   it('words another sure hit reports raise no second sign', () => {
     expect(detector.detect('had an accident, pooed myself without feeling it').flags).toEqual(['bowel_dysfunction']);
   });
