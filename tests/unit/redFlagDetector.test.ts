@@ -506,6 +506,11 @@ describe('red-flag detector: a cauda equina sign whose only doubt is its wording
   it('a carer saying the patient complains of pain now makes the patient\'s history count', () => {
     expect(detector.detect('my mum had a spinal operation last week, now she complains of a hot red wound').flags).toContain('infection_risk');
   });
+  it('a weak or failing leg with a word of progression anywhere near is progressive weakness; without one it is asked about', () => {
+    expect(detector.detect('my left leg has no force and it gets more bad every day').flags).toContain('progressive_weakness');
+    expect(detector.detect('grandad legs are failing him, each day worse').flags).toContain('progressive_weakness');
+    expect(detector.detect('my leg feels weak').possible).toEqual(['progressive_weakness']);
+  });
   it('words another sure hit reports raise no second sign', () => {
     expect(detector.detect('had an accident, pooed myself without feeling it').flags).toEqual(['bowel_dysfunction']);
   });
