@@ -76,6 +76,7 @@ export function compileRaw(raw: unknown, file: string): RedFlagPatterns {
   const topics: Compiled['topics'] = [];
   const resolvable = new Set<RedFlagId>();
   const historyOnly = new Set<RedFlagId>();
+  const reportedWhenUnsure = new Set<RedFlagId>();
   const labels = new Map<RedFlagId, string>();
   const confirmQuestions = new Map<RedFlagId, string>();
   for (const id of RED_FLAG_IDS) {
@@ -85,6 +86,7 @@ export function compileRaw(raw: unknown, file: string): RedFlagPatterns {
     if (entry.topics) topics.push({ id, part: compiler.part(entry.topics, `red_flags.${id}.topics`) });
     if (entry.resolvable) resolvable.add(id);
     if (entry.others === 'history') historyOnly.add(id);
+    if (entry.reported_when_unsure) reportedWhenUnsure.add(id);
     entry.patterns.forEach((spec, n) => rules.push({ ...compiler.rule(id, `red_flags.${id}.patterns[${n}]`, spec), order: rules.length }));
   }
   // Topic fallbacks come after every pattern: each is tried only when no pattern of its red
@@ -118,6 +120,7 @@ export function compileRaw(raw: unknown, file: string): RedFlagPatterns {
     topics,
     resolvable,
     historyOnly,
+    reportedWhenUnsure,
     cues,
     questionWords: new Set(data.cues.question_words.filter((w) => !w.includes(' '))),
     boundaryKind,

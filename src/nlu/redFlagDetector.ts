@@ -40,7 +40,7 @@ import {
 } from './redFlagPatternSchema.js';
 import { TypoIndex, loadEnglishWords } from './redFlagTypos.js';
 import { SentenceView, type Span, foldDurations, overlaps, rewriteAll, splitSentences } from './redFlagSentences.js';
-import { type Occurrence, STATUS_RANK, SentenceContext, type Status } from './redFlagSentenceContext.js';
+import { type Occurrence, STATUS_RANK, SentenceContext, type Status, WORDING_ONLY } from './redFlagSentenceContext.js';
 
 class Detector implements RedFlagDetector {
   private readonly c: Compiled;
@@ -51,11 +51,13 @@ class Detector implements RedFlagDetector {
 
   readonly resolvable: ReadonlySet<RedFlagId>;
   readonly historyOnly: ReadonlySet<RedFlagId>;
+  readonly reportedWhenUnsure: ReadonlySet<RedFlagId>;
 
   constructor(patterns: RedFlagPatterns) {
     this.c = patterns.compiled;
     this.resolvable = this.c.resolvable;
     this.historyOnly = this.c.historyOnly;
+    this.reportedWhenUnsure = this.c.reportedWhenUnsure;
     this.tried = new Uint32Array(this.c.terms.length);
     this.typos = new TypoIndex(this.c.vocabulary, this.c.fuzzyPrefixes, patterns.englishWords !== undefined ? patterns.englishWords : loadEnglishWords());
   }
@@ -151,7 +153,7 @@ class Detector implements RedFlagDetector {
           if (!context.reportsForSelf) return { occ, verdict: ['negated', 'topic fallback: not a first-person report'] as [Status, string] };
           if (verdict[1].startsWith('about someone') || verdict[1].startsWith('family'))
             return { occ, verdict: ['negated', `topic fallback: ${verdict[1]}`] as [Status, string] };
-          return { occ, verdict: ['possible', `topic fallback (${verdict[1]})`] as [Status, string] };
+          return { occ, verdict: context.unsureWording(occ, `topic fallback (${verdict[1]})`) };
         });
       for (const { occ, verdict } of judged) {
         let [status, reason] = verdict;
@@ -168,6 +170,8 @@ class Detector implements RedFlagDetector {
             return other !== undefined;
           });
           if (covered) [status, reason] = ['explained', `its words already report ${[...by].join(', ')}`];
+          // A cauda equina sign in the user's own report, only its wording unsure: reported.
+          else if (reason.endsWith(WORDING_ONLY)) [status, reason] = ['flag', `${reason}: reported (reported_when_unsure)`];
         }
         report(occ.rule.id, status, occ.rule.where, view.tokens.slice(occ.start, occ.end).join(' '), reason);
       }

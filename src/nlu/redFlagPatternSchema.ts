@@ -59,6 +59,13 @@ const redFlagSchema = z.strictObject({
   /** A later "but it's gone now" takes it back (a past fever, not a current one). */
   resolvable: z.boolean().optional(),
   /**
+   * A report of this sign in the user's own words (or a carer's about the patient) whose only
+   * doubt is how it is worded (a `certainty: possible` pattern, a topic fallback, a hedge) is
+   * reported, not left `possible`: the urgent advice comes at once instead of with a question.
+   * Doubt about whose it is, or whether it is happening, still makes `possible`.
+   */
+  reported_when_unsure: z.boolean().optional(),
+  /**
    * Someone else's: `history` (a risk factor: only the user's own counts) raises nothing;
    * `acute` (default) raises `possible` when the message is about that person now.
    */
@@ -198,6 +205,8 @@ export interface Compiled {
   resolvable: ReadonlySet<RedFlagId>;
   /** Red flags that are risk factors: someone else's raise nothing. */
   historyOnly: ReadonlySet<RedFlagId>;
+  /** Red flags whose own report is reported even when its wording is unsure (`reported_when_unsure`). */
+  reportedWhenUnsure: ReadonlySet<RedFlagId>;
   cues: Record<CueName, number>;
   questionWords: ReadonlySet<string>;
   boundaryKind: ReadonlyMap<string, BoundaryKind>;
@@ -259,6 +268,8 @@ export interface RedFlagDetector {
   readonly resolvable: ReadonlySet<RedFlagId>;
   /** Red flags that are risk factors or history (`others: history`). */
   readonly historyOnly: ReadonlySet<RedFlagId>;
+  /** Red flags whose own report counts even when its wording is unsure (`reported_when_unsure`). */
+  readonly reportedWhenUnsure: ReadonlySet<RedFlagId>;
 }
 
 /** What the cues say about one sentence, whatever red flag it may hold. */

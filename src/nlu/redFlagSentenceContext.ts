@@ -25,6 +25,8 @@ export interface Occurrence {
 }
 
 export type Status = RedFlagHit['status'];
+/** Ends the reason of a `possible` whose only doubt is its wording, for a `reported_when_unsure` sign. */
+export const WORDING_ONLY = '; only its wording is unsure';
 export const STATUS_RANK: Record<Status, number> = { flag: 3, possible: 2, question: 1, negated: 0, explained: 0 };
 
 /** Cue positions of one sentence, computed once, used to judge each hit in it. */
@@ -35,6 +37,8 @@ export class SentenceContext {
   /** Asked about, or a bare question ("cauda equina?") that the next sentence does not answer. */
   readonly asksAboutTopics: boolean;
   readonly indirect: boolean;
+  /** Where each indirect frame starts: one only governs the words after it. */
+  private readonly indirectStarts: number[];
   isQuestion: boolean;
   readonly firstPerson: boolean;
   private readonly answeredNo: boolean;
@@ -66,6 +70,7 @@ export class SentenceContext {
     const about = view.spans(cue.asking_about);
     const indirect = view.spans(cue.indirect);
     this.indirect = indirect.length > 0;
+    this.indirectStarts = indirect.map((s) => s.start);
     this.asksAbout = requests.length > 0 || this.indirect || (this.isQuestion && about.length > 0);
     // "I", "my"... outside the cue phrases themselves ("what should I do if" has its own "I")
     // and outside "my mum", "my wife"...
@@ -117,7 +122,7 @@ export class SentenceContext {
     if (this.generalQuestionAfter(segLast)) return ['negated', `someone else's, then a general question (${why})`];
     if (patient)
       return occ.certainty === 'possible'
-        ? ['possible', `pattern only suggests it; a carer's report (${why})`]
+        ? this.unsureWording(occ, `pattern only suggests it; a carer's report (${why})`)
         : ['flag', `a carer's report about the patient (${why})`];
     return occ.certainty === 'possible' ? ['possible', `pattern only suggests it; ${why}`] : ['possible', why];
   }
@@ -235,7 +240,7 @@ export class SentenceContext {
     }
     if (negated) return hedged ? ['possible', `${why}, but hedged`] : ['negated', why];
     if (carried === 'unsure') return ['possible', 'negation may carry over "and" or a comma'];
-    if (hedged) return ['possible', 'hedged'];
+    if (hedged) return this.unsureWording(occ, 'hedged');
 
     // Someone else's, and denied for oneself after it: "my mum had cancer but I never have".
     // ... or said to be the speaker's too: "my dad had cancer and now I have it too".
@@ -296,15 +301,26 @@ export class SentenceContext {
     let reason = 'reported';
     if (this.asksAbout) {
       if (!this.firstPerson) [status, reason] = ['question', 'asked about, no first person'];
-      else if (this.indirect) [status, reason] = ['possible', 'hypothetical or second-hand, about oneself'];
+      // "should I be worried about ..." governs what follows it; a sign said before it is told
+      // as a fact ("I'm in remission from melanoma, should I be worried about my back?").
+      else if (this.indirectStarts.some((start) => start <= occ.start)) [status, reason] = ['possible', 'hypothetical or second-hand, about oneself'];
       else reason = 'question that reports a symptom';
     } else if (this.isQuestion && !this.firstPerson) {
       [status, reason] = ['possible', 'bare question, no first person'];
     } else if (this.isQuestion) {
       reason = 'question that reports a symptom';
     }
-    if (status === 'flag' && occ.certainty === 'possible') return ['possible', 'pattern only suggests it'];
+    if (status === 'flag' && occ.certainty === 'possible') return this.unsureWording(occ, 'pattern only suggests it');
     return [status, reason];
+  }
+
+  /**
+   * A report whose only doubt is its wording: `possible`, marked (WORDING_ONLY) for a sign with
+   * `reported_when_unsure`, which the detector then reports unless its words are another
+   * sure hit's (the cauda equina signs: the advice at once, not with a question).
+   */
+  unsureWording(occ: Occurrence, why: string): [Status, string] {
+    return ['possible', this.c.reportedWhenUnsure.has(occ.rule.id) ? `${why}${WORDING_ONLY}` : why];
   }
 
   /**

@@ -114,7 +114,11 @@ export function learnedHits(model: LearnedRedFlagModel, detector: RedFlagDetecto
 }
 
 /** The union of the pattern detection and the learned hits (see the header). */
-export function unionDetection(rule: RedFlagDetection, learned: readonly LearnedHit[]): RedFlagDetection {
+/**
+ * `reportedWhenUnsure`: signs whose learned hit between the thresholds, read as the user's own
+ * report, counts as sure (the cauda equina signs, `reported_when_unsure` in red-flags.yaml).
+ */
+export function unionDetection(rule: RedFlagDetection, learned: readonly LearnedHit[], reportedWhenUnsure: ReadonlySet<RedFlagId> = new Set()): RedFlagDetection {
   const flags = new Set(rule.flags);
   const possible = new Set(rule.possible);
   const questions = new Set(rule.isQuestionAbout);
@@ -126,7 +130,10 @@ export function unionDetection(rule: RedFlagDetection, learned: readonly Learned
     }
     // Someone else's or over by the learned side's own reading: the assertion gate (which
     // reads the clause, the person and what follows) has the last word on those.
-    if (hit.status === 'current' || GATED_STATUSES.has(hit.status)) (hit.level === 'sure' ? flags : possible).add(hit.sign);
+    if (hit.status === 'current' || GATED_STATUSES.has(hit.status)) {
+      const sure = hit.level === 'sure' || (hit.status === 'current' && reportedWhenUnsure.has(hit.sign));
+      (sure ? flags : possible).add(hit.sign);
+    }
     else if (QUESTION_STATUSES.has(hit.status)) questions.add(hit.sign);
   }
   const order = (set: Set<RedFlagId>, not: Set<RedFlagId>[] = []) => RED_FLAG_IDS.filter((f) => set.has(f) && !not.some((n) => n.has(f)));
@@ -180,7 +187,7 @@ export function createNluEngine(options: NluOptions): NluEngine {
     describe: (sign, text) => rules.describe(sign, text),
   }).model;
   const gate = createAssertionGate({ ...gateOptions, learned: { model: assertionModel, thresholds: loadAssertionThresholds(dataDir).thresholds } });
-  const detectRedFlags = (text: string): RedFlagDetection => gated(gate, unionDetection(detector.detect(text), learnedHitsOf(text)), text, learnedHitsOf(text));
+  const detectRedFlags = (text: string): RedFlagDetection => gated(gate, unionDetection(detector.detect(text), learnedHitsOf(text), detector.reportedWhenUnsure), text, learnedHitsOf(text));
   // Crisis: the curated patterns (which also tell the kind), or the learned crisis classifier
   // above its sure threshold, reported as current, in a message that uses a crisis word
   // (knowledge/crisis.yaml learned_needs). A learned-only hit gets the general crisis
@@ -203,7 +210,7 @@ export function createNluEngine(options: NluOptions): NluEngine {
     explainRedFlags(text) {
       const rule = detector.detect(text);
       const hits = learnedHitsOf(text);
-      return { rule: { ...rule, hits: detector.explain(text) }, learned: hits, union: gated(gate, unionDetection(rule, hits), text, hits) };
+      return { rule: { ...rule, hits: detector.explain(text) }, learned: hits, union: gated(gate, unionDetection(rule, hits, detector.reportedWhenUnsure), text, hits) };
     },
     understand(text) {
       const detection = detectRedFlags(text);

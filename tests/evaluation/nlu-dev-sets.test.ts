@@ -69,3 +69,41 @@ describe('development sets: safety ratchets', () => {
     }, 300_000);
   }
 });
+
+// Recall ratchets (session 5, the recall helper): measured after cauda equina signs with only
+// unsure wording became reported (`reported_when_unsure`), "is that normal" without "?" stopped
+// reading as "fine", a sign said before "should I be worried about" became a report, and the
+// crisis wordings were widened; false alarms on every set were unchanged by these. ceUrgent is
+// urgent advice at once for the cauda equina signs and progressive weakness together.
+const CAUDA_EQUINA_AND_WEAKNESS = ['saddle_anaesthesia', 'bladder_dysfunction', 'bowel_dysfunction', 'bilateral_leg_symptoms', 'progressive_weakness', 'sexual_dysfunction'];
+const RECALL_RATCHETS: Record<string, { recall: number; urgentRecall: number; ceUrgent: number; crisisRecall?: number }> = {
+  'tests/nlu-dev.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1 },
+  'tests/nlu-dev-2.yaml': { recall: 1, urgentRecall: 0.9935, ceUrgent: 1 },
+  'tests/nlu-dev-3.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1 },
+  'tests/nlu-dev-4-carers.yaml': { recall: 0.9925, urgentRecall: 0.9925, ceUrgent: 1, crisisRecall: 1 },
+  'tests/nlu-dev-5-nonnative-slang.yaml': { recall: 0.9924, urgentRecall: 0.9849, ceUrgent: 0.9803, crisisRecall: 1 },
+  'tests/nlu-dev-6-mixed.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, crisisRecall: 1 },
+  'tests/nlu-dev-7-general.yaml': { recall: 1, urgentRecall: 0.9914, ceUrgent: 0.9782, crisisRecall: 1 },
+  'tests/nlu-dev-8-carers-long.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, crisisRecall: 1 },
+  'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 1, urgentRecall: 0.9842, ceUrgent: 1, crisisRecall: 1 },
+  'tests/nlu-dev-10-carers.yaml': { recall: 0.9844, urgentRecall: 0.9844, ceUrgent: 1, crisisRecall: 1 },
+  'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9777, urgentRecall: 0.9703, ceUrgent: 0.9615, crisisRecall: 1 },
+  'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9847, urgentRecall: 0.977, ceUrgent: 1, crisisRecall: 1 },
+};
+
+describe('development sets: recall ratchets (urgent advice at once, cauda equina signs, crisis)', () => {
+  for (const [file, ratchet] of Object.entries(RECALL_RATCHETS)) {
+    it(`${file}: recall >= ${ratchet.recall}, urgent >= ${ratchet.urgentRecall}, cauda equina urgent >= ${ratchet.ceUrgent}`, async () => {
+      const report = await score(file);
+      const rf = report.redFlags;
+      const ce = CAUDA_EQUINA_AND_WEAKNESS.map((f) => rf.perFlag[f]).filter((s) => s !== undefined);
+      const support = ce.reduce((n, s) => n + s.support, 0);
+      const ceUrgent = support === 0 ? 1 : ce.reduce((n, s) => n + s.urgentRecall * s.support, 0) / support;
+      expect(rf.recall).toBeGreaterThanOrEqual(ratchet.recall);
+      expect(rf.urgentRecall).toBeGreaterThanOrEqual(ratchet.urgentRecall);
+      // perFlag rates are rounded to 4 places: allow that rounding, nothing more.
+      expect(ceUrgent).toBeGreaterThanOrEqual(ratchet.ceUrgent - 0.0005);
+      if (ratchet.crisisRecall !== undefined) expect(report.crisis?.recall).toBeGreaterThanOrEqual(ratchet.crisisRecall);
+    }, 300_000);
+  }
+});

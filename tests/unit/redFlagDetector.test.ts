@@ -358,17 +358,12 @@ const REPORTING_QUESTIONS: Array<[string, RedFlagId]> = [
 
 // Unsure, second-hand or ambiguous: asked about with the confirm question, never dropped.
 const UNSURE: Array<[string, RedFlagId]> = [
-  ['I think I might have wet myself', 'bladder_dysfunction'],
-  ['not sure if my legs are both numb', 'bilateral_leg_symptoms'],
   ['maybe a bit of a temperature', 'fever'],
-  ['possibly some numbness down below, hard to say', 'saddle_anaesthesia'],
   ["I don't think I have a fever", 'fever'],
   ['I might have lost some weight', 'weight_loss'],
   // (lead's policy: "my mum had breast cancer" now raises nothing, see "someone else's history")
-  ['numb down below I think', 'saddle_anaesthesia'],
   ['no fever, numb bum', 'saddle_anaesthesia'],
   ["I'm worried it's cancer", 'cancer_history'],
-  ['my left buttock is numb', 'saddle_anaesthesia'],
   ['my leg feels weak', 'progressive_weakness'],
   ['is it normal to have numbness down below?', 'saddle_anaesthesia'],
   ['the GP told me to watch out for wetting myself', 'bladder_dysfunction'],
@@ -480,6 +475,47 @@ describe('red-flag detector: questions', () => {
   });
 });
 
+// A cauda equina sign (`reported_when_unsure`) in the user's own report whose only doubt is its
+// wording (a hedge, a `certainty: possible` pattern, a topic fallback) is reported: the urgent
+// advice comes at once, not with a question. Doubt about whether or whose stays possible.
+const UNSURE_WORDING_CAUDA_EQUINA: Array<[string, RedFlagId]> = [
+  ['I think I might have wet myself', 'bladder_dysfunction'],
+  ['not sure if my legs are both numb', 'bilateral_leg_symptoms'],
+  ['possibly some numbness down below, hard to say', 'saddle_anaesthesia'],
+  ['numb down below I think', 'saddle_anaesthesia'],
+  ['my left buttock is numb', 'saddle_anaesthesia'],
+  ['i leak when i walk now, that never happened before', 'bladder_dysfunction'],
+];
+
+describe('red-flag detector: a cauda equina sign whose only doubt is its wording is reported', () => {
+  it.each(UNSURE_WORDING_CAUDA_EQUINA)('"%s" -> flag %s', (text, id) => {
+    const result = detector.detect(text);
+    expect(result.flags, JSON.stringify(detector.explain(text))).toContain(id);
+    expect(result.possible).not.toContain(id);
+  });
+  it('doubt about whether it is happening, or whose it is, still asks', () => {
+    expect(detector.detect('is it normal to have numbness down below?').possible).toContain('saddle_anaesthesia');
+    expect(detector.detect('the GP told me to watch out for wetting myself').possible).toContain('bladder_dysfunction');
+    expect(detector.detect('no fever, numb bum').possible).toContain('saddle_anaesthesia');
+  });
+  it('a sign told as a fact before "should I be worried about..." is reported; one after it is asked about', () => {
+    expect(detector.detect('had bowel cancer two years back, all clear, should i be worried about my back now').flags).toEqual(['cancer_history']);
+    expect(detector.detect('my legs are both numb, should i be worried?').flags).toEqual(['bilateral_leg_symptoms']);
+    expect(detector.detect('should i be worried about losing control of my bladder').flags).toEqual([]);
+  });
+  it('a carer saying the patient complains of pain now makes the patient\'s history count', () => {
+    expect(detector.detect('my mum had a spinal operation last week, now she complains of a hot red wound').flags).toContain('infection_risk');
+  });
+  it('a weak or failing leg with a word of progression anywhere near is progressive weakness; without one it is asked about', () => {
+    expect(detector.detect('my left leg has no force and it gets more bad every day').flags).toContain('progressive_weakness');
+    expect(detector.detect('grandad legs are failing him, each day worse').flags).toContain('progressive_weakness');
+    expect(detector.detect('my leg feels weak').possible).toEqual(['progressive_weakness']);
+  });
+  it('words another sure hit reports raise no second sign', () => {
+    expect(detector.detect('had an accident, pooed myself without feeling it').flags).toEqual(['bowel_dysfunction']);
+  });
+});
+
 describe('red-flag detector: unsure statements go to possible', () => {
   it.each(UNSURE)('"%s" -> possible %s', (text, id) => {
     const result = detector.detect(text);
@@ -519,10 +555,10 @@ describe('red-flag detector: several flags and clause-scoped negation', () => {
     expect(detector.detect('I mentioned my bladder problems to the GP').flags).toEqual(['bladder_dysfunction']);
   });
 
-  it("naming cauda equina as one's own asks about each of its signs", () => {
+  it("naming cauda equina as one's own reports each of its signs (advice at once)", () => {
     expect(detector.detect('I think I have cauda equina')).toEqual({
-      flags: [],
-      possible: ['saddle_anaesthesia', 'bladder_dysfunction', 'bowel_dysfunction'],
+      flags: ['saddle_anaesthesia', 'bladder_dysfunction', 'bowel_dysfunction'],
+      possible: [],
       isQuestionAbout: [],
     });
   });
@@ -982,9 +1018,11 @@ describe("red-flag detector: lead's policy on others, hypotheticals, position an
       ['sharp pain in my back and my chest since lunch', 'chest_pain'],
     ];
     for (const [text, id] of cases) expect(raised(text), text).toContain(id);
-    // a fallback never makes a sure flag ("number twos come without warning" is now a pattern's:
-    // stool that comes with no warning is incontinence)
-    expect(detector.detect('something strange going on with my number twos since the back went')).toMatchObject({ flags: [], possible: ['bowel_dysfunction'] });
+    // a fallback makes a sure flag only for a cauda equina sign (`reported_when_unsure`: the
+    // advice at once); for others it stays possible ("number twos come without warning" is a
+    // pattern's: stool that comes with no warning is incontinence)
+    expect(detector.detect('something strange going on with my number twos since the back went')).toMatchObject({ flags: ['bowel_dysfunction'], possible: [] });
+    expect(detector.detect('something strange going on with my weight since the back went').flags).toEqual([]);
     expect(detector.detect('my number twos come without warning now').flags).toContain('bowel_dysfunction');
   });
   it('topic fallbacks stay quiet when denied, asked about or harmless', () => {
