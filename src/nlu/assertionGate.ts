@@ -20,7 +20,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isRedFlagId, type RedFlagId } from '../contract.js';
 import { deniedByPatterns, type AssertionStatus } from './assertion.js';
-import { likeliestSetAside, type AssertionInput, type AssertionModel } from './assertionModel.js';
+import { likeliestSetAside, modelMaySetAside, type AssertionInput, type AssertionModel } from './assertionModel.js';
 import type { PatientReader, PatientReading } from './patient.js';
 import type { RedFlagDetector } from './redFlagDetector.js';
 import type { RedFlagDetection } from './types.js';
@@ -53,6 +53,11 @@ const cueFileSchema = z.strictObject({
   denial_list: fragments,
   fine_after: fragments,
   long_ago: fragments,
+  owned_after: fragments,
+  question_openers: fragments,
+  question_frames: fragments,
+  defining: fragments,
+  complaint_words: fragments,
 });
 export type AssertionCues = z.infer<typeof cueFileSchema>;
 
@@ -96,6 +101,11 @@ export interface CompiledCues {
   denialList: RegExp;
   fineAfter: RegExp;
   longAgo: RegExp;
+  ownedAfter: RegExp;
+  questionOpener: RegExp;
+  questionFrames: RegExp;
+  defining: RegExp;
+  complaintWords: string;
 }
 
 function compileCues(cues: AssertionCues, file: string): CompiledCues {
@@ -146,6 +156,11 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     denialList: compile('denial_list', cues.denial_list),
     fineAfter: compile('fine_after', cues.fine_after),
     longAgo: compile('long_ago', cues.long_ago),
+    ownedAfter: new RegExp(cues.owned_after.map((h) => `(?:${h})`).join('|')),
+    questionOpener: new RegExp(`^(?:(?:so|and|but|ok|okay|hi|hello|quick question|just) )*(?:${cues.question_openers.join('|')})(?![a-z0-9])`),
+    questionFrames: compile('question_frames', cues.question_frames, 'g'),
+    defining: new RegExp(cues.defining.map((h) => `(?:${h})`).join('|')),
+    complaintWords: `(?:${cues.complaint_words.join('|')})`,
   };
 }
 
@@ -183,6 +198,15 @@ export function splitClauses(text: string): Clause[] {
 type Place = { clause: number; at: number; matched?: string };
 type Owner = { kind: 'self' | 'relation' | 'acquaintance' | 'stranger' | 'animal' | 'pronoun'; who: string; index: number };
 
+/**
+ * Who the patient is, as the gate reads it: the patient reader's reading, and whether the
+ * patient was picked out as the relative the back trouble is said of ("my mum had cancer years
+ * ago and now my husband has back pain": the husband).
+ */
+type GateReading = PatientReading & { byComplaint?: true };
+
+const WH_OPENING = /^(?:(?:so|and|but|ok|okay|hi|hello|quick question|just) )*(?:what|whats|why|how|when|which|who)(?= |$)/;
+
 /** A "no" that is part of a symptom, not a denial ("no control", "no feeling down there"). */
 const SYMPTOM_NO = /(?:^| )no (?:control|feeling|sensation|power|strength|warning|grip|idea when|way to)(?= |$)/;
 /** Signs that a "long ago" sets aside: acute events of the past, not a history that stays. */
@@ -190,6 +214,19 @@ const LONG_AGO_SIGNS: ReadonlySet<string> = new Set(['significant_trauma', 'feve
 
 const SUBJECT_PLACE =
   /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|[a-z]+s) ?){0,2}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|that|who|said|says|saw|read|heard|about)(?: (?:a|an|the|my|our|this|some))? ?$/;
+
+/** The relation the back or leg trouble is said of ("my husband has back pain", "dads back"), if one. */
+function relationWithComplaint(message: string, cues: CompiledCues): string | undefined {
+  cues.relation.lastIndex = 0;
+  const named = [...message.matchAll(cues.relation)].map((m) => m[0]);
+  if (new Set(named.map(relationWord)).size < 2) return undefined;
+  for (const who of named) {
+    const rel = relationWord(who);
+    const said = new RegExp(`(?:^| )${who}s?(?: (?:[a-z]+ ){0,3}(?:has|have|had|got|gets|is|keeps|s))? (?:[a-z]+ )?${cues.complaintWords}(?= |$)`);
+    if (said.test(message)) return rel;
+  }
+  return undefined;
+}
 
 /** Every person named in a clause, in order. */
 function peopleIn(clause: string, cues: CompiledCues): Owner[] {
@@ -255,7 +292,7 @@ export function createAssertionGate(options: {
   patient: Pick<PatientReader, 'read'>;
   caudaEquina: readonly RedFlagId[];
   /** The learned assertion model and its thresholds (assertionTraining.ts); without it, the rules alone. */
-  learned?: { model: AssertionModel; thresholds: { setAsideAlone: number; disagreeCaudaEquina: number } };
+  learned?: { model: AssertionModel; thresholds: { setAsideAlone: number; setAsideAloneCaudaEquina?: number; disagreeCaudaEquina: number } };
 }): AssertionGate {
   const { cues, detector, patient } = options;
   const caudaEquina = new Set<string>(options.caudaEquina);
@@ -332,7 +369,7 @@ export function createAssertionGate(options: {
     return undefined;
   };
 
-  const judgeClause = (sign: string, clauses: Clause[], place: Place, reading: PatientReading, message: string): GateVerdict => {
+  const judgeClause = (sign: string, clauses: Clause[], place: Place, reading: GateReading, message: string): GateVerdict => {
     const i = place.clause;
     const clause = clauses[i]!;
     const sentence = clauses
@@ -376,8 +413,11 @@ export function createAssertionGate(options: {
     // A negation right before "fine" ("not working normal", "feel no good") says the opposite.
     if (fineText && cues.fineDenies.has(sign) && !cues.negation.test(fineText.split(' ').slice(-4).join(' ')))
       return { status: 'negated', strong: true, reason: 'said to be fine' };
+    // Asked about, then said to be happening ("is it serious if my leg gives way? it's happened
+    // three times today", "is it normal for both legs? because mine has since yesterday"): a report.
+    const reportedAfter = clauses.slice(i + 1).some((c) => c.sentence <= clause.sentence + 1 && cues.ownedAfter.test(c.text));
     // Hypotheticals and questions about the sign.
-    if (cues.hypothetical.test(clause.text) || cues.hypothetical.test(upTo)) return { status: 'hypothetical', strong: true, reason: 'an if' };
+    if ((cues.hypothetical.test(clause.text) || cues.hypothetical.test(upTo)) && !reportedAfter) return { status: 'hypothetical', strong: true, reason: 'an if' };
     // Whose is it?
     const owner = ownerOf(clauses, place);
     // Only wondering: nobody's report in the sentence (a carer's report about the patient is one).
@@ -407,7 +447,7 @@ export function createAssertionGate(options: {
       const patientRel = reading.rel;
       const chained = owner.who.split(' ').length > 2; // "my husbands mum"
       if (reading.who === 'self') return { status: 'other_person', strong: false, reason: `a relative's ("${owner.who}"), the writer is the patient` };
-      if (reading.who === 'other' && patientRel && rel !== patientRel && (chained || !owner.who.startsWith('my ') || reading.explicit)) {
+      if (reading.who === 'other' && patientRel && rel !== patientRel && (chained || !owner.who.startsWith('my ') || reading.explicit || reading.byComplaint)) {
         return {
           status: 'other_person',
           strong: chained || Boolean(reading.explicit),
@@ -415,21 +455,31 @@ export function createAssertionGate(options: {
         };
       }
     }
-    // A question about the sign with nobody's report in it.
+    // A question about the sign with nobody's report in it: asked (a "?" or a question's
+    // opening) with nobody named as having it. The words about the asking itself ("when should
+    // I worry", "asking for my mum") are not a report of one's own. A question that defines the
+    // sign ("what is foot drop", "why do they ask about...") is strong: an answer, with
+    // safety-netting, even for a cauda equina sign.
+    const firstClause = clauses.find((c) => c.sentence === clause.sentence)!.text;
+    // Without a "?" only a wh- opening asks ("what is foot drop and when should I worry"): "is pain
+    // in both leg" is a report in non-native English.
+    const asking = clause.question || (cues.questionOpener.test(firstClause) && WH_OPENING.test(firstClause));
+    const unframed = sentence.replace(cues.questionFrames, ' ');
     if (
-      clause.question &&
-      cues.asksAbout.test(sentence) &&
-      !/(?:^| )(?:my|i|im|ive|me|mine)(?= |$)/.test(sentence) &&
-      owner?.kind !== 'self' &&
-      owner?.kind !== 'relation' &&
-      owner?.kind !== 'pronoun'
+      asking &&
+      !reportedAfter &&
+      (cues.asksAbout.test(sentence) || cues.questionOpener.test(firstClause)) &&
+      !/(?:^| )(?:my|i|im|ive|me|mine|id)(?= |$)/.test(unframed) &&
+      owner === undefined
     ) {
-      return { status: 'question', strong: false, reason: 'a question about it' };
+      const defining = cues.defining.test(clause.text) || cues.defining.test(upTo);
+      return { status: 'question', strong: defining, reason: defining ? 'a question about what it is' : 'a question about it' };
     }
     // Said to be over, in this clause or the ones after it (this sentence and the next).
     if (cues.resolvable.has(sign)) {
       const after = clauses.slice(i, clauses.length).filter((c) => c.sentence <= clause.sentence + 1);
-      const at = after.findIndex((c) => cues.resolved.test(c.text) && !cues.negation.test(c.text));
+      // The negation must be outside the "over" words themselves ("no problems since").
+      const at = after.findIndex((c) => cues.resolved.test(c.text) && !cues.negation.test(c.text.replace(cues.resolved, ' ')));
       // Coming back, or starting after a fine spell, anywhere later in the message undoes "over".
       const later = clauses.slice(i + at);
       if (at >= 0 && !later.some((c) => cues.reactivated.test(c.text))) {
@@ -440,7 +490,7 @@ export function createAssertionGate(options: {
   };
 
   /** What the learned assertion model reads of the place the verdict came from. */
-  const inputAt = (sign: string, clauses: Clause[], place: Place | undefined, reading: PatientReading, message: string): AssertionInput => {
+  const inputAt = (sign: string, clauses: Clause[], place: Place | undefined, reading: GateReading, message: string): AssertionInput => {
     const i = place?.clause ?? -1;
     const clause = i >= 0 ? clauses[i]! : undefined;
     const sentenceOf = (c: Clause) => clauses.filter((d) => d.sentence === c.sentence);
@@ -501,9 +551,10 @@ export function createAssertionGate(options: {
 
   /**
    * Rules and learned model together, so that a real report is never silenced by one of them:
-   *   rules current, model sure it is not (p(current) < setAsideAlone, below every out-of-fold
-   *     positive, with a margin): set aside as the model says, weakly, so a cauda equina sign
-   *     gets one neutral confirming question, never silence;
+   *   rules current, model sure it is not (p(current) below setAsideAlone, or
+   *     setAsideAloneCaudaEquina: at most 0.1% of the out-of-fold positives fall there) and the
+   *     message does not say it came back: set aside as the model says, weakly, so a cauda
+   *     equina sign gets one neutral confirming question, never silence;
    *   a cauda equina sign the rules set aside on a strong cue, model sure it is current
    *     (p(current) >= disagreeCaudaEquina): one neutral confirming question, never silence;
    *   otherwise rules set it aside: the rules' verdict. Letting the model overrule them was measured
@@ -525,7 +576,8 @@ export function createAssertionGate(options: {
       if (pCurrent < learned.thresholds.disagreeCaudaEquina) return verdict;
       return { ...verdict, strong: false, reason: `${verdict.reason}; the learned model disagrees (p(current) ${pCurrent.toFixed(3)})` };
     }
-    if (pCurrent >= learned.thresholds.setAsideAlone) return verdict;
+    const bar = ce ? (learned.thresholds.setAsideAloneCaudaEquina ?? 0) : learned.thresholds.setAsideAlone;
+    if (pCurrent >= bar || !modelMaySetAside(input)) return verdict;
     const aside = likeliestSetAside(p);
     const status = aside.status === 'asked' ? 'question' : aside.status;
     return { status, strong: false, reason: `the learned model: ${aside.status} (p(current) ${pCurrent.toFixed(4)})` };
@@ -536,12 +588,17 @@ export function createAssertionGate(options: {
     const clauses = splitClauses(text);
     if (clauses.length === 0) return { verdict: CURRENT, input: { sign, clause: '', sentence: '', context: '', cues: [] } };
     const message = normaliseForCues(text);
-    let reading = patient.read(text);
+    let reading: GateReading = patient.read(text);
     // "I had cancer myself, but this is about my husband": said outright, whatever else.
     const askedFor = cues.askingFor.exec(message);
     if (askedFor) reading = { ...reading, who: 'other', explicit: true, rel: relationWord(askedFor[0]) };
     else if (cues.ownExplicit.test(message) || (reading.who === undefined && cues.ownComplaint.test(message)))
       reading = { ...reading, who: 'self', explicit: true };
+    else {
+      // Two relatives named, the back trouble said of one of them: that one is the patient.
+      const complained = relationWithComplaint(message, cues);
+      if (complained && reading.rel !== complained) reading = { ...reading, who: 'other', rel: complained, byComplaint: true };
+    }
     // The patterns found it only denied ("no numbness or tingling in either leg"): negated,
     // whatever the learned model says (its negation is its weak point).
     const where = holding(sign, clauses, learnedSentence);

@@ -202,6 +202,15 @@ export function restoreAssertionModel(s: SerializedAssertionModel): AssertionMod
   };
 }
 
+/**
+ * May the model set this sign aside when the rules call it current? Not when the message says
+ * it came back ("sorted, but it's back since Tuesday"): the model reads the "sorted" and, out of
+ * fold, gave such reports the lowest p(current) of all; a recurrence is the rules' to judge.
+ */
+export function modelMaySetAside(input: AssertionInput): boolean {
+  return !input.cues.includes('reactivated');
+}
+
 /** The most likely class that is not `current`, and its probability. */
 export function likeliestSetAside(p: Float64Array): { status: AssertionClass; p: number } {
   let best = 1;
