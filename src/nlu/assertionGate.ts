@@ -205,6 +205,12 @@ type Owner = { kind: 'self' | 'relation' | 'acquaintance' | 'stranger' | 'animal
  */
 type GateReading = PatientReading & { byComplaint?: true };
 
+/** A clause that opens with a denial ... */
+const DENIAL_OPENING = /^(?:(?:and|or|also|plus|and also) )?(?:no|not any|nothing|never|none|no other|not)(?= |$)/;
+/** ... of a trouble, not of a function ("no pee problem", not "no pee since yesterday"). */
+const DENIED_TROUBLE =
+  /(?:^| )(?:problems?|issues?|trouble|numb|numbness|tingling|tingly|weakness|weak|fever|temperature|temp|leaks?|leaking|accidents?|changes?|symptoms?|incontinence|pins and needles)(?= |$)/;
+
 const WH_OPENING = /^(?:(?:so|and|but|ok|okay|hi|hello|quick question|just) )*(?:what|whats|why|how|when|which|who)(?= |$)/;
 
 /** A "no" that is part of a symptom, not a denial ("no control", "no feeling down there"). */
@@ -292,7 +298,10 @@ export function createAssertionGate(options: {
   patient: Pick<PatientReader, 'read'>;
   caudaEquina: readonly RedFlagId[];
   /** The learned assertion model and its thresholds (assertionTraining.ts); without it, the rules alone. */
-  learned?: { model: AssertionModel; thresholds: { setAsideAlone: number; setAsideAloneCaudaEquina?: number; disagreeCaudaEquina: number } };
+  learned?: {
+    model: AssertionModel;
+    thresholds: { setAsideAlone: number; setAsideAloneCaudaEquina?: number; answerAloneCaudaEquina?: number; disagreeCaudaEquina: number };
+  };
 }): AssertionGate {
   const { cues, detector, patient } = options;
   const caudaEquina = new Set<string>(options.caudaEquina);
@@ -394,6 +403,14 @@ export function createAssertionGate(options: {
     // model's sentence) is denied by a list anywhere in its sentence, unless it is cauda equina.
     const denial = cues.denialList.test(clause.text) || (!place.matched && !ce && cues.denialList.test(sentence));
     if (denial && !SYMPTOM_NO.test(clause.text) && !clause.question) return { status: 'negated', strong: true, reason: 'a list of denials' };
+    // A list of denials over several clauses ("no numb down there, no pee problem, no fever",
+    // "bladder fine, bowels fine"): the clause that holds the sign denies it, and so does another
+    // clause of its sentence.
+    const denies = (t: string) =>
+      !SYMPTOM_NO.test(t) &&
+      ((DENIAL_OPENING.test(t) && DENIED_TROUBLE.test(t)) || (cues.saidFine.test(t) && !cues.negation.test(t.split(' ').slice(-4).join(' '))));
+    if (!clause.question && denies(clause.text) && clauses.some((c, k) => k !== i && c.sentence === clause.sentence && denies(c.text)))
+      return { status: 'negated', strong: true, reason: 'a list of denials over its clauses' };
     // Over straight after by itself ("fine after a walk", "gone as soon as I stood up"), or
     // settled by treatment ("the exercises have settled it", "cleared with antibiotics"). Not
     // for inflammatory back pain, which is the pain that gets better once moving.
@@ -579,6 +596,10 @@ export function createAssertionGate(options: {
     const bar = ce ? (learned.thresholds.setAsideAloneCaudaEquina ?? 0) : learned.thresholds.setAsideAlone;
     if (pCurrent >= bar || !modelMaySetAside(input)) return verdict;
     const aside = likeliestSetAside(p);
+    // Very sure, for a cauda equina sign (0.05% of the out-of-fold positives fall there): an
+    // answer about it with safety-netting, not a confirming question, and never silence.
+    if (ce && pCurrent < (learned.thresholds.answerAloneCaudaEquina ?? 0))
+      return { status: 'question', strong: true, reason: `the learned model, sure: ${aside.status} (p(current) ${pCurrent.toFixed(4)}); answered with safety-netting` };
     const status = aside.status === 'asked' ? 'question' : aside.status;
     return { status, strong: false, reason: `the learned model: ${aside.status} (p(current) ${pCurrent.toFixed(4)})` };
   };

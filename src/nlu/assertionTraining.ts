@@ -108,6 +108,12 @@ const thresholdsSchema = z.object({
     setAsideAlone: z.number().min(0).max(1),
     /** The same for a cauda equina sign (set aside weakly: one neutral confirming question instead of advice). */
     setAsideAloneCaudaEquina: z.number().min(0).max(1).default(0),
+    /**
+     * A cauda equina sign the model alone is this sure is not current (p(current) below it)
+     * gets an answer about the sign with safety-netting ("if this is happening to you now, go to
+     * the emergency department") instead of a confirming question: never silence.
+     */
+    answerAloneCaudaEquina: z.number().min(0).max(1).default(0),
     /** A cauda equina sign the rules set aside on a strong cue becomes a question at or above this p(current). */
     disagreeCaudaEquina: z.number().min(0).max(1),
   }),
@@ -119,7 +125,7 @@ export type AssertionThresholds = z.infer<typeof thresholdsSchema>;
 export const FALLBACK_ASSERTION_THRESHOLDS: AssertionThresholds = {
   version: ASSERTION_MODEL_VERSION,
   corpusHash: '',
-  thresholds: { setAsideAlone: 0, setAsideAloneCaudaEquina: 0, disagreeCaudaEquina: 0.5 },
+  thresholds: { setAsideAlone: 0, setAsideAloneCaudaEquina: 0, answerAloneCaudaEquina: 0, disagreeCaudaEquina: 0.5 },
   chosenOn: {},
 };
 
@@ -165,17 +171,22 @@ export function chooseThresholds(
   const droppedByRules = positives.filter((x) => x.d.rule !== 'current');
   const minKept = Math.min(...keptByRules.map((x) => x.p));
   // The largest threshold with at most `budget` of these positives strictly below it.
-  const budgeted = (xs: { d: AssertionExample; p: number }[]) => {
+  const budgeted = (xs: { d: AssertionExample; p: number }[], budget = SET_ASIDE_BUDGET) => {
     const ps = xs
       .filter((x) => modelMaySetAside(x.d.input))
       .map((x) => x.p)
       .sort((a, b) => a - b);
-    const allowed = Math.floor(SET_ASIDE_BUDGET * xs.length);
+    const allowed = Math.floor(budget * xs.length);
     // Floored, so that rounding never lets one more positive under it.
-    return Math.floor((ps[allowed] ?? 0) * 10000) / 10000;
+    return Math.floor((ps[allowed] ?? 0) * 1e6) / 1e6;
   };
   const setAsideAlone = budgeted(keptByRules.filter((x) => !caudaEquina.has(x.d.input.sign)));
   const setAsideAloneCaudaEquina = budgeted(keptByRules.filter((x) => caudaEquina.has(x.d.input.sign)));
+  // An answer with safety-netting instead of a question: half the budget.
+  const answerAloneCaudaEquina = budgeted(
+    keptByRules.filter((x) => caudaEquina.has(x.d.input.sign)),
+    SET_ASIDE_BUDGET / 2,
+  );
   // The lowest p(current) of a positive the rules set aside, less 0.01, within 0.5..0.99.
   const bar = (xs: { p: number }[]) => Math.min(0.99, Math.max(0.5, Math.floor((Math.min(1, ...xs.map((x) => x.p)) - 0.01) * 100) / 100));
   const agree = bar(droppedByRules.filter((x) => !caudaEquina.has(x.d.input.sign)));
@@ -203,6 +214,10 @@ export function chooseThresholds(
       (x) => x.d.rule === 'current' && modelMaySetAside(x.d.input) && x.p < (caudaEquina.has(x.d.input.sign) ? setAsideAloneCaudaEquina : setAsideAlone),
     ).length,
     nearMissesRulesSetAside: nearMisses.filter((x) => x.d.rule !== 'current').length,
+    caudaEquinaPositivesAnsweredAlone: keptByRules.filter((x) => caudaEquina.has(x.d.input.sign) && modelMaySetAside(x.d.input) && x.p < answerAloneCaudaEquina).length,
+    caudaEquinaNearMissesAnsweredAlone: nearMisses.filter(
+      (x) => caudaEquina.has(x.d.input.sign) && x.d.rule === 'current' && modelMaySetAside(x.d.input) && x.p < answerAloneCaudaEquina,
+    ).length,
     overrule: {
       used: false,
       bar: agree,
@@ -211,7 +226,7 @@ export function chooseThresholds(
       nearMissesTakenBack: nearMisses.filter((x) => x.d.rule !== 'current' && overruled(x)).length,
     },
   };
-  return { setAsideAlone, setAsideAloneCaudaEquina, disagreeCaudaEquina: agreeCaudaEquina, numbers };
+  return { setAsideAlone, setAsideAloneCaudaEquina, answerAloneCaudaEquina, disagreeCaudaEquina: agreeCaudaEquina, numbers };
 }
 
 // ---------------------------------------------------------------------------- cache
