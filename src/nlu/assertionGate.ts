@@ -638,6 +638,17 @@ export function createAssertionGate(options: {
     return { verdict: verdicts[k >= 0 ? k : 0]!, input: k > 0 ? inputAt(sign, clauses, where[k], reading, message) : input };
   };
 
+  /** Does a clause after the one that holds the sign say it is happening (cues.ownedAfter)? */
+  const reportedAfterQuestion = (sign: string, text: string): boolean => {
+    startMessage(text);
+    const clauses = splitClauses(text);
+    const where = holding(sign, clauses, undefined);
+    const first = where[0]?.clause ?? clauses.findIndex((c) => explain(c.text).some((h) => h.id === sign));
+    if (first < 0) return false;
+    const clause = clauses[first]!;
+    return clauses.slice(first + 1).some((c) => c.sentence <= clause.sentence + 1 && cues.ownedAfter.test(c.text));
+  };
+
   return {
     judge,
     describe,
@@ -645,6 +656,10 @@ export function createAssertionGate(options: {
       const flags = new Set(detection.flags);
       const possible = new Set(detection.possible);
       const questions = new Set(detection.isQuestionAbout);
+      // Asked about, then said to be happening ("is it bad if both legs go numb? mine have since
+      // this morning"): the detectors heard a question; it holds a report, so one confirming
+      // question (a cauda equina sign gets the advice first).
+      for (const sign of detection.isQuestionAbout) if (reportedAfterQuestion(sign, text)) possible.add(sign);
       for (const sign of [...detection.flags, ...detection.possible]) {
         const verdict = judge(sign, text, learnedSentences?.get(sign));
         if (verdict.status === 'current') continue;
