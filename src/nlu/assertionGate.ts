@@ -211,6 +211,9 @@ const DENIAL_OPENING = /^(?:(?:and|or|also|plus|and also) )?(?:no|not any|nothin
 const DENIED_TROUBLE =
   /(?:^| )(?:problems?|issues?|trouble|numb|numbness|tingling|tingly|weakness|weak|fever|temperature|temp|leaks?|leaking|accidents?|changes?|symptoms?|incontinence|pins and needles)(?= |$)/;
 
+/** "how do I stop it coming back?": asks how to prevent a recurrence, reports none. */
+const PREVENTING = /(?:^| )(?:stop|stops|prevent|prevents|avoid|keep) (?:it|this|that|them|the [a-z]+) (?:from )?(?:coming back|returning|happening again)/;
+
 const WH_OPENING = /^(?:(?:so|and|but|ok|okay|hi|hello|quick question|just) )*(?:what|whats|why|how|when|which|who)(?= |$)/;
 
 /** A "no" that is part of a symptom, not a denial ("no control", "no feeling down there"). */
@@ -219,7 +222,7 @@ const SYMPTOM_NO = /(?:^| )no (?:control|feeling|sensation|power|strength|warnin
 const LONG_AGO_SIGNS: ReadonlySet<string> = new Set(['significant_trauma', 'fever', 'chest_pain', 'sudden_severe_pain']);
 
 const SUBJECT_PLACE =
-  /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|[a-z]+s) ?){0,2}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|that|who|said|says|saw|read|heard|about)(?: (?:a|an|the|my|our|this|some))? ?$/;
+  /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|[a-z]+s) ?){0,2}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|that|who|said|says|saw|read|heard|about)(?: (?:a|an|the|my|our|this|some))? ?$|(?:^| )(?:saw|seen|read|heard|watched)? ?(?:it |this |that )?(?:on|in) (?:the |a )?(?:tv|telly|news|radio|paper|papers|tiktok|youtube|facebook|instagram|reddit|internet|forum|programme|program|documentary|casualty|[a-z]+ post)(?: (?:last night|yesterday|today|this morning|the other day|last week))? ?$/;
 
 /** The relation the back or leg trouble is said of ("my husband has back pain", "dads back"), if one. */
 function relationWithComplaint(message: string, cues: CompiledCues): string | undefined {
@@ -378,6 +381,9 @@ export function createAssertionGate(options: {
     return undefined;
   };
 
+  /** Says it came back, not asking how to stop it coming back. */
+  const recurs = (c: Clause): boolean => cues.reactivated.test(c.text) && !(c.question && PREVENTING.test(c.text));
+
   const judgeClause = (sign: string, clauses: Clause[], place: Place, reading: GateReading, message: string): GateVerdict => {
     const i = place.clause;
     const clause = clauses[i]!;
@@ -418,7 +424,7 @@ export function createAssertionGate(options: {
       // The clause that holds it and the ones after it ("numb after the flight, fine after a
       // walk"), never one before it ("went away after a walk but now I can't pee").
       const here = clauses.slice(i).filter((c) => c.sentence <= clause.sentence + 1);
-      if (here.some((c) => cues.fineAfter.test(c.text)) && !clauses.slice(i).some((c) => cues.reactivated.test(c.text)))
+      if (here.some((c) => cues.fineAfter.test(c.text)) && !clauses.slice(i).some((c) => recurs(c)))
         return { status: 'resolved', strong: !ce || !cues.newOnset.test(sentence), reason: 'over straight after, by itself' };
     }
     // Long ago and over: an injury, fever or faint in childhood or decades back.
@@ -499,7 +505,7 @@ export function createAssertionGate(options: {
       const at = after.findIndex((c) => cues.resolved.test(c.text) && !cues.negation.test(c.text.replace(cues.resolved, ' ')));
       // Coming back, or starting after a fine spell, anywhere later in the message undoes "over".
       const later = clauses.slice(i + at);
-      if (at >= 0 && !later.some((c) => cues.reactivated.test(c.text))) {
+      if (at >= 0 && !later.some((c) => recurs(c))) {
         return { status: 'resolved', strong: !ce || !cues.newOnset.test(sentence), reason: 'said to be over' };
       }
     }
@@ -569,7 +575,7 @@ export function createAssertionGate(options: {
   /**
    * Rules and learned model together, so that a real report is never silenced by one of them:
    *   rules current, model sure it is not (p(current) below setAsideAlone, or
-   *     setAsideAloneCaudaEquina: at most 0.1% of the out-of-fold positives fall there) and the
+   *     setAsideAloneCaudaEquina: at most 0.05% of the out-of-fold positives fall there) and the
    *     message does not say it came back: set aside as the model says, weakly, so a cauda
    *     equina sign gets one neutral confirming question, never silence;
    *   a cauda equina sign the rules set aside on a strong cue, model sure it is current
@@ -596,7 +602,7 @@ export function createAssertionGate(options: {
     const bar = ce ? (learned.thresholds.setAsideAloneCaudaEquina ?? 0) : learned.thresholds.setAsideAlone;
     if (pCurrent >= bar || !modelMaySetAside(input)) return verdict;
     const aside = likeliestSetAside(p);
-    // Very sure, for a cauda equina sign (0.05% of the out-of-fold positives fall there): an
+    // Very sure, for a cauda equina sign (0.025% of the out-of-fold positives fall there): an
     // answer about it with safety-netting, not a confirming question, and never silence.
     if (ce && pCurrent < (learned.thresholds.answerAloneCaudaEquina ?? 0))
       return { status: 'question', strong: true, reason: `the learned model, sure: ${aside.status} (p(current) ${pCurrent.toFixed(4)}); answered with safety-netting` };

@@ -45,7 +45,7 @@ export interface AssertionModelConfig {
 export const DEFAULT_ASSERTION_CONFIG: AssertionModelConfig = { epochs: 12, learningRate: 0.3, l2: 1e-5, minDf: 2, seed: 23 };
 
 /** Bump when the features or training change: invalidates caches and assertion-model.json. */
-export const ASSERTION_MODEL_VERSION = 'backline-assertion-lr-2';
+export const ASSERTION_MODEL_VERSION = 'backline-assertion-lr-3';
 
 /** The blocks of features of one input (strings; the vocabulary maps them to indices). */
 export function featureBlocks(input: AssertionInput): string[][] {

@@ -147,7 +147,7 @@ const CURRENT = 0;
  * cauda equina a set-aside drops it; for a cauda equina sign it becomes one neutral confirming
  * question, so its urgent advice waits for a "yes" but the sign is never silenced.
  */
-export const SET_ASIDE_BUDGET = 0.001;
+export const SET_ASIDE_BUDGET = 0.0005;
 
 /**
  * Thresholds from out-of-fold probabilities. Safety first, so they are set by the positives:

@@ -3,7 +3,10 @@
 // alone. Current recall must stay 1.0: a real report judged anything else could lose its
 // urgent advice. Accuracy: measured 2026-12-07 (rules alone 0.8269 before this session's
 // rules; after: rules 0.8397 and rules with the model 0.859, the rules kept to the clause that
-// holds the sign so that a denial or "fine after" elsewhere never silences it).
+// holds the sign so that a denial or "fine after" elsewhere never silences it). Session 5 (s5
+// corpus, budgeted set-aside, question and denial readings): rules 0.859, with the model 0.8782
+// (a cauda equina sign the model alone is very sure of is answered with safety-netting: status
+// "question" where the set says negated or other_sense, never silence).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { CAUDA_EQUINA_FLAGS } from '../../src/contract.js';
@@ -27,17 +30,17 @@ const both = createAssertionGate({ ...base, learned: { model, thresholds: thresh
 const items = loadAssertionSet('tests/assertion/assertion-set.yaml');
 
 describe('assertion set (held out)', () => {
-  it('rules with the learned model: accuracy >= 0.859, current recall 1.0', () => {
+  it('rules with the learned model: accuracy >= 0.8782, current recall 1.0', () => {
     const s = scoreAssertion(items, both);
     for (const e of s.errors) console.log(`  ${e.expected} -> ${e.got} [${e.sign}] ${e.text} (${e.reason})`);
     expect(s.perStatus.current!.recall).toBe(1);
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.859);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.8782);
   });
 
-  it('rules alone: accuracy >= 0.8397, current recall 1.0', () => {
+  it('rules alone: accuracy >= 0.859, current recall 1.0', () => {
     const s = scoreAssertion(items, rules);
     expect(s.perStatus.current!.recall).toBe(1);
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.8397);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.859);
   });
 
   it('the thresholds file was chosen on the corpus the model is trained on', () => {
