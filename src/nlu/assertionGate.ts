@@ -440,7 +440,8 @@ export function createAssertionGate(options: {
     // three times today", "is it normal for both legs? because mine has since yesterday"): a report.
     const reportedAfter = clauses.slice(i + 1).some((c) => c.sentence <= clause.sentence + 1 && cues.ownedAfter.test(c.text));
     // Hypotheticals and questions about the sign.
-    if ((cues.hypothetical.test(clause.text) || cues.hypothetical.test(upTo)) && !reportedAfter) return { status: 'hypothetical', strong: true, reason: 'an if' };
+    if ((cues.hypothetical.test(clause.text) || cues.hypothetical.test(upTo)) && !reportedAfter)
+      return { status: 'hypothetical', strong: true, reason: 'an if' };
     // Whose is it?
     const owner = ownerOf(clauses, place);
     // Only wondering: nobody's report in the sentence (a carer's report about the patient is one).
@@ -605,7 +606,11 @@ export function createAssertionGate(options: {
     // Very sure, for a cauda equina sign (0.025% of the out-of-fold positives fall there): an
     // answer about it with safety-netting, not a confirming question, and never silence.
     if (ce && pCurrent < (learned.thresholds.answerAloneCaudaEquina ?? 0))
-      return { status: 'question', strong: true, reason: `the learned model, sure: ${aside.status} (p(current) ${pCurrent.toFixed(4)}); answered with safety-netting` };
+      return {
+        status: 'question',
+        strong: true,
+        reason: `the learned model, sure: ${aside.status} (p(current) ${pCurrent.toFixed(4)}); answered with safety-netting`,
+      };
     const status = aside.status === 'asked' ? 'question' : aside.status;
     return { status, strong: false, reason: `the learned model: ${aside.status} (p(current) ${pCurrent.toFixed(4)})` };
   };

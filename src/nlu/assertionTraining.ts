@@ -209,12 +209,15 @@ export function chooseThresholds(
     positivesAllowedByBudget:
       Math.floor(SET_ASIDE_BUDGET * keptByRules.filter((x) => !caudaEquina.has(x.d.input.sign)).length) +
       Math.floor(SET_ASIDE_BUDGET * keptByRules.filter((x) => caudaEquina.has(x.d.input.sign)).length),
-    positivesSetAsideAloneAtThreshold: keptByRules.filter((x) => modelMaySetAside(x.d.input) && x.p < (caudaEquina.has(x.d.input.sign) ? setAsideAloneCaudaEquina : setAsideAlone)).length,
+    positivesSetAsideAloneAtThreshold: keptByRules.filter(
+      (x) => modelMaySetAside(x.d.input) && x.p < (caudaEquina.has(x.d.input.sign) ? setAsideAloneCaudaEquina : setAsideAlone),
+    ).length,
     nearMissesSetAsideAloneAtThreshold: nearMisses.filter(
       (x) => x.d.rule === 'current' && modelMaySetAside(x.d.input) && x.p < (caudaEquina.has(x.d.input.sign) ? setAsideAloneCaudaEquina : setAsideAlone),
     ).length,
     nearMissesRulesSetAside: nearMisses.filter((x) => x.d.rule !== 'current').length,
-    caudaEquinaPositivesAnsweredAlone: keptByRules.filter((x) => caudaEquina.has(x.d.input.sign) && modelMaySetAside(x.d.input) && x.p < answerAloneCaudaEquina).length,
+    caudaEquinaPositivesAnsweredAlone: keptByRules.filter((x) => caudaEquina.has(x.d.input.sign) && modelMaySetAside(x.d.input) && x.p < answerAloneCaudaEquina)
+      .length,
     caudaEquinaNearMissesAnsweredAlone: nearMisses.filter(
       (x) => caudaEquina.has(x.d.input.sign) && x.d.rule === 'current' && modelMaySetAside(x.d.input) && x.p < answerAloneCaudaEquina,
     ).length,

@@ -80,7 +80,7 @@ describe("the rules' readings", () => {
     expect(rules.judge('saddle_anaesthesia', "I can't feel my bum, is that serious?").status).toBe('current');
   });
 
-  it('two relatives: the history is not the patient\'s when the back trouble is said of the other', () => {
+  it("two relatives: the history is not the patient's when the back trouble is said of the other", () => {
     const v = rules.judge('cancer_history', 'my nan had lung cancer years ago and now my husband has back pain when he lifts his leg');
     expect(v.status).toBe('other_person');
     expect(rules.judge('cancer_history', 'my dad had bowel cancer a few years ago and now his back hurts when he lifts his leg').status).toBe('current');
@@ -99,7 +99,7 @@ describe("the rules' readings", () => {
   });
 });
 
-describe('a carer\'s report retold in the first person is gated on the writer\'s words too', () => {
+describe("a carer's report retold in the first person is gated on the writer's words too", () => {
   const engine = createNluEngine({ root: '.', cacheDir: 'data/test-nlu-cache', redFlagPatterns: loadRedFlagPatterns('knowledge/red-flags.yaml') });
 
   it('a stranger on TV stays a stranger after the retelling', () => {
@@ -111,7 +111,7 @@ describe('a carer\'s report retold in the first person is gated on the writer\'s
     expect(alone.flags.length + alone.possible.length).toBeGreaterThanOrEqual(gated.flags.length + gated.possible.length);
   });
 
-  it('a carer\'s real report keeps its flag', () => {
+  it("a carer's real report keeps its flag", () => {
     const d = engine.detectRedFlags("i can't feel my bum and i've wet myself", "my wife can't feel her bum and she's wet herself");
     expect([...d.flags, ...d.possible]).toEqual(expect.arrayContaining(['saddle_anaesthesia']));
   });

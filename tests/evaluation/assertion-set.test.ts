@@ -47,7 +47,12 @@ describe('assertion set (held out)', () => {
     expect(thresholds.corpusHash).toBe(readAssertionSources('.').hash);
     // Set by the positives: out of fold, the model alone sets aside at most SET_ASIDE_BUDGET of
     // the real reports the rules keep (a cauda equina one then gets a question, never silence).
-    const numbers = thresholds.chosenOn as { positives: number; positivesSetAsideAloneAtThreshold: number; positivesAllowedByBudget: number; setAsideBudget: number };
+    const numbers = thresholds.chosenOn as {
+      positives: number;
+      positivesSetAsideAloneAtThreshold: number;
+      positivesAllowedByBudget: number;
+      setAsideBudget: number;
+    };
     expect(numbers.setAsideBudget).toBe(SET_ASIDE_BUDGET);
     expect(numbers.positivesAllowedByBudget).toBeLessThanOrEqual(SET_ASIDE_BUDGET * numbers.positives);
     expect(numbers.positivesSetAsideAloneAtThreshold).toBeLessThanOrEqual(numbers.positivesAllowedByBudget);
