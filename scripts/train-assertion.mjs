@@ -37,7 +37,12 @@ const oof = crossValidateAssertion(examples, k);
 const caudaEquina = new Set(base.caudaEquina);
 const chosen = chooseThresholds(examples, oof, caudaEquina);
 const model = restoreAssertionModel(trainAssertionModel(examples, 'held-out'));
-const thresholds = { setAsideAlone: chosen.setAsideAlone, disagreeCaudaEquina: chosen.disagreeCaudaEquina };
+const thresholds = {
+  setAsideAlone: chosen.setAsideAlone,
+  setAsideAloneCaudaEquina: chosen.setAsideAloneCaudaEquina,
+  answerAloneCaudaEquina: chosen.answerAloneCaudaEquina,
+  disagreeCaudaEquina: chosen.disagreeCaudaEquina,
+};
 const items = loadAssertionSet('tests/assertion/assertion-set.yaml');
 const both = createAssertionGate({ ...base, learned: { model, thresholds } });
 const score = (gate) => {

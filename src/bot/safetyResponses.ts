@@ -26,7 +26,7 @@ export function detectForPatient(draft: TurnDraft, nlu: Understander, text: stri
   if (patient?.who !== 'other' || reading.who === 'self') return detection;
   const retold = draft.content.patient.toFirstPerson(text, patient);
   if (retold === text.toLowerCase().replace(/[’'`]/g, '').trim()) return detection;
-  const theirs = nlu.detectRedFlags(retold);
+  const theirs = nlu.detectRedFlags(retold, text);
   const flags = [...new Set([...detection.flags, ...theirs.flags])];
   const possible = [...new Set([...detection.possible, ...theirs.possible])].filter((flag) => !flags.includes(flag));
   return { flags, possible, isQuestionAbout: detection.isQuestionAbout };

@@ -20,7 +20,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isRedFlagId, type RedFlagId } from '../contract.js';
 import { deniedByPatterns, type AssertionStatus } from './assertion.js';
-import { likeliestSetAside, type AssertionInput, type AssertionModel } from './assertionModel.js';
+import { likeliestSetAside, modelMaySetAside, type AssertionInput, type AssertionModel } from './assertionModel.js';
 import type { PatientReader, PatientReading } from './patient.js';
 import type { RedFlagDetector } from './redFlagDetector.js';
 import type { RedFlagDetection } from './types.js';
@@ -53,6 +53,11 @@ const cueFileSchema = z.strictObject({
   denial_list: fragments,
   fine_after: fragments,
   long_ago: fragments,
+  owned_after: fragments,
+  question_openers: fragments,
+  question_frames: fragments,
+  defining: fragments,
+  complaint_words: fragments,
 });
 export type AssertionCues = z.infer<typeof cueFileSchema>;
 
@@ -96,6 +101,11 @@ export interface CompiledCues {
   denialList: RegExp;
   fineAfter: RegExp;
   longAgo: RegExp;
+  ownedAfter: RegExp;
+  questionOpener: RegExp;
+  questionFrames: RegExp;
+  defining: RegExp;
+  complaintWords: string;
 }
 
 function compileCues(cues: AssertionCues, file: string): CompiledCues {
@@ -146,6 +156,11 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     denialList: compile('denial_list', cues.denial_list),
     fineAfter: compile('fine_after', cues.fine_after),
     longAgo: compile('long_ago', cues.long_ago),
+    ownedAfter: new RegExp(cues.owned_after.map((h) => `(?:${h})`).join('|')),
+    questionOpener: new RegExp(`^(?:(?:so|and|but|ok|okay|hi|hello|quick question|just) )*(?:${cues.question_openers.join('|')})(?![a-z0-9])`),
+    questionFrames: compile('question_frames', cues.question_frames, 'g'),
+    defining: new RegExp(cues.defining.map((h) => `(?:${h})`).join('|')),
+    complaintWords: `(?:${cues.complaint_words.join('|')})`,
   };
 }
 
@@ -183,6 +198,24 @@ export function splitClauses(text: string): Clause[] {
 type Place = { clause: number; at: number; matched?: string };
 type Owner = { kind: 'self' | 'relation' | 'acquaintance' | 'stranger' | 'animal' | 'pronoun'; who: string; index: number };
 
+/**
+ * Who the patient is, as the gate reads it: the patient reader's reading, and whether the
+ * patient was picked out as the relative the back trouble is said of ("my mum had cancer years
+ * ago and now my husband has back pain": the husband).
+ */
+type GateReading = PatientReading & { byComplaint?: true };
+
+/** A clause that opens with a denial ... */
+const DENIAL_OPENING = /^(?:(?:and|or|also|plus|and also) )?(?:no|not any|nothing|never|none|no other|not)(?= |$)/;
+/** ... of a trouble, not of a function ("no pee problem", not "no pee since yesterday"). */
+const DENIED_TROUBLE =
+  /(?:^| )(?:problems?|issues?|trouble|numb|numbness|tingling|tingly|weakness|weak|fever|temperature|temp|leaks?|leaking|accidents?|changes?|symptoms?|incontinence|pins and needles)(?= |$)/;
+
+/** "how do I stop it coming back?": asks how to prevent a recurrence, reports none. */
+const PREVENTING = /(?:^| )(?:stop|stops|prevent|prevents|avoid|keep) (?:it|this|that|them|the [a-z]+) (?:from )?(?:coming back|returning|happening again)/;
+
+const WH_OPENING = /^(?:(?:so|and|but|ok|okay|hi|hello|quick question|just) )*(?:what|whats|why|how|when|which|who)(?= |$)/;
+
 /** A "no" that is part of a symptom, not a denial ("no control", "no feeling down there"). */
 const SYMPTOM_NO = /(?:^| )no (?:control|feeling|sensation|power|strength|warning|grip|idea when|way to)(?= |$)/;
 /** "... is that normal", "is this ok" without a "?": asks whether it is fine, does not say so. */
@@ -191,7 +224,20 @@ const ASKED_IF_FINE = /(?:^| )(?:is|was|iz) (?:that|this|it|dat|dis)(?: (?:still
 const LONG_AGO_SIGNS: ReadonlySet<string> = new Set(['significant_trauma', 'fever', 'chest_pain', 'sudden_severe_pain']);
 
 const SUBJECT_PLACE =
-  /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|[a-z]+s) ?){0,2}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|that|who|said|says|saw|read|heard|about)(?: (?:a|an|the|my|our|this|some))? ?$/;
+  /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|[a-z]+s) ?){0,2}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|that|who|said|says|saw|read|heard|about)(?: (?:a|an|the|my|our|this|some))? ?$|(?:^| )(?:saw|seen|read|heard|watched)? ?(?:it |this |that )?(?:on|in) (?:the |a )?(?:tv|telly|news|radio|paper|papers|tiktok|youtube|facebook|instagram|reddit|internet|forum|programme|program|documentary|casualty|[a-z]+ post)(?: (?:last night|yesterday|today|this morning|the other day|last week))? ?$/;
+
+/** The relation the back or leg trouble is said of ("my husband has back pain", "dads back"), if one. */
+function relationWithComplaint(message: string, cues: CompiledCues): string | undefined {
+  cues.relation.lastIndex = 0;
+  const named = [...message.matchAll(cues.relation)].map((m) => m[0]);
+  if (new Set(named.map(relationWord)).size < 2) return undefined;
+  for (const who of named) {
+    const rel = relationWord(who);
+    const said = new RegExp(`(?:^| )${who}s?(?: (?:[a-z]+ ){0,3}(?:has|have|had|got|gets|is|keeps|s))? (?:[a-z]+ )?${cues.complaintWords}(?= |$)`);
+    if (said.test(message)) return rel;
+  }
+  return undefined;
+}
 
 /** Every person named in a clause, in order. */
 function peopleIn(clause: string, cues: CompiledCues): Owner[] {
@@ -257,7 +303,10 @@ export function createAssertionGate(options: {
   patient: Pick<PatientReader, 'read'>;
   caudaEquina: readonly RedFlagId[];
   /** The learned assertion model and its thresholds (assertionTraining.ts); without it, the rules alone. */
-  learned?: { model: AssertionModel; thresholds: { setAsideAlone: number; disagreeCaudaEquina: number } };
+  learned?: {
+    model: AssertionModel;
+    thresholds: { setAsideAlone: number; setAsideAloneCaudaEquina?: number; answerAloneCaudaEquina?: number; disagreeCaudaEquina: number };
+  };
 }): AssertionGate {
   const { cues, detector, patient } = options;
   const caudaEquina = new Set<string>(options.caudaEquina);
@@ -334,7 +383,10 @@ export function createAssertionGate(options: {
     return undefined;
   };
 
-  const judgeClause = (sign: string, clauses: Clause[], place: Place, reading: PatientReading, message: string): GateVerdict => {
+  /** Says it came back, not asking how to stop it coming back. */
+  const recurs = (c: Clause): boolean => cues.reactivated.test(c.text) && !(c.question && PREVENTING.test(c.text));
+
+  const judgeClause = (sign: string, clauses: Clause[], place: Place, reading: GateReading, message: string): GateVerdict => {
     const i = place.clause;
     const clause = clauses[i]!;
     const sentence = clauses
@@ -359,6 +411,14 @@ export function createAssertionGate(options: {
     // model's sentence) is denied by a list anywhere in its sentence, unless it is cauda equina.
     const denial = cues.denialList.test(clause.text) || (!place.matched && !ce && cues.denialList.test(sentence));
     if (denial && !SYMPTOM_NO.test(clause.text) && !clause.question) return { status: 'negated', strong: true, reason: 'a list of denials' };
+    // A list of denials over several clauses ("no numb down there, no pee problem, no fever",
+    // "bladder fine, bowels fine"): the clause that holds the sign denies it, and so does another
+    // clause of its sentence.
+    const denies = (t: string) =>
+      !SYMPTOM_NO.test(t) &&
+      ((DENIAL_OPENING.test(t) && DENIED_TROUBLE.test(t)) || (cues.saidFine.test(t) && !cues.negation.test(t.split(' ').slice(-4).join(' '))));
+    if (!clause.question && denies(clause.text) && clauses.some((c, k) => k !== i && c.sentence === clause.sentence && denies(c.text)))
+      return { status: 'negated', strong: true, reason: 'a list of denials over its clauses' };
     // Over straight after by itself ("fine after a walk", "gone as soon as I stood up"), or
     // settled by treatment ("the exercises have settled it", "cleared with antibiotics"). Not
     // for inflammatory back pain, which is the pain that gets better once moving.
@@ -366,7 +426,7 @@ export function createAssertionGate(options: {
       // The clause that holds it and the ones after it ("numb after the flight, fine after a
       // walk"), never one before it ("went away after a walk but now I can't pee").
       const here = clauses.slice(i).filter((c) => c.sentence <= clause.sentence + 1);
-      if (here.some((c) => cues.fineAfter.test(c.text)) && !clauses.slice(i).some((c) => cues.reactivated.test(c.text)))
+      if (here.some((c) => cues.fineAfter.test(c.text)) && !clauses.slice(i).some((c) => recurs(c)))
         return { status: 'resolved', strong: !ce || !cues.newOnset.test(sentence), reason: 'over straight after, by itself' };
     }
     // Long ago and over: an injury, fever or faint in childhood or decades back.
@@ -378,8 +438,12 @@ export function createAssertionGate(options: {
     // A negation right before "fine" ("not working normal", "feel no good") says the opposite.
     if (fineText && cues.fineDenies.has(sign) && !cues.negation.test(fineText.split(' ').slice(-4).join(' ')))
       return { status: 'negated', strong: true, reason: 'said to be fine' };
+    // Asked about, then said to be happening ("is it serious if my leg gives way? it's happened
+    // three times today", "is it normal for both legs? because mine has since yesterday"): a report.
+    const reportedAfter = clauses.slice(i + 1).some((c) => c.sentence <= clause.sentence + 1 && cues.ownedAfter.test(c.text));
     // Hypotheticals and questions about the sign.
-    if (cues.hypothetical.test(clause.text) || cues.hypothetical.test(upTo)) return { status: 'hypothetical', strong: true, reason: 'an if' };
+    if ((cues.hypothetical.test(clause.text) || cues.hypothetical.test(upTo)) && !reportedAfter)
+      return { status: 'hypothetical', strong: true, reason: 'an if' };
     // Whose is it?
     const owner = ownerOf(clauses, place);
     // Only wondering: nobody's report in the sentence (a carer's report about the patient is one).
@@ -409,7 +473,7 @@ export function createAssertionGate(options: {
       const patientRel = reading.rel;
       const chained = owner.who.split(' ').length > 2; // "my husbands mum"
       if (reading.who === 'self') return { status: 'other_person', strong: false, reason: `a relative's ("${owner.who}"), the writer is the patient` };
-      if (reading.who === 'other' && patientRel && rel !== patientRel && (chained || !owner.who.startsWith('my ') || reading.explicit)) {
+      if (reading.who === 'other' && patientRel && rel !== patientRel && (chained || !owner.who.startsWith('my ') || reading.explicit || reading.byComplaint)) {
         return {
           status: 'other_person',
           strong: chained || Boolean(reading.explicit),
@@ -417,24 +481,34 @@ export function createAssertionGate(options: {
         };
       }
     }
-    // A question about the sign with nobody's report in it.
+    // A question about the sign with nobody's report in it: asked (a "?" or a question's
+    // opening) with nobody named as having it. The words about the asking itself ("when should
+    // I worry", "asking for my mum") are not a report of one's own. A question that defines the
+    // sign ("what is foot drop", "why do they ask about...") is strong: an answer, with
+    // safety-netting, even for a cauda equina sign.
+    const firstClause = clauses.find((c) => c.sentence === clause.sentence)!.text;
+    // Without a "?" only a wh- opening asks ("what is foot drop and when should I worry"): "is pain
+    // in both leg" is a report in non-native English.
+    const asking = clause.question || (cues.questionOpener.test(firstClause) && WH_OPENING.test(firstClause));
+    const unframed = sentence.replace(cues.questionFrames, ' ');
     if (
-      clause.question &&
-      cues.asksAbout.test(sentence) &&
-      !/(?:^| )(?:my|i|im|ive|me|mine)(?= |$)/.test(sentence) &&
-      owner?.kind !== 'self' &&
-      owner?.kind !== 'relation' &&
-      owner?.kind !== 'pronoun'
+      asking &&
+      !reportedAfter &&
+      (cues.asksAbout.test(sentence) || cues.questionOpener.test(firstClause)) &&
+      !/(?:^| )(?:my|i|im|ive|me|mine|id)(?= |$)/.test(unframed) &&
+      owner === undefined
     ) {
-      return { status: 'question', strong: false, reason: 'a question about it' };
+      const defining = cues.defining.test(clause.text) || cues.defining.test(upTo);
+      return { status: 'question', strong: defining, reason: defining ? 'a question about what it is' : 'a question about it' };
     }
     // Said to be over, in this clause or the ones after it (this sentence and the next).
     if (cues.resolvable.has(sign)) {
       const after = clauses.slice(i, clauses.length).filter((c) => c.sentence <= clause.sentence + 1);
-      const at = after.findIndex((c) => cues.resolved.test(c.text) && !cues.negation.test(c.text));
+      // The negation must be outside the "over" words themselves ("no problems since").
+      const at = after.findIndex((c) => cues.resolved.test(c.text) && !cues.negation.test(c.text.replace(cues.resolved, ' ')));
       // Coming back, or starting after a fine spell, anywhere later in the message undoes "over".
       const later = clauses.slice(i + at);
-      if (at >= 0 && !later.some((c) => cues.reactivated.test(c.text))) {
+      if (at >= 0 && !later.some((c) => recurs(c))) {
         return { status: 'resolved', strong: !ce || !cues.newOnset.test(sentence), reason: 'said to be over' };
       }
     }
@@ -442,7 +516,7 @@ export function createAssertionGate(options: {
   };
 
   /** What the learned assertion model reads of the place the verdict came from. */
-  const inputAt = (sign: string, clauses: Clause[], place: Place | undefined, reading: PatientReading, message: string): AssertionInput => {
+  const inputAt = (sign: string, clauses: Clause[], place: Place | undefined, reading: GateReading, message: string): AssertionInput => {
     const i = place?.clause ?? -1;
     const clause = i >= 0 ? clauses[i]! : undefined;
     const sentenceOf = (c: Clause) => clauses.filter((d) => d.sentence === c.sentence);
@@ -503,9 +577,10 @@ export function createAssertionGate(options: {
 
   /**
    * Rules and learned model together, so that a real report is never silenced by one of them:
-   *   rules current, model sure it is not (p(current) < setAsideAlone, below every out-of-fold
-   *     positive, with a margin): set aside as the model says, weakly, so a cauda equina sign
-   *     gets one neutral confirming question, never silence;
+   *   rules current, model sure it is not (p(current) below setAsideAlone, or
+   *     setAsideAloneCaudaEquina: at most 0.05% of the out-of-fold positives fall there) and the
+   *     message does not say it came back: set aside as the model says, weakly, so a cauda
+   *     equina sign gets one neutral confirming question, never silence;
    *   a cauda equina sign the rules set aside on a strong cue, model sure it is current
    *     (p(current) >= disagreeCaudaEquina): one neutral confirming question, never silence;
    *   otherwise rules set it aside: the rules' verdict. Letting the model overrule them was measured
@@ -527,8 +602,17 @@ export function createAssertionGate(options: {
       if (pCurrent < learned.thresholds.disagreeCaudaEquina) return verdict;
       return { ...verdict, strong: false, reason: `${verdict.reason}; the learned model disagrees (p(current) ${pCurrent.toFixed(3)})` };
     }
-    if (pCurrent >= learned.thresholds.setAsideAlone) return verdict;
+    const bar = ce ? (learned.thresholds.setAsideAloneCaudaEquina ?? 0) : learned.thresholds.setAsideAlone;
+    if (pCurrent >= bar || !modelMaySetAside(input)) return verdict;
     const aside = likeliestSetAside(p);
+    // Very sure, for a cauda equina sign (0.025% of the out-of-fold positives fall there): an
+    // answer about it with safety-netting, not a confirming question, and never silence.
+    if (ce && pCurrent < (learned.thresholds.answerAloneCaudaEquina ?? 0))
+      return {
+        status: 'question',
+        strong: true,
+        reason: `the learned model, sure: ${aside.status} (p(current) ${pCurrent.toFixed(4)}); answered with safety-netting`,
+      };
     const status = aside.status === 'asked' ? 'question' : aside.status;
     return { status, strong: false, reason: `the learned model: ${aside.status} (p(current) ${pCurrent.toFixed(4)})` };
   };
@@ -538,12 +622,17 @@ export function createAssertionGate(options: {
     const clauses = splitClauses(text);
     if (clauses.length === 0) return { verdict: CURRENT, input: { sign, clause: '', sentence: '', context: '', cues: [] } };
     const message = normaliseForCues(text);
-    let reading = patient.read(text);
+    let reading: GateReading = patient.read(text);
     // "I had cancer myself, but this is about my husband": said outright, whatever else.
     const askedFor = cues.askingFor.exec(message);
     if (askedFor) reading = { ...reading, who: 'other', explicit: true, rel: relationWord(askedFor[0]) };
     else if (cues.ownExplicit.test(message) || (reading.who === undefined && cues.ownComplaint.test(message)))
       reading = { ...reading, who: 'self', explicit: true };
+    else {
+      // Two relatives named, the back trouble said of one of them: that one is the patient.
+      const complained = relationWithComplaint(message, cues);
+      if (complained && reading.rel !== complained) reading = { ...reading, who: 'other', rel: complained, byComplaint: true };
+    }
     // The patterns found it only denied ("no numbness or tingling in either leg"): negated,
     // whatever the learned model says (its negation is its weak point).
     const where = holding(sign, clauses, learnedSentence);
@@ -562,6 +651,17 @@ export function createAssertionGate(options: {
     return { verdict: verdicts[k >= 0 ? k : 0]!, input: k > 0 ? inputAt(sign, clauses, where[k], reading, message) : input };
   };
 
+  /** Does a clause after the one that holds the sign say it is happening (cues.ownedAfter)? */
+  const reportedAfterQuestion = (sign: string, text: string): boolean => {
+    startMessage(text);
+    const clauses = splitClauses(text);
+    const where = holding(sign, clauses, undefined);
+    const first = where[0]?.clause ?? clauses.findIndex((c) => explain(c.text).some((h) => h.id === sign));
+    if (first < 0) return false;
+    const clause = clauses[first]!;
+    return clauses.slice(first + 1).some((c) => c.sentence <= clause.sentence + 1 && cues.ownedAfter.test(c.text));
+  };
+
   return {
     judge,
     describe,
@@ -569,6 +669,10 @@ export function createAssertionGate(options: {
       const flags = new Set(detection.flags);
       const possible = new Set(detection.possible);
       const questions = new Set(detection.isQuestionAbout);
+      // Asked about, then said to be happening ("is it bad if both legs go numb? mine have since
+      // this morning"): the detectors heard a question; it holds a report, so one confirming
+      // question (a cauda equina sign gets the advice first).
+      for (const sign of detection.isQuestionAbout) if (reportedAfterQuestion(sign, text)) possible.add(sign);
       for (const sign of [...detection.flags, ...detection.possible]) {
         const verdict = judge(sign, text, learnedSentences?.get(sign));
         if (verdict.status === 'current') continue;

@@ -45,7 +45,7 @@ export interface AssertionModelConfig {
 export const DEFAULT_ASSERTION_CONFIG: AssertionModelConfig = { epochs: 12, learningRate: 0.3, l2: 1e-5, minDf: 2, seed: 23 };
 
 /** Bump when the features or training change: invalidates caches and assertion-model.json. */
-export const ASSERTION_MODEL_VERSION = 'backline-assertion-lr-2';
+export const ASSERTION_MODEL_VERSION = 'backline-assertion-lr-3';
 
 /** The blocks of features of one input (strings; the vocabulary maps them to indices). */
 export function featureBlocks(input: AssertionInput): string[][] {
@@ -200,6 +200,15 @@ export function restoreAssertionModel(s: SerializedAssertionModel): AssertionMod
       return softmaxInPlace(z, 1);
     },
   };
+}
+
+/**
+ * May the model set this sign aside when the rules call it current? Not when the message says
+ * it came back ("sorted, but it's back since Tuesday"): the model reads the "sorted" and, out of
+ * fold, gave such reports the lowest p(current) of all; a recurrence is the rules' to judge.
+ */
+export function modelMaySetAside(input: AssertionInput): boolean {
+  return !input.cues.includes('reactivated');
 }
 
 /** The most likely class that is not `current`, and its probability. */

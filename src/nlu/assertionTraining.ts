@@ -20,6 +20,7 @@ import {
   ASSERTION_CLASSES,
   ASSERTION_MODEL_VERSION,
   DEFAULT_ASSERTION_CONFIG,
+  modelMaySetAside,
   restoreAssertionModel,
   trainAssertionModel,
   type AssertionClass,
@@ -103,8 +104,16 @@ const thresholdsSchema = z.object({
   version: z.string(),
   corpusHash: z.string(),
   thresholds: z.object({
-    /** The rules say current: the model alone sets the sign aside only below this p(current). */
+    /** The rules say current: the model alone sets a sign aside only below this p(current). */
     setAsideAlone: z.number().min(0).max(1),
+    /** The same for a cauda equina sign (set aside weakly: one neutral confirming question instead of advice). */
+    setAsideAloneCaudaEquina: z.number().min(0).max(1).default(0),
+    /**
+     * A cauda equina sign the model alone is this sure is not current (p(current) below it)
+     * gets an answer about the sign with safety-netting ("if this is happening to you now, go to
+     * the emergency department") instead of a confirming question: never silence.
+     */
+    answerAloneCaudaEquina: z.number().min(0).max(1).default(0),
     /** A cauda equina sign the rules set aside on a strong cue becomes a question at or above this p(current). */
     disagreeCaudaEquina: z.number().min(0).max(1),
   }),
@@ -116,7 +125,7 @@ export type AssertionThresholds = z.infer<typeof thresholdsSchema>;
 export const FALLBACK_ASSERTION_THRESHOLDS: AssertionThresholds = {
   version: ASSERTION_MODEL_VERSION,
   corpusHash: '',
-  thresholds: { setAsideAlone: 0, disagreeCaudaEquina: 0.5 },
+  thresholds: { setAsideAlone: 0, setAsideAloneCaudaEquina: 0, answerAloneCaudaEquina: 0, disagreeCaudaEquina: 0.5 },
   chosenOn: {},
 };
 
@@ -132,9 +141,20 @@ const round = (x: number) => Math.round(x * 10000) / 10000;
 const CURRENT = 0;
 
 /**
+ * Share of the real reports the rules keep current that the learned model alone may set aside,
+ * out of fold: a budget, not "below every positive", because one odd positive (p(current) 0.0000
+ * for "sorted, but it's back") then switched the model off altogether. For a sign that is not
+ * cauda equina a set-aside drops it; for a cauda equina sign it becomes one neutral confirming
+ * question, so its urgent advice waits for a "yes" but the sign is never silenced.
+ */
+export const SET_ASIDE_BUDGET = 0.0005;
+
+/**
  * Thresholds from out-of-fold probabilities. Safety first, so they are set by the positives:
- *   setAsideAlone     half the lowest p(current) of any positive the rules keep current: out
- *                     of fold, the model alone drops no real report, with a margin;
+ *   setAsideAlone     (signs that are not cauda equina) the p(current) below which at most
+ *                     SET_ASIDE_BUDGET of the positives the rules keep current fall, out of fold
+ *                     (a recurrence, which the model may not set aside, is not counted);
+ *   setAsideAloneCaudaEquina  the same over the cauda equina positives;
  *   disagreeCaudaEquina  the lowest p(current) of a cauda equina positive the rules set aside,
  *                     less 0.01 (within 0.5..0.99): out of fold each of them becomes a question;
  * and, for the record, what an overrule of the rules' set-asides of other signs would have done
@@ -150,7 +170,23 @@ export function chooseThresholds(
   const keptByRules = positives.filter((x) => x.d.rule === 'current');
   const droppedByRules = positives.filter((x) => x.d.rule !== 'current');
   const minKept = Math.min(...keptByRules.map((x) => x.p));
-  const setAsideAlone = round(minKept / 2);
+  // The largest threshold with at most `budget` of these positives strictly below it.
+  const budgeted = (xs: { d: AssertionExample; p: number }[], budget = SET_ASIDE_BUDGET) => {
+    const ps = xs
+      .filter((x) => modelMaySetAside(x.d.input))
+      .map((x) => x.p)
+      .sort((a, b) => a - b);
+    const allowed = Math.floor(budget * xs.length);
+    // Floored, so that rounding never lets one more positive under it.
+    return Math.floor((ps[allowed] ?? 0) * 1e6) / 1e6;
+  };
+  const setAsideAlone = budgeted(keptByRules.filter((x) => !caudaEquina.has(x.d.input.sign)));
+  const setAsideAloneCaudaEquina = budgeted(keptByRules.filter((x) => caudaEquina.has(x.d.input.sign)));
+  // An answer with safety-netting instead of a question: half the budget.
+  const answerAloneCaudaEquina = budgeted(
+    keptByRules.filter((x) => caudaEquina.has(x.d.input.sign)),
+    SET_ASIDE_BUDGET / 2,
+  );
   // The lowest p(current) of a positive the rules set aside, less 0.01, within 0.5..0.99.
   const bar = (xs: { p: number }[]) => Math.min(0.99, Math.max(0.5, Math.floor((Math.min(1, ...xs.map((x) => x.p)) - 0.01) * 100) / 100));
   const agree = bar(droppedByRules.filter((x) => !caudaEquina.has(x.d.input.sign)));
@@ -169,8 +205,22 @@ export function chooseThresholds(
     lowestCurrentOfPositivesRulesKeep: round(minKept),
     positivesRulesSetAside: droppedByRules.length,
     nearMissesRulesKeepCurrent: nearMisses.filter((x) => x.d.rule === 'current').length,
-    nearMissesSetAsideAloneAtThreshold: nearMisses.filter((x) => x.d.rule === 'current' && x.p < setAsideAlone).length,
+    setAsideBudget: SET_ASIDE_BUDGET,
+    positivesAllowedByBudget:
+      Math.floor(SET_ASIDE_BUDGET * keptByRules.filter((x) => !caudaEquina.has(x.d.input.sign)).length) +
+      Math.floor(SET_ASIDE_BUDGET * keptByRules.filter((x) => caudaEquina.has(x.d.input.sign)).length),
+    positivesSetAsideAloneAtThreshold: keptByRules.filter(
+      (x) => modelMaySetAside(x.d.input) && x.p < (caudaEquina.has(x.d.input.sign) ? setAsideAloneCaudaEquina : setAsideAlone),
+    ).length,
+    nearMissesSetAsideAloneAtThreshold: nearMisses.filter(
+      (x) => x.d.rule === 'current' && modelMaySetAside(x.d.input) && x.p < (caudaEquina.has(x.d.input.sign) ? setAsideAloneCaudaEquina : setAsideAlone),
+    ).length,
     nearMissesRulesSetAside: nearMisses.filter((x) => x.d.rule !== 'current').length,
+    caudaEquinaPositivesAnsweredAlone: keptByRules.filter((x) => caudaEquina.has(x.d.input.sign) && modelMaySetAside(x.d.input) && x.p < answerAloneCaudaEquina)
+      .length,
+    caudaEquinaNearMissesAnsweredAlone: nearMisses.filter(
+      (x) => caudaEquina.has(x.d.input.sign) && x.d.rule === 'current' && modelMaySetAside(x.d.input) && x.p < answerAloneCaudaEquina,
+    ).length,
     overrule: {
       used: false,
       bar: agree,
@@ -179,7 +229,7 @@ export function chooseThresholds(
       nearMissesTakenBack: nearMisses.filter((x) => x.d.rule !== 'current' && overruled(x)).length,
     },
   };
-  return { setAsideAlone, disagreeCaudaEquina: agreeCaudaEquina, numbers };
+  return { setAsideAlone, setAsideAloneCaudaEquina, answerAloneCaudaEquina, disagreeCaudaEquina: agreeCaudaEquina, numbers };
 }
 
 // ---------------------------------------------------------------------------- cache

@@ -50,7 +50,13 @@ export interface IntentDecision {
 }
 
 export interface Understander {
-  detectRedFlags(text: string): RedFlagDetection;
+  /**
+   * `original`: the message as written, when `text` is a carer's report retold in the first
+   * person ("my dad can't feel his legs" -> "i cant feel my legs"): the assertion gate then
+   * also reads who, when and whether in the writer's own words, which the retelling erased
+   * ("a man on the telly lost control of his bowels" is still a stranger's).
+   */
+  detectRedFlags(text: string, original?: string): RedFlagDetection;
   /** Suicidal thoughts, self-harm, overdose or poisoning (knowledge/crisis.yaml): checked before red flags. */
   detectCrisis(text: string): CrisisDetection;
   classify(text: string): IntentDecision;

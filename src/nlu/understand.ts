@@ -187,7 +187,14 @@ export function createNluEngine(options: NluOptions): NluEngine {
     describe: (sign, text) => rules.describe(sign, text),
   }).model;
   const gate = createAssertionGate({ ...gateOptions, learned: { model: assertionModel, thresholds: loadAssertionThresholds(dataDir).thresholds } });
-  const detectRedFlags = (text: string): RedFlagDetection => gated(gate, unionDetection(detector.detect(text), learnedHitsOf(text), detector.reportedWhenUnsure), text, learnedHitsOf(text));
+  const detectRedFlags = (text: string, original?: string): RedFlagDetection => {
+    const hits = learnedHitsOf(text);
+    const detection = gated(gate, unionDetection(detector.detect(text), hits, detector.reportedWhenUnsure), text, hits);
+    // A retold report: the gate reads the writer's own words too (a stranger, a question, "all
+    // sorted" the retelling may have blurred). It only moves signs as it does for any message
+    // (a cauda equina sign on a weak cue stays a confirming question).
+    return original === undefined || original === text ? detection : gated(gate, detection, original, hits);
+  };
   // Crisis: the curated patterns (which also tell the kind), or the learned crisis classifier
   // above its sure threshold, reported as current, in a message that uses a crisis word
   // (knowledge/crisis.yaml learned_needs). A learned-only hit gets the general crisis

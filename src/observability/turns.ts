@@ -191,11 +191,11 @@ export function tracedUnderstander(nlu: Understander): Understander {
         }
       });
     },
-    detectRedFlags(text) {
-      if (!tracingActive()) return nlu.detectRedFlags(text);
+    detectRedFlags(text, original) {
+      if (!tracingActive()) return nlu.detectRedFlags(text, original);
       return backlineTracer().startActiveSpan('backline.understand', { attributes: { 'backline.nlu.step': 'red_flags' } }, (span) => {
         try {
-          const detection = nlu.detectRedFlags(text);
+          const detection = nlu.detectRedFlags(text, original);
           span.setAttributes({ 'backline.red_flags.count': detection.flags.length, 'backline.red_flags.possible': detection.possible.length });
           return detection;
         } finally {

@@ -3,14 +3,17 @@
 // alone. Current recall must stay 1.0: a real report judged anything else could lose its
 // urgent advice. Accuracy: measured 2026-12-07 (rules alone 0.8269 before this session's
 // rules; after: rules 0.8397 and rules with the model 0.859, the rules kept to the clause that
-// holds the sign so that a denial or "fine after" elsewhere never silences it).
+// holds the sign so that a denial or "fine after" elsewhere never silences it). Session 5 (s5
+// corpus, budgeted set-aside, question and denial readings): rules 0.859, with the model 0.8782
+// (a cauda equina sign the model alone is very sure of is answered with safety-netting: status
+// "question" where the set says negated or other_sense, never silence).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { CAUDA_EQUINA_FLAGS } from '../../src/contract.js';
 import { createAssertionGate, loadAssertionCues } from '../../src/nlu/assertionGate.js';
 import { ASSERTION_CLASSES } from '../../src/nlu/assertionModel.js';
 import { loadAssertionSet, scoreAssertion } from '../../src/nlu/assertionSet.js';
-import { loadAssertionThresholds, loadOrTrainAssertionModel, readAssertionSources } from '../../src/nlu/assertionTraining.js';
+import { SET_ASIDE_BUDGET, loadAssertionThresholds, loadOrTrainAssertionModel, readAssertionSources } from '../../src/nlu/assertionTraining.js';
 import { createPatientReader, loadPatientWords } from '../../src/nlu/patient.js';
 import { createRedFlagDetector, loadRedFlagPatterns } from '../../src/nlu/redFlagDetector.js';
 
@@ -27,24 +30,33 @@ const both = createAssertionGate({ ...base, learned: { model, thresholds: thresh
 const items = loadAssertionSet('tests/assertion/assertion-set.yaml');
 
 describe('assertion set (held out)', () => {
-  it('rules with the learned model: accuracy >= 0.859, current recall 1.0', () => {
+  it('rules with the learned model: accuracy >= 0.8782, current recall 1.0', () => {
     const s = scoreAssertion(items, both);
     for (const e of s.errors) console.log(`  ${e.expected} -> ${e.got} [${e.sign}] ${e.text} (${e.reason})`);
+    expect(s.perStatus.current!.recall).toBe(1);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.8782);
+  });
+
+  it('rules alone: accuracy >= 0.859, current recall 1.0', () => {
+    const s = scoreAssertion(items, rules);
     expect(s.perStatus.current!.recall).toBe(1);
     expect(s.accuracy).toBeGreaterThanOrEqual(0.859);
   });
 
-  it('rules alone: accuracy >= 0.8397, current recall 1.0', () => {
-    const s = scoreAssertion(items, rules);
-    expect(s.perStatus.current!.recall).toBe(1);
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.8397);
-  });
-
   it('the thresholds file was chosen on the corpus the model is trained on', () => {
     expect(thresholds.corpusHash).toBe(readAssertionSources('.').hash);
-    // Set by the positives: out of fold, the model alone sets aside no real report.
-    const numbers = thresholds.chosenOn as { lowestCurrentOfPositivesRulesKeep: number };
-    expect(thresholds.thresholds.setAsideAlone).toBeLessThan(numbers.lowestCurrentOfPositivesRulesKeep);
+    // Set by the positives: out of fold, the model alone sets aside at most SET_ASIDE_BUDGET of
+    // the real reports the rules keep (a cauda equina one then gets a question, never silence).
+    const numbers = thresholds.chosenOn as {
+      positives: number;
+      positivesSetAsideAloneAtThreshold: number;
+      positivesAllowedByBudget: number;
+      setAsideBudget: number;
+    };
+    expect(numbers.setAsideBudget).toBe(SET_ASIDE_BUDGET);
+    expect(numbers.positivesAllowedByBudget).toBeLessThanOrEqual(SET_ASIDE_BUDGET * numbers.positives);
+    expect(numbers.positivesSetAsideAloneAtThreshold).toBeLessThanOrEqual(numbers.positivesAllowedByBudget);
+    expect(thresholds.thresholds.setAsideAlone).toBeLessThan(0.05);
   });
 
   it('the model alone tells a stranger, an "if", a denial and a report apart', () => {
