@@ -20,7 +20,7 @@ import { urgentAdviceGiven } from '../engine/draft.js';
 import { ENTRY_TREE } from '../engine/loader.js';
 import { ANSWER_CHARS, answerCurrent, repeatCurrentQuestion, reprompt, runFrom, showMenu, TurnDraft, type EngineContent } from '../engine/runtime.js';
 import { answerChecklistWithFlags } from '../engine/check.js';
-import { answerAboutTopic, answerDirectQuestion, answerTone, isTopicIntent } from './directAnswers.js';
+import { answerAboutTopic, answerDirectQuestion, answerTone, isTopicIntent, noteMedicine } from './directAnswers.js';
 import { newConversationState, type ConversationState } from '../engine/state.js';
 import type { Understander } from '../nlu/types.js';
 import type { PatientReading } from '../nlu/patient.js';
@@ -119,6 +119,7 @@ function decideMessageSteps(
     return draft;
   }
   if (input.truncated) draft.say(messages.long_message);
+  if (text) noteMedicine(draft, text);
 
   let reading: PatientReading = {};
   let crisisGiven = false;
@@ -232,7 +233,11 @@ function decideMessageSteps(
     // "my son has bad back pain from a disc": about a condition, or about the pain itself.
     const named = content.direct.conditionNamed(text);
     const intent = named && content.articles.has(named) ? (content.articles.get(named).intents[0] as IntentId | undefined) : undefined;
+    // "Which doctor I must go for this back problem?": a topic the classifier ranked, whose
+    // article's title the message names ("doctor"), rather than "outside what I can help with".
+    const titled = intent ? undefined : rankedTopicNamed(content, decision.ranking, text);
     if (intent) decision = { ...decision, intent, ambiguous: false };
+    else if (titled) decision = { ...decision, intent: titled, ambiguous: false };
     else if (content.patient.describesPain(text) && !reading.explicit) decision = { ...decision, intent: 'symptom.leg_raise_pain', ambiguous: false };
   }
   if ((decision.intent === 'help' || decision.intent === 'out_of_scope') && !isCollectingAnswers(draft) && content.direct.says('what_to_do', text)) {
@@ -312,6 +317,20 @@ function answerOtherLanguage(draft: TurnDraft, text: string): boolean {
   draft.notUnderstood = 'out_of_scope';
   repeatCurrentQuestion(draft);
   return true;
+}
+
+/** How far down the classifier's ranking a topic named by its article's title is looked for. */
+const TITLED_RANKS = 3;
+
+/** The first of the top-ranked topic intents whose article's title words the message uses. */
+function rankedTopicNamed(content: EngineContent, ranking: readonly { intent: IntentId }[], text: string): IntentId | undefined {
+  const words = new Set(content.direct.contentWords(text));
+  for (const { intent } of ranking.slice(0, TITLED_RANKS)) {
+    if (!isTopicIntent(intent)) continue;
+    const article = content.articles.forIntent(intent);
+    if (article && content.direct.contentWords(article.title).some((w) => words.has(w))) return intent;
+  }
+  return undefined;
 }
 
 /** Below this, a message that says whom it is about is taken to say only that. */

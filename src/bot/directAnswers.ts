@@ -90,7 +90,8 @@ export function answerTone(draft: TurnDraft, text: string, intent: IntentId): bo
 /** Diagnosis, dose and prescription questions. Returns true when answered. */
 export function answerDirectQuestion(draft: TurnDraft, text: string, intent: IntentId): boolean {
   const { content } = draft;
-  const kind = content.direct.kindOf(text);
+  // "I took tylenol" ... "can I take more?": an amount question about the medicine named just before.
+  const kind = content.direct.kindOf(text) ?? (draft.state.medicineTurns && content.direct.says('dose_followup', text) ? 'dose' : undefined);
   if (!kind) return false;
   const words = content.messages.direct;
   if (kind === 'diagnosis' && isAnswering(draft)) {
@@ -136,12 +137,34 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
   }
 }
 
+/** How many messages after one that names a medicine an amount question is taken to be about it. */
+const MEDICINE_CONTEXT_TURNS = 3;
+
+/** Counts down the medicine context, and starts it again when this message names a medicine. */
+export function noteMedicine(draft: TurnDraft, text: string): void {
+  const { state, content } = draft;
+  if (content.direct.mentionsMedicine(text)) state.medicineTurns = MEDICINE_CONTEXT_TURNS;
+  else if (state.medicineTurns && state.medicineTurns > 1) state.medicineTurns -= 1;
+  else delete state.medicineTurns;
+}
+
 /** A heading that names what was asked counts most; words in the text less. */
 function sectionScore(draft: TurnDraft, words: Set<string>, heading: string, markdown: string): number {
   const { direct } = draft.content;
   const inHeading = direct.contentWords(heading).filter((w) => words.has(w)).length;
   const inBody = new Set(direct.contentWords(markdown).filter((w) => words.has(w))).size;
   return inHeading * 3 + Math.min(inBody, 2);
+}
+
+/** Less than a whole point of score: it only breaks ties. */
+const HEADING_EXTRA_WEIGHT = 0.1;
+
+/** How many content words of a heading the question did not ask about. */
+function headingExtra(draft: TurnDraft, asked: Set<string>, heading: string): number {
+  const { direct } = draft.content;
+  return direct
+    .contentWords(heading)
+    .filter((w) => !asked.has(w) && direct.contentWords(w).every((synonym) => !asked.has(synonym))).length;
 }
 
 /**
@@ -174,8 +197,9 @@ export function answerFollowUp(draft: TurnDraft, text: string, intent: IntentId)
       const score = sectionScore(draft, asked, section.heading, section.markdown);
       // Outside the conversation's context, only a heading that names what was asked counts.
       if (!inContext && score < 3) return;
-      const total = score > 0 && inContext ? score + 1 : score;
-      if (total > 0 && (!best || total > best.score)) best = { article, index, score: total };
+      // In a tie, the heading with fewer words that were not asked about is the more specific one.
+      const total = (score > 0 && inContext ? score + 1 : score) - HEADING_EXTRA_WEIGHT * Math.min(headingExtra(draft, asked, section.heading), 4);
+      if (score > 0 && (!best || total > best.score)) best = { article, index, score: total };
     });
   }
   if (!best) return false;
@@ -285,25 +309,38 @@ export function answerAboutTopic(draft: TurnDraft, text: string, decision: { int
     carryOn(draft, false);
     return true;
   }
-  // A question the classifier could not place, about the article just read.
+  // A question the classifier could not place ("Is need MRI picture?", "which doctor I must go
+  // for this back problem?"): the matching section of the article just read, else a section of
+  // any article whose heading names what was asked; never "outside what I can help with".
   const unplaced = decision.intent === 'out_of_scope' || decision.intent === 'help' || decision.ambiguous;
-  if (!unplaced || !last) return false;
-  const asked = new Set(direct.contentWords(direct.withoutDenials(text)));
-  const topic = new Set(direct.contentWords(last.title));
-  for (const w of topic) asked.delete(w);
-  if (asked.size === 0) return false;
-  let best: { index: number; score: number } | undefined;
-  last.sections.forEach((section, index) => {
-    const score = sectionScore(draft, asked, section.heading, section.markdown);
-    if (score > 0 && (!best || score > best.score)) best = { index, score };
-  });
-  if (!best) return false;
-  const found = best as { index: number; score: number };
+  if (!unplaced) return false;
+  const found = last ? bestSectionOf(draft, last, text) : undefined;
+  if (!found || !last) return looksLikeQuestion(text) && answerFollowUp(draft, text, decision.intent);
   if (found.index === state.lastSection) {
-    draft.say(draft.fill(words.as_i_said, { summary: keyPoint(draft, last.sections[found.index]!.markdown, asked) }));
+    draft.say(draft.fill(words.as_i_said, { summary: keyPoint(draft, last.sections[found.index]!.markdown, found.asked) }));
     carryOn(draft, true);
     return true;
   }
   sendSectionAside(draft, last, found.index);
   return true;
+}
+
+/** "Is need MRI picture?", "which doctor I must go": a question, not a remark ("I feel fine though"). */
+function looksLikeQuestion(text: string): boolean {
+  return text.includes('?') || QUESTION_START.test(text.trim());
+}
+const QUESTION_START = /^(?:what|whats|what's|why|how|when|where|which|who|is|are|am|do|does|did|can|could|should|would|will|may|might|must|need|any)\b/i;
+
+/** The section of `article` that best matches a question (its own topic words aside), if any. */
+function bestSectionOf(draft: TurnDraft, article: Article, text: string): { index: number; score: number; asked: Set<string> } | undefined {
+  const { direct } = draft.content;
+  const asked = new Set(direct.contentWords(direct.withoutDenials(text)));
+  for (const w of direct.contentWords(article.title)) asked.delete(w);
+  if (asked.size === 0) return undefined;
+  let best: { index: number; score: number; asked: Set<string> } | undefined;
+  article.sections.forEach((section, index) => {
+    const score = sectionScore(draft, asked, section.heading, section.markdown);
+    if (score > 0 && (!best || score > best.score)) best = { index, score, asked };
+  });
+  return best;
 }
