@@ -123,12 +123,14 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
       const article =
         named && content.articles.has(named) ? content.articles.get(named) : intent.startsWith('condition.') ? content.articles.forIntent(intent) : undefined;
       const symptoms = article?.sections.find((s) => s.id === content.direct.pointsToSections.answer);
+      // Asked about someone else ("does she have stenosis?"): worded for them.
+      const forOther = draft.state.patient?.who === 'other';
       if (article && symptoms) {
-        draft.say(draft.fill(words.cant_tell, { condition: article.title.toLowerCase() }));
+        draft.say(draft.fill(forOther ? words.cant_tell_other : words.cant_tell, { condition: article.title.toLowerCase() }));
         for (const message of symptoms.messages) draft.say(message);
         noteRead(draft.state, article.id, article.sections.indexOf(symptoms));
       } else {
-        draft.say(words.cant_tell_general);
+        draft.say(forOther ? draft.fill(words.cant_tell_general_other) : words.cant_tell_general);
         draft.say(words.points_to);
       }
       carryOn(draft, true);

@@ -138,6 +138,9 @@ const messagesSchema = z.strictObject({
     note: z.string(),
     file_name: z.string(),
     download: z.string(),
+    /** For someone asking for another person ({patient}). */
+    heading_other: z.string(),
+    answers_other: z.string(),
   }),
   /** Direct questions (knowledge/nlu/direct-questions.yaml) and the tone of a message. */
   direct: z.strictObject({
@@ -164,6 +167,9 @@ const messagesSchema = z.strictObject({
     pause: z.string(),
     check_already: z.string(),
     refusal_ack: z.string(),
+    /** The plain "can't tell" for someone asking about another person ({patient}, {their}). */
+    cant_tell_other: z.string(),
+    cant_tell_general_other: z.string(),
   }),
   /** Other wordings of reusable lines, so one conversation never gets the same reply twice (src/bot/repeats.ts). */
   repeats: z.strictObject({
