@@ -10,13 +10,16 @@ import {
   CHOICE_VALUES,
   goTo,
   isCommand,
+  nodeAt,
   repeatCurrentQuestion,
+  reprompt,
   runFrom,
   showMenu,
   showSources,
   type TurnDraft,
 } from '../engine/runtime.js';
 import { isCheck } from '../engine/draft.js';
+import { progressOf } from '../engine/progress.js';
 import { undoLastAnswer, undoRequest } from '../engine/check.js';
 import type { Pending } from '../engine/state.js';
 import type { PatientReading } from '../nlu/patient.js';
@@ -253,6 +256,9 @@ export function answerPauseOrCheck(draft: TurnDraft, text: string): boolean {
     }
     return false;
   }
+  // In the check: "how many more?", "why are you asking?", "what does saddle mean?", answered
+  // and the question asked again (in simpler words for what it means).
+  if (isCheck(content, state.at) && state.page === undefined && answerAboutCheck(draft, text)) return true;
   if (direct.says('check_request', text)) {
     if (isCheck(content, state.at) && state.page === undefined) {
       draft.say(words.check_already);
@@ -265,6 +271,32 @@ export function answerPauseOrCheck(draft: TurnDraft, text: string): boolean {
     }
     state.suspended = undefined;
     routeIntent(draft, 'triage.start');
+    return true;
+  }
+  return false;
+}
+
+function answerAboutCheck(draft: TurnDraft, text: string): boolean {
+  const { state, content } = draft;
+  const { direct } = content;
+  const words = content.messages.check;
+  const node = nodeAt(content, state.at!);
+  if (!('ask' in node)) return false;
+  // ("What does sciatica mean?" is a question about a condition, answered as one.)
+  if (direct.says('check_meaning', text) && !direct.conditionNamed(text)) {
+    reprompt(draft);
+    return true;
+  }
+  if (direct.says('check_why', text)) {
+    draft.say(words.why_asking);
+    repeatCurrentQuestion(draft);
+    return true;
+  }
+  if (direct.says('check_left', text)) {
+    const progress = progressOf(draft, state.at!, node);
+    if (!progress) return false;
+    draft.say(draft.fill(words.left, { count: Math.max(1, progress.total - progress.index + 1) }));
+    repeatCurrentQuestion(draft);
     return true;
   }
   return false;

@@ -240,7 +240,8 @@ function decideMessageSteps(
     else if (titled) decision = { ...decision, intent: titled, ambiguous: false };
     else if (content.patient.describesPain(text) && !reading.explicit) decision = { ...decision, intent: 'symptom.leg_raise_pain', ambiguous: false };
   }
-  if ((decision.intent === 'help' || decision.intent === 'out_of_scope') && !isCollectingAnswers(draft) && content.direct.says('what_to_do', text)) {
+  const unplaced = decision.intent === 'help' || decision.intent === 'out_of_scope' || decision.ambiguous;
+  if (unplaced && !isCollectingAnswers(draft) && content.direct.says('what_to_do', text)) {
     // "ok what do I do": what helps (after urgent advice, the reminder comes first).
     if (!urgentAdviceGiven(draft.state)) decision = { ...decision, intent: 'care.self_care', ambiguous: false };
   }
@@ -286,7 +287,9 @@ function acknowledgeFirst(draft: TurnDraft, saved: ConversationState, message: M
   if (saved.support && isLiveChat(saved)) return;
   const tone = direct.toneOf(message.text);
   const refuses = Boolean(saved.announced) && direct.says('refuses_going', message.text);
-  if (tone !== 'anger' && tone !== 'worry' && tone !== 'insult' && !refuses) return;
+  if (tone !== 'anger' && tone !== 'worry' && tone !== 'distress' && tone !== 'insult' && !refuses) return;
+  // "My back is killing me" with a warning sign: the urgent advice first, nothing before it.
+  if (tone === 'distress' && !refuses && draft.replies.some((r) => r.urgent || r.triage)) return;
   const words = messages.direct;
   if (draft.replies[0]!.acknowledges) return;
   const at = draft.replies.findIndex((r) => r.acknowledges);
@@ -294,7 +297,8 @@ function acknowledgeFirst(draft: TurnDraft, saved: ConversationState, message: M
     draft.replies.unshift(...draft.replies.splice(at, 1));
     return;
   }
-  const line = tone === 'worry' ? words.worry : tone === 'anger' || tone === 'insult' ? words.anger : words.refusal_ack;
+  const line =
+    tone === 'worry' ? words.worry : tone === 'distress' ? words.distress : tone === 'anger' || tone === 'insult' ? words.anger : words.refusal_ack;
   draft.replies.unshift({ text: draft.fill(line), acknowledges: true });
 }
 

@@ -58,7 +58,7 @@ export function answerTone(draft: TurnDraft, text: string, intent: IntentId): bo
   const words = draft.content.messages.direct;
   // A direct question or a follow-up in the same message ("just tell me what I have") is answered after the sentence.
   const asksMore = Boolean(direct.kindOf(text)) || direct.says('points_to', text) || direct.says('short_version', text);
-  if (tone === 'worry' || tone === 'anger') {
+  if (tone === 'worry' || tone === 'anger' || tone === 'distress') {
     draft.say(words[tone], { acknowledges: true });
     // The rest of the message is answered as usual; a message that is only worry gets the check.
     if ((intent !== 'out_of_scope' && intent !== 'help') || asksMore) return false;

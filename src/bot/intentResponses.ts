@@ -20,7 +20,8 @@ const CHECKING: ReadonlySet<IntentId> = new Set(['triage.start', 'redflag.report
  */
 export function safetyNet(draft: TurnDraft, intent: IntentId, text: string): void {
   const { state, content } = draft;
-  if (state.netted || CHECKING.has(intent) || state.support) return;
+  // (Not in the middle of the check: the check is what the card offers.)
+  if (state.netted || CHECKING.has(intent) || state.support || isCheck(content, state.at)) return;
   if (intent !== 'symptom.leg_raise_pain' && !content.patient.describesPain(text)) return;
   state.netted = true;
   draft.say(content.messages.safety_net.card, { choices: [{ label: content.messages.safety_net.check_label, value: CHOICE_VALUES.check }] });

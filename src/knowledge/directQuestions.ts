@@ -30,6 +30,10 @@ const schema = z.strictObject({
   what_to_do: patterns,
   check_request: patterns,
   pause: patterns,
+  /** In the check: how many questions are left, why it asks, what a question means. */
+  check_left: patterns,
+  check_why: patterns,
+  check_meaning: patterns,
   resume: patterns,
   short_version: patterns,
   points_to: patterns,
@@ -38,6 +42,8 @@ const schema = z.strictObject({
   denies: patterns,
   worry: patterns,
   anger: patterns,
+  /** Idioms of bad pain ("this is killing me"): acknowledged, never taken for a crisis. */
+  distress: patterns,
   insult: patterns,
   small_talk: patterns,
   bot_identity: patterns,
@@ -51,8 +57,8 @@ const schema = z.strictObject({
 
 export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription';
 /** Phrases the conversation acts on (each a list of patterns in the file). */
-export type Phrase = 'dose_followup' | 'refuses_going' | 'what_to_do' | 'check_request' | 'pause' | 'resume' | 'short_version' | 'points_to' | 'denies';
-export type Tone = 'worry' | 'anger' | 'insult' | 'small_talk' | 'bot_identity';
+export type Phrase = 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'check_request' | 'pause' | 'resume' | 'short_version' | 'points_to' | 'denies';
+export type Tone = 'worry' | 'anger' | 'distress' | 'insult' | 'small_talk' | 'bot_identity';
 
 export interface DirectQuestions {
   /** The direct question this message asks, if any (most specific first). */
@@ -106,6 +112,7 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     ['insult', compile(data.insult)],
     ['anger', compile(data.anger)],
     ['worry', compile(data.worry)],
+    ['distress', compile(data.distress)],
     ['bot_identity', compile(data.bot_identity)],
     ['small_talk', compile(data.small_talk)],
   ];
@@ -118,13 +125,16 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     what_to_do: compile(data.what_to_do),
     check_request: compile(data.check_request),
     pause: compile(data.pause),
+    check_left: compile(data.check_left),
+    check_why: compile(data.check_why),
+    check_meaning: compile(data.check_meaning),
     resume: compile(data.resume),
     short_version: compile(data.short_version),
     points_to: compile(data.points_to),
     denies: compile(data.denies),
   };
   const aboutGoing = compile(data.about_going);
-  const toneOnly = [...compile(data.worry), ...compile(data.anger), ...compile(data.insult)].map((r) => new RegExp(r.source, 'gi'));
+  const toneOnly = [...compile(data.worry), ...compile(data.anger), ...compile(data.distress), ...compile(data.insult)].map((r) => new RegExp(r.source, 'gi'));
   const conditions = Object.entries(data.conditions).map(([id, words]) => ({ id, words: words.map((w) => ` ${w} `) }));
   // One-word names long enough to be told apart with a typo ("arthritus", "sciatca").
   const typoNames = Object.values(data.conditions).flatMap((words) => words.filter((w) => !w.includes(' ') && w.length >= MIN_TYPO_NAME));

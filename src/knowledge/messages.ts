@@ -121,6 +121,9 @@ const messagesSchema = z.strictObject({
     /** A "no" after going back to a cauda equina sign that got urgent advice. */
     advice_stands: z.string(),
     leave_confirm: z.string(),
+    leave_confirm_advised: z.string(),
+    left: z.string(),
+    why_asking: z.string(),
     leave_yes: z.string(),
     leave_no: z.string(),
   }),
@@ -152,6 +155,7 @@ const messagesSchema = z.strictObject({
     others_prescription: z.string(),
     worry: z.string(),
     anger: z.string(),
+    distress: z.string(),
     insult: z.string(),
     small_talk: z.string(),
     bot_identity: z.string(),
