@@ -18,7 +18,7 @@
 import type { IntentId } from '../contract.js';
 import { urgentAdviceGiven } from '../engine/draft.js';
 import { ENTRY_TREE } from '../engine/loader.js';
-import { ANSWER_CHARS, answerCurrent, repeatCurrentQuestion, reprompt, runFrom, showMenu, TurnDraft, type EngineContent } from '../engine/runtime.js';
+import { ANSWER_CHARS, answerCurrent, CHOICE_VALUES, repeatCurrentQuestion, reprompt, runFrom, showMenu, TurnDraft, type EngineContent } from '../engine/runtime.js';
 import { answerChecklistWithFlags } from '../engine/check.js';
 import { answerAboutTopic, answerDirectQuestion, answerTone, isTopicIntent, noteMedicine } from './directAnswers.js';
 import { newConversationState, type ConversationState } from '../engine/state.js';
@@ -266,6 +266,14 @@ function decideMessageSteps(
   // Worry and anger acknowledged first; insults and small talk get a short reply.
   if (answerTone(draft, text, decision.intent)) return draft;
   safetyNet(draft, decision.intent, text);
+  // "ok", "hmm", "yes" with nothing waiting for it: the menu, not "outside what I can help with".
+  if (decision.intent === 'out_of_scope' && !isCollectingAnswers(draft) && !draft.state.pending && content.direct.says('filler', text)) {
+    // Reading an article page by page: "ok", "yes", "go on" is the next page.
+    if (draft.state.page !== undefined && draft.state.at && answerCurrent(draft, { text: '', choice: CHOICE_VALUES.more })) return draft;
+    draft.say(content.messages.direct.filler);
+    showMenu(draft);
+    return draft;
+  }
   // "Do I have sciatica?", dose questions, someone else's prescription: a plain answer.
   if (answerDirectQuestion(draft, text, decision.intent)) return draft;
   // Follow-ups about the conversation's topic: "what points to piriformis?", "short version pls",

@@ -30,6 +30,8 @@ const schema = z.strictObject({
   what_to_do: patterns,
   check_request: patterns,
   pause: patterns,
+  /** "ok", "hmm", "yes" with no question waiting: nothing to answer. */
+  filler: patterns,
   /** In the check: how many questions are left, why it asks, what a question means. */
   check_left: patterns,
   check_why: patterns,
@@ -57,7 +59,7 @@ const schema = z.strictObject({
 
 export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription';
 /** Phrases the conversation acts on (each a list of patterns in the file). */
-export type Phrase = 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'check_request' | 'pause' | 'resume' | 'short_version' | 'points_to' | 'denies';
+export type Phrase = 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'check_request' | 'pause' | 'resume' | 'short_version' | 'points_to' | 'denies';
 export type Tone = 'worry' | 'anger' | 'distress' | 'insult' | 'small_talk' | 'bot_identity';
 
 export interface DirectQuestions {
@@ -125,6 +127,7 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     what_to_do: compile(data.what_to_do),
     check_request: compile(data.check_request),
     pause: compile(data.pause),
+    filler: compile(data.filler),
     check_left: compile(data.check_left),
     check_why: compile(data.check_why),
     check_meaning: compile(data.check_meaning),

@@ -156,6 +156,7 @@ const messagesSchema = z.strictObject({
     worry: z.string(),
     anger: z.string(),
     distress: z.string(),
+    filler: z.string(),
     insult: z.string(),
     small_talk: z.string(),
     bot_identity: z.string(),
