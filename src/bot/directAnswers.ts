@@ -192,13 +192,17 @@ export function answerFollowUp(draft: TurnDraft, text: string, intent: IntentId)
   let best: { article: Article; index: number; score: number } | undefined;
   for (const article of candidates) {
     const inContext = article.id === forIntent?.id || article.id === last?.id;
+    // A condition nobody named or read about is not the answer to a general question
+    // ("how long does it take to heal?" is not about arachnoiditis).
+    if (!inContext && article.intents.some((i) => i.startsWith('condition.'))) continue;
     // Words that name the article's own topic ("home" for home care) pick the article, not a section.
     const topic = new Set(content.direct.contentWords(article.title));
     const asked = new Set([...words].filter((w) => !topic.has(w)));
     article.sections.forEach((section, index) => {
       const score = sectionScore(draft, asked, section.heading, section.markdown);
-      // Outside the conversation's context, only a heading that names what was asked counts.
-      if (!inContext && score < 3) return;
+      // Outside the conversation's context, only a heading that names what was asked counts;
+      // inside it, a heading or two words asked in the text (one common word is not a match).
+      if (score < (inContext ? 2 : 3)) return;
       // In a tie, the heading with fewer words that were not asked about is the more specific one.
       const total = (score > 0 && inContext ? score + 1 : score) - HEADING_EXTRA_WEIGHT * Math.min(headingExtra(draft, asked, section.heading), 4);
       if (score > 0 && (!best || total > best.score)) best = { article, index, score: total };
