@@ -41,6 +41,18 @@ export function handlePending(draft: TurnDraft, input: MessageInput, reading: Pa
     case 'after_crisis': {
       // "Would you like me to put you in touch with a person?"
       if (input.choice) return false;
+      // "What do I do?", "ok which number do I call?" (before its "ok" can be a yes): the help
+      // again, in short; the offer stands. After an overdose, "I feel fine though" too: feeling
+      // well is no reason not to call.
+      const overdose = state.crisis === 'overdose';
+      const { direct } = content;
+      const asksAgain = direct.says('what_to_do', input.text) || direct.says('which_number', input.text) || direct.asksAboutGoing(input.text);
+      if (asksAgain || (overdose && direct.says('downplays', input.text))) {
+        draft.say(overdose ? content.messages.crisis.repeat_overdose : content.messages.crisis.repeat, { crisis: true, ...(overdose ? { urgent: true } : {}) });
+        offerAfterUrgent(draft, content.messages.crisis.offer);
+        state.pending = { kind: 'after_crisis' };
+        return true;
+      }
       const answer = chosenYesNo(input);
       if (answer === 'yes' || answer === 'unsure') {
         state.pending = undefined;
@@ -52,14 +64,6 @@ export function handlePending(draft: TurnDraft, input: MessageInput, reading: Pa
         state.pending = undefined;
         draft.say(content.messages.crisis.declined);
         resumeSuspended(draft, false);
-        return true;
-      }
-      // "What do I do?", "which number do I call?": the help again, in short; the offer stands.
-      if (content.direct.says('what_to_do', input.text) || content.direct.asksAboutGoing(input.text)) {
-        const overdose = state.crisis === 'overdose';
-        draft.say(overdose ? content.messages.crisis.repeat_overdose : content.messages.crisis.repeat, { crisis: true, ...(overdose ? { urgent: true } : {}) });
-        offerAfterUrgent(draft, content.messages.crisis.offer);
-        state.pending = { kind: 'after_crisis' };
         return true;
       }
       return false;

@@ -184,6 +184,23 @@ function decideMessageSteps(
   // person from the team (the message is theirs); no state is lost.
   if (text && !input.choice && !draft.state.support && answerOtherLanguage(draft, text)) return draft;
 
+  // "Which number do I call?": the numbers at once, in any state but a live chat with a person,
+  // then the question waiting (if any) again.
+  // (After crisis help its own short repeat answers it: src/bot/commands.ts.)
+  if (text && !input.choice && !isLiveChat(draft.state) && draft.state.pending?.kind !== 'after_crisis' && content.direct.says('which_number', text)) {
+    draft.say(draft.fill(content.messages.direct.numbers));
+    if (isCollectingAnswers(draft)) repeatCurrentQuestion(draft);
+    else {
+      const { labels } = content.messages;
+      draft.say(content.messages.direct.more_offer, {
+        choices: [
+          { label: labels.talk_to_person, value: CHOICE_VALUES.human },
+          { label: labels.main_menu, value: CHOICE_VALUES.menu },
+        ],
+      });
+    }
+    return draft;
+  }
   // "Hang on", "where were we", "do the check thing": before "ok" can be taken for a button.
   if (text && !input.choice && !draft.state.support && answerPauseOrCheck(draft, text)) return draft;
 

@@ -32,6 +32,10 @@ const schema = z.strictObject({
   pause: patterns,
   /** "ok", "hmm", "yes" with no question waiting: nothing to answer. */
   filler: patterns,
+  /** "Which number do I call?": the emergency and poison numbers. */
+  which_number: patterns,
+  /** "I feel fine though": after overdose help, the help again. */
+  downplays: patterns,
   /** In the check: how many questions are left, why it asks, what a question means. */
   check_left: patterns,
   check_why: patterns,
@@ -59,7 +63,7 @@ const schema = z.strictObject({
 
 export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription';
 /** Phrases the conversation acts on (each a list of patterns in the file). */
-export type Phrase = 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'check_request' | 'pause' | 'resume' | 'short_version' | 'points_to' | 'denies';
+export type Phrase = 'downplays' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'check_request' | 'pause' | 'resume' | 'short_version' | 'points_to' | 'denies';
 export type Tone = 'worry' | 'anger' | 'distress' | 'insult' | 'small_talk' | 'bot_identity';
 
 export interface DirectQuestions {
@@ -128,6 +132,8 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     check_request: compile(data.check_request),
     pause: compile(data.pause),
     filler: compile(data.filler),
+    which_number: compile(data.which_number),
+    downplays: compile(data.downplays),
     check_left: compile(data.check_left),
     check_why: compile(data.check_why),
     check_meaning: compile(data.check_meaning),

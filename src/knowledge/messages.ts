@@ -157,6 +157,7 @@ const messagesSchema = z.strictObject({
     anger: z.string(),
     distress: z.string(),
     filler: z.string(),
+    numbers: z.string(),
     insult: z.string(),
     small_talk: z.string(),
     bot_identity: z.string(),
