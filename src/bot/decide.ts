@@ -18,7 +18,17 @@
 import type { IntentId } from '../contract.js';
 import { urgentAdviceGiven } from '../engine/draft.js';
 import { ENTRY_TREE } from '../engine/loader.js';
-import { ANSWER_CHARS, answerCurrent, CHOICE_VALUES, repeatCurrentQuestion, reprompt, runFrom, showMenu, TurnDraft, type EngineContent } from '../engine/runtime.js';
+import {
+  ANSWER_CHARS,
+  answerCurrent,
+  CHOICE_VALUES,
+  repeatCurrentQuestion,
+  reprompt,
+  runFrom,
+  showMenu,
+  TurnDraft,
+  type EngineContent,
+} from '../engine/runtime.js';
 import { answerChecklistWithFlags } from '../engine/check.js';
 import { answerAboutTopic, answerDirectQuestion, answerTone, isTopicIntent, noteMedicine } from './directAnswers.js';
 import { newConversationState, type ConversationState } from '../engine/state.js';
@@ -322,8 +332,7 @@ function acknowledgeFirst(draft: TurnDraft, saved: ConversationState, message: M
     draft.replies.unshift(...draft.replies.splice(at, 1));
     return;
   }
-  const line =
-    tone === 'worry' ? words.worry : tone === 'distress' ? words.distress : tone === 'anger' || tone === 'insult' ? words.anger : words.refusal_ack;
+  const line = tone === 'worry' ? words.worry : tone === 'distress' ? words.distress : tone === 'anger' || tone === 'insult' ? words.anger : words.refusal_ack;
   draft.replies.unshift({ text: draft.fill(line), acknowledges: true });
 }
 

@@ -164,9 +164,7 @@ const HEADING_EXTRA_WEIGHT = 0.1;
 /** How many content words of a heading the question did not ask about. */
 function headingExtra(draft: TurnDraft, asked: Set<string>, heading: string): number {
   const { direct } = draft.content;
-  return direct
-    .contentWords(heading)
-    .filter((w) => !asked.has(w) && direct.contentWords(w).every((synonym) => !asked.has(synonym))).length;
+  return direct.contentWords(heading).filter((w) => !asked.has(w) && direct.contentWords(w).every((synonym) => !asked.has(synonym))).length;
 }
 
 /**
