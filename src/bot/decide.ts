@@ -22,6 +22,7 @@ import {
   ANSWER_CHARS,
   answerCurrent,
   CHOICE_VALUES,
+  chosenYesNo,
   repeatCurrentQuestion,
   reprompt,
   runFrom,
@@ -223,6 +224,9 @@ function decideMessageSteps(
       offered.map((o) => o.l),
     );
     if (match && match.how !== 'fuzzy') input = { ...input, choice: offered[match.index]!.v };
+    // "If you'd like, I can check for warning signs" - "yes please": the check. (Only a short
+    // yes: "ok and what dose of that?" is a question of its own.)
+    else if (!draft.state.pending && offered.some((o) => o.v === CHOICE_VALUES.check) && isShortYes(text)) input = { ...input, choice: CHOICE_VALUES.check };
   }
 
   // "No, not me, my wife" at a question of the check: the answers so far were about the wrong
@@ -356,6 +360,12 @@ function answerOtherLanguage(draft: TurnDraft, text: string): boolean {
   repeatCurrentQuestion(draft);
   return true;
 }
+
+/** A message that is only a yes ("yes please", "yeah go on then"), not a yes before a question. */
+function isShortYes(text: string): boolean {
+  return !text.includes('?') && text.trim().split(/\s+/).length <= SHORT_YES_WORDS && chosenYesNo({ text: text.slice(0, ANSWER_CHARS) }) === 'yes';
+}
+const SHORT_YES_WORDS = 4;
 
 /** How far down the classifier's ranking a topic named by its article's title is looked for. */
 const TITLED_RANKS = 3;
