@@ -10,13 +10,16 @@ import {
   CHOICE_VALUES,
   goTo,
   isCommand,
+  nodeAt,
   repeatCurrentQuestion,
+  reprompt,
   runFrom,
   showMenu,
   showSources,
   type TurnDraft,
 } from '../engine/runtime.js';
 import { isCheck } from '../engine/draft.js';
+import { progressOf } from '../engine/progress.js';
 import { undoLastAnswer, undoRequest } from '../engine/check.js';
 import type { Pending } from '../engine/state.js';
 import type { PatientReading } from '../nlu/patient.js';
@@ -38,6 +41,18 @@ export function handlePending(draft: TurnDraft, input: MessageInput, reading: Pa
     case 'after_crisis': {
       // "Would you like me to put you in touch with a person?"
       if (input.choice) return false;
+      // "What do I do?", "ok which number do I call?" (before its "ok" can be a yes): the help
+      // again, in short; the offer stands. After an overdose, "I feel fine though" too: feeling
+      // well is no reason not to call.
+      const overdose = state.crisis === 'overdose';
+      const { direct } = content;
+      const asksAgain = direct.says('what_to_do', input.text) || direct.says('which_number', input.text) || direct.asksAboutGoing(input.text);
+      if (asksAgain || (overdose && direct.says('downplays', input.text))) {
+        draft.say(overdose ? content.messages.crisis.repeat_overdose : content.messages.crisis.repeat, { crisis: true, ...(overdose ? { urgent: true } : {}) });
+        offerAfterUrgent(draft, content.messages.crisis.offer);
+        state.pending = { kind: 'after_crisis' };
+        return true;
+      }
       const answer = chosenYesNo(input);
       if (answer === 'yes' || answer === 'unsure') {
         state.pending = undefined;
@@ -49,14 +64,6 @@ export function handlePending(draft: TurnDraft, input: MessageInput, reading: Pa
         state.pending = undefined;
         draft.say(content.messages.crisis.declined);
         resumeSuspended(draft, false);
-        return true;
-      }
-      // "What do I do?", "which number do I call?": the help again, in short; the offer stands.
-      if (content.direct.says('what_to_do', input.text) || content.direct.asksAboutGoing(input.text)) {
-        const overdose = state.crisis === 'overdose';
-        draft.say(overdose ? content.messages.crisis.repeat_overdose : content.messages.crisis.repeat, { crisis: true, ...(overdose ? { urgent: true } : {}) });
-        offerAfterUrgent(draft, content.messages.crisis.offer);
-        state.pending = { kind: 'after_crisis' };
         return true;
       }
       return false;
@@ -253,6 +260,9 @@ export function answerPauseOrCheck(draft: TurnDraft, text: string): boolean {
     }
     return false;
   }
+  // In the check: "how many more?", "why are you asking?", "what does saddle mean?", answered
+  // and the question asked again (in simpler words for what it means).
+  if (isCheck(content, state.at) && state.page === undefined && answerAboutCheck(draft, text)) return true;
   if (direct.says('check_request', text)) {
     if (isCheck(content, state.at) && state.page === undefined) {
       draft.say(words.check_already);
@@ -265,6 +275,32 @@ export function answerPauseOrCheck(draft: TurnDraft, text: string): boolean {
     }
     state.suspended = undefined;
     routeIntent(draft, 'triage.start');
+    return true;
+  }
+  return false;
+}
+
+function answerAboutCheck(draft: TurnDraft, text: string): boolean {
+  const { state, content } = draft;
+  const { direct } = content;
+  const words = content.messages.check;
+  const node = nodeAt(content, state.at!);
+  if (!('ask' in node)) return false;
+  // ("What does sciatica mean?" is a question about a condition, answered as one.)
+  if (direct.says('check_meaning', text) && !direct.conditionNamed(text)) {
+    reprompt(draft);
+    return true;
+  }
+  if (direct.says('check_why', text)) {
+    draft.say(words.why_asking);
+    repeatCurrentQuestion(draft);
+    return true;
+  }
+  if (direct.says('check_left', text)) {
+    const progress = progressOf(draft, state.at!, node);
+    if (!progress) return false;
+    draft.say(draft.fill(words.left, { count: Math.max(1, progress.total - progress.index + 1) }));
+    repeatCurrentQuestion(draft);
     return true;
   }
   return false;

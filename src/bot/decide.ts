@@ -18,9 +18,20 @@
 import type { IntentId } from '../contract.js';
 import { urgentAdviceGiven } from '../engine/draft.js';
 import { ENTRY_TREE } from '../engine/loader.js';
-import { ANSWER_CHARS, answerCurrent, repeatCurrentQuestion, reprompt, runFrom, showMenu, TurnDraft, type EngineContent } from '../engine/runtime.js';
+import {
+  ANSWER_CHARS,
+  answerCurrent,
+  CHOICE_VALUES,
+  chosenYesNo,
+  repeatCurrentQuestion,
+  reprompt,
+  runFrom,
+  showMenu,
+  TurnDraft,
+  type EngineContent,
+} from '../engine/runtime.js';
 import { answerChecklistWithFlags } from '../engine/check.js';
-import { answerAboutTopic, answerDirectQuestion, answerTone, isTopicIntent } from './directAnswers.js';
+import { answerAboutTopic, answerDirectQuestion, answerTone, isTopicIntent, noteMedicine } from './directAnswers.js';
 import { newConversationState, type ConversationState } from '../engine/state.js';
 import type { Understander } from '../nlu/types.js';
 import type { PatientReading } from '../nlu/patient.js';
@@ -120,6 +131,7 @@ function decideMessageSteps(
     return draft;
   }
   if (input.truncated) draft.say(messages.long_message);
+  if (text) noteMedicine(draft, text);
 
   let reading: PatientReading = {};
   let crisisGiven = false;
@@ -184,6 +196,23 @@ function decideMessageSteps(
   // person from the team (the message is theirs); no state is lost.
   if (text && !input.choice && !draft.state.support && answerOtherLanguage(draft, text)) return draft;
 
+  // "Which number do I call?": the numbers at once, in any state but a live chat with a person,
+  // then the question waiting (if any) again.
+  // (After crisis help its own short repeat answers it: src/bot/commands.ts.)
+  if (text && !input.choice && !isLiveChat(draft.state) && draft.state.pending?.kind !== 'after_crisis' && content.direct.says('which_number', text)) {
+    draft.say(draft.fill(content.messages.direct.numbers));
+    if (isCollectingAnswers(draft)) repeatCurrentQuestion(draft);
+    else {
+      const { labels } = content.messages;
+      draft.say(content.messages.direct.more_offer, {
+        choices: [
+          { label: labels.talk_to_person, value: CHOICE_VALUES.human },
+          { label: labels.main_menu, value: CHOICE_VALUES.menu },
+        ],
+      });
+    }
+    return draft;
+  }
   // "Hang on", "where were we", "do the check thing": before "ok" can be taken for a button.
   if (text && !input.choice && !draft.state.support && answerPauseOrCheck(draft, text)) return draft;
 
@@ -196,6 +225,9 @@ function decideMessageSteps(
       offered.map((o) => o.l),
     );
     if (match && match.how !== 'fuzzy') input = { ...input, choice: offered[match.index]!.v };
+    // "If you'd like, I can check for warning signs" - "yes please": the check. (Only a short
+    // yes: "ok and what dose of that?" is a question of its own.)
+    else if (!draft.state.pending && offered.some((o) => o.v === CHOICE_VALUES.check) && isShortYes(text)) input = { ...input, choice: CHOICE_VALUES.check };
   }
 
   // "No, not me, my wife" at a question of the check: the answers so far were about the wrong
@@ -233,10 +265,15 @@ function decideMessageSteps(
     // "my son has bad back pain from a disc": about a condition, or about the pain itself.
     const named = content.direct.conditionNamed(text);
     const intent = named && content.articles.has(named) ? (content.articles.get(named).intents[0] as IntentId | undefined) : undefined;
+    // "Which doctor I must go for this back problem?": a topic the classifier ranked, whose
+    // article's title the message names ("doctor"), rather than "outside what I can help with".
+    const titled = intent ? undefined : rankedTopicNamed(content, decision.ranking, text);
     if (intent) decision = { ...decision, intent, ambiguous: false };
+    else if (titled) decision = { ...decision, intent: titled, ambiguous: false };
     else if (content.patient.describesPain(text) && !reading.explicit) decision = { ...decision, intent: 'symptom.leg_raise_pain', ambiguous: false };
   }
-  if ((decision.intent === 'help' || decision.intent === 'out_of_scope') && !isCollectingAnswers(draft) && content.direct.says('what_to_do', text)) {
+  const unplaced = decision.intent === 'help' || decision.intent === 'out_of_scope' || decision.ambiguous;
+  if (unplaced && !isCollectingAnswers(draft) && content.direct.says('what_to_do', text)) {
     // "ok what do I do": what helps (after urgent advice, the reminder comes first).
     if (!urgentAdviceGiven(draft.state)) decision = { ...decision, intent: 'care.self_care', ambiguous: false };
   }
@@ -261,6 +298,14 @@ function decideMessageSteps(
   // Worry and anger acknowledged first; insults and small talk get a short reply.
   if (answerTone(draft, text, decision.intent)) return draft;
   safetyNet(draft, decision.intent, text);
+  // "ok", "hmm", "yes" with nothing waiting for it: the menu, not "outside what I can help with".
+  if (decision.intent === 'out_of_scope' && !isCollectingAnswers(draft) && !draft.state.pending && content.direct.says('filler', text)) {
+    // Reading an article page by page: "ok", "yes", "go on" is the next page.
+    if (draft.state.page !== undefined && draft.state.at && answerCurrent(draft, { text: '', choice: CHOICE_VALUES.more })) return draft;
+    draft.say(content.messages.direct.filler);
+    showMenu(draft);
+    return draft;
+  }
   // "Do I have sciatica?", dose questions, someone else's prescription: a plain answer.
   if (answerDirectQuestion(draft, text, decision.intent)) return draft;
   // Follow-ups about the conversation's topic: "what points to piriformis?", "short version pls",
@@ -282,7 +327,9 @@ function acknowledgeFirst(draft: TurnDraft, saved: ConversationState, message: M
   if (saved.support && isLiveChat(saved)) return;
   const tone = direct.toneOf(message.text);
   const refuses = Boolean(saved.announced) && direct.says('refuses_going', message.text);
-  if (tone !== 'anger' && tone !== 'worry' && tone !== 'insult' && !refuses) return;
+  if (tone !== 'anger' && tone !== 'worry' && tone !== 'distress' && tone !== 'insult' && !refuses) return;
+  // "My back is killing me" with a warning sign: the urgent advice first, nothing before it.
+  if (tone === 'distress' && !refuses && draft.replies.some((r) => r.urgent || r.triage)) return;
   const words = messages.direct;
   if (draft.replies[0]!.acknowledges) return;
   const at = draft.replies.findIndex((r) => r.acknowledges);
@@ -290,7 +337,7 @@ function acknowledgeFirst(draft: TurnDraft, saved: ConversationState, message: M
     draft.replies.unshift(...draft.replies.splice(at, 1));
     return;
   }
-  const line = tone === 'worry' ? words.worry : tone === 'anger' || tone === 'insult' ? words.anger : words.refusal_ack;
+  const line = tone === 'worry' ? words.worry : tone === 'distress' ? words.distress : tone === 'anger' || tone === 'insult' ? words.anger : words.refusal_ack;
   draft.replies.unshift({ text: draft.fill(line), acknowledges: true });
 }
 
@@ -313,6 +360,26 @@ function answerOtherLanguage(draft: TurnDraft, text: string): boolean {
   draft.notUnderstood = 'out_of_scope';
   repeatCurrentQuestion(draft);
   return true;
+}
+
+/** A message that is only a yes ("yes please", "yeah go on then"), not a yes before a question. */
+function isShortYes(text: string): boolean {
+  return !text.includes('?') && text.trim().split(/\s+/).length <= SHORT_YES_WORDS && chosenYesNo({ text: text.slice(0, ANSWER_CHARS) }) === 'yes';
+}
+const SHORT_YES_WORDS = 4;
+
+/** How far down the classifier's ranking a topic named by its article's title is looked for. */
+const TITLED_RANKS = 3;
+
+/** The first of the top-ranked topic intents whose article's title words the message uses. */
+function rankedTopicNamed(content: EngineContent, ranking: readonly { intent: IntentId }[], text: string): IntentId | undefined {
+  const words = new Set(content.direct.contentWords(text));
+  for (const { intent } of ranking.slice(0, TITLED_RANKS)) {
+    if (!isTopicIntent(intent)) continue;
+    const article = content.articles.forIntent(intent);
+    if (article && content.direct.contentWords(article.title).some((w) => words.has(w))) return intent;
+  }
+  return undefined;
 }
 
 /** Below this, a message that says whom it is about is taken to say only that. */

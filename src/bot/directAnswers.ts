@@ -58,7 +58,7 @@ export function answerTone(draft: TurnDraft, text: string, intent: IntentId): bo
   const words = draft.content.messages.direct;
   // A direct question or a follow-up in the same message ("just tell me what I have") is answered after the sentence.
   const asksMore = Boolean(direct.kindOf(text)) || direct.says('points_to', text) || direct.says('short_version', text);
-  if (tone === 'worry' || tone === 'anger') {
+  if (tone === 'worry' || tone === 'anger' || tone === 'distress') {
     draft.say(words[tone], { acknowledges: true });
     // The rest of the message is answered as usual; a message that is only worry gets the check.
     if ((intent !== 'out_of_scope' && intent !== 'help') || asksMore) return false;
@@ -90,7 +90,8 @@ export function answerTone(draft: TurnDraft, text: string, intent: IntentId): bo
 /** Diagnosis, dose and prescription questions. Returns true when answered. */
 export function answerDirectQuestion(draft: TurnDraft, text: string, intent: IntentId): boolean {
   const { content } = draft;
-  const kind = content.direct.kindOf(text);
+  // "I took tylenol" ... "can I take more?": an amount question about the medicine named just before.
+  const kind = content.direct.kindOf(text) ?? (draft.state.medicineTurns && content.direct.says('dose_followup', text) ? 'dose' : undefined);
   if (!kind) return false;
   const words = content.messages.direct;
   if (kind === 'diagnosis' && isAnswering(draft)) {
@@ -122,12 +123,14 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
       const article =
         named && content.articles.has(named) ? content.articles.get(named) : intent.startsWith('condition.') ? content.articles.forIntent(intent) : undefined;
       const symptoms = article?.sections.find((s) => s.id === content.direct.pointsToSections.answer);
+      // Asked about someone else ("does she have stenosis?"): worded for them.
+      const forOther = draft.state.patient?.who === 'other';
       if (article && symptoms) {
-        draft.say(draft.fill(words.cant_tell, { condition: article.title.toLowerCase() }));
+        draft.say(draft.fill(forOther ? words.cant_tell_other : words.cant_tell, { condition: article.title.toLowerCase() }));
         for (const message of symptoms.messages) draft.say(message);
         noteRead(draft.state, article.id, article.sections.indexOf(symptoms));
       } else {
-        draft.say(words.cant_tell_general);
+        draft.say(forOther ? draft.fill(words.cant_tell_general_other) : words.cant_tell_general);
         draft.say(words.points_to);
       }
       carryOn(draft, true);
@@ -136,12 +139,32 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
   }
 }
 
+/** How many messages after one that names a medicine an amount question is taken to be about it. */
+const MEDICINE_CONTEXT_TURNS = 3;
+
+/** Counts down the medicine context, and starts it again when this message names a medicine. */
+export function noteMedicine(draft: TurnDraft, text: string): void {
+  const { state, content } = draft;
+  if (content.direct.mentionsMedicine(text)) state.medicineTurns = MEDICINE_CONTEXT_TURNS;
+  else if (state.medicineTurns && state.medicineTurns > 1) state.medicineTurns -= 1;
+  else delete state.medicineTurns;
+}
+
 /** A heading that names what was asked counts most; words in the text less. */
 function sectionScore(draft: TurnDraft, words: Set<string>, heading: string, markdown: string): number {
   const { direct } = draft.content;
   const inHeading = direct.contentWords(heading).filter((w) => words.has(w)).length;
   const inBody = new Set(direct.contentWords(markdown).filter((w) => words.has(w))).size;
   return inHeading * 3 + Math.min(inBody, 2);
+}
+
+/** Less than a whole point of score: it only breaks ties. */
+const HEADING_EXTRA_WEIGHT = 0.1;
+
+/** How many content words of a heading the question did not ask about. */
+function headingExtra(draft: TurnDraft, asked: Set<string>, heading: string): number {
+  const { direct } = draft.content;
+  return direct.contentWords(heading).filter((w) => !asked.has(w) && direct.contentWords(w).every((synonym) => !asked.has(synonym))).length;
 }
 
 /**
@@ -167,15 +190,20 @@ export function answerFollowUp(draft: TurnDraft, text: string, intent: IntentId)
   let best: { article: Article; index: number; score: number } | undefined;
   for (const article of candidates) {
     const inContext = article.id === forIntent?.id || article.id === last?.id;
+    // A condition nobody named or read about is not the answer to a general question
+    // ("how long does it take to heal?" is not about arachnoiditis).
+    if (!inContext && article.intents.some((i) => i.startsWith('condition.'))) continue;
     // Words that name the article's own topic ("home" for home care) pick the article, not a section.
     const topic = new Set(content.direct.contentWords(article.title));
     const asked = new Set([...words].filter((w) => !topic.has(w)));
     article.sections.forEach((section, index) => {
       const score = sectionScore(draft, asked, section.heading, section.markdown);
-      // Outside the conversation's context, only a heading that names what was asked counts.
-      if (!inContext && score < 3) return;
-      const total = score > 0 && inContext ? score + 1 : score;
-      if (total > 0 && (!best || total > best.score)) best = { article, index, score: total };
+      // Outside the conversation's context, only a heading that names what was asked counts;
+      // inside it, a heading or two words asked in the text (one common word is not a match).
+      if (score < (inContext ? 2 : 3)) return;
+      // In a tie, the heading with fewer words that were not asked about is the more specific one.
+      const total = (score > 0 && inContext ? score + 1 : score) - HEADING_EXTRA_WEIGHT * Math.min(headingExtra(draft, asked, section.heading), 4);
+      if (score > 0 && (!best || total > best.score)) best = { article, index, score: total };
     });
   }
   if (!best) return false;
@@ -285,25 +313,38 @@ export function answerAboutTopic(draft: TurnDraft, text: string, decision: { int
     carryOn(draft, false);
     return true;
   }
-  // A question the classifier could not place, about the article just read.
+  // A question the classifier could not place ("Is need MRI picture?", "which doctor I must go
+  // for this back problem?"): the matching section of the article just read, else a section of
+  // any article whose heading names what was asked; never "outside what I can help with".
   const unplaced = decision.intent === 'out_of_scope' || decision.intent === 'help' || decision.ambiguous;
-  if (!unplaced || !last) return false;
-  const asked = new Set(direct.contentWords(direct.withoutDenials(text)));
-  const topic = new Set(direct.contentWords(last.title));
-  for (const w of topic) asked.delete(w);
-  if (asked.size === 0) return false;
-  let best: { index: number; score: number } | undefined;
-  last.sections.forEach((section, index) => {
-    const score = sectionScore(draft, asked, section.heading, section.markdown);
-    if (score > 0 && (!best || score > best.score)) best = { index, score };
-  });
-  if (!best) return false;
-  const found = best as { index: number; score: number };
+  if (!unplaced) return false;
+  const found = last ? bestSectionOf(draft, last, text) : undefined;
+  if (!found || !last) return looksLikeQuestion(text) && answerFollowUp(draft, text, decision.intent);
   if (found.index === state.lastSection) {
-    draft.say(draft.fill(words.as_i_said, { summary: keyPoint(draft, last.sections[found.index]!.markdown, asked) }));
+    draft.say(draft.fill(words.as_i_said, { summary: keyPoint(draft, last.sections[found.index]!.markdown, found.asked) }));
     carryOn(draft, true);
     return true;
   }
   sendSectionAside(draft, last, found.index);
   return true;
+}
+
+/** "Is need MRI picture?", "which doctor I must go": a question, not a remark ("I feel fine though"). */
+function looksLikeQuestion(text: string): boolean {
+  return text.includes('?') || QUESTION_START.test(text.trim());
+}
+const QUESTION_START = /^(?:what|whats|what's|why|how|when|where|which|who|is|are|am|do|does|did|can|could|should|would|will|may|might|must|need|any)\b/i;
+
+/** The section of `article` that best matches a question (its own topic words aside), if any. */
+function bestSectionOf(draft: TurnDraft, article: Article, text: string): { index: number; score: number; asked: Set<string> } | undefined {
+  const { direct } = draft.content;
+  const asked = new Set(direct.contentWords(direct.withoutDenials(text)));
+  for (const w of direct.contentWords(article.title)) asked.delete(w);
+  if (asked.size === 0) return undefined;
+  let best: { index: number; score: number; asked: Set<string> } | undefined;
+  article.sections.forEach((section, index) => {
+    const score = sectionScore(draft, asked, section.heading, section.markdown);
+    if (score > 0 && (!best || score > best.score)) best = { index, score, asked };
+  });
+  return best;
 }

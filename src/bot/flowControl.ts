@@ -48,7 +48,8 @@ export function askToLeaveCheck(draft: TurnDraft, then: Extract<Pending, { kind:
   const { state, content } = draft;
   const words = content.messages.check;
   state.pending = { kind: 'leave_check', then };
-  draft.say(words.leave_confirm, {
+  // Once advice was given the answers have given some: it stands whatever they choose.
+  draft.say(state.announced ? draft.fill(words.leave_confirm_advised) : words.leave_confirm, {
     // A question like any other for channels and outside evaluators (CONTRACT section 6).
     ask: { kind: 'yes_no', node: 'leave_check' },
     choices: [

@@ -20,7 +20,8 @@ const CHECKING: ReadonlySet<IntentId> = new Set(['triage.start', 'redflag.report
  */
 export function safetyNet(draft: TurnDraft, intent: IntentId, text: string): void {
   const { state, content } = draft;
-  if (state.netted || CHECKING.has(intent) || state.support) return;
+  // (Not in the middle of the check: the check is what the card offers.)
+  if (state.netted || CHECKING.has(intent) || state.support || isCheck(content, state.at)) return;
   if (intent !== 'symptom.leg_raise_pain' && !content.patient.describesPain(text)) return;
   state.netted = true;
   draft.say(content.messages.safety_net.card, { choices: [{ label: content.messages.safety_net.check_label, value: CHOICE_VALUES.check }] });
@@ -100,19 +101,11 @@ export function respondToIntent(draft: TurnDraft, decision: IntentDecision, text
     // Questions with an article answer, asked mid-flow, are answered and the flow resumes.
     const article = content.articles.forIntent(intent);
     if (article && intent !== 'help') {
-      // Answer the question briefly, then offer to go back to where we were.
-      state.suspended = state.at;
-      state.at = undefined;
-      state.page = undefined;
+      // Answered briefly (the article's opening), then the same question again with its
+      // progress: an aside never ends, restarts or parks the flow.
       const first = article.sections[0]!;
       for (const message of first.messages) draft.say(message);
-      state.pending = { kind: 'resume' };
-      draft.say(content.messages.resume_offer, {
-        choices: [
-          { label: content.messages.labels.carry_on, value: CHOICE_VALUES.resume },
-          { label: content.messages.labels.main_menu, value: CHOICE_VALUES.menu },
-        ],
-      });
+      repeatCurrentQuestion(draft);
       return;
     }
     if (intent === 'greeting' || intent === 'thanks') {

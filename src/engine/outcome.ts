@@ -101,11 +101,12 @@ export function checkSummary(draft: TurnDraft, tree: string, outcome: TriageOutc
 function saySummary(draft: TurnDraft, tree: string, outcome: TriageOutcome): void {
   const words = draft.content.messages.summary;
   const summary = checkSummary(draft, tree, outcome);
+  const forOther = draft.state.patient?.who === 'other';
   const lines = [
-    draft.fill(words.heading, { date: summary.date }),
+    draft.fill(forOther ? words.heading_other : words.heading, { date: summary.date }),
     draft.fill(words.outcome_line, { outcome: summary.outcome }),
     ...(summary.reasons.length > 0 ? [`${words.why}\n${summary.reasons.map((r) => `- ${r}`).join('\n')}`] : []),
-    `${words.answers}\n${summary.answers.map((a) => `- ${a.question}: ${a.answer}`).join('\n')}`,
+    `${draft.fill(forOther ? words.answers_other : words.answers)}\n${summary.answers.map((a) => `- ${a.question}: ${a.answer}`).join('\n')}`,
     draft.fill(words.note),
   ];
   draft.say(lines.join('\n\n'), { summary: { data: summary, fileName: draft.fill(words.file_name, { date: summary.date }) } });

@@ -62,6 +62,8 @@ export interface ConversationState {
   lastSection?: number;
   /** The direct question last answered (diagnosis, dose, someone else's prescription), so a repeat is not answered word for word. */
   lastDirect?: 'diagnosis' | 'dose' | 'others_prescription';
+  /** Messages left in which an amount question ("how many more?") is about the medicine named before. */
+  medicineTurns?: number;
   /** Answers given in the warning-sign check, newest last, for "go back". */
   history?: HistoryEntry[];
   /** The support case just closed, which the feedback questions are about. */

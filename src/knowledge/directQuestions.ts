@@ -4,16 +4,24 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { editDistance } from '../nlu/entities/text.js';
+import { escapeRegExp } from '../text/regex.js';
 
 const patterns = z.array(z.string().min(1)).min(1);
 
 const schema = z.strictObject({
   /** Asks for a diagnosis: "do I have ...", "can you diagnose me", "what is wrong with me". */
   diagnosis: patterns,
+  /** With a condition named in the message: the ways of asking whether one has it ("I have sciatica or no?"). */
+  diagnosis_when_named: patterns,
   /** Asks how much of a medicine to take. */
   dose: patterns,
   /** Asks to take someone else's prescription medicine. */
   others_prescription: patterns,
+  /** Medicines and words for them ("tylenol", "painkillers", "meds"). */
+  medicines: z.array(z.string().min(1)).min(1),
+  /** Amount questions without the medicine's name, for when one was named just before. */
+  dose_followup: patterns,
   /** Plain questions about the causes of the pain, for when the classifier finds nothing. */
   headline: patterns,
   /** After urgent advice: asking whether it can wait, whether to go, how, or saying they won't. */
@@ -22,6 +30,16 @@ const schema = z.strictObject({
   what_to_do: patterns,
   check_request: patterns,
   pause: patterns,
+  /** "ok", "hmm", "yes" with no question waiting: nothing to answer. */
+  filler: patterns,
+  /** "Which number do I call?": the emergency and poison numbers. */
+  which_number: patterns,
+  /** "I feel fine though": after overdose help, the help again. */
+  downplays: patterns,
+  /** In the check: how many questions are left, why it asks, what a question means. */
+  check_left: patterns,
+  check_why: patterns,
+  check_meaning: patterns,
   resume: patterns,
   short_version: patterns,
   points_to: patterns,
@@ -30,6 +48,8 @@ const schema = z.strictObject({
   denies: patterns,
   worry: patterns,
   anger: patterns,
+  /** Idioms of bad pain ("this is killing me"): acknowledged, never taken for a crisis. */
+  distress: patterns,
   insult: patterns,
   small_talk: patterns,
   bot_identity: patterns,
@@ -43,8 +63,8 @@ const schema = z.strictObject({
 
 export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription';
 /** Phrases the conversation acts on (each a list of patterns in the file). */
-export type Phrase = 'refuses_going' | 'what_to_do' | 'check_request' | 'pause' | 'resume' | 'short_version' | 'points_to' | 'denies';
-export type Tone = 'worry' | 'anger' | 'insult' | 'small_talk' | 'bot_identity';
+export type Phrase = 'downplays' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'check_request' | 'pause' | 'resume' | 'short_version' | 'points_to' | 'denies';
+export type Tone = 'worry' | 'anger' | 'distress' | 'insult' | 'small_talk' | 'bot_identity';
 
 export interface DirectQuestions {
   /** The direct question this message asks, if any (most specific first). */
@@ -58,6 +78,8 @@ export interface DirectQuestions {
   conditionIds: readonly string[];
   /** The condition article a message names, if any. */
   conditionNamed(text: string): string | undefined;
+  /** Whether the message names a medicine (or medicines in general). */
+  mentionsMedicine(text: string): boolean;
   /** A plain question about what causes the pain ("what is reason of this pain"). */
   asksHeadline(text: string): boolean;
   /** "Can it wait till after my meeting?", "he doesn't want to go", "should I drive him?" */
@@ -69,6 +91,10 @@ export interface DirectQuestions {
   /** The content words of a question, with their section synonyms. */
   contentWords(text: string): string[];
 }
+
+/** A condition's one-word name this long or longer is recognised with up to TYPO_EDITS typos. */
+const MIN_TYPO_NAME = 7;
+const TYPO_EDITS = 2;
 
 function compile(list: string[]): RegExp[] {
   return list.map((p) => new RegExp(p, 'i'));
@@ -92,24 +118,51 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     ['insult', compile(data.insult)],
     ['anger', compile(data.anger)],
     ['worry', compile(data.worry)],
+    ['distress', compile(data.distress)],
     ['bot_identity', compile(data.bot_identity)],
     ['small_talk', compile(data.small_talk)],
   ];
   const headline = compile(data.headline);
+  const medicines = data.medicines.map((m) => ` ${m} `);
   const denials = compile(data.denies).map((r) => new RegExp(r.source, 'gi'));
   const phrases: Record<Phrase, RegExp[]> = {
+    dose_followup: compile(data.dose_followup),
     refuses_going: compile(data.refuses_going),
     what_to_do: compile(data.what_to_do),
     check_request: compile(data.check_request),
     pause: compile(data.pause),
+    filler: compile(data.filler),
+    which_number: compile(data.which_number),
+    downplays: compile(data.downplays),
+    check_left: compile(data.check_left),
+    check_why: compile(data.check_why),
+    check_meaning: compile(data.check_meaning),
     resume: compile(data.resume),
     short_version: compile(data.short_version),
     points_to: compile(data.points_to),
     denies: compile(data.denies),
   };
   const aboutGoing = compile(data.about_going);
-  const toneOnly = [...compile(data.worry), ...compile(data.anger), ...compile(data.insult)].map((r) => new RegExp(r.source, 'gi'));
+  const toneOnly = [...compile(data.worry), ...compile(data.anger), ...compile(data.distress), ...compile(data.insult)].map((r) => new RegExp(r.source, 'gi'));
   const conditions = Object.entries(data.conditions).map(([id, words]) => ({ id, words: words.map((w) => ` ${w} `) }));
+  // One-word names long enough to be told apart with a typo ("arthritus", "sciatca").
+  const typoNames = Object.values(data.conditions).flatMap((words) => words.filter((w) => !w.includes(' ') && w.length >= MIN_TYPO_NAME));
+  /** The phrase with a misspelt one-word condition name written as it should be. */
+  const spellConditions = (phrase: string): string =>
+    phrase.replace(/[a-z]+/g, (token) => {
+      if (token.length < MIN_TYPO_NAME - 1 || typoNames.includes(token)) return token;
+      return typoNames.find((word) => token[0] === word[0] && editDistance(token, word, TYPO_EDITS) <= TYPO_EDITS) ?? token;
+    });
+  const conditionIn = (phrase: string): string | undefined => {
+    const spelt = spellConditions(phrase);
+    return conditions.find((c) => c.words.some((w) => spelt.includes(w)))?.id;
+  };
+  const conditionWords = Object.values(data.conditions)
+    .flat()
+    .sort((x, y) => y.length - x.length)
+    .map(escapeRegExp)
+    .join('|');
+  const diagnosisWhenNamed = data.diagnosis_when_named.map((p) => new RegExp(p.replaceAll('{condition}', `(?:${conditionWords})`), 'i'));
   const stop = new Set(data.stop_words);
   const synonyms = new Map<string, string[]>();
   for (const [word, alternatives] of Object.entries(data.section_words)) {
@@ -118,7 +171,11 @@ export function loadDirectQuestions(path: string): DirectQuestions {
   return {
     kindOf(text) {
       const phrase = normaliseForPatterns(text);
-      return kinds.find(([, list]) => list.some((r) => r.test(phrase)))?.[0];
+      const kind = kinds.find(([, list]) => list.some((r) => r.test(phrase)))?.[0];
+      if (kind) return kind;
+      // "Please tell me, I have sciatica or no?", "do i hav arthritus": asking whether one has a named condition.
+      const spelt = spellConditions(phrase);
+      return diagnosisWhenNamed.some((r) => r.test(spelt)) ? 'diagnosis' : undefined;
     },
     toneOf(text) {
       const phrase = normaliseForPatterns(text);
@@ -135,8 +192,11 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     pointsToSections: data.points_to_sections,
     conditionIds: Object.keys(data.conditions),
     conditionNamed(text) {
+      return conditionIn(normaliseForPatterns(text));
+    },
+    mentionsMedicine(text) {
       const phrase = normaliseForPatterns(text);
-      return conditions.find((c) => c.words.some((w) => phrase.includes(w)))?.id;
+      return medicines.some((m) => phrase.includes(m));
     },
     asksHeadline(text) {
       const phrase = normaliseForPatterns(text);

@@ -121,6 +121,9 @@ const messagesSchema = z.strictObject({
     /** A "no" after going back to a cauda equina sign that got urgent advice. */
     advice_stands: z.string(),
     leave_confirm: z.string(),
+    leave_confirm_advised: z.string(),
+    left: z.string(),
+    why_asking: z.string(),
     leave_yes: z.string(),
     leave_no: z.string(),
   }),
@@ -138,6 +141,9 @@ const messagesSchema = z.strictObject({
     note: z.string(),
     file_name: z.string(),
     download: z.string(),
+    /** For someone asking for another person ({patient}). */
+    heading_other: z.string(),
+    answers_other: z.string(),
   }),
   /** Direct questions (knowledge/nlu/direct-questions.yaml) and the tone of a message. */
   direct: z.strictObject({
@@ -149,6 +155,9 @@ const messagesSchema = z.strictObject({
     others_prescription: z.string(),
     worry: z.string(),
     anger: z.string(),
+    distress: z.string(),
+    filler: z.string(),
+    numbers: z.string(),
     insult: z.string(),
     small_talk: z.string(),
     bot_identity: z.string(),
@@ -164,6 +173,9 @@ const messagesSchema = z.strictObject({
     pause: z.string(),
     check_already: z.string(),
     refusal_ack: z.string(),
+    /** The plain "can't tell" for someone asking about another person ({patient}, {their}). */
+    cant_tell_other: z.string(),
+    cant_tell_general_other: z.string(),
   }),
   /** Other wordings of reusable lines, so one conversation never gets the same reply twice (src/bot/repeats.ts). */
   repeats: z.strictObject({

@@ -18,16 +18,20 @@ afterAll(async () => {
 const chat = () => new Chat(backline).open();
 
 describe('interruptions', () => {
-  it('a question mid-tree is answered, then the bot offers to carry on, and carries on at the same question', async () => {
+  it('a question mid-check is answered briefly, then the same question comes again with its progress (never a restart)', async () => {
     const c = await chat();
     await c.tap("Check if it's serious");
     await c.tap('No');
     expect(c.askedEvidence()).toBe('bladder_dysfunction');
+    const before = c.asked()?.progress;
     await c.say('what is sciatica?');
     expect(c.text()).toMatch(/sciatic/i);
-    expect(c.buttonLabels()).toContain('Carry on');
-    await c.say('yes please');
     expect(c.askedEvidence()).toBe('bladder_dysfunction');
+    expect(c.asked()?.progress).toEqual(before);
+    expect(c.text()).toMatch(/Question 2 of about/);
+    await c.tap('No');
+    expect(c.askedEvidence()).not.toBe('bladder_dysfunction');
+    expect(c.asked()?.progress?.index).toBe(before!.index + 1);
   });
 
   it('"cancel" in the check asks first; yes stops the flow and shows the menu', async () => {
