@@ -219,7 +219,8 @@ const WH_OPENING = /^(?:(?:so|and|but|ok|okay|hi|hello|quick question|just) )*(?
 /** A "no" that is part of a symptom, not a denial ("no control", "no feeling down there"). */
 const SYMPTOM_NO = /(?:^| )no (?:control|feeling|sensation|power|strength|warning|grip|idea when|way to)(?= |$)/;
 /** "... is that normal", "is this ok" without a "?": asks whether it is fine, does not say so. */
-const ASKED_IF_FINE = /(?:^| )(?:is|was|iz) (?:that|this|it|dat|dis)(?: (?:still|all|really|even))? (?:fine|normal|ok|okay|alright|all right|good)(?: [a-z]+)?$/;
+const ASKED_IF_FINE =
+  /(?:^| )(?:is|was|iz) (?:that|this|it|dat|dis)(?: (?:still|all|really|even))? (?:fine|normal|ok|okay|alright|all right|good)(?: [a-z]+)?$/;
 /** Signs that a "long ago" sets aside: acute events of the past, not a history that stays. */
 const LONG_AGO_SIGNS: ReadonlySet<string> = new Set(['significant_trauma', 'fever', 'chest_pain', 'sudden_severe_pain']);
 
@@ -434,7 +435,8 @@ export function createAssertionGate(options: {
     // Said to be fine in its own clause ("legs both fine", "peein normal").
     const prev = i > 0 && clauses[i - 1]!.sentence === clause.sentence && clause.text.split(' ').length <= 3 ? clauses[i - 1]!.text : '';
     // In a question ("is that normal?") the part is asked about, not said to be fine.
-    const fineText = clause.question || ASKED_IF_FINE.test(clause.text) ? '' : cues.saidFine.test(clause.text) ? clause.text : prev && cues.saidFine.test(prev) ? prev : '';
+    const fineText =
+      clause.question || ASKED_IF_FINE.test(clause.text) ? '' : cues.saidFine.test(clause.text) ? clause.text : prev && cues.saidFine.test(prev) ? prev : '';
     // A negation right before "fine" ("not working normal", "feel no good") says the opposite.
     if (fineText && cues.fineDenies.has(sign) && !cues.negation.test(fineText.split(' ').slice(-4).join(' ')))
       return { status: 'negated', strong: true, reason: 'said to be fine' };

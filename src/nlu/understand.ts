@@ -118,7 +118,11 @@ export function learnedHits(model: LearnedRedFlagModel, detector: RedFlagDetecto
  * `reportedWhenUnsure`: signs whose learned hit between the thresholds, read as the user's own
  * report, counts as sure (the cauda equina signs, `reported_when_unsure` in red-flags.yaml).
  */
-export function unionDetection(rule: RedFlagDetection, learned: readonly LearnedHit[], reportedWhenUnsure: ReadonlySet<RedFlagId> = new Set()): RedFlagDetection {
+export function unionDetection(
+  rule: RedFlagDetection,
+  learned: readonly LearnedHit[],
+  reportedWhenUnsure: ReadonlySet<RedFlagId> = new Set(),
+): RedFlagDetection {
   const flags = new Set(rule.flags);
   const possible = new Set(rule.possible);
   const questions = new Set(rule.isQuestionAbout);
@@ -133,8 +137,7 @@ export function unionDetection(rule: RedFlagDetection, learned: readonly Learned
     if (hit.status === 'current' || GATED_STATUSES.has(hit.status)) {
       const sure = hit.level === 'sure' || (hit.status === 'current' && reportedWhenUnsure.has(hit.sign));
       (sure ? flags : possible).add(hit.sign);
-    }
-    else if (QUESTION_STATUSES.has(hit.status)) questions.add(hit.sign);
+    } else if (QUESTION_STATUSES.has(hit.status)) questions.add(hit.sign);
   }
   const order = (set: Set<RedFlagId>, not: Set<RedFlagId>[] = []) => RED_FLAG_IDS.filter((f) => set.has(f) && !not.some((n) => n.has(f)));
   const flagList = order(flags);
@@ -217,7 +220,11 @@ export function createNluEngine(options: NluOptions): NluEngine {
     explainRedFlags(text) {
       const rule = detector.detect(text);
       const hits = learnedHitsOf(text);
-      return { rule: { ...rule, hits: detector.explain(text) }, learned: hits, union: gated(gate, unionDetection(rule, hits, detector.reportedWhenUnsure), text, hits) };
+      return {
+        rule: { ...rule, hits: detector.explain(text) },
+        learned: hits,
+        union: gated(gate, unionDetection(rule, hits, detector.reportedWhenUnsure), text, hits),
+      };
     },
     understand(text) {
       const detection = detectRedFlags(text);

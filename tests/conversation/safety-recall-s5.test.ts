@@ -62,7 +62,10 @@ describe('a possible cauda equina sign (doubt about whether): the advice first, 
     expectUrgentFirst(c, 'emergency');
     expect(c.askedNode(), c.text()).toBe('confirm_flags');
     await c.say('no');
-    expect(c.last.some((a) => dataOf(a)?.triage?.level === 'self_care'), c.text()).toBe(false);
+    expect(
+      c.last.some((a) => dataOf(a)?.triage?.level === 'self_care'),
+      c.text(),
+    ).toBe(false);
   });
 
   it('the same sign typed at a question of the check gets the advice in that reply', async () => {
@@ -99,6 +102,9 @@ describe('crisis in new shapes, by the person or a carer: crisis help first', ()
   it('a figure of speech is not a crisis', async () => {
     const c = await chat();
     await c.say('the overdose of exercise at the gym wrecked my back lol');
-    expect(c.last.some((a) => dataOf(a)?.crisis === true), c.text()).toBe(false);
+    expect(
+      c.last.some((a) => dataOf(a)?.crisis === true),
+      c.text(),
+    ).toBe(false);
   });
 });

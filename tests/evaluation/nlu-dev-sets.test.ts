@@ -84,7 +84,14 @@ describe('development sets: safety ratchets', () => {
 // reading as "fine", a sign said before "should I be worried about" became a report, and the
 // crisis wordings were widened; false alarms on every set were unchanged by these. ceUrgent is
 // urgent advice at once for the cauda equina signs and progressive weakness together.
-const CAUDA_EQUINA_AND_WEAKNESS = ['saddle_anaesthesia', 'bladder_dysfunction', 'bowel_dysfunction', 'bilateral_leg_symptoms', 'progressive_weakness', 'sexual_dysfunction'];
+const CAUDA_EQUINA_AND_WEAKNESS = [
+  'saddle_anaesthesia',
+  'bladder_dysfunction',
+  'bowel_dysfunction',
+  'bilateral_leg_symptoms',
+  'progressive_weakness',
+  'sexual_dysfunction',
+];
 const RECALL_RATCHETS: Record<string, { recall: number; urgentRecall: number; ceUrgent: number; crisisRecall?: number }> = {
   'tests/nlu-dev.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1 },
   'tests/nlu-dev-2.yaml': { recall: 1, urgentRecall: 0.9935, ceUrgent: 1 },

@@ -503,7 +503,7 @@ describe('red-flag detector: a cauda equina sign whose only doubt is its wording
     expect(detector.detect('my legs are both numb, should i be worried?').flags).toEqual(['bilateral_leg_symptoms']);
     expect(detector.detect('should i be worried about losing control of my bladder').flags).toEqual([]);
   });
-  it('a carer saying the patient complains of pain now makes the patient\'s history count', () => {
+  it("a carer saying the patient complains of pain now makes the patient's history count", () => {
     expect(detector.detect('my mum had a spinal operation last week, now she complains of a hot red wound').flags).toContain('infection_risk');
   });
   it('a weak or failing leg with a word of progression anywhere near is progressive weakness; without one it is asked about', () => {
