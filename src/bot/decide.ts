@@ -15,7 +15,7 @@
 // red flags), patientNotes.ts (who the message is about), commands.ts (pending questions,
 // commands, stale buttons), intentResponses.ts (free text), directAnswers.ts (direct questions
 // and tone) and flowControl.ts (what they share).
-import type { IntentId } from '../contract.js';
+import { CAUDA_EQUINA_FLAGS, type IntentId } from '../contract.js';
 import { urgentAdviceGiven } from '../engine/draft.js';
 import { ENTRY_TREE } from '../engine/loader.js';
 import {
@@ -158,6 +158,9 @@ function decideMessageSteps(
     const described = possible.filter((flag) => countsAsReported(draft, flag, reading));
     flags.push(...described);
     possible = possible.filter((flag) => !described.includes(flag));
+    // After crisis help, a question about a lesser possible sign would bury it (and take the next
+    // message as its answer); the check asks about it if taken. Cauda equina signs still get advice.
+    if (crisisGiven) possible = possible.filter((flag) => CAUDA_EQUINA_FLAGS.includes(flag));
     const pending = draft.state.pending;
     if (pending?.kind === 'confirm_flags' && flags.length > 0 && flags.every((flag) => pending.flags.includes(flag))) {
       // Describing the very sign being confirmed: that is a yes to the question.

@@ -36,6 +36,7 @@ const REPORTS: Record<RedFlagId, string[]> = {
     'wet myself without knowing',
     'peed myself and didnt notice',
     "I can't pee properly since yesterday",
+    "she hasn't passed any urine since breakfast",
     "I don't know when I need to wee anymore",
     'lost control of my bladder',
     'leaking urine all the time',

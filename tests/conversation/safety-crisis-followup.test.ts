@@ -1,0 +1,58 @@
+// After overdose help (issue #11 crisis layer): the reply does not go on to a question about a
+// lesser possible sign (which would bury the help and take the next message as its answer), and
+// saying it was not meant ("I didn't want to hurt myself", "it was an accident") gets the
+// emergency advice again: the amount taken is what matters, not why. Wordings written for this test.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Backline } from '../../src/app.js';
+import { Chat, dataOf, testBackline } from '../helpers/backline.js';
+import { expectCrisisFirst, SAFETY_NUMBERS } from '../helpers/safety.js';
+
+let backline: Backline;
+beforeAll(() => {
+  backline = testBackline(SAFETY_NUMBERS);
+});
+afterAll(async () => {
+  await backline.close();
+});
+
+const chat = () => new Chat(backline).open();
+
+describe('an overdose told with words between the count and the medicine', () => {
+  it('"took about 14 extra strength advil since lunch" gets crisis help first', async () => {
+    const c = await chat();
+    await c.say('took about 14 extra strength advil since lunch cause my back is killing me');
+    expectCrisisFirst(c);
+  });
+});
+
+describe('after overdose help', () => {
+  it('asks no confirming question about a lesser sign in the same reply', async () => {
+    const c = await chat();
+    await c.say('swallowed about 15 naproxen earlier cause nothing helps');
+    expectCrisisFirst(c);
+    expect(c.askedNode(), c.text()).not.toBe('confirm_flags');
+  });
+
+  it.each([["I didn't mean to hurt myself, I only wanted it to stop"], ['it was an accident honestly'], ['I was not trying to harm myself']])(
+    '"%s" gets the emergency advice again',
+    async (text) => {
+      const c = await chat();
+      await c.say('i took a whole strip of co-codamol about an hour ago');
+      expectCrisisFirst(c);
+      await c.say(text);
+      const first = dataOf(c.last[0]!);
+      expect(first?.urgent, c.text()).toBe(true);
+      expect(c.last[0]!.text).toMatch(/112/);
+    },
+  );
+
+  it('a plain "no thanks" to the offer of a person is not taken as downplaying', async () => {
+    const c = await chat();
+    await c.say('i took a whole strip of co-codamol about an hour ago');
+    await c.say('no thanks');
+    expect(
+      c.last.some((a) => dataOf(a)?.urgent),
+      c.text(),
+    ).toBe(false);
+  });
+});
