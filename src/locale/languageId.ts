@@ -63,7 +63,8 @@ export function wordsOf(text: string): string[] {
   );
 }
 
-/** Two words of the language at least, and more of them than English words. */
+/** Two different words of the language at least, and more of them than English words (a repeated
+ * "mi" in Jamaican patois is one word, not three). */
 const MIN_WORDS = 2;
 /** Share of letters in one script for a message to be in it. */
 const MIN_SCRIPT_SHARE = 0.5;
@@ -109,7 +110,7 @@ export function createLanguageIdentifier(data: OtherLanguagesFile): OtherLanguag
       }
     }
     const hits = new Map<string, number>();
-    for (const [code, set] of wordSets) hits.set(code, words.filter((w) => set.has(w)).length);
+    for (const [code, set] of wordSets) hits.set(code, new Set(words.filter((w) => set.has(w))).size);
     const candidates = [...hits].filter(([, n]) => n >= MIN_WORDS && n > englishCount);
     if (candidates.length === 0) return undefined;
     if (candidates.length === 1) return { language: candidates[0]![0], by: 'words' };
