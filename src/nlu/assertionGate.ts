@@ -157,7 +157,7 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     fineAfter: compile('fine_after', cues.fine_after),
     longAgo: compile('long_ago', cues.long_ago),
     ownedAfter: new RegExp(cues.owned_after.map((h) => `(?:${h})`).join('|')),
-    questionOpener: new RegExp(`^(?:(?:so|and|but|ok|okay|hi|hello|quick question|just) )*(?:${cues.question_openers.join('|')})(?![a-z0-9])`),
+    questionOpener: new RegExp(`^${QUESTION_LEAD}(?:${cues.question_openers.join('|')})(?![a-z0-9])`),
     questionFrames: compile('question_frames', cues.question_frames, 'g'),
     defining: new RegExp(cues.defining.map((h) => `(?:${h})`).join('|')),
     complaintWords: `(?:${cues.complaint_words.join('|')})`,
@@ -214,7 +214,9 @@ const DENIED_TROUBLE =
 /** "how do I stop it coming back?": asks how to prevent a recurrence, reports none. */
 const PREVENTING = /(?:^| )(?:stop|stops|prevent|prevents|avoid|keep) (?:it|this|that|them|the [a-z]+) (?:from )?(?:coming back|returning|happening again)/;
 
-const WH_OPENING = /^(?:(?:so|and|but|ok|okay|hi|hello|quick question|just) )*(?:what|whats|why|how|when|which|who)(?= |$)/;
+/** Words a question may open with before its question word ("so what is...", "hi, how..."). */
+const QUESTION_LEAD = '(?:(?:so|and|but|ok|okay|hi|hello|quick question|just) )*';
+const WH_OPENING = new RegExp(`^${QUESTION_LEAD}(?:what|whats|why|how|when|which|who)(?= |$)`);
 
 /** A "no" that is part of a symptom, not a denial ("no control", "no feeling down there"). */
 const SYMPTOM_NO = /(?:^| )no (?:control|feeling|sensation|power|strength|warning|grip|idea when|way to)(?= |$)/;

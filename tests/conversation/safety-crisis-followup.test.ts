@@ -2,20 +2,11 @@
 // lesser possible sign (which would bury the help and take the next message as its answer), and
 // saying it was not meant ("I didn't want to hurt myself", "it was an accident") gets the
 // emergency advice again: the amount taken is what matters, not why. Wordings written for this test.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Backline } from '../../src/app.js';
-import { Chat, dataOf, testBackline } from '../helpers/backline.js';
-import { expectCrisisFirst, SAFETY_NUMBERS } from '../helpers/safety.js';
+import { describe, expect, it } from 'vitest';
+import { dataOf } from '../helpers/backline.js';
+import { safetyChats, expectCrisisFirst } from '../helpers/safety.js';
 
-let backline: Backline;
-beforeAll(() => {
-  backline = testBackline(SAFETY_NUMBERS);
-});
-afterAll(async () => {
-  await backline.close();
-});
-
-const chat = () => new Chat(backline).open();
+const chat = safetyChats();
 
 describe('an overdose told with words between the count and the medicine', () => {
   it('"took about 14 extra strength advil since lunch" gets crisis help first', async () => {

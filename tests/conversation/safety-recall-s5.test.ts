@@ -11,20 +11,11 @@
 //     a goodbye then silence, burning on purpose, an empty packet found), by the person or a
 //     carer, gets crisis help first; figures of speech do not.
 // Wordings are written for these tests, never taken from the development or blind sets.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Backline } from '../../src/app.js';
-import { Chat, dataOf, testBackline } from '../helpers/backline.js';
-import { expectCrisisFirst, expectUrgentFirst, SAFETY_NUMBERS } from '../helpers/safety.js';
+import { describe, expect, it } from 'vitest';
+import { dataOf } from '../helpers/backline.js';
+import { safetyChats, expectCrisisFirst, expectUrgentFirst } from '../helpers/safety.js';
 
-let backline: Backline;
-beforeAll(() => {
-  backline = testBackline(SAFETY_NUMBERS);
-});
-afterAll(async () => {
-  await backline.close();
-});
-
-const chat = () => new Chat(backline).open();
+const chat = safetyChats();
 
 describe('a cauda equina sign whose only doubt is its wording: advice at once, no question first', () => {
   it.each([

@@ -3,20 +3,11 @@
 // possessive, the saddle area said indirectly) and a crisis told across two clauses each get
 // urgent advice or crisis help in the VERY NEXT reply, also inside an answer to a question.
 // Wordings are written for these tests, never taken from the development sets.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Backline } from '../../src/app.js';
-import { Chat, dataOf, testBackline } from '../helpers/backline.js';
-import { expectCrisisFirst, expectUrgentFirst, SAFETY_NUMBERS } from '../helpers/safety.js';
+import { describe, expect, it } from 'vitest';
+import { dataOf } from '../helpers/backline.js';
+import { safetyChats, expectCrisisFirst, expectUrgentFirst } from '../helpers/safety.js';
 
-let backline: Backline;
-beforeAll(() => {
-  backline = testBackline(SAFETY_NUMBERS);
-});
-afterAll(async () => {
-  await backline.close();
-});
-
-const chat = () => new Chat(backline).open();
+const chat = safetyChats();
 
 describe('warning signs said the ways that were missed: urgent advice in the next reply', () => {
   it.each([

@@ -6,6 +6,7 @@
 // lower recall or raise false alarms. Safety is never traded: recall and urgentRecall are
 // floors, the false-alarm rate a ceiling.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CAUDA_EQUINA_FLAGS } from '../../src/contract.js';
 import type { Backline } from '../../src/app.js';
 import { firstReplies } from '../../src/cli/nlu.js';
 import { loadNluTestFile, scoreNlu, type NluReport } from '../../src/eval/nluEvaluate.js';
@@ -14,9 +15,13 @@ import { testBackline } from '../helpers/backline.js';
 interface Ratchet {
   recall: number;
   urgentRecall: number;
+  /** Urgent advice at once for the cauda equina signs and progressive weakness together. */
+  ceUrgent: number;
   falseAlarmRate: number;
   crisisRecall?: number;
 }
+
+const CAUDA_EQUINA_AND_WEAKNESS: readonly string[] = [...CAUDA_EQUINA_FLAGS, 'progressive_weakness'];
 
 // Measured 2026-12-07 (before this session's gate work, for the record:
 // dev-4 FA 0.0667, dev-5 0.0645, dev-6 0.075, dev-7 0.0889, dev-8 0.225, dev-9 0.1455).
@@ -33,25 +38,25 @@ interface Ratchet {
 // dev-8 0.225 -> 0.0625, dev-9 0.0727 -> 0.0455, dev-10 0.2105 -> 0.1053, dev-11 0.2059 -> 0.0441,
 // dev-12 0.1429 -> 0.0769; recall unchanged or up on every set.
 const RATCHETS: Record<string, Ratchet> = {
-  'tests/nlu-dev.yaml': { recall: 1, urgentRecall: 1, falseAlarmRate: 0 },
-  'tests/nlu-dev-2.yaml': { recall: 1, urgentRecall: 0.9936, falseAlarmRate: 0.0345 },
-  'tests/nlu-dev-3.yaml': { recall: 1, urgentRecall: 1, falseAlarmRate: 0.0192 },
-  'tests/nlu-dev-4-carers.yaml': { recall: 1, urgentRecall: 0.9925, falseAlarmRate: 0.0667, crisisRecall: 1 },
-  'tests/nlu-dev-5-nonnative-slang.yaml': { recall: 1, urgentRecall: 0.985, falseAlarmRate: 0.0645, crisisRecall: 1 },
-  'tests/nlu-dev-6-mixed.yaml': { recall: 1, urgentRecall: 0.9739, falseAlarmRate: 0.025, crisisRecall: 1 },
+  'tests/nlu-dev.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0 },
+  'tests/nlu-dev-2.yaml': { recall: 1, urgentRecall: 0.9936, ceUrgent: 1, falseAlarmRate: 0.0345 },
+  'tests/nlu-dev-3.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0192 },
+  'tests/nlu-dev-4-carers.yaml': { recall: 1, urgentRecall: 0.9925, ceUrgent: 1, falseAlarmRate: 0.0667, crisisRecall: 1 },
+  'tests/nlu-dev-5-nonnative-slang.yaml': { recall: 1, urgentRecall: 0.985, ceUrgent: 0.9803, falseAlarmRate: 0.0645, crisisRecall: 1 },
+  'tests/nlu-dev-6-mixed.yaml': { recall: 1, urgentRecall: 0.9913, ceUrgent: 1, falseAlarmRate: 0.025, crisisRecall: 1 },
   // urgentRecall 0.9915 -> 0.9829: one weight-loss report the learned detector no longer scores
   // (the red-flag model retrained on the s5 corpus), so the pattern's unsure hit asks first.
   // Recall stays 1. For the recall helper (knowledge/red-flags.yaml, red-flag-model.json).
-  'tests/nlu-dev-7-general.yaml': { recall: 1, urgentRecall: 0.9829, falseAlarmRate: 0.0444, crisisRecall: 1 },
-  'tests/nlu-dev-8-carers-long.yaml': { recall: 1, urgentRecall: 1, falseAlarmRate: 0.0625, crisisRecall: 1 },
-  'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 1, urgentRecall: 1, falseAlarmRate: 0.0455, crisisRecall: 1 },
-  'tests/nlu-dev-10-carers.yaml': { recall: 0.9922, urgentRecall: 0.9922, falseAlarmRate: 0.1053, crisisRecall: 1 },
-  'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9704, urgentRecall: 0.963, falseAlarmRate: 0.0441, crisisRecall: 1 },
-  'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9847, urgentRecall: 0.9771, falseAlarmRate: 0.0769, crisisRecall: 1 },
+  'tests/nlu-dev-7-general.yaml': { recall: 1, urgentRecall: 0.9829, ceUrgent: 0.9782, falseAlarmRate: 0.0444, crisisRecall: 1 },
+  'tests/nlu-dev-8-carers-long.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0625, crisisRecall: 1 },
+  'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0455, crisisRecall: 1 },
+  'tests/nlu-dev-10-carers.yaml': { recall: 0.9922, urgentRecall: 0.9922, ceUrgent: 0.9796, falseAlarmRate: 0.1053, crisisRecall: 1 },
+  'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9777, urgentRecall: 0.9703, ceUrgent: 0.9615, falseAlarmRate: 0.0441, crisisRecall: 1 },
+  'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9847, urgentRecall: 0.9771, ceUrgent: 1, falseAlarmRate: 0.0769, crisisRecall: 1 },
   // Session-5 blind sets, measured once on the merged code, then development data from here.
-  'tests/nlu-dev-13-carers.yaml': { recall: 0.944, urgentRecall: 0.936, falseAlarmRate: 0.3061, crisisRecall: 1 },
-  'tests/nlu-dev-14-nonnative-slang.yaml': { recall: 0.8519, urgentRecall: 0.837, falseAlarmRate: 0.2195, crisisRecall: 0.8 },
-  'tests/nlu-dev-15-mixed-nearmiss.yaml': { recall: 0.9574, urgentRecall: 0.9574, falseAlarmRate: 0.1563, crisisRecall: 1 },
+  'tests/nlu-dev-13-carers.yaml': { recall: 0.944, urgentRecall: 0.936, ceUrgent: 0.982, falseAlarmRate: 0.3061, crisisRecall: 1 },
+  'tests/nlu-dev-14-nonnative-slang.yaml': { recall: 0.8519, urgentRecall: 0.837, ceUrgent: 0.797, falseAlarmRate: 0.2195, crisisRecall: 0.8 },
+  'tests/nlu-dev-15-mixed-nearmiss.yaml': { recall: 0.9574, urgentRecall: 0.9574, ceUrgent: 0.932, falseAlarmRate: 0.1563, crisisRecall: 1 },
 };
 
 let backline: Backline;
@@ -69,58 +74,16 @@ async function score(file: string): Promise<NluReport> {
   return scoreNlu(items, (text) => backline.nlu.understand(text), replies);
 }
 
+// Session 5 (recall): cauda equina signs with only unsure wording became reported
+// (`reported_when_unsure`), "is that normal" without "?" stopped reading as "fine", a sign said
+// before "should I be worried about" became a report, crisis wordings widened. Each set is
+// scored once; every number below is the stricter of the gate's and the recall work's ratchets.
 describe('development sets: safety ratchets', () => {
   for (const [file, ratchet] of Object.entries(RATCHETS)) {
-    it(`${file}: recall >= ${ratchet.recall}, urgent >= ${ratchet.urgentRecall}, false alarms <= ${ratchet.falseAlarmRate}`, async () => {
+    it(`${file}: recall >= ${ratchet.recall}, urgent >= ${ratchet.urgentRecall}, cauda equina urgent >= ${ratchet.ceUrgent}, false alarms <= ${ratchet.falseAlarmRate}`, async () => {
       const report = await score(file);
       const rf = report.redFlags;
       console.log(file, JSON.stringify({ recall: rf.recall, urgentRecall: rf.urgentRecall, falseAlarmRate: rf.falseAlarmRate, crisis: report.crisis }));
-      expect(rf.recall).toBeGreaterThanOrEqual(ratchet.recall);
-      expect(rf.urgentRecall).toBeGreaterThanOrEqual(ratchet.urgentRecall);
-      expect(rf.falseAlarmRate).toBeLessThanOrEqual(ratchet.falseAlarmRate);
-      if (ratchet.crisisRecall !== undefined) expect(report.crisis?.recall).toBeGreaterThanOrEqual(ratchet.crisisRecall);
-    }, 300_000);
-  }
-});
-
-// Recall ratchets (session 5, the recall helper): measured after cauda equina signs with only
-// unsure wording became reported (`reported_when_unsure`), "is that normal" without "?" stopped
-// reading as "fine", a sign said before "should I be worried about" became a report, and the
-// crisis wordings were widened; false alarms on every set were unchanged by these. ceUrgent is
-// urgent advice at once for the cauda equina signs and progressive weakness together.
-const CAUDA_EQUINA_AND_WEAKNESS = [
-  'saddle_anaesthesia',
-  'bladder_dysfunction',
-  'bowel_dysfunction',
-  'bilateral_leg_symptoms',
-  'progressive_weakness',
-  'sexual_dysfunction',
-];
-const RECALL_RATCHETS: Record<string, { recall: number; urgentRecall: number; ceUrgent: number; crisisRecall?: number }> = {
-  'tests/nlu-dev.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1 },
-  'tests/nlu-dev-2.yaml': { recall: 1, urgentRecall: 0.9935, ceUrgent: 1 },
-  'tests/nlu-dev-3.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1 },
-  'tests/nlu-dev-4-carers.yaml': { recall: 0.9925, urgentRecall: 0.9925, ceUrgent: 1, crisisRecall: 1 },
-  'tests/nlu-dev-5-nonnative-slang.yaml': { recall: 0.9924, urgentRecall: 0.9849, ceUrgent: 0.9803, crisisRecall: 1 },
-  // dev-6, dev-7 and dev-10: one report each gets advice and a question (or a question) instead of advice
-  // alone since both models were retrained on the merged s5 corpus (recall unchanged).
-  'tests/nlu-dev-6-mixed.yaml': { recall: 1, urgentRecall: 0.9913, ceUrgent: 1, crisisRecall: 1 },
-  'tests/nlu-dev-7-general.yaml': { recall: 1, urgentRecall: 0.9829, ceUrgent: 0.9782, crisisRecall: 1 },
-  'tests/nlu-dev-8-carers-long.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, crisisRecall: 1 },
-  'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 1, urgentRecall: 0.9842, ceUrgent: 1, crisisRecall: 1 },
-  'tests/nlu-dev-10-carers.yaml': { recall: 0.9922, urgentRecall: 0.9922, ceUrgent: 0.9796, crisisRecall: 1 },
-  'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9777, urgentRecall: 0.9703, ceUrgent: 0.9615, crisisRecall: 1 },
-  'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9847, urgentRecall: 0.977, ceUrgent: 1, crisisRecall: 1 },
-  'tests/nlu-dev-13-carers.yaml': { recall: 0.944, urgentRecall: 0.936, ceUrgent: 0.982, crisisRecall: 1 },
-  'tests/nlu-dev-14-nonnative-slang.yaml': { recall: 0.8519, urgentRecall: 0.837, ceUrgent: 0.797, crisisRecall: 0.8 },
-  'tests/nlu-dev-15-mixed-nearmiss.yaml': { recall: 0.9574, urgentRecall: 0.9574, ceUrgent: 0.932, crisisRecall: 1 },
-};
-
-describe('development sets: recall ratchets (urgent advice at once, cauda equina signs, crisis)', () => {
-  for (const [file, ratchet] of Object.entries(RECALL_RATCHETS)) {
-    it(`${file}: recall >= ${ratchet.recall}, urgent >= ${ratchet.urgentRecall}, cauda equina urgent >= ${ratchet.ceUrgent}`, async () => {
-      const report = await score(file);
-      const rf = report.redFlags;
       const ce = CAUDA_EQUINA_AND_WEAKNESS.map((f) => rf.perFlag[f]).filter((s) => s !== undefined);
       const support = ce.reduce((n, s) => n + s.support, 0);
       const ceUrgent = support === 0 ? 1 : ce.reduce((n, s) => n + s.urgentRecall * s.support, 0) / support;
@@ -128,6 +91,7 @@ describe('development sets: recall ratchets (urgent advice at once, cauda equina
       expect(rf.urgentRecall).toBeGreaterThanOrEqual(ratchet.urgentRecall);
       // perFlag rates are rounded to 4 places: allow that rounding, nothing more.
       expect(ceUrgent).toBeGreaterThanOrEqual(ratchet.ceUrgent - 0.0005);
+      expect(rf.falseAlarmRate).toBeLessThanOrEqual(ratchet.falseAlarmRate);
       if (ratchet.crisisRecall !== undefined) expect(report.crisis?.recall).toBeGreaterThanOrEqual(ratchet.crisisRecall);
     }, 300_000);
   }

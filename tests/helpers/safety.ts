@@ -1,7 +1,8 @@
 // What the safety conversation tests assert about the very next reply. The test servers run
 // with EMERGENCY_NUMBER 112 and CRISIS_LINE 116 123 (SAFETY_NUMBERS), so the numbers are checked too.
-import { expect } from 'vitest';
-import { dataOf, type Chat } from './backline.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { Backline } from '../../src/app.js';
+import { Chat, dataOf, testBackline } from './backline.js';
 
 export const SAFETY_NUMBERS = { EMERGENCY_NUMBER: '112', CRISIS_LINE: '116 123', POISON_LINE: '0344 892 0111' } as const;
 
@@ -31,4 +32,19 @@ export function expectNoAlarm(c: Chat): void {
   ).toBe(false);
   expect(c.triageLevels(), c.text()).toEqual([]);
   expect(c.askedNode(), c.text()).not.toBe('confirm_flags');
+}
+
+/**
+ * One test server for the file (with SAFETY_NUMBERS), started before its tests and closed after
+ * them; returns a function that opens a fresh conversation on it.
+ */
+export function safetyChats(): () => Promise<Chat> {
+  let backline: Backline;
+  beforeAll(() => {
+    backline = testBackline(SAFETY_NUMBERS);
+  });
+  afterAll(async () => {
+    await backline.close();
+  });
+  return () => new Chat(backline).open();
 }
