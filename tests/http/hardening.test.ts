@@ -239,7 +239,9 @@ describe('11. smaller ones', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // Compiling the pattern cache is the work under test: seconds on a quiet machine, a minute on
+    // a loaded one (a CI run beside other jobs timed out at the default 20 s).
+  }, 180_000);
 });
 
 /** Memory storage whose writes can be slowed, to hold a bot turn in flight. */
