@@ -40,7 +40,7 @@ const CAUDA_EQUINA_AND_WEAKNESS: readonly string[] = [...CAUDA_EQUINA_FLAGS, 'pr
 // Re-set in session 6 by the gate (whose sign it is in messages naming several people, a question
 // opening after words about someone, a fear of what may come, "now it's just...", more other
 // senses; every rule checked against every corpus positive of every round, none set aside):
-// false alarms dev-4 0.0667 -> 0.05, dev-13 0.3061 -> 0.1633, dev-14 0.2195 -> 0.122,
+// false alarms dev-4 0.0667 -> 0.05, dev-12 0.0659 -> 0.0549, dev-13 0.3061 -> 0.1633, dev-14 0.2195 -> 0.122,
 // dev-15 0.1563 -> 0.0208; recall, urgent advice and crisis recall unchanged on all 15 sets.
 const RATCHETS: Record<string, Ratchet> = {
   'tests/nlu-dev.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0 },
@@ -57,7 +57,7 @@ const RATCHETS: Record<string, Ratchet> = {
   'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0455, crisisRecall: 1 },
   'tests/nlu-dev-10-carers.yaml': { recall: 0.9922, urgentRecall: 0.9922, ceUrgent: 0.9796, falseAlarmRate: 0.1053, crisisRecall: 1 },
   'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9777, urgentRecall: 0.9703, ceUrgent: 0.9615, falseAlarmRate: 0.0441, crisisRecall: 1 },
-  'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9847, urgentRecall: 0.9771, ceUrgent: 1, falseAlarmRate: 0.0769, crisisRecall: 1 },
+  'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9847, urgentRecall: 0.9771, ceUrgent: 1, falseAlarmRate: 0.0549, crisisRecall: 1 },
   // Session-5 blind sets, measured once on the merged code, then development data from here.
   'tests/nlu-dev-13-carers.yaml': { recall: 0.944, urgentRecall: 0.936, ceUrgent: 0.982, falseAlarmRate: 0.1633, crisisRecall: 1 },
   'tests/nlu-dev-14-nonnative-slang.yaml': { recall: 0.8519, urgentRecall: 0.837, ceUrgent: 0.797, falseAlarmRate: 0.122, crisisRecall: 0.8 },
