@@ -39,6 +39,7 @@ const cueFileSchema = z.strictObject({
   reactivated: fragments,
   resolvable: z.array(z.string().min(1)),
   hypothetical: fragments,
+  feared: fragments,
   wondering: fragments,
   asks_about: fragments,
   other_sense: z.record(z.string().min(1), fragments),
@@ -48,6 +49,7 @@ const cueFileSchema = z.strictObject({
   asking_for: fragments,
   own_complaint: fragments,
   own_explicit: fragments,
+  patient_marked: fragments,
   negation: fragments,
   acquaintances: fragments,
   denial_list: fragments,
@@ -56,6 +58,7 @@ const cueFileSchema = z.strictObject({
   owned_after: fragments,
   question_openers: fragments,
   question_frames: fragments,
+  asked_by_others: fragments,
   defining: fragments,
   complaint_words: fragments,
 });
@@ -87,6 +90,7 @@ export interface CompiledCues {
   reactivated: RegExp;
   resolvable: ReadonlySet<string>;
   hypothetical: RegExp;
+  feared: RegExp;
   wondering: RegExp;
   asksAbout: RegExp;
   otherSense: Map<string, RegExp>;
@@ -96,6 +100,7 @@ export interface CompiledCues {
   askingFor: RegExp;
   ownComplaint: RegExp;
   ownExplicit: RegExp;
+  patientMarked: RegExp;
   negation: RegExp;
   acquaintances: RegExp;
   denialList: RegExp;
@@ -104,6 +109,7 @@ export interface CompiledCues {
   ownedAfter: RegExp;
   questionOpener: RegExp;
   questionFrames: RegExp;
+  askedByOthers: RegExp;
   defining: RegExp;
   complaintWords: string;
 }
@@ -135,6 +141,7 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     reactivated: compile('reactivated', cues.reactivated),
     resolvable: new Set(cues.resolvable),
     hypothetical: new RegExp(cues.hypothetical.map((h) => `(?:${h})`).join('|')),
+    feared: new RegExp(cues.feared.map((h) => `(?:${h})`).join('|')),
     wondering: new RegExp(cues.wondering.map((h) => `(?:${h})`).join('|')),
     asksAbout: new RegExp(cues.asks_about.map((h) => `(?:${h})`).join('|')),
     otherSense: new Map(Object.entries(cues.other_sense).map(([sign, list]) => [sign, compile(`other_sense.${sign}`, list)])),
@@ -148,9 +155,10 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     ),
     ownComplaint: compile('own_complaint', cues.own_complaint),
     ownExplicit: compile('own_explicit', cues.own_explicit),
+    patientMarked: compile('patient_marked', cues.patient_marked),
     acquaintances: compile(
       'acquaintances',
-      cues.acquaintances.map((a) => `(?:my|our|his|her|their|dads|mums|husbands|wifes) (?:old |next door |best |former |new )?(?:${a})s?`),
+      cues.acquaintances.map((a) => `(?:my|me|our|his|her|their|dads|mums|husbands|wifes) (?:old |next door |best |former |new )?(?:${a})s?`),
       'g',
     ),
     denialList: compile('denial_list', cues.denial_list),
@@ -159,6 +167,7 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     ownedAfter: new RegExp(cues.owned_after.map((h) => `(?:${h})`).join('|')),
     questionOpener: new RegExp(`^${QUESTION_LEAD}(?:${cues.question_openers.join('|')})(?![a-z0-9])`),
     questionFrames: compile('question_frames', cues.question_frames, 'g'),
+    askedByOthers: compile('asked_by_others', cues.asked_by_others),
     defining: new RegExp(cues.defining.map((h) => `(?:${h})`).join('|')),
     complaintWords: `(?:${cues.complaint_words.join('|')})`,
   };
@@ -203,7 +212,16 @@ type Owner = { kind: 'self' | 'relation' | 'acquaintance' | 'stranger' | 'animal
  * patient was picked out as the relative the back trouble is said of ("my mum had cancer years
  * ago and now my husband has back pain": the husband).
  */
-type GateReading = PatientReading & { byComplaint?: true };
+type GateReading = PatientReading & {
+  byComplaint?: true;
+  /** The writer said in words that the back trouble is their own ("mine is just a sore back"). */
+  saidOwn?: true;
+};
+
+/** Time words alone ("yesterday") do not make a sign that went away by itself a new one. */
+const TIME_WORDS = /(?:^| )(?:today|yesterday|(?:this|last|yesterday) (?:morning|evening|night|week|afternoon))(?= |$)/g;
+/** A reason or a report between a fear and the sign ("worried it will get worse because I can't feel..."). */
+const FEAR_BREAK = /(?:^| )(?:because|cos|coz|cause|as|since|and|but|so|now|already|still)(?= |$)/;
 
 /** A clause that opens with a denial ... */
 const DENIAL_OPENING = /^(?:(?:and|or|also|plus|and also) )?(?:no|not any|nothing|never|none|no other|not)(?= |$)/;
@@ -217,6 +235,8 @@ const PREVENTING = /(?:^| )(?:stop|stops|prevent|prevents|avoid|keep) (?:it|this
 /** Words a question may open with before its question word ("so what is...", "hi, how..."). */
 const QUESTION_LEAD = '(?:(?:so|and|but|ok|okay|hi|hello|quick question|just) )*';
 const WH_OPENING = new RegExp(`^${QUESTION_LEAD}(?:what|whats|why|how|when|which|who)(?= |$)`);
+/** A clause that opens a question of its own (not "who"/"which"/"when", which also join clauses). */
+const QUESTION_CLAUSE = new RegExp(`^${QUESTION_LEAD}(?:what|whats|why|how)(?= |$)`);
 
 /** A "no" that is part of a symptom, not a denial ("no control", "no feeling down there"). */
 const SYMPTOM_NO = /(?:^| )no (?:control|feeling|sensation|power|strength|warning|grip|idea when|way to)(?= |$)/;
@@ -227,7 +247,7 @@ const ASKED_IF_FINE =
 const LONG_AGO_SIGNS: ReadonlySet<string> = new Set(['significant_trauma', 'fever', 'chest_pain', 'sudden_severe_pain']);
 
 const SUBJECT_PLACE =
-  /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|[a-z]+s) ?){0,2}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|that|who|said|says|saw|read|heard|about)(?: (?:a|an|the|my|our|this|some))? ?$|(?:^| )(?:saw|seen|read|heard|watched)? ?(?:it |this |that )?(?:on|in) (?:the |a )?(?:tv|telly|news|radio|paper|papers|tiktok|youtube|facebook|instagram|reddit|internet|forum|programme|program|documentary|casualty|[a-z]+ post)(?: (?:last night|yesterday|today|this morning|the other day|last week))? ?$/;
+  /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|[a-z]+s) ?){0,2}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|where|whereas|that|who|said|says|saw|read|heard|about|dreamt|dreamed|dream)(?: (?:a|an|the|my|our|this|some))? ?$|(?:^| )(?:saw|seen|read|heard|watched)? ?(?:it |this |that )?(?:on|in) (?:the |a )?(?:tv|telly|news|radio|paper|papers|tiktok|youtube|facebook|instagram|reddit|internet|forum|programme|program|documentary|casualty|[a-z]+ post)(?: (?:last night|yesterday|today|this morning|the other day|last week))? ?$/;
 
 /** The relation the back or leg trouble is said of ("my husband has back pain", "dads back"), if one. */
 function relationWithComplaint(message: string, cues: CompiledCues): string | undefined {
@@ -369,6 +389,9 @@ export function createAssertionGate(options: {
     const i = place.clause;
     for (let k = i; k >= 0 && clauses[k]!.sentence === clauses[i]!.sentence; k--) {
       const people = peopleIn(clauses[k]!.text, cues).filter((p) => k < i || p.index <= place.at);
+      // A question opens a new subject ("my son wants to know: why do doctors ask about..."):
+      // the people before it are not the sign's.
+      if (people.length === 0 && QUESTION_CLAUSE.test(clauses[k]!.text)) return undefined;
       if (people.length === 0) continue;
       // A pronoun stands for the last person named before it in the sentence, if any.
       const last = people[people.length - 1]!;
@@ -430,7 +453,7 @@ export function createAssertionGate(options: {
       // walk"), never one before it ("went away after a walk but now I can't pee").
       const here = clauses.slice(i).filter((c) => c.sentence <= clause.sentence + 1);
       if (here.some((c) => cues.fineAfter.test(c.text)) && !clauses.slice(i).some((c) => recurs(c)))
-        return { status: 'resolved', strong: !ce || !cues.newOnset.test(sentence), reason: 'over straight after, by itself' };
+        return { status: 'resolved', strong: !ce || !cues.newOnset.test(sentence.replace(TIME_WORDS, ' ')), reason: 'over straight after, by itself' };
     }
     // Long ago and over: an injury, fever or faint in childhood or decades back.
     if (LONG_AGO_SIGNS.has(sign) && cues.longAgo.test(sentence)) return { status: 'resolved', strong: true, reason: 'long ago' };
@@ -448,6 +471,12 @@ export function createAssertionGate(options: {
     // Hypotheticals and questions about the sign.
     if ((cues.hypothetical.test(clause.text) || cues.hypothetical.test(upTo)) && !reportedAfter)
       return { status: 'hypothetical', strong: true, reason: 'an if' };
+    // A fear of what may come, before the sign in its clause, with no reason or report between.
+    const fear = cues.feared.exec(clause.text);
+    if (fear && !reportedAfter && fear.index < place.at) {
+      const between = clause.text.slice(fear.index + fear[0].length, place.matched ? place.at : clause.text.length);
+      if (!FEAR_BREAK.test(between)) return { status: 'hypothetical', strong: true, reason: 'a fear of what may come' };
+    }
     // Whose is it?
     const owner = ownerOf(clauses, place);
     // Only wondering: nobody's report in the sentence (a carer's report about the patient is one).
@@ -476,7 +505,8 @@ export function createAssertionGate(options: {
       const rel = relationWord(owner.who);
       const patientRel = reading.rel;
       const chained = owner.who.split(' ').length > 2; // "my husbands mum"
-      if (reading.who === 'self') return { status: 'other_person', strong: false, reason: `a relative's ("${owner.who}"), the writer is the patient` };
+      if (reading.who === 'self')
+        return { status: 'other_person', strong: Boolean(reading.saidOwn), reason: `a relative's ("${owner.who}"), the writer is the patient` };
       if (reading.who === 'other' && patientRel && rel !== patientRel && (chained || !owner.who.startsWith('my ') || reading.explicit || reading.byComplaint)) {
         return {
           status: 'other_person',
@@ -490,17 +520,32 @@ export function createAssertionGate(options: {
     // I worry", "asking for my mum") are not a report of one's own. A question that defines the
     // sign ("what is foot drop", "why do they ask about...") is strong: an answer, with
     // safety-netting, even for a cauda equina sign.
-    const firstClause = clauses.find((c) => c.sentence === clause.sentence)!.text;
+    // The question starts at its wh- clause when words come before it ("my son wants to know: why...").
+    const sentenceStart = clauses.findIndex((c) => c.sentence === clause.sentence);
+    let qStart = sentenceStart;
+    for (let k = i; k > sentenceStart; k--)
+      if (QUESTION_CLAUSE.test(clauses[k]!.text)) {
+        qStart = k;
+        break;
+      }
+    const firstClause = clauses[qStart]!.text;
+    const asked = clauses
+      .slice(qStart)
+      .filter((c) => c.sentence === clause.sentence)
+      .map((c) => c.text)
+      .join(' ');
     // Without a "?" only a wh- opening asks ("what is foot drop and when should I worry"): "is pain
     // in both leg" is a report in non-native English.
     const asking = clause.question || (cues.questionOpener.test(firstClause) && WH_OPENING.test(firstClause));
-    const unframed = sentence.replace(cues.questionFrames, ' ');
+    const byOthers = cues.askedByOthers.exec(clause.text);
+    const unframed = asked.replace(cues.questionFrames, ' ').replace(cues.askedByOthers, ' ');
     if (
       asking &&
       !reportedAfter &&
-      (cues.asksAbout.test(sentence) || cues.questionOpener.test(firstClause)) &&
+      (cues.asksAbout.test(asked) || cues.questionOpener.test(firstClause)) &&
       !/(?:^| )(?:my|i|im|ive|me|mine|id)(?= |$)/.test(unframed) &&
-      owner === undefined
+      // Only the asking names the writer ("why do doctors ask if I'm numb"): the frame is taken out above.
+      (owner === undefined || (owner.kind === 'self' && byOthers !== null && owner.index > byOthers.index))
     ) {
       const defining = cues.defining.test(clause.text) || cues.defining.test(upTo);
       return { status: 'question', strong: defining, reason: defining ? 'a question about what it is' : 'a question about it' };
@@ -630,9 +675,15 @@ export function createAssertionGate(options: {
     // "I had cancer myself, but this is about my husband": said outright, whatever else.
     const askedFor = cues.askingFor.exec(message);
     if (askedFor) reading = { ...reading, who: 'other', explicit: true, rel: relationWord(askedFor[0]) };
-    else if (cues.ownExplicit.test(message) || (reading.who === undefined && cues.ownComplaint.test(message)))
-      reading = { ...reading, who: 'self', explicit: true };
-    else {
+    else if (cues.ownExplicit.test(message)) reading = { ...reading, who: 'self', explicit: true, saidOwn: true };
+    else if (reading.who === undefined && cues.ownComplaint.test(message)) reading = { ...reading, who: 'self', explicit: true };
+    else if (cues.patientMarked.test(message)) {
+      // "my husband has sciatica, he's the one I'm asking about": the last relative named before it.
+      const at = message.search(cues.patientMarked);
+      cues.relation.lastIndex = 0;
+      const named = [...message.slice(0, at).matchAll(cues.relation)].map((m) => m[0]);
+      if (named.length > 0) reading = { ...reading, who: 'other', explicit: true, rel: relationWord(named.at(-1)!) };
+    } else {
       // Two relatives named, the back trouble said of one of them: that one is the patient.
       const complained = relationWithComplaint(message, cues);
       if (complained && reading.rel !== complained) reading = { ...reading, who: 'other', rel: complained, byComplaint: true };

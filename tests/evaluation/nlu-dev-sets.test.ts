@@ -37,11 +37,16 @@ const CAUDA_EQUINA_AND_WEAKNESS: readonly string[] = [...CAUDA_EQUINA_FLAGS, 'pr
 // dev-4 0.1 -> 0.0667, dev-5 0.0806 -> 0.0645, dev-6 0.075 -> 0.025, dev-7 0.0889 -> 0.0444,
 // dev-8 0.225 -> 0.0625, dev-9 0.0727 -> 0.0455, dev-10 0.2105 -> 0.1053, dev-11 0.2059 -> 0.0441,
 // dev-12 0.1429 -> 0.0769; recall unchanged or up on every set.
+// Re-set in session 6 by the gate (whose sign it is in messages naming several people, a question
+// opening after words about someone, a fear of what may come, "now it's just...", more other
+// senses; every rule checked against every corpus positive of every round, none set aside):
+// false alarms dev-4 0.0667 -> 0.05, dev-12 0.0659 -> 0.0549, dev-13 0.3061 -> 0.1633, dev-14 0.2195 -> 0.122,
+// dev-15 0.1563 -> 0.0208; recall, urgent advice and crisis recall unchanged on all 15 sets.
 const RATCHETS: Record<string, Ratchet> = {
   'tests/nlu-dev.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0 },
   'tests/nlu-dev-2.yaml': { recall: 1, urgentRecall: 0.9936, ceUrgent: 1, falseAlarmRate: 0.0345 },
   'tests/nlu-dev-3.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0192 },
-  'tests/nlu-dev-4-carers.yaml': { recall: 1, urgentRecall: 0.9925, ceUrgent: 1, falseAlarmRate: 0.0667, crisisRecall: 1 },
+  'tests/nlu-dev-4-carers.yaml': { recall: 1, urgentRecall: 0.9925, ceUrgent: 1, falseAlarmRate: 0.05, crisisRecall: 1 },
   'tests/nlu-dev-5-nonnative-slang.yaml': { recall: 1, urgentRecall: 0.985, ceUrgent: 0.9803, falseAlarmRate: 0.0645, crisisRecall: 1 },
   'tests/nlu-dev-6-mixed.yaml': { recall: 1, urgentRecall: 0.9913, ceUrgent: 1, falseAlarmRate: 0.025, crisisRecall: 1 },
   // urgentRecall 0.9915 -> 0.9829: one weight-loss report the learned detector no longer scores
@@ -52,11 +57,11 @@ const RATCHETS: Record<string, Ratchet> = {
   'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0455, crisisRecall: 1 },
   'tests/nlu-dev-10-carers.yaml': { recall: 0.9922, urgentRecall: 0.9922, ceUrgent: 0.9796, falseAlarmRate: 0.1053, crisisRecall: 1 },
   'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9777, urgentRecall: 0.9703, ceUrgent: 0.9615, falseAlarmRate: 0.0441, crisisRecall: 1 },
-  'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9847, urgentRecall: 0.9771, ceUrgent: 1, falseAlarmRate: 0.0769, crisisRecall: 1 },
+  'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9847, urgentRecall: 0.9771, ceUrgent: 1, falseAlarmRate: 0.0549, crisisRecall: 1 },
   // Session-5 blind sets, measured once on the merged code, then development data from here.
-  'tests/nlu-dev-13-carers.yaml': { recall: 0.944, urgentRecall: 0.936, ceUrgent: 0.982, falseAlarmRate: 0.3061, crisisRecall: 1 },
-  'tests/nlu-dev-14-nonnative-slang.yaml': { recall: 0.8519, urgentRecall: 0.837, ceUrgent: 0.797, falseAlarmRate: 0.2195, crisisRecall: 0.8 },
-  'tests/nlu-dev-15-mixed-nearmiss.yaml': { recall: 0.9574, urgentRecall: 0.9574, ceUrgent: 0.932, falseAlarmRate: 0.1563, crisisRecall: 1 },
+  'tests/nlu-dev-13-carers.yaml': { recall: 0.944, urgentRecall: 0.936, ceUrgent: 0.982, falseAlarmRate: 0.1633, crisisRecall: 1 },
+  'tests/nlu-dev-14-nonnative-slang.yaml': { recall: 0.8519, urgentRecall: 0.837, ceUrgent: 0.797, falseAlarmRate: 0.122, crisisRecall: 0.8 },
+  'tests/nlu-dev-15-mixed-nearmiss.yaml': { recall: 0.9574, urgentRecall: 0.9574, ceUrgent: 0.932, falseAlarmRate: 0.0208, crisisRecall: 1 },
 };
 
 let backline: Backline;
