@@ -78,6 +78,45 @@ describe('indirect wordings: goodbyes, giving things away, not being a burden mu
   });
 });
 
+describe('slang, minimised and quiet wordings', () => {
+  it.each([
+    ["ngl i've been looking up ways to go", 'suicide'],
+    ['it is nothing really, just that everyone would manage fine without me', 'suicide'],
+    ["they'd all be better off, honestly", 'suicide'],
+    ["I'd be doing my family a favour if I wasn't around", 'suicide'],
+    ['nobody will miss me', 'suicide'],
+    ["honestly what's the point anymore", 'suicide'],
+    ["I don't have any will to carry on", 'suicide'],
+    ['my life has no meaning, I want to go', 'suicide'],
+    ['I want the pain to stop even if it means me not being here', 'suicide'],
+    ['thinking of throwing myself under a lorry', 'suicide'],
+    ['the tablets are all lined up', 'overdose'],
+    ['prob nothing but I scratched my wrist with a razor last night', 'self_harm'],
+    ['been hitting myself when the pain gets bad', 'self_harm'],
+    ["don't panic but I swallowed the rest of my co-codamol", 'overdose'],
+    ['took a whole weeks worth of tramadol today', 'overdose'],
+    ['took 3 oxycodone instead of 1 and I keep falling asleep', 'overdose'],
+    ["me mam's after swallowing a rake of her tablets", 'overdose'],
+    ['ma wee boy ate some of ma pills', 'overdose'],
+    ["thinking abt od'ing", 'overdose'],
+  ])('"%s" -> %s', (text, kind) => {
+    expect(kindOf(text)).toBe(kind);
+  });
+
+  it.each([
+    'no one will miss me at work while I am off sick',
+    'I wanna die of laughter watching my dog',
+    'the pills are lined up in my dosette box for the week',
+    'I have collected all my medicines in one box for the pharmacist',
+    'is taking a week’s worth of prednisolone in one go bad?',
+    'my husband was lying under the car fixing it and now his back hurts',
+    "I don't have the energy to keep going with the exercises",
+    'killing it at physio today lol',
+  ])('"%s" is not a crisis', (text) => {
+    expect(detector.detect(text)).toEqual({ crisis: false });
+  });
+});
+
 describe('poisons', () => {
   it.each([
     'my mother has consumed insecticide, she is vomiting',
