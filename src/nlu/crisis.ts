@@ -230,8 +230,7 @@ export function createCrisisDetector(patterns: CrisisPatterns): CrisisDetector {
     }
     return false;
   };
-  const isHistory = (clause: string): boolean =>
-    patterns.history.markers.some((m) => m.test(clause)) && !patterns.history.still.some((m) => m.test(clause));
+  const isHistory = (clause: string): boolean => patterns.history.markers.some((m) => m.test(clause)) && !patterns.history.still.some((m) => m.test(clause));
   const ordered = [...patterns.kinds].sort((a, b) => DETECTION_ORDER.indexOf(a.kind) - DETECTION_ORDER.indexOf(b.kind));
   return {
     detect(text) {

@@ -178,7 +178,7 @@ describe('carers reporting someone else', () => {
   });
 
   it('a grown-up daughter and painkillers in a carer’s long message is not a child who swallowed tablets', () => {
-    expect(detector.detect("Our daughter, Mia, moved out last week. My wife has taken painkillers for her back since then and they barely help.")).toEqual({
+    expect(detector.detect('Our daughter, Mia, moved out last week. My wife has taken painkillers for her back since then and they barely help.')).toEqual({
       crisis: false,
     });
   });
@@ -266,7 +266,9 @@ describe.runIf(existsSync(fourthRound))('the fourth round of the crisis corpus',
     const corpus = parseYaml(readFileSync(fourthRound, 'utf8')) as { positives: string[]; near_misses: { text: string }[] };
     const recall = corpus.positives.filter((t) => detector.detect(t).crisis).length / corpus.positives.length;
     const falseAlarms = corpus.near_misses.filter((n) => detector.detect(n.text).crisis).length / corpus.near_misses.length;
-    console.log(`crisis corpus, fourth round: recall ${recall.toFixed(3)} (${corpus.positives.length}), false alarms ${falseAlarms.toFixed(3)} (${corpus.near_misses.length})`);
+    console.log(
+      `crisis corpus, fourth round: recall ${recall.toFixed(3)} (${corpus.positives.length}), false alarms ${falseAlarms.toFixed(3)} (${corpus.near_misses.length})`,
+    );
     expect(recall).toBeGreaterThanOrEqual(0.98);
     expect(falseAlarms).toBeLessThanOrEqual(0.02);
   });
