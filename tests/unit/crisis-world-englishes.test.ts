@@ -99,6 +99,10 @@ describe('slang, minimised and quiet wordings', () => {
     ["me mam's after swallowing a rake of her tablets", 'overdose'],
     ['ma wee boy ate some of ma pills', 'overdose'],
     ["thinking abt od'ing", 'overdose'],
+    ['been saving up me diazepam, thinking of just taking the lot', 'overdose'],
+    ['lowkey been thinking bout unaliving myself', 'suicide'],
+    ['there are empty packets of his tramadol all over the floor and he is drifting off', 'overdose'],
+    ["I'm so tired of being a burden", 'suicide'],
   ])('"%s" -> %s', (text, kind) => {
     expect(kindOf(text)).toBe(kind);
   });
