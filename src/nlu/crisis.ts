@@ -47,6 +47,11 @@ const crisisFileSchema = z.strictObject({
   /** ... unless the learned probability is at least this. */
   learned_alone_at: z.number().min(0).max(1).default(1),
   negations: expression,
+  /**
+   * A clause that tells of long ago ("as a teenager", "years ago") holds history, not a crisis
+   * now: its hits are dropped, unless the clause also has a `still` word ("again", "now").
+   */
+  history: z.strictObject({ markers: z.array(expression).min(1), still: z.array(expression).default([]) }).optional(),
   kinds: z.strictObject({ suicide: kindSchema, self_harm: kindSchema, overdose: kindSchema }),
 });
 
@@ -71,6 +76,7 @@ export interface CrisisPatterns {
   readonly learnedNeeds: RegExp[];
   readonly learnedAloneAt: number;
   readonly negationBefore: RegExp;
+  readonly history: { markers: RegExp[]; still: RegExp[] };
   readonly kinds: CompiledKind[];
 }
 
@@ -125,7 +131,11 @@ export function parseCrisisPatterns(yamlText: string, file = '<crisis>'): Crisis
     })),
   }));
   const learnedNeeds = data.learned_needs.map((need, i) => compile(need, `${file}: learned_needs[${i}]`));
-  return { file, rewrites, idioms, learnedNeeds, learnedAloneAt: data.learned_alone_at, negationBefore: negationAtEnd, kinds };
+  const history = {
+    markers: (data.history?.markers ?? []).map((m, i) => compile(m, `${file}: history.markers[${i}]`, '')),
+    still: (data.history?.still ?? []).map((m, i) => compile(m, `${file}: history.still[${i}]`, '')),
+  };
+  return { file, rewrites, idioms, learnedNeeds, learnedAloneAt: data.learned_alone_at, negationBefore: negationAtEnd, history, kinds };
 }
 
 export function loadCrisisPatterns(path: string): CrisisPatterns {
@@ -203,13 +213,14 @@ export function createCrisisDetector(patterns: CrisisPatterns): CrisisDetector {
   const hitIn = (clause: string, compiled: CompiledKind): boolean => compiled.patterns.some((pattern) => standsIn(clause, pattern, compiled.unless));
   // A pair: the first part in clause i, the second in clause i..i+within. An `unless` in any
   // clause of the stretch (a question frame: "is it ok to take 10 a day") drops it.
-  const pairIn = (clauses: readonly string[], compiled: CompiledKind): boolean => {
+  const pairIn = (clauses: readonly string[], historic: readonly boolean[], compiled: CompiledKind): boolean => {
     for (const pair of compiled.pairs) {
       for (let i = 0; i < clauses.length; i++) {
+        // A pair may start in a clause of history ("an attempt years ago... the thoughts are back"): its second part must not.
         if (!standsIn(clauses[i]!, pair.first, compiled.unless)) continue;
         const last = Math.min(clauses.length - 1, i + pair.within);
         for (let j = i; j <= last; j++) {
-          if (!standsIn(clauses[j]!, pair.then, compiled.unless)) continue;
+          if (historic[j] || !standsIn(clauses[j]!, pair.then, compiled.unless)) continue;
           const stretch = clauses.slice(i, j + 1);
           const has = (r: RegExp) => stretch.some((c) => ((r.lastIndex = 0), r.test(c)));
           if (pair.with && !has(pair.with)) continue;
@@ -219,14 +230,17 @@ export function createCrisisDetector(patterns: CrisisPatterns): CrisisDetector {
     }
     return false;
   };
+  const isHistory = (clause: string): boolean => patterns.history.markers.some((m) => m.test(clause)) && !patterns.history.still.some((m) => m.test(clause));
   const ordered = [...patterns.kinds].sort((a, b) => DETECTION_ORDER.indexOf(a.kind) - DETECTION_ORDER.indexOf(b.kind));
   return {
     detect(text) {
       if (!text.trim()) return { crisis: false };
       const clauses = prepare(text.slice(0, 4000));
+      const historic = clauses.map(isHistory);
       // Overdose first: it is also a medical emergency (call the emergency number).
       for (const compiled of ordered) {
-        if (clauses.some((clause) => hitIn(clause, compiled)) || pairIn(clauses, compiled)) return { crisis: true, kind: compiled.kind };
+        if (clauses.some((clause, i) => !historic[i] && hitIn(clause, compiled)) || pairIn(clauses, historic, compiled))
+          return { crisis: true, kind: compiled.kind };
       }
       return { crisis: false };
     },
