@@ -185,9 +185,27 @@ export function crossValidateLearned(set: LabelledText[], lexicon: Lexicon, k = 
     members.forEach((m, j) => (folds[m] = (offset + j) % k));
     offset += members.length;
   }
+  return { k, seed: config.seed, logits: logitsOutOfFold(set, lexicon, folds, k, config), folds };
+}
+
+/**
+ * The logits of every text from a model trained without its fold (folds[i] in 0..k-1; a fold
+ * with no text, or not in `run` when given, is skipped: its texts keep logits of 0 and only
+ * ever train). Scored as the bot scores a message: the best of the whole text
+ * and each sentence.
+ */
+export function logitsOutOfFold(
+  set: LabelledText[],
+  lexicon: Lexicon,
+  folds: readonly number[],
+  k: number,
+  config: LearnedConfig,
+  run?: readonly number[],
+): Float64Array[] {
   const logits: Float64Array[] = set.map(() => new Float64Array(S));
   const labels = labelsOf(set);
   for (let fold = 0; fold < k; fold++) {
+    if (!folds.includes(fold) || (run && !run.includes(fold))) continue;
     const trainIdx = set.flatMap((_, i) => (folds[i] !== fold ? [i] : []));
     const v = buildVectorizer(
       trainIdx.map((i) => set[i]!.text),
@@ -201,7 +219,6 @@ export function crossValidateLearned(set: LabelledText[], lexicon: Lexicon, k = 
       v.size,
       config,
     );
-    // Scored as the bot scores a message: the best of the whole text and each sentence.
     const scratch = new Float64Array(S);
     set.forEach((t, i) => {
       if (folds[i] !== fold) return;
@@ -215,7 +232,7 @@ export function crossValidateLearned(set: LabelledText[], lexicon: Lexicon, k = 
       }
     });
   }
-  return { k, seed: config.seed, logits, folds };
+  return logits;
 }
 
 // ---------------------------------------------------------------------------- thresholds file
