@@ -67,7 +67,7 @@ export function crossRound(
   textRounds: string[],
   lexicon: Lexicon,
   config: LearnedConfig,
-  options: { heldOut?: string[]; shipped?: LearnedThresholds } = {},
+  options: { heldOut?: string[]; shipped?: LearnedThresholds; concepts?: [string, string[]][] } = {},
 ): CrossRoundReport {
   const allRounds = [...new Set(textRounds.filter((r) => r !== ''))].sort();
   const heldOut = options.heldOut ?? allRounds;
@@ -79,7 +79,7 @@ export function crossRound(
     return every && r === '' ? i % heldOut.length : heldOut.length; // fold k-1: training only
   });
   const run = heldOut.map((_, f) => f);
-  const logits = logitsOutOfFold(set, lexicon, folds, k, config, run);
+  const logits = logitsOutOfFold(set, lexicon, folds, k, config, run, options.concepts);
   const scored = folds.map((f) => f < heldOut.length);
   const scoredSet = set.filter((_, i) => scored[i]);
   const rounds: CrossRoundReport['rounds'] = {};
