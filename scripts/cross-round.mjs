@@ -18,6 +18,7 @@ import {
   answerNegatives,
   buildTrainingSet,
   loadLearnedThresholds,
+  parseConcepts,
   parseCorpus,
   parseLearnedAnswers,
   readCorpusSources,
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     set: { type: 'string', multiple: true, default: [] },
     json: { type: 'boolean', default: false },
     missed: { type: 'boolean', default: false },
+    'no-concepts': { type: 'boolean', default: false },
   },
 });
 const dataDir = 'knowledge/nlu';
@@ -48,6 +50,7 @@ const config = mergeConfig(overrides);
 const report = crossRound(set, roundsOfTexts(set, named), lexicon, config, {
   heldOut: values['held-out'],
   shipped: loadLearnedThresholds(dataDir),
+  concepts: values['no-concepts'] ? [] : parseConcepts(sources.concepts),
 });
 if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
 else {

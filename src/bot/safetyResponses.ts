@@ -14,6 +14,7 @@ import type { PatientReading } from '../nlu/patient.js';
 import { evaluateTriage } from '../triage/rules.js';
 import { crisisDuringSupport, urgentDuringSupport } from '../handoff/decideSupport.js';
 import { offerAfterUrgent, resumeSuspended, suspendFlow } from './flowControl.js';
+import { saidHash } from './repeats.js';
 
 /**
  * Red flags in the message, for the patient: when someone writes about the person they ask
@@ -65,7 +66,15 @@ export function actOnRedFlags(draft: TurnDraft, flags: RedFlagId[]): void {
   for (const flag of flags) state.answers[flag] = 'yes';
   const outcome = evaluateTriage(content.triageRules, state.answers);
   suspendFlow(draft);
+  const at = draft.replies.length;
   announceOutcome(draft, outcome, false);
+  // The same advice given earlier in this conversation, word for word: the short form (the
+  // title and the number), not the whole text again.
+  const advice = draft.replies[at];
+  if (advice && state.said?.includes(saidHash(advice.text))) {
+    const title = draft.fill(content.triageRules.outcomes[outcome.level].title);
+    draft.replies[at] = { ...advice, text: draft.fill(content.messages.triage.advised_again, { title }) };
+  }
   offerAfterUrgent(draft, content.messages.red_flag.offer);
 }
 
