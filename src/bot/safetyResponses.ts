@@ -79,6 +79,23 @@ export function actOnRedFlags(draft: TurnDraft, flags: RedFlagId[]): void {
 }
 
 /**
+ * A warning sign told again after its urgent advice (already a yes): the advice again in its
+ * short form (the title and the number), so no report of a sign goes without it, and the same
+ * text is not repeated word for word. The message is then read as usual.
+ */
+export function remindUrgentAdvice(draft: TurnDraft): void {
+  const { state, content } = draft;
+  const level = state.announced;
+  if (!level || levelRank(level) > levelRank('emergency')) return;
+  const title = draft.fill(content.triageRules.outcomes[level].title);
+  draft.replies.push({
+    text: draft.fill(content.messages.triage.advised_again, { title }),
+    triage: { level, reasons: (state.triage?.reasons ?? []).map((r) => r.rule), final: false },
+    urgent: true,
+  });
+}
+
+/**
  * Crisis help, first in the reply: the crisis line, the poison line and the emergency number
  * for an overdose. While a person from the team is involved, they are told and the case goes
  * to the top of the queue.
