@@ -172,6 +172,10 @@ export function formatCrossRound(report: CrossRoundReport): string {
   }
   const m = report.mean;
   lines.push(`  mean (warning signs)          |                 ${pct(m.recallPossible)} ${pct(m.recallSure)}  ${pct(m.ownNearMissPossible)} ${pct(m.ownNearMissSure)} |`);
+  if (report.heldOut.length < Object.keys(report.rounds).length)
+    lines.push(
+      '  (only some rounds held out: "chosen" thresholds are fitted on the held-out scores themselves, so read the "shipped" columns, the current red-flag-model.json thresholds, as the blind-ish number)',
+    );
   lines.push('', '  held-out round     n   possible   sure   ownNM@possible');
   for (const [r, e] of Object.entries(report.byRound))
     lines.push(`  ${r.padEnd(14)} ${String(e.positives).padStart(5)}   ${pct(e.recallPossible)} ${pct(e.recallSure)}   ${pct(e.ownNearMissPossible)}`);
