@@ -198,6 +198,7 @@ export function inspectContent(
     triageRules,
     articles: library,
     redFlagLabels: patterns.labels,
+    redFlagLabelsOther: patterns.labelsOther,
     confirmQuestions: patterns.confirmQuestions,
   };
   const sourceKeys = sourceTexts(source);
@@ -239,6 +240,7 @@ export function inspectContent(
       locale: pack.locale,
       ...(otherLanguages ? { otherLanguages } : {}),
       redFlagLabel: (id) => words.redFlagLabels.get(id) ?? id,
+      redFlagLabelOther: (id) => words.redFlagLabelsOther.get(id) ?? words.redFlagLabels.get(id) ?? id,
       confirmQuestion: (id) => words.confirmQuestions.get(id) ?? confirmQuestion(patterns, id as never),
     });
   }

@@ -48,6 +48,7 @@ import {
   explainRedFlag,
   giveCrisisHelp,
   isKnownPositive,
+  remindUrgentAdvice,
   offerAfterCrisis,
 } from './safetyResponses.js';
 import { notePatient, restartCheckForPatient } from './patientNotes.js';
@@ -179,6 +180,8 @@ function decideMessageSteps(
       cantTellBesideAdvice(draft, text);
       return draft;
     }
+    // A sign told again after its advice: the advice again, short (then the message as usual).
+    if (detection.flags.some((flag) => draft.state.answers[flag] === 'yes')) remindUrgentAdvice(draft);
     // (A warning sign being confirmed stays open: the answer below decides it, unclear is yes.)
     if (crisisGiven && draft.state.pending?.kind !== 'confirm_flags') {
       offerAfterCrisis(draft);

@@ -14,6 +14,7 @@ import type { PatientReading } from '../nlu/patient.js';
 import { evaluateTriage } from '../triage/rules.js';
 import { crisisDuringSupport, urgentDuringSupport } from '../handoff/decideSupport.js';
 import { offerAfterUrgent, resumeSuspended, suspendFlow } from './flowControl.js';
+import { saidHash } from './repeats.js';
 
 /**
  * Red flags in the message, for the patient: when someone writes about the person they ask
@@ -65,8 +66,33 @@ export function actOnRedFlags(draft: TurnDraft, flags: RedFlagId[]): void {
   for (const flag of flags) state.answers[flag] = 'yes';
   const outcome = evaluateTriage(content.triageRules, state.answers);
   suspendFlow(draft);
+  const at = draft.replies.length;
   announceOutcome(draft, outcome, false);
+  // The same advice given earlier in this conversation, word for word: the short form (the
+  // title and the number), not the whole text again.
+  const advice = draft.replies[at];
+  if (advice && state.said?.includes(saidHash(advice.text))) {
+    const title = draft.fill(content.triageRules.outcomes[outcome.level].title);
+    draft.replies[at] = { ...advice, text: draft.fill(content.messages.triage.advised_again, { title }) };
+  }
   offerAfterUrgent(draft, content.messages.red_flag.offer);
+}
+
+/**
+ * A warning sign told again after its urgent advice (already a yes): the advice again in its
+ * short form (the title and the number), so no report of a sign goes without it, and the same
+ * text is not repeated word for word. The message is then read as usual.
+ */
+export function remindUrgentAdvice(draft: TurnDraft): void {
+  const { state, content } = draft;
+  const level = state.announced;
+  if (!level || levelRank(level) > levelRank('emergency')) return;
+  const title = draft.fill(content.triageRules.outcomes[level].title);
+  draft.replies.push({
+    text: draft.fill(content.messages.triage.advised_again, { title }),
+    triage: { level, reasons: (state.triage?.reasons ?? []).map((r) => r.rule), final: false },
+    urgent: true,
+  });
 }
 
 /**

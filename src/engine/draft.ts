@@ -21,6 +21,8 @@ export interface EngineContent {
   messages: Messages;
   triageRules: TriageRules;
   redFlagLabel: (id: string) => string;
+  /** The label for a carer, about the patient (label_other; else the label). */
+  redFlagLabelOther?: (id: string) => string;
   /** The yes/no question that confirms a warning sign the detector was unsure of. */
   confirmQuestion: (id: string) => string;
   emergencyNumber: string;

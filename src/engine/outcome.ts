@@ -10,9 +10,10 @@ export function triageReplyText(draft: TurnDraft, outcome: TriageOutcome): { tex
   const { messages, triageRules } = draft.content;
   const advice = triageRules.outcomes[outcome.level];
   const reasons = reasonTexts(draft, outcome);
-  const parts = [`**${draft.fill(advice.title)}**`, draft.fill(advice.advice)];
+  const forOther = draft.state.patient?.who === 'other';
+  const parts = [`**${draft.fill(advice.title)}**`, draft.fill(forOther && advice.advice_other ? advice.advice_other : advice.advice)];
   // Advice for someone else: say who it is for, so a carer knows to act for them.
-  if (draft.state.patient?.who === 'other') parts.splice(1, 0, draft.fill(messages.triage.for_other));
+  if (forOther) parts.splice(1, 0, draft.fill(messages.triage.for_other));
   if (reasons.length > 0) parts.push(`${messages.triage.reasons_heading}\n${reasons.map((r) => `- ${r}`).join('\n')}`);
   return { text: parts.join('\n\n'), reasons };
 }
@@ -21,7 +22,8 @@ function reasonTexts(draft: TurnDraft, outcome: TriageOutcome): string[] {
   const { triageRules } = draft.content;
   return outcome.reasons.map((reason) => {
     const rule = triageRules.rules.find((r) => r.id === reason.rule)!;
-    const labels = reason.flags.map((f) => draft.content.redFlagLabel(f));
+    const forOther = draft.state.patient?.who === 'other' && draft.content.redFlagLabelOther;
+    const labels = reason.flags.map((f) => (forOther ? draft.fill(draft.content.redFlagLabelOther!(f)) : draft.content.redFlagLabel(f)));
     return draft.fill(rule.reason, { flags: joinLabels(labels, draft.content.locale) });
   });
 }

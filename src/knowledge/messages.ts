@@ -98,6 +98,7 @@ const messagesSchema = z.strictObject({
     reasons_heading: z.string(),
     human_offer: z.string(),
     already_advised: z.string(),
+    advised_again: z.string(),
     urgent_reminder: z.string(),
     urgent_reminder_refusal: z.string(),
     keep_answering: z.string(),

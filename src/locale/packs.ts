@@ -58,6 +58,7 @@ export interface LocalizableContent {
   triageRules: TriageRules;
   articles: ArticleLibrary;
   redFlagLabels: ReadonlyMap<string, string>;
+  redFlagLabelsOther: ReadonlyMap<string, string>;
   confirmQuestions: ReadonlyMap<string, string>;
 }
 
@@ -167,7 +168,7 @@ function mapMap(map: ReadonlyMap<string, string>, prefix: string, field: string,
  * dialogs.<tree>.<node>.simple | simple_other | more_text | none_label ·
  * dialogs.<tree>.<node>.options.<target>.label | synonyms · dialogs.<tree>.<node>.items.<evidence>.label |
  * text_other | synonyms · triage.rules.<id>.reason ·
- * triage.outcomes.<level>.title | advice · red_flags.<id>.label | question.
+ * triage.outcomes.<level>.title | advice | advice_other · red_flags.<id>.label | label_other | question.
  * Articles have no keys yet (a language's articles will be their own files); terms apply to them.
  */
 export function mapTexts(content: LocalizableContent, fn: Mapper): LocalizableContent {
@@ -180,12 +181,17 @@ export function mapTexts(content: LocalizableContent, fn: Mapper): LocalizableCo
       outcomes: Object.fromEntries(
         Object.entries(rules.outcomes).map(([level, o]) => [
           level,
-          { title: fn(`triage.outcomes.${level}.title`, o.title) as string, advice: fn(`triage.outcomes.${level}.advice`, o.advice) as string },
+          {
+            title: fn(`triage.outcomes.${level}.title`, o.title) as string,
+            advice: fn(`triage.outcomes.${level}.advice`, o.advice) as string,
+            ...(o.advice_other ? { advice_other: fn(`triage.outcomes.${level}.advice_other`, o.advice_other) as string } : {}),
+          },
         ]),
       ) as TriageRules['outcomes'],
     },
     articles: content.articles,
     redFlagLabels: mapMap(content.redFlagLabels, 'red_flags', 'label', fn),
+    redFlagLabelsOther: mapMap(content.redFlagLabelsOther, 'red_flags', 'label_other', fn),
     confirmQuestions: mapMap(content.confirmQuestions, 'red_flags', 'question', fn),
   };
 }

@@ -74,6 +74,18 @@ export interface CorpusSources {
   answers: string;
   /** learned-answers.yaml (the project's own when the directory has none). */
   learnedAnswers: string;
+  /** red-flag-concepts.yaml ("" when absent: no concept features). */
+  concepts: string;
+}
+
+export const CONCEPTS_FILE = 'red-flag-concepts.yaml';
+
+
+/** Parses red-flag-concepts.yaml into [concept, words] entries (sorted by name). Throws naming the file. */
+export function parseConcepts(text: string, file = CONCEPTS_FILE): [string, string[]][] {
+  if (text.trim() === '') return [];
+  const parsed = parseYamlWith(text, conceptsSchema, file);
+  return Object.entries(parsed.concepts).sort((a, b) => (a[0] < b[0] ? -1 : 1));
 }
 
 export const ANSWER_WORDS_FILE = 'answer-words.yaml';
@@ -88,6 +100,10 @@ export const MIN_CONTENT_WORDS = 3;
 export const LEARNED_ANSWERS_FILE = 'learned-answers.yaml';
 
 const words = z.array(z.union([z.string(), z.number()]).transform((v) => String(v).toLowerCase().trim())).min(1);
+const conceptsSchema = z.strictObject({
+  version: z.literal(1),
+  concepts: z.record(z.string().regex(/^[a-z_]+$/, 'a concept name is lower case with underscores'), words),
+});
 const template = z.string().regex(/\{n\}/, 'a template needs {n}');
 const learnedAnswersSchema = z.strictObject({
   version: z.literal(1),
@@ -169,6 +185,7 @@ export function readCorpusSources(dataDir: string): CorpusSources {
       existsSync(join(dir, LEARNED_ANSWERS_FILE)) ? join(dir, LEARNED_ANSWERS_FILE) : resolveFromRoot(join('knowledge/nlu', LEARNED_ANSWERS_FILE)),
       'utf8',
     ),
+    concepts: existsSync(join(dir, CONCEPTS_FILE)) ? readFileSync(join(dir, CONCEPTS_FILE), 'utf8') : '',
   };
 }
 
@@ -203,7 +220,7 @@ export function answerNegatives(answerWordsYaml: string, learned: LearnedAnswers
 /** sha256 of the corpus files (names and bytes): what red-flag-model.json was chosen on. */
 export function corpusHash(sources: CorpusSources): string {
   return sha256(
-    JSON.stringify([MODEL_VERSION, sources.corpus, sha256(sources.training), sha256(sources.lexicon), sha256(sources.answers), sha256(sources.learnedAnswers)]),
+    JSON.stringify([MODEL_VERSION, sources.corpus, sha256(sources.training), sha256(sources.lexicon), sha256(sources.answers), sha256(sources.learnedAnswers), ...(sources.concepts ? [sha256(sources.concepts)] : [])]),
   );
 }
 

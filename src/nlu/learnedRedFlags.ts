@@ -46,6 +46,7 @@ import {
   buildTrainingSet,
   corpusHash,
   parseCorpus,
+  parseConcepts,
   parseLearnedAnswers,
   readCorpusSources,
 } from './learnedCorpus.js';
@@ -109,7 +110,7 @@ export function loadOrTrainLearnedRedFlags(options: LoadLearnedOptions = {}): Lo
     lexicon,
     { cacheKey: key, corpusHash: corpusHash(sources) },
     answerWords(sources.answers, learnedAnswers),
-    options.train,
+    { ...options.train, concepts: parseConcepts(sources.concepts) },
   );
   const model = restoreLearnedModel(serialized, thresholds);
   try {
@@ -141,6 +142,8 @@ export {
   ANSWER_WORDS_FILE,
   CORPUS_DIR,
   LEARNED_ANSWERS_FILE,
+  CONCEPTS_FILE,
+  parseConcepts,
   DEFAULT_LEARNED_CONFIG,
   LEARNED_SIGNS,
   MIN_CONTENT_WORDS,

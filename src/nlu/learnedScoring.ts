@@ -8,7 +8,7 @@ import { base64ToF32 } from './numeric.js';
 import { resolveFromRoot } from './dataFiles.js';
 import { lexiconFromEntries, Normalizer } from './normalize.js';
 import { LEARNED_SIGNS, type LearnedConfig, type LearnedSign, MIN_CONTENT_WORDS, MODEL_VERSION, THRESHOLDS_FILE } from './learnedCorpus.js';
-import { type Vectorizer, rawFeatures, splitForScoring } from './learnedFeatures.js';
+import { type Vectorizer, buildConceptIndex, rawFeatures, splitForScoring } from './learnedFeatures.js';
 import { S, SIGN_INDEX, type SerializedLearnedModel, type Weights, sigmoid } from './learnedTraining.js';
 
 const thresholdSchema = z.object({
@@ -99,6 +99,7 @@ class LearnedModel implements LearnedRedFlagModel {
     const charIndex = new Map(model.chars.map((c, i) => [c, model.words.length + i]));
     this.v = {
       normalizer: new Normalizer(lexicon, new Map(model.vocabulary), model.typos),
+      concepts: buildConceptIndex(model.concepts ?? []),
       wordIndex,
       charIndex,
       size: model.words.length + model.chars.length,
@@ -170,7 +171,7 @@ class LearnedModel implements LearnedRedFlagModel {
 
   /** The raw logits of one text: vectorize() + logitsOf() without the intermediate arrays. */
   private logits(text: string, out: Float64Array): void {
-    const { words, chars } = rawFeatures(this.v.normalizer, text, this.config);
+    const { words, chars } = rawFeatures(this.v.normalizer, text, this.config, this.v.concepts);
     const { idx, val } = this;
     let n = 0;
     for (const w of words) {

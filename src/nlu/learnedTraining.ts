@@ -4,7 +4,7 @@
 import { rng, shuffleInPlace, toBase64 } from './numeric.js';
 import { type Lexicon } from './normalize.js';
 import { DEFAULT_LEARNED_CONFIG, LEARNED_SIGNS, type LabelledText, type LearnedConfig, type LearnedSign, MODEL_VERSION } from './learnedCorpus.js';
-import { type SparseVector, buildVectorizer, splitForScoring, vectorize } from './learnedFeatures.js';
+import { type SparseVector, buildConceptIndex, buildVectorizer, splitForScoring, vectorize } from './learnedFeatures.js';
 
 // ---------------------------------------------------------------------------- training
 
@@ -102,6 +102,8 @@ export interface SerializedLearnedModel {
   /** Signs with at least one positive in the corpus (the others never fire). */
   trained: LearnedSign[];
   vocabulary: [string, number][];
+  /** red-flag-concepts.yaml: concept -> words (absent in models before concepts). */
+  concepts?: [string, string[]][];
   typos: [string, string][];
   lexicon: [string, string[]][];
   lexiconHash: string;
@@ -116,6 +118,8 @@ export interface SerializedLearnedModel {
 
 export interface TrainLearnedOptions {
   config?: Partial<LearnedConfig>;
+  /** Concept word lists (parseConcepts of red-flag-concepts.yaml); none when absent. */
+  concepts?: [string, string[]][];
 }
 
 export function mergeConfig(partial?: Partial<LearnedConfig>): LearnedConfig {
@@ -132,7 +136,8 @@ export function trainLearnedModel(
 ): SerializedLearnedModel {
   const config = mergeConfig(options.config);
   const texts = set.map((t) => t.text);
-  const v = buildVectorizer(texts, lexicon, config);
+  const concepts = options.concepts ?? [];
+  const v = buildVectorizer(texts, lexicon, config, buildConceptIndex(concepts));
   const vectors = texts.map((t) => vectorize(v, t, config));
   const weights = trainWeights(vectors, labelsOf(set), v.size, config);
   const present = new Set(set.flatMap((t) => t.signs));
@@ -143,6 +148,7 @@ export function trainLearnedModel(
     signs: [...LEARNED_SIGNS],
     trained: LEARNED_SIGNS.filter((s) => present.has(s)),
     vocabulary: [...v.normalizer.vocabulary().entries()],
+    concepts,
     typos: [...v.normalizer.typos.entries()],
     lexicon: [...lexicon.entries].map(([c, vs]) => [c, [...vs]]),
     lexiconHash: lexicon.hash,
@@ -185,14 +191,35 @@ export function crossValidateLearned(set: LabelledText[], lexicon: Lexicon, k = 
     members.forEach((m, j) => (folds[m] = (offset + j) % k));
     offset += members.length;
   }
+  return { k, seed: config.seed, logits: logitsOutOfFold(set, lexicon, folds, k, config, undefined, options.concepts), folds };
+}
+
+/**
+ * The logits of every text from a model trained without its fold (folds[i] in 0..k-1; a fold
+ * with no text, or not in `run` when given, is skipped: its texts keep logits of 0 and only
+ * ever train). Scored as the bot scores a message: the best of the whole text
+ * and each sentence.
+ */
+export function logitsOutOfFold(
+  set: LabelledText[],
+  lexicon: Lexicon,
+  folds: readonly number[],
+  k: number,
+  config: LearnedConfig,
+  run?: readonly number[],
+  conceptEntries: [string, string[]][] = [],
+): Float64Array[] {
+  const concepts = buildConceptIndex(conceptEntries);
   const logits: Float64Array[] = set.map(() => new Float64Array(S));
   const labels = labelsOf(set);
   for (let fold = 0; fold < k; fold++) {
+    if (!folds.includes(fold) || (run && !run.includes(fold))) continue;
     const trainIdx = set.flatMap((_, i) => (folds[i] !== fold ? [i] : []));
     const v = buildVectorizer(
       trainIdx.map((i) => set[i]!.text),
       lexicon,
       config,
+      concepts,
     );
     const vectors = trainIdx.map((i) => vectorize(v, set[i]!.text, config));
     const weights = trainWeights(
@@ -201,7 +228,6 @@ export function crossValidateLearned(set: LabelledText[], lexicon: Lexicon, k = 
       v.size,
       config,
     );
-    // Scored as the bot scores a message: the best of the whole text and each sentence.
     const scratch = new Float64Array(S);
     set.forEach((t, i) => {
       if (folds[i] !== fold) return;
@@ -215,7 +241,7 @@ export function crossValidateLearned(set: LabelledText[], lexicon: Lexicon, k = 
       }
     });
   }
-  return { k, seed: config.seed, logits, folds };
+  return logits;
 }
 
 // ---------------------------------------------------------------------------- thresholds file

@@ -78,10 +78,12 @@ export function compileRaw(raw: unknown, file: string): RedFlagPatterns {
   const historyOnly = new Set<RedFlagId>();
   const reportedWhenUnsure = new Set<RedFlagId>();
   const labels = new Map<RedFlagId, string>();
+  const labelsOther = new Map<RedFlagId, string>();
   const confirmQuestions = new Map<RedFlagId, string>();
   for (const id of RED_FLAG_IDS) {
     const entry = data.red_flags[id]!;
     labels.set(id, entry.label.trim());
+    if (entry.label_other) labelsOther.set(id, entry.label_other.trim());
     confirmQuestions.set(id, entry.confirm_question.trim());
     if (entry.topics) topics.push({ id, part: compiler.part(entry.topics, `red_flags.${id}.topics`) });
     if (entry.resolvable) resolvable.add(id);
@@ -126,7 +128,7 @@ export function compileRaw(raw: unknown, file: string): RedFlagPatterns {
     boundaryKind,
     rewrites,
   };
-  return { file, labels, confirmQuestions, compiled };
+  return { file, labels, labelsOther, confirmQuestions, compiled };
 }
 
 // --------------------------------------------------------------------------- compiler

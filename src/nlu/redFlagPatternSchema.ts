@@ -54,6 +54,8 @@ const patternSchema = z
 
 const redFlagSchema = z.strictObject({
   label: z.string().min(3),
+  /** The label when the person asks for someone else ({their}: "numbness around his bottom"). */
+  label_other: z.string().min(3).optional(),
   confirm_question: z.string().regex(/\?\s*$/, 'must be a question ending with "?"'),
   topics: termList.optional(),
   /** A later "but it's gone now" takes it back (a past fever, not a current one). */
@@ -226,6 +228,8 @@ export interface FirstWordEntry {
 export interface RedFlagPatterns {
   readonly file: string;
   readonly labels: ReadonlyMap<RedFlagId, string>;
+  /** label_other where given: the label for a carer, about the patient. */
+  readonly labelsOther: ReadonlyMap<RedFlagId, string>;
   readonly confirmQuestions: ReadonlyMap<RedFlagId, string>;
   /** @internal compiled matcher tables */
   readonly compiled: Compiled;

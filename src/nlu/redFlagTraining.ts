@@ -17,6 +17,7 @@ import type { AssertionReport } from './assertion.js';
 import {
   answerNegatives,
   parseLearnedAnswers,
+  parseConcepts,
   buildTrainingSet,
   corpusHash,
   crossValidateLearned,
@@ -179,7 +180,7 @@ export function trainRedFlagThresholds(options: TrainRedFlagsOptions = {}): RedF
   const files = parseCorpus(sources);
   const lexicon = parseLexicon(sources.lexicon, LEXICON_FILE);
   const set = buildTrainingSet(files, sources.training, answerNegatives(sources.answers, parseLearnedAnswers(sources.learnedAnswers)));
-  const oof = crossValidateLearned(set, lexicon, k, options.train);
+  const oof = crossValidateLearned(set, lexicon, k, { ...options.train, concepts: parseConcepts(sources.concepts) });
   const signs: RedFlagModelFile['signs'] = {};
   const calibrated = new Map<LearnedSign, number[]>();
   LEARNED_SIGNS.forEach((sign, s) => {

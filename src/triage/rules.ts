@@ -26,7 +26,8 @@ const ruleSchema = z
 
 const rulesFileSchema = z.strictObject({
   rules: z.array(ruleSchema).min(1),
-  outcomes: z.record(z.enum(TRIAGE_LEVELS), z.strictObject({ title: z.string(), advice: z.string() })),
+  // advice_other: the advice worded for a carer, about the patient ({patient}).
+  outcomes: z.record(z.enum(TRIAGE_LEVELS), z.strictObject({ title: z.string(), advice: z.string(), advice_other: z.string().optional() })),
 });
 
 export type TriageRule = z.infer<typeof ruleSchema>;
