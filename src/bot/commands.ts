@@ -18,7 +18,7 @@ import {
   showSources,
   type TurnDraft,
 } from '../engine/runtime.js';
-import { isCheck } from '../engine/draft.js';
+import { isCheck, urgentAdviceGiven } from '../engine/draft.js';
 import { progressOf } from '../engine/progress.js';
 import { undoLastAnswer, undoRequest } from '../engine/check.js';
 import type { Pending } from '../engine/state.js';
@@ -70,6 +70,12 @@ export function handlePending(draft: TurnDraft, input: MessageInput, reading: Pa
     }
     case 'after_urgent':
     case 'resume': {
+      // "It's probably just stress though, isn't it?" is no yes to carrying on: the advice again
+      // (decide.ts puts the reminder first), and the same offer.
+      if (!input.choice && pending.kind === 'after_urgent' && urgentAdviceGiven(state) && content.direct.says('minimises', input.text)) {
+        offerAfterUrgent(draft, content.messages.red_flag.offer);
+        return true;
+      }
       if (
         input.choice === CHOICE_VALUES.resume ||
         (!input.choice && chosenYesNo(input) === 'yes') ||
@@ -263,7 +269,7 @@ export function answerPauseOrCheck(draft: TurnDraft, text: string): boolean {
   // In the check: "how many more?", "why are you asking?", "what does saddle mean?", answered
   // and the question asked again (in simpler words for what it means).
   if (isCheck(content, state.at) && state.page === undefined && answerAboutCheck(draft, text)) return true;
-  if (direct.says('check_request', text)) {
+  if (direct.says('check_request', text) || asksIfSerious(draft, text)) {
     if (isCheck(content, state.at) && state.page === undefined) {
       draft.say(words.check_already);
       repeatCurrentQuestion(draft);
@@ -278,6 +284,17 @@ export function answerPauseOrCheck(draft: TurnDraft, text: string): boolean {
     return true;
   }
   return false;
+}
+
+/**
+ * "Is my back pain serious?": the warning-sign check is the answer, unless advice was already
+ * given (urgent, or a check's outcome: then the advice stands) or the question names a condition
+ * ("is sciatica serious?" is a question about it).
+ */
+function asksIfSerious(draft: TurnDraft, text: string): boolean {
+  const { state, content } = draft;
+  if (state.triage || urgentAdviceGiven(state) || content.direct.conditionNamed(text)) return false;
+  return content.direct.says('asks_serious', text);
 }
 
 function answerAboutCheck(draft: TurnDraft, text: string): boolean {

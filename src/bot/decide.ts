@@ -96,16 +96,19 @@ function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, messag
   // "do i realy need to go": a question about when to see someone, however it is spelt, would
   // otherwise get the general "most back pain gets better at home" answer right after the advice.
   const asksWhenToGo = draft.answeredIntent === 'care.when_to_see_doctor';
-  if (!draft.notUnderstood && !asksWhenToGo && !direct.asksAboutGoing(message.text) && !direct.says('what_to_do', message.text)) return;
+  // "It's probably just stress though": playing it down gets the advice again, taken seriously.
+  const minimises = direct.says('minimises', message.text);
+  if (!draft.notUnderstood && !asksWhenToGo && !minimises && !direct.asksAboutGoing(message.text) && !direct.says('what_to_do', message.text)) return;
   const title = draft.fill(draft.content.triageRules.outcomes[level].title);
   // "Don't tell me to go, I'm not going": how hard that is, acknowledged in the same sentence.
   const pushesBack = direct.says('refuses_going', message.text) || ['anger', 'insult', 'worry'].includes(direct.toneOf(message.text) ?? '');
-  const reminder = pushesBack ? draft.content.messages.triage.urgent_reminder_refusal : draft.content.messages.triage.urgent_reminder;
+  const words = draft.content.messages.triage;
+  const reminder = pushesBack ? words.urgent_reminder_refusal : minimises ? words.urgent_reminder_minimised : words.urgent_reminder;
   // The reminder is the first reply; a separate acknowledgement after it would say the same again.
-  if (pushesBack) removeAcknowledgements(draft);
+  if (pushesBack || minimises) removeAcknowledgements(draft);
   // The general when-to-see-a-doctor article would soften the advice: the reminder replaces it.
   if (asksWhenToGo) draft.replies.length = 0;
-  draft.replies.unshift({ text: draft.fill(reminder, { title }), ...(pushesBack ? { acknowledges: true } : {}) });
+  draft.replies.unshift({ text: draft.fill(reminder, { title }), ...(pushesBack || minimises ? { acknowledges: true } : {}) });
 }
 
 function removeAcknowledgements(draft: TurnDraft): void {

@@ -28,7 +28,11 @@ const schema = z.strictObject({
   about_going: patterns,
   refuses_going: patterns,
   what_to_do: patterns,
+  /** After urgent advice: "it's probably just stress". */
+  minimises: patterns,
   check_request: patterns,
+  /** "Is my back pain serious?": the check answers it. */
+  asks_serious: patterns,
   pause: patterns,
   /** "ok", "hmm", "yes" with no question waiting: nothing to answer. */
   filler: patterns,
@@ -63,7 +67,7 @@ const schema = z.strictObject({
 
 export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription';
 /** Phrases the conversation acts on (each a list of patterns in the file). */
-export type Phrase = 'downplays' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'check_request' | 'pause' | 'resume' | 'short_version' | 'points_to' | 'denies';
+export type Phrase = 'downplays' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'pause' | 'resume' | 'short_version' | 'points_to' | 'denies';
 export type Tone = 'worry' | 'anger' | 'distress' | 'insult' | 'small_talk' | 'bot_identity';
 
 export interface DirectQuestions {
@@ -129,7 +133,9 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     dose_followup: compile(data.dose_followup),
     refuses_going: compile(data.refuses_going),
     what_to_do: compile(data.what_to_do),
+    minimises: compile(data.minimises),
     check_request: compile(data.check_request),
+    asks_serious: compile(data.asks_serious),
     pause: compile(data.pause),
     filler: compile(data.filler),
     which_number: compile(data.which_number),

@@ -100,6 +100,7 @@ const messagesSchema = z.strictObject({
     already_advised: z.string(),
     urgent_reminder: z.string(),
     urgent_reminder_refusal: z.string(),
+    urgent_reminder_minimised: z.string(),
     keep_answering: z.string(),
     /** Before advice about someone else: who it is for. */
     for_other: z.string(),
