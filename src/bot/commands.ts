@@ -20,7 +20,7 @@ import {
 } from '../engine/runtime.js';
 import { isCheck, urgentAdviceGiven } from '../engine/draft.js';
 import { progressOf } from '../engine/progress.js';
-import { undoLastAnswer, undoRequest } from '../engine/check.js';
+import { restartCheck, undoLastAnswer, undoRequest } from '../engine/check.js';
 import type { Pending } from '../engine/state.js';
 import type { PatientReading } from '../nlu/patient.js';
 import { matchChoice } from '../nlu/entities.js';
@@ -52,6 +52,13 @@ export function handlePending(draft: TurnDraft, input: MessageInput, reading: Pa
         offerAfterUrgent(draft, content.messages.crisis.offer);
         state.pending = { kind: 'after_crisis' };
         return true;
+      }
+      if (direct.says('declines_help', input.text)) {
+        // "Don't give me a hotline number, I want answers about my back": heard first, not
+        // pushed; the rest of the message is then answered as any other (decide.ts goes on).
+        draft.say(draft.fill(content.messages.direct.crisis_pushback), { acknowledges: true });
+        state.pending = undefined;
+        return false;
       }
       const answer = chosenYesNo(input);
       if (answer === 'yes' || answer === 'unsure') {
@@ -265,6 +272,11 @@ export function answerPauseOrCheck(draft: TurnDraft, text: string): boolean {
       return true;
     }
     return false;
+  }
+  // In the check: "can we start again from the beginning?", "start over": its first question again.
+  if (isCheck(content, state.at) && state.page === undefined && (direct.says('restart_check', text) || isCommand(content.messages, 'start_over', text))) {
+    restartCheck(draft, content.messages.check.restarted);
+    return true;
   }
   // In the check: "how many more?", "why are you asking?", "what does saddle mean?", answered
   // and the question asked again (in simpler words for what it means).

@@ -33,6 +33,8 @@ const schema = z.strictObject({
   check_request: patterns,
   /** "Is my back pain serious?": the check answers it. */
   asks_serious: patterns,
+  /** In the check: "can we start again from the beginning". */
+  restart_check: patterns,
   pause: patterns,
   /** "ok", "hmm", "yes" with no question waiting: nothing to answer. */
   filler: patterns,
@@ -40,6 +42,8 @@ const schema = z.strictObject({
   which_number: patterns,
   /** "I feel fine though": after overdose help, the help again. */
   downplays: patterns,
+  /** After crisis help: "don't give me a hotline number". */
+  declines_help: patterns,
   /** In the check: how many questions are left, why it asks, what a question means. */
   check_left: patterns,
   check_why: patterns,
@@ -67,7 +71,7 @@ const schema = z.strictObject({
 
 export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription';
 /** Phrases the conversation acts on (each a list of patterns in the file). */
-export type Phrase = 'downplays' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'pause' | 'resume' | 'short_version' | 'points_to' | 'denies';
+export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'short_version' | 'points_to' | 'denies';
 export type Tone = 'worry' | 'anger' | 'distress' | 'insult' | 'small_talk' | 'bot_identity';
 
 export interface DirectQuestions {
@@ -136,10 +140,12 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     minimises: compile(data.minimises),
     check_request: compile(data.check_request),
     asks_serious: compile(data.asks_serious),
+    restart_check: compile(data.restart_check),
     pause: compile(data.pause),
     filler: compile(data.filler),
     which_number: compile(data.which_number),
     downplays: compile(data.downplays),
+    declines_help: compile(data.declines_help),
     check_left: compile(data.check_left),
     check_why: compile(data.check_why),
     check_meaning: compile(data.check_meaning),
