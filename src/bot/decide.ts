@@ -201,6 +201,9 @@ function decideMessageSteps(
   // be taken for a button ("no entiendo" is not "No"); never while waiting for or talking to a
   // person from the team (the message is theirs); no state is lost.
   if (text && !input.choice && !draft.state.support && answerOtherLanguage(draft, text)) return draft;
+  // Mixed with English and about the topic ("hola, me duele la espalda when I lift the pierna"):
+  // the language's line, then the answer in English (below).
+  const mixedOnTopic = Boolean(text && !input.choice && !draft.state.support && !isCollectingAnswers(draft) && noteMixedLanguage(draft, text));
 
   // "Which number do I call?": the numbers at once, in any state but a live chat with a person,
   // then the question waiting (if any) again.
@@ -266,6 +269,15 @@ function decideMessageSteps(
   if ((decision.intent === 'out_of_scope' || decision.ambiguous) && content.direct.asksHeadline(text)) {
     // "what is reason of this pain": a plain question about the headline topic, not out of scope.
     decision = { ...decision, intent: 'causes.overview', ambiguous: false };
+  }
+  if (mixedOnTopic && (decision.intent === 'out_of_scope' || decision.ambiguous || !isTopicIntent(decision.intent))) {
+    decision = { ...decision, intent: 'symptom.leg_raise_pain', ambiguous: false };
+  }
+  if (decision.ambiguous && !isCollectingAnswers(draft) && describesOwnPain(content, text) && headlineRanked(decision.ranking)) {
+    // "Hello. I have pain in down back when I up my leg. What is this?": a description of the
+    // pain the classifier cannot place between topics is about the headline topic itself (what
+    // this pain is and why), not a "Did you mean" between guesses; a condition it names still counts.
+    decision = { ...decision, intent: 'symptom.leg_raise_pain', ambiguous: false };
   }
   if (decision.intent === 'out_of_scope' && !isCollectingAnswers(draft)) {
     // "my son has bad back pain from a disc": about a condition, or about the pain itself.
@@ -368,11 +380,30 @@ function answerOtherLanguage(draft: TurnDraft, text: string): boolean {
   return true;
 }
 
+/** A message mixing another language with English, about the topic: that language's line first. */
+function noteMixedLanguage(draft: TurnDraft, text: string): boolean {
+  const languages = draft.content.otherLanguages;
+  const mixed = languages?.mixedIn(text);
+  if (!languages || !mixed?.topic) return false;
+  draft.say(otherLanguageReply(languages, { language: mixed.language, by: 'words' }));
+  return true;
+}
+
 /** A message that is only a yes ("yes please", "yeah go on then"), not a yes before a question. */
 function isShortYes(text: string): boolean {
   return !text.includes('?') && text.trim().split(/\s+/).length <= SHORT_YES_WORDS && chosenYesNo({ text: text.slice(0, ANSWER_CHARS) }) === 'yes';
 }
 const SHORT_YES_WORDS = 4;
+
+/** A description of the pain that names no condition ("pain in down back when I up my leg"). */
+function describesOwnPain(content: EngineContent, text: string): boolean {
+  return content.patient.describesPain(text) && !content.direct.conditionNamed(text);
+}
+
+/** Whether the headline topic is among the classifier's top guesses. */
+function headlineRanked(ranking: readonly { intent: IntentId }[]): boolean {
+  return ranking.slice(0, TITLED_RANKS).some((r) => r.intent === 'symptom.leg_raise_pain');
+}
 
 /** How far down the classifier's ranking a topic named by its article's title is looked for. */
 const TITLED_RANKS = 3;

@@ -313,6 +313,25 @@ export function answerAboutTopic(draft: TurnDraft, text: string, decision: { int
     carryOn(draft, false);
     return true;
   }
+  // "So what's actually going on in there?" after an article: the section of it that explains
+  // (when just shown, its key point, then the next section).
+  if (last && direct.says('explain_more', text)) {
+    const index = last.sections.findIndex((s) => direct.explainSections.includes(s.id));
+    const furthest = state.read?.[last.id] ?? -1;
+    const shown = index >= 0 && (index <= furthest || index === state.lastSection);
+    if (index >= 0 && !shown) {
+      sendSectionAside(draft, last, index);
+      return true;
+    }
+    if (index >= 0) {
+      draft.say(draft.fill(words.as_i_said, { summary: keyPoint(draft, last.sections[index]!.markdown) }));
+      const next = Math.max(index, furthest) + 1;
+      if (next < last.sections.length) sendSectionAside(draft, last, next);
+      else carryOn(draft, true);
+      return true;
+    }
+    return repeatArticle(draft, last);
+  }
   // A question the classifier could not place ("Is need MRI picture?", "which doctor I must go
   // for this back problem?"): the matching section of the article just read, else a section of
   // any article whose heading names what was asked; never "outside what I can help with".

@@ -53,6 +53,10 @@ const schema = z.strictObject({
   points_to: patterns,
   /** The condition article's section ids that answer "what points to X", and the one after it. */
   points_to_sections: z.strictObject({ answer: z.string().min(1), then: z.string().min(1) }),
+  /** "So what's actually going on in there?": the article in context explains. */
+  explain_more: patterns,
+  /** The section ids that explain what is happening, in order of preference. */
+  explain_sections: z.array(z.string().min(1)).min(1),
   denies: patterns,
   worry: patterns,
   anger: patterns,
@@ -71,7 +75,7 @@ const schema = z.strictObject({
 
 export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription';
 /** Phrases the conversation acts on (each a list of patterns in the file). */
-export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'short_version' | 'points_to' | 'denies';
+export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'short_version' | 'points_to' | 'explain_more' | 'denies';
 export type Tone = 'worry' | 'anger' | 'distress' | 'insult' | 'small_talk' | 'bot_identity';
 
 export interface DirectQuestions {
@@ -82,6 +86,8 @@ export interface DirectQuestions {
   withoutTone(text: string): string;
   /** Section ids answering "what points to X" (`answer`) and the one to show next (`then`). */
   pointsToSections: { answer: string; then: string };
+  /** Section ids that explain what is happening ("what's going on in there?"), preferred first. */
+  explainSections: readonly string[];
   /** The condition article ids the file names words for. */
   conditionIds: readonly string[];
   /** The condition article a message names, if any. */
@@ -152,6 +158,7 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     resume: compile(data.resume),
     short_version: compile(data.short_version),
     points_to: compile(data.points_to),
+    explain_more: compile(data.explain_more),
     denies: compile(data.denies),
   };
   const aboutGoing = compile(data.about_going);
@@ -202,6 +209,7 @@ export function loadDirectQuestions(path: string): DirectQuestions {
       return phrase.trim();
     },
     pointsToSections: data.points_to_sections,
+    explainSections: data.explain_sections,
     conditionIds: Object.keys(data.conditions),
     conditionNamed(text) {
       return conditionIn(normaliseForPatterns(text));
