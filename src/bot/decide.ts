@@ -54,6 +54,8 @@ import { notePatient, restartCheckForPatient } from './patientNotes.js';
 import { answerPauseOrCheck, followStaleChoice, handleCommand, handlePending } from './commands.js';
 import { respondToIntent, safetyNet } from './intentResponses.js';
 import { avoidRepeats, noteSaid } from './repeats.js';
+import { asideOnly, splitAnswerAndQuestion, withoutRepeatedQuestion } from './answerWithQuestion.js';
+import { readSentenceAnswer } from './sentenceAnswers.js';
 import { cloneData } from '../util/clone.js';
 
 export type { MessageInput } from './flowControl.js';
@@ -76,10 +78,36 @@ export function decideMessage(
   message: MessageInput,
   facts: Record<string, string> = {},
 ): TurnDraft {
-  const draft = decideMessageSteps(content, nlu, saved, message, facts);
+  const draft = decideAnswerWithQuestion(content, nlu, saved, message, facts) ?? decideMessageSteps(content, nlu, saved, message, facts);
   remindOfUrgentAdvice(draft, saved, message);
   acknowledgeFirst(draft, saved, message);
   avoidRepeats(draft);
+  return draft;
+}
+
+/**
+ * "No. How many more questions?" at a question of the check: the question answered first (an
+ * aside at the same question), then the answer taken and the next question asked. Undefined when
+ * the message is not both, or when the question part needs more than an answer (a warning sign,
+ * crisis help, something not understood): then the whole message is decided as one, as before.
+ */
+function decideAnswerWithQuestion(
+  content: EngineContent,
+  nlu: Understander,
+  saved: ConversationState,
+  message: MessageInput,
+  facts: Record<string, string>,
+): TurnDraft | undefined {
+  if (message.choice) return undefined;
+  const parts = splitAnswerAndQuestion(content, saved, message.text);
+  if (!parts) return undefined;
+  const aside = decideMessageSteps(content, nlu, saved, { ...message, text: parts.question }, facts);
+  if (!asideOnly(aside, saved)) return undefined;
+  const draft = decideMessageSteps(content, nlu, aside.state, { ...message, text: parts.answer }, facts);
+  // Urgent advice from the answer comes first and alone: the aside can wait.
+  if (draft.replies.some((r) => r.urgent || r.triage || r.crisis)) return undefined;
+  draft.replies.unshift(...withoutRepeatedQuestion(aside));
+  draft.effects.unshift(...aside.effects);
   return draft;
 }
 
@@ -253,7 +281,17 @@ function decideMessageSteps(
   // 3. Commands that work anywhere.
   if (handleCommand(draft, input)) return draft;
 
-  // 4. An answer to the current question.
+  // 4. An answer to the current question (a sentence at a yes/no question of the check read for
+  //    what it says: "only when I cough" is a yes, "not that I've noticed" a no, "it's ok" unclear).
+  // (Typed text only: a typed "no, only when I cough" may already have matched the No button.)
+  if (!message.choice && text) {
+    const sentence = readSentenceAnswer(draft, text);
+    if (sentence === 'unclear') {
+      reprompt(draft);
+      return draft;
+    }
+    if (sentence) input = { ...input, choice: CHOICE_VALUES[sentence] };
+  }
   if (draft.state.at && answerCurrent(draft, input)) return draft;
   if (input.choice) {
     // A button from an earlier message: follow it if it is a menu choice, else ask again.
@@ -343,7 +381,9 @@ function acknowledgeFirst(draft: TurnDraft, saved: ConversationState, message: M
   const { direct, messages } = draft.content;
   if (message.choice || !message.text.trim() || draft.replies.length === 0 || draft.replies.some((r) => r.crisis)) return;
   if (saved.support && isLiveChat(saved)) return;
-  const tone = direct.toneOf(message.text);
+  // "Is that normal?": worry, unless this turn gives urgent advice (then the advice comes first).
+  const urgentNow = draft.replies.some((r) => r.urgent || r.triage);
+  const tone = direct.toneOf(message.text) ?? (!urgentNow && direct.says('worried_question', message.text) ? 'worry' : undefined);
   const refuses = Boolean(saved.announced) && direct.says('refuses_going', message.text);
   if (tone !== 'anger' && tone !== 'worry' && tone !== 'distress' && tone !== 'insult' && !refuses) return;
   // "My back is killing me" with a warning sign: the urgent advice first, nothing before it.

@@ -48,6 +48,10 @@ const schema = z.strictObject({
   check_left: patterns,
   check_why: patterns,
   check_meaning: patterns,
+  /** Answers in sentences in the check: it happens at times / it does not / not clear. */
+  answer_occurs: patterns,
+  answer_absent: patterns,
+  answer_unclear: patterns,
   resume: patterns,
   short_version: patterns,
   points_to: patterns,
@@ -58,6 +62,8 @@ const schema = z.strictObject({
   /** The section ids that explain what is happening, in order of preference. */
   explain_sections: z.array(z.string().min(1)).min(1),
   denies: patterns,
+  /** "Is that normal?": acknowledged like worry, after urgent advice when there is any. */
+  worried_question: patterns,
   worry: patterns,
   anger: patterns,
   /** Idioms of bad pain ("this is killing me"): acknowledged, never taken for a crisis. */
@@ -75,7 +81,7 @@ const schema = z.strictObject({
 
 export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription';
 /** Phrases the conversation acts on (each a list of patterns in the file). */
-export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'short_version' | 'points_to' | 'explain_more' | 'denies';
+export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'answer_occurs' | 'answer_absent' | 'answer_unclear' | 'short_version' | 'points_to' | 'explain_more' | 'denies' | 'worried_question';
 export type Tone = 'worry' | 'anger' | 'distress' | 'insult' | 'small_talk' | 'bot_identity';
 
 export interface DirectQuestions {
@@ -156,10 +162,14 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     check_why: compile(data.check_why),
     check_meaning: compile(data.check_meaning),
     resume: compile(data.resume),
+    answer_occurs: compile(data.answer_occurs),
+    answer_absent: compile(data.answer_absent),
+    answer_unclear: compile(data.answer_unclear),
     short_version: compile(data.short_version),
     points_to: compile(data.points_to),
     explain_more: compile(data.explain_more),
     denies: compile(data.denies),
+    worried_question: compile(data.worried_question),
   };
   const aboutGoing = compile(data.about_going);
   const toneOnly = [...compile(data.worry), ...compile(data.anger), ...compile(data.distress), ...compile(data.insult)].map((r) => new RegExp(r.source, 'gi'));
