@@ -8,6 +8,7 @@ import { CHOICE_VALUES, repeatCurrentQuestion, type TurnDraft } from '../engine/
 import { nodeAt } from '../engine/draft.js';
 import { noteRead } from '../engine/paging.js';
 import type { Choice } from '../engine/replies.js';
+import { REPEAT_MIN_CHARS, saidHash } from './repeats.js';
 
 /** Intents that are about a topic an article answers (a "Did you mean" between two of these makes sense). */
 export function isTopicIntent(intent: IntentId): boolean {
@@ -216,7 +217,7 @@ export function answerFollowUp(draft: TurnDraft, text: string, intent: IntentId)
     carryOn(draft, true);
     return true;
   }
-  sendSectionAside(draft, found.article, found.index);
+  sendSectionAside(draft, found.article, found.index, words);
   return true;
 }
 
@@ -231,8 +232,14 @@ function keyPoint(draft: TurnDraft, markdown: string, words?: Set<string>): stri
     .map((s) => s.trim())
     .filter(Boolean);
   const asked = words && sentences.find((sentence) => draft.content.direct.contentWords(sentence).some((w) => words.has(w)));
-  return asked ?? sentences[0] ?? plain;
+  const chosen = asked ?? sentences[0];
+  if (!chosen) return plain;
+  // "Sciatica can hurt a lot." says little alone: with the sentence after it.
+  const next = sentences[sentences.indexOf(chosen) + 1];
+  return chosen.length < KEY_POINT_MIN_CHARS && next ? `${chosen} ${next}` : chosen;
 }
+/** A key point shorter than this takes the next sentence too. */
+const KEY_POINT_MIN_CHARS = 30;
 
 /**
  * The same question about the article just read: "As I said" with its key point, then the next
@@ -248,9 +255,31 @@ export function repeatArticle(draft: TurnDraft, article: Article): boolean {
   return true;
 }
 
-function sendSectionAside(draft: TurnDraft, article: Article, index: number): void {
+/** Whether a section was already sent in this conversation (any of its messages, as sent). */
+function sectionShown(draft: TurnDraft, article: Article, index: number): boolean {
+  const said = draft.state.said ?? [];
+  const section = article.sections[index]!;
+  const forms = [`**${section.heading}**\n\n${section.messages[0] ?? ''}`, ...section.messages];
+  return forms.some((text) => {
+    const filled = draft.fill(text);
+    return filled.length >= REPEAT_MIN_CHARS && said.includes(saidHash(filled));
+  });
+}
+
+/**
+ * A section as an aside. One already sent (a question asked again later in the conversation,
+ * "will I need surgery?" after other topics): "As I said" with its key point, not the same
+ * section word for word.
+ */
+function sendSectionAside(draft: TurnDraft, article: Article, index: number, asked?: Set<string>): void {
   const section = article.sections[index]!;
   leaveReading(draft);
+  if (sectionShown(draft, article, index)) {
+    draft.say(draft.fill(draft.content.messages.direct.as_i_said, { summary: keyPoint(draft, section.markdown, asked) }));
+    noteRead(draft.state, article.id, index);
+    carryOn(draft, true);
+    return;
+  }
   const [first, ...rest] = section.messages;
   draft.say(`**${section.heading}**\n\n${first ?? ''}`);
   for (const message of rest) draft.say(message);
@@ -344,7 +373,7 @@ export function answerAboutTopic(draft: TurnDraft, text: string, decision: { int
     carryOn(draft, true);
     return true;
   }
-  sendSectionAside(draft, last, found.index);
+  sendSectionAside(draft, last, found.index, found.asked);
   return true;
 }
 
