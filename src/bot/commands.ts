@@ -46,19 +46,20 @@ export function handlePending(draft: TurnDraft, input: MessageInput, reading: Pa
       // well is no reason not to call.
       const overdose = state.crisis === 'overdose';
       const { direct } = content;
+      if (!overdose && direct.says('declines_help', input.text)) {
+        // "Don't give me a hotline number, I want answers about my back": heard first, not
+        // pushed (the line given again in passing); the rest of the message is then answered as
+        // any other (decide.ts goes on). After an overdose, the emergency advice comes again (below).
+        draft.say(draft.fill(content.messages.direct.crisis_pushback), { acknowledges: true });
+        state.pending = undefined;
+        return false;
+      }
       const asksAgain = direct.says('what_to_do', input.text) || direct.says('which_number', input.text) || direct.asksAboutGoing(input.text);
       if (asksAgain || (overdose && direct.says('downplays', input.text))) {
         draft.say(overdose ? content.messages.crisis.repeat_overdose : content.messages.crisis.repeat, { crisis: true, ...(overdose ? { urgent: true } : {}) });
         offerAfterUrgent(draft, content.messages.crisis.offer);
         state.pending = { kind: 'after_crisis' };
         return true;
-      }
-      if (direct.says('declines_help', input.text)) {
-        // "Don't give me a hotline number, I want answers about my back": heard first, not
-        // pushed; the rest of the message is then answered as any other (decide.ts goes on).
-        draft.say(draft.fill(content.messages.direct.crisis_pushback), { acknowledges: true });
-        state.pending = undefined;
-        return false;
       }
       const answer = chosenYesNo(input);
       if (answer === 'yes' || answer === 'unsure') {

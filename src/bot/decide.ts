@@ -303,8 +303,16 @@ function decideMessageSteps(
 
   // 5. Free text: what does the person want? (While waiting for a person, it is kept for them.)
   if (holdForSupport(draft)) return draft;
-  let decision = nlu.classify(text);
-  if ((decision.intent === 'out_of_scope' || decision.ambiguous) && content.direct.asksHeadline(text)) {
+  // After crisis help, "don't give me a hotline, I want answers about my back" (heard already,
+  // src/bot/commands.ts): what is left is the question.
+  const declined = saved.pending?.kind === 'after_crisis' && content.direct.says('declines_help', text);
+  const asked = declined ? content.direct.withoutPhrase('declines_help', text) : text;
+  if (declined && !asked) {
+    showMenu(draft);
+    return draft;
+  }
+  let decision = nlu.classify(asked);
+  if ((decision.intent === 'out_of_scope' || decision.ambiguous || declined) && content.direct.asksHeadline(asked)) {
     // "what is reason of this pain": a plain question about the headline topic, not out of scope.
     decision = { ...decision, intent: 'causes.overview', ambiguous: false };
   }

@@ -106,6 +106,8 @@ export interface DirectQuestions {
   asksAboutGoing(text: string): boolean;
   /** The message without the signs it says are absent ("no numbness, no fever"), for finding a section. */
   withoutDenials(text: string): string;
+  /** The message (normalised) without what a phrase matched ("don't give me a hotline, I want X" -> "i want x"). */
+  withoutPhrase(phrase: Phrase, text: string): string;
   /** Whether the message says one of the phrases the conversation acts on. */
   says(phrase: Phrase, text: string): boolean;
   /** The content words of a question, with their section synonyms. */
@@ -240,6 +242,11 @@ export function loadDirectQuestions(path: string): DirectQuestions {
       let phrase = normaliseForPatterns(text);
       for (const pattern of denials) phrase = phrase.replace(pattern, ' ');
       return phrase.trim();
+    },
+    withoutPhrase(phrase, text) {
+      let normalised = normaliseForPatterns(text);
+      for (const pattern of phrases[phrase]) normalised = normalised.replace(new RegExp(pattern.source, 'gi'), ' ');
+      return normalised.replace(/\s+/g, ' ').trim();
     },
     says(phrase, text) {
       const normalised = normaliseForPatterns(text);
