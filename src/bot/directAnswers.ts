@@ -396,3 +396,24 @@ function bestSectionOf(draft: TurnDraft, article: Article, text: string): { inde
   });
   return best;
 }
+
+/**
+ * A section whose heading names what a question asks about ("what is cauda equina?": "Saddle
+ * numbness and cauda equina syndrome"), in any article: for a short aside in the middle of a
+ * flow, better than the opening of whatever article the classifier guessed.
+ */
+export function sectionNamedBy(draft: TurnDraft, text: string): { heading: string; messages: readonly string[] } | undefined {
+  const { direct } = draft.content;
+  const asked = new Set(direct.contentWords(direct.withoutDenials(text)));
+  if (asked.size === 0) return undefined;
+  let best: { section: { heading: string; messages: readonly string[] }; score: number } | undefined;
+  for (const article of draft.content.articles.articles.values()) {
+    for (const section of article.sections) {
+      const named = direct.contentWords(section.heading).filter((w) => asked.has(w)).length;
+      if (named >= MIN_HEADING_WORDS && (!best || named > best.score)) best = { section, score: named };
+    }
+  }
+  return best?.section;
+}
+/** Heading words a question must name for a section to answer it as an aside. */
+const MIN_HEADING_WORDS = 2;

@@ -138,6 +138,16 @@ describe('two things in one message', () => {
   });
 });
 
+describe('a question in the middle of the check', () => {
+  it('"no, but what is cauda equina?" is answered from the section that names it, then the next question', async () => {
+    const c = await checkWithNos(1);
+    await c.say('no, but what is cauda equina?');
+    expect(c.text()).toMatch(/cauda equina syndrome/i);
+    expect(c.text()).not.toMatch(/Most low back pain gets better at home/);
+    expect(progressIndex(c)).toBe(3);
+  });
+});
+
 describe('after urgent advice, playing it down', () => {
   it('"bet it\'s just a pulled muscle" gets the advice again, taken seriously, and is no yes to carry on', async () => {
     const c = await chat();
