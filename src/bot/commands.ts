@@ -18,9 +18,9 @@ import {
   showSources,
   type TurnDraft,
 } from '../engine/runtime.js';
-import { isCheck } from '../engine/draft.js';
+import { isCheck, urgentAdviceGiven } from '../engine/draft.js';
 import { progressOf } from '../engine/progress.js';
-import { undoLastAnswer, undoRequest } from '../engine/check.js';
+import { restartCheck, undoLastAnswer, undoRequest } from '../engine/check.js';
 import type { Pending } from '../engine/state.js';
 import type { PatientReading } from '../nlu/patient.js';
 import { matchChoice } from '../nlu/entities.js';
@@ -46,6 +46,14 @@ export function handlePending(draft: TurnDraft, input: MessageInput, reading: Pa
       // well is no reason not to call.
       const overdose = state.crisis === 'overdose';
       const { direct } = content;
+      if (!overdose && direct.says('declines_help', input.text)) {
+        // "Don't give me a hotline number, I want answers about my back": heard first, not
+        // pushed (the line given again in passing); the rest of the message is then answered as
+        // any other (decide.ts goes on). After an overdose, the emergency advice comes again (below).
+        draft.say(draft.fill(content.messages.direct.crisis_pushback), { acknowledges: true });
+        state.pending = undefined;
+        return false;
+      }
       const asksAgain = direct.says('what_to_do', input.text) || direct.says('which_number', input.text) || direct.asksAboutGoing(input.text);
       if (asksAgain || (overdose && direct.says('downplays', input.text))) {
         draft.say(overdose ? content.messages.crisis.repeat_overdose : content.messages.crisis.repeat, { crisis: true, ...(overdose ? { urgent: true } : {}) });
@@ -70,6 +78,12 @@ export function handlePending(draft: TurnDraft, input: MessageInput, reading: Pa
     }
     case 'after_urgent':
     case 'resume': {
+      // "It's probably just stress though, isn't it?" is no yes to carrying on: the advice again
+      // (decide.ts puts the reminder first), and the same offer.
+      if (!input.choice && pending.kind === 'after_urgent' && urgentAdviceGiven(state) && content.direct.says('minimises', input.text)) {
+        offerAfterUrgent(draft, content.messages.red_flag.offer);
+        return true;
+      }
       if (
         input.choice === CHOICE_VALUES.resume ||
         (!input.choice && chosenYesNo(input) === 'yes') ||
@@ -260,10 +274,15 @@ export function answerPauseOrCheck(draft: TurnDraft, text: string): boolean {
     }
     return false;
   }
+  // In the check: "can we start again from the beginning?", "start over": its first question again.
+  if (isCheck(content, state.at) && state.page === undefined && (direct.says('restart_check', text) || isCommand(content.messages, 'start_over', text))) {
+    restartCheck(draft, content.messages.check.restarted);
+    return true;
+  }
   // In the check: "how many more?", "why are you asking?", "what does saddle mean?", answered
   // and the question asked again (in simpler words for what it means).
   if (isCheck(content, state.at) && state.page === undefined && answerAboutCheck(draft, text)) return true;
-  if (direct.says('check_request', text)) {
+  if (direct.says('check_request', text) || asksIfSerious(draft, text)) {
     if (isCheck(content, state.at) && state.page === undefined) {
       draft.say(words.check_already);
       repeatCurrentQuestion(draft);
@@ -278,6 +297,17 @@ export function answerPauseOrCheck(draft: TurnDraft, text: string): boolean {
     return true;
   }
   return false;
+}
+
+/**
+ * "Is my back pain serious?": the warning-sign check is the answer, unless advice was already
+ * given (urgent, or a check's outcome: then the advice stands) or the question names a condition
+ * ("is sciatica serious?" is a question about it).
+ */
+function asksIfSerious(draft: TurnDraft, text: string): boolean {
+  const { state, content } = draft;
+  if (state.triage || urgentAdviceGiven(state) || content.direct.conditionNamed(text)) return false;
+  return content.direct.says('asks_serious', text);
 }
 
 function answerAboutCheck(draft: TurnDraft, text: string): boolean {

@@ -55,6 +55,8 @@ import { notePatient, restartCheckForPatient } from './patientNotes.js';
 import { answerPauseOrCheck, followStaleChoice, handleCommand, handlePending } from './commands.js';
 import { respondToIntent, safetyNet } from './intentResponses.js';
 import { avoidRepeats, noteSaid } from './repeats.js';
+import { asideOnly, splitAnswerAndQuestion, withoutRepeatedQuestion } from './answerWithQuestion.js';
+import { readSentenceAnswer } from './sentenceAnswers.js';
 import { cloneData } from '../util/clone.js';
 
 export type { MessageInput } from './flowControl.js';
@@ -77,10 +79,36 @@ export function decideMessage(
   message: MessageInput,
   facts: Record<string, string> = {},
 ): TurnDraft {
-  const draft = decideMessageSteps(content, nlu, saved, message, facts);
+  const draft = decideAnswerWithQuestion(content, nlu, saved, message, facts) ?? decideMessageSteps(content, nlu, saved, message, facts);
   remindOfUrgentAdvice(draft, saved, message);
   acknowledgeFirst(draft, saved, message);
   avoidRepeats(draft);
+  return draft;
+}
+
+/**
+ * "No. How many more questions?" at a question of the check: the question answered first (an
+ * aside at the same question), then the answer taken and the next question asked. Undefined when
+ * the message is not both, or when the question part needs more than an answer (a warning sign,
+ * crisis help, something not understood): then the whole message is decided as one, as before.
+ */
+function decideAnswerWithQuestion(
+  content: EngineContent,
+  nlu: Understander,
+  saved: ConversationState,
+  message: MessageInput,
+  facts: Record<string, string>,
+): TurnDraft | undefined {
+  if (message.choice) return undefined;
+  const parts = splitAnswerAndQuestion(content, saved, message.text);
+  if (!parts) return undefined;
+  const aside = decideMessageSteps(content, nlu, saved, { ...message, text: parts.question }, facts);
+  if (!asideOnly(aside, saved)) return undefined;
+  const draft = decideMessageSteps(content, nlu, aside.state, { ...message, text: parts.answer }, facts);
+  // Urgent advice from the answer comes first and alone: the aside can wait.
+  if (draft.replies.some((r) => r.urgent || r.triage || r.crisis)) return undefined;
+  draft.replies.unshift(...withoutRepeatedQuestion(aside));
+  draft.effects.unshift(...aside.effects);
   return draft;
 }
 
@@ -97,16 +125,19 @@ function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, messag
   // "do i realy need to go": a question about when to see someone, however it is spelt, would
   // otherwise get the general "most back pain gets better at home" answer right after the advice.
   const asksWhenToGo = draft.answeredIntent === 'care.when_to_see_doctor';
-  if (!draft.notUnderstood && !asksWhenToGo && !direct.asksAboutGoing(message.text) && !direct.says('what_to_do', message.text)) return;
+  // "It's probably just stress though": playing it down gets the advice again, taken seriously.
+  const minimises = direct.says('minimises', message.text);
+  if (!draft.notUnderstood && !asksWhenToGo && !minimises && !direct.asksAboutGoing(message.text) && !direct.says('what_to_do', message.text)) return;
   const title = draft.fill(draft.content.triageRules.outcomes[level].title);
   // "Don't tell me to go, I'm not going": how hard that is, acknowledged in the same sentence.
   const pushesBack = direct.says('refuses_going', message.text) || ['anger', 'insult', 'worry'].includes(direct.toneOf(message.text) ?? '');
-  const reminder = pushesBack ? draft.content.messages.triage.urgent_reminder_refusal : draft.content.messages.triage.urgent_reminder;
+  const words = draft.content.messages.triage;
+  const reminder = pushesBack ? words.urgent_reminder_refusal : minimises ? words.urgent_reminder_minimised : words.urgent_reminder;
   // The reminder is the first reply; a separate acknowledgement after it would say the same again.
-  if (pushesBack) removeAcknowledgements(draft);
+  if (pushesBack || minimises) removeAcknowledgements(draft);
   // The general when-to-see-a-doctor article would soften the advice: the reminder replaces it.
   if (asksWhenToGo) draft.replies.length = 0;
-  draft.replies.unshift({ text: draft.fill(reminder, { title }), ...(pushesBack ? { acknowledges: true } : {}) });
+  draft.replies.unshift({ text: draft.fill(reminder, { title }), ...(pushesBack || minimises ? { acknowledges: true } : {}) });
 }
 
 function removeAcknowledgements(draft: TurnDraft): void {
@@ -201,6 +232,9 @@ function decideMessageSteps(
   // be taken for a button ("no entiendo" is not "No"); never while waiting for or talking to a
   // person from the team (the message is theirs); no state is lost.
   if (text && !input.choice && !draft.state.support && answerOtherLanguage(draft, text)) return draft;
+  // Mixed with English and about the topic ("hola, me duele la espalda when I lift the pierna"):
+  // the language's line, then the answer in English (below).
+  const mixedOnTopic = Boolean(text && !input.choice && !draft.state.support && !isCollectingAnswers(draft) && noteMixedLanguage(draft, text));
 
   // "Which number do I call?": the numbers at once, in any state but a live chat with a person,
   // then the question waiting (if any) again.
@@ -250,7 +284,17 @@ function decideMessageSteps(
   // 3. Commands that work anywhere.
   if (handleCommand(draft, input)) return draft;
 
-  // 4. An answer to the current question.
+  // 4. An answer to the current question (a sentence at a yes/no question of the check read for
+  //    what it says: "only when I cough" is a yes, "not that I've noticed" a no, "it's ok" unclear).
+  // (Typed text only: a typed "no, only when I cough" may already have matched the No button.)
+  if (!message.choice && text) {
+    const sentence = readSentenceAnswer(draft, text);
+    if (sentence === 'unclear') {
+      reprompt(draft);
+      return draft;
+    }
+    if (sentence) input = { ...input, choice: CHOICE_VALUES[sentence] };
+  }
   if (draft.state.at && answerCurrent(draft, input)) return draft;
   if (input.choice) {
     // A button from an earlier message: follow it if it is a menu choice, else ask again.
@@ -262,10 +306,27 @@ function decideMessageSteps(
 
   // 5. Free text: what does the person want? (While waiting for a person, it is kept for them.)
   if (holdForSupport(draft)) return draft;
-  let decision = nlu.classify(text);
-  if ((decision.intent === 'out_of_scope' || decision.ambiguous) && content.direct.asksHeadline(text)) {
+  // After crisis help, "don't give me a hotline, I want answers about my back" (heard already,
+  // src/bot/commands.ts): what is left is the question.
+  const declined = saved.pending?.kind === 'after_crisis' && content.direct.says('declines_help', text);
+  const asked = declined ? content.direct.withoutPhrase('declines_help', text) : text;
+  if (declined && !asked) {
+    showMenu(draft);
+    return draft;
+  }
+  let decision = nlu.classify(asked);
+  if ((decision.intent === 'out_of_scope' || decision.ambiguous || declined) && content.direct.asksHeadline(asked)) {
     // "what is reason of this pain": a plain question about the headline topic, not out of scope.
     decision = { ...decision, intent: 'causes.overview', ambiguous: false };
+  }
+  if (mixedOnTopic && (decision.intent === 'out_of_scope' || decision.ambiguous || !isTopicIntent(decision.intent))) {
+    decision = { ...decision, intent: 'symptom.leg_raise_pain', ambiguous: false };
+  }
+  if (decision.ambiguous && !isCollectingAnswers(draft) && describesOwnPain(content, text) && headlineRanked(decision.ranking)) {
+    // "Hello. I have pain in down back when I up my leg. What is this?": a description of the
+    // pain the classifier cannot place between topics is about the headline topic itself (what
+    // this pain is and why), not a "Did you mean" between guesses; a condition it names still counts.
+    decision = { ...decision, intent: 'symptom.leg_raise_pain', ambiguous: false };
   }
   if (decision.intent === 'out_of_scope' && !isCollectingAnswers(draft)) {
     // "my son has bad back pain from a disc": about a condition, or about the pain itself.
@@ -331,7 +392,9 @@ function acknowledgeFirst(draft: TurnDraft, saved: ConversationState, message: M
   const { direct, messages } = draft.content;
   if (message.choice || !message.text.trim() || draft.replies.length === 0 || draft.replies.some((r) => r.crisis)) return;
   if (saved.support && isLiveChat(saved)) return;
-  const tone = direct.toneOf(message.text);
+  // "Is that normal?": worry, unless this turn gives urgent advice (then the advice comes first).
+  const urgentNow = draft.replies.some((r) => r.urgent || r.triage);
+  const tone = direct.toneOf(message.text) ?? (!urgentNow && direct.says('worried_question', message.text) ? 'worry' : undefined);
   const refuses = Boolean(saved.announced) && direct.says('refuses_going', message.text);
   if (tone !== 'anger' && tone !== 'worry' && tone !== 'distress' && tone !== 'insult' && !refuses) return;
   // "My back is killing me" with a warning sign: the urgent advice first, nothing before it.
@@ -368,11 +431,30 @@ function answerOtherLanguage(draft: TurnDraft, text: string): boolean {
   return true;
 }
 
+/** A message mixing another language with English, about the topic: that language's line first. */
+function noteMixedLanguage(draft: TurnDraft, text: string): boolean {
+  const languages = draft.content.otherLanguages;
+  const mixed = languages?.mixedIn(text);
+  if (!languages || !mixed?.topic) return false;
+  draft.say(otherLanguageReply(languages, { language: mixed.language, by: 'words' }));
+  return true;
+}
+
 /** A message that is only a yes ("yes please", "yeah go on then"), not a yes before a question. */
 function isShortYes(text: string): boolean {
   return !text.includes('?') && text.trim().split(/\s+/).length <= SHORT_YES_WORDS && chosenYesNo({ text: text.slice(0, ANSWER_CHARS) }) === 'yes';
 }
 const SHORT_YES_WORDS = 4;
+
+/** A description of the pain that names no condition ("pain in down back when I up my leg"). */
+function describesOwnPain(content: EngineContent, text: string): boolean {
+  return content.patient.describesPain(text) && !content.direct.conditionNamed(text);
+}
+
+/** Whether the headline topic is among the classifier's top guesses. */
+function headlineRanked(ranking: readonly { intent: IntentId }[]): boolean {
+  return ranking.slice(0, TITLED_RANKS).some((r) => r.intent === 'symptom.leg_raise_pain');
+}
 
 /** How far down the classifier's ranking a topic named by its article's title is looked for. */
 const TITLED_RANKS = 3;

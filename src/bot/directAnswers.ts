@@ -8,6 +8,7 @@ import { CHOICE_VALUES, repeatCurrentQuestion, type TurnDraft } from '../engine/
 import { nodeAt } from '../engine/draft.js';
 import { noteRead } from '../engine/paging.js';
 import type { Choice } from '../engine/replies.js';
+import { REPEAT_MIN_CHARS, saidHash } from './repeats.js';
 
 /** Intents that are about a topic an article answers (a "Did you mean" between two of these makes sense). */
 export function isTopicIntent(intent: IntentId): boolean {
@@ -216,7 +217,7 @@ export function answerFollowUp(draft: TurnDraft, text: string, intent: IntentId)
     carryOn(draft, true);
     return true;
   }
-  sendSectionAside(draft, found.article, found.index);
+  sendSectionAside(draft, found.article, found.index, words);
   return true;
 }
 
@@ -231,8 +232,14 @@ function keyPoint(draft: TurnDraft, markdown: string, words?: Set<string>): stri
     .map((s) => s.trim())
     .filter(Boolean);
   const asked = words && sentences.find((sentence) => draft.content.direct.contentWords(sentence).some((w) => words.has(w)));
-  return asked ?? sentences[0] ?? plain;
+  const chosen = asked ?? sentences[0];
+  if (!chosen) return plain;
+  // "Sciatica can hurt a lot." says little alone: with the sentence after it.
+  const next = sentences[sentences.indexOf(chosen) + 1];
+  return chosen.length < KEY_POINT_MIN_CHARS && next ? `${chosen} ${next}` : chosen;
 }
+/** A key point shorter than this takes the next sentence too. */
+const KEY_POINT_MIN_CHARS = 30;
 
 /**
  * The same question about the article just read: "As I said" with its key point, then the next
@@ -248,9 +255,31 @@ export function repeatArticle(draft: TurnDraft, article: Article): boolean {
   return true;
 }
 
-function sendSectionAside(draft: TurnDraft, article: Article, index: number): void {
+/** Whether a section was already sent in this conversation (any of its messages, as sent). */
+function sectionShown(draft: TurnDraft, article: Article, index: number): boolean {
+  const said = draft.state.said ?? [];
+  const section = article.sections[index]!;
+  const forms = [`**${section.heading}**\n\n${section.messages[0] ?? ''}`, ...section.messages];
+  return forms.some((text) => {
+    const filled = draft.fill(text);
+    return filled.length >= REPEAT_MIN_CHARS && said.includes(saidHash(filled));
+  });
+}
+
+/**
+ * A section as an aside. One already sent (a question asked again later in the conversation,
+ * "will I need surgery?" after other topics): "As I said" with its key point, not the same
+ * section word for word.
+ */
+function sendSectionAside(draft: TurnDraft, article: Article, index: number, asked?: Set<string>): void {
   const section = article.sections[index]!;
   leaveReading(draft);
+  if (sectionShown(draft, article, index)) {
+    draft.say(draft.fill(draft.content.messages.direct.as_i_said, { summary: keyPoint(draft, section.markdown, asked) }));
+    noteRead(draft.state, article.id, index);
+    carryOn(draft, true);
+    return;
+  }
   const [first, ...rest] = section.messages;
   draft.say(`**${section.heading}**\n\n${first ?? ''}`);
   for (const message of rest) draft.say(message);
@@ -313,6 +342,25 @@ export function answerAboutTopic(draft: TurnDraft, text: string, decision: { int
     carryOn(draft, false);
     return true;
   }
+  // "So what's actually going on in there?" after an article: the section of it that explains
+  // (when just shown, its key point, then the next section).
+  if (last && direct.says('explain_more', text)) {
+    const index = last.sections.findIndex((s) => direct.explainSections.includes(s.id));
+    const furthest = state.read?.[last.id] ?? -1;
+    const shown = index >= 0 && (index <= furthest || index === state.lastSection);
+    if (index >= 0 && !shown) {
+      sendSectionAside(draft, last, index);
+      return true;
+    }
+    if (index >= 0) {
+      draft.say(draft.fill(words.as_i_said, { summary: keyPoint(draft, last.sections[index]!.markdown) }));
+      const next = Math.max(index, furthest) + 1;
+      if (next < last.sections.length) sendSectionAside(draft, last, next);
+      else carryOn(draft, true);
+      return true;
+    }
+    return repeatArticle(draft, last);
+  }
   // A question the classifier could not place ("Is need MRI picture?", "which doctor I must go
   // for this back problem?"): the matching section of the article just read, else a section of
   // any article whose heading names what was asked; never "outside what I can help with".
@@ -325,7 +373,7 @@ export function answerAboutTopic(draft: TurnDraft, text: string, decision: { int
     carryOn(draft, true);
     return true;
   }
-  sendSectionAside(draft, last, found.index);
+  sendSectionAside(draft, last, found.index, found.asked);
   return true;
 }
 
@@ -348,3 +396,24 @@ function bestSectionOf(draft: TurnDraft, article: Article, text: string): { inde
   });
   return best;
 }
+
+/**
+ * A section whose heading names what a question asks about ("what is cauda equina?": "Saddle
+ * numbness and cauda equina syndrome"), in any article: for a short aside in the middle of a
+ * flow, better than the opening of whatever article the classifier guessed.
+ */
+export function sectionNamedBy(draft: TurnDraft, text: string): { heading: string; messages: readonly string[] } | undefined {
+  const { direct } = draft.content;
+  const asked = new Set(direct.contentWords(direct.withoutDenials(text)));
+  if (asked.size === 0) return undefined;
+  let best: { section: { heading: string; messages: readonly string[] }; score: number } | undefined;
+  for (const article of draft.content.articles.articles.values()) {
+    for (const section of article.sections) {
+      const named = direct.contentWords(section.heading).filter((w) => asked.has(w)).length;
+      if (named >= MIN_HEADING_WORDS && (!best || named > best.score)) best = { section, score: named };
+    }
+  }
+  return best?.section;
+}
+/** Heading words a question must name for a section to answer it as an aside. */
+const MIN_HEADING_WORDS = 2;

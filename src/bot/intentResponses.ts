@@ -7,7 +7,7 @@ import { ENTRY_TREE } from '../engine/loader.js';
 import { answerCurrent, CHOICE_VALUES, repeatCurrentQuestion, reprompt, type TurnDraft } from '../engine/runtime.js';
 import { isCheck, urgentAdviceGiven } from '../engine/draft.js';
 import type { IntentDecision } from '../nlu/types.js';
-import { answerFollowUp, isTopicIntent, repeatArticle } from './directAnswers.js';
+import { answerFollowUp, isTopicIntent, repeatArticle, sectionNamedBy } from './directAnswers.js';
 import { askToLeaveCheck, isCollectingAnswers, offerAfterUrgent, routeIntent } from './flowControl.js';
 
 /** Intents whose answer is the check itself (or its urgent advice): no card before it. */
@@ -103,6 +103,15 @@ export function respondToIntent(draft: TurnDraft, decision: IntentDecision, text
     if (article && intent !== 'help') {
       // Answered briefly (the article's opening), then the same question again with its
       // progress: an aside never ends, restarts or parks the flow.
+      // (A section whose heading names what was asked, if any: "what is cauda equina?".)
+      const named = sectionNamedBy(draft, text);
+      if (named) {
+        const [opening, ...rest] = named.messages;
+        draft.say(`**${named.heading}**\n\n${opening ?? ''}`);
+        for (const message of rest) draft.say(message);
+        repeatCurrentQuestion(draft);
+        return;
+      }
       const first = article.sections[0]!;
       for (const message of first.messages) draft.say(message);
       repeatCurrentQuestion(draft);

@@ -1,8 +1,8 @@
 // Who a message is about: the person typing or someone they ask for ("my dad", "she's 78"),
 // noted in the state; and the warning-sign check asked again about the patient when the
 // answers so far were about the wrong person.
-import { isRedFlagId } from '../contract.js';
-import { runFrom, type TurnDraft } from '../engine/runtime.js';
+import { restartCheck } from '../engine/check.js';
+import type { TurnDraft } from '../engine/runtime.js';
 import type { PatientReading } from '../nlu/patient.js';
 import { isCollectingAnswers } from './flowControl.js';
 
@@ -32,15 +32,6 @@ export function notePatient(draft: TurnDraft, text: string): PatientReading {
 
 /** Restarts the warning-sign check for someone else, if it is under way; "no" answers given for "you" are dropped. */
 export function restartCheckForPatient(draft: TurnDraft): boolean {
-  const { state, content } = draft;
-  if (!state.at || state.page !== undefined || state.pending) return false;
-  const tree = content.dialogs.trees.get(state.at.tree)!;
-  if (!tree.skip_questions_that_cannot_raise_level) return false;
-  for (const [key, value] of Object.entries(state.answers)) {
-    if ((isRedFlagId(key) && value === 'no') || key === 'age' || key === 'duration_weeks') delete state.answers[key];
-  }
-  state.history = undefined;
-  draft.say(content.messages.patient_switched);
-  runFrom(draft, { tree: tree.id, node: tree.start });
-  return true;
+  if (draft.state.pending) return false;
+  return restartCheck(draft, draft.content.messages.patient_switched);
 }

@@ -1,9 +1,9 @@
 // The warning-sign check's own commands: going back to change the last answer, and warning
 // signs named at a checklist taken as its answer. (Checklist answers themselves: runtime.ts.)
-import type { RedFlagId } from '../contract.js';
+import { isRedFlagId, type RedFlagId } from '../contract.js';
 import { isCheck, nodeAt, type TurnDraft } from './draft.js';
 import { askQuestion, repeatCurrentQuestion } from './questions.js';
-import { answerCurrent, continueAfterAnswer, normalisePhrase } from './runtime.js';
+import { answerCurrent, continueAfterAnswer, normalisePhrase, runFrom } from './runtime.js';
 import { isCaudaEquina, rememberAnswer, urgentAnnounced } from './answerHistory.js';
 
 export interface UndoRequest {
@@ -83,5 +83,24 @@ export function answerChecklistWithFlags(draft: TurnDraft, flags: RedFlagId[]): 
   rememberAnswer(draft, at, flags);
   for (const flag of flags) state.answers[flag] = 'yes';
   continueAfterAnswer(draft, at, at.node);
+  return true;
+}
+
+/**
+ * Asks the check again from its first question, when it is under way: "no" answers, age and
+ * duration are dropped; a sign reported stays on record (and any advice given stands).
+ * `line` says why (the patient changed, or the person asked to start again).
+ */
+export function restartCheck(draft: TurnDraft, line: string): boolean {
+  const { state, content } = draft;
+  if (!state.at || state.page !== undefined) return false;
+  const tree = content.dialogs.trees.get(state.at.tree)!;
+  if (!tree.skip_questions_that_cannot_raise_level) return false;
+  for (const [key, value] of Object.entries(state.answers)) {
+    if ((isRedFlagId(key) && value === 'no') || key === 'age' || key === 'duration_weeks') delete state.answers[key];
+  }
+  state.history = undefined;
+  draft.say(line);
+  runFrom(draft, { tree: tree.id, node: tree.start });
   return true;
 }

@@ -28,7 +28,13 @@ const schema = z.strictObject({
   about_going: patterns,
   refuses_going: patterns,
   what_to_do: patterns,
+  /** After urgent advice: "it's probably just stress". */
+  minimises: patterns,
   check_request: patterns,
+  /** "Is my back pain serious?": the check answers it. */
+  asks_serious: patterns,
+  /** In the check: "can we start again from the beginning". */
+  restart_check: patterns,
   pause: patterns,
   /** "ok", "hmm", "yes" with no question waiting: nothing to answer. */
   filler: patterns,
@@ -36,16 +42,28 @@ const schema = z.strictObject({
   which_number: patterns,
   /** "I feel fine though": after overdose help, the help again. */
   downplays: patterns,
+  /** After crisis help: "don't give me a hotline number". */
+  declines_help: patterns,
   /** In the check: how many questions are left, why it asks, what a question means. */
   check_left: patterns,
   check_why: patterns,
   check_meaning: patterns,
+  /** Answers in sentences in the check: it happens at times / it does not / not clear. */
+  answer_occurs: patterns,
+  answer_absent: patterns,
+  answer_unclear: patterns,
   resume: patterns,
   short_version: patterns,
   points_to: patterns,
   /** The condition article's section ids that answer "what points to X", and the one after it. */
   points_to_sections: z.strictObject({ answer: z.string().min(1), then: z.string().min(1) }),
+  /** "So what's actually going on in there?": the article in context explains. */
+  explain_more: patterns,
+  /** The section ids that explain what is happening, in order of preference. */
+  explain_sections: z.array(z.string().min(1)).min(1),
   denies: patterns,
+  /** "Is that normal?": acknowledged like worry, after urgent advice when there is any. */
+  worried_question: patterns,
   worry: patterns,
   anger: patterns,
   /** Idioms of bad pain ("this is killing me"): acknowledged, never taken for a crisis. */
@@ -63,7 +81,7 @@ const schema = z.strictObject({
 
 export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription';
 /** Phrases the conversation acts on (each a list of patterns in the file). */
-export type Phrase = 'downplays' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'check_request' | 'pause' | 'resume' | 'short_version' | 'points_to' | 'denies';
+export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'answer_occurs' | 'answer_absent' | 'answer_unclear' | 'short_version' | 'points_to' | 'explain_more' | 'denies' | 'worried_question';
 export type Tone = 'worry' | 'anger' | 'distress' | 'insult' | 'small_talk' | 'bot_identity';
 
 export interface DirectQuestions {
@@ -74,6 +92,8 @@ export interface DirectQuestions {
   withoutTone(text: string): string;
   /** Section ids answering "what points to X" (`answer`) and the one to show next (`then`). */
   pointsToSections: { answer: string; then: string };
+  /** Section ids that explain what is happening ("what's going on in there?"), preferred first. */
+  explainSections: readonly string[];
   /** The condition article ids the file names words for. */
   conditionIds: readonly string[];
   /** The condition article a message names, if any. */
@@ -86,6 +106,8 @@ export interface DirectQuestions {
   asksAboutGoing(text: string): boolean;
   /** The message without the signs it says are absent ("no numbness, no fever"), for finding a section. */
   withoutDenials(text: string): string;
+  /** The message (normalised) without what a phrase matched ("don't give me a hotline, I want X" -> "i want x"). */
+  withoutPhrase(phrase: Phrase, text: string): string;
   /** Whether the message says one of the phrases the conversation acts on. */
   says(phrase: Phrase, text: string): boolean;
   /** The content words of a question, with their section synonyms. */
@@ -129,18 +151,27 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     dose_followup: compile(data.dose_followup),
     refuses_going: compile(data.refuses_going),
     what_to_do: compile(data.what_to_do),
+    minimises: compile(data.minimises),
     check_request: compile(data.check_request),
+    asks_serious: compile(data.asks_serious),
+    restart_check: compile(data.restart_check),
     pause: compile(data.pause),
     filler: compile(data.filler),
     which_number: compile(data.which_number),
     downplays: compile(data.downplays),
+    declines_help: compile(data.declines_help),
     check_left: compile(data.check_left),
     check_why: compile(data.check_why),
     check_meaning: compile(data.check_meaning),
     resume: compile(data.resume),
+    answer_occurs: compile(data.answer_occurs),
+    answer_absent: compile(data.answer_absent),
+    answer_unclear: compile(data.answer_unclear),
     short_version: compile(data.short_version),
     points_to: compile(data.points_to),
+    explain_more: compile(data.explain_more),
     denies: compile(data.denies),
+    worried_question: compile(data.worried_question),
   };
   const aboutGoing = compile(data.about_going);
   const toneOnly = [...compile(data.worry), ...compile(data.anger), ...compile(data.distress), ...compile(data.insult)].map((r) => new RegExp(r.source, 'gi'));
@@ -190,6 +221,7 @@ export function loadDirectQuestions(path: string): DirectQuestions {
       return phrase.trim();
     },
     pointsToSections: data.points_to_sections,
+    explainSections: data.explain_sections,
     conditionIds: Object.keys(data.conditions),
     conditionNamed(text) {
       return conditionIn(normaliseForPatterns(text));
@@ -210,6 +242,11 @@ export function loadDirectQuestions(path: string): DirectQuestions {
       let phrase = normaliseForPatterns(text);
       for (const pattern of denials) phrase = phrase.replace(pattern, ' ');
       return phrase.trim();
+    },
+    withoutPhrase(phrase, text) {
+      let normalised = normaliseForPatterns(text);
+      for (const pattern of phrases[phrase]) normalised = normalised.replace(new RegExp(pattern.source, 'gi'), ' ');
+      return normalised.replace(/\s+/g, ' ').trim();
     },
     says(phrase, text) {
       const normalised = normaliseForPatterns(text);

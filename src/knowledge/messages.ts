@@ -101,6 +101,7 @@ const messagesSchema = z.strictObject({
     advised_again: z.string(),
     urgent_reminder: z.string(),
     urgent_reminder_refusal: z.string(),
+    urgent_reminder_minimised: z.string(),
     keep_answering: z.string(),
     /** Before advice about someone else: who it is for. */
     for_other: z.string(),
@@ -125,6 +126,7 @@ const messagesSchema = z.strictObject({
     leave_confirm_advised: z.string(),
     left: z.string(),
     why_asking: z.string(),
+    restarted: z.string(),
     leave_yes: z.string(),
     leave_no: z.string(),
   }),
@@ -174,6 +176,7 @@ const messagesSchema = z.strictObject({
     pause: z.string(),
     check_already: z.string(),
     refusal_ack: z.string(),
+    crisis_pushback: z.string(),
     /** The plain "can't tell" for someone asking about another person ({patient}, {their}). */
     cant_tell_other: z.string(),
     cant_tell_general_other: z.string(),

@@ -26,6 +26,8 @@ const languageSchema = z.strictObject({
   words: z.array(z.string().min(1)).optional(),
   /** Said alone, these are enough ("hola", "bom dia"). */
   greetings: z.array(z.string().min(1)).optional(),
+  /** Words of the language for the topic (pain, back, leg): a mixed message naming it is answered in English. */
+  topic_words: z.array(z.string().min(1)).optional(),
   script: z.enum(SCRIPTS).optional(),
   reply: z.string().min(1),
 });
@@ -42,6 +44,11 @@ export interface OtherLanguages {
   /** The English line said with every reply ("Sorry, I can only chat in English for now..."). */
   english: string;
   identify(text: string): LanguageGuess | undefined;
+  /**
+   * A message that mixes a language with English ("hola, me duele la espalda when I lift the
+   * pierna"), which identify() leaves as English: the language, and whether its words name the topic.
+   */
+  mixedIn(text: string): { language: string; topic: boolean } | undefined;
   replyIn(language: string): string | undefined;
 }
 
@@ -121,9 +128,26 @@ export function createLanguageIdentifier(data: OtherLanguagesFile): OtherLanguag
     return { language: chosen, by: 'words' };
   }
 
+  const topicSets = new Map(latin.map(([code, l]) => [code, new Set((l.topic_words ?? []).map((w) => w.toLowerCase()))]));
+
+  function mixedIn(text: string): { language: string; topic: boolean } | undefined {
+    if (identify(text)) return undefined;
+    const words = wordsOf(text);
+    if (!words.some((w) => english.has(w))) return undefined;
+    let best: { language: string; count: number } | undefined;
+    for (const [code, set] of wordSets) {
+      const count = new Set(words.filter((w) => set.has(w))).size;
+      if (count >= MIN_WORDS && (!best || count > best.count)) best = { language: code, count };
+    }
+    if (!best) return undefined;
+    const topic = topicSets.get(best.language);
+    return { language: best.language, topic: words.some((w) => topic?.has(w)) };
+  }
+
   return {
     english: data.english,
     identify,
+    mixedIn,
     replyIn: (language) => data.languages[language]?.reply,
   };
 }
