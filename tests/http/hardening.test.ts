@@ -228,9 +228,10 @@ describe('11. smaller ones', () => {
 
   it('the red-flag cache follows NLU_CACHE_DIR', () => {
     const dir = mkdtempSync(join(tmpdir(), 'backline-cache-'));
-    // The trained intent model and learned red-flag model come along (no training here: on a
+    // The trained intent, learned red-flag and assertion models come along (no training here: on a
     // loaded machine it alone outlasts the timeout); the red-flag pattern cache must be written anew.
-    for (const file of readdirSync('data/test-nlu-cache').filter((f) => f.startsWith('intent-model-') || f.startsWith('red-flag-model-')))
+    const trained = ['intent-model-', 'red-flag-model-', 'assertion-model-'];
+    for (const file of readdirSync('data/test-nlu-cache').filter((f) => trained.some((prefix) => f.startsWith(prefix))))
       copyFileSync(join('data/test-nlu-cache', file), join(dir, file));
     try {
       const backline = testBackline({ NLU_CACHE_DIR: dir });
