@@ -22,8 +22,8 @@ function wholeNumber(value: string | undefined, fallback: number, min: number): 
   return value !== undefined && Number.isInteger(n) && n >= min ? n : fallback;
 }
 
-/** `--rounds N` (default 1): echo, SQLite and PostgreSQL interleaved N times. */
-export const rounds = wholeNumber(values.rounds, 1, 1);
+/** `--rounds N` (default 3): every HTTP target N times, interleaved; ratios are the rounds' median. */
+export const rounds = wholeNumber(values.rounds, 3, 1);
 /** `--messages N` (default 20, at least 5): messages per widget conversation. */
 export const messages = Math.max(5, wholeNumber(values.messages, 20, 1));
 /** The first positional argument, if any (bench/profile.ts: sqlite or postgres). */

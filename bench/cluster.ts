@@ -7,7 +7,7 @@
 // 2-core machine it takes CPU from the servers: say so when reading the numbers).
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SCRIPT } from './script.js';
 import { createPool } from '../src/storage/postgres/pool.js';
@@ -23,15 +23,23 @@ import {
 } from '../tests/helpers/nativeServers.js';
 import { rounds as roundsFlag } from './args.js';
 
-// BENCH_CONVERSATIONS=N: another number of conversations at once (the headline numbers use 16).
+// The same work for every target, echo included: CONCURRENT_CONVERSATIONS people at once, each
+// playing SCRIPT through WARM_UP_SCRIPTS times unmeasured (V8 compiles and optimises the hot code,
+// caches and pools fill), then MEASURED_SCRIPTS times measured. Fixed work, not fixed seconds: every
+// target answers the same number of conversations and turns, so a faster server is not also
+// measured on a longer, warmer run. BENCH_CONVERSATIONS / BENCH_WARM_UP_SCRIPTS /
+// BENCH_MEASURED_SCRIPTS change them (the headline numbers use 16 / 3 / 4: 1,152 warm-up and
+// 1,536 measured turns per target).
 const CONCURRENT_CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 16);
-const WARM_UP_MS = 3_000;
-const MEASURE_MS = 10_000;
+export const WARM_UP_SCRIPTS = Number(process.env.BENCH_WARM_UP_SCRIPTS ?? 3);
+export const MEASURED_SCRIPTS = Number(process.env.BENCH_MEASURED_SCRIPTS ?? 4);
 const TOKEN_SECRET = 'bench-direct-line-token-secret-0123456789abcdef';
 
 export interface LoadResult {
   label: string;
   turnsPerSecond: number;
+  /** Turns answered in the measured phase. */
+  measuredTurns: number;
   p50: number;
   p99: number;
   /** The server processes' own CPU (user + system) per answered turn in the measured seconds, ms. */
@@ -39,6 +47,8 @@ export interface LoadResult {
   errors: number;
   /** When turns failed: how (HTTP status or error), with counts (warm-up included). */
   why?: string;
+  /** The machine's one-minute load average when the measured phase started and ended. */
+  loadAverage: [number, number];
 }
 
 type Server = ListeningProcess;
@@ -141,65 +151,77 @@ export async function load(label: string, url: string, pids: number[] = []): Pro
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
-  const latencies: number[] = [];
-  let errors = 0;
-  let measuring = false;
-  failures.clear();
-  let stop = false;
-  let round = 0;
-  const person = async (index: number) => {
-    while (!stop) {
-      const conversationId = `bench-${label.replace(/\W+/g, '-')}-${index}-${round++}-${Math.random().toString(36).slice(2, 8)}`;
-      for (const text of SCRIPT) {
-        if (stop) return;
-        const started = performance.now();
-        const ok = await turn(url, conversationId, text).catch((error: unknown) => {
-          const name = error instanceof Error ? error.name : 'error';
-          failures.set(name, (failures.get(name) ?? 0) + 1);
-          return false;
-        });
-        if (measuring) {
+  /** Every person plays SCRIPT `scripts` times, each time as a new conversation; latencies of answered turns. */
+  const phase = async (name: string, scripts: number) => {
+    const latencies: number[] = [];
+    let errors = 0;
+    const person = async (index: number) => {
+      for (let round = 0; round < scripts; round++) {
+        const conversationId = `bench-${label.replace(/\W+/g, '-')}-${name}-${index}-${round}-${Math.random().toString(36).slice(2, 8)}`;
+        for (const text of SCRIPT) {
+          const started = performance.now();
+          const ok = await turn(url, conversationId, text).catch((error: unknown) => {
+            const why = error instanceof Error ? error.name : 'error';
+            failures.set(why, (failures.get(why) ?? 0) + 1);
+            return false;
+          });
           if (ok) latencies.push(performance.now() - started);
           else errors++;
         }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: CONCURRENT_CONVERSATIONS }, (_, i) => person(i)));
+    return { latencies, errors };
   };
-  const people = Array.from({ length: CONCURRENT_CONVERSATIONS }, (_, i) => person(i));
-  await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
-  measuring = true;
+  failures.clear();
+  await phase('warm-up', WARM_UP_SCRIPTS);
   const cpuBefore = totalCpuMs(pids);
+  const loadBefore = loadavg()[0]!;
   const started = performance.now();
-  await new Promise((resolve) => setTimeout(resolve, MEASURE_MS));
-  measuring = false;
+  const { latencies, errors } = await phase('measured', MEASURED_SCRIPTS);
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = totalCpuMs(pids);
   const answered = latencies.length;
-  stop = true;
-  await Promise.all(people);
   latencies.sort((a, b) => a - b);
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
   return {
     label,
-    turnsPerSecond: latencies.length / seconds,
+    turnsPerSecond: answered / seconds,
+    measuredTurns: answered,
     ...(cpuBefore !== undefined && cpuAfter !== undefined && answered > 0 ? { serverCpuMs: (cpuAfter - cpuBefore) / answered } : {}),
     p50: at(50),
     p99: at(99),
     errors,
+    loadAverage: [loadBefore, loadavg()[0]!],
     ...(errors > 0 ? { why: [...failures].map(([k, n]) => `${k} ×${n}`).join(', ') } : {}),
   };
 }
 
-/** `--rounds N` (default 1): echo, SQLite and PostgreSQL with one instance, N times interleaved (ratios from the same minutes). */
+/** `--rounds N` (default 3): every target N times, interleaved, so each ratio is taken within one round's minutes. */
 function rounds(): number {
   return roundsFlag;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+/** "median (min–max)" of percentages, or the one value. */
+const spread = (values: number[], digits = 0) =>
+  values.length > 1
+    ? `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`
+    : values[0]!.toFixed(digits);
+
+interface Round {
+  echo: LoadResult;
+  sqlite: LoadResult;
+  pg: LoadResult[];
+  before?: { sqlite: LoadResult; pg1: LoadResult };
+}
 
 export async function clusterBenchmark(report: (name: string, value: string, target: string, met: boolean) => void): Promise<LoadResult[]> {
-  const results: LoadResult[] = [];
-  const perRound: { echo: LoadResult; sqlite: LoadResult; pg1: LoadResult; before?: { sqlite: LoadResult; pg1: LoadResult } }[] = [];
+  const perRound: Round[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'backline-bench-cluster-'));
   const children: ChildProcess[] = [];
   let proxy: HaproxyServer | undefined;
@@ -219,23 +241,38 @@ export async function clusterBenchmark(report: (name: string, value: string, tar
       await baselinePool.end();
       baselineEnv = { ...env, DATABASE_URL: baselineUrl };
     }
-    const pgOne = async (label: string, serverEnv: Record<string, string>, checkout?: string) => {
-      const single = await startBackline(serverEnv, checkout);
-      children.push(single.child);
-      proxy = await startHaproxy([single.port]);
-      await proxyReady(`http://127.0.0.1:${proxy.port}`);
-      const result = await load(label, `http://127.0.0.1:${proxy.port}`, [single.child.pid!]);
-      await proxy.stop();
-      proxy = undefined;
-      await stopChild(single.child);
-      return result;
+    /** PostgreSQL behind HAProxy with `count` fresh instances. */
+    const pgCluster = async (label: string, count: number, serverEnv: Record<string, string>, checkout?: string) => {
+      const instances: Server[] = [];
+      try {
+        for (let i = 0; i < count; i++) {
+          const started = await startBackline(serverEnv, checkout);
+          children.push(started.child);
+          instances.push(started);
+        }
+        proxy = await startHaproxy(instances.map((instance) => instance.port));
+        // Health checks first see every instance up.
+        await proxyReady(`http://127.0.0.1:${proxy.port}`);
+        if (count > 1) await new Promise((resolve) => setTimeout(resolve, 1500));
+        return await load(
+          label,
+          `http://127.0.0.1:${proxy.port}`,
+          instances.map((instance) => instance.child.pid!),
+        );
+      } finally {
+        await proxy?.stop();
+        proxy = undefined;
+        await Promise.all(instances.map((instance) => stopChild(instance.child)));
+      }
     };
     const sqliteOne = async (label: string, file: string, checkout?: string) => {
       const sqlite = await startBackline({ STORAGE: 'sqlite', SQLITE_PATH: join(dir, file) }, checkout);
       children.push(sqlite.child);
-      const result = await load(label, `http://127.0.0.1:${sqlite.port}`, [sqlite.child.pid!]);
-      await stopChild(sqlite.child);
-      return result;
+      try {
+        return await load(label, `http://127.0.0.1:${sqlite.port}`, [sqlite.child.pid!]);
+      } finally {
+        await stopChild(sqlite.child);
+      }
     };
     const total = rounds();
     for (let round = 1; round <= total; round++) {
@@ -245,44 +282,22 @@ export async function clusterBenchmark(report: (name: string, value: string, tar
       const echoResult = await load(`(a) Agents SDK echo bot${suffix}`, `http://127.0.0.1:${echo.port}`, [echo.child.pid!]);
       await stopChild(echo.child);
 
-      let before: { sqlite: LoadResult; pg1: LoadResult } | undefined;
+      let before: Round['before'];
       const runBaseline = async () => {
         if (!BASELINE || !baselineEnv) return;
         before = {
           sqlite: await sqliteOne(`(b) BASELINE Backline, SQLite${suffix}`, `baseline-${round}.db`, BASELINE),
-          pg1: await pgOne(`(c) BASELINE Backline, PostgreSQL, 1 instance + HAProxy${suffix}`, baselineEnv, BASELINE),
+          pg1: await pgCluster(`(c) BASELINE Backline, PostgreSQL, 1 instance + HAProxy${suffix}`, 1, baselineEnv, BASELINE),
         };
       };
       // The baseline goes first in every other round, so neither build always has the later minutes.
       if (round % 2 === 0) await runBaseline();
       const sqliteResult = await sqliteOne(`(b) Backline, SQLite${suffix}`, `bench-${round}.db`);
-      const pg1Result = await pgOne(`(c) Backline, PostgreSQL, 1 instance + HAProxy${suffix}`, env);
+      const pg: LoadResult[] = [];
+      for (let count = 1; count <= 3; count++)
+        pg.push(await pgCluster(`(c) Backline, PostgreSQL, ${count} instance${count > 1 ? 's' : ''} + HAProxy${suffix}`, count, env));
       if (round % 2 === 1) await runBaseline();
-      results.push(echoResult, sqliteResult, pg1Result);
-      if (before) results.push(before.sqlite, before.pg1);
-      perRound.push({ echo: echoResult, sqlite: sqliteResult, pg1: pg1Result, ...(before ? { before } : {}) });
-    }
-
-    const instances: Server[] = [];
-    for (let count = 2; count <= 3; count++) {
-      while (instances.length < count) {
-        const started = await startBackline(env);
-        children.push(started.child);
-        instances.push(started);
-      }
-      proxy = await startHaproxy(instances.map((instance) => instance.port));
-      // Health checks first see every instance up.
-      await proxyReady(`http://127.0.0.1:${proxy.port}`);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      results.push(
-        await load(
-          `(c) Backline, PostgreSQL, ${count} instances + HAProxy`,
-          `http://127.0.0.1:${proxy.port}`,
-          instances.map((instance) => instance.child.pid!),
-        ),
-      );
-      await proxy.stop();
-      proxy = undefined;
+      perRound.push({ echo: echoResult, sqlite: sqliteResult, pg, ...(before ? { before } : {}) });
     }
   } finally {
     await proxy?.stop();
@@ -291,70 +306,70 @@ export async function clusterBenchmark(report: (name: string, value: string, tar
     rmSync(dir, { recursive: true, force: true });
   }
 
-  console.log(`\nHTTP load: ${CONCURRENT_CONVERSATIONS} concurrent scripted conversations, POST /api/messages (expectReplies), ${MEASURE_MS / 1000} s each`);
+  const results = perRound.flatMap((r) => [r.echo, r.sqlite, ...r.pg, ...(r.before ? [r.before.sqlite, r.before.pg1] : [])]);
+  console.log(
+    `\nHTTP load: ${CONCURRENT_CONVERSATIONS} concurrent scripted conversations through POST /api/messages (expectReplies); per target ` +
+      `${CONCURRENT_CONVERSATIONS * WARM_UP_SCRIPTS * SCRIPT.length} warm-up turns, then ${CONCURRENT_CONVERSATIONS * MEASURED_SCRIPTS * SCRIPT.length} measured; ${perRound.length} round(s); ${cpus().length} cores`,
+  );
   for (const result of results) {
     report(`${result.label} turns/s`, result.turnsPerSecond.toFixed(0), '-', result.errors === 0);
     report(`  p50 / p99`, `${result.p50.toFixed(1)} / ${result.p99.toFixed(1)} ms`, '-', true);
     if (result.serverCpuMs !== undefined) report(`  server CPU per turn`, `${result.serverCpuMs.toFixed(2)} ms`, '-', true);
+    report(`  load average (1 min) at start / end`, `${result.loadAverage[0].toFixed(1)} / ${result.loadAverage[1].toFixed(1)}`, '-', true);
     if (result.errors > 0) report(`  failed turns (${result.why ?? '?'})`, String(result.errors), '0', false);
   }
-  const sqliteShare = median(perRound.map((r) => r.sqlite.turnsPerSecond / r.echo.turnsPerSecond));
-  const pgShare = median(perRound.map((r) => r.pg1.turnsPerSecond / r.sqlite.turnsPerSecond));
-  const each = (f: (r: (typeof perRound)[number]) => number) =>
-    perRound.length > 1 ? ` (rounds: ${perRound.map((r) => `${(f(r) * 100).toFixed(0)}`).join(', ')})` : '';
-  report(
-    `(b) SQLite as a share of (a) the echo bot${each((r) => r.sqlite.turnsPerSecond / r.echo.turnsPerSecond)}`,
-    `${(sqliteShare * 100).toFixed(0)} %`,
-    '>= 70 %',
-    sqliteShare >= 0.7,
-  );
+
+  // Every ratio is taken within one round (the same minutes of machine load), then the rounds' median.
+  const pct = (f: (r: Round) => number) => perRound.map((r) => f(r) * 100);
+  const each = (values: number[]) => (values.length > 1 ? ` (rounds: ${values.map((v) => v.toFixed(0)).join(', ')})` : '');
+  console.log(`\nSummary: median over ${perRound.length} round(s) (min–max)`);
+  const summary = (name: string, pick: (r: Round) => LoadResult) => {
+    const rs = perRound.map(pick);
+    const cpu = rs.every((r) => r.serverCpuMs !== undefined)
+      ? `, CPU/turn ${spread(
+          rs.map((r) => r.serverCpuMs!),
+          2,
+        )} ms`
+      : '';
+    console.log(
+      `  ${name.padEnd(34)} ${spread(rs.map((r) => r.turnsPerSecond))} turns/s, p50 ${spread(rs.map((r) => r.p50))} ms, p99 ${spread(rs.map((r) => r.p99))} ms${cpu}`,
+    );
+  };
+  summary('(a) echo bot', (r) => r.echo);
+  summary('(b) Backline, SQLite', (r) => r.sqlite);
+  for (let i = 0; i < 3; i++) summary(`(c) PostgreSQL, ${i + 1} instance(s)`, (r) => r.pg[i]!);
+  const loads = results.flatMap((r) => r.loadAverage);
+  console.log(`  load average during the measured phases: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`);
+
+  const sqliteShare = pct((r) => r.sqlite.turnsPerSecond / r.echo.turnsPerSecond);
+  report(`(b) SQLite as a share of (a) the echo bot${each(sqliteShare)}`, `${spread(sqliteShare)} %`, '>= 70 %', median(sqliteShare) >= 70);
   // The same comparison by the servers' own CPU (echo's CPU per turn / Backline's): what the
   // ratio of turns per second would be if each server had a core to itself and the load were free.
   if (perRound.every((r) => r.echo.serverCpuMs && r.sqlite.serverCpuMs)) {
-    const cpuShare = (r: (typeof perRound)[number]) => r.echo.serverCpuMs! / r.sqlite.serverCpuMs!;
-    report(`  by server CPU per turn, (a) / (b)${each(cpuShare)}`, `${(median(perRound.map(cpuShare)) * 100).toFixed(0)} %`, '-', true);
+    const cpuShare = pct((r) => r.echo.serverCpuMs! / r.sqlite.serverCpuMs!);
+    report(`  by server CPU per turn, (a) / (b)${each(cpuShare)}`, `${spread(cpuShare)} %`, '-', true);
     if (BASELINE && perRound.every((r) => r.before?.sqlite.serverCpuMs)) {
-      const beforeShare = (r: (typeof perRound)[number]) => r.echo.serverCpuMs! / r.before!.sqlite.serverCpuMs!;
-      report(`  BASELINE by server CPU per turn, (a) / (b)${each(beforeShare)}`, `${(median(perRound.map(beforeShare)) * 100).toFixed(0)} %`, '-', true);
+      const beforeShare = pct((r) => r.echo.serverCpuMs! / r.before!.sqlite.serverCpuMs!);
+      report(`  BASELINE by server CPU per turn, (a) / (b)${each(beforeShare)}`, `${spread(beforeShare)} %`, '-', true);
     }
   }
-  report(
-    `(c) PostgreSQL, 1 instance, as a share of (b)${each((r) => r.pg1.turnsPerSecond / r.sqlite.turnsPerSecond)}`,
-    `${(pgShare * 100).toFixed(0)} %`,
-    '>= 60 %',
-    pgShare >= 0.6,
-  );
-  if (BASELINE) {
-    const beforeSqlite = median(perRound.map((r) => r.before!.sqlite.turnsPerSecond / r.echo.turnsPerSecond));
-    const beforePg = median(perRound.map((r) => r.before!.pg1.turnsPerSecond / r.before!.sqlite.turnsPerSecond));
-    report(
-      `BASELINE (b) SQLite as a share of (a)${each((r) => r.before!.sqlite.turnsPerSecond / r.echo.turnsPerSecond)}`,
-      `${(beforeSqlite * 100).toFixed(0)} %`,
-      '>= 70 %',
-      beforeSqlite >= 0.7,
-    );
-    report(
-      `BASELINE (c) PostgreSQL, 1 instance, as a share of its (b)${each((r) => r.before!.pg1.turnsPerSecond / r.before!.sqlite.turnsPerSecond)}`,
-      `${(beforePg * 100).toFixed(0)} %`,
-      '>= 60 %',
-      beforePg >= 0.6,
-    );
-    report(
-      `(b) SQLite now / baseline${each((r) => r.sqlite.turnsPerSecond / r.before!.sqlite.turnsPerSecond)}`,
-      `${(median(perRound.map((r) => r.sqlite.turnsPerSecond / r.before!.sqlite.turnsPerSecond)) * 100).toFixed(0)} %`,
-      '-',
-      true,
-    );
-    report(
-      `(c) PostgreSQL now / baseline${each((r) => r.pg1.turnsPerSecond / r.before!.pg1.turnsPerSecond)}`,
-      `${(median(perRound.map((r) => r.pg1.turnsPerSecond / r.before!.pg1.turnsPerSecond)) * 100).toFixed(0)} %`,
-      '-',
-      true,
-    );
+  const pgShare = pct((r) => r.pg[0]!.turnsPerSecond / r.sqlite.turnsPerSecond);
+  report(`(c) PostgreSQL, 1 instance, as a share of (b)${each(pgShare)}`, `${spread(pgShare)} %`, '>= 60 %', median(pgShare) >= 60);
+  for (let i = 1; i < 3; i++) {
+    const growth = pct((r) => r.pg[i]!.turnsPerSecond / r.pg[0]!.turnsPerSecond);
+    report(`(c) ${i + 1} instances vs 1 instance${each(growth)}`, `${spread(growth)} %`, '-', true);
   }
-  const pg1 = median(perRound.map((r) => r.pg1.turnsPerSecond));
-  for (const result of results.filter((r) => / instances \+/.test(r.label))) {
-    report(`${result.label.slice(4)} vs 1 instance`, `${((result.turnsPerSecond / pg1) * 100).toFixed(0)} %`, '-', true);
+  if (BASELINE) {
+    const rows: [string, (r: Round) => number, string?][] = [
+      ['BASELINE (b) SQLite as a share of (a)', (r) => r.before!.sqlite.turnsPerSecond / r.echo.turnsPerSecond, '>= 70 %'],
+      ['BASELINE (c) PostgreSQL, 1 instance, as a share of its (b)', (r) => r.before!.pg1.turnsPerSecond / r.before!.sqlite.turnsPerSecond, '>= 60 %'],
+      ['(b) SQLite now / baseline', (r) => r.sqlite.turnsPerSecond / r.before!.sqlite.turnsPerSecond],
+      ['(c) PostgreSQL now / baseline', (r) => r.pg[0]!.turnsPerSecond / r.before!.pg1.turnsPerSecond],
+    ];
+    for (const [name, f, target] of rows) {
+      const values = pct(f);
+      report(`${name}${each(values)}`, `${spread(values)} %`, target ?? '-', target ? median(values) >= Number(target.replace(/\D/g, '')) : true);
+    }
   }
   return results;
 }

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackline } from '../src/app.js';
+import { BacklineBot } from '../src/bot/backlineBot.js';
 import { InProcessConversation } from '../src/channels/inProcess.js';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
@@ -91,7 +92,11 @@ const backline = createBackline(config, {
 // As app.ts wires it: across instances, one turn per conversation at a time (the PostgreSQL turn lock).
 const handle: typeof backline.bot.handle = (context) =>
   cluster
-    ? cluster.turnLock.run(`${String(context.activity.channelId)}/${context.activity.conversation!.id}`, () => backline.bot.handle(context))
+    ? cluster.turnLock.run(
+        `${String(context.activity.channelId)}/${context.activity.conversation!.id}`,
+        (prefetched) => backline.bot.handle(context, prefetched),
+        BacklineBot.readKeysOf(context.activity),
+      )
     : backline.bot.handle(context);
 
 // NLU steps timed separately, on the script's own texts.

@@ -7,13 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startListening, stopChild, type ListeningProcess } from '../tests/helpers/nativeServers.js';
-import { load, processCpuMs } from './cluster.js';
+import { load, MEASURED_SCRIPTS, WARM_UP_SCRIPTS } from './cluster.js';
 import { firstPositional } from './args.js';
 
 const which = firstPositional ?? 'both';
 const profileDir = process.env.CPU_PROF_DIR;
-
-const cpuMs = (pid: number) => processCpuMs(pid) ?? Number.NaN;
 
 async function measure(label: string, args: string[], env: Record<string, string>): Promise<void> {
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
@@ -23,18 +21,13 @@ async function measure(label: string, args: string[], env: Record<string, string
     while ((await fetch(`http://127.0.0.1:${server.port}/readyz`)).status === 503) await new Promise((r) => setTimeout(r, 200));
     // LOADS=N: the same load N times on one server (later loads: a warm JIT and heap).
     for (let repeat = 0; repeat < Number(process.env.LOADS ?? 1); repeat++) {
-      const before = cpuMs(server.child.pid!);
       const client = process.cpuUsage();
-      const started = performance.now();
-      const result = await load(label, `http://127.0.0.1:${server.port}`);
-      const seconds = (performance.now() - started) / 1000;
-      const used = cpuMs(server.child.pid!) - before;
+      const result = await load(label, `http://127.0.0.1:${server.port}`, [server.child.pid!]);
       const clientUsage = process.cpuUsage(client);
-      const clientMs = (clientUsage.user + clientUsage.system) / 1000;
-      // load() runs a warm-up conversation and warm-up seconds too: CPU over all turns answered.
-      const turns = result.turnsPerSecond * seconds;
+      // The load generator's CPU covers the warm-up phase too: per turn over both phases (approx.).
+      const allTurns = result.turnsPerSecond > 0 ? (result.measuredTurns * (WARM_UP_SCRIPTS + MEASURED_SCRIPTS)) / MEASURED_SCRIPTS : NaN;
       console.log(
-        `${label.padEnd(8)} ${result.turnsPerSecond.toFixed(0).padStart(5)} turns/s  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms  server CPU ${(used / turns).toFixed(2)} ms per turn, load generator ${(clientMs / turns).toFixed(2)} ms (approx.)  errors ${result.errors}`,
+        `${label.padEnd(8)} ${result.turnsPerSecond.toFixed(0).padStart(5)} turns/s  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms  server CPU ${result.serverCpuMs?.toFixed(2) ?? '?'} ms per measured turn, load generator ${((clientUsage.user + clientUsage.system) / 1000 / allTurns).toFixed(2)} ms (approx.)  errors ${result.errors}  load average ${result.loadAverage[0].toFixed(1)}`,
       );
     }
   } finally {

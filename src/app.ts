@@ -146,7 +146,12 @@ export function createBackline(config: Config, options: BacklineOptions = {}): B
   const handle = (context: TurnContext) => {
     const conversationId = context.activity.conversation?.id;
     if (!conversationId) return bot.handle(context);
-    return cluster.turnLock.run(`${String(context.activity.channelId)}/${conversationId}`, () => bot.handle(context));
+    // The turn's state and the team's presence are read in the lock's own round trip (PostgreSQL): two round trips less.
+    return cluster.turnLock.run(
+      `${String(context.activity.channelId)}/${conversationId}`,
+      (prefetched) => bot.handle(context, prefetched),
+      BacklineBot.readKeysOf(context.activity),
+    );
   };
   const http = createHttpApp({
     adapter,

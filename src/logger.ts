@@ -84,12 +84,14 @@ export function createLogger(level: LogLevel, write?: (line: string) => void): L
     },
     destination,
   );
-  return {
-    debug: (event, fields) => log.debug(safeFields(fields), logSafe(event)),
-    info: (event, fields) => log.info(safeFields(fields), logSafe(event)),
-    warn: (event, fields) => log.warn(safeFields(fields), logSafe(event)),
-    error: (event, fields) => log.error(safeFields(fields), logSafe(event)),
-  };
+  // The level is checked before the fields are cleaned: a disabled line (the per-turn debug line
+  // at the default level) costs a comparison, not a regex per field (about 13 µs a call here).
+  const at =
+    (name: 'debug' | 'info' | 'warn' | 'error') =>
+    (event: string, fields?: LogFields): void => {
+      if (log.isLevelEnabled(name)) log[name](safeFields(fields), logSafe(event));
+    };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 export const silentLogger: Logger = createLogger('silent', () => {});

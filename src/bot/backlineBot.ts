@@ -27,7 +27,8 @@ import { appendTranscript, transcriptItem, type TranscriptEntry } from '../hando
 import { fill } from '../text/template.js';
 import type { Logger } from '../logger.js';
 import { turnSteps } from '../observability/turns.js';
-import { retryOnConflict, type BacklineStorage } from '../storage/index.js';
+import { retryOnConflict, type BacklineStorage, type PrefetchedRead } from '../storage/index.js';
+import { PRESENCE_KEY } from '../handoff/keys.js';
 import { decideMessage, urgentAdviceOnly, welcome, type MessageInput } from './decide.js';
 import { rememberOfferedChoices } from '../conversation/offeredChoices.js';
 import type { Understander } from '../nlu/types.js';
@@ -113,6 +114,8 @@ function isSharedTeamsConversation(activity: Activity): boolean {
 export class BacklineBot {
   private readonly turns = new ConversationQueue();
   private checkNodes: Set<string> | undefined;
+  /** A turn's read made under the PostgreSQL turn lock (app.ts), for its first attempt only. */
+  private readonly prefetched = new WeakMap<TurnContext, PrefetchedRead>();
 
   constructor(private readonly deps: BotDependencies) {}
 
@@ -121,10 +124,25 @@ export class BacklineBot {
     return this.deps.contentFor?.(activity.locale) ?? this.deps.content;
   }
 
-  /** The handler given to CloudAdapter.process. */
-  readonly handle = async (context: TurnContext): Promise<void> => {
+  /**
+   * The storage keys a turn of this activity reads first (undefined: none worth reading ahead):
+   * a message reads its conversation's state and the team's presence (for "anyone online").
+   */
+  static readKeysOf(activity: Activity): string[] | undefined {
+    if (!activity.conversation?.id) return undefined;
+    if (activity.type === 'message') return [stateKey(keyOf(activity)), PRESENCE_KEY];
+    if (activity.type === 'conversationUpdate') return [stateKey(keyOf(activity))];
+    return undefined;
+  }
+
+  /**
+   * The handler given to CloudAdapter.process. `prefetched`: what storage.read(readKeysOf(activity))
+   * returned just now, under the conversation's turn lock; used by the turn's first attempt only.
+   */
+  readonly handle = async (context: TurnContext, prefetched?: PrefetchedRead): Promise<void> => {
     const activity = context.activity;
     if (!activity.conversation?.id) return this.handleTurn(context);
+    if (prefetched) this.prefetched.set(context, prefetched);
     await this.turns.run(stateKey(keyOf(activity)), () => this.handleTurn(context));
   };
 
@@ -196,9 +214,9 @@ export class BacklineBot {
     await this.decideAndSave(
       context,
       key,
-      async (loaded) => {
+      async (loaded, prefetched) => {
         const saved = await this.deps.support.reconcile(loaded.state);
-        const facts = await this.deps.support.facts();
+        const facts = await this.deps.support.facts(prefetched);
         // One message's recognizer passes share their hits (dropped when decideMessage returns).
         return duringOneMessage(() => decideMessage(this.contentOf(activity), this.deps.nlu, saved, input, facts));
       },
@@ -235,16 +253,22 @@ export class BacklineBot {
   private async decideAndSave(
     context: TurnContext,
     key: ConversationKey,
-    decide: (loaded: LoadedState) => Promise<TurnDraft | undefined>,
+    /** `prefetched`: the turn lock's read, on the first attempt only. */
+    decide: (loaded: LoadedState, prefetched?: PrefetchedRead) => Promise<TurnDraft | undefined>,
     factsOf: (loaded: LoadedState) => TurnFacts,
     urgentFallback: () => Reply[] = () => [],
   ): Promise<boolean> {
     let decided: TurnDraft | undefined;
     let saved: { draft: TurnDraft; facts: TurnFacts } | undefined;
+    // The first attempt may use the read made under the turn lock; a retry (another writer won the eTag) reads again.
+    let prefetched = this.prefetched.get(context);
+    this.prefetched.delete(context);
     try {
       saved = await retryOnConflict(async () => {
-        const loaded = await loadState(this.deps.storage, key);
-        const draft = await turnSteps(context).decide(() => decide(loaded));
+        const read = prefetched;
+        prefetched = undefined;
+        const loaded = await loadState(this.deps.storage, key, read);
+        const draft = await turnSteps(context).decide(() => decide(loaded, read));
         decided = draft;
         if (!draft) return undefined;
         const facts: TurnFacts = { ...factsOf(loaded), isNew: loaded.isNew, before: loaded.state };

@@ -3,11 +3,20 @@
 // on another instance waits for it (the lock goes with the transaction, also if the instance
 // dies). Within one process the bot's own queue already orders turns; this adds the other
 // instances. The eTag check stays the last line of defence.
+// The turn's state can be read in the same round trip as the lock (`readKeys`): after the lock is
+// held, so it sees every turn committed before; a write from outside the lock (the support
+// console) can still land in between, exactly as with a separate read, and the eTag check catches it.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { itemsOfRows, readStatement } from '../storage/postgres/postgresStorage.js';
+import type { PrefetchedRead } from '../storage/prefetched.js';
 
 export interface TurnLock {
-  run<T>(conversationKey: string, turn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `turn` holding the conversation's lock. With `readKeys`, `turn` may get what
+   * `storage.read(readKeys)` would have returned once the lock was held (undefined: read them yourself).
+   */
+  run<T>(conversationKey: string, turn: (prefetched?: PrefetchedRead) => Promise<T>, readKeys?: readonly string[]): Promise<T>;
 }
 
 /** One process: the bot's in-process queue is all there is. */
@@ -25,16 +34,20 @@ export class PostgresTurnLock implements TurnLock {
     private readonly waitMs = 15_000,
   ) {}
 
-  async run<T>(conversationKey: string, turn: () => Promise<T>): Promise<T> {
+  async run<T>(conversationKey: string, turn: (prefetched?: PrefetchedRead) => Promise<T>, readKeys?: readonly string[]): Promise<T> {
     const client = await this.pool.connect();
     let broken = false;
     try {
-      // One round trip: the key is a number we made (advisoryKey), the timeout a whole number.
-      await client.query(
-        `BEGIN; SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.waitMs))}; SELECT pg_advisory_xact_lock(${advisoryKey(conversationKey)}::bigint)`,
-      );
+      // One round trip: the key is a number we made (advisoryKey), the timeout a whole number, the
+      // read's key a literal escaped by the client. Each statement of a simple query in READ
+      // COMMITTED takes its own snapshot, so the read sees what was committed before the lock came.
+      const read = readKeys === undefined ? undefined : readStatement(readKeys, (text) => client.escapeLiteral(text));
+      const results = (await client.query(
+        `BEGIN; SET LOCAL lock_timeout = ${Math.max(1, Math.floor(this.waitMs))}; SELECT pg_advisory_xact_lock(${advisoryKey(conversationKey)}::bigint)${read ? `; ${read}` : ''}`,
+      )) as unknown as pg.QueryResult<{ key: string; value: string; etag: string }>[];
+      const prefetched = read && readKeys ? { keys: readKeys, items: itemsOfRows(results[results.length - 1]!.rows) } : undefined;
       try {
-        return await turn();
+        return await turn(prefetched);
       } finally {
         // Ends the transaction and with it the lock, whatever the turn did.
         await client.query('COMMIT').catch(() => {

@@ -1,7 +1,7 @@
 // Where a conversation's state, trial leads and support cases are kept. Every key of one
 // conversation shares a prefix, so "forget me" can erase them all at once.
 import { newConversationState, type ConversationState } from '../engine/state.js';
-import { ETAG_IF_ABSENT, type BacklineStorage, type StoreItem } from '../storage/index.js';
+import { ETAG_IF_ABSENT, readThrough, type BacklineStorage, type PrefetchedRead, type StoreItem } from '../storage/index.js';
 
 export interface ConversationKey {
   channelId: string;
@@ -25,9 +25,10 @@ export interface LoadedState {
   isNew: boolean;
 }
 
-export async function loadState(storage: BacklineStorage, key: ConversationKey): Promise<LoadedState> {
+/** `prefetched`: a read made moments ago under the turn lock; used if it read this state (saves a round trip). */
+export async function loadState(storage: BacklineStorage, key: ConversationKey, prefetched?: PrefetchedRead): Promise<LoadedState> {
   const storageKey = stateKey(key);
-  const items = await storage.read([storageKey]);
+  const items = await readThrough(storage, [storageKey], prefetched);
   const item = items[storageKey] as { state?: ConversationState; eTag?: string } | undefined;
   if (!item?.state || item.state.v !== 1) return { state: newConversationState(), isNew: true, ...(item?.eTag ? { eTag: item.eTag } : {}) };
   return { state: item.state, eTag: item.eTag, isNew: false };

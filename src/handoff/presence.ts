@@ -1,6 +1,6 @@
 // Who from the team is online, and how long people have waited lately. Both live in storage so
 // every instance agrees; neither holds anything about the people chatting.
-import { ETAG_IF_ABSENT, retryOnConflict, type BacklineStorage } from '../storage/index.js';
+import { ETAG_IF_ABSENT, readThrough, retryOnConflict, type BacklineStorage, type PrefetchedRead } from '../storage/index.js';
 import { PRESENCE_KEY, STATS_KEY } from './keys.js';
 
 /** A team member counts as online if their console was seen this recently. */
@@ -65,8 +65,9 @@ export interface TeamMemberPresence {
 }
 
 /** Team members whose console is open now, available or away. */
-export async function onlineTeam(storage: BacklineStorage, now: number = Date.now()): Promise<TeamMemberPresence[]> {
-  const presence = (await storage.read([PRESENCE_KEY]))[PRESENCE_KEY] as PresenceItem | undefined;
+/** `prefetched`: a read made moments ago under the turn lock; used if it read the presence. */
+export async function onlineTeam(storage: BacklineStorage, now: number = Date.now(), prefetched?: PrefetchedRead): Promise<TeamMemberPresence[]> {
+  const presence = (await readThrough(storage, [PRESENCE_KEY], prefetched))[PRESENCE_KEY] as PresenceItem | undefined;
   return Object.entries(presence?.agents ?? {})
     .filter(([, a]) => now - a.seen < ONLINE_WINDOW_MS)
     .map(([id, a]) => ({ id, name: a.name, status: a.away ? ('away' as const) : ('available' as const) }))
@@ -74,8 +75,8 @@ export async function onlineTeam(storage: BacklineStorage, now: number = Date.no
 }
 
 /** Team members online and available: what the bot's routing means by "anyone online". */
-export async function onlineAgentCount(storage: BacklineStorage, now: number = Date.now()): Promise<number> {
-  return (await onlineTeam(storage, now)).filter((a) => a.status === 'available').length;
+export async function onlineAgentCount(storage: BacklineStorage, now: number = Date.now(), prefetched?: PrefetchedRead): Promise<number> {
+  return (await onlineTeam(storage, now, prefetched)).filter((a) => a.status === 'available').length;
 }
 
 export async function recordWait(storage: BacklineStorage, seconds: number): Promise<void> {

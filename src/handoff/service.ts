@@ -15,7 +15,7 @@ import { runFrom, TurnDraft, type EngineContent } from '../engine/runtime.js';
 import type { ConversationState } from '../engine/state.js';
 import { fill } from '../text/template.js';
 import type { Logger } from '../logger.js';
-import { retryOnConflict, type BacklineStorage } from '../storage/index.js';
+import { retryOnConflict, type BacklineStorage, type PrefetchedRead } from '../storage/index.js';
 import { ADMIN_AGENT_ID } from '../config/agents.js';
 import { writeAudit, type AuditAction } from './audit.js';
 import {
@@ -137,11 +137,12 @@ export class SupportService {
 
   // ---------- facts the support tree branches on ----------
 
-  async facts(): Promise<Record<string, string>> {
+  /** `prefetched`: the turn lock's read, which holds the presence on PostgreSQL (one round trip less). */
+  async facts(prefetched?: PrefetchedRead): Promise<Record<string, string>> {
     const { mode, hours } = this.deps.settings;
     const now = this.now();
     const inHours = isWithinSupportHours(hours, new Date(now));
-    const online = mode === 'console' && inHours ? await onlineAgentCount(this.deps.storage, now) : 0;
+    const online = mode === 'console' && inHours ? await onlineAgentCount(this.deps.storage, now, prefetched) : 0;
     const available = mode === 'event' || (inHours && online > 0);
     return {
       handoff_mode: mode,

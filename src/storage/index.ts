@@ -66,3 +66,4 @@ export {
   type StoreItems,
 } from './types.js';
 export { retryOnConflict, type ConflictRetryOptions } from './retry.js';
+export { readThrough, type PrefetchedRead } from './prefetched.js';

@@ -9,6 +9,7 @@ import { PostgresRateLimitStore } from '../../src/cluster/rateLimitStore.js';
 import { PostgresTurnLock } from '../../src/cluster/turnLock.js';
 import { createLogger } from '../../src/logger.js';
 import { createPool } from '../../src/storage/postgres/pool.js';
+import { PostgresStorage } from '../../src/storage/postgres/postgresStorage.js';
 import { migrate } from '../../src/storage/postgres/schema.js';
 import { close, listen } from '../helpers/http.js';
 import { createDatabase } from '../helpers/nativeServers.js';
@@ -159,6 +160,38 @@ describe('PostgresTurnLock', () => {
     const started = Date.now();
     await new PostgresTurnLock(two).run('webchat/c', async () => undefined);
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('PostgresTurnLock with the state read in its round trip', () => {
+  it('gives the turn what storage.read would, as committed by the turn before it on another instance', async () => {
+    const storageOne = new PostgresStorage(one, { ownsPool: false });
+    const storageTwo = new PostgresStorage(two, { ownsPool: false });
+    // A key with quotes, a backslash and non-ASCII: it travels as a literal in the lock's query.
+    const key = "c/webchat/it's%20a\\test-é/state";
+    const lockOne = new PostgresTurnLock(one);
+    const lockTwo = new PostgresTurnLock(two);
+    const other = 'h/prefetch-other';
+    await storageOne.write({ [other]: { n: 0 } });
+    expect(await lockOne.run('webchat/prefetch', async (prefetched) => prefetched, [key, other])).toEqual({
+      keys: [key, other],
+      items: await storageOne.read([other]),
+    });
+    await storageOne.write({ [key]: { state: { n: 1 } } });
+    // Instance one's turn writes n: 2 and holds the lock a moment; instance two's turn, queued
+    // behind it, must read n: 2 (read after the lock came, not when its query was sent).
+    const seen = await Promise.all([
+      lockOne.run('webchat/prefetch', async () => {
+        const [stored] = Object.values(await storageOne.read([key])) as { eTag: string }[];
+        await sleep(150);
+        await storageOne.write({ [key]: { state: { n: 2 }, eTag: stored!.eTag } });
+      }),
+      sleep(30).then(() => lockTwo.run('webchat/prefetch', async (prefetched) => prefetched, [key, other])),
+    ]);
+    expect(seen[1]).toEqual({ keys: [key, other], items: await storageTwo.read([key, other]) });
+    expect((seen[1]!.items[key] as { state: unknown }).state).toEqual({ n: 2 });
+    // Without a key to read, the turn gets nothing and reads for itself.
+    expect(await lockTwo.run('webchat/prefetch', async (prefetched) => prefetched)).toBeUndefined();
   });
 });
 

@@ -20,6 +20,22 @@ function assertStorableKeys(keys: readonly string[]): void {
   }
 }
 
+/**
+ * `read` of a few keys as a statement with the keys as literals, for sending in one round trip
+ * with other statements (the turn lock's: ../../cluster/turnLock.ts). `escapeLiteral` is the pg
+ * client's; undefined when there is no key or one PostgreSQL text cannot hold.
+ */
+export function readStatement(keys: readonly string[], escapeLiteral: (text: string) => string): string | undefined {
+  if (keys.length === 0 || keys.some((key) => key.includes('\u0000'))) return undefined;
+  return `SELECT key, value, etag FROM backline_items WHERE key IN (${keys.map(escapeLiteral).join(', ')})`;
+}
+
+/** Rows of `read`'s SELECT as the items `read` returns. */
+export function itemsOfRows(rows: readonly { key: string; value: string; etag: string }[]): StoreItem {
+  // fromEntries, so a key such as "__proto__" is an own property, never the prototype.
+  return Object.fromEntries(rows.map((row) => [row.key, toStoreItem(row.value, row.etag)])) as StoreItem;
+}
+
 /** What backline_write raises when an eTag does not match (or a key to create exists). */
 const CONFLICT_SQLSTATE = 'BL409';
 
@@ -65,8 +81,7 @@ export class PostgresStorage implements BacklineStorage {
       text: 'SELECT key, value, etag FROM backline_items WHERE key = ANY($1::text[])',
       values: [keys],
     });
-    // fromEntries, so a key such as "__proto__" is an own property, never the prototype.
-    return Object.fromEntries(result.rows.map((row) => [row.key, toStoreItem(row.value, row.etag)])) as StoreItem;
+    return itemsOfRows(result.rows);
   }
 
   async write(changes: StoreItem): Promise<void> {
