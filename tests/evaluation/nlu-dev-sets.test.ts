@@ -42,26 +42,35 @@ const CAUDA_EQUINA_AND_WEAKNESS: readonly string[] = [...CAUDA_EQUINA_FLAGS, 'pr
 // senses; every rule checked against every corpus positive of every round, none set aside):
 // false alarms dev-4 0.0667 -> 0.05, dev-12 0.0659 -> 0.0549, dev-13 0.3061 -> 0.1633, dev-14 0.2195 -> 0.122,
 // dev-15 0.1563 -> 0.0208; recall, urgent advice and crisis recall unchanged on all 15 sets.
+// Re-set at the merge of session 6 (recall: concept features, the fourth corpus round, world
+// Englishes; crisis: world-English and indirect wordings; gate: the rules above). Recall and urgent
+// advice rose (dev-13 0.944 -> 0.96, dev-14 0.852 -> 0.978 with cauda equina urgent 0.797 -> 0.983,
+// dev-15 0.957 -> 1.0; crisis recall 1.0 on every set). False alarms rose by one or two messages on
+// five sets: dev-8 0.0625 -> 0.125, dev-11 0.0441 -> 0.0588, dev-12 0.0549 -> 0.0659, dev-13
+// 0.1633 -> 0.2041, dev-15 0.0208 -> 0.0625. The rules read those messages as before; the assertion
+// model, retrained with the fourth round's ~1,500 new real reports under its budget (at most 0.05%
+// of real reports set aside out of fold), sets fewer of them aside. Over-triage is tolerated and
+// under-triage is not, so the budget stays.
 const RATCHETS: Record<string, Ratchet> = {
   'tests/nlu-dev.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0 },
-  'tests/nlu-dev-2.yaml': { recall: 1, urgentRecall: 0.9936, ceUrgent: 1, falseAlarmRate: 0.0345 },
+  'tests/nlu-dev-2.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0345 },
   'tests/nlu-dev-3.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0192 },
-  'tests/nlu-dev-4-carers.yaml': { recall: 1, urgentRecall: 0.9925, ceUrgent: 1, falseAlarmRate: 0.05, crisisRecall: 1 },
-  'tests/nlu-dev-5-nonnative-slang.yaml': { recall: 1, urgentRecall: 0.985, ceUrgent: 0.9803, falseAlarmRate: 0.0645, crisisRecall: 1 },
-  'tests/nlu-dev-6-mixed.yaml': { recall: 1, urgentRecall: 0.9913, ceUrgent: 1, falseAlarmRate: 0.025, crisisRecall: 1 },
+  'tests/nlu-dev-4-carers.yaml': { recall: 1, urgentRecall: 0.9925, ceUrgent: 1, falseAlarmRate: 0.0167, crisisRecall: 1 },
+  'tests/nlu-dev-5-nonnative-slang.yaml': { recall: 1, urgentRecall: 0.9925, ceUrgent: 0.9803, falseAlarmRate: 0.0645, crisisRecall: 1 },
+  'tests/nlu-dev-6-mixed.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.025, crisisRecall: 1 },
   // urgentRecall 0.9915 -> 0.9829: one weight-loss report the learned detector no longer scores
   // (the red-flag model retrained on the s5 corpus), so the pattern's unsure hit asks first.
   // Recall stays 1. For the recall helper (knowledge/red-flags.yaml, red-flag-model.json).
-  'tests/nlu-dev-7-general.yaml': { recall: 1, urgentRecall: 0.9829, ceUrgent: 0.9782, falseAlarmRate: 0.0444, crisisRecall: 1 },
-  'tests/nlu-dev-8-carers-long.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0625, crisisRecall: 1 },
-  'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0455, crisisRecall: 1 },
-  'tests/nlu-dev-10-carers.yaml': { recall: 0.9922, urgentRecall: 0.9922, ceUrgent: 0.9796, falseAlarmRate: 0.1053, crisisRecall: 1 },
-  'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9777, urgentRecall: 0.9703, ceUrgent: 0.9615, falseAlarmRate: 0.0441, crisisRecall: 1 },
-  'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9847, urgentRecall: 0.9771, ceUrgent: 1, falseAlarmRate: 0.0549, crisisRecall: 1 },
+  'tests/nlu-dev-7-general.yaml': { recall: 1, urgentRecall: 0.9915, ceUrgent: 0.9782, falseAlarmRate: 0.0444, crisisRecall: 1 },
+  'tests/nlu-dev-8-carers-long.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.125, crisisRecall: 1 },
+  'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0364, crisisRecall: 1 },
+  'tests/nlu-dev-10-carers.yaml': { recall: 0.9922, urgentRecall: 0.9922, ceUrgent: 0.9796, falseAlarmRate: 0.0921, crisisRecall: 1 },
+  'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9852, urgentRecall: 0.9778, ceUrgent: 0.9615, falseAlarmRate: 0.0588, crisisRecall: 1 },
+  'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9847, urgentRecall: 0.9847, ceUrgent: 1, falseAlarmRate: 0.0659, crisisRecall: 1 },
   // Session-5 blind sets, measured once on the merged code, then development data from here.
-  'tests/nlu-dev-13-carers.yaml': { recall: 0.944, urgentRecall: 0.936, ceUrgent: 0.982, falseAlarmRate: 0.1633, crisisRecall: 1 },
-  'tests/nlu-dev-14-nonnative-slang.yaml': { recall: 0.8519, urgentRecall: 0.837, ceUrgent: 0.797, falseAlarmRate: 0.122, crisisRecall: 0.8 },
-  'tests/nlu-dev-15-mixed-nearmiss.yaml': { recall: 0.9574, urgentRecall: 0.9574, ceUrgent: 0.932, falseAlarmRate: 0.0208, crisisRecall: 1 },
+  'tests/nlu-dev-13-carers.yaml': { recall: 0.96, urgentRecall: 0.96, ceUrgent: 0.982, falseAlarmRate: 0.2041, crisisRecall: 1 },
+  'tests/nlu-dev-14-nonnative-slang.yaml': { recall: 0.9778, urgentRecall: 0.963, ceUrgent: 0.983, falseAlarmRate: 0.122, crisisRecall: 1 },
+  'tests/nlu-dev-15-mixed-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0625, crisisRecall: 1 },
 };
 
 let backline: Backline;
