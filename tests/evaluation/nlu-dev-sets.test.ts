@@ -71,6 +71,14 @@ const RATCHETS: Record<string, Ratchet> = {
   'tests/nlu-dev-13-carers.yaml': { recall: 0.96, urgentRecall: 0.96, ceUrgent: 0.982, falseAlarmRate: 0.2041, crisisRecall: 1 },
   'tests/nlu-dev-14-nonnative-slang.yaml': { recall: 0.9778, urgentRecall: 0.963, ceUrgent: 0.983, falseAlarmRate: 0.122, crisisRecall: 1 },
   'tests/nlu-dev-15-mixed-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0625, crisisRecall: 1 },
+  // Session 6's blind sets, measured once on the code before the session and once after it (blind):
+  // world Englishes recall 0.885 -> 0.931, urgent 0.885 -> 0.923, cauda equina urgent 0.810 -> 0.879,
+  // false alarms 0.107 -> 0.125, crisis 0.833 -> 1.0; carers and older people 0.950 -> 0.967,
+  // 0.950 -> 0.959, 0.927 -> 0.945, FA 0.258 -> 0.212, crisis 1.0; near misses and crisis 0.990,
+  // 0.990, 0.972 (unchanged), FA 0.255 -> 0.234, crisis 0.944 (unchanged). Development data now.
+  'tests/nlu-dev-16-world-englishes.yaml': { recall: 0.9308, urgentRecall: 0.9231, ceUrgent: 0.878, falseAlarmRate: 0.125, crisisRecall: 1 },
+  'tests/nlu-dev-17-carers-older.yaml': { recall: 0.9669, urgentRecall: 0.9587, ceUrgent: 0.944, falseAlarmRate: 0.2121, crisisRecall: 1 },
+  'tests/nlu-dev-18-nearmiss-crisis.yaml': { recall: 0.9897, urgentRecall: 0.9897, ceUrgent: 0.971, falseAlarmRate: 0.234, crisisRecall: 0.9444 },
 };
 
 let backline: Backline;
