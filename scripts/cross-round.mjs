@@ -40,7 +40,10 @@ const { values } = parseArgs({
 const dataDir = 'knowledge/nlu';
 const sources = readCorpusSources(dataDir);
 for (const dir of values.extra)
-  for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) sources.corpus.push([name, readFileSync(join(dir, name), 'utf8')]);
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort())
+    sources.corpus.push([name, readFileSync(join(dir, name), 'utf8')]);
 const files = parseCorpus(sources);
 const named = files.map((file, i) => ({ name: sources.corpus[i][0], file }));
 const lexicon = parseLexicon(sources.lexicon, 'lexicon.yaml');

@@ -15,20 +15,30 @@ import { loadContent } from '../dist/content.js';
 import { createNluEngine } from '../dist/nlu/understand.js';
 import { parseCorpus, readCorpusSources } from '../dist/nlu/learnedCorpus.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { json: { type: 'boolean', default: false }, misses: { type: 'boolean', default: false } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { json: { type: 'boolean', default: false }, misses: { type: 'boolean', default: false } },
+});
 if (positionals.length !== 1) {
   process.stderr.write('usage: node scripts/score-corpus-round.mjs DIR [--json] [--misses]\n');
   process.exit(2);
 }
 const config = loadConfig(process.env);
 const content = loadContent(config.CONTENT_DIR, config.EMERGENCY_NUMBER, { cacheDir: config.NLU_CACHE_DIR, locale: config.LOCALE });
-const engine = createNluEngine({ root: config.CONTENT_DIR, cacheDir: config.NLU_CACHE_DIR, redFlagPatterns: content.redFlagPatterns, crisisPatterns: content.crisisPatterns });
+const engine = createNluEngine({
+  root: config.CONTENT_DIR,
+  cacheDir: config.NLU_CACHE_DIR,
+  redFlagPatterns: content.redFlagPatterns,
+  crisisPatterns: content.crisisPatterns,
+});
 const base = readCorpusSources('knowledge/nlu');
 const dir = positionals[0];
 const out = {};
 const misses = [];
 const total = { positives: 0, recall: 0, urgent: 0, nearMisses: 0, falseAlarms: 0 };
-for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+for (const name of readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()) {
   const [file] = parseCorpus({ ...base, corpus: [[name, readFileSync(join(dir, name), 'utf8')]] });
   const sign = file.sign;
   const r = { positives: file.positives.length, recall: 0, urgent: 0, nearMisses: file.nearMisses.length, falseAlarms: 0 };
@@ -58,6 +68,8 @@ if (values.json) process.stdout.write(`${JSON.stringify({ signs: out, total, mis
 else {
   process.stdout.write('  sign                     n   recall  urgent |  nm   alarms\n');
   for (const [sign, r] of Object.entries({ ...out, total }))
-    process.stdout.write(`  ${sign.padEnd(22)} ${String(r.positives).padStart(4)}  ${pct(r.recall, r.positives)} ${pct(r.urgent, r.positives)} | ${String(r.nearMisses).padStart(4)}  ${pct(r.falseAlarms, r.nearMisses)}\n`);
+    process.stdout.write(
+      `  ${sign.padEnd(22)} ${String(r.positives).padStart(4)}  ${pct(r.recall, r.positives)} ${pct(r.urgent, r.positives)} | ${String(r.nearMisses).padStart(4)}  ${pct(r.falseAlarms, r.nearMisses)}\n`,
+    );
   if (values.misses) for (const m of misses) process.stdout.write(`missed ${m}\n`);
 }

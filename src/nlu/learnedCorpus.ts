@@ -80,7 +80,6 @@ export interface CorpusSources {
 
 export const CONCEPTS_FILE = 'red-flag-concepts.yaml';
 
-
 /** Parses red-flag-concepts.yaml into [concept, words] entries (sorted by name). Throws naming the file. */
 export function parseConcepts(text: string, file = CONCEPTS_FILE): [string, string[]][] {
   if (text.trim() === '') return [];
@@ -220,7 +219,15 @@ export function answerNegatives(answerWordsYaml: string, learned: LearnedAnswers
 /** sha256 of the corpus files (names and bytes): what red-flag-model.json was chosen on. */
 export function corpusHash(sources: CorpusSources): string {
   return sha256(
-    JSON.stringify([MODEL_VERSION, sources.corpus, sha256(sources.training), sha256(sources.lexicon), sha256(sources.answers), sha256(sources.learnedAnswers), ...(sources.concepts ? [sha256(sources.concepts)] : [])]),
+    JSON.stringify([
+      MODEL_VERSION,
+      sources.corpus,
+      sha256(sources.training),
+      sha256(sources.lexicon),
+      sha256(sources.answers),
+      sha256(sources.learnedAnswers),
+      ...(sources.concepts ? [sha256(sources.concepts)] : []),
+    ]),
   );
 }
 

@@ -105,13 +105,10 @@ export function loadOrTrainLearnedRedFlags(options: LoadLearnedOptions = {}): Lo
   const lexicon = parseLexicon(sources.lexicon, LEXICON_FILE);
   const learnedAnswers = parseLearnedAnswers(sources.learnedAnswers);
   const set = buildTrainingSet(files, sources.training, answerNegatives(sources.answers, learnedAnswers));
-  const serialized = trainLearnedModel(
-    set,
-    lexicon,
-    { cacheKey: key, corpusHash: corpusHash(sources) },
-    answerWords(sources.answers, learnedAnswers),
-    { ...options.train, concepts: parseConcepts(sources.concepts) },
-  );
+  const serialized = trainLearnedModel(set, lexicon, { cacheKey: key, corpusHash: corpusHash(sources) }, answerWords(sources.answers, learnedAnswers), {
+    ...options.train,
+    concepts: parseConcepts(sources.concepts),
+  });
   const model = restoreLearnedModel(serialized, thresholds);
   try {
     mkdirSync(cacheDir, { recursive: true });

@@ -136,7 +136,8 @@ export function crossRound(
   const byRound: CrossRoundReport['byRound'] = {};
   for (const r of heldOut) {
     const e = hitsByRound.get(r);
-    if (e) byRound[r] = { positives: e.n, recallPossible: share(e.possible, e.n), recallSure: share(e.sure, e.n), ownNearMissPossible: share(e.nmPossible, e.nm) };
+    if (e)
+      byRound[r] = { positives: e.n, recallPossible: share(e.possible, e.n), recallSure: share(e.sure, e.n), ownNearMissPossible: share(e.nmPossible, e.nm) };
   }
   const warning = Object.entries(signs).filter(([sign]) => sign !== 'crisis') as [LearnedSign, RoundSignNumbers][];
   const mean = (f: (n: RoundSignNumbers) => number) => round4(warning.reduce((acc, [, n]) => acc + f(n), 0) / Math.max(1, warning.length));
@@ -171,7 +172,9 @@ export function formatCrossRound(report: CrossRoundReport): string {
     );
   }
   const m = report.mean;
-  lines.push(`  mean (warning signs)          |                 ${pct(m.recallPossible)} ${pct(m.recallSure)}  ${pct(m.ownNearMissPossible)} ${pct(m.ownNearMissSure)} |`);
+  lines.push(
+    `  mean (warning signs)          |                 ${pct(m.recallPossible)} ${pct(m.recallSure)}  ${pct(m.ownNearMissPossible)} ${pct(m.ownNearMissSure)} |`,
+  );
   if (report.heldOut.length < Object.keys(report.rounds).length)
     lines.push(
       '  (only some rounds held out: "chosen" thresholds are fitted on the held-out scores themselves, so read the "shipped" columns, the current red-flag-model.json thresholds, as the blind-ish number)',

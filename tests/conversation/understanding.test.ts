@@ -235,3 +235,40 @@ describe('a question asked again later', () => {
     expect(c.text()).not.toContain(section!);
   });
 });
+
+// Session 6, after the blind persona measurement: the check asked for by one of its names, a lost
+// question asked again, and the number asked for without the helper verb (non-native writers).
+describe('the check by its names, a lost question, the number asked for plainly', () => {
+  it.each(['run the red flag check please', 'can we go through the warning sign questions for my mum', 'start the safety checklist'])(
+    '"%s" starts the check at its first question',
+    async (text) => {
+      const c = await chat();
+      await c.say(text);
+      expect(c.inCheck(), c.text()).toBe(true);
+      expect(progressIndex(c)).toBe(1);
+    },
+  );
+
+  it.each(['sorry, what was the question?', 'can u repeat that', 'what did you just ask'])(
+    'in the check, "%s" asks the same question again (no stop, no restart)',
+    async (text) => {
+      const c = await checkWithNos(2);
+      const before = c.asked()?.progress?.index;
+      await c.say(text);
+      expect(c.inCheck(), c.text()).toBe(true);
+      expect(c.text()).not.toMatch(/stop the check/i);
+      expect(progressIndex(c)).toBe(before);
+    },
+  );
+
+  it('after urgent advice for a relative, "what number I ring?" and "what we do now" get the number', async () => {
+    const c = await chat();
+    await c.say("my dad is 80 and since this morning he can't feel when he's weeing");
+    expect(urgent(c)).toBe(true);
+    await c.say('what number I ring?');
+    expect(c.text()).toMatch(/911/);
+    expect(c.text()).not.toMatch(/no one from the team|call you back/i);
+    await c.say('what we do now');
+    expect(c.text()).toMatch(/911|emergency room/i);
+  });
+});

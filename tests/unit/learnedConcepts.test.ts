@@ -38,7 +38,10 @@ describe('corpus rounds', () => {
   it('a text belongs to the round it was first written in; intents to none', () => {
     const files = [
       { name: 'fever.yaml', file: { sign: 'fever' as const, positives: ['Burning up'], nearMisses: [] } },
-      { name: 'fever.s6.yaml', file: { sign: 'fever' as const, positives: ['burning  up', 'shivers all night'], nearMisses: [{ text: 'hay fever', kind: 'other_sense' }] } },
+      {
+        name: 'fever.s6.yaml',
+        file: { sign: 'fever' as const, positives: ['burning  up', 'shivers all night'], nearMisses: [{ text: 'hay fever', kind: 'other_sense' }] },
+      },
     ];
     const set = [
       { text: 'Burning up', signs: ['fever' as const], source: 'positive:fever' },

@@ -25,6 +25,7 @@ function allTexts(engine: EngineContent): string[] {
       triageRules: engine.triageRules,
       articles: engine.articles,
       redFlagLabels: new Map(),
+      redFlagLabelsOther: new Map(),
       confirmQuestions: new Map(),
     }).values(),
   ].flat();
@@ -49,7 +50,7 @@ describe('the packs', () => {
     expect([us.emergencyNumber, us.crisisLine, us.poisonLine]).toEqual(['911', '988', '1-800-222-1222']);
     const offending = allTexts(us).filter((t) => UK_TERMS.test(t.replace(/https?:\/\/\S+/g, '')));
     expect(offending).toEqual([]);
-    const keyed = [...sourceTexts({ ...us, redFlagLabels: new Map(), confirmQuestions: new Map() }).values()].flat();
+    const keyed = [...sourceTexts({ ...us, redFlagLabels: new Map(), redFlagLabelsOther: new Map(), confirmQuestions: new Map() }).values()].flat();
     expect(keyed.filter((t) => UK_WORDS.test(t))).toEqual([]);
     expect(us.triageRules.outcomes.emergency.title).toBe('Go to the emergency room (ER) now');
     expect(us.triageRules.outcomes.consultation_24.advice).toMatch(/your doctor's office; if you can't get an appointment today, go to an urgent care center/);
@@ -86,7 +87,9 @@ describe('the packs', () => {
   });
 
   it('keys every dialog text by tree, node and field, and every option by its target', () => {
-    const keys = [...sourceTexts({ ...content.engine, redFlagLabels: new Map([['fever', 'a fever']]), confirmQuestions: new Map() }).keys()];
+    const keys = [
+      ...sourceTexts({ ...content.engine, redFlagLabels: new Map([['fever', 'a fever']]), redFlagLabelsOther: new Map(), confirmQuestions: new Map() }).keys(),
+    ];
     expect(keys).toContain('dialogs.red_flags.q_saddle.text');
     expect(keys).toContain('dialogs.red_flags.q_saddle.text_other');
     expect(keys).toContain('dialogs.main.title');
@@ -120,7 +123,7 @@ describe('words that differ by country are terms, in the questions too', () => {
   });
 
   it('checklist texts have keys: items by evidence id, and the simpler and "none" wordings', () => {
-    const keys = [...sourceTexts({ ...content.engine, redFlagLabels: new Map(), confirmQuestions: new Map() }).keys()];
+    const keys = [...sourceTexts({ ...content.engine, redFlagLabels: new Map(), redFlagLabelsOther: new Map(), confirmQuestions: new Map() }).keys()];
     for (const key of [
       'dialogs.red_flags.q_risk_signs.items.osteoporosis_risk.label',
       'dialogs.red_flags.q_risk_signs.items.osteoporosis_risk.text_other',
