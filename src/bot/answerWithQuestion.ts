@@ -2,7 +2,7 @@
 // more questions?", "no, but what is cauda equina?", "nope - will I need surgery?"). Both are
 // handled: the question is answered first (as an aside, at the same question), then the answer
 // is taken and the check goes on. Without this, one of the two was lost.
-import { isCheck, nodeAt, type TurnDraft } from '../engine/draft.js';
+import { atCheckYesNo, type TurnDraft } from '../engine/draft.js';
 import type { EngineContent } from '../engine/runtime.js';
 import type { ConversationState } from '../engine/state.js';
 import { answerPhraseValue } from '../nlu/entities/yesNo.js';
@@ -23,9 +23,7 @@ const QUESTION_START =
 
 /** The answer and the question of a message that holds both, at a yes/no question of the check. */
 export function splitAnswerAndQuestion(content: EngineContent, state: ConversationState, text: string): AnswerAndQuestion | undefined {
-  if (!state.at || state.page !== undefined || state.pending || state.support || !isCheck(content, state.at)) return undefined;
-  const node = nodeAt(content, state.at);
-  if (!('ask' in node) || node.ask !== 'yes_no') return undefined;
+  if (state.pending || state.support || !atCheckYesNo(content, state)) return undefined;
   const match = SPLIT.exec(text);
   if (!match) return undefined;
   const answer = match[1]!.trim();

@@ -320,13 +320,13 @@ function decideMessageSteps(
     decision = { ...decision, intent: 'causes.overview', ambiguous: false };
   }
   if (mixedOnTopic && (decision.intent === 'out_of_scope' || decision.ambiguous || !isTopicIntent(decision.intent))) {
-    decision = { ...decision, intent: 'symptom.leg_raise_pain', ambiguous: false };
+    decision = { ...decision, intent: HEADLINE_INTENT, ambiguous: false };
   }
   if (decision.ambiguous && !isCollectingAnswers(draft) && describesOwnPain(content, text) && headlineRanked(decision.ranking)) {
     // "Hello. I have pain in down back when I up my leg. What is this?": a description of the
     // pain the classifier cannot place between topics is about the headline topic itself (what
     // this pain is and why), not a "Did you mean" between guesses; a condition it names still counts.
-    decision = { ...decision, intent: 'symptom.leg_raise_pain', ambiguous: false };
+    decision = { ...decision, intent: HEADLINE_INTENT, ambiguous: false };
   }
   if (decision.intent === 'out_of_scope' && !isCollectingAnswers(draft)) {
     // "my son has bad back pain from a disc": about a condition, or about the pain itself.
@@ -337,7 +337,7 @@ function decideMessageSteps(
     const titled = intent ? undefined : rankedTopicNamed(content, decision.ranking, text);
     if (intent) decision = { ...decision, intent, ambiguous: false };
     else if (titled) decision = { ...decision, intent: titled, ambiguous: false };
-    else if (content.patient.describesPain(text) && !reading.explicit) decision = { ...decision, intent: 'symptom.leg_raise_pain', ambiguous: false };
+    else if (content.patient.describesPain(text) && !reading.explicit) decision = { ...decision, intent: HEADLINE_INTENT, ambiguous: false };
   }
   const unplaced = decision.intent === 'help' || decision.intent === 'out_of_scope' || decision.ambiguous;
   if (unplaced && !isCollectingAnswers(draft) && content.direct.says('what_to_do', text)) {
@@ -453,8 +453,11 @@ function describesOwnPain(content: EngineContent, text: string): boolean {
 
 /** Whether the headline topic is among the classifier's top guesses. */
 function headlineRanked(ranking: readonly { intent: IntentId }[]): boolean {
-  return ranking.slice(0, TITLED_RANKS).some((r) => r.intent === 'symptom.leg_raise_pain');
+  return ranking.slice(0, TITLED_RANKS).some((r) => r.intent === HEADLINE_INTENT);
 }
+
+/** The headline topic (what this pain is and why): where descriptions of the pain itself go. */
+const HEADLINE_INTENT: IntentId = 'symptom.leg_raise_pain';
 
 /** How far down the classifier's ranking a topic named by its article's title is looked for. */
 const TITLED_RANKS = 3;

@@ -4,7 +4,7 @@
 // themselves ("nah", "not really", "kind of") are the recogniser's (knowledge/nlu/answer-words.yaml);
 // these phrases (knowledge/nlu/direct-questions.yaml) add what a sentence says about the sign.
 import { chosenYesNo } from '../engine/runtime.js';
-import { isCheck, nodeAt, type TurnDraft } from '../engine/draft.js';
+import { atCheckYesNo, type TurnDraft } from '../engine/draft.js';
 
 export type SentenceAnswer = 'yes' | 'no' | 'unsure' | 'unclear';
 
@@ -18,9 +18,7 @@ export type SentenceAnswer = 'yes' | 'no' | 'unsure' | 'unclear';
  */
 export function readSentenceAnswer(draft: TurnDraft, text: string): SentenceAnswer | undefined {
   const { state, content } = draft;
-  if (!state.at || state.page !== undefined || !isCheck(content, state.at)) return undefined;
-  const node = nodeAt(content, state.at);
-  if (!('ask' in node) || node.ask !== 'yes_no') return undefined;
+  if (!atCheckYesNo(content, state)) return undefined;
   const { direct } = content;
   const words = chosenYesNo({ text });
   if (direct.says('answer_unclear', text)) return 'unclear';

@@ -156,3 +156,10 @@ const listFormats = new Map<string, Intl.ListFormat>();
 export function isCheck(content: EngineContent, position: Position | undefined): boolean {
   return Boolean(position && content.dialogs.trees.get(position.tree)?.progress);
 }
+
+/** Whether the conversation waits at a yes/no question of the check (not on a page of a list). */
+export function atCheckYesNo(content: EngineContent, state: ConversationState): boolean {
+  if (!state.at || state.page !== undefined || !isCheck(content, state.at)) return false;
+  const node = nodeAt(content, state.at);
+  return 'ask' in node && node.ask === 'yes_no';
+}
