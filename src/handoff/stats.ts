@@ -146,20 +146,14 @@ export function turnIncrement(turn: TurnForStats, checkNodes: ReadonlySet<string
   return inc;
 }
 
+/** A day's counters (or their sum over a range), without the per-question maps and the waits. */
+type DayCounts = Omit<DailyStats, 'day' | 'waits' | 'checkAsked' | 'checkPassed'>;
+
 export interface StatsReport {
   from: string;
   to: string;
-  days: Omit<DailyStats, 'waits' | 'checkAsked' | 'checkPassed'>[];
-  totals: {
-    conversations: number;
-    outcomes: Partial<Record<TriageLevel, number>>;
-    redFlagReplies: number;
-    crisisReplies: number;
-    handoffs: number;
-    callbacks: number;
-    trialLeads: number;
-    messages: number;
-    unplaced: number;
+  days: (DayCounts & { day: string })[];
+  totals: DayCounts & {
     /** unplaced / messages, 0 to 1 (0 when there were no messages). */
     fallbackRate: number;
     waits: { count: number; medianSeconds: number | null; p90Seconds: number | null };
