@@ -84,7 +84,9 @@ if (values.thresholds) {
       continue;
     }
     signs[sign] = { possible: c.t, heldOutRecall: c.recall, ownNearMissAlarm: c.ownNearMiss, negativesAlarm: c.negatives };
-    rows.push(`  ${sign.padEnd(24)} ${c.t.toFixed(2)}  recall ${(100 * c.recall).toFixed(1)}%  own near misses ${(100 * c.ownNearMiss).toFixed(1)}%  negatives ${(100 * c.negatives).toFixed(2)}%`);
+    rows.push(
+      `  ${sign.padEnd(24)} ${c.t.toFixed(2)}  recall ${(100 * c.recall).toFixed(1)}%  own near misses ${(100 * c.ownNearMiss).toFixed(1)}%  negatives ${(100 * c.negatives).toFixed(2)}%`,
+    );
   }
   const header = [
     '# Per-sign `possible` thresholds of the learned red-flag detector, chosen on held-out writing rounds',

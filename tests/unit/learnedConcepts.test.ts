@@ -22,7 +22,13 @@ describe('the shared phrase index (lexicon substitutions and concept words)', ()
   });
 
   it('the lexicon replaces the longest variant once; concepts light every phrase that stands there', () => {
-    const lexicon = lexiconFromEntries([['saddle area', ['back passage', 'bum']], ['numb', ['cant feel']]], 'test');
+    const lexicon = lexiconFromEntries(
+      [
+        ['saddle area', ['back passage', 'bum']],
+        ['numb', ['cant feel']],
+      ],
+      'test',
+    );
     expect(applyLexicon(['cant', 'feel', 'my', 'back', 'passage'], lexicon)).toEqual(['numb', 'my', 'saddle', 'area']);
     const concepts = buildConceptIndex([
       ['seat_area', ['back passage']],

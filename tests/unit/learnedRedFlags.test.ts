@@ -334,9 +334,16 @@ describe('the union of the two detectors', () => {
 });
 
 describe('learned red-flag detector: per-sign thresholds chosen on held-out rounds', () => {
-  it('red-flag-heldout-thresholds.yaml replaces a sign\'s possible threshold (sure never below it); a bad file is an error naming it', () => {
+  it("red-flag-heldout-thresholds.yaml replaces a sign's possible threshold (sure never below it); a bad file is an error naming it", () => {
     const dir = fixtureDataDir();
-    writeFileSync(join(dir, THRESHOLDS_FILE), JSON.stringify({ version: 'x', corpusHash: 'h', signs: { fever: { a: 1, b: 0, possible: 0.35, sure: 0.3 }, crisis: { a: 1, b: 0, possible: 0.35, sure: 0.9 } } }));
+    writeFileSync(
+      join(dir, THRESHOLDS_FILE),
+      JSON.stringify({
+        version: 'x',
+        corpusHash: 'h',
+        signs: { fever: { a: 1, b: 0, possible: 0.35, sure: 0.3 }, crisis: { a: 1, b: 0, possible: 0.35, sure: 0.9 } },
+      }),
+    );
     writeFileSync(join(dir, HELD_OUT_THRESHOLDS_FILE), 'chosen: { rounds: [base, s4] }\nsigns:\n  fever: { possible: 0.4, heldOutRecall: 0.9 }\n');
     const t = loadLearnedThresholds(dir);
     expect(t.signs.fever).toEqual({ a: 1, b: 0, possible: 0.4, sure: 0.4 });

@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { scoreNlu, type FirstReply, type NluTestItem } from '../../src/eval/nluEvaluate.js';
 
 const item: NluTestItem = { text: 'cant feel my bum, is that normal?', intent: 'redflag.report', red_flags: ['saddle_anaesthesia'] };
-const understand = (text: string) => ({ text, intent: 'redflag.report' as const, confidence: 1, ranking: [], entities: [], redFlags: ['saddle_anaesthesia' as const] });
+const understand = (text: string) => ({
+  text,
+  intent: 'redflag.report' as const,
+  confidence: 1,
+  ranking: [],
+  entities: [],
+  redFlags: ['saddle_anaesthesia' as const],
+});
 
 function urgentWith(reply: FirstReply): number {
   return scoreNlu([item], understand, new Map([[item.text, reply]])).redFlags.urgentRecall;
