@@ -11,7 +11,15 @@
 // new round before training on it. --extra DIR adds the corpus files of DIR (a new round not
 // yet copied into the corpus). --set charMaxN=5 overrides a LearnedConfig field (experiments).
 // About 20-40 s of CPU per held-out round.
-import { readdirSync, readFileSync } from 'node:fs';
+//
+// --thresholds (every round held out) chooses each sign's `possible` threshold on the held-out
+// scores with the shipped calibration and writes knowledge/nlu/red-flag-heldout-thresholds.yaml:
+// the lowest threshold of the grid, not below THRESHOLD_FLOOR, whose held-out alarms stay within
+// MAX_OWN_NEAR_MISS of the sign's own near misses and MAX_NEGATIVES of every held-out negative.
+// (Below the floor, short everyday messages the corpus has no negatives like start raising
+// questions in other flows: see MIN_POSSIBLE in src/nlu/redFlagTraining.ts.)
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -35,6 +43,7 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     missed: { type: 'boolean', default: false },
     'no-concepts': { type: 'boolean', default: false },
+    thresholds: { type: 'boolean', default: false },
   },
 });
 const dataDir = 'knowledge/nlu';
@@ -55,6 +64,47 @@ const report = crossRound(set, roundsOfTexts(set, named), lexicon, config, {
   shipped: loadLearnedThresholds(dataDir),
   concepts: values['no-concepts'] ? [] : parseConcepts(sources.concepts),
 });
+const THRESHOLD_FLOOR = 0.25;
+const MAX_OWN_NEAR_MISS = 0.05;
+const MAX_NEGATIVES = 0.01;
+if (values.thresholds) {
+  // The k-fold thresholds (red-flag-model.json alone, before any held-out choice).
+  const shipped = loadLearnedThresholds(dataDir, { heldOut: false });
+  const signs = {};
+  const rows = [];
+  for (const [sign, n] of Object.entries(report.signs)) {
+    if (!n?.shippedCurve || sign === 'crisis') continue;
+    const ok = n.shippedCurve.filter((c) => c.t >= THRESHOLD_FLOOR && c.ownNearMiss <= MAX_OWN_NEAR_MISS && c.negatives <= MAX_NEGATIVES);
+    const trained = shipped.signs[sign]?.possible ?? 0.35;
+    // Only ever lower a threshold (safety first): a sign with no lower threshold within the
+    // alarm budget keeps its k-fold one.
+    const c = ok[0];
+    if (!c || c.t >= trained - 1e-9) {
+      rows.push(`  ${sign.padEnd(24)} keeps ${trained.toFixed(3)} (no lower threshold of the grid within the alarm budget)`);
+      continue;
+    }
+    signs[sign] = { possible: c.t, heldOutRecall: c.recall, ownNearMissAlarm: c.ownNearMiss, negativesAlarm: c.negatives };
+    rows.push(
+      `  ${sign.padEnd(24)} ${c.t.toFixed(2)}  recall ${(100 * c.recall).toFixed(1)}%  own near misses ${(100 * c.ownNearMiss).toFixed(1)}%  negatives ${(100 * c.negatives).toFixed(2)}%`,
+    );
+  }
+  const header = [
+    '# Per-sign `possible` thresholds of the learned red-flag detector, chosen on held-out writing rounds',
+    '# (leave-one-round-out, the shipped calibration) by `node scripts/cross-round.mjs --thresholds`.',
+    '# They replace the k-fold ones of red-flag-model.json (src/nlu/learnedScoring.ts). Re-run after',
+    '# retraining. The numbers beside each are what it was chosen on.',
+  ].join('\n');
+  const body = {
+    chosen: {
+      at: new Date().toISOString(),
+      rounds: report.heldOut,
+      policy: { THRESHOLD_FLOOR, MAX_OWN_NEAR_MISS, MAX_NEGATIVES },
+    },
+    signs,
+  };
+  writeFileSync(join(dataDir, 'red-flag-heldout-thresholds.yaml'), `${header}\n${stringify(body)}`);
+  process.stdout.write(`held-out thresholds written:\n${rows.join('\n')}\n`);
+}
 if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
 else {
   process.stdout.write(`${formatCrossRound(report)}\n`);

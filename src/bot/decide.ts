@@ -202,6 +202,9 @@ function decideMessageSteps(
     // Signs named at a checklist that asks about them answer it (urgent advice still at once).
     if (answerChecklistWithFlags(draft, flags)) return draft;
     if (flags.length > 0) {
+      // A possible cauda equina sign beside a sure lesser one: its level goes into the advice
+      // now (as unsure, which the triage rules count), not dropped for the lesser sign's advice.
+      for (const flag of possible) if (CAUDA_EQUINA_FLAGS.includes(flag)) draft.state.answers[flag] = 'unsure';
       actOnRedFlags(draft, flags);
       cantTellBesideAdvice(draft, text);
       return draft;

@@ -62,6 +62,13 @@ export async function firstReplies(backline: Backline, texts: Iterable<string>):
       // starts (its questions are nodes of the red_flags tree).
       asked: data.flatMap((d) => (d.ask?.evidence && !d.ask.node.startsWith(QUESTIONNAIRE_PREFIX) ? [d.ask.evidence] : [])),
       crisis: data.some((d) => d.crisis === true),
+      // A confirming question before any advice (a possible cauda equina sign gets the advice
+      // first, then its question: that is advice at once).
+      askedFirst: (() => {
+        const advised = data.findIndex((d) => d.urgent === true || d.triage !== undefined);
+        const asked = data.findIndex((d) => d.ask?.evidence !== undefined && !d.ask.node.startsWith(QUESTIONNAIRE_PREFIX));
+        return asked >= 0 && (advised < 0 || asked < advised);
+      })(),
     });
   }
   return out;

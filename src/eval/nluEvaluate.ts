@@ -42,6 +42,8 @@ export interface FirstReply {
   asked: string[];
   /** A reply was marked crisis (channelData.backline.crisis). */
   crisis: boolean;
+  /** A confirming question came before any advice (absent: any question counts as first). */
+  askedFirst?: boolean;
 }
 
 export interface FlagScores {
@@ -143,7 +145,9 @@ export function scoreNlu(
     detectorFound += [...expected].filter((f) => got.has(f)).length;
     for (const f of expected) {
       // Raised: advice that this flag is part of (the detectors found it), or a question about it.
-      const urgent = reply.advice && asked.size === 0 && got.has(f);
+      // Urgent: advice in that reply before any confirming question (advice first, then "is
+      // this happening to you?" is urgent advice at once).
+      const urgent = reply.advice && (reply.askedFirst ?? asked.size > 0) === false && got.has(f);
       const raised = (reply.advice && got.has(f)) || asked.has(f);
       const counts = perFlagCounts.get(f) ?? { support: 0, raised: 0, urgent: 0 };
       counts.support++;

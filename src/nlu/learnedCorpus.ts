@@ -19,6 +19,8 @@ export type LearnedSign = (typeof LEARNED_SIGNS)[number];
 
 export const CORPUS_DIR = 'red-flag-corpus';
 export const THRESHOLDS_FILE = 'red-flag-model.json';
+/** Per-sign `possible` thresholds chosen on held-out writing rounds (scripts/cross-round.mjs --thresholds). */
+export const HELD_OUT_THRESHOLDS_FILE = 'red-flag-heldout-thresholds.yaml';
 /** Bump when features or training change: invalidates caches and red-flag-model.json.
  * (14 epochs measured +0.014 mean out-of-fold recall at 0.5% false alarms but doubled the
  * training CPU of an empty-cache start: kept at 8.) */

@@ -6,8 +6,7 @@
 import { charFeatures, wordFeatures } from './features.js';
 import { NEG_PREFIX, Normalizer, words as plainWords, type Lexicon } from './normalize.js';
 import type { LearnedConfig } from './learnedCorpus.js';
-
-// ---------------------------------------------------------------------------- features
+import { buildPhraseIndex, phraseAt, type Phrase, type PhraseIndex } from './phraseIndex.js';
 
 // ---------------------------------------------------------------------------- concepts
 
@@ -17,29 +16,25 @@ import type { LearnedConfig } from './learnedCorpus.js';
  * model learned from the words it did use: new slang reaches the model through the list.
  */
 export interface ConceptIndex {
-  /** first word (or prefix, ending "*") -> the phrases starting with it */
-  byFirst: Map<string, { words: string[]; concept: string }[]>;
+  /** the phrases by first word (the lexicon's index type: phraseIndex.ts), valued by concept */
+  byFirst: PhraseIndex<string>;
+  /** one-word entries ending "*": any word starting with the prefix */
   prefixes: { prefix: string; concept: string }[];
   entries: [string, string[]][];
 }
 
 export function buildConceptIndex(entries: [string, string[]][]): ConceptIndex {
-  const byFirst = new Map<string, { words: string[]; concept: string }[]>();
+  const phrases: Phrase<string>[] = [];
   const prefixes: ConceptIndex['prefixes'] = [];
-  for (const [concept, phrases] of entries) {
-    for (const phrase of phrases) {
+  for (const [concept, list] of entries) {
+    for (const phrase of list) {
       const ws = plainWords(phrase);
       if (ws.length === 0) continue;
-      if (ws.length === 1 && phrase.trim().endsWith('*')) {
-        prefixes.push({ prefix: ws[0]!, concept });
-        continue;
-      }
-      const list = byFirst.get(ws[0]!) ?? [];
-      list.push({ words: ws, concept });
-      byFirst.set(ws[0]!, list);
+      if (ws.length === 1 && phrase.trim().endsWith('*')) prefixes.push({ prefix: ws[0]!, concept });
+      else phrases.push({ words: ws, value: concept });
     }
   }
-  return { byFirst, prefixes, entries };
+  return { byFirst: buildPhraseIndex(phrases), prefixes, entries };
 }
 
 export const NO_CONCEPTS: ConceptIndex = buildConceptIndex([]);
@@ -51,11 +46,7 @@ export function conceptFeatures(index: ConceptIndex, text: string): string[] {
   const found = new Set<string>();
   for (let i = 0; i < ws.length; i++) {
     const w = ws[i]!;
-    for (const p of index.byFirst.get(w) ?? []) {
-      let ok = true;
-      for (let j = 1; j < p.words.length && ok; j++) ok = ws[i + j] === p.words[j];
-      if (ok) found.add(p.concept);
-    }
+    for (const p of index.byFirst.get(w) ?? []) if (phraseAt(p, ws, i)) found.add(p.value);
     for (const p of index.prefixes) if (w.startsWith(p.prefix)) found.add(p.concept);
   }
   const names = [...found].sort();

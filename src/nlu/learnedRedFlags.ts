@@ -21,6 +21,9 @@
 //             fold recall ~1.0) and `sure` (urgent advice; few out-of-fold false alarms).
 //             `backline train red-flags` writes them, with the numbers they were chosen on,
 //             to knowledge/nlu/red-flag-model.json (see redFlagTraining.ts).
+//             A sign's `possible` threshold chosen on held-out writing rounds (new writers,
+//             not k-fold) in knowledge/nlu/red-flag-heldout-thresholds.yaml replaces the k-fold
+//             one (scripts/cross-round.mjs --thresholds writes it; it only ever lowers one).
 //
 // Training is deterministic. loadOrTrainLearnedRedFlags() restores the weights from
 // <NLU_CACHE_DIR>/red-flag-model-<key>.json, key = hash of the corpus, training.yaml, the

@@ -41,7 +41,17 @@ export interface RoundSignNumbers {
   /** At the thresholds of the current red-flag-model.json (its Platt scaling), if given. */
   shippedRecallPossible?: number;
   shippedRecallSure?: number;
+  /**
+   * With the shipped Platt scaling, per candidate `possible` threshold: held-out recall, the
+   * share of the sign's own near misses and of every held-out negative at or above it (how the
+   * shipped model would do on new writers at that threshold; scripts/cross-round.mjs
+   * --thresholds chooses from it).
+   */
+  shippedCurve?: { t: number; recall: number; ownNearMiss: number; negatives: number }[];
 }
+
+/** Candidate `possible` thresholds the held-out curve is measured at. */
+export const HELD_OUT_GRID = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5];
 
 export interface CrossRoundReport {
   rounds: Record<string, { positives: number; nearMisses: number }>;
@@ -115,6 +125,13 @@ export function crossRound(
       const q = z.map((x) => sigmoid(shipped.a * x + shipped.b));
       numbers.shippedRecallPossible = share(pos.filter((j) => q[j]! >= shipped.possible).length, pos.length);
       numbers.shippedRecallSure = share(pos.filter((j) => q[j]! >= shipped.sure).length, pos.length);
+      const neg = labels.flatMap((l, j) => (l ? [] : [j]));
+      numbers.shippedCurve = HELD_OUT_GRID.map((t) => ({
+        t,
+        recall: share(pos.filter((j) => q[j]! >= t).length, pos.length),
+        ownNearMiss: share(own.filter((j) => q[j]! >= t).length, own.length),
+        negatives: share(neg.filter((j) => q[j]! >= t).length, neg.length),
+      }));
     }
     signs[sign] = numbers;
     missed[sign] = chosen.cv.missed;

@@ -7,7 +7,16 @@ import { z } from 'zod';
 import { base64ToF32 } from './numeric.js';
 import { resolveFromRoot } from './dataFiles.js';
 import { lexiconFromEntries, Normalizer } from './normalize.js';
-import { LEARNED_SIGNS, type LearnedConfig, type LearnedSign, MIN_CONTENT_WORDS, MODEL_VERSION, THRESHOLDS_FILE } from './learnedCorpus.js';
+import { parse as parseYaml } from 'yaml';
+import {
+  HELD_OUT_THRESHOLDS_FILE,
+  LEARNED_SIGNS,
+  type LearnedConfig,
+  type LearnedSign,
+  MIN_CONTENT_WORDS,
+  MODEL_VERSION,
+  THRESHOLDS_FILE,
+} from './learnedCorpus.js';
 import { type Vectorizer, buildConceptIndex, rawFeatures, splitForScoring } from './learnedFeatures.js';
 import { S, SIGN_INDEX, type SerializedLearnedModel, type Weights, sigmoid } from './learnedTraining.js';
 
@@ -37,14 +46,47 @@ export interface LearnedThresholds {
 /** Before the first `backline train red-flags`: raw probabilities, cautious thresholds. */
 export const FALLBACK_THRESHOLDS: SignThresholds = { a: 1, b: 0, possible: 0.3, sure: 0.8 };
 
-/** Reads knowledge/nlu/red-flag-model.json (absent or unreadable: no thresholds). */
-export function loadLearnedThresholds(dataDir: string): LearnedThresholds {
+const heldOutFileSchema = z.strictObject({
+  /** How they were chosen (policy, date, rounds). */
+  chosen: z.record(z.string(), z.unknown()).optional(),
+  signs: z.partialRecord(
+    z.enum(LEARNED_SIGNS),
+    z.strictObject({
+      possible: z.number().min(0.05).max(0.9),
+      /** The numbers it was chosen on (held-out rounds, shipped calibration). */
+      heldOutRecall: z.number().optional(),
+      ownNearMissAlarm: z.number().optional(),
+      negativesAlarm: z.number().optional(),
+    }),
+  ),
+});
+
+/** The per-sign `possible` thresholds chosen on held-out rounds (absent file: none). */
+export function loadHeldOutThresholds(dataDir: string): Partial<Record<LearnedSign, number>> {
+  const file = join(resolveFromRoot(dataDir), HELD_OUT_THRESHOLDS_FILE);
+  if (!existsSync(file)) return {};
+  const parsed = heldOutFileSchema.safeParse(parseYaml(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  return Object.fromEntries(Object.entries(parsed.data.signs).map(([sign, t]) => [sign, t!.possible]));
+}
+
+/**
+ * Reads knowledge/nlu/red-flag-model.json (absent or unreadable: no thresholds). A sign's
+ * `possible` threshold chosen on held-out rounds (red-flag-heldout-thresholds.yaml) replaces
+ * the k-fold one: k-fold mixes every writer into every fold, held-out rounds are new writers.
+ */
+export function loadLearnedThresholds(dataDir: string, options: { heldOut?: boolean } = {}): LearnedThresholds {
   const file = join(resolveFromRoot(dataDir), THRESHOLDS_FILE);
   if (!existsSync(file)) return { corpusHash: null, version: null, signs: {} };
   const parsed = thresholdsFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  const heldOut = options.heldOut === false ? {} : loadHeldOutThresholds(dataDir);
   const signs: LearnedThresholds['signs'] = {};
-  for (const [sign, t] of Object.entries(parsed.data.signs)) if (t) signs[sign as LearnedSign] = { a: t.a, b: t.b, possible: t.possible, sure: t.sure };
+  for (const [sign, t] of Object.entries(parsed.data.signs)) {
+    if (!t) continue;
+    const possible = heldOut[sign as LearnedSign] ?? t.possible;
+    signs[sign as LearnedSign] = { a: t.a, b: t.b, possible, sure: Math.max(t.sure, possible) };
+  }
   return { corpusHash: parsed.data.corpusHash, version: parsed.data.version, signs };
 }
 

@@ -18,6 +18,7 @@
 // Only natural sub-modules are imported (never the package root, which loads database
 // clients and runs dotenv).
 
+import { buildPhraseIndex, longestPhraseAt, type PhraseIndex } from './phraseIndex.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -103,8 +104,8 @@ export function stem(word: string): string {
 export interface Lexicon {
   /** canonical form -> variants, as written in the file */
   entries: ReadonlyMap<string, readonly string[]>;
-  /** first word of a variant -> [variant words, replacement words], longest variant first */
-  readonly index: ReadonlyMap<string, readonly (readonly [readonly string[], readonly string[]])[]>;
+  /** first word of a variant -> {variant words, replacement words}, longest variant first */
+  readonly index: PhraseIndex<readonly string[]>;
   /** every word that occurs in a variant or a canonical form (part of the spelling vocabulary) */
   readonly vocabulary: ReadonlySet<string>;
   /** sha256 (hex) of the text the lexicon was parsed from (identifies it in caches) */
@@ -209,14 +210,7 @@ function buildLexicon(entries: Map<string, string[]>, hash: string, origin = 'le
       for (const w of vw) vocabulary.add(w);
     }
   }
-  const index = new Map<string, [string[], string[]][]>();
-  for (const { words: vw, replacement } of byVariant.values()) {
-    const first = vw[0] as string;
-    let list = index.get(first);
-    if (!list) index.set(first, (list = []));
-    list.push([vw, replacement]);
-  }
-  for (const list of index.values()) list.sort((a, b) => b[0].length - a[0].length);
+  const index = buildPhraseIndex([...byVariant.values()].map(({ words: vw, replacement }) => ({ words: vw, value: replacement })));
   return { entries, index, vocabulary, hash };
 }
 
@@ -230,27 +224,14 @@ export function loadLexicon(file: string): Lexicon {
 export function applyLexicon(tokens: readonly string[], lexicon: Lexicon): string[] {
   const out: string[] = [];
   let i = 0;
-  outer: while (i < tokens.length) {
-    const t = tokens[i] as string;
-    const candidates = lexicon.index.get(t);
-    if (candidates) {
-      for (const [variant, replacement] of candidates) {
-        if (i + variant.length > tokens.length) continue;
-        let ok = true;
-        for (let j = 1; j < variant.length; j++) {
-          if (tokens[i + j] !== variant[j]) {
-            ok = false;
-            break;
-          }
-        }
-        if (ok) {
-          for (const r of replacement) out.push(r);
-          i += variant.length;
-          continue outer;
-        }
-      }
+  while (i < tokens.length) {
+    const found = longestPhraseAt(lexicon.index, tokens, i);
+    if (found) {
+      for (const r of found.value) out.push(r);
+      i += found.words.length;
+      continue;
     }
-    out.push(t);
+    out.push(tokens[i]!);
     i++;
   }
   return out;

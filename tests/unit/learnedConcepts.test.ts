@@ -5,6 +5,38 @@ import { describe, expect, it } from 'vitest';
 import { buildConceptIndex, conceptFeatures } from '../../src/nlu/learnedFeatures.js';
 import { parseConcepts } from '../../src/nlu/learnedCorpus.js';
 import { roundOfFile, roundsOfTexts } from '../../src/nlu/learnedRounds.js';
+import { applyLexicon, lexiconFromEntries } from '../../src/nlu/normalize.js';
+import { buildPhraseIndex, longestPhraseAt } from '../../src/nlu/phraseIndex.js';
+
+describe('the shared phrase index (lexicon substitutions and concept words)', () => {
+  it('keeps the longest phrase at a position first, and only whole phrases match', () => {
+    const index = buildPhraseIndex([
+      { words: ['back'], value: 'a' },
+      { words: ['back', 'passage'], value: 'b' },
+      { words: ['back', 'passage', 'area'], value: 'c' },
+    ]);
+    expect(index.get('back')!.map((p) => p.value)).toEqual(['c', 'b', 'a']);
+    expect(longestPhraseAt(index, ['my', 'back', 'passage'], 1)?.value).toBe('b');
+    expect(longestPhraseAt(index, ['my', 'back'], 1)?.value).toBe('a');
+    expect(longestPhraseAt(index, ['my', 'backside'], 1)).toBeUndefined();
+  });
+
+  it('the lexicon replaces the longest variant once; concepts light every phrase that stands there', () => {
+    const lexicon = lexiconFromEntries(
+      [
+        ['saddle area', ['back passage', 'bum']],
+        ['numb', ['cant feel']],
+      ],
+      'test',
+    );
+    expect(applyLexicon(['cant', 'feel', 'my', 'back', 'passage'], lexicon)).toEqual(['numb', 'my', 'saddle', 'area']);
+    const concepts = buildConceptIndex([
+      ['seat_area', ['back passage']],
+      ['back_word', ['back']],
+    ]);
+    expect(conceptFeatures(concepts, 'my back passage')).toEqual(['@back_word', '@seat_area', '@back_word+@seat_area']);
+  });
+});
 
 describe('concept features', () => {
   const index = buildConceptIndex([

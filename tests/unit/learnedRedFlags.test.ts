@@ -19,7 +19,10 @@ import {
   readCorpusSources,
   trainLearnedModel,
   THRESHOLDS_FILE,
+  LEARNED_SIGNS,
 } from '../../src/nlu/learnedRedFlags.js';
+import { HELD_OUT_THRESHOLDS_FILE } from '../../src/nlu/learnedCorpus.js';
+import { loadHeldOutThresholds } from '../../src/nlu/learnedScoring.js';
 import { parseLexicon } from '../../src/nlu/normalize.js';
 import { createNluEngine, unionDetection, type LearnedHit, type NluEngine } from '../../src/nlu/understand.js';
 
@@ -327,5 +330,33 @@ describe('the union of the two detectors', () => {
     expect(unionDetection(none, [hit('crisis', 'sure', 'current')])).toEqual({ ...none, crisis: 'sure' });
     expect(unionDetection(none, [hit('crisis', 'possible', 'current')])).toEqual({ ...none, crisis: 'possible' });
     expect(unionDetection(none, [hit('crisis', 'sure', 'hypothetical')])).toEqual(none);
+  });
+});
+
+describe('learned red-flag detector: per-sign thresholds chosen on held-out rounds', () => {
+  it("red-flag-heldout-thresholds.yaml replaces a sign's possible threshold (sure never below it); a bad file is an error naming it", () => {
+    const dir = fixtureDataDir();
+    writeFileSync(
+      join(dir, THRESHOLDS_FILE),
+      JSON.stringify({
+        version: 'x',
+        corpusHash: 'h',
+        signs: { fever: { a: 1, b: 0, possible: 0.35, sure: 0.3 }, crisis: { a: 1, b: 0, possible: 0.35, sure: 0.9 } },
+      }),
+    );
+    writeFileSync(join(dir, HELD_OUT_THRESHOLDS_FILE), 'chosen: { rounds: [base, s4] }\nsigns:\n  fever: { possible: 0.4, heldOutRecall: 0.9 }\n');
+    const t = loadLearnedThresholds(dir);
+    expect(t.signs.fever).toEqual({ a: 1, b: 0, possible: 0.4, sure: 0.4 });
+    expect(t.signs.crisis?.possible).toBe(0.35);
+    writeFileSync(join(dir, HELD_OUT_THRESHOLDS_FILE), 'signs:\n  fever: { possible: 2 }\n');
+    expect(() => loadLearnedThresholds(dir)).toThrow(/red-flag-heldout-thresholds\.yaml/);
+  });
+
+  it('the project file parses and names only signs the model has', () => {
+    const chosen = loadHeldOutThresholds('knowledge/nlu');
+    for (const [sign, possible] of Object.entries(chosen)) {
+      expect(LEARNED_SIGNS).toContain(sign);
+      expect(possible).toBeGreaterThan(0);
+    }
   });
 });
