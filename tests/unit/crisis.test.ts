@@ -315,3 +315,53 @@ describe('crisis in Spanish', () => {
     expect(loadCrisisLanguages('no/such/dir')).toEqual([]);
   });
 });
+
+// Session 7: the fifth writing round's misses (crisis.s7.yaml, recall 112/124 through the engine
+// before these), fixed by mechanism; wordings here are new, each with the near miss it must not catch.
+describe('session 7 mechanisms', () => {
+  it.each([
+    ['honestly not planning on waking up after tonight', 'suicide'], // not planning to wake up
+    ['looking for a way out permanently', 'suicide'], // a way out for good
+    ["it would be easier if I didn't exist", 'suicide'], // not existing
+    ['been having dreams about not being here anymore', 'suicide'],
+    ['I keep thinking about how I would do it', 'suicide'], // how I would do it
+    ["my wife hid the razors so I can't use them", 'suicide'], // the means put out of reach
+    ["I'd sooner be dead than carry on like this", 'suicide'], // rather dead than live like this
+    ['been looking at methods', 'suicide'],
+    ['end it all', 'suicide'], // the whole message
+    ['I drove to the top of the car park and stood there for ages', 'suicide'], // at a height, then stood there
+    ['lying awake thinking of swallowing everything in the medicine cabinet', 'overdose'],
+    ['took extra oxycodone with my diazepam', 'overdose'], // an extra opioid on top of a sedative
+    ['lifes not worth living', 'suicide'], // "life's" without its apostrophe
+    ['ready to ctb', 'suicide'], // forum slang
+  ])('"%s" -> %s', (text, kind) => {
+    expect(kindOf(text)).toBe(kind);
+  });
+
+  it.each([
+    "I don't plan to wake up before ten on my day off",
+    'there is no way out of this waiting list',
+    'we walked to the cliffs and sat there for ages, lovely day',
+    'I had to hide the biscuits from myself lol',
+    "I'd rather be in pain than take those tablets",
+    'my foot feels kind of dead when I sit too long',
+    'I take gabapentin with my tramadol every night as prescribed',
+    'end of the day my back is worse',
+    'I went to the bridge club and sat there all evening',
+  ])('"%s" is not a crisis', (text) => {
+    expect(detector.detect(text)).toEqual({ crisis: false });
+  });
+});
+
+// The fifth writing round (session 7): measured once through the engine before the patterns
+// were changed (recall 112/124 = 0.903, false alarms 0/103), then tuned on. Hold the line.
+const fifthRound = 'knowledge/nlu/red-flag-corpus/crisis.s7.yaml';
+describe.runIf(existsSync(fifthRound))('the fifth round of the crisis corpus (patterns alone)', () => {
+  it('recall and false alarms', () => {
+    const corpus = parseYaml(readFileSync(fifthRound, 'utf8')) as { positives: string[]; near_misses: { text: string }[] };
+    const recall = corpus.positives.filter((t) => detector.detect(t).crisis).length / corpus.positives.length;
+    const falseAlarms = corpus.near_misses.filter((n) => detector.detect(n.text).crisis).length / corpus.near_misses.length;
+    expect(recall).toBeGreaterThanOrEqual(0.98);
+    expect(falseAlarms).toBeLessThanOrEqual(0.02);
+  });
+});
