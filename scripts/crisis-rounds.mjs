@@ -42,7 +42,7 @@ for (const round of rounds) {
   const judge = (text) => {
     const byPatterns = crisis.detect(text).crisis;
     const hit = learnedHits(model, detector, text).find((h) => h.sign === 'crisis' && h.status === 'current' && h.level === 'sure');
-    const byLearned = hit !== undefined && (hit.p >= crisis.learnedAloneAt || crisis.mentionsCrisisWords(text));
+    const byLearned = hit !== undefined && crisis.learnedCounts(text, hit.p);
     return { byPatterns, learned: hit !== undefined, byLearned, union: byPatterns || byLearned };
   };
   const p = positives.map(judge);

@@ -172,7 +172,7 @@ function decideMessageSteps(
     // 0. Crisis first: suicidal thoughts, self-harm, overdose or poisoning, in every state.
     const crisis = nlu.detectCrisis(text);
     if (crisis.crisis) {
-      giveCrisisHelp(draft, crisis.kind!);
+      giveCrisisHelp(draft, crisis.kind!, crisis.language);
       crisisGiven = true;
     }
     // Who is this about? Questions, advice, age and warning signs then fit that person.

@@ -10,6 +10,7 @@ import type { Reply } from '../engine/replies.js';
 import type { DialogNode } from '../engine/schema.js';
 import type { RedFlagDetection, Understander } from '../nlu/types.js';
 import type { CrisisKind } from '../nlu/crisis.js';
+import type { CrisisWords } from '../locale/languageId.js';
 import type { PatientReading } from '../nlu/patient.js';
 import { evaluateTriage } from '../triage/rules.js';
 import { crisisDuringSupport, urgentDuringSupport } from '../handoff/decideSupport.js';
@@ -46,7 +47,13 @@ export function isKnownPositive(state: ConversationState, flag: RedFlagId): bool
 export function urgentAdviceOnly(content: EngineContent, nlu: Understander, text: string): Reply[] {
   const draft = new TurnDraft(content, newConversationState());
   const crisis = nlu.detectCrisis(text);
-  if (crisis.crisis) draft.say(content.messages.crisis[crisis.kind!], { crisis: true, ...(crisis.kind === 'overdose' ? { urgent: true } : {}) });
+  if (crisis.crisis) {
+    const words = crisisWordsFor(content, crisis.language);
+    draft.say(words ? draft.fill(words[crisis.kind!]) : content.messages.crisis[crisis.kind!], {
+      crisis: true,
+      ...(crisis.kind === 'overdose' ? { urgent: true } : {}),
+    });
+  }
   const detection = nlu.detectRedFlags(text);
   const flags = [...new Set([...detection.flags, ...detection.possible])];
   if (flags.length === 0) return draft.replies;
@@ -74,8 +81,23 @@ export function actOnRedFlags(draft: TurnDraft, flags: RedFlagId[]): void {
   if (advice && state.said?.includes(saidHash(advice.text))) {
     const title = draft.fill(content.triageRules.outcomes[outcome.level].title);
     draft.replies[at] = { ...advice, text: draft.fill(content.messages.triage.advised_again, { title }) };
-  }
+  } else acknowledgeCarer(draft, at);
   offerAfterUrgent(draft, content.messages.red_flag.offer);
+}
+
+/**
+ * A carer given urgent advice for the person they look after: one line of acknowledgement right
+ * after the advice, in the same message (before its reasons), so nothing comes before the advice.
+ */
+function acknowledgeCarer(draft: TurnDraft, at: number): void {
+  const { state, content } = draft;
+  const advice = draft.replies[at];
+  if (state.patient?.who !== 'other' || !advice?.urgent) return;
+  const line = draft.fill(content.messages.red_flag.carer_ack);
+  const heading = draft.fill(content.messages.triage.reasons_heading);
+  const split = advice.text.indexOf(`\n\n${heading}`);
+  const text = split < 0 ? `${advice.text}\n\n${line}` : `${advice.text.slice(0, split)}\n\n${line}${advice.text.slice(split)}`;
+  draft.replies[at] = { ...advice, text };
 }
 
 /**
@@ -100,24 +122,34 @@ export function remindUrgentAdvice(draft: TurnDraft): void {
  * for an overdose. While a person from the team is involved, they are told and the case goes
  * to the top of the queue.
  */
-export function giveCrisisHelp(draft: TurnDraft, kind: CrisisKind): void {
+export function giveCrisisHelp(draft: TurnDraft, kind: CrisisKind, language?: string): void {
   const { state, content } = draft;
-  const { crisis } = content.messages;
+  // A crisis said in another language: its own words where we have them (with the same
+  // numbers), else the English.
+  const words = crisisWordsFor(content, language) ?? content.messages.crisis;
+  if (words !== content.messages.crisis) crisisLanguageOf.set(draft, words);
   const repeat = state.crisis === kind;
-  const text = repeat ? crisis.repeat : crisis[kind];
+  const text = draft.fill(repeat ? words.repeat : words[kind]);
   // An overdose or poisoning is also a medical emergency: the reply is urgent advice too.
   draft.say(text, { crisis: true, ...(kind === 'overdose' ? { urgent: true } : {}) });
   state.crisis = kind;
   if (state.support) crisisDuringSupport(draft);
 }
 
-/** When nothing else in the message needed acting on: the offer of a person. */
+/** When nothing else in the message needed acting on: the offer of a person (in the crisis help's language). */
 export function offerAfterCrisis(draft: TurnDraft): void {
   const { state, content } = draft;
   if (state.support) return;
   suspendFlow(draft);
-  offerAfterUrgent(draft, content.messages.crisis.offer);
+  offerAfterUrgent(draft, (crisisLanguageOf.get(draft) ?? content.messages.crisis).offer);
   state.pending = { kind: 'after_crisis' };
+}
+
+/** The other language's crisis words given in a turn (for its offer of a person). */
+const crisisLanguageOf = new WeakMap<TurnDraft, CrisisWords>();
+
+function crisisWordsFor(content: EngineContent, language: string | undefined): CrisisWords | undefined {
+  return language ? content.otherLanguages?.crisisIn(language) : undefined;
 }
 
 /**
@@ -186,7 +218,9 @@ export function askToConfirmFlags(draft: TurnDraft, flags: RedFlagId[]): void {
     }
     for (const flag of caudaEquina) state.answers[flag] = 'unsure';
     suspendFlow(draft);
+    const at = draft.replies.length;
     announceOutcome(draft, evaluateTriage(content.triageRules, state.answers), false);
+    acknowledgeCarer(draft, at);
     state.pending = { kind: 'confirm_flags', flags, urgent: true };
     const question = state.patient?.who === 'other' ? content.messages.red_flag.urgent_confirm_other : content.messages.red_flag.urgent_confirm;
     draft.say(question, { ask: { kind: 'yes_no', node: 'confirm_flags', evidence: caudaEquina[0]! }, choices: yesNoChoices(draft, true) });

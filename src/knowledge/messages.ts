@@ -74,6 +74,8 @@ const messagesSchema = z.strictObject({
     urgent_confirmed: z.string(),
     /** No to that: the advice is not withdrawn; what to watch for. */
     urgent_not_now: z.string(),
+    /** One line after a carer's urgent advice (never before it): how hard this is to hear. */
+    carer_ack: z.string(),
   }),
   /** Someone says they ask for another person, and nothing else. */
   patient_noted: z.string(),

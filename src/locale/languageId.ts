@@ -30,7 +30,22 @@ const languageSchema = z.strictObject({
   topic_words: z.array(z.string().min(1)).optional(),
   script: z.enum(SCRIPTS).optional(),
   reply: z.string().min(1),
+  /**
+   * Crisis help in this language (a crisis said in it: knowledge/crisis.<code>.yaml), with the
+   * same placeholders as the English (messages.en.yaml crisis.*). Moves into the language's pack.
+   */
+  crisis: z
+    .strictObject({
+      suicide: z.string().min(1),
+      self_harm: z.string().min(1),
+      overdose: z.string().min(1),
+      repeat: z.string().min(1),
+      offer: z.string().min(1),
+    })
+    .optional(),
 });
+
+export type CrisisWords = NonNullable<z.infer<typeof languageSchema>['crisis']>;
 
 const fileSchema = z.strictObject({
   english: z.string().min(1),
@@ -50,6 +65,8 @@ export interface OtherLanguages {
    */
   mixedIn(text: string): { language: string; topic: boolean } | undefined;
   replyIn(language: string): string | undefined;
+  /** Crisis help in the language, when the file has it. */
+  crisisIn(language: string): CrisisWords | undefined;
 }
 
 export interface LanguageGuess {
@@ -149,6 +166,7 @@ export function createLanguageIdentifier(data: OtherLanguagesFile): OtherLanguag
     identify,
     mixedIn,
     replyIn: (language) => data.languages[language]?.reply,
+    crisisIn: (language) => data.languages[language]?.crisis,
   };
 }
 

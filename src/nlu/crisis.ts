@@ -1,7 +1,8 @@
 // The crisis detector: suicidal thoughts, self-harm, overdose and poisoning. The phrases are
 // data (knowledge/crisis.yaml, reviewable by a clinician); this is the small engine that reads
 // them. It runs on every message before the red-flag detector (see src/bot/decide.ts).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { escapeRegExp, unionOf } from '../text/regex.js';
@@ -14,6 +15,14 @@ const DETECTION_ORDER: readonly CrisisKind[] = ['overdose', 'suicide', 'self_har
 export interface CrisisDetection {
   crisis: boolean;
   kind?: CrisisKind;
+  /** Set when another language's patterns found it (knowledge/crisis.<language>.yaml): the reply can be in it. */
+  language?: string;
+}
+
+/** Another language's crisis patterns (knowledge/crisis.<language>.yaml, the same schema). */
+export interface CrisisLanguage {
+  language: string;
+  patterns: CrisisPatterns;
 }
 
 const expression = z.string().min(1);
@@ -46,6 +55,13 @@ const crisisFileSchema = z.strictObject({
   learned_needs: z.array(expression).default([]),
   /** ... unless the learned probability is at least this. */
   learned_alone_at: z.number().min(0).max(1).default(1),
+  /**
+   * A message that talks about a dose (a question about how many or whether to take a medicine,
+   * or someone's advice to take it) is an ordinary medicine question: a learned crisis hit in it
+   * does not count, however sure, unless one of `except` (a sign of harm) is in it too. The
+   * patterns still read it (a real overdose told as a question is theirs to catch).
+   */
+  dose_talk: z.strictObject({ frames: z.array(expression).min(1), except: z.array(expression).default([]) }).optional(),
   negations: expression,
   /**
    * A clause that tells of long ago ("as a teenager", "years ago") holds history, not a crisis
@@ -75,6 +91,7 @@ export interface CrisisPatterns {
   readonly idioms: RegExp[];
   readonly learnedNeeds: RegExp[];
   readonly learnedAloneAt: number;
+  readonly doseTalk: { frames: RegExp[]; except: RegExp[] };
   readonly negationBefore: RegExp;
   readonly history: { markers: RegExp[]; still: RegExp[] };
   readonly kinds: CompiledKind[];
@@ -135,7 +152,29 @@ export function parseCrisisPatterns(yamlText: string, file = '<crisis>'): Crisis
     markers: (data.history?.markers ?? []).map((m, i) => compile(m, `${file}: history.markers[${i}]`, '')),
     still: (data.history?.still ?? []).map((m, i) => compile(m, `${file}: history.still[${i}]`, '')),
   };
-  return { file, rewrites, idioms, learnedNeeds, learnedAloneAt: data.learned_alone_at, negationBefore: negationAtEnd, history, kinds };
+  const doseTalk = {
+    frames: (data.dose_talk?.frames ?? []).map((m, i) => compile(m, `${file}: dose_talk.frames[${i}]`, '')),
+    except: (data.dose_talk?.except ?? []).map((m, i) => compile(m, `${file}: dose_talk.except[${i}]`, '')),
+  };
+  return { file, rewrites, idioms, learnedNeeds, learnedAloneAt: data.learned_alone_at, doseTalk, negationBefore: negationAtEnd, history, kinds };
+}
+
+/**
+ * Every other language's crisis patterns in `dir` (crisis.es.yaml...). English is crisis.yaml
+ * itself; these are read after it, and a hit in one tells its language.
+ */
+export function loadCrisisLanguages(dir: string): CrisisLanguage[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .map((name) => /^crisis\.([a-z]{2,3})\.yaml$/.exec(name))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .sort((a, b) => a[1]!.localeCompare(b[1]!))
+    .map((m) => ({ language: m[1]!, patterns: loadCrisisPatterns(join(dir, m[0])) }));
 }
 
 export function loadCrisisPatterns(path: string): CrisisPatterns {
@@ -178,9 +217,36 @@ export interface CrisisDetector {
   mentionsCrisisWords(text: string): boolean;
   /** A learned crisis probability at or above this counts without a crisis word. */
   readonly learnedAloneAt: number;
+  /**
+   * Does a learned crisis hit of probability `p` count in this message? At `learnedAloneAt` or
+   * with a crisis word, and never in talk about a dose with no sign of harm (`dose_talk`).
+   */
+  learnedCounts(text: string, p: number): boolean;
 }
 
-export function createCrisisDetector(patterns: CrisisPatterns): CrisisDetector {
+/**
+ * The crisis detector: English (`patterns`, with the learned classifier's gates) first, then each
+ * other language's patterns; a hit there carries its language.
+ */
+export function createCrisisDetector(patterns: CrisisPatterns, languages: readonly CrisisLanguage[] = []): CrisisDetector {
+  const english = createOneLanguageDetector(patterns);
+  const others = languages.map(({ language, patterns: own }) => ({ language, detector: createOneLanguageDetector(own) }));
+  if (others.length === 0) return english;
+  return {
+    ...english,
+    detect(text) {
+      const found = english.detect(text);
+      if (found.crisis) return found;
+      for (const { language, detector } of others) {
+        const theirs = detector.detect(text);
+        if (theirs.crisis) return { ...theirs, language };
+      }
+      return found;
+    },
+  };
+}
+
+function createOneLanguageDetector(patterns: CrisisPatterns): CrisisDetector {
   // Pre-screens (src/text/regex.ts): a text no rewrite (no idiom) can match skips the hundred-odd
   // replace calls (most messages). Not for the kinds' patterns: one union of those is slower
   // than the patterns one by one, each of which V8 scans for its own leading words.
@@ -231,6 +297,16 @@ export function createCrisisDetector(patterns: CrisisPatterns): CrisisDetector {
     return false;
   };
   const isHistory = (clause: string): boolean => patterns.history.markers.some((m) => m.test(clause)) && !patterns.history.still.some((m) => m.test(clause));
+  const anyIn = (clauses: readonly string[], list: readonly RegExp[]) => list.some((r) => clauses.some((clause) => ((r.lastIndex = 0), r.test(clause))));
+  function mentionsCrisisWords(text: string): boolean {
+    if (patterns.learnedNeeds.length === 0) return true;
+    return anyIn(prepare(text.slice(0, 4000)), patterns.learnedNeeds);
+  }
+  const isDoseTalk = (text: string): boolean => {
+    if (patterns.doseTalk.frames.length === 0) return false;
+    const clauses = prepare(text.slice(0, 4000));
+    return anyIn(clauses, patterns.doseTalk.frames) && !anyIn(clauses, patterns.doseTalk.except);
+  };
   const ordered = [...patterns.kinds].sort((a, b) => DETECTION_ORDER.indexOf(a.kind) - DETECTION_ORDER.indexOf(b.kind));
   return {
     detect(text) {
@@ -245,10 +321,10 @@ export function createCrisisDetector(patterns: CrisisPatterns): CrisisDetector {
       return { crisis: false };
     },
     learnedAloneAt: patterns.learnedAloneAt,
-    mentionsCrisisWords(text) {
-      if (patterns.learnedNeeds.length === 0) return true;
-      const clauses = prepare(text.slice(0, 4000));
-      return patterns.learnedNeeds.some((need) => clauses.some((clause) => ((need.lastIndex = 0), need.test(clause))));
+    mentionsCrisisWords,
+    learnedCounts(text, p) {
+      if (isDoseTalk(text)) return false;
+      return p >= patterns.learnedAloneAt || mentionsCrisisWords(text);
     },
   };
 }

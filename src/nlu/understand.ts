@@ -20,7 +20,7 @@ import { applyCalibration, loadCalibration, type Calibration } from './intentCal
 import { loadOrTrainClassifier } from './intentCache.js';
 import type { TrainedIntentClassifier } from './classifier.js';
 import { extractEntities } from './entities.js';
-import { createCrisisDetector, loadCrisisPatterns, type CrisisDetection, type CrisisPatterns } from './crisis.js';
+import { createCrisisDetector, loadCrisisLanguages, loadCrisisPatterns, type CrisisDetection, type CrisisPatterns } from './crisis.js';
 import { isWarningSign, loadOrTrainLearnedRedFlags, splitForScoring, type LearnedRedFlagModel, type LearnedSign } from './learnedRedFlags.js';
 import { createRedFlagDetector, type RedFlagDetector, type RedFlagHit, type RedFlagPatterns } from './redFlagDetector.js';
 import type { IntentDecision, RedFlagDetection, Understander, Understanding } from './types.js';
@@ -162,7 +162,10 @@ export function createNluEngine(options: NluOptions): NluEngine {
   const classifier = loadOrTrainClassifier({ dataDir, cacheDir: options.cacheDir });
   const calibration = loadCalibration(dataDir);
   const detector = createRedFlagDetector(options.redFlagPatterns);
-  const crisisDetector = createCrisisDetector(options.crisisPatterns ?? loadCrisisPatterns(join(options.root, 'knowledge', 'crisis.yaml')));
+  const crisisDetector = createCrisisDetector(
+    options.crisisPatterns ?? loadCrisisPatterns(join(options.root, 'knowledge', 'crisis.yaml')),
+    loadCrisisLanguages(join(options.root, 'knowledge')),
+  );
   const learned = loadOrTrainLearnedRedFlags({ dataDir, cacheDir: options.cacheDir }).model;
 
   const classify = (text: string): IntentDecision => {
@@ -200,13 +203,13 @@ export function createNluEngine(options: NluOptions): NluEngine {
   };
   // Crisis: the curated patterns (which also tell the kind), or the learned crisis classifier
   // above its sure threshold, reported as current, in a message that uses a crisis word
-  // (knowledge/crisis.yaml learned_needs). A learned-only hit gets the general crisis
+  // (knowledge/crisis.yaml learned_needs) and is not an ordinary question about a dose (dose_talk). A learned-only hit gets the general crisis
   // reply (the crisis line), the kind the patterns could not name.
   const detectCrisis = (text: string): CrisisDetection => {
     const byPatterns = crisisDetector.detect(text);
     if (byPatterns.crisis) return byPatterns;
     const learned = learnedHitsOf(text).find((h) => h.sign === 'crisis' && h.status === 'current' && h.level === 'sure');
-    const counts = learned !== undefined && (learned.p >= crisisDetector.learnedAloneAt || crisisDetector.mentionsCrisisWords(text));
+    const counts = learned !== undefined && crisisDetector.learnedCounts(text, learned.p);
     return counts ? { crisis: true, kind: 'suicide' } : byPatterns;
   };
 

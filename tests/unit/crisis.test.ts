@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { createCrisisDetector, CrisisPatternError, loadCrisisPatterns, parseCrisisPatterns } from '../../src/nlu/crisis.js';
+import { createCrisisDetector, CrisisPatternError, loadCrisisLanguages, loadCrisisPatterns, parseCrisisPatterns } from '../../src/nlu/crisis.js';
 import { createPatientReader, loadPatientWords } from '../../src/nlu/patient.js';
 
 const detector = createCrisisDetector(loadCrisisPatterns('knowledge/crisis.yaml'));
@@ -221,5 +221,148 @@ describe('crisis detector: mechanisms the fourth blind round missed (own wording
     'how far can I walk before it hurts',
   ])('"%s" is not a crisis', (text) => {
     expect(detector.detect(text)).toEqual({ crisis: false });
+  });
+});
+
+// Session 7: a learned crisis hit in talk about a dose (dose_talk) does not count, unless a sign
+// of harm is there too. The probabilities are what the learned classifier gave these messages.
+describe('a learned hit in a question about a dose', () => {
+  it.each([
+    ['and how many of them at once', 0.96],
+    ['my nabour said take 3 of her tramadol', 0.89],
+    ['can I take my husbands codeine for my back', 0.99],
+    ["what's the max I can take at once", 0.99],
+  ])('"%s" (p %s) does not count', (text, p) => {
+    expect(detector.learnedCounts(text, p)).toBe(false);
+  });
+
+  it.each([
+    ['how many of them would it take to not wake up', 0.9],
+    ['how many can I take, I already took too many', 0.9],
+    ['Can I take all of my amitriptyline at once? I want it to be over', 0.9],
+    ['my friend said take her tramadol and now I cant stay awake', 0.8],
+    ['she gave me some of her tramadol and I feel drowsy', 0.8],
+  ])('"%s" (p %s) counts: a sign of harm is there too', (text, p) => {
+    expect(detector.learnedCounts(text, p)).toBe(true);
+  });
+
+  it('outside dose talk, the crisis words and the alone threshold decide as before', () => {
+    expect(detector.learnedCounts('I have no fight left', 0.8)).toBe(true);
+    expect(detector.learnedCounts('my dad has a bad back and I help him with the shopping', 0.8)).toBe(false);
+    expect(detector.learnedCounts('my dad has a bad back and I help him with the shopping', detector.learnedAloneAt)).toBe(true);
+  });
+});
+
+describe('someone else’s opioid, or too much of one, and now drowsy (session 7)', () => {
+  it.each([
+    "took the neighbour's tramadol and now can't stay awake",
+    'took my neighbours tramadol, now really drowsy and my breathing feels slow',
+    'my nabour gave me her tramadol and i took 3, now i cant keep my eyes open',
+    "I took my friend's oxycodone and I'm so sleepy I keep nodding off",
+    'took 10 of them at once',
+  ])('"%s" -> overdose', (text) => {
+    expect(kindOf(text)).toBe('overdose');
+  });
+
+  it.each([
+    'my nabour said take 3 of her tramadol',
+    'and how many of them at once',
+    'took 2 of them at once with breakfast',
+    'tramadol makes me sleepy, is there something else?',
+  ])('"%s" is not a crisis', (text) => {
+    expect(detector.detect(text)).toEqual({ crisis: false });
+  });
+});
+
+// Session 7: Spanish crisis wording (knowledge/crisis.es.yaml), read after the English and
+// reported with its language; Spanish idioms stay quiet.
+describe('crisis in Spanish', () => {
+  const both = createCrisisDetector(loadCrisisPatterns('knowledge/crisis.yaml'), loadCrisisLanguages('knowledge'));
+  it.each([
+    ['me quiero morir', 'suicide'],
+    ['ya no quiero vivir', 'suicide'],
+    ['estoy pensando en suicidarme', 'suicide'],
+    ['la vida ya no tiene sentido', 'suicide'],
+    ['ojalá no despierte mañana', 'suicide'],
+    ['quiero hacerme daño', 'self_harm'],
+    ['me tomé todas las pastillas', 'overdose'],
+    ['me tomé 20 paracetamol', 'overdose'],
+    ['mi hermano se tomó una caja de tramadol', 'overdose'],
+  ])('"%s" -> %s, in Spanish', (text, kind) => {
+    expect(both.detect(text)).toEqual({ crisis: true, kind, language: 'es' });
+  });
+
+  it.each([
+    'este dolor me está matando',
+    'me muero de ganas de salir',
+    'estoy muerto de cansancio',
+    'no quiero hacerme daño al levantar a mi madre',
+    '¿cuántas pastillas de ibuprofeno puedo tomar?',
+    'me tomé todas las pastillas del día como me dijo el médico',
+    'nunca pensaría en matarme, solo quiero que se me quite el dolor',
+    '¿qué pasa si tomo dos paracetamol juntos?',
+    'vi una película sobre el suicidio',
+  ])('"%s" is not a crisis', (text) => {
+    expect(both.detect(text)).toEqual({ crisis: false });
+  });
+
+  it('English comes first and keeps no language', () => {
+    expect(both.detect('I want to die')).toEqual({ crisis: true, kind: 'suicide' });
+  });
+
+  it('only crisis.<language>.yaml files are other languages', () => {
+    expect(loadCrisisLanguages('knowledge').map((l) => l.language)).toEqual(['es']);
+    expect(loadCrisisLanguages('no/such/dir')).toEqual([]);
+  });
+});
+
+// Session 7: the fifth writing round's misses (crisis.s7.yaml, recall 112/124 through the engine
+// before these), fixed by mechanism; wordings here are new, each with the near miss it must not catch.
+describe('session 7 mechanisms', () => {
+  it.each([
+    ['honestly not planning on waking up after tonight', 'suicide'], // not planning to wake up
+    ['looking for a way out permanently', 'suicide'], // a way out for good
+    ["it would be easier if I didn't exist", 'suicide'], // not existing
+    ['been having dreams about not being here anymore', 'suicide'],
+    ['I keep thinking about how I would do it', 'suicide'], // how I would do it
+    ["my wife hid the razors so I can't use them", 'suicide'], // the means put out of reach
+    ["I'd sooner be dead than carry on like this", 'suicide'], // rather dead than live like this
+    ['been looking at methods', 'suicide'],
+    ['end it all', 'suicide'], // the whole message
+    ['I drove to the top of the car park and stood there for ages', 'suicide'], // at a height, then stood there
+    ['lying awake thinking of swallowing everything in the medicine cabinet', 'overdose'],
+    ['took extra oxycodone with my diazepam', 'overdose'], // an extra opioid on top of a sedative
+    ['lifes not worth living', 'suicide'], // "life's" without its apostrophe
+    ['ready to ctb', 'suicide'], // forum slang
+  ])('"%s" -> %s', (text, kind) => {
+    expect(kindOf(text)).toBe(kind);
+  });
+
+  it.each([
+    "I don't plan to wake up before ten on my day off",
+    'there is no way out of this waiting list',
+    'we walked to the cliffs and sat there for ages, lovely day',
+    'I had to hide the biscuits from myself lol',
+    "I'd rather be in pain than take those tablets",
+    'my foot feels kind of dead when I sit too long',
+    'I take gabapentin with my tramadol every night as prescribed',
+    'end of the day my back is worse',
+    'I went to the bridge club and sat there all evening',
+  ])('"%s" is not a crisis', (text) => {
+    expect(detector.detect(text)).toEqual({ crisis: false });
+  });
+});
+
+// The fifth writing round (session 7): measured once through the engine before the patterns
+// were changed (recall 112/124 = 0.903, false alarms 0/103), then tuned on. Hold the line.
+// Kept out of the learned training corpus for now (knowledge/nlu/red-flag-corpus-next/README.md).
+const fifthRound = 'knowledge/nlu/red-flag-corpus-next/crisis.s7.yaml';
+describe.runIf(existsSync(fifthRound))('the fifth round of the crisis corpus (patterns alone)', () => {
+  it('recall and false alarms', () => {
+    const corpus = parseYaml(readFileSync(fifthRound, 'utf8')) as { positives: string[]; near_misses: { text: string }[] };
+    const recall = corpus.positives.filter((t) => detector.detect(t).crisis).length / corpus.positives.length;
+    const falseAlarms = corpus.near_misses.filter((n) => detector.detect(n.text).crisis).length / corpus.near_misses.length;
+    expect(recall).toBeGreaterThanOrEqual(0.98);
+    expect(falseAlarms).toBeLessThanOrEqual(0.02);
   });
 });
