@@ -249,6 +249,8 @@ const SYMPTOM_NO = /(?:^| )no (?:control|feeling|sensation|power|strength|warnin
 /** "... is that normal", "is this ok" without a "?": asks whether it is fine, does not say so. */
 const ASKED_IF_FINE =
   /(?:^| )(?:is|was|iz) (?:that|this|it|dat|dis)(?: (?:still|all|really|even))? (?:fine|normal|ok|okay|alright|all right|good)(?: [a-z]+)?$/;
+/** Fine before, not now ("it used to be normal"): says it changed. */
+const USED_TO_BE_FINE = /(?:^| )(?:used to|use to|was|were|always was|before)(?: (?:be|been|always|perfectly|totally))* (?:fine|normal|ok|okay|good|alright|grand)$/;
 /** An ability or a normal state asked about: a "no" to it reports the sign ("could he feel the wipe? no"). */
 const ASKED_ABILITY =
   /(?:^| )(?:can|could|cud|able|feel|feels|feeling|control|hold|holding|still|normal|normally|ok|okay|fine|strong|manage|managing|pass|go|know|tell|sense|working|work)(?= |$)/;
@@ -256,7 +258,7 @@ const ASKED_ABILITY =
 const LONG_AGO_SIGNS: ReadonlySet<string> = new Set(['significant_trauma', 'fever', 'chest_pain', 'sudden_severe_pain']);
 
 const SUBJECT_PLACE =
-  /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|[a-z]+s) ?){0,2}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|where|whereas|that|who|said|says|saw|read|heard|about|dreamt|dreamed|dream)(?: (?:a|an|the|my|our|this|some))? ?$|(?:^| )(?:saw|seen|read|heard|watched)? ?(?:it |this |that )?(?:on|in) (?:the |a )?(?:tv|telly|news|radio|paper|papers|tiktok|youtube|facebook|instagram|reddit|internet|forum|programme|program|documentary|casualty|[a-z]+ post)(?: (?:last night|yesterday|today|this morning|the other day|last week))? ?$/;
+  /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|old|little|poor|young|[a-z]+s) ?){0,3}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|where|whereas|that|who|said|says|saw|read|heard|about|dreamt|dreamed|dream)(?: (?:a|an|the|my|our|this|some))? ?$|(?:^| )(?:saw|seen|read|heard|watched)? ?(?:it |this |that )?(?:on|in) (?:the |a )?(?:tv|telly|news|radio|paper|papers|tiktok|youtube|facebook|instagram|reddit|internet|forum|programme|program|documentary|casualty|[a-z]+ post)(?: (?:last night|yesterday|today|this morning|the other day|last week))? ?$/;
 
 /** The relation the back or leg trouble is said of ("my husband has back pain", "dads back"), if one. */
 function relationWithComplaint(message: string, cues: CompiledCues): string | undefined {
@@ -471,7 +473,10 @@ export function createAssertionGate(options: {
     // Only the clause that holds the sign: "no fever, no bladder problems, but I can't feel my
     // bum" denies the first two, not the third. A sign the patterns did not place (the learned
     // model's sentence) is denied by a list anywhere in its sentence, unless it is cauda equina.
-    const denial = cues.denialList.test(clause.text) || (!place.matched && !ce && cues.denialList.test(sentence));
+    // A list anywhere in the sentence only when every clause of it is a denial or "fine" ("no diet,
+    // no gym, but 10kg gone" denies the diet, not the loss).
+    const sentenceDenied = clauses.filter((c) => c.sentence === clause.sentence).every((c) => cues.negation.test(c.text) || cues.saidFine.test(c.text));
+    const denial = cues.denialList.test(clause.text) || (!place.matched && !ce && cues.denialList.test(sentence) && sentenceDenied);
     if (denial && !SYMPTOM_NO.test(clause.text) && !clause.question) return { status: 'negated', strong: true, reason: 'a list of denials' };
     // A list of denials over several clauses ("no numb down there, no pee problem, no fever",
     // "bladder fine, bowels fine"): the clause that holds the sign denies it, and so does another
@@ -509,7 +514,7 @@ export function createAssertionGate(options: {
     const prev = i > 0 && clauses[i - 1]!.sentence === clause.sentence && clause.text.split(' ').length <= 3 ? clauses[i - 1]!.text : '';
     // In a question ("is that normal?") the part is asked about, not said to be fine.
     const fineText =
-      clause.question || ASKED_IF_FINE.test(clause.text) ? '' : cues.saidFine.test(clause.text) ? clause.text : prev && cues.saidFine.test(prev) ? prev : '';
+      clause.question || ASKED_IF_FINE.test(clause.text) || USED_TO_BE_FINE.test(clause.text) ? '' : cues.saidFine.test(clause.text) ? clause.text : prev && cues.saidFine.test(prev) ? prev : '';
     // A negation right before "fine" ("not working normal", "feel no good") says the opposite.
     if (fineText && cues.fineDenies.has(sign) && !cues.negation.test(fineText.split(' ').slice(-4).join(' ')))
       return { status: 'negated', strong: true, reason: 'said to be fine' };
