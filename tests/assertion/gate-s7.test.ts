@@ -96,3 +96,20 @@ describe("a carer's report retold in the first person", () => {
     expect(rules.judge('saddle_anaesthesia', now, undefined, retold(now)).status).toBe('current');
   });
 });
+
+describe('real reports a rule read as denied or over (s7 corpus round)', () => {
+  it('"it used to be normal" says it changed; "weeing fine" denies it', () => {
+    expect(current('bladder_dysfunction', 'my pee stream is like a drip now and it used to be normal')).toBe(true);
+    expect(rules.judge('bladder_dysfunction', 'weeing fine pooing fine just cant lift my leg without my back screaming').status).toBe('negated');
+  });
+
+  it('"getting stronger" is over for the legs, worse for the pain', () => {
+    expect(current('pain_worsening', 'The pain is getting stronger')).toBe(true);
+    expect(rules.judge('progressive_weakness', "my legs were weak last month but they're getting stronger every day now").status).toBe('resolved');
+  });
+
+  it('a list of denials denies its own clauses, not the loss after "but"', () => {
+    expect(current('weight_loss', 'No diet, no gym, but 10kg gone')).toBe(true);
+    expect(rules.judge('bladder_dysfunction', 'no numbness anywhere, no wee problems, no temperature, just a sore back').status).toBe('negated');
+  });
+});
