@@ -475,7 +475,10 @@ export function createAssertionGate(options: {
     // model's sentence) is denied by a list anywhere in its sentence, unless it is cauda equina.
     // A list anywhere in the sentence only when every clause of it is a denial or "fine" ("no diet,
     // no gym, but 10kg gone" denies the diet, not the loss).
-    const sentenceDenied = clauses.filter((c) => c.sentence === clause.sentence).every((c) => cues.negation.test(c.text) || cues.saidFine.test(c.text));
+    // ("no fever, no chills, just a stiff back": the "just ..." coda is the writer's own complaint).
+    const sentenceDenied = clauses
+      .filter((c) => c.sentence === clause.sentence)
+      .every((c) => cues.negation.test(c.text) || cues.saidFine.test(c.text) || /^(?:(?:and|but|so) )?(?:(?:its|it|thats) )?(?:just|only)(?= |$)/.test(c.text));
     const denial = cues.denialList.test(clause.text) || (!place.matched && !ce && cues.denialList.test(sentence) && sentenceDenied);
     if (denial && !SYMPTOM_NO.test(clause.text) && !clause.question) return { status: 'negated', strong: true, reason: 'a list of denials' };
     // A list of denials over several clauses ("no numb down there, no pee problem, no fever",
