@@ -61,6 +61,8 @@ const cueFileSchema = z.strictObject({
   asked_by_others: fragments,
   defining: fragments,
   complaint_words: fragments,
+  asked_or_listed: fragments,
+  denied_after: fragments,
 });
 export type AssertionCues = z.infer<typeof cueFileSchema>;
 
@@ -112,6 +114,8 @@ export interface CompiledCues {
   askedByOthers: RegExp;
   defining: RegExp;
   complaintWords: string;
+  askedOrListed: RegExp;
+  deniedAfter: RegExp;
 }
 
 function compileCues(cues: AssertionCues, file: string): CompiledCues {
@@ -170,6 +174,8 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     askedByOthers: compile('asked_by_others', cues.asked_by_others),
     defining: new RegExp(cues.defining.map((h) => `(?:${h})`).join('|')),
     complaintWords: `(?:${cues.complaint_words.join('|')})`,
+    askedOrListed: compile('asked_or_listed', cues.asked_or_listed),
+    deniedAfter: compile('denied_after', cues.denied_after),
   };
 }
 
@@ -243,11 +249,16 @@ const SYMPTOM_NO = /(?:^| )no (?:control|feeling|sensation|power|strength|warnin
 /** "... is that normal", "is this ok" without a "?": asks whether it is fine, does not say so. */
 const ASKED_IF_FINE =
   /(?:^| )(?:is|was|iz) (?:that|this|it|dat|dis)(?: (?:still|all|really|even))? (?:fine|normal|ok|okay|alright|all right|good)(?: [a-z]+)?$/;
+/** Fine before, not now ("it used to be normal"): says it changed. */
+const USED_TO_BE_FINE = /(?:^| )(?:used to|use to|was|were|always was|before)(?: (?:be|been|always|perfectly|totally))* (?:fine|normal|ok|okay|good|alright|grand)$/;
+/** An ability or a normal state asked about: a "no" to it reports the sign ("could he feel the wipe? no"). */
+const ASKED_ABILITY =
+  /(?:^| )(?:can|could|cud|able|feel|feels|feeling|control|hold|holding|still|normal|normally|ok|okay|fine|strong|manage|managing|pass|go|know|tell|sense|working|work)(?= |$)/;
 /** Signs that a "long ago" sets aside: acute events of the past, not a history that stays. */
 const LONG_AGO_SIGNS: ReadonlySet<string> = new Set(['significant_trauma', 'fever', 'chest_pain', 'sudden_severe_pain']);
 
 const SUBJECT_PLACE =
-  /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|[a-z]+s) ?){0,2}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|where|whereas|that|who|said|says|saw|read|heard|about|dreamt|dreamed|dream)(?: (?:a|an|the|my|our|this|some))? ?$|(?:^| )(?:saw|seen|read|heard|watched)? ?(?:it |this |that )?(?:on|in) (?:the |a )?(?:tv|telly|news|radio|paper|papers|tiktok|youtube|facebook|instagram|reddit|internet|forum|programme|program|documentary|casualty|[a-z]+ post)(?: (?:last night|yesterday|today|this morning|the other day|last week))? ?$/;
+  /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|old|little|poor|young|[a-z]+s) ?){0,3}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|where|whereas|that|who|said|says|saw|read|heard|about|dreamt|dreamed|dream)(?: (?:a|an|the|my|our|this|some))? ?$|(?:^| )(?:saw|seen|read|heard|watched)? ?(?:it |this |that )?(?:on|in) (?:the |a )?(?:tv|telly|news|radio|paper|papers|tiktok|youtube|facebook|instagram|reddit|internet|forum|programme|program|documentary|casualty|[a-z]+ post)(?: (?:last night|yesterday|today|this morning|the other day|last week))? ?$/;
 
 /** The relation the back or leg trouble is said of ("my husband has back pain", "dads back"), if one. */
 function relationWithComplaint(message: string, cues: CompiledCues): string | undefined {
@@ -311,11 +322,16 @@ export interface AssertionGate {
    * The verdict on one detected sign in a message (`learnedSentence`: where the learned model
    * found it): the rules', combined with the learned assertion model's when there is one.
    */
-  judge(sign: string, text: string, learnedSentence?: number): GateVerdict;
+  judge(sign: string, text: string, learnedSentence?: number, retold?: string): GateVerdict;
   /** The rules' verdict alone, and what the learned assertion model reads of the sign's place. */
-  describe(sign: string, text: string, learnedSentence?: number): { verdict: GateVerdict; input: AssertionInput };
+  describe(sign: string, text: string, learnedSentence?: number, retold?: string): { verdict: GateVerdict; input: AssertionInput };
   /** The detection with each sign moved by its verdict (see the header). */
-  apply(detection: RedFlagDetection, text: string, learnedSentences?: ReadonlyMap<string, number>): RedFlagDetection;
+  /**
+   * `retold`: the message as patient.ts retold it in the first person (`text` is then the
+   * writer's own words): a sign the patterns found only in the retelling is read in the
+   * clause of the writer's words it came from.
+   */
+  apply(detection: RedFlagDetection, text: string, learnedSentences?: ReadonlyMap<string, number>, retold?: string): RedFlagDetection;
 }
 
 const CURRENT: GateVerdict = { status: 'current', strong: false, reason: 'reported' };
@@ -353,7 +369,7 @@ export function createAssertionGate(options: {
    * Which clauses hold the sign and where in each it starts: the patterns on each clause, else
    * the learned model's sentence (its clauses, position unknown), else none.
    */
-  const holding = (sign: string, clauses: Clause[], learnedSentence: number | undefined): Place[] => {
+  const holding = (sign: string, clauses: Clause[], learnedSentence: number | undefined, text?: string, retold?: string): Place[] => {
     const byPatterns = clauses.flatMap((c, i) => {
       const hit = explain(c.text).find((h) => h.id === sign && h.status !== 'explained' && h.status !== 'negated');
       if (!hit) return [];
@@ -365,7 +381,12 @@ export function createAssertionGate(options: {
     const message = clauses.map((c) => c.text).join(' ');
     const starts: number[] = [];
     clauses.reduce((at, c) => (starts.push(at), at + c.text.length + 1), 0);
-    const whole = explain(message).filter((h) => h.id === sign && (h.status === 'flag' || h.status === 'possible'));
+    // The written message too: its commas are gone from the joined clauses, and a hit that only
+    // a comma leaves unsure ("no numbness down below, peein normal": the "no" may carry over it)
+    // is a denial once they are gone, so it would have no place and escape its clause's reading.
+    const whole = [...explain(message), ...(text === undefined ? [] : explain(text))].filter(
+      (h) => h.id === sign && (h.status === 'flag' || h.status === 'possible'),
+    );
     const placed = whole.flatMap((h) => {
       const at = message.indexOf(h.matched);
       if (at < 0) return [];
@@ -376,6 +397,23 @@ export function createAssertionGate(options: {
       return k >= 0 ? [{ clause: k, at: at - starts[k]!, matched: h.matched }] : [];
     });
     if (placed.length > 0) return placed;
+    // Found only in the first-person retelling of a carer's report ("my wife has no feeling down
+    // there, she's fine otherwise" -> "i have no feeling down there..."): the retelling swaps
+    // words, never punctuation, so its clauses are the writer's clauses one for one. The sign
+    // is read in the writer's clause, where "she", "my wife" and the denials still are.
+    if (retold !== undefined) {
+      const theirs = splitClauses(retold);
+      if (theirs.length === clauses.length) {
+        const mapped = holding(sign, theirs, undefined).flatMap((p) => {
+          const own = clauses[p.clause]!.text;
+          const mine = theirs[p.clause]!.text;
+          // The swapped words come before the sign, so its distance from the clause's end holds.
+          const at = Math.max(0, Math.min(own.length, own.length - (mine.length - p.at)));
+          return [{ clause: p.clause, at, ...(p.matched && own.includes(p.matched) ? { matched: p.matched } : {}) }];
+        });
+        if (mapped.length > 0) return mapped;
+      }
+    }
     if (learnedSentence !== undefined && learnedSentence >= 0) {
       // The sentence's first clause (its subject); the clauses after it are read for "all sorted".
       const first = clauses.findIndex((c) => c.sentence === learnedSentence);
@@ -435,7 +473,13 @@ export function createAssertionGate(options: {
     // Only the clause that holds the sign: "no fever, no bladder problems, but I can't feel my
     // bum" denies the first two, not the third. A sign the patterns did not place (the learned
     // model's sentence) is denied by a list anywhere in its sentence, unless it is cauda equina.
-    const denial = cues.denialList.test(clause.text) || (!place.matched && !ce && cues.denialList.test(sentence));
+    // A list anywhere in the sentence only when every clause of it is a denial or "fine" ("no diet,
+    // no gym, but 10kg gone" denies the diet, not the loss).
+    // ("no fever, no chills, just a stiff back": the "just ..." coda is the writer's own complaint).
+    const sentenceDenied = clauses
+      .filter((c) => c.sentence === clause.sentence)
+      .every((c) => cues.negation.test(c.text) || cues.saidFine.test(c.text) || /^(?:(?:and|but|so) )?(?:(?:its|it|thats) )?(?:just|only)(?= |$)/.test(c.text));
+    const denial = cues.denialList.test(clause.text) || (!place.matched && !ce && cues.denialList.test(sentence) && sentenceDenied);
     if (denial && !SYMPTOM_NO.test(clause.text) && !clause.question) return { status: 'negated', strong: true, reason: 'a list of denials' };
     // A list of denials over several clauses ("no numb down there, no pee problem, no fever",
     // "bladder fine, bowels fine"): the clause that holds the sign denies it, and so does another
@@ -445,6 +489,18 @@ export function createAssertionGate(options: {
       ((DENIAL_OPENING.test(t) && DENIED_TROUBLE.test(t)) || (cues.saidFine.test(t) && !cues.negation.test(t.split(' ').slice(-4).join(' '))));
     if (!clause.question && denies(clause.text) && clauses.some((c, k) => k !== i && c.sentence === clause.sentence && denies(c.text)))
       return { status: 'negated', strong: true, reason: 'a list of denials over its clauses' };
+    // Asked about or listed by someone, then denied ("the GP asked if he had any numbness ... and
+    // he said no to both", "doctor asked if she had lost weight, she hasnt", "the handout lists
+    // fever ... I've got none of those"): the denial after the sign, in its clause, the clauses
+    // after it or the next sentence, answers the asking.
+    // Not when what was asked is an ability ("asked if he could control his bladder, he said
+    // no"): a "no" to that is the sign itself.
+    if ((cues.askedOrListed.test(upTo) || cues.askedOrListed.test(sentence)) && !ASKED_ABILITY.test(sentence)) {
+      const rest = [clause.text.slice(place.at), ...clauses.slice(i + 1).filter((c) => c.sentence <= clause.sentence + 1).map((c) => c.text)];
+      // Not when it then came ("I said no, but now it is, the right started this afternoon").
+      if (rest.some((t) => cues.deniedAfter.test(t)) && !clauses.slice(i).some((c) => recurs(c)) && !clauses.slice(i + 1).some((c) => c.sentence <= clause.sentence + 1 && cues.ownedAfter.test(c.text) && !cues.deniedAfter.test(c.text)))
+        return { status: 'negated', strong: true, reason: 'asked about, then denied' };
+    }
     // Over straight after by itself ("fine after a walk", "gone as soon as I stood up"), or
     // settled by treatment ("the exercises have settled it", "cleared with antibiotics"). Not
     // for inflammatory back pain, which is the pain that gets better once moving.
@@ -461,7 +517,7 @@ export function createAssertionGate(options: {
     const prev = i > 0 && clauses[i - 1]!.sentence === clause.sentence && clause.text.split(' ').length <= 3 ? clauses[i - 1]!.text : '';
     // In a question ("is that normal?") the part is asked about, not said to be fine.
     const fineText =
-      clause.question || ASKED_IF_FINE.test(clause.text) ? '' : cues.saidFine.test(clause.text) ? clause.text : prev && cues.saidFine.test(prev) ? prev : '';
+      clause.question || ASKED_IF_FINE.test(clause.text) || USED_TO_BE_FINE.test(clause.text) ? '' : cues.saidFine.test(clause.text) ? clause.text : prev && cues.saidFine.test(prev) ? prev : '';
     // A negation right before "fine" ("not working normal", "feel no good") says the opposite.
     if (fineText && cues.fineDenies.has(sign) && !cues.negation.test(fineText.split(' ').slice(-4).join(' ')))
       return { status: 'negated', strong: true, reason: 'said to be fine' };
@@ -637,8 +693,8 @@ export function createAssertionGate(options: {
    *     no real report and raised false alarms (relatives' history, "same for years"), so it
    *     is not done.
    */
-  const judge = (sign: string, text: string, learnedSentence?: number): GateVerdict => {
-    const { verdict, input } = describe(sign, text, learnedSentence);
+  const judge = (sign: string, text: string, learnedSentence?: number, retold?: string): GateVerdict => {
+    const { verdict, input } = describe(sign, text, learnedSentence, retold);
     const learned = options.learned;
     if (!learned) return verdict;
     const ce = caudaEquina.has(sign);
@@ -666,7 +722,7 @@ export function createAssertionGate(options: {
     return { status, strong: false, reason: `the learned model: ${aside.status} (p(current) ${pCurrent.toFixed(4)})` };
   };
 
-  const describe = (sign: string, text: string, learnedSentence?: number): { verdict: GateVerdict; input: AssertionInput } => {
+  const describe = (sign: string, text: string, learnedSentence?: number, retold?: string): { verdict: GateVerdict; input: AssertionInput } => {
     startMessage(text);
     const clauses = splitClauses(text);
     if (clauses.length === 0) return { verdict: CURRENT, input: { sign, clause: '', sentence: '', context: '', cues: [] } };
@@ -690,7 +746,7 @@ export function createAssertionGate(options: {
     }
     // The patterns found it only denied ("no numbness or tingling in either leg"): negated,
     // whatever the learned model says (its negation is its weak point).
-    const where = holding(sign, clauses, learnedSentence);
+    const where = holding(sign, clauses, learnedSentence, text, retold);
     const input = inputAt(sign, clauses, where[0], reading, message);
     if (isRedFlagId(sign) && deniedByPatterns(sign, explain(text)))
       return { verdict: { status: 'negated', strong: true, reason: 'the patterns found it denied' }, input };
@@ -720,7 +776,7 @@ export function createAssertionGate(options: {
   return {
     judge,
     describe,
-    apply(detection, text, learnedSentences) {
+    apply(detection, text, learnedSentences, retold) {
       const flags = new Set(detection.flags);
       const possible = new Set(detection.possible);
       const questions = new Set(detection.isQuestionAbout);
@@ -729,7 +785,7 @@ export function createAssertionGate(options: {
       // question (a cauda equina sign gets the advice first).
       for (const sign of detection.isQuestionAbout) if (reportedAfterQuestion(sign, text)) possible.add(sign);
       for (const sign of [...detection.flags, ...detection.possible]) {
-        const verdict = judge(sign, text, learnedSentences?.get(sign));
+        const verdict = judge(sign, text, learnedSentences?.get(sign), retold);
         if (verdict.status === 'current') continue;
         const ce = caudaEquina.has(sign);
         flags.delete(sign);

@@ -152,9 +152,9 @@ export function unionDetection(
 }
 
 /** The union after the assertion gate (assertionGate.ts): how each sign is talked about. */
-function gated(gate: AssertionGate, union: RedFlagDetection, text: string, hits: readonly LearnedHit[]): RedFlagDetection {
+function gated(gate: AssertionGate, union: RedFlagDetection, text: string, hits: readonly LearnedHit[], retold?: string): RedFlagDetection {
   if (union.flags.length === 0 && union.possible.length === 0) return union;
-  return gate.apply(union, text, new Map(hits.map((h) => [h.sign, h.sentence])));
+  return gate.apply(union, text, new Map(hits.map((h) => [h.sign, h.sentence])), retold);
 }
 
 export function createNluEngine(options: NluOptions): NluEngine {
@@ -199,7 +199,7 @@ export function createNluEngine(options: NluOptions): NluEngine {
     // A retold report: the gate reads the writer's own words too (a stranger, a question, "all
     // sorted" the retelling may have blurred). It only moves signs as it does for any message
     // (a cauda equina sign on a weak cue stays a confirming question).
-    return original === undefined || original === text ? detection : gated(gate, detection, original, hits);
+    return original === undefined || original === text ? detection : gated(gate, detection, original, hits, text);
   };
   // Crisis: the curated patterns (which also tell the kind), or the learned crisis classifier
   // above its sure threshold, reported as current, in a message that uses a crisis word
