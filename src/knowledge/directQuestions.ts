@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { editDistance } from '../nlu/entities/text.js';
 import { escapeRegExp } from '../text/regex.js';
+import { memoizeText } from '../util/memo.js';
 
 const patterns = z.array(z.string().min(1)).min(1);
 
@@ -122,9 +123,11 @@ function compile(list: string[]): RegExp[] {
   return list.map((p) => new RegExp(p, 'i'));
 }
 
-export function normaliseForPatterns(text: string): string {
-  return ` ${text.toLowerCase().replace(/[’']/g, '').replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim()} `;
-}
+/** Lower case, letters and digits only, single spaces, a space at each end. Memoised: every check of a message (and every article section scored) normalises the same text again. */
+export const normaliseForPatterns = memoizeText(
+  (text: string): string => ` ${text.toLowerCase().replace(/[’']/g, '').replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim()} `,
+  512,
+);
 
 export function loadDirectQuestions(path: string): DirectQuestions {
   const parsed = schema.safeParse(parseYaml(readFileSync(path, 'utf8')));
@@ -173,6 +176,10 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     denies: compile(data.denies),
     worried_question: compile(data.worried_question),
   };
+  // The same phrases for replacing every occurrence (withoutPhrase), compiled once, not per call.
+  const globalPhrases = Object.fromEntries(
+    Object.entries(phrases).map(([name, list]) => [name, list.map((r) => new RegExp(r.source, 'gi'))]),
+  ) as Record<Phrase, RegExp[]>;
   const aboutGoing = compile(data.about_going);
   const toneOnly = [...compile(data.worry), ...compile(data.anger), ...compile(data.distress), ...compile(data.insult)].map((r) => new RegExp(r.source, 'gi'));
   const conditions = Object.entries(data.conditions).map(([id, words]) => ({ id, words: words.map((w) => ` ${w} `) }));
@@ -199,6 +206,12 @@ export function loadDirectQuestions(path: string): DirectQuestions {
   for (const [word, alternatives] of Object.entries(data.section_words)) {
     for (const alternative of [word, ...alternatives]) synonyms.set(alternative, [word, ...alternatives]);
   }
+  // Articles' headings and sections are scored against every follow-up question: each text's
+  // words once (frozen: the lists are shared between callers).
+  const contentWords = memoizeText((text: string): string[] => {
+    const words = normaliseForPatterns(text).trim().split(' ').filter((w) => w.length > 2 && !stop.has(w));
+    return Object.freeze([...new Set(words.flatMap((w) => synonyms.get(w) ?? synonyms.get(w.replace(/s$/, '')) ?? [w]))]) as string[];
+  }, 2048);
   return {
     kindOf(text) {
       const phrase = normaliseForPatterns(text);
@@ -245,16 +258,13 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     },
     withoutPhrase(phrase, text) {
       let normalised = normaliseForPatterns(text);
-      for (const pattern of phrases[phrase]) normalised = normalised.replace(new RegExp(pattern.source, 'gi'), ' ');
+      for (const pattern of globalPhrases[phrase]) normalised = normalised.replace(pattern, ' ');
       return normalised.replace(/\s+/g, ' ').trim();
     },
     says(phrase, text) {
       const normalised = normaliseForPatterns(text);
       return phrases[phrase].some((r) => r.test(normalised));
     },
-    contentWords(text) {
-      const words = normaliseForPatterns(text).trim().split(' ').filter((w) => w.length > 2 && !stop.has(w));
-      return [...new Set(words.flatMap((w) => synonyms.get(w) ?? synonyms.get(w.replace(/s$/, '')) ?? [w]))];
-    },
+    contentWords,
   };
 }
