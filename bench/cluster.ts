@@ -49,6 +49,8 @@ export interface LoadResult {
   why?: string;
   /** The machine's one-minute load average when the measured phase started and ended. */
   loadAverage: [number, number];
+  /** The server processes' resident memory right after the measured phase (warm), MB, summed over instances. */
+  residentMb?: number;
 }
 
 type Server = ListeningProcess;
@@ -128,6 +130,19 @@ export function processCpuMs(pid: number): number | undefined {
     return undefined;
   }
 }
+/** Resident memory of a process now, MB (Linux /proc; undefined elsewhere). */
+export function processResidentMb(pid: number): number | undefined {
+  try {
+    const line = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return line ? Number(line[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const totalResidentMb = (pids: number[]) => {
+  const each = pids.map(processResidentMb);
+  return pids.length > 0 && each.every((mb) => mb !== undefined) ? each.reduce((a, b) => a! + b!, 0) : undefined;
+};
 const totalCpuMs = (pids: number[]) => {
   let total = 0;
   for (const pid of pids) {
@@ -181,6 +196,7 @@ export async function load(label: string, url: string, pids: number[] = []): Pro
   const { latencies, errors } = await phase('measured', MEASURED_SCRIPTS);
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = totalCpuMs(pids);
+  const residentMb = totalResidentMb(pids);
   const answered = latencies.length;
   latencies.sort((a, b) => a - b);
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
@@ -194,6 +210,7 @@ export async function load(label: string, url: string, pids: number[] = []): Pro
     errors,
     loadAverage: [loadBefore, loadavg()[0]!],
     ...(errors > 0 ? { why: [...failures].map(([k, n]) => `${k} ×${n}`).join(', ') } : {}),
+    ...(residentMb !== undefined ? { residentMb } : {}),
   };
 }
 
@@ -315,6 +332,7 @@ export async function clusterBenchmark(report: (name: string, value: string, tar
     report(`${result.label} turns/s`, result.turnsPerSecond.toFixed(0), '-', result.errors === 0);
     report(`  p50 / p99`, `${result.p50.toFixed(1)} / ${result.p99.toFixed(1)} ms`, '-', true);
     if (result.serverCpuMs !== undefined) report(`  server CPU per turn`, `${result.serverCpuMs.toFixed(2)} ms`, '-', true);
+    if (result.residentMb !== undefined) report(`  server resident memory after the load`, `${result.residentMb.toFixed(0)} MB`, '-', true);
     report(`  load average (1 min) at start / end`, `${result.loadAverage[0].toFixed(1)} / ${result.loadAverage[1].toFixed(1)}`, '-', true);
     if (result.errors > 0) report(`  failed turns (${result.why ?? '?'})`, String(result.errors), '0', false);
   }

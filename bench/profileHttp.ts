@@ -14,7 +14,9 @@ const which = firstPositional ?? 'both';
 const profileDir = process.env.CPU_PROF_DIR;
 
 async function measure(label: string, args: string[], env: Record<string, string>): Promise<void> {
-  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
+  // One directory per server and Node's default file names: with `--import tsx` the module loader's
+  // thread writes a profile too, and one fixed name would let it overwrite the main thread's.
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, label)}`] : [];
   const server: ListeningProcess = await startListening([...profile, ...args], { LOG_LEVEL: 'error', NODE_ENV: 'development', ...env }, 60_000);
   try {
     // Backline warms its answer recognizers up after listening: not a turn's cost.

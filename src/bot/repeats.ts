@@ -8,6 +8,7 @@ import { nodeAt, type EngineContent, type TurnDraft } from '../engine/draft.js';
 import type { Reply } from '../engine/replies.js';
 import { escapeRegExp } from '../text/regex.js';
 import { sha256 } from '../util/hash.js';
+import { memoizeText } from '../util/memo.js';
 
 /** Replies shorter than this may repeat ("Yes", "What would you like to do?"). */
 export const REPEAT_MIN_CHARS = 40;
@@ -20,9 +21,7 @@ function normal(text: string): string {
 }
 
 /** A short fingerprint of a reply as a person would compare it (7 hex characters in the state). */
-export function saidHash(text: string): string {
-  return sha256(normal(text)).slice(0, 7);
-}
+export const saidHash: (text: string) => string = memoizeText((text) => sha256(normal(text)).slice(0, 7), 1024);
 
 interface Forms {
   /** Matches the line as sent, capturing its placeholders' values. */

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { editDistance } from '../nlu/entities/text.js';
-import { escapeRegExp } from '../text/regex.js';
+import { escapeRegExp, unionOf } from '../text/regex.js';
+import { memoizeText } from '../util/memo.js';
 
 const patterns = z.array(z.string().min(1)).min(1);
 
@@ -122,9 +123,24 @@ function compile(list: string[]): RegExp[] {
   return list.map((p) => new RegExp(p, 'i'));
 }
 
-export function normaliseForPatterns(text: string): string {
-  return ` ${text.toLowerCase().replace(/[’']/g, '').replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim()} `;
+/** Each pattern list's union (text/regex.ts), made once: one scan tells that none of a list matches (most messages, most lists). */
+const unions = new WeakMap<readonly RegExp[], RegExp>();
+/** Whether any of `list` matches `text`: the same answer as list.some(r => r.test(text)), several times faster on a miss. */
+function someMatch(list: readonly RegExp[], text: string): boolean {
+  let union = unions.get(list);
+  if (!union) {
+    union = unionOf(list);
+    unions.set(list, union);
+  }
+  // The union is only a pre-screen (it matches everything when the list cannot be joined exactly).
+  return union.test(text) && list.some((r) => r.test(text));
 }
+
+/** Lower case, letters and digits only, single spaces, a space at each end. Memoised: every check of a message (and every article section scored) normalises the same text again. */
+export const normaliseForPatterns = memoizeText(
+  (text: string): string => ` ${text.toLowerCase().replace(/[’']/g, '').replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim()} `,
+  512,
+);
 
 export function loadDirectQuestions(path: string): DirectQuestions {
   const parsed = schema.safeParse(parseYaml(readFileSync(path, 'utf8')));
@@ -173,6 +189,10 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     denies: compile(data.denies),
     worried_question: compile(data.worried_question),
   };
+  // The same phrases for replacing every occurrence (withoutPhrase), compiled once, not per call.
+  const globalPhrases = Object.fromEntries(
+    Object.entries(phrases).map(([name, list]) => [name, list.map((r) => new RegExp(r.source, 'gi'))]),
+  ) as Record<Phrase, RegExp[]>;
   const aboutGoing = compile(data.about_going);
   const toneOnly = [...compile(data.worry), ...compile(data.anger), ...compile(data.distress), ...compile(data.insult)].map((r) => new RegExp(r.source, 'gi'));
   const conditions = Object.entries(data.conditions).map(([id, words]) => ({ id, words: words.map((w) => ` ${w} `) }));
@@ -199,18 +219,24 @@ export function loadDirectQuestions(path: string): DirectQuestions {
   for (const [word, alternatives] of Object.entries(data.section_words)) {
     for (const alternative of [word, ...alternatives]) synonyms.set(alternative, [word, ...alternatives]);
   }
+  // Articles' headings and sections are scored against every follow-up question: each text's
+  // words once (frozen: the lists are shared between callers).
+  const contentWords = memoizeText((text: string): string[] => {
+    const words = normaliseForPatterns(text).trim().split(' ').filter((w) => w.length > 2 && !stop.has(w));
+    return Object.freeze([...new Set(words.flatMap((w) => synonyms.get(w) ?? synonyms.get(w.replace(/s$/, '')) ?? [w]))]) as string[];
+  }, 2048);
   return {
     kindOf(text) {
       const phrase = normaliseForPatterns(text);
-      const kind = kinds.find(([, list]) => list.some((r) => r.test(phrase)))?.[0];
+      const kind = kinds.find(([, list]) => someMatch(list, phrase))?.[0];
       if (kind) return kind;
       // "Please tell me, I have sciatica or no?", "do i hav arthritus": asking whether one has a named condition.
       const spelt = spellConditions(phrase);
-      return diagnosisWhenNamed.some((r) => r.test(spelt)) ? 'diagnosis' : undefined;
+      return someMatch(diagnosisWhenNamed, spelt) ? 'diagnosis' : undefined;
     },
     toneOf(text) {
       const phrase = normaliseForPatterns(text);
-      const tone = tones.find(([, list]) => list.some((r) => r.test(phrase)))?.[0];
+      const tone = tones.find(([, list]) => someMatch(list, phrase))?.[0];
       // A whole message in capitals ("WHAT IS WRONG WITH ME") is shouting: acknowledged like anger.
       const letters = text.replace(/[^A-Za-z]/g, '');
       return tone ?? (letters.length >= 8 && letters === letters.toUpperCase() ? 'anger' : undefined);
@@ -232,11 +258,11 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     },
     asksHeadline(text) {
       const phrase = normaliseForPatterns(text);
-      return headline.some((r) => r.test(phrase));
+      return someMatch(headline, phrase);
     },
     asksAboutGoing(text) {
       const phrase = normaliseForPatterns(text);
-      return aboutGoing.some((r) => r.test(phrase));
+      return someMatch(aboutGoing, phrase);
     },
     withoutDenials(text) {
       let phrase = normaliseForPatterns(text);
@@ -245,16 +271,13 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     },
     withoutPhrase(phrase, text) {
       let normalised = normaliseForPatterns(text);
-      for (const pattern of phrases[phrase]) normalised = normalised.replace(new RegExp(pattern.source, 'gi'), ' ');
+      for (const pattern of globalPhrases[phrase]) normalised = normalised.replace(pattern, ' ');
       return normalised.replace(/\s+/g, ' ').trim();
     },
     says(phrase, text) {
       const normalised = normaliseForPatterns(text);
-      return phrases[phrase].some((r) => r.test(normalised));
+      return someMatch(phrases[phrase], normalised);
     },
-    contentWords(text) {
-      const words = normaliseForPatterns(text).trim().split(' ').filter((w) => w.length > 2 && !stop.has(w));
-      return [...new Set(words.flatMap((w) => synonyms.get(w) ?? synonyms.get(w.replace(/s$/, '')) ?? [w]))];
-    },
+    contentWords,
   };
 }
