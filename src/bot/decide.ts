@@ -31,7 +31,7 @@ import {
   type EngineContent,
 } from '../engine/runtime.js';
 import { answerChecklistWithFlags } from '../engine/check.js';
-import { answerAboutTopic, answerDirectQuestion, answerTone, isTopicIntent, noteMedicine } from './directAnswers.js';
+import { answerAboutTopic, answerDirectQuestion, answerTone, directKindInContext, isTopicIntent, noteMedicine } from './directAnswers.js';
 import { newConversationState, type ConversationState } from '../engine/state.js';
 import type { Understander } from '../nlu/types.js';
 import type { PatientReading } from '../nlu/patient.js';
@@ -222,6 +222,11 @@ function decideMessageSteps(
     // (Not when the message lists signs as absent: "no numbness, no bladder trouble. what is it?")
     const denies = content.direct.says('denies', text);
     if (detection.isQuestionAbout.length > 0 && explain && !denies && !isCollectingAnswers(draft) && !isLiveChat(draft.state)) {
+      // "But is it the cancer back though?": the plain "can't tell" before what the sign means.
+      if (content.direct.kindOf(text) === 'diagnosis') {
+        draft.say(draft.state.lastDirect === 'diagnosis' ? messages.direct.again.diagnosis : messages.direct.cant_tell_short);
+        draft.state.lastDirect = 'diagnosis';
+      }
       explainRedFlag(draft, explain, detection.isQuestionAbout[0]!);
       return draft;
     }
@@ -295,7 +300,10 @@ function decideMessageSteps(
     }
     if (sentence) input = { ...input, choice: CHOICE_VALUES[sentence] };
   }
-  if (draft.state.at && answerCurrent(draft, input)) return draft;
+  // Reading an article page by page, a direct question ("so google is right?", "can I take it
+  // while pregnant?") is not an answer to "Tell me more": it is answered below.
+  const directWhileReading = !input.choice && draft.state.page !== undefined && Boolean(text) && Boolean(directKindInContext(draft, text));
+  if (draft.state.at && !directWhileReading && answerCurrent(draft, input)) return draft;
   if (input.choice) {
     // A button from an earlier message: follow it if it is a menu choice, else ask again.
     if (followStaleChoice(draft, input.choice)) return draft;
@@ -396,7 +404,7 @@ function acknowledgeFirst(draft: TurnDraft, saved: ConversationState, message: M
   const urgentNow = draft.replies.some((r) => r.urgent || r.triage);
   const tone = direct.toneOf(message.text) ?? (!urgentNow && direct.says('worried_question', message.text) ? 'worry' : undefined);
   const refuses = Boolean(saved.announced) && direct.says('refuses_going', message.text);
-  if (tone !== 'anger' && tone !== 'worry' && tone !== 'distress' && tone !== 'insult' && !refuses) return;
+  if (tone !== 'anger' && tone !== 'worry' && tone !== 'distress' && tone !== 'insult' && tone !== 'unheard' && tone !== 'lonely' && !refuses) return;
   // "My back is killing me" with a warning sign: the urgent advice first, nothing before it.
   if (tone === 'distress' && !refuses && draft.replies.some((r) => r.urgent || r.triage)) return;
   const words = messages.direct;
@@ -406,7 +414,8 @@ function acknowledgeFirst(draft: TurnDraft, saved: ConversationState, message: M
     draft.replies.unshift(...draft.replies.splice(at, 1));
     return;
   }
-  const line = tone === 'worry' ? words.worry : tone === 'distress' ? words.distress : tone === 'anger' || tone === 'insult' ? words.anger : words.refusal_ack;
+  const line =
+    tone === 'worry' || tone === 'distress' || tone === 'unheard' || tone === 'lonely' ? words[tone] : tone === 'anger' || tone === 'insult' ? words.anger : words.refusal_ack;
   draft.replies.unshift({ text: draft.fill(line), acknowledges: true });
 }
 

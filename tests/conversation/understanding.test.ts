@@ -4,18 +4,12 @@
 // crisis help away is heard, follow-ups are answered from the article in context, and a question
 // asked again later gets "As I said" with its key point. Wordings here differ on purpose from the
 // persona files: the behaviour is general, not matched to a sentence.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Backline } from '../../src/app.js';
-import { Chat, dataOf, testBackline } from '../helpers/backline.js';
+import { describe, expect, it } from 'vitest';
+import { dataOf } from '../helpers/backline.js';
+import { useSharedBackline } from '../helpers/sharedBackline.js';
 
-let backline: Backline;
-beforeAll(() => {
-  backline = testBackline();
-});
-afterAll(async () => {
-  await backline.close();
-});
-const chat = () => new Chat(backline).open();
+const shared = useSharedBackline();
+const chat = () => shared.chat();
 
 const DID_YOU_MEAN = /did you mean/i;
 const OUT_OF_SCOPE = /outside what I can help|didn't catch/i;
