@@ -415,7 +415,11 @@ function acknowledgeFirst(draft: TurnDraft, saved: ConversationState, message: M
     return;
   }
   const line =
-    tone === 'worry' || tone === 'distress' || tone === 'unheard' || tone === 'lonely' ? words[tone] : tone === 'anger' || tone === 'insult' ? words.anger : words.refusal_ack;
+    tone === 'worry' || tone === 'distress' || tone === 'unheard' || tone === 'lonely'
+      ? words[tone]
+      : tone === 'anger' || tone === 'insult'
+        ? words.anger
+        : words.refusal_ack;
   draft.replies.unshift({ text: draft.fill(line), acknowledges: true });
 }
 

@@ -119,18 +119,24 @@ describe('in the check, a complaint is not a request to stop', () => {
     expect(inCheckAt(c)).not.toBe(at);
     await c.say('i want to stop the check');
     expect(c.text()).toMatch(/Stop the check\?/);
-    const ask = [...c.last].reverse().map(dataOf).find((d) => d?.ask)?.ask;
+    const ask = [...c.last]
+      .reverse()
+      .map(dataOf)
+      .find((d) => d?.ask)?.ask;
     expect(ask?.kind).toBe('yes_no');
   });
 });
 
-describe('medicine questions: no doses, someone else\'s prescription never, safety checked by a pharmacist', () => {
-  it.each(['is naproxen safe during pregnancy?', "I'm breastfeeding, can I take ibuprofen for my back?"])('"%s" goes to a pharmacist or doctor', async (text) => {
-    const c = await chat();
-    await c.say(text);
-    expect(c.text()).toMatch(/pharmacist/);
-    expect(c.text()).not.toMatch(DOSE);
-  });
+describe("medicine questions: no doses, someone else's prescription never, safety checked by a pharmacist", () => {
+  it.each(['is naproxen safe during pregnancy?', "I'm breastfeeding, can I take ibuprofen for my back?"])(
+    '"%s" goes to a pharmacist or doctor',
+    async (text) => {
+      const c = await chat();
+      await c.say(text);
+      expect(c.text()).toMatch(/pharmacist/);
+      expect(c.text()).not.toMatch(DOSE);
+    },
+  );
 
   it('"i\'m on warfarin though" after a medicine was named', async () => {
     const c = await chat();

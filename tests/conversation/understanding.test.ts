@@ -5,7 +5,7 @@
 // asked again later gets "As I said" with its key point. Wordings here differ on purpose from the
 // persona files: the behaviour is general, not matched to a sentence.
 import { describe, expect, it } from 'vitest';
-import { dataOf } from '../helpers/backline.js';
+import { dataOf, type Chat } from '../helpers/backline.js';
 import { useSharedBackline } from '../helpers/sharedBackline.js';
 
 const shared = useSharedBackline();
