@@ -55,7 +55,7 @@ import { notePatient, restartCheckForPatient } from './patientNotes.js';
 import { answerPauseOrCheck, followStaleChoice, handleCommand, handlePending } from './commands.js';
 import { respondToIntent, safetyNet } from './intentResponses.js';
 import { avoidRepeats, noteSaid } from './repeats.js';
-import { asideOnly, splitAnswerAndQuestion, withoutRepeatedQuestion } from './answerWithQuestion.js';
+import { asideOnly, splitAnswerAndQuestion, takeAnswer, withoutRepeatedQuestion } from './answerWithQuestion.js';
 import { readSentenceAnswer } from './sentenceAnswers.js';
 import { cloneData } from '../util/clone.js';
 
@@ -102,14 +102,27 @@ function decideAnswerWithQuestion(
   if (message.choice) return undefined;
   const parts = splitAnswerAndQuestion(content, saved, message.text);
   if (!parts) return undefined;
+  // The message is decided at most twice: the aside, then (only when either part needs more than
+  // an answer) the whole message. The answer part, only answer words, is taken by the engine.
   const aside = decideMessageSteps(content, nlu, saved, { ...message, text: parts.question }, facts);
   if (!asideOnly(aside, saved)) return undefined;
-  const draft = decideMessageSteps(content, nlu, aside.state, { ...message, text: parts.answer }, facts);
-  // Urgent advice from the answer comes first and alone: the aside can wait.
-  if (draft.replies.some((r) => r.urgent || r.triage || r.crisis)) return undefined;
+  const draft = takeAnswer(content, aside.state, parts, facts);
+  if (!draft) return undefined;
+  if (draft.replies.some(isSafetyReply)) {
+    // Advice from the answer: the whole message decided as one, as for any safety reply. When
+    // that gives no advice ("yes - how many more?" read whole is a question about the count, and
+    // its yes would be lost), the answer's advice comes alone: the aside can wait.
+    const whole = decideMessageSteps(content, nlu, saved, message, facts);
+    return whole.replies.some(isSafetyReply) ? whole : draft;
+  }
   draft.replies.unshift(...withoutRepeatedQuestion(aside));
   draft.effects.unshift(...aside.effects);
   return draft;
+}
+
+/** Urgent advice, a triage outcome or crisis help. */
+function isSafetyReply(reply: TurnDraft['replies'][number]): boolean {
+  return Boolean(reply.urgent || reply.triage || reply.crisis);
 }
 
 /**
