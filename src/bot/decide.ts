@@ -16,7 +16,7 @@
 // commands, stale buttons), intentResponses.ts (free text), directAnswers.ts (direct questions
 // and tone) and flowControl.ts (what they share).
 import { CAUDA_EQUINA_FLAGS, type IntentId } from '../contract.js';
-import { urgentAdviceGiven } from '../engine/draft.js';
+import { isCheck, urgentAdviceGiven } from '../engine/draft.js';
 import { ENTRY_TREE } from '../engine/loader.js';
 import {
   ANSWER_CHARS,
@@ -118,6 +118,21 @@ function decideAnswerWithQuestion(
   draft.replies.unshift(...withoutRepeatedQuestion(aside));
   draft.effects.unshift(...aside.effects);
   return draft;
+}
+
+/**
+ * A message that is not an answer to the question waiting, though its words could pass for one:
+ * reading an article page by page, a direct question ("so google is right?") is no "Tell me
+ * more"; at a question outside the check (a call-back, a phone number), a direct question ("does
+ * she have it then?") or something asked "in the meantime" is answered first, then the question
+ * comes again. (In the check, answers with questions are split: src/bot/answerWithQuestion.ts.)
+ */
+function setsQuestionAside(draft: TurnDraft, input: MessageInput, text: string): boolean {
+  const { state, content } = draft;
+  if (input.choice || !text || !state.at) return false;
+  if (state.page !== undefined) return Boolean(directKindInContext(draft, text));
+  if (!isCollectingAnswers(draft) || isCheck(content, state.at)) return false;
+  return content.direct.says('meanwhile', text) || Boolean(directKindInContext(draft, text));
 }
 
 /** Urgent advice, a triage outcome or crisis help. */
@@ -282,7 +297,8 @@ function decideMessageSteps(
       text.slice(0, ANSWER_CHARS),
       offered.map((o) => o.l),
     );
-    if (match && match.how !== 'fuzzy') input = { ...input, choice: offered[match.index]!.v };
+    // ("ok, in the meantime what's X?" is not the Yes button.)
+    if (match && match.how !== 'fuzzy' && !setsQuestionAside(draft, input, text)) input = { ...input, choice: offered[match.index]!.v };
     // "If you'd like, I can check for warning signs" - "yes please": the check. (Only a short
     // yes: "ok and what dose of that?" is a question of its own.)
     else if (!draft.state.pending && offered.some((o) => o.v === CHOICE_VALUES.check) && isShortYes(text)) input = { ...input, choice: CHOICE_VALUES.check };
@@ -313,10 +329,7 @@ function decideMessageSteps(
     }
     if (sentence) input = { ...input, choice: CHOICE_VALUES[sentence] };
   }
-  // Reading an article page by page, a direct question ("so google is right?", "can I take it
-  // while pregnant?") is not an answer to "Tell me more": it is answered below.
-  const directWhileReading = !input.choice && draft.state.page !== undefined && Boolean(text) && Boolean(directKindInContext(draft, text));
-  if (draft.state.at && !directWhileReading && answerCurrent(draft, input)) return draft;
+  if (draft.state.at && !setsQuestionAside(draft, input, text) && answerCurrent(draft, input)) return draft;
   if (input.choice) {
     // A button from an earlier message: follow it if it is a menu choice, else ask again.
     if (followStaleChoice(draft, input.choice)) return draft;

@@ -6,7 +6,7 @@ import type { IntentId } from '../contract.js';
 import type { Article } from '../knowledge/articles.js';
 import type { DirectKind } from '../knowledge/directQuestions.js';
 import { CHOICE_VALUES, repeatCurrentQuestion, type TurnDraft } from '../engine/runtime.js';
-import { nodeAt } from '../engine/draft.js';
+import { isCheck, nodeAt } from '../engine/draft.js';
 import { noteRead } from '../engine/paging.js';
 import type { Choice } from '../engine/replies.js';
 import { REPEAT_MIN_CHARS, saidHash } from './repeats.js';
@@ -101,7 +101,7 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
   const kind = directKindInContext(draft, text);
   if (!kind) return false;
   const words = content.messages.direct;
-  if (kind === 'diagnosis' && isAnswering(draft)) {
+  if (kind === 'diagnosis' && isAnswering(draft) && isCheck(content, draft.state.at)) {
     // In the middle of a question: the plain answer, short, and the question again.
     draft.say(words.cant_tell_in_check);
     draft.state.lastDirect = kind;

@@ -6,6 +6,7 @@ import type { IntentId } from '../contract.js';
 import { ENTRY_TREE } from '../engine/loader.js';
 import { answerCurrent, CHOICE_VALUES, repeatCurrentQuestion, reprompt, type TurnDraft } from '../engine/runtime.js';
 import { isCheck, urgentAdviceGiven } from '../engine/draft.js';
+import { noteRead } from '../engine/paging.js';
 import type { IntentDecision } from '../nlu/types.js';
 import { answerFollowUp, isTopicIntent, repeatArticle, sectionNamedBy } from './directAnswers.js';
 import { askToLeaveCheck, isCollectingAnswers, offerAfterUrgent, routeIntent } from './flowControl.js';
@@ -121,6 +122,8 @@ export function respondToIntent(draft: TurnDraft, decision: IntentDecision, text
       }
       const first = article.sections[0]!;
       for (const message of first.messages) draft.say(message);
+      // The topic of the conversation now ("does she have it then?" is about it).
+      noteRead(state, article.id, 0);
       repeatCurrentQuestion(draft);
       return;
     }

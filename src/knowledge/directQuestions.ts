@@ -43,6 +43,8 @@ const schema = z.strictObject({
   restart_check: patterns,
   /** In the check: words that ask to stop (a complaint without them is not a request to stop). */
   stop_request: patterns,
+  /** At a question outside the check: "in the meantime, what's X?" sets the question aside. */
+  meanwhile: patterns,
   pause: patterns,
   /** "ok", "hmm", "yes" with no question waiting: nothing to answer. */
   filler: patterns,
@@ -92,7 +94,7 @@ const schema = z.strictObject({
 
 export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription' | 'medicine_safety';
 /** Phrases the conversation acts on (each a list of patterns in the file). */
-export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'answer_occurs' | 'answer_absent' | 'answer_unclear' | 'short_version' | 'points_to' | 'explain_more' | 'denies' | 'worried_question' | 'diagnosis_followup' | 'medicine_caution' | 'stop_request';
+export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'answer_occurs' | 'answer_absent' | 'answer_unclear' | 'short_version' | 'points_to' | 'explain_more' | 'denies' | 'worried_question' | 'diagnosis_followup' | 'medicine_caution' | 'stop_request' | 'meanwhile';
 export type Tone = 'worry' | 'anger' | 'distress' | 'unheard' | 'lonely' | 'insult' | 'small_talk' | 'bot_identity';
 
 export interface DirectQuestions {
@@ -194,6 +196,7 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     diagnosis_followup: compile(data.diagnosis_followup),
     medicine_caution: compile(data.medicine_caution),
     stop_request: compile(data.stop_request),
+    meanwhile: compile(data.meanwhile),
   };
   const aboutGoing = compile(data.about_going);
   const toneOnly = [...compile(data.worry), ...compile(data.anger), ...compile(data.distress), ...compile(data.insult)].map((r) => new RegExp(r.source, 'gi'));

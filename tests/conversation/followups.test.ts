@@ -181,3 +181,15 @@ describe('misspelt headline words', () => {
     expect(c.text()).not.toMatch(OUT_OF_SCOPE);
   });
 });
+
+describe('at a question outside the check, something asked "in the meantime" is not an answer', () => {
+  it('"ok, meanwhile what is sciatica?" at the call-back offer: answered, and the offer asked again (not taken as yes)', async () => {
+    const c = await chat();
+    await c.say('can I talk to a real person please');
+    expect(c.text()).toMatch(/call or email you back/);
+    await c.say('ok, meanwhile what is sciatica?');
+    expect(c.text()).toMatch(/sciatic nerve/i);
+    expect(c.text()).not.toMatch(/phone number or email address should they use/);
+    expect(c.text()).toMatch(/call or email you back/);
+  });
+});
