@@ -2,14 +2,19 @@
 // more questions?", "no, but what is cauda equina?", "nope - will I need surgery?"). Both are
 // handled: the question is answered first (as an aside, at the same question), then the answer
 // is taken and the check goes on. Without this, one of the two was lost.
-import { atCheckYesNo, type TurnDraft } from '../engine/draft.js';
-import type { EngineContent } from '../engine/runtime.js';
+import { atCheckYesNo, CHOICE_VALUES, TurnDraft } from '../engine/draft.js';
+import { answerCurrent, type EngineContent } from '../engine/runtime.js';
 import type { ConversationState } from '../engine/state.js';
+import type { YesNo } from '../nlu/entities/vocabulary.js';
 import { answerPhraseValue } from '../nlu/entities/yesNo.js';
+import { cloneData } from '../util/clone.js';
+import { readSentenceAnswer } from './sentenceAnswers.js';
 
 export interface AnswerAndQuestion {
   /** The answer part, made only of answer words ("no", "not really", "yes I think so"). */
   answer: string;
+  /** What the answer words say. */
+  value: YesNo;
   /** The rest: a question or a remark about the check. */
   question: string;
 }
@@ -29,7 +34,8 @@ export function splitAnswerAndQuestion(content: EngineContent, state: Conversati
   const answer = match[1]!.trim();
   const question = match[2]!.trim();
   if (!answer || !question || answer.split(/\s+/).length > MAX_ANSWER_WORDS) return undefined;
-  if (answerPhraseValue(answer) === undefined) return undefined;
+  const value = answerPhraseValue(answer);
+  if (value === undefined) return undefined;
   const { direct } = content;
   const asks =
     question.includes('?') ||
@@ -38,7 +44,22 @@ export function splitAnswerAndQuestion(content: EngineContent, state: Conversati
     direct.says('check_left', question) ||
     direct.says('check_why', question) ||
     direct.says('check_meaning', question);
-  return asks ? { answer, question } : undefined;
+  return asks ? { answer, value, question } : undefined;
+}
+
+/**
+ * The answer part taken at the question the aside left waiting (`state`). It is made only of
+ * answer words, so crisis help, warning signs, commands and the classifier have nothing to find
+ * in it: the engine takes it at the question, as a whole decision of "no" would. Undefined when
+ * the words are not a clear answer there ("it's ok"): the caller decides the whole message.
+ */
+export function takeAnswer(content: EngineContent, state: ConversationState, parts: AnswerAndQuestion, facts: Record<string, string>): TurnDraft | undefined {
+  const draft = new TurnDraft(content, cloneData(state));
+  draft.facts = facts;
+  const sentence = readSentenceAnswer(draft, parts.answer);
+  if (sentence === 'unclear') return undefined;
+  const value = sentence ?? parts.value;
+  return answerCurrent(draft, { text: parts.answer, choice: CHOICE_VALUES[value] }) ? draft : undefined;
 }
 
 /** Whether an aside left the check where it was, with nothing but an answer to give (no advice, no question of its own). */

@@ -16,7 +16,7 @@
 // commands, stale buttons), intentResponses.ts (free text), directAnswers.ts (direct questions
 // and tone) and flowControl.ts (what they share).
 import { CAUDA_EQUINA_FLAGS, type IntentId } from '../contract.js';
-import { urgentAdviceGiven } from '../engine/draft.js';
+import { isCheck, urgentAdviceGiven } from '../engine/draft.js';
 import { ENTRY_TREE } from '../engine/loader.js';
 import {
   ANSWER_CHARS,
@@ -31,7 +31,7 @@ import {
   type EngineContent,
 } from '../engine/runtime.js';
 import { answerChecklistWithFlags } from '../engine/check.js';
-import { answerAboutTopic, answerDirectQuestion, answerTone, isTopicIntent, noteMedicine } from './directAnswers.js';
+import { answerAboutTopic, answerDirectQuestion, answerTone, directKindInContext, isTopicIntent, noteMedicine } from './directAnswers.js';
 import { newConversationState, type ConversationState } from '../engine/state.js';
 import type { Understander } from '../nlu/types.js';
 import type { PatientReading } from '../nlu/patient.js';
@@ -55,7 +55,7 @@ import { notePatient, restartCheckForPatient } from './patientNotes.js';
 import { answerPauseOrCheck, followStaleChoice, handleCommand, handlePending } from './commands.js';
 import { respondToIntent, safetyNet } from './intentResponses.js';
 import { avoidRepeats, noteSaid } from './repeats.js';
-import { asideOnly, splitAnswerAndQuestion, withoutRepeatedQuestion } from './answerWithQuestion.js';
+import { asideOnly, splitAnswerAndQuestion, takeAnswer, withoutRepeatedQuestion } from './answerWithQuestion.js';
 import { readSentenceAnswer } from './sentenceAnswers.js';
 import { cloneData } from '../util/clone.js';
 
@@ -102,14 +102,42 @@ function decideAnswerWithQuestion(
   if (message.choice) return undefined;
   const parts = splitAnswerAndQuestion(content, saved, message.text);
   if (!parts) return undefined;
+  // The message is decided at most twice: the aside, then (only when either part needs more than
+  // an answer) the whole message. The answer part, only answer words, is taken by the engine.
   const aside = decideMessageSteps(content, nlu, saved, { ...message, text: parts.question }, facts);
   if (!asideOnly(aside, saved)) return undefined;
-  const draft = decideMessageSteps(content, nlu, aside.state, { ...message, text: parts.answer }, facts);
-  // Urgent advice from the answer comes first and alone: the aside can wait.
-  if (draft.replies.some((r) => r.urgent || r.triage || r.crisis)) return undefined;
+  const draft = takeAnswer(content, aside.state, parts, facts);
+  if (!draft) return undefined;
+  if (draft.replies.some(isSafetyReply)) {
+    // Advice from the answer: the whole message decided as one, as for any safety reply. When
+    // that gives no advice ("yes - how many more?" read whole is a question about the count, and
+    // its yes would be lost), the answer's advice comes alone: the aside can wait.
+    const whole = decideMessageSteps(content, nlu, saved, message, facts);
+    return whole.replies.some(isSafetyReply) ? whole : draft;
+  }
   draft.replies.unshift(...withoutRepeatedQuestion(aside));
   draft.effects.unshift(...aside.effects);
   return draft;
+}
+
+/**
+ * A message that is not an answer to the question waiting, though its words could pass for one:
+ * reading an article page by page, a direct question ("so google is right?") is no "Tell me
+ * more"; at a question outside the check (a call-back, a phone number), a direct question ("does
+ * she have it then?") or something asked "in the meantime" is answered first, then the question
+ * comes again. (In the check, answers with questions are split: src/bot/answerWithQuestion.ts.)
+ */
+function setsQuestionAside(draft: TurnDraft, input: MessageInput, text: string): boolean {
+  const { state, content } = draft;
+  if (input.choice || !text || !state.at) return false;
+  if (state.page !== undefined) return Boolean(directKindInContext(draft, text));
+  if (!isCollectingAnswers(draft) || isCheck(content, state.at)) return false;
+  return content.direct.says('meanwhile', text) || Boolean(directKindInContext(draft, text));
+}
+
+/** Urgent advice, a triage outcome or crisis help. */
+function isSafetyReply(reply: TurnDraft['replies'][number]): boolean {
+  return Boolean(reply.urgent || reply.triage || reply.crisis);
 }
 
 /**
@@ -225,6 +253,11 @@ function decideMessageSteps(
     // (Not when the message lists signs as absent: "no numbness, no bladder trouble. what is it?")
     const denies = content.direct.says('denies', text);
     if (detection.isQuestionAbout.length > 0 && explain && !denies && !isCollectingAnswers(draft) && !isLiveChat(draft.state)) {
+      // "But is it the cancer back though?": the plain "can't tell" before what the sign means.
+      if (content.direct.kindOf(text) === 'diagnosis') {
+        draft.say(draft.state.lastDirect === 'diagnosis' ? messages.direct.again.diagnosis : messages.direct.cant_tell_short);
+        draft.state.lastDirect = 'diagnosis';
+      }
       explainRedFlag(draft, explain, detection.isQuestionAbout[0]!);
       return draft;
     }
@@ -267,7 +300,8 @@ function decideMessageSteps(
       text.slice(0, ANSWER_CHARS),
       offered.map((o) => o.l),
     );
-    if (match && match.how !== 'fuzzy') input = { ...input, choice: offered[match.index]!.v };
+    // ("ok, in the meantime what's X?" is not the Yes button.)
+    if (match && match.how !== 'fuzzy' && !setsQuestionAside(draft, input, text)) input = { ...input, choice: offered[match.index]!.v };
     // "If you'd like, I can check for warning signs" - "yes please": the check. (Only a short
     // yes: "ok and what dose of that?" is a question of its own.)
     else if (!draft.state.pending && offered.some((o) => o.v === CHOICE_VALUES.check) && isShortYes(text)) input = { ...input, choice: CHOICE_VALUES.check };
@@ -298,7 +332,7 @@ function decideMessageSteps(
     }
     if (sentence) input = { ...input, choice: CHOICE_VALUES[sentence] };
   }
-  if (draft.state.at && answerCurrent(draft, input)) return draft;
+  if (draft.state.at && !setsQuestionAside(draft, input, text) && answerCurrent(draft, input)) return draft;
   if (input.choice) {
     // A button from an earlier message: follow it if it is a menu choice, else ask again.
     if (followStaleChoice(draft, input.choice)) return draft;
@@ -399,7 +433,7 @@ function acknowledgeFirst(draft: TurnDraft, saved: ConversationState, message: M
   const urgentNow = draft.replies.some((r) => r.urgent || r.triage);
   const tone = direct.toneOf(message.text) ?? (!urgentNow && direct.says('worried_question', message.text) ? 'worry' : undefined);
   const refuses = Boolean(saved.announced) && direct.says('refuses_going', message.text);
-  if (tone !== 'anger' && tone !== 'worry' && tone !== 'distress' && tone !== 'insult' && !refuses) return;
+  if (tone !== 'anger' && tone !== 'worry' && tone !== 'distress' && tone !== 'insult' && tone !== 'unheard' && tone !== 'lonely' && !refuses) return;
   // "My back is killing me" with a warning sign: the urgent advice first, nothing before it.
   if (tone === 'distress' && !refuses && draft.replies.some((r) => r.urgent || r.triage)) return;
   const words = messages.direct;
@@ -409,7 +443,12 @@ function acknowledgeFirst(draft: TurnDraft, saved: ConversationState, message: M
     draft.replies.unshift(...draft.replies.splice(at, 1));
     return;
   }
-  const line = tone === 'worry' ? words.worry : tone === 'distress' ? words.distress : tone === 'anger' || tone === 'insult' ? words.anger : words.refusal_ack;
+  const line =
+    tone === 'worry' || tone === 'distress' || tone === 'unheard' || tone === 'lonely'
+      ? words[tone]
+      : tone === 'anger' || tone === 'insult'
+        ? words.anger
+        : words.refusal_ack;
   draft.replies.unshift({ text: draft.fill(line), acknowledges: true });
 }
 

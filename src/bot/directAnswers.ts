@@ -4,8 +4,9 @@
 // same question twice gets the next section, never the same reply; the tone of a message.
 import type { IntentId } from '../contract.js';
 import type { Article } from '../knowledge/articles.js';
+import type { DirectKind } from '../knowledge/directQuestions.js';
 import { CHOICE_VALUES, repeatCurrentQuestion, type TurnDraft } from '../engine/runtime.js';
-import { nodeAt } from '../engine/draft.js';
+import { isCheck, nodeAt } from '../engine/draft.js';
 import { noteRead } from '../engine/paging.js';
 import type { Choice } from '../engine/replies.js';
 import { REPEAT_MIN_CHARS, saidHash } from './repeats.js';
@@ -59,7 +60,13 @@ export function answerTone(draft: TurnDraft, text: string, intent: IntentId): bo
   const words = draft.content.messages.direct;
   // A direct question or a follow-up in the same message ("just tell me what I have") is answered after the sentence.
   const asksMore = Boolean(direct.kindOf(text)) || direct.says('points_to', text) || direct.says('short_version', text);
-  if (tone === 'worry' || tone === 'anger' || tone === 'distress') {
+  // "This bot is useless, just tell me what is wrong with my back": the insult heard in a
+  // sentence, then the question answered (never only the short reply to an insult).
+  if (tone === 'insult' && asksMore) {
+    draft.say(words.anger, { acknowledges: true });
+    return false;
+  }
+  if (tone === 'worry' || tone === 'anger' || tone === 'distress' || tone === 'unheard' || tone === 'lonely') {
     draft.say(words[tone], { acknowledges: true });
     // The rest of the message is answered as usual; a message that is only worry gets the check.
     if ((intent !== 'out_of_scope' && intent !== 'help') || asksMore) return false;
@@ -91,18 +98,18 @@ export function answerTone(draft: TurnDraft, text: string, intent: IntentId): bo
 /** Diagnosis, dose and prescription questions. Returns true when answered. */
 export function answerDirectQuestion(draft: TurnDraft, text: string, intent: IntentId): boolean {
   const { content } = draft;
-  // "I took tylenol" ... "can I take more?": an amount question about the medicine named just before.
-  const kind = content.direct.kindOf(text) ?? (draft.state.medicineTurns && content.direct.says('dose_followup', text) ? 'dose' : undefined);
+  const kind = directKindInContext(draft, text);
   if (!kind) return false;
   const words = content.messages.direct;
-  if (kind === 'diagnosis' && isAnswering(draft)) {
+  if (kind === 'diagnosis' && isAnswering(draft) && isCheck(content, draft.state.at)) {
     // In the middle of a question: the plain answer, short, and the question again.
     draft.say(words.cant_tell_in_check);
     draft.state.lastDirect = kind;
     repeatCurrentQuestion(draft);
     return true;
   }
-  const again = draft.state.lastDirect === kind;
+  // Asked before, just now or earlier in the conversation (the full answer already sent).
+  const again = draft.state.lastDirect === kind || (kind !== 'diagnosis' && saidBefore(draft, draft.fill(words[kind])));
   draft.state.lastDirect = kind;
   if (again) {
     // Asked again: the point in short, not the same reply word for word.
@@ -119,8 +126,12 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
       draft.say(words.others_prescription);
       carryOn(draft, false);
       return true;
+    case 'medicine_safety':
+      draft.say(words.medicine_safety);
+      carryOn(draft, false);
+      return true;
     case 'diagnosis': {
-      const named = content.direct.conditionNamed(text);
+      const named = content.direct.conditionNamed(text) ?? conditionInContext(draft);
       const article =
         named && content.articles.has(named) ? content.articles.get(named) : intent.startsWith('condition.') ? content.articles.forIntent(intent) : undefined;
       const symptoms = article?.sections.find((s) => s.id === content.direct.pointsToSections.answer);
@@ -138,6 +149,35 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
       return true;
     }
   }
+}
+
+/**
+ * The direct question a message asks, with what the conversation is about: "can I take more?"
+ * after a medicine was named is a dose question; "I'm also pregnant" or "with her blood pressure
+ * tablets" with a medicine named (now or just before) asks whether it is safe for that person;
+ * "so google is right?" or "does she have it then?" with a condition just named or read about
+ * asks whether one has it.
+ */
+export function directKindInContext(draft: TurnDraft, text: string): DirectKind | undefined {
+  const { direct } = draft.content;
+  const kind = direct.kindOf(text);
+  const medicineNear = Boolean(draft.state.medicineTurns) || direct.mentionsMedicine(text);
+  if (medicineNear && kind !== 'others_prescription' && direct.says('medicine_caution', text)) return 'medicine_safety';
+  if (kind) return kind;
+  if (draft.state.medicineTurns && direct.says('dose_followup', text)) return 'dose';
+  if ((conditionInContext(draft) || draft.state.lastDirect === 'diagnosis') && direct.says('diagnosis_followup', text)) return 'diagnosis';
+  return undefined;
+}
+
+/** The condition article the conversation is about: the article last shown, when it is a condition's. */
+function conditionInContext(draft: TurnDraft): string | undefined {
+  const last = draft.state.lastArticle;
+  return last && draft.content.direct.conditionIds.includes(last) ? last : undefined;
+}
+
+/** Whether this reply was already sent in the conversation (word for word). */
+function saidBefore(draft: TurnDraft, text: string): boolean {
+  return text.length >= REPEAT_MIN_CHARS && (draft.state.said ?? []).includes(saidHash(text));
 }
 
 /** How many messages after one that names a medicine an amount question is taken to be about it. */

@@ -6,6 +6,7 @@ import type { IntentId } from '../contract.js';
 import { ENTRY_TREE } from '../engine/loader.js';
 import { answerCurrent, CHOICE_VALUES, repeatCurrentQuestion, reprompt, type TurnDraft } from '../engine/runtime.js';
 import { isCheck, urgentAdviceGiven } from '../engine/draft.js';
+import { noteRead } from '../engine/paging.js';
 import type { IntentDecision } from '../nlu/types.js';
 import { answerFollowUp, isTopicIntent, repeatArticle, sectionNamedBy } from './directAnswers.js';
 import { askToLeaveCheck, isCollectingAnswers, offerAfterUrgent, routeIntent } from './flowControl.js';
@@ -37,11 +38,18 @@ const LEAVES_CHECK_AT_ONCE: ReadonlySet<IntentId> = new Set(['support.human', 'p
  * clear question with an article answer is answered (then "carry on?"), stopping needs a
  * confirmation, anything else is asked again in simpler words.
  */
-function respondInCheck(draft: TurnDraft, decision: IntentDecision): boolean {
+function respondInCheck(draft: TurnDraft, decision: IntentDecision, text: string): boolean {
   const { state, content } = draft;
   if (!isCheck(content, state.at) || state.page !== undefined) return false;
   const { intent } = decision;
   if (LEAVES_CHECK_AT_ONCE.has(intent)) return false;
+  // "Ugh these questions are so pointless": a complaint, not a request to stop. Heard (the
+  // acknowledgement goes first: src/bot/decide.ts) and the question asked again.
+  const complaint = ['anger', 'insult'].includes(content.direct.toneOf(text) ?? '') && !content.direct.says('stop_request', text);
+  if ((intent === 'cancel' || intent === 'goodbye') && complaint) {
+    repeatCurrentQuestion(draft);
+    return true;
+  }
   if (intent === 'cancel' || intent === 'goodbye') {
     askToLeaveCheck(draft, intent === 'cancel' ? 'cancel' : 'goodbye');
     return true;
@@ -57,7 +65,7 @@ function respondInCheck(draft: TurnDraft, decision: IntentDecision): boolean {
 export function respondToIntent(draft: TurnDraft, decision: IntentDecision, text: string): void {
   const { state, content } = draft;
   const inFlow = isCollectingAnswers(draft);
-  if (respondInCheck(draft, decision)) return;
+  if (respondInCheck(draft, decision, text)) return;
   // A follow-up to an article just read, or the same question again: the matching section,
   // or the next one, never the same reply.
   if (!inFlow && isTopicIntent(decision.intent) && decision.intent !== 'triage.start' && answerFollowUp(draft, text, decision.intent)) return;
@@ -114,6 +122,8 @@ export function respondToIntent(draft: TurnDraft, decision: IntentDecision, text
       }
       const first = article.sections[0]!;
       for (const message of first.messages) draft.say(message);
+      // The topic of the conversation now ("does she have it then?" is about it).
+      noteRead(state, article.id, 0);
       repeatCurrentQuestion(draft);
       return;
     }

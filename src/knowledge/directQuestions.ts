@@ -15,16 +15,22 @@ const schema = z.strictObject({
   diagnosis: patterns,
   /** With a condition named in the message: the ways of asking whether one has it ("I have sciatica or no?"). */
   diagnosis_when_named: patterns,
+  /** With a condition in context: "so google is right?", "does she have it then?". */
+  diagnosis_followup: patterns,
   /** Asks how much of a medicine to take. */
   dose: patterns,
   /** Asks to take someone else's prescription medicine. */
   others_prescription: patterns,
+  /** With a medicine in the message or just before: other medicines, pregnancy, a health condition. */
+  medicine_caution: patterns,
   /** Medicines and words for them ("tylenol", "painkillers", "meds"). */
   medicines: z.array(z.string().min(1)).min(1),
   /** Amount questions without the medicine's name, for when one was named just before. */
   dose_followup: patterns,
   /** Plain questions about the causes of the pain, for when the classifier finds nothing. */
   headline: patterns,
+  /** Words of the headline topic read through a one-letter typo ("bak", "agen"), for `headline` only. */
+  headline_spellings: z.array(z.string().min(3)).min(1),
   /** After urgent advice: asking whether it can wait, whether to go, how, or saying they won't. */
   about_going: patterns,
   refuses_going: patterns,
@@ -36,6 +42,10 @@ const schema = z.strictObject({
   asks_serious: patterns,
   /** In the check: "can we start again from the beginning". */
   restart_check: patterns,
+  /** In the check: words that ask to stop (a complaint without them is not a request to stop). */
+  stop_request: patterns,
+  /** At a question outside the check: "in the meantime, what's X?" sets the question aside. */
+  meanwhile: patterns,
   pause: patterns,
   /** "ok", "hmm", "yes" with no question waiting: nothing to answer. */
   filler: patterns,
@@ -69,6 +79,9 @@ const schema = z.strictObject({
   anger: patterns,
   /** Idioms of bad pain ("this is killing me"): acknowledged, never taken for a crisis. */
   distress: patterns,
+  /** "Doctors keep fobbing me off", "I am alone here": acknowledged before the answer. */
+  unheard: patterns,
+  lonely: patterns,
   insult: patterns,
   small_talk: patterns,
   bot_identity: patterns,
@@ -80,10 +93,10 @@ const schema = z.strictObject({
   section_words: z.record(z.string(), z.array(z.string().min(1))),
 });
 
-export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription';
+export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription' | 'medicine_safety';
 /** Phrases the conversation acts on (each a list of patterns in the file). */
-export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'answer_occurs' | 'answer_absent' | 'answer_unclear' | 'short_version' | 'points_to' | 'explain_more' | 'denies' | 'worried_question';
-export type Tone = 'worry' | 'anger' | 'distress' | 'insult' | 'small_talk' | 'bot_identity';
+export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'answer_occurs' | 'answer_absent' | 'answer_unclear' | 'short_version' | 'points_to' | 'explain_more' | 'denies' | 'worried_question' | 'diagnosis_followup' | 'medicine_caution' | 'stop_request' | 'meanwhile';
+export type Tone = 'worry' | 'anger' | 'distress' | 'unheard' | 'lonely' | 'insult' | 'small_talk' | 'bot_identity';
 
 export interface DirectQuestions {
   /** The direct question this message asks, if any (most specific first). */
@@ -154,6 +167,8 @@ export function loadDirectQuestions(path: string): DirectQuestions {
   // Small talk is the weakest: an insult or worry in the same message wins.
   const tones: [Tone, RegExp[]][] = [
     ['insult', compile(data.insult)],
+    ['lonely', compile(data.lonely)],
+    ['unheard', compile(data.unheard)],
     ['anger', compile(data.anger)],
     ['worry', compile(data.worry)],
     ['distress', compile(data.distress)],
@@ -161,6 +176,12 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     ['small_talk', compile(data.small_talk)],
   ];
   const headline = compile(data.headline);
+  /** The phrase with a word one letter away from a headline word written as that word ("bak" -> "back"). */
+  const spellHeadline = (phrase: string): string =>
+    phrase.replace(/[a-z]+/g, (token) => {
+      if (token.length < 3 || data.headline_spellings.includes(token)) return token;
+      return data.headline_spellings.find((word) => token[0] === word[0] && editDistance(token, word, 1) <= 1) ?? token;
+    });
   const medicines = data.medicines.map((m) => ` ${m} `);
   const denials = compile(data.denies).map((r) => new RegExp(r.source, 'gi'));
   const phrases: Record<Phrase, RegExp[]> = {
@@ -188,6 +209,10 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     explain_more: compile(data.explain_more),
     denies: compile(data.denies),
     worried_question: compile(data.worried_question),
+    diagnosis_followup: compile(data.diagnosis_followup),
+    medicine_caution: compile(data.medicine_caution),
+    stop_request: compile(data.stop_request),
+    meanwhile: compile(data.meanwhile),
   };
   // The same phrases for replacing every occurrence (withoutPhrase), compiled once, not per call.
   const globalPhrases = Object.fromEntries(
@@ -258,7 +283,8 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     },
     asksHeadline(text) {
       const phrase = normaliseForPatterns(text);
-      return someMatch(headline, phrase);
+      const spelt = spellHeadline(phrase);
+      return someMatch(headline, phrase) || someMatch(headline, spelt);
     },
     asksAboutGoing(text) {
       const phrase = normaliseForPatterns(text);

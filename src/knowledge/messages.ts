@@ -168,7 +168,7 @@ const messagesSchema = z.strictObject({
     bot_identity: z.string(),
     as_i_said: z.string(),
     /** The same direct question again: the point in short. */
-    again: z.strictObject({ diagnosis: z.string(), dose: z.string(), others_prescription: z.string() }),
+    again: z.strictObject({ diagnosis: z.string(), dose: z.string(), others_prescription: z.string(), medicine_safety: z.string() }),
     more_offer: z.string(),
     points_to_intro: z.string(),
     in_short: z.string(),
@@ -179,6 +179,10 @@ const messagesSchema = z.strictObject({
     check_already: z.string(),
     refusal_ack: z.string(),
     crisis_pushback: z.string(),
+    medicine_safety: z.string(),
+    lonely: z.string(),
+    unheard: z.string(),
+    cant_tell_short: z.string(),
     /** The plain "can't tell" for someone asking about another person ({patient}, {their}). */
     cant_tell_other: z.string(),
     cant_tell_general_other: z.string(),

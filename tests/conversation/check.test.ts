@@ -1,25 +1,19 @@
 // The warning-sign check as people use it (issue #14): short, with progress, never derailed by
 // a message that is not an answer, with a way back, and a summary at the end.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Backline } from '../../src/app.js';
+import { describe, expect, it } from 'vitest';
 import { CAUDA_EQUINA_FLAGS, RED_FLAG_IDS } from '../../src/contract.js';
 import { conversationPrefix } from '../../src/conversation/store.js';
 import type { ConversationState } from '../../src/engine/state.js';
 import { runVignette } from '../../src/eval/triageRunner.js';
-import { Chat, dataOf, testBackline } from '../helpers/backline.js';
+import { Chat, dataOf } from '../helpers/backline.js';
+import { useSharedBackline } from '../helpers/sharedBackline.js';
 
-let backline: Backline;
-beforeAll(() => {
-  backline = testBackline();
-});
-afterAll(async () => {
-  await backline.close();
-});
-const chat = () => new Chat(backline).open();
+const shared = useSharedBackline();
+const chat = () => shared.chat();
 
 async function stateOf(c: Chat): Promise<ConversationState> {
   const key = `${conversationPrefix({ channelId: c.conversation.channelId, conversationId: c.conversation.conversationId })}state`;
-  return ((await backline.storage.read([key]))[key] as { state: ConversationState }).state;
+  return ((await shared.backline.storage.read([key]))[key] as { state: ConversationState }).state;
 }
 
 function finalLevel(c: Chat): string | undefined {
@@ -98,16 +92,16 @@ describe('a shorter check, with progress', () => {
   });
 
   it('the triage runner answers checklists by their evidence ids', async () => {
-    const fever = await runVignette(backline, { name: 'fever only', evidence: { fever: true, age: 30, duration_weeks: 1 }, expect: 'consultation_24' });
+    const fever = await runVignette(shared.backline, { name: 'fever only', evidence: { fever: true, age: 30, duration_weeks: 1 }, expect: 'consultation_24' });
     expect(fever.got).toBe('consultation_24');
-    const two = await runVignette(backline, {
+    const two = await runVignette(shared.backline, {
       name: 'trauma and cancer',
       evidence: { significant_trauma: true, cancer_history: true, age: 30, duration_weeks: 1 },
       phrasing: 'varied',
       expect: 'emergency',
     });
     expect(two.got).toBe('emergency');
-    const none = await runVignette(backline, { name: 'nothing', evidence: { age: 30, duration_weeks: 1 }, phrasing: 'varied', expect: 'self_care' });
+    const none = await runVignette(shared.backline, { name: 'nothing', evidence: { age: 30, duration_weeks: 1 }, phrasing: 'varied', expect: 'self_care' });
     expect(none.got).toBe('self_care');
   });
 });
@@ -257,7 +251,7 @@ describe('the summary at the end', () => {
   });
 
   it('Teams: the summary is an Adaptive Card with the answers as facts', async () => {
-    const c = await new Chat(backline, { channelId: 'msteams' }).open();
+    const c = await shared.chat({ channelId: 'msteams' });
     await c.say("check if it's serious");
     for (let i = 0; i < 25 && c.inCheck(); i++) {
       const ask = c.asked()!;

@@ -1,17 +1,10 @@
 // Direct questions get direct answers (issue #14): no diagnosis, no doses, follow-ups from the
 // right section, never the same reply twice, tone acknowledged, no needless "Did you mean".
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Backline } from '../../src/app.js';
-import { Chat, testBackline } from '../helpers/backline.js';
+import { describe, expect, it } from 'vitest';
+import { useSharedBackline } from '../helpers/sharedBackline.js';
 
-let backline: Backline;
-beforeAll(() => {
-  backline = testBackline();
-});
-afterAll(async () => {
-  await backline.close();
-});
-const chat = () => new Chat(backline).open();
+const shared = useSharedBackline();
+const chat = () => shared.chat();
 
 const CANT_TELL = /I can't tell you what's causing it/;
 const DID_YOU_MEAN = /make sure I get this right|Did you mean/i;

@@ -2,20 +2,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Backline } from '../../src/app.js';
+import { describe, expect, it } from 'vitest';
 import { SqliteStorage } from '../../src/storage/index.js';
 import { Chat, dataOf, testBackline } from '../helpers/backline.js';
+import { useSharedBackline } from '../helpers/sharedBackline.js';
 import { agentOnline } from '../helpers/support.js';
 
-let backline: Backline;
-beforeAll(() => {
-  backline = testBackline();
-});
-afterAll(async () => {
-  await backline.close();
-});
-const chat = () => new Chat(backline).open();
+const shared = useSharedBackline();
+const chat = () => shared.chat();
 
 describe('interruptions', () => {
   it('a question mid-check is answered briefly, then the same question comes again with its progress (never a restart)', async () => {
@@ -53,12 +47,12 @@ describe('interruptions', () => {
   });
 
   it('"talk to a person" works mid-tree', async () => {
-    await agentOnline(backline);
+    await agentOnline(shared.backline);
     const c = await chat();
     await c.tap("Check if it's serious");
     await c.say('talk to a person');
     expect(c.text()).toMatch(/person from the team/i);
-    const keys = await backline.storage.listKeys('c/');
+    const keys = await shared.backline.storage.listKeys('c/');
     expect(keys.some((k) => k.includes(encodeURIComponent(c.conversation.conversationId)) && k.includes('/case/'))).toBe(true);
   });
 
@@ -74,17 +68,17 @@ describe('interruptions', () => {
 
 describe('forget me', () => {
   it('asks for confirmation, then erases state, answers and requests, and says what it deleted', async () => {
-    await agentOnline(backline);
+    await agentOnline(shared.backline);
     const c = await chat();
     await c.tap('Talk to a person');
     const prefix = `c/webchat/${encodeURIComponent(c.conversation.conversationId)}/`;
-    expect((await backline.storage.listKeys(prefix)).length).toBeGreaterThan(1);
+    expect((await shared.backline.storage.listKeys(prefix)).length).toBeGreaterThan(1);
     await c.say('delete my data');
     expect(c.text()).toMatch(/can't be undone/i);
     await c.say('yes');
     expect(c.text()).toMatch(/deleted/i);
     expect(c.text()).toMatch(/1 support request/);
-    expect(await backline.storage.listKeys(prefix)).toEqual([]);
+    expect(await shared.backline.storage.listKeys(prefix)).toEqual([]);
   });
 
   it('keeps everything when the person says no', async () => {
@@ -97,7 +91,7 @@ describe('forget me', () => {
 
 describe('channels', () => {
   it('Teams gets an Adaptive Card 1.5 whose Action.Submit values route back into the engine', async () => {
-    const c = await new Chat(backline, { channelId: 'msteams' }).open();
+    const c = await shared.chat({ channelId: 'msteams' });
     const card = c.last.flatMap((a) => a.attachments ?? []).find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
     expect(card).toBeDefined();
     const content = card!.content as { version: string; body: { type: string; actions?: { type: string; data: { choice: string } }[] }[] };
@@ -110,7 +104,7 @@ describe('channels', () => {
   });
 
   it('a channel without buttons gets numbered options, and a number answers', async () => {
-    const c = await new Chat(backline, { channelId: 'sms' }).open();
+    const c = await shared.chat({ channelId: 'sms' });
     expect(c.text()).toMatch(/1\. Why does it hurt/);
     await c.say('3');
     expect(c.last.map(dataOf).some((d) => d?.ask?.evidence === 'saddle_anaesthesia')).toBe(true);

@@ -4,18 +4,12 @@
 // crisis help away is heard, follow-ups are answered from the article in context, and a question
 // asked again later gets "As I said" with its key point. Wordings here differ on purpose from the
 // persona files: the behaviour is general, not matched to a sentence.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Backline } from '../../src/app.js';
-import { Chat, dataOf, testBackline } from '../helpers/backline.js';
+import { describe, expect, it } from 'vitest';
+import { dataOf, type Chat } from '../helpers/backline.js';
+import { useSharedBackline } from '../helpers/sharedBackline.js';
 
-let backline: Backline;
-beforeAll(() => {
-  backline = testBackline();
-});
-afterAll(async () => {
-  await backline.close();
-});
-const chat = () => new Chat(backline).open();
+const shared = useSharedBackline();
+const chat = () => shared.chat();
 
 const DID_YOU_MEAN = /did you mean/i;
 const OUT_OF_SCOPE = /outside what I can help|didn't catch/i;
@@ -128,6 +122,43 @@ describe('two things in one message', () => {
     expect(c.text()).toMatch(/surgery/i);
     expect(c.inCheck()).toBe(true);
     expect(progressIndex(c)).toBe(3);
+  });
+
+  /** How many times the turn's message (or a part of it) went through the decision: crisis detection runs once per decision. */
+  async function decisionsFor(c: Chat, text: string): Promise<number> {
+    const { nlu } = shared.backline;
+    const original = nlu.detectCrisis;
+    let calls = 0;
+    nlu.detectCrisis = (t) => {
+      calls += 1;
+      return original.call(nlu, t);
+    };
+    try {
+      await c.say(text);
+    } finally {
+      nlu.detectCrisis = original;
+    }
+    return calls;
+  }
+
+  it('is decided once when the answer is plain: the aside, then the answer taken at the question', async () => {
+    const c = await checkWithNos(1);
+    expect(await decisionsFor(c, 'no - how many more are there?')).toBe(1);
+    expect(progressIndex(c)).toBe(3);
+  });
+
+  it('"yes - how many more?" at a cauda equina question: the whole message decided (twice at most), urgent advice at once', async () => {
+    const c = await chat();
+    await c.tap("Check if it's serious");
+    expect(c.asked()?.evidence).toBe('saddle_anaesthesia');
+    expect(await decisionsFor(c, 'yes - how many more are there?')).toBeLessThanOrEqual(2);
+    expect(urgent(c)).toBe(true);
+  });
+
+  it('a warning sign in the question part ("no, but is it normal I can\'t feel my bum when I wipe?") decides the whole message: urgent advice', async () => {
+    const c = await checkWithNos(1);
+    expect(await decisionsFor(c, "no, but is it normal I can't feel my bum when I wipe?")).toBeLessThanOrEqual(2);
+    expect(urgent(c)).toBe(true);
   });
 
   it('"no, is it a slipped disc?" says plainly it can\'t tell, then the next question', async () => {
