@@ -13,7 +13,13 @@ import { loadNluTestFile, scoreNlu } from '../dist/eval/nluEvaluate.js';
 import { silentLogger } from '../dist/logger.js';
 
 const { values, positionals } = parseArgs({ options: { json: { type: 'string' } }, allowPositionals: true });
-const files = positionals.length > 0 ? positionals : readdirSync('tests').filter((f) => /^nlu-dev.*\.yaml$/.test(f)).map((f) => `tests/${f}`).sort();
+const files =
+  positionals.length > 0
+    ? positionals
+    : readdirSync('tests')
+        .filter((f) => /^nlu-dev.*\.yaml$/.test(f))
+        .map((f) => `tests/${f}`)
+        .sort();
 const config = loadConfig({ ...process.env, STORAGE: 'memory', LOG_LEVEL: 'error', EMERGENCY_NUMBER: '911' });
 const backline = createBackline(config, { logger: silentLogger, retentionSweep: false });
 const out = {};
@@ -29,7 +35,13 @@ for (const file of files) {
     const asked = (reply?.asked ?? []).filter((e) => e !== 'crisis');
     if (!reply?.advice && asked.length === 0) continue;
     const explained = backline.nlu.explainRedFlags(item.text);
-    alarms.push({ text: item.text, advice: reply.advice, asked, union: explained.union, learned: explained.learned.map((h) => `${h.sign}:${h.level}:${h.status}`) });
+    alarms.push({
+      text: item.text,
+      advice: reply.advice,
+      asked,
+      union: explained.union,
+      learned: explained.learned.map((h) => `${h.sign}:${h.level}:${h.status}`),
+    });
   }
   const rf = report.redFlags;
   out[file] = { recall: rf.recall, urgentRecall: rf.urgentRecall, falseAlarmRate: rf.falseAlarmRate, crisis: report.crisis, alarms };

@@ -29,7 +29,8 @@ const model = loadOrTrainAssertionModel({ root: '.', cacheDir: process.env.NLU_C
 const both = createAssertionGate({ ...base, learned: { model, thresholds: loadAssertionThresholds('knowledge/nlu').thresholds } });
 const reports = [];
 const sources = readCorpusSources('knowledge/nlu');
-for (const dir of values.extra) for (const f of readdirSync(dir).filter((n) => n.endsWith('.yaml'))) sources.corpus.push([f, readFileSync(join(dir, f), 'utf8')]);
+for (const dir of values.extra)
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.yaml'))) sources.corpus.push([f, readFileSync(join(dir, f), 'utf8')]);
 for (const file of parseCorpus(sources)) if (file.sign !== 'crisis') for (const text of file.positives) reports.push({ sign: file.sign, text, from: 'corpus' });
 for (const f of readdirSync('tests').filter((n) => /^nlu-dev.*\.yaml$/.test(n)))
   for (const item of loadNluTestFile(join('tests', f))) for (const sign of item.red_flags ?? []) reports.push({ sign, text: item.text, from: f });
@@ -44,7 +45,11 @@ for (const r of reports) {
     notCurrent.push(`${r.from}\t${r.sign}\trules:${a.status}${a.strong ? '!' : ''}\tboth:${b.status}${b.strong ? '!' : ''}\t${r.text.replace(/\s+/g, ' ')}`);
   const reading = reader.read(r.text);
   if (reading.who !== 'other') continue;
-  const retold = reader.toFirstPerson(r.text, { who: 'other', ...(reading.rel ? { rel: reading.rel } : {}), ...(reading.pronoun ? { pronoun: reading.pronoun } : {}) });
+  const retold = reader.toFirstPerson(r.text, {
+    who: 'other',
+    ...(reading.rel ? { rel: reading.rel } : {}),
+    ...(reading.pronoun ? { pronoun: reading.pronoun } : {}),
+  });
   if (retold === r.text.toLowerCase().replace(/[’'`]/g, '').trim()) continue;
   // What the bot acts on: the retelling judged, then the writer's words beside it (the gate runs on both in turn).
   const c = both.judge(r.sign, retold);

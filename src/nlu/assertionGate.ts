@@ -250,7 +250,8 @@ const SYMPTOM_NO = /(?:^| )no (?:control|feeling|sensation|power|strength|warnin
 const ASKED_IF_FINE =
   /(?:^| )(?:is|was|iz) (?:that|this|it|dat|dis)(?: (?:still|all|really|even))? (?:fine|normal|ok|okay|alright|all right|good)(?: [a-z]+)?$/;
 /** Fine before, not now ("it used to be normal"): says it changed. */
-const USED_TO_BE_FINE = /(?:^| )(?:used to|use to|was|were|always was|before)(?: (?:be|been|always|perfectly|totally))* (?:fine|normal|ok|okay|good|alright|grand)$/;
+const USED_TO_BE_FINE =
+  /(?:^| )(?:used to|use to|was|were|always was|before)(?: (?:be|been|always|perfectly|totally))* (?:fine|normal|ok|okay|good|alright|grand)$/;
 /** An ability or a normal state asked about: a "no" to it reports the sign ("could he feel the wipe? no"). */
 const ASKED_ABILITY =
   /(?:^| )(?:can|could|cud|able|feel|feels|feeling|control|hold|holding|still|normal|normally|ok|okay|fine|strong|manage|managing|pass|go|know|tell|sense|working|work)(?= |$)/;
@@ -496,9 +497,19 @@ export function createAssertionGate(options: {
     // Not when what was asked is an ability ("asked if he could control his bladder, he said
     // no"): a "no" to that is the sign itself.
     if ((cues.askedOrListed.test(upTo) || cues.askedOrListed.test(sentence)) && !ASKED_ABILITY.test(sentence)) {
-      const rest = [clause.text.slice(place.at), ...clauses.slice(i + 1).filter((c) => c.sentence <= clause.sentence + 1).map((c) => c.text)];
+      const rest = [
+        clause.text.slice(place.at),
+        ...clauses
+          .slice(i + 1)
+          .filter((c) => c.sentence <= clause.sentence + 1)
+          .map((c) => c.text),
+      ];
       // Not when it then came ("I said no, but now it is, the right started this afternoon").
-      if (rest.some((t) => cues.deniedAfter.test(t)) && !clauses.slice(i).some((c) => recurs(c)) && !clauses.slice(i + 1).some((c) => c.sentence <= clause.sentence + 1 && cues.ownedAfter.test(c.text) && !cues.deniedAfter.test(c.text)))
+      if (
+        rest.some((t) => cues.deniedAfter.test(t)) &&
+        !clauses.slice(i).some((c) => recurs(c)) &&
+        !clauses.slice(i + 1).some((c) => c.sentence <= clause.sentence + 1 && cues.ownedAfter.test(c.text) && !cues.deniedAfter.test(c.text))
+      )
         return { status: 'negated', strong: true, reason: 'asked about, then denied' };
     }
     // Over straight after by itself ("fine after a walk", "gone as soon as I stood up"), or
@@ -517,7 +528,13 @@ export function createAssertionGate(options: {
     const prev = i > 0 && clauses[i - 1]!.sentence === clause.sentence && clause.text.split(' ').length <= 3 ? clauses[i - 1]!.text : '';
     // In a question ("is that normal?") the part is asked about, not said to be fine.
     const fineText =
-      clause.question || ASKED_IF_FINE.test(clause.text) || USED_TO_BE_FINE.test(clause.text) ? '' : cues.saidFine.test(clause.text) ? clause.text : prev && cues.saidFine.test(prev) ? prev : '';
+      clause.question || ASKED_IF_FINE.test(clause.text) || USED_TO_BE_FINE.test(clause.text)
+        ? ''
+        : cues.saidFine.test(clause.text)
+          ? clause.text
+          : prev && cues.saidFine.test(prev)
+            ? prev
+            : '';
     // A negation right before "fine" ("not working normal", "feel no good") says the opposite.
     if (fineText && cues.fineDenies.has(sign) && !cues.negation.test(fineText.split(' ').slice(-4).join(' ')))
       return { status: 'negated', strong: true, reason: 'said to be fine' };

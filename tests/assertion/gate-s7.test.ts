@@ -45,11 +45,18 @@ describe('denials', () => {
       'the GP asked dad if he had any numbness between his legs or trouble with his waterworks and he said no to both, so she said its sciatica. how long does sciatica last at his age';
     expect(rules.judge('saddle_anaesthesia', gp).status).toBe('negated');
     expect(rules.judge('bladder_dysfunction', gp).status).toBe('negated');
-    expect(setAside('weight_loss', "doctor asked if she had lost weight, she hasnt, and if she'd ever had cancer, she hasnt. so what else could cause her back and leg pain")).toBe(true);
+    expect(
+      setAside(
+        'weight_loss',
+        "doctor asked if she had lost weight, she hasnt, and if she'd ever had cancer, she hasnt. so what else could cause her back and leg pain",
+      ),
+    ).toBe(true);
     // Controls: the answer is yes; the "no" answers "could he control it"; the sign came after the "no".
     expect(current('weight_loss', 'the doctor asked if she had lost weight and she has, nearly a stone in a month without trying')).toBe(true);
     expect(current('bladder_dysfunction', 'the nurse asked if he could control his bladder and he said no')).toBe(true);
-    expect(current('bilateral_leg_symptoms', 'I laughed when the doctor asked if it was both legs, I said no, but now it is, the right started this afternoon')).toBe(true);
+    expect(
+      current('bilateral_leg_symptoms', 'I laughed when the doctor asked if it was both legs, I said no, but now it is, the right started this afternoon'),
+    ).toBe(true);
   });
 
   it('listed as warning signs, then "none of those"', () => {
@@ -67,12 +74,19 @@ describe('denials', () => {
 
 describe('questions: advice quoted from a leaflet or a website', () => {
   it('"go to A&E if you lose control of your bladder" asks about the sign; "and I do" reports it', () => {
-    expect(setAside('bladder_dysfunction', 'NHS website says go to A&E if you lose control of your bladder. does that mean even a tiny bit of leaking?')).toBe(true);
+    expect(setAside('bladder_dysfunction', 'NHS website says go to A&E if you lose control of your bladder. does that mean even a tiny bit of leaking?')).toBe(
+      true,
+    );
     expect(
-      setAside('saddle_anaesthesia', "the leaflet from the GP says 'seek urgent help if you have numbness around your bottom'. what does that actually feel like?"),
+      setAside(
+        'saddle_anaesthesia',
+        "the leaflet from the GP says 'seek urgent help if you have numbness around your bottom'. what does that actually feel like?",
+      ),
     ).toBe(true);
     expect(current('saddle_anaesthesia', 'the leaflet says go to A&E if you have numbness around your bottom, and I do, since this morning')).toBe(true);
-    expect(current('bladder_dysfunction', 'NHS website says go to A&E if you lose control of your bladder. I did this morning, I wet myself on the bus')).toBe(true);
+    expect(current('bladder_dysfunction', 'NHS website says go to A&E if you lose control of your bladder. I did this morning, I wet myself on the bus')).toBe(
+      true,
+    );
   });
 });
 
@@ -80,7 +94,11 @@ describe("a carer's report retold in the first person", () => {
   const retold = (text: string) => {
     const reading = patient.read(text);
     expect(reading.who).toBe('other');
-    return patient.toFirstPerson(text, { who: 'other', ...(reading.rel ? { rel: reading.rel } : {}), ...(reading.pronoun ? { pronoun: reading.pronoun } : {}) });
+    return patient.toFirstPerson(text, {
+      who: 'other',
+      ...(reading.rel ? { rel: reading.rel } : {}),
+      ...(reading.pronoun ? { pronoun: reading.pronoun } : {}),
+    });
   };
 
   it("the sign found only in the retelling is read in the writer's clause: over there, kept when it is not", () => {
@@ -92,7 +110,7 @@ describe("a carer's report retold in the first person", () => {
     // Without the retelling the gate has no place for it in the writer's words: current.
     expect(rules.judge('saddle_anaesthesia', over).status).toBe('current');
     expect(rules.judge('saddle_anaesthesia', over, undefined, theirs).status).toBe('resolved');
-    const now = "my dad has had numbness in his bum since yesterday, it hasnt gone away";
+    const now = 'my dad has had numbness in his bum since yesterday, it hasnt gone away';
     expect(rules.judge('saddle_anaesthesia', now, undefined, retold(now)).status).toBe('current');
   });
 });

@@ -67,13 +67,14 @@ describe('a carer’s urgent advice, then the acknowledgement', () => {
     const c = await chat();
     await c.say("my husband has had sciatica for weeks and now he's wet the bed twice and didn't even wake up. is that related?");
     const first = c.last[0]!;
+    const text = first.text ?? '';
     expect(dataOf(first)?.urgent, c.text()).toBe(true);
-    expect(first.text).toMatch(/^\*\*/);
-    const advice = first.text.indexOf('112');
-    const ack = first.text.indexOf('worrying to hear about someone you care for');
-    expect(advice, first.text).toBeGreaterThan(0);
-    expect(ack, first.text).toBeGreaterThan(advice);
-    const reasons = first.text.indexOf("Why I'm saying this");
+    expect(text).toMatch(/^\*\*/);
+    const advice = text.indexOf('112');
+    const ack = text.indexOf('worrying to hear about someone you care for');
+    expect(advice, text).toBeGreaterThan(0);
+    expect(ack, text).toBeGreaterThan(advice);
+    const reasons = text.indexOf("Why I'm saying this");
     if (reasons >= 0) expect(ack).toBeLessThan(reasons);
   });
 
