@@ -130,6 +130,10 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
       draft.say(words.medicine_safety);
       carryOn(draft, false);
       return true;
+    case 'medicine_mistake':
+      draft.say(draft.fill(words.medicine_mistake));
+      carryOn(draft, false);
+      return true;
     case 'diagnosis': {
       const named = content.direct.conditionNamed(text) ?? conditionInContext(draft);
       const article =
@@ -162,6 +166,8 @@ export function directKindInContext(draft: TurnDraft, text: string): DirectKind 
   const { direct } = draft.content;
   const kind = direct.kindOf(text);
   const medicineNear = Boolean(draft.state.medicineTurns) || direct.mentionsMedicine(text);
+  // An extra dose taken by mistake (crisis help, read before this, covers drowsiness and overdose).
+  if (medicineNear && direct.says('medicine_mistake', text)) return 'medicine_mistake';
   if (medicineNear && kind !== 'others_prescription' && direct.says('medicine_caution', text)) return 'medicine_safety';
   if (kind) return kind;
   if (draft.state.medicineTurns && direct.says('dose_followup', text)) return 'dose';

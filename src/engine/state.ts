@@ -61,7 +61,7 @@ export interface ConversationState {
   /** The section of that article last shown (its index), so a repeated question gets the next one. */
   lastSection?: number;
   /** The direct question last answered (diagnosis, dose, someone else's prescription), so a repeat is not answered word for word. */
-  lastDirect?: 'diagnosis' | 'dose' | 'others_prescription' | 'medicine_safety';
+  lastDirect?: 'diagnosis' | 'dose' | 'others_prescription' | 'medicine_safety' | 'medicine_mistake';
   /** Messages left in which an amount question ("how many more?") is about the medicine named before. */
   medicineTurns?: number;
   /** Answers given in the warning-sign check, newest last, for "go back". */

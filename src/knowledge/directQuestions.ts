@@ -23,6 +23,7 @@ const schema = z.strictObject({
   others_prescription: patterns,
   /** With a medicine in the message or just before: other medicines, pregnancy, a health condition. */
   medicine_caution: patterns,
+  medicine_mistake: patterns,
   /** Medicines and words for them ("tylenol", "painkillers", "meds"). */
   medicines: z.array(z.string().min(1)).min(1),
   /** Amount questions without the medicine's name, for when one was named just before. */
@@ -93,9 +94,9 @@ const schema = z.strictObject({
   section_words: z.record(z.string(), z.array(z.string().min(1))),
 });
 
-export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription' | 'medicine_safety';
+export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription' | 'medicine_safety' | 'medicine_mistake';
 /** Phrases the conversation acts on (each a list of patterns in the file). */
-export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'answer_occurs' | 'answer_absent' | 'answer_unclear' | 'short_version' | 'points_to' | 'explain_more' | 'denies' | 'worried_question' | 'diagnosis_followup' | 'medicine_caution' | 'stop_request' | 'meanwhile';
+export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'answer_occurs' | 'answer_absent' | 'answer_unclear' | 'short_version' | 'points_to' | 'explain_more' | 'denies' | 'worried_question' | 'diagnosis_followup' | 'medicine_caution' | 'medicine_mistake' | 'stop_request' | 'meanwhile';
 export type Tone = 'worry' | 'anger' | 'distress' | 'unheard' | 'lonely' | 'insult' | 'small_talk' | 'bot_identity';
 
 export interface DirectQuestions {
@@ -211,6 +212,7 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     worried_question: compile(data.worried_question),
     diagnosis_followup: compile(data.diagnosis_followup),
     medicine_caution: compile(data.medicine_caution),
+    medicine_mistake: compile(data.medicine_mistake),
     stop_request: compile(data.stop_request),
     meanwhile: compile(data.meanwhile),
   };

@@ -168,7 +168,7 @@ const messagesSchema = z.strictObject({
     bot_identity: z.string(),
     as_i_said: z.string(),
     /** The same direct question again: the point in short. */
-    again: z.strictObject({ diagnosis: z.string(), dose: z.string(), others_prescription: z.string(), medicine_safety: z.string() }),
+    again: z.strictObject({ diagnosis: z.string(), dose: z.string(), others_prescription: z.string(), medicine_safety: z.string(), medicine_mistake: z.string() }),
     more_offer: z.string(),
     points_to_intro: z.string(),
     in_short: z.string(),
@@ -180,6 +180,7 @@ const messagesSchema = z.strictObject({
     refusal_ack: z.string(),
     crisis_pushback: z.string(),
     medicine_safety: z.string(),
+    medicine_mistake: z.string(),
     lonely: z.string(),
     unheard: z.string(),
     cant_tell_short: z.string(),
