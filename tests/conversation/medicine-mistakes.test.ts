@@ -47,7 +47,10 @@ describe('an extra dose taken by mistake', () => {
   it('an extra opioid with drowsiness is still crisis help with the emergency number', async () => {
     const c = await chat();
     await c.say('gave dad his oxycodone twice by mistake and now he is very drowsy');
-    expect(c.last.some((a) => dataOf(a)?.crisis === true), c.text()).toBe(true);
+    expect(
+      c.last.some((a) => dataOf(a)?.crisis === true),
+      c.text(),
+    ).toBe(true);
     expect(c.text()).toMatch(/911/);
   });
 
