@@ -94,6 +94,14 @@ const RATCHETS: Record<string, Ratchet> = {
   'tests/nlu-dev-16-world-englishes.yaml': { recall: 0.9308, urgentRecall: 0.9308, ceUrgent: 0.897, falseAlarmRate: 0.125, crisisRecall: 1 },
   'tests/nlu-dev-17-carers-older.yaml': { recall: 0.9752, urgentRecall: 0.9752, ceUrgent: 0.945, falseAlarmRate: 0.1818, crisisRecall: 1 },
   'tests/nlu-dev-18-nearmiss-crisis.yaml': { recall: 0.9897, urgentRecall: 0.9897, ceUrgent: 0.972, falseAlarmRate: 0.2128, crisisRecall: 1 },
+  // Session 7's blind sets, measured once on the code before the session and once after it (blind;
+  // urgent = advice before any confirming question for both): phones and dictation recall 0.976,
+  // urgent 0.976, cauda equina urgent 0.982, false alarms 0.096, crisis 0.846 (all unchanged);
+  // denials mixed with reports 0.954, urgent 0.954 -> 0.945, 0.925, FA 0.120, crisis 1.0; other
+  // people recall 0.966 -> 0.983, urgent 0.966 -> 0.983, 0.960, FA 0.286, crisis 1.0.
+  'tests/nlu-dev-19-phone-voice.yaml': { recall: 0.9756, urgentRecall: 0.9756, ceUrgent: 0.982, falseAlarmRate: 0.0962, crisisRecall: 0.8462 },
+  'tests/nlu-dev-20-mixed-denials.yaml': { recall: 0.9541, urgentRecall: 0.945, ceUrgent: 0.925, falseAlarmRate: 0.12, crisisRecall: 1 },
+  'tests/nlu-dev-21-other-people.yaml': { recall: 0.9828, urgentRecall: 0.9828, ceUrgent: 0.96, falseAlarmRate: 0.2857, crisisRecall: 1 },
 };
 
 let backline: Backline;
