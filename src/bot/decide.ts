@@ -148,7 +148,7 @@ function isSafetyReply(reply: TurnDraft['replies'][number]): boolean {
 function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, message: MessageInput): void {
   const level = saved.announced;
   if (!level || !urgentAdviceGiven(saved) || message.choice) return;
-  if (draft.replies.some((r) => r.urgent || r.triage || r.crisis)) return;
+  if (draft.replies.some(isSafetyReply)) return;
   const { direct } = draft.content;
   // "do i realy need to go": a question about when to see someone, however it is spelt, would
   // otherwise get the general "most back pain gets better at home" answer right after the advice.

@@ -131,7 +131,7 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
       carryOn(draft, false);
       return true;
     case 'medicine_mistake':
-      draft.say(draft.fill(words.medicine_mistake));
+      draft.say(words.medicine_mistake);
       carryOn(draft, false);
       return true;
     case 'diagnosis': {

@@ -48,8 +48,8 @@ export function urgentAdviceOnly(content: EngineContent, nlu: Understander, text
   const draft = new TurnDraft(content, newConversationState());
   const crisis = nlu.detectCrisis(text);
   if (crisis.crisis) {
-    const words = crisisWordsFor(content, crisis.language);
-    draft.say(words ? draft.fill(words[crisis.kind!]) : content.messages.crisis[crisis.kind!], {
+    const words = crisisWordsFor(content, crisis.language) ?? content.messages.crisis;
+    draft.say(words[crisis.kind!], {
       crisis: true,
       ...(crisis.kind === 'overdose' ? { urgent: true } : {}),
     });
@@ -129,7 +129,7 @@ export function giveCrisisHelp(draft: TurnDraft, kind: CrisisKind, language?: st
   const words = crisisWordsFor(content, language) ?? content.messages.crisis;
   if (words !== content.messages.crisis) crisisLanguageOf.set(draft, words);
   const repeat = state.crisis === kind;
-  const text = draft.fill(repeat ? words.repeat : words[kind]);
+  const text = repeat ? words.repeat : words[kind];
   // An overdose or poisoning is also a medical emergency: the reply is urgent advice too.
   draft.say(text, { crisis: true, ...(kind === 'overdose' ? { urgent: true } : {}) });
   state.crisis = kind;

@@ -298,15 +298,10 @@ function createOneLanguageDetector(patterns: CrisisPatterns): CrisisDetector {
   };
   const isHistory = (clause: string): boolean => patterns.history.markers.some((m) => m.test(clause)) && !patterns.history.still.some((m) => m.test(clause));
   const anyIn = (clauses: readonly string[], list: readonly RegExp[]) => list.some((r) => clauses.some((clause) => ((r.lastIndex = 0), r.test(clause))));
-  function mentionsCrisisWords(text: string): boolean {
-    if (patterns.learnedNeeds.length === 0) return true;
-    return anyIn(prepare(text.slice(0, 4000)), patterns.learnedNeeds);
-  }
-  const isDoseTalk = (text: string): boolean => {
-    if (patterns.doseTalk.frames.length === 0) return false;
-    const clauses = prepare(text.slice(0, 4000));
-    return anyIn(clauses, patterns.doseTalk.frames) && !anyIn(clauses, patterns.doseTalk.except);
-  };
+  const clausesToRead = (text: string): string[] => prepare(text.slice(0, 4000));
+  const needsMet = (clauses: readonly string[]): boolean => patterns.learnedNeeds.length === 0 || anyIn(clauses, patterns.learnedNeeds);
+  const isDoseTalk = (clauses: readonly string[]): boolean =>
+    patterns.doseTalk.frames.length > 0 && anyIn(clauses, patterns.doseTalk.frames) && !anyIn(clauses, patterns.doseTalk.except);
   const ordered = [...patterns.kinds].sort((a, b) => DETECTION_ORDER.indexOf(a.kind) - DETECTION_ORDER.indexOf(b.kind));
   return {
     detect(text) {
@@ -321,10 +316,12 @@ function createOneLanguageDetector(patterns: CrisisPatterns): CrisisDetector {
       return { crisis: false };
     },
     learnedAloneAt: patterns.learnedAloneAt,
-    mentionsCrisisWords,
+    mentionsCrisisWords: (text) => patterns.learnedNeeds.length === 0 || needsMet(clausesToRead(text)),
     learnedCounts(text, p) {
-      if (isDoseTalk(text)) return false;
-      return p >= patterns.learnedAloneAt || mentionsCrisisWords(text);
+      // The message prepared once for both readings (rewrites and idioms are the costly part).
+      const clauses = clausesToRead(text);
+      if (isDoseTalk(clauses)) return false;
+      return p >= patterns.learnedAloneAt || needsMet(clauses);
     },
   };
 }
