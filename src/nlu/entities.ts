@@ -37,6 +37,22 @@ function answerWords(): [string[], AnswerModel[]][] {
   ];
 }
 
+/**
+ * The answer words as people type them ("no", "No", "nope"...): the texts whose crisis and
+ * red-flag readings the NLU engine works out once (src/util/memo.ts `rememberFixed`). Most
+ * replies to the warning-sign questions are one of them.
+ */
+export function fixedAnswerTexts(): Set<string> {
+  const texts = new Set<string>();
+  for (const [words] of answerWords()) {
+    for (const word of words) {
+      texts.add(word);
+      texts.add(word.charAt(0).toUpperCase() + word.slice(1));
+    }
+  }
+  return texts;
+}
+
 /** Loads the answer vocabulary and builds every recognizer now rather than on first use. */
 export function warmUpEntityRecognizers(): void {
   vocabulary();

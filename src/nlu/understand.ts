@@ -19,7 +19,9 @@ import { assertionOf, deniedByPatterns, type AssertionStatus } from './assertion
 import { applyCalibration, loadCalibration, type Calibration } from './intentCalibration.js';
 import { loadOrTrainClassifier } from './intentCache.js';
 import type { TrainedIntentClassifier } from './classifier.js';
-import { extractEntities } from './entities.js';
+import { extractEntities, fixedAnswerTexts } from './entities.js';
+import { cloneData } from '../util/clone.js';
+import { rememberFixed } from '../util/memo.js';
 import { createCrisisDetector, loadCrisisLanguages, loadCrisisPatterns, type CrisisDetection, type CrisisPatterns } from './crisis.js';
 import { isWarningSign, loadOrTrainLearnedRedFlags, splitForScoring, type LearnedRedFlagModel, type LearnedSign } from './learnedRedFlags.js';
 import { createRedFlagDetector, type RedFlagDetector, type RedFlagHit, type RedFlagPatterns } from './redFlagDetector.js';
@@ -213,13 +215,20 @@ export function createNluEngine(options: NluOptions): NluEngine {
     return counts ? { crisis: true, kind: 'suicide' } : byPatterns;
   };
 
+  // The answer words ("no", "nope"...: most replies in a warning-sign check) are read once each
+  // and their readings kept: the same words, the same readings, at a look-up's cost (the crisis
+  // patterns alone are some 400 regular expressions per message). Any other text is read in full.
+  const fixedTexts = fixedAnswerTexts();
+  const detectCrisisOfFixed = rememberFixed(detectCrisis, fixedTexts, cloneData);
+  const detectRedFlagsOfFixed = rememberFixed((text: string) => detectRedFlags(text), fixedTexts, cloneData);
+
   return {
     classifier,
     calibration,
     learnedRedFlags: learned,
     classify,
-    detectRedFlags,
-    detectCrisis,
+    detectRedFlags: (text, original) => (original === undefined ? detectRedFlagsOfFixed(text) : detectRedFlags(text, original)),
+    detectCrisis: detectCrisisOfFixed,
     explainRedFlags(text) {
       const rule = detector.detect(text);
       const hits = learnedHitsOf(text);

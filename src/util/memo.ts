@@ -14,3 +14,23 @@ export function memoizeText<T>(fn: (text: string) => T, max: number): (text: str
     return value;
   };
 }
+
+/**
+ * `fn` worked out once for each of a fixed set of texts (`fixed`: words from the app's own lists,
+ * such as the answer words "no", "nope"), and called as before for any other text. Only texts of
+ * that set are ever kept, so nothing a person typed outlives its turn unless it is one of those
+ * words. Each call gets its own copy (`copy`), so a caller that changes a result changes nothing
+ * shared. `fn` must be pure: the same text, the same result.
+ */
+export function rememberFixed<T>(fn: (text: string) => T, fixed: ReadonlySet<string>, copy: (value: T) => T): (text: string) => T {
+  const known = new Map<string, T>();
+  return (text: string): T => {
+    if (!fixed.has(text)) return fn(text);
+    let value = known.get(text);
+    if (value === undefined) {
+      value = fn(text);
+      known.set(text, value);
+    }
+    return copy(value);
+  };
+}
