@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/logger.js';
 import { SqliteStorage } from '../src/storage/index.js';
 import { loadNluTestFile } from '../src/eval/nluEvaluate.js';
+import { createCrisisDetector, loadCrisisLanguages, loadCrisisPatterns } from '../src/nlu/crisis.js';
 import { clusterBenchmark } from './cluster.js';
 import { SCRIPT } from './script.js';
 import { httpOnly } from './args.js';
@@ -101,6 +102,23 @@ async function classification(backline: Backline): Promise<void> {
   report('red-flag detection, union (p99)', fmt(percentile(detect, 99)), '< 2 ms', percentile(detect, 99) < 2);
   const learned = timeEach(detectTexts, 20, (t) => backline.nlu.learnedRedFlags.detect(t));
   report('  learned classifiers alone (median / p99)', `${fmt(percentile(learned, 50))} / ${fmt(percentile(learned, 99))}`, '-', true);
+  crisisPasses(detectTexts);
+}
+
+/**
+ * The crisis patterns by language: English on every message, then each other language's
+ * (knowledge/crisis.<language>.yaml) on every message English finds nothing in (nearly all).
+ */
+function crisisPasses(texts: string[]): void {
+  const english = createCrisisDetector(loadCrisisPatterns('knowledge/crisis.yaml'));
+  const missed = texts.filter((t) => !english.detect(t).crisis);
+  const all = timeEach(texts, 20, (t) => english.detect(t));
+  report('crisis patterns, English (median / p99)', `${fmt(percentile(all, 50))} / ${fmt(percentile(all, 99))}`, '-', true);
+  for (const { language, patterns } of loadCrisisLanguages('knowledge')) {
+    const theirs = createCrisisDetector(patterns);
+    const pass = timeEach(missed, 20, (t) => theirs.detect(t));
+    report(`  then ${language} on English's misses (median / p99)`, `${fmt(percentile(pass, 50))} / ${fmt(percentile(pass, 99))}`, '-', true);
+  }
 }
 
 async function learnedModelLoad(): Promise<void> {
