@@ -4,8 +4,7 @@
 // whether it opens the conversation or comes as the answer to a question; idioms and ordinary
 // medicine questions in the same registers get none. Wordings written for this test.
 import { describe, expect, it } from 'vitest';
-import { dataOf } from '../helpers/backline.js';
-import { expectCrisisFirst, SAFETY_NUMBERS, safetyChats } from '../helpers/safety.js';
+import { expectCrisisFirst, expectNoCrisis, expectOverdoseHelpFirst, SAFETY_NUMBERS, safetyChats } from '../helpers/safety.js';
 
 const chat = safetyChats();
 
@@ -27,15 +26,12 @@ describe('phone, text-speak and dictated crisis wording: crisis help first, with
     ['my dad swallowed twenty of his tramadol and wont wake up properly', 'overdose'],
     ['i could just take the lot tonight', 'overdose'],
   ])('"%s" -> %s help', async (text, kind) => {
-    const c = await chat();
-    await c.say(text);
+    const c = await chat(text);
     expectCrisisFirst(c);
-    const first = c.last[0]!.text ?? '';
     if (kind === 'overdose') {
       // The overdose help: the emergency number first, then the poison line.
-      expect(dataOf(c.last[0]!)?.urgent, c.text()).toBe(true);
-      expect(first).toContain(SAFETY_NUMBERS.EMERGENCY_NUMBER);
-      expect(first).toContain(SAFETY_NUMBERS.POISON_LINE);
+      expectOverdoseHelpFirst(c);
+      expect(c.last[0]!.text).toContain(SAFETY_NUMBERS.POISON_LINE);
     }
   });
 
@@ -44,9 +40,7 @@ describe('phone, text-speak and dictated crisis wording: crisis help first, with
     [['its my lower back', 'ive been saving up my pain meds in case i decide ive had enough']],
     [['sciatica', 'tempted to just drive off the road on the way home']],
   ])('%j: said later in the conversation, crisis help in the very next reply', async (lines) => {
-    const c = await chat();
-    for (const line of lines) await c.say(line);
-    expectCrisisFirst(c);
+    expectCrisisFirst(await chat(...lines));
   });
 });
 
@@ -66,11 +60,6 @@ describe('idioms and ordinary medicine questions in the same registers: no crisi
     'my friend works for a suicide helpline and said to see a gp about my back',
     'he took his painkillers and went to sleep and feels much better now',
   ])('"%s"', async (text) => {
-    const c = await chat();
-    await c.say(text);
-    expect(
-      c.last.some((a) => dataOf(a)?.crisis),
-      c.text(),
-    ).toBe(false);
+    expectNoCrisis(await chat(text));
   });
 });
