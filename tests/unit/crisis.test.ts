@@ -388,6 +388,13 @@ describe('session 8 mechanisms', () => {
     ['i might just swallow the whole lot', 'overdose'], // about to take them all
     ['my mind is made up tonight is the night', 'suicide'],
     ['tempted to just drive off the road on the motorway', 'suicide'],
+    // the second probe's mechanisms
+    ['i dont see myself still being around by christmas', 'suicide'],
+    ['she texted me i love you all and now her phone goes to voicemail', 'suicide'],
+    ['he took three packets of paracetamol', 'overdose'], // plural packs
+    ['ready to give up on it all', 'suicide'],
+    ['i want to vanish and not come back', 'suicide'],
+    ['done writing letters to my kids', 'suicide'],
   ])('"%s" -> %s', (text, kind) => {
     expect(kindOf(text)).toBe(kind);
   });
@@ -407,6 +414,11 @@ describe('session 8 mechanisms', () => {
     'ive made peace with my bad back',
     'i could take the lot to the pharmacy for disposal',
     'a patient overdose at work last week still upsets me',
+    'my wife overdoes it in the garden and then her back hurts', // overdoing it
+    'honestly i could sleep for a week after these night shifts',
+    'i cant see myself being back at work by next month',
+    'i wrote a note to my husband to pick up my prescription',
+    'giving up on the exercises, they make it worse',
   ])('"%s" is not a crisis', (text) => {
     expect(detector.detect(text)).toEqual({ crisis: false });
   });
@@ -431,7 +443,8 @@ describe('session 8 mechanisms', () => {
 
 // The sixth writing round (session 8, phone and dictation wordings): measured once through the
 // engine before the patterns were changed (recall 55/61, false alarms 5/60; its second part,
-// a probe written after the first changes, 22/25 and 0/25), then tuned on. Hold the line.
+// a probe written after the first changes, 22/25 and 0/25; its third, a probe written after all of
+// them, 14/20 and 2/20), then tuned on. Hold the line.
 const sixthRound = 'knowledge/nlu/red-flag-corpus-next/crisis.s8.yaml';
 describe.runIf(existsSync(sixthRound))('the sixth round of the crisis corpus (patterns alone)', () => {
   it('recall and false alarms', () => {
