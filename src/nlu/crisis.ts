@@ -48,6 +48,11 @@ const kindSchema = z.strictObject({
 const crisisFileSchema = z.strictObject({
   version: z.literal(1),
   rewrite: z.record(z.string().min(1), z.array(z.string().min(1))).optional(),
+  /**
+   * Words typed joined to the one before, with no space ("killmyself", "endmylife"): a word that
+   * ends in one of these keys (and has more letters before it) is split, the key written as its value.
+   */
+  unjoin: z.record(z.string().regex(/^[a-z]+$/), z.string().min(1)).optional(),
   /** Named word lists, written `@name` inside an expression. */
   groups: z.record(z.string().regex(/^[a-z_]+$/), z.array(z.string().min(1)).min(1)).optional(),
   idioms: z.array(expression).default([]),
@@ -62,6 +67,12 @@ const crisisFileSchema = z.strictObject({
    * patterns still read it (a real overdose told as a question is theirs to catch).
    */
   dose_talk: z.strictObject({ frames: z.array(expression).min(1), except: z.array(expression).default([]) }).optional(),
+  /**
+   * A message that says all is well now ("took his painkillers... feels better now") or uses a
+   * crisis word in an ordinary sense: a learned crisis hit in it does not count, unless one of
+   * `dose_talk.except` (a sign of harm) is in it too. The patterns still read it.
+   */
+  learned_not_when: z.array(expression).default([]),
   negations: expression,
   /**
    * A clause that tells of long ago ("as a teenager", "years ago") holds history, not a crisis
@@ -88,6 +99,9 @@ interface CompiledKind {
 export interface CrisisPatterns {
   readonly file: string;
   readonly rewrites: { from: RegExp; to: string }[];
+  readonly unjoin?: RegExp;
+  readonly unjoined: Readonly<Record<string, string>>;
+  readonly learnedNotWhen: RegExp[];
   readonly idioms: RegExp[];
   readonly learnedNeeds: RegExp[];
   readonly learnedAloneAt: number;
@@ -133,6 +147,10 @@ export function parseCrisisPatterns(yamlText: string, file = '<crisis>'): Crisis
     variants.map((variant) => ({ from: wordRegex(escapeRegExp(normaliseCrisisText(variant)), `${file}: rewrite.${to}`), to })),
   );
   const idioms = data.idioms.map((idiom, i) => compile(idiom, `${file}: idioms[${i}]`));
+  const unjoined = data.unjoin ?? {};
+  const unjoinKeys = Object.keys(unjoined);
+  const unjoin = unjoinKeys.length > 0 ? new RegExp(`(?<![a-z0-9])([a-z]{2,}?)(${unjoinKeys.join('|')})(?![a-z0-9])`, 'g') : undefined;
+  const learnedNotWhen = data.learned_not_when.map((m, i) => compile(m, `${file}: learned_not_when[${i}]`, ''));
   // The negation must end right before the hit (at most a space between).
   const negationBefore = compile(data.negations, `${file}: negations`, '');
   const negationAtEnd = new RegExp(`(?:^|[^a-z0-9])(?:${negationBefore.source})\\s*$`);
@@ -156,7 +174,20 @@ export function parseCrisisPatterns(yamlText: string, file = '<crisis>'): Crisis
     frames: (data.dose_talk?.frames ?? []).map((m, i) => compile(m, `${file}: dose_talk.frames[${i}]`, '')),
     except: (data.dose_talk?.except ?? []).map((m, i) => compile(m, `${file}: dose_talk.except[${i}]`, '')),
   };
-  return { file, rewrites, idioms, learnedNeeds, learnedAloneAt: data.learned_alone_at, doseTalk, negationBefore: negationAtEnd, history, kinds };
+  return {
+    file,
+    rewrites,
+    ...(unjoin ? { unjoin } : {}),
+    unjoined,
+    learnedNotWhen,
+    idioms,
+    learnedNeeds,
+    learnedAloneAt: data.learned_alone_at,
+    doseTalk,
+    negationBefore: negationAtEnd,
+    history,
+    kinds,
+  };
 }
 
 /**
@@ -254,6 +285,8 @@ function createOneLanguageDetector(patterns: CrisisPatterns): CrisisDetector {
   const anyIdiom = unionOf(patterns.idioms);
   const prepare = (text: string): string[] => {
     let normal = normaliseCrisisText(text);
+    // Split before the rewrites, so "kilmyself" becomes "kil myself" and then "kill myself".
+    if (patterns.unjoin) normal = normal.replace(patterns.unjoin, (_, before: string, key: string) => `${before} ${patterns.unjoined[key]}`);
     if (anyRewrite.test(normal)) for (const { from, to } of patterns.rewrites) normal = normal.replace(from, to);
     // Idioms are blanked with a clause break, so words either side never join up.
     if (anyIdiom.test(normal)) for (const idiom of patterns.idioms) normal = normal.replace(idiom, ' , ');
@@ -321,6 +354,7 @@ function createOneLanguageDetector(patterns: CrisisPatterns): CrisisDetector {
       // The message prepared once for both readings (rewrites and idioms are the costly part).
       const clauses = clausesToRead(text);
       if (isDoseTalk(clauses)) return false;
+      if (anyIn(clauses, patterns.learnedNotWhen) && !anyIn(clauses, patterns.doseTalk.except)) return false;
       return p >= patterns.learnedAloneAt || needsMet(clauses);
     },
   };

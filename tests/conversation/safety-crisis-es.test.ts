@@ -5,7 +5,7 @@
 // de ganas") and ordinary Spanish messages get no crisis help. Wordings written for this test.
 import { describe, expect, it } from 'vitest';
 import { dataOf } from '../helpers/backline.js';
-import { expectCrisisFirst, safetyChats, SAFETY_NUMBERS } from '../helpers/safety.js';
+import { expectCrisisFirst, expectNoCrisis, safetyChats, SAFETY_NUMBERS } from '../helpers/safety.js';
 
 const chat = safetyChats();
 
@@ -22,8 +22,7 @@ describe('a crisis said in Spanish gets crisis help first, in Spanish, with the 
     ['mi hijo se tragó unas pastillas de mi bolso', 'overdose'],
     ['bebí lejía', 'overdose'],
   ])('"%s" (%s)', async (text, kind) => {
-    const c = await chat();
-    await c.say(text);
+    const c = await chat(text);
     expectCrisisFirst(c);
     const first = c.last[0]!;
     expect(first.text).toMatch(/Llame/);
@@ -37,9 +36,7 @@ describe('a crisis said in Spanish gets crisis help first, in Spanish, with the 
   });
 
   it('the same crisis twice: the short repeat, in Spanish', async () => {
-    const c = await chat();
-    await c.say('me quiero morir');
-    await c.say('me quiero morir');
+    const c = await chat('me quiero morir', 'me quiero morir');
     expectCrisisFirst(c);
     expect(c.last[0]!.text).toMatch(/pida ayuda ahora/);
   });
@@ -56,19 +53,13 @@ describe('Spanish idioms and ordinary Spanish messages get no crisis help', () =
     ['me corté cocinando y me duele la espalda'],
     ['me duele la espalda cuando levanto la pierna'],
   ])('"%s"', async (text) => {
-    const c = await chat();
-    await c.say(text);
-    expect(
-      c.last.some((a) => dataOf(a)?.crisis),
-      c.text(),
-    ).toBe(false);
+    expectNoCrisis(await chat(text));
   });
 });
 
 describe('a crisis in English with a Spanish word is still the English crisis help', () => {
   it('"I want to die, la espalda me mata"', async () => {
-    const c = await chat();
-    await c.say('I want to die, this back pain never stops');
+    const c = await chat('I want to die, this back pain never stops');
     expectCrisisFirst(c);
     expect(c.last[0]!.text).toMatch(/Please call or text/);
   });

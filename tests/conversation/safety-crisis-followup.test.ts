@@ -8,39 +8,31 @@ import { safetyChats, expectCrisisFirst } from '../helpers/safety.js';
 
 const chat = safetyChats();
 
-describe('an overdose told with words between the count and the medicine', () => {
-  it('"took about 14 extra strength advil since lunch" gets crisis help first', async () => {
-    const c = await chat();
-    await c.say('took about 14 extra strength advil since lunch cause my back is killing me');
-    expectCrisisFirst(c);
-  });
+describe('an overdose told with words between the count and the medicine: crisis help first, no question about a lesser sign', () => {
+  it.each([['took about 14 extra strength advil since lunch cause my back is killing me'], ['swallowed about 15 naproxen earlier cause nothing helps']])(
+    '"%s"',
+    async (text) => {
+      const c = await chat(text);
+      expectCrisisFirst(c);
+      expect(c.askedNode(), c.text()).not.toBe('confirm_flags');
+    },
+  );
 });
 
 describe('after overdose help', () => {
-  it('asks no confirming question about a lesser sign in the same reply', async () => {
-    const c = await chat();
-    await c.say('swallowed about 15 naproxen earlier cause nothing helps');
-    expectCrisisFirst(c);
-    expect(c.askedNode(), c.text()).not.toBe('confirm_flags');
-  });
-
   it.each([["I didn't mean to hurt myself, I only wanted it to stop"], ['it was an accident honestly'], ['I was not trying to harm myself']])(
     '"%s" gets the emergency advice again',
     async (text) => {
-      const c = await chat();
-      await c.say('i took a whole strip of co-codamol about an hour ago');
+      const c = await chat('i took a whole strip of co-codamol about an hour ago');
       expectCrisisFirst(c);
       await c.say(text);
-      const first = dataOf(c.last[0]!);
-      expect(first?.urgent, c.text()).toBe(true);
+      expect(dataOf(c.last[0]!)?.urgent, c.text()).toBe(true);
       expect(c.last[0]!.text).toMatch(/112/);
     },
   );
 
   it('a plain "no thanks" to the offer of a person is not taken as downplaying', async () => {
-    const c = await chat();
-    await c.say('i took a whole strip of co-codamol about an hour ago');
-    await c.say('no thanks');
+    const c = await chat('i took a whole strip of co-codamol about an hour ago', 'no thanks');
     expect(
       c.last.some((a) => dataOf(a)?.urgent),
       c.text(),

@@ -5,29 +5,9 @@
 // emergency number) first. Wordings written for this test.
 import { describe, expect, it } from 'vitest';
 import { dataOf } from '../helpers/backline.js';
-import { expectCrisisFirst, safetyChats } from '../helpers/safety.js';
+import { expectCrisisFirst, expectNoCrisis, expectOverdoseHelpFirst, safetyChats } from '../helpers/safety.js';
 
 const chat = safetyChats();
-
-async function expectOverdoseHelpFirst(lines: string[]): Promise<void> {
-  const c = await chat();
-  for (const line of lines) await c.say(line);
-  const first = dataOf(c.last[0]!);
-  expect(first?.crisis, c.text()).toBe(true);
-  expect(first?.urgent, c.text()).toBe(true);
-  expect(c.last[0]!.text).toMatch(/112/);
-}
-
-async function expectNoCrisis(lines: string[]): Promise<void> {
-  const c = await chat();
-  for (const line of lines) {
-    await c.say(line);
-    expect(
-      c.last.some((a) => dataOf(a)?.crisis),
-      `${line}\n${c.text()}`,
-    ).toBe(false);
-  }
-}
 
 describe('questions about a dose and advice to take a medicine: no crisis help', () => {
   it.each([
@@ -38,7 +18,11 @@ describe('questions about a dose and advice to take a medicine: no crisis help',
     [['how much ibuprofen can I have at once?']],
     [['ok so how many of those at the same time']],
   ])('%j', async (lines) => {
-    await expectNoCrisis(lines);
+    const c = await chat();
+    for (const line of lines) {
+      await c.say(line);
+      expectNoCrisis(c);
+    }
   });
 });
 
@@ -50,13 +34,11 @@ describe('having taken too much, or someone else’s opioid and now drowsy: over
     [['what painkillers are strongest', 'took 10 of them at once']],
     [['how many of them would it take to not wake up']],
   ])('%j', async (lines) => {
-    await expectOverdoseHelpFirst(lines);
+    expectOverdoseHelpFirst(await chat(...lines));
   });
 
   it('a question about taking them all, said with the wish for it to be over, gets crisis help first', async () => {
-    const c = await chat();
-    await c.say('Can I take all of my amitriptyline at once? I want it to be over');
-    expectCrisisFirst(c);
+    expectCrisisFirst(await chat('Can I take all of my amitriptyline at once? I want it to be over'));
   });
 });
 
@@ -64,8 +46,7 @@ describe('having taken too much, or someone else’s opioid and now drowsy: over
 // acknowledgement in the same message, before the reasons; nothing before the advice.
 describe('a carer’s urgent advice, then the acknowledgement', () => {
   it('the advice opens the first reply and the acknowledgement follows it in the same message', async () => {
-    const c = await chat();
-    await c.say("my husband has had sciatica for weeks and now he's wet the bed twice and didn't even wake up. is that related?");
+    const c = await chat("my husband has had sciatica for weeks and now he's wet the bed twice and didn't even wake up. is that related?");
     const first = c.last[0]!;
     const text = first.text ?? '';
     expect(dataOf(first)?.urgent, c.text()).toBe(true);
@@ -79,8 +60,7 @@ describe('a carer’s urgent advice, then the acknowledgement', () => {
   });
 
   it('someone writing about themselves gets the advice without it', async () => {
-    const c = await chat();
-    await c.say("I've had sciatica for weeks and now I've wet the bed twice without waking up");
+    const c = await chat("I've had sciatica for weeks and now I've wet the bed twice without waking up");
     expect(dataOf(c.last[0]!)?.urgent, c.text()).toBe(true);
     expect(c.text()).not.toMatch(/someone you care for/);
   });

@@ -13,7 +13,7 @@
 // Wordings are written for these tests, never taken from the development or blind sets.
 import { describe, expect, it } from 'vitest';
 import { dataOf } from '../helpers/backline.js';
-import { safetyChats, expectCrisisFirst, expectUrgentFirst } from '../helpers/safety.js';
+import { expectCrisisFirst, expectNoCrisis, expectUrgentFirst, saidInTheCheck, safetyChats } from '../helpers/safety.js';
 
 const chat = safetyChats();
 
@@ -27,8 +27,7 @@ describe('a cauda equina sign whose only doubt is its wording: advice at once, n
     ['i leak when i walk about now'],
     ['my water works are playing up since my back went'],
   ])('"%s"', async (text) => {
-    const c = await chat();
-    await c.say(text);
+    const c = await chat(text);
     expectUrgentFirst(c, 'emergency');
     expect(c.askedNode(), c.text()).not.toBe('confirm_flags');
   });
@@ -40,16 +39,14 @@ describe('a sign told with "is that normal" and no question mark is a report', (
     ['i cant feel my bum when i sit on the loo is that ok'],
     ['my mum cant feel herself wee anymore is that normal for a bad back'],
   ])('"%s" -> emergency advice first', async (text) => {
-    const c = await chat();
-    await c.say(text);
+    const c = await chat(text);
     expectUrgentFirst(c, 'emergency');
   });
 });
 
 describe('a possible cauda equina sign (doubt about whether): the advice first, then one question', () => {
   it('a bare question about numbness down below: advice, then a neutral question; a "no" takes nothing back', async () => {
-    const c = await chat();
-    await c.say('is it normal to have numbness down below?');
+    const c = await chat('is it normal to have numbness down below?');
     expectUrgentFirst(c, 'emergency');
     expect(c.askedNode(), c.text()).toBe('confirm_flags');
     await c.say('no');
@@ -60,11 +57,7 @@ describe('a possible cauda equina sign (doubt about whether): the advice first, 
   });
 
   it('the same sign typed at a question of the check gets the advice in that reply', async () => {
-    const c = await chat();
-    await c.say("check if it's serious");
-    expect(c.inCheck()).toBe(true);
-    await c.say('not sure, something weird going on with my bowels since the back went');
-    expectUrgentFirst(c, 'emergency');
+    expectUrgentFirst(await saidInTheCheck(chat, 'not sure, something weird going on with my bowels since the back went'), 'emergency');
   });
 });
 
@@ -77,25 +70,14 @@ describe('crisis in new shapes, by the person or a carer: crisis help first', ()
     ['she burned her arm with a lighter on purpose last night'],
     ['we found dad next to an empty packet of his sleeping tablets'],
   ])('"%s"', async (text) => {
-    const c = await chat();
-    await c.say(text);
-    expectCrisisFirst(c);
+    expectCrisisFirst(await chat(text));
   });
 
   it('said in the middle of the warning-sign check', async () => {
-    const c = await chat();
-    await c.say("check if it's serious");
-    expect(c.inCheck()).toBe(true);
-    await c.say('no. honestly i have no reason for living with this pain');
-    expectCrisisFirst(c);
+    expectCrisisFirst(await saidInTheCheck(chat, 'no. honestly i have no reason for living with this pain'));
   });
 
   it('a figure of speech is not a crisis', async () => {
-    const c = await chat();
-    await c.say('the overdose of exercise at the gym wrecked my back lol');
-    expect(
-      c.last.some((a) => dataOf(a)?.crisis === true),
-      c.text(),
-    ).toBe(false);
+    expectNoCrisis(await chat('the overdose of exercise at the gym wrecked my back lol'));
   });
 });

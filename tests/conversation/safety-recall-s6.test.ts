@@ -22,14 +22,12 @@ describe('other Englishes and slang: urgent advice at once', () => {
     ['pins and needles in the left and right shin since last night'],
     ['it was numb in one leg first and now the other has gone numb as well'],
   ])('"%s" -> emergency advice first', async (text) => {
-    const c = await chat();
-    await c.say(text);
+    const c = await chat(text);
     expectUrgentFirst(c, 'emergency');
   });
 
   it('coming off a ride, in slang: the trauma rule', async () => {
-    const c = await chat();
-    await c.say('came off my scooter onto the kerb yesterday and now my lower back is agony');
+    const c = await chat('came off my scooter onto the kerb yesterday and now my lower back is agony');
     expect(c.triageLevels().length, c.text()).toBeGreaterThan(0);
     expect(c.text()).toMatch(/fall, accident or blow/);
   });
@@ -41,16 +39,13 @@ describe('crisis in slang and poisoning: crisis help first', () => {
     ['my uncle drank pesticide an hour ago and he is vomiting'],
     ['I no wan live again with this pain'],
   ])('"%s"', async (text) => {
-    const c = await chat();
-    await c.say(text);
-    expectCrisisFirst(c);
+    expectCrisisFirst(await chat(text));
   });
 });
 
 describe('a carer: the advice is worded for the patient', () => {
   it('"my wife cant feel her bum" -> take her, her bottom; not "ask someone to take you"', async () => {
-    const c = await chat();
-    await c.say('my wife cant feel her bum when she wipes since this morning');
+    const c = await chat('my wife cant feel her bum when she wipes since this morning');
     expectUrgentFirst(c, 'emergency');
     const advice = c.last[0]!.text;
     expect(advice).toMatch(/take your wife/i);
@@ -61,8 +56,7 @@ describe('a carer: the advice is worded for the patient', () => {
 
 describe('the same urgent advice a second time is not repeated word for word', () => {
   it('the second time: a short form, still urgent, with the number', async () => {
-    const c = await chat();
-    await c.say('i cant feel my bum when i wipe');
+    const c = await chat('i cant feel my bum when i wipe');
     expectUrgentFirst(c, 'emergency');
     const first = c.last[0]!.text;
     await c.say('i cant feel my bum when i wipe');

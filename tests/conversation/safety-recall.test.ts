@@ -4,8 +4,7 @@
 // urgent advice or crisis help in the VERY NEXT reply, also inside an answer to a question.
 // Wordings are written for these tests, never taken from the development sets.
 import { describe, expect, it } from 'vitest';
-import { dataOf } from '../helpers/backline.js';
-import { safetyChats, expectCrisisFirst, expectUrgentFirst } from '../helpers/safety.js';
+import { expectCrisisFirst, expectNoCrisis, expectUrgentFirst, SAFETY_NUMBERS, saidInTheCheck, safetyChats } from '../helpers/safety.js';
 
 const chat = safetyChats();
 
@@ -19,14 +18,12 @@ describe('warning signs said the ways that were missed: urgent advice in the nex
     ['my wife says the bit between her legs feels numb, like after a filling at the dentist', 'emergency'],
     ['we tried to make love last night and he felt nothing at all, his back went last week', 'emergency'],
   ])('"%s" -> %s advice first', async (text, level) => {
-    const c = await chat();
-    await c.say(text);
+    const c = await chat(text);
     expectUrgentFirst(c, level);
   });
 
   it('a wet bed told inside an answer to the age question still gets the advice at once', async () => {
-    const c = await chat();
-    await c.say("check if it's serious");
+    const c = await chat("check if it's serious");
     for (let i = 0; i < 25 && c.inCheck() && c.asked()?.kind !== 'age'; i++) await c.answerNo();
     expect(c.asked()?.kind).toBe('age');
     await c.say("I'm 52 and the bed was wet when I woke up, never happened before");
@@ -34,34 +31,22 @@ describe('warning signs said the ways that were missed: urgent advice in the nex
   });
 });
 
-describe('crisis told across two clauses: crisis help in the next reply', () => {
-  it('a medicine in one sentence and more than a day allows in the next: crisis help with the poison line', async () => {
-    const c = await chat();
-    await c.say("I've been on tramadol for my back. Took about 12 today");
+describe('crisis told across two clauses, or in non-native wording: crisis help in the next reply', () => {
+  it.each([
+    // a medicine in one sentence and more than a day allows in the next: the overdose help, with the poison line
+    ["I've been on tramadol for my back. Took about 12 today", SAFETY_NUMBERS.POISON_LINE],
+    ['i no want to live no more with this back', SAFETY_NUMBERS.CRISIS_LINE],
+  ])('"%s" (with %s)', async (text, number) => {
+    const c = await chat(text);
     expectCrisisFirst(c);
-    expect(c.last[0]!.text).toMatch(/0344 892 0111/);
+    expect(c.last[0]!.text).toContain(number);
   });
 
   it('during the warning-sign check, an overdose in a "no, but..." answer is crisis help first', async () => {
-    const c = await chat();
-    await c.say("check if it's serious");
-    expect(c.inCheck()).toBe(true);
-    await c.say('no. but i took my co-codamol earlier... had 15 since this morning');
-    expectCrisisFirst(c);
-  });
-
-  it('non-native wording of not wanting to live', async () => {
-    const c = await chat();
-    await c.say('i no want to live no more with this back');
-    expectCrisisFirst(c);
+    expectCrisisFirst(await saidInTheCheck(chat, 'no. but i took my co-codamol earlier... had 15 since this morning'));
   });
 
   it('an ordinary question about a daily amount gets no crisis help', async () => {
-    const c = await chat();
-    await c.say('I take ibuprofen for my back. Is it ok to have 10 a day?');
-    expect(
-      c.last.every((a) => !dataOf(a)?.crisis),
-      c.text(),
-    ).toBe(true);
+    expectNoCrisis(await chat('I take ibuprofen for my back. Is it ok to have 10 a day?'));
   });
 });

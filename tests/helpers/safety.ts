@@ -21,6 +21,21 @@ export function expectCrisisFirst(c: Chat): void {
   expect(c.last[0]!.text).toMatch(/116 123/);
 }
 
+/** Crisis help first, and it is the overdose help: urgent, with the emergency number now. */
+export function expectOverdoseHelpFirst(c: Chat): void {
+  expectCrisisFirst(c);
+  expect(dataOf(c.last[0]!)?.urgent, c.text()).toBe(true);
+  expect(c.last[0]!.text).toContain(SAFETY_NUMBERS.EMERGENCY_NUMBER);
+}
+
+/** No reply of the turn is crisis help. */
+export function expectNoCrisis(c: Chat): void {
+  expect(
+    c.last.some((a) => dataOf(a)?.crisis === true),
+    c.text(),
+  ).toBe(false);
+}
+
 /**
  * The reply gives no urgent advice, no triage level and no confirming question about a sign
  * (starting the ordinary symptom check is not an alarm).
@@ -36,9 +51,9 @@ export function expectNoAlarm(c: Chat): void {
 
 /**
  * One test server for the file (with SAFETY_NUMBERS), started before its tests and closed after
- * them; returns a function that opens a fresh conversation on it.
+ * them; returns a function that opens a fresh conversation on it and says `lines` in turn.
  */
-export function safetyChats(): () => Promise<Chat> {
+export function safetyChats(): (...lines: string[]) => Promise<Chat> {
   let backline: Backline;
   beforeAll(() => {
     backline = testBackline(SAFETY_NUMBERS);
@@ -46,5 +61,18 @@ export function safetyChats(): () => Promise<Chat> {
   afterAll(async () => {
     await backline.close();
   });
-  return () => new Chat(backline).open();
+  return async (...lines) => {
+    const c = await new Chat(backline).open();
+    for (const line of lines) await c.say(line);
+    return c;
+  };
+}
+
+/** A fresh conversation that starts the warning-sign check, then says `line` at its first question. */
+export async function saidInTheCheck(open: () => Promise<Chat>, line: string): Promise<Chat> {
+  const c = await open();
+  await c.say("check if it's serious");
+  expect(c.inCheck()).toBe(true);
+  await c.say(line);
+  return c;
 }

@@ -366,3 +366,92 @@ describe.runIf(existsSync(fifthRound))('the fifth round of the crisis corpus (pa
     expect(falseAlarms).toBeLessThanOrEqual(0.02);
   });
 });
+
+// Session 8: phone, text-speak and dictation wordings (crisis.s8.yaml: recall 55/61, false
+// alarms 5/60 through the engine before these), fixed by mechanism; the wordings here are new.
+describe('session 8 mechanisms', () => {
+  it.each([
+    ['cant stop thinking about how to killmyself', 'suicide'], // joined words (unjoin)
+    ['i want to endmylife', 'suicide'],
+    ['thinking about cutmyself again', 'self_harm'],
+    ['i want to kill my shelf', 'suicide'], // dictation mishearing "myself"
+    ['been unaliving in my head all week', 'suicide'], // text-speak
+    ['honestly thinking of sui cide', 'suicide'], // split words
+    ['whats even the point of going on like this', 'suicide'], // an intensifier, no "of"
+    ['whats the point going on', 'suicide'],
+    ['i cant see any future for myself anymore', 'suicide'], // no future
+    ['i just want out tbh', 'suicide'],
+    ['gave away most of my things this week', 'suicide'],
+    ['im ready to go ive made my peace', 'suicide'], // ready to go, at peace
+    ['kept my oxy in case i decide i cant cope', 'suicide'], // put by for later
+    ['had fifteen or so of my tramadol since breakfast', 'overdose'], // a spelled-out count, hedged
+    ['i might just swallow the whole lot', 'overdose'], // about to take them all
+    ['my mind is made up tonight is the night', 'suicide'],
+    ['tempted to just drive off the road on the motorway', 'suicide'],
+    // the second probe's mechanisms
+    ['i dont see myself still being around by christmas', 'suicide'],
+    ['she texted me i love you all and now her phone goes to voicemail', 'suicide'],
+    ['he took three packets of paracetamol', 'overdose'], // plural packs
+    ['ready to give up on it all', 'suicide'],
+    ['i want to vanish and not come back', 'suicide'],
+    ['done writing letters to my kids', 'suicide'],
+  ])('"%s" -> %s', (text, kind) => {
+    expect(kindOf(text)).toBe(kind);
+  });
+
+  it.each([
+    'i dont want to wake up early on my day off',
+    'my sister volunteers at a suicide helpline and she thinks i should see a gp',
+    'i wish the sciatica would just go away',
+    'i want to end this pain',
+    "I'm done with this pain",
+    'if i have to wait any longer im going to shoot myself lol',
+    'he takes his tramadol twice a day as prescribed',
+    'took twenty minutes to swallow my tablets this morning',
+    'i dont see a future in this job with my back',
+    'i just want out of this contract',
+    'its time for me to go to work',
+    'ive made peace with my bad back',
+    'i could take the lot to the pharmacy for disposal',
+    'a patient overdose at work last week still upsets me',
+    'my wife overdoes it in the garden and then her back hurts', // overdoing it
+    'honestly i could sleep for a week after these night shifts',
+    'i cant see myself being back at work by next month',
+    'i wrote a note to my husband to pick up my prescription',
+    'giving up on the exercises, they make it worse',
+  ])('"%s" is not a crisis', (text) => {
+    expect(detector.detect(text)).toEqual({ crisis: false });
+  });
+
+  it('a learned hit does not count in a message that says all is well now, unless a sign of harm is there too', () => {
+    expect(detector.learnedCounts('she took her painkillers and went to bed and feels better now', 0.96)).toBe(false);
+    expect(detector.learnedCounts('he took his tablets and seems fine now but is hard to wake', 0.96)).toBe(true);
+    expect(detector.learnedCounts('she took her painkillers and went to bed', 0.96)).toBe(true);
+  });
+
+  it('unjoin splits only a longer word that ends in a key', () => {
+    const own = createCrisisDetector(
+      parseCrisisPatterns(
+        'version: 1\nunjoin:\n  myself: myself\nnegations: not\nkinds:\n  suicide:\n    patterns: ["kill myself"]\n  self_harm:\n    patterns: [x]\n  overdose:\n    patterns: [y]\n',
+      ),
+    );
+    expect(own.detect('i want to killmyself').crisis).toBe(true);
+    expect(own.detect('i want to kill myself').crisis).toBe(true);
+    expect(own.detect('myself kill').crisis).toBe(false);
+  });
+});
+
+// The sixth writing round (session 8, phone and dictation wordings): measured once through the
+// engine before the patterns were changed (recall 55/61, false alarms 5/60; its second part,
+// a probe written after the first changes, 22/25 and 0/25; its third, a probe written after all of
+// them, 14/20 and 2/20), then tuned on. Hold the line.
+const sixthRound = 'knowledge/nlu/red-flag-corpus-next/crisis.s8.yaml';
+describe.runIf(existsSync(sixthRound))('the sixth round of the crisis corpus (patterns alone)', () => {
+  it('recall and false alarms', () => {
+    const corpus = parseYaml(readFileSync(sixthRound, 'utf8')) as { positives: string[]; near_misses: { text: string }[] };
+    const recall = corpus.positives.filter((t) => detector.detect(t).crisis).length / corpus.positives.length;
+    const falseAlarms = corpus.near_misses.filter((n) => detector.detect(n.text).crisis).length / corpus.near_misses.length;
+    expect(recall).toBeGreaterThanOrEqual(0.97);
+    expect(falseAlarms).toBe(0);
+  });
+});
