@@ -49,6 +49,15 @@ describe('"do I have it?" with a pronoun', () => {
   });
 });
 
+describe('"have it" about something else is no diagnosis question', () => {
+  it.each(['could I have it?', 'may I have it now'])('%j after a medicine was named', async (text) => {
+    const c = await chat();
+    await c.say("there's some naproxen in the cupboard");
+    await c.say(text);
+    expect(c.text()).not.toMatch(/can(?:'|’)t tell (?:you )?what/i);
+  });
+});
+
 describe('a cause asked about', () => {
   it.each(['could it be from my old football injury?', 'is it my heavy handbag pressing on a nerve?', 'might this be because of my new mattress'])(
     '%j gets the plain "can\'t tell"',
