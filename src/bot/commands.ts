@@ -24,7 +24,16 @@ import { restartCheck, undoLastAnswer, undoRequest } from '../engine/check.js';
 import type { Pending } from '../engine/state.js';
 import type { PatientReading } from '../nlu/patient.js';
 import { matchChoice } from '../nlu/entities.js';
-import { askToLeaveCheck, isCollectingAnswers, offerAfterUrgent, resumeSuspended, routeIntent, type MessageInput } from './flowControl.js';
+import {
+  askToLeaveCheck,
+  isCollectingAnswers,
+  isShortAnswer,
+  isShortYes,
+  offerAfterUrgent,
+  resumeSuspended,
+  routeIntent,
+  type MessageInput,
+} from './flowControl.js';
 import { confirmFlags } from './safetyResponses.js';
 import { respondToIntent } from './intentResponses.js';
 
@@ -84,16 +93,17 @@ export function handlePending(draft: TurnDraft, input: MessageInput, reading: Pa
         offerAfterUrgent(draft, content.messages.red_flag.offer);
         return true;
       }
+      // ("Ok but swimming though?" is a question, not a yes to carrying on: answered below.)
       if (
         input.choice === CHOICE_VALUES.resume ||
-        (!input.choice && chosenYesNo(input) === 'yes') ||
+        (!input.choice && isShortYes(input.text)) ||
         (!input.choice && isCommand(content.messages, 'more', input.text))
       ) {
         state.pending = undefined;
         resumeSuspended(draft, true);
         return true;
       }
-      if (!input.choice && chosenYesNo(input) === 'no') {
+      if (!input.choice && isShortAnswer(input.text) && chosenYesNo(input) === 'no') {
         state.pending = undefined;
         state.suspended = undefined;
         showMenu(draft);

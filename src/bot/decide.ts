@@ -22,7 +22,6 @@ import {
   ANSWER_CHARS,
   answerCurrent,
   CHOICE_VALUES,
-  chosenYesNo,
   repeatCurrentQuestion,
   reprompt,
   runFrom,
@@ -34,11 +33,12 @@ import { answerChecklistWithFlags } from '../engine/check.js';
 import { answerAboutTopic, answerDirectQuestion, answerTone, directKindInContext, isTopicIntent, noteMedicine } from './directAnswers.js';
 import { newConversationState, type ConversationState } from '../engine/state.js';
 import type { Understander } from '../nlu/types.js';
+import { ACKNOWLEDGED_TONES, type AcknowledgedTone } from '../knowledge/directQuestions.js';
 import type { PatientReading } from '../nlu/patient.js';
-import { otherLanguageReply } from '../locale/languageId.js';
+import { otherLanguageReply, type CrisisWords } from '../locale/languageId.js';
 import { matchChoice } from '../nlu/entities.js';
 import { decideDuringSupport, holdForSupport, isLiveChat } from '../handoff/decideSupport.js';
-import { isCollectingAnswers, type MessageInput } from './flowControl.js';
+import { isCollectingAnswers, isShortAnswer, isShortYes, type MessageInput } from './flowControl.js';
 import {
   actOnRedFlags,
   askToConfirmFlags,
@@ -155,8 +155,14 @@ function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, messag
   const asksWhenToGo = draft.answeredIntent === 'care.when_to_see_doctor';
   // "It's probably just stress though": playing it down gets the advice again, taken seriously.
   const minimises = direct.says('minimises', message.text);
-  if (!draft.notUnderstood && !asksWhenToGo && !minimises && !direct.asksAboutGoing(message.text) && !direct.says('what_to_do', message.text)) return;
   const title = draft.fill(draft.content.triageRules.outcomes[level].title);
+  if (!draft.notUnderstood && !asksWhenToGo && !minimises && !direct.asksAboutGoing(message.text) && !direct.says('what_to_do', message.text)) {
+    // "Ok but swimming though?" at the offer right after the advice: whatever it gets, the advice
+    // in one line after it (not when carrying on with the check, going to a person, or a plain yes or no).
+    if (saved.pending?.kind === 'after_urgent' && !isCheck(draft.content, draft.state.at) && !draft.state.support && !isShortAnswer(message.text))
+      draft.replies.push({ text: draft.fill(draft.content.messages.triage.urgent_reminder_short, { title }) });
+    return;
+  }
   // "Don't tell me to go, I'm not going": how hard that is, acknowledged in the same sentence.
   const pushesBack = direct.says('refuses_going', message.text) || ['anger', 'insult', 'worry'].includes(direct.toneOf(message.text) ?? '');
   const words = draft.content.messages.triage;
@@ -194,15 +200,12 @@ function decideMessageSteps(
   if (text) noteMedicine(draft, text);
 
   let reading: PatientReading = {};
-  let crisisGiven = false;
+  let crisisWords: CrisisWords | undefined;
   const patientBefore = draft.state.patient?.who;
   if (text) {
     // 0. Crisis first: suicidal thoughts, self-harm, overdose or poisoning, in every state.
     const crisis = nlu.detectCrisis(text);
-    if (crisis.crisis) {
-      giveCrisisHelp(draft, crisis.kind!, crisis.language);
-      crisisGiven = true;
-    }
+    if (crisis.crisis) crisisWords = giveCrisisHelp(draft, crisis.kind!, crisis.language);
     // Who is this about? Questions, advice, age and warning signs then fit that person.
     reading = notePatient(draft, text);
   }
@@ -220,7 +223,7 @@ function decideMessageSteps(
     possible = possible.filter((flag) => !described.includes(flag));
     // After crisis help, a question about a lesser possible sign would bury it (and take the next
     // message as its answer); the check asks about it if taken. Cauda equina signs still get advice.
-    if (crisisGiven) possible = possible.filter((flag) => CAUDA_EQUINA_FLAGS.includes(flag));
+    if (crisisWords) possible = possible.filter((flag) => CAUDA_EQUINA_FLAGS.includes(flag));
     const pending = draft.state.pending;
     if (pending?.kind === 'confirm_flags' && flags.length > 0 && flags.every((flag) => pending.flags.includes(flag))) {
       // Describing the very sign being confirmed: that is a yes to the question.
@@ -245,8 +248,8 @@ function decideMessageSteps(
     // A sign told again after its advice: the advice again, short (then the message as usual).
     if (detection.flags.some((flag) => draft.state.answers[flag] === 'yes')) remindUrgentAdvice(draft);
     // (A warning sign being confirmed stays open: the answer below decides it, unclear is yes.)
-    if (crisisGiven && draft.state.pending?.kind !== 'confirm_flags') {
-      offerAfterCrisis(draft);
+    if (crisisWords && draft.state.pending?.kind !== 'confirm_flags') {
+      offerAfterCrisis(draft, crisisWords);
       return draft;
     }
     const explain = content.dialogs.trees.get(ENTRY_TREE)!.red_flag_questions;
@@ -254,10 +257,7 @@ function decideMessageSteps(
     const denies = content.direct.says('denies', text);
     if (detection.isQuestionAbout.length > 0 && explain && !denies && !isCollectingAnswers(draft) && !isLiveChat(draft.state)) {
       // "But is it the cancer back though?": the plain "can't tell" before what the sign means.
-      if (content.direct.kindOf(text) === 'diagnosis') {
-        draft.say(draft.state.lastDirect === 'diagnosis' ? messages.direct.again.diagnosis : messages.direct.cant_tell_short);
-        draft.state.lastDirect = 'diagnosis';
-      }
+      answerDirectQuestion(draft, text, 'redflag.report', { short: messages.direct.cant_tell_short });
       explainRedFlag(draft, explain, detection.isQuestionAbout[0]!);
       return draft;
     }
@@ -356,6 +356,15 @@ function decideMessageSteps(
     // "what is reason of this pain": a plain question about the headline topic, not out of scope.
     decision = { ...decision, intent: 'causes.overview', ambiguous: false };
   }
+  if (
+    (decision.intent === 'out_of_scope' || decision.ambiguous || decision.confidence < RELIEF_CONFIDENCE) &&
+    !isTopicIntent(decision.intent) &&
+    content.direct.says('asks_relief', asked)
+  ) {
+    // "Whats the fastest way to make it stop hurting before my exam": what helps, in the check
+    // too (answered as an aside there), never "outside what I can help with".
+    decision = { ...decision, intent: 'care.self_care', ambiguous: false, confidence: Math.max(decision.confidence, RELIEF_CONFIDENCE) };
+  }
   if (mixedOnTopic && (decision.intent === 'out_of_scope' || decision.ambiguous || !isTopicIntent(decision.intent))) {
     decision = { ...decision, intent: HEADLINE_INTENT, ambiguous: false };
   }
@@ -433,7 +442,8 @@ function acknowledgeFirst(draft: TurnDraft, saved: ConversationState, message: M
   const urgentNow = draft.replies.some((r) => r.urgent || r.triage);
   const tone = direct.toneOf(message.text) ?? (!urgentNow && direct.says('worried_question', message.text) ? 'worry' : undefined);
   const refuses = Boolean(saved.announced) && direct.says('refuses_going', message.text);
-  if (tone !== 'anger' && tone !== 'worry' && tone !== 'distress' && tone !== 'insult' && tone !== 'unheard' && tone !== 'lonely' && !refuses) return;
+  const acknowledged = tone !== undefined && (ACKNOWLEDGED_TONES.has(tone) || tone === 'insult');
+  if (!acknowledged && !refuses) return;
   // "My back is killing me" with a warning sign: the urgent advice first, nothing before it.
   if (tone === 'distress' && !refuses && draft.replies.some((r) => r.urgent || r.triage)) return;
   const words = messages.direct;
@@ -443,12 +453,7 @@ function acknowledgeFirst(draft: TurnDraft, saved: ConversationState, message: M
     draft.replies.unshift(...draft.replies.splice(at, 1));
     return;
   }
-  const line =
-    tone === 'worry' || tone === 'distress' || tone === 'unheard' || tone === 'lonely'
-      ? words[tone]
-      : tone === 'anger' || tone === 'insult'
-        ? words.anger
-        : words.refusal_ack;
+  const line = tone === 'insult' ? words.anger : tone && ACKNOWLEDGED_TONES.has(tone) ? words[tone as AcknowledgedTone] : words.refusal_ack;
   draft.replies.unshift({ text: draft.fill(line), acknowledges: true });
 }
 
@@ -482,12 +487,6 @@ function noteMixedLanguage(draft: TurnDraft, text: string): boolean {
   return true;
 }
 
-/** A message that is only a yes ("yes please", "yeah go on then"), not a yes before a question. */
-function isShortYes(text: string): boolean {
-  return !text.includes('?') && text.trim().split(/\s+/).length <= SHORT_YES_WORDS && chosenYesNo({ text: text.slice(0, ANSWER_CHARS) }) === 'yes';
-}
-const SHORT_YES_WORDS = 4;
-
 /** A description of the pain that names no condition ("pain in down back when I up my leg"). */
 function describesOwnPain(content: EngineContent, text: string): boolean {
   return content.patient.describesPain(text) && !content.direct.conditionNamed(text);
@@ -514,6 +513,9 @@ function rankedTopicNamed(content: EngineContent, ranking: readonly { intent: In
   }
   return undefined;
 }
+
+/** A question about easing the pain is answered (in the check too) with at least this confidence. */
+const RELIEF_CONFIDENCE = 0.5;
 
 /** Below this, a message that says whom it is about is taken to say only that. */
 const ONLY_WHO_CONFIDENCE = 0.5;

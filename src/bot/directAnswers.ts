@@ -4,7 +4,7 @@
 // same question twice gets the next section, never the same reply; the tone of a message.
 import type { IntentId } from '../contract.js';
 import type { Article } from '../knowledge/articles.js';
-import type { DirectKind } from '../knowledge/directQuestions.js';
+import { ACKNOWLEDGED_TONES, type AcknowledgedTone, type DirectKind } from '../knowledge/directQuestions.js';
 import { CHOICE_VALUES, repeatCurrentQuestion, type TurnDraft } from '../engine/runtime.js';
 import { isCheck, nodeAt } from '../engine/draft.js';
 import { noteRead } from '../engine/paging.js';
@@ -66,8 +66,8 @@ export function answerTone(draft: TurnDraft, text: string, intent: IntentId): bo
     draft.say(words.anger, { acknowledges: true });
     return false;
   }
-  if (tone === 'worry' || tone === 'anger' || tone === 'distress' || tone === 'unheard' || tone === 'lonely') {
-    draft.say(words[tone], { acknowledges: true });
+  if (ACKNOWLEDGED_TONES.has(tone)) {
+    draft.say(words[tone as AcknowledgedTone], { acknowledges: true });
     // The rest of the message is answered as usual; a message that is only worry gets the check.
     if ((intent !== 'out_of_scope' && intent !== 'help') || asksMore) return false;
     carryOn(draft, true);
@@ -95,12 +95,30 @@ export function answerTone(draft: TurnDraft, text: string, intent: IntentId): bo
   return true;
 }
 
+export interface DirectAnswerOptions {
+  /**
+   * Short mode, for a diagnosis question beside something else that gets the answer (a warning
+   * sign's explanation, another question in the same message): only the plain "can't tell", this
+   * line the first time and the short "as I said" after; no article, no offer.
+   */
+  short?: string;
+}
+
 /** Diagnosis, dose and prescription questions. Returns true when answered. */
-export function answerDirectQuestion(draft: TurnDraft, text: string, intent: IntentId): boolean {
+export function answerDirectQuestion(draft: TurnDraft, text: string, intent: IntentId, options: DirectAnswerOptions = {}): boolean {
   const { content } = draft;
   const kind = directKindInContext(draft, text);
   if (!kind) return false;
   const words = content.messages.direct;
+  const asksDiagnosis = kind === 'diagnosis' || content.direct.kindsIn(text).includes('diagnosis');
+  if (options.short !== undefined) {
+    if (!asksDiagnosis) return false;
+    sayCantTellShort(draft, options.short);
+    return true;
+  }
+  // "Is it sciatica or a disc, and how many advil can I take?": the plain "can't tell" in short
+  // first, then the other question's answer.
+  if (kind !== 'diagnosis' && asksDiagnosis) sayCantTellShort(draft, words.cant_tell_brief);
   if (kind === 'diagnosis' && isAnswering(draft) && isCheck(content, draft.state.at)) {
     // In the middle of a question: the plain answer, short, and the question again.
     draft.say(words.cant_tell_in_check);
@@ -136,8 +154,14 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
       return true;
     case 'diagnosis': {
       const named = content.direct.conditionNamed(text) ?? conditionInContext(draft);
+      // "Do I have it?" with no condition named or in context: about nothing the classifier may guess.
+      const pronounOnly = content.direct.clausesOf(text).some((clause) => content.direct.says('diagnosis_pronoun', clause));
       const article =
-        named && content.articles.has(named) ? content.articles.get(named) : intent.startsWith('condition.') ? content.articles.forIntent(intent) : undefined;
+        named && content.articles.has(named)
+          ? content.articles.get(named)
+          : intent.startsWith('condition.') && !pronounOnly
+            ? content.articles.forIntent(intent)
+            : undefined;
       const symptoms = article?.sections.find((s) => s.id === content.direct.pointsToSections.answer);
       // Asked about someone else ("does she have stenosis?"): worded for them.
       const forOther = draft.state.patient?.who === 'other';
@@ -153,6 +177,12 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
       return true;
     }
   }
+}
+
+/** The plain "can't tell" alone: `line` the first time, the short "as I said" after. */
+function sayCantTellShort(draft: TurnDraft, line: string): void {
+  draft.say(draft.state.lastDirect === 'diagnosis' ? draft.content.messages.direct.again.diagnosis : draft.fill(line));
+  draft.state.lastDirect = 'diagnosis';
 }
 
 /**
@@ -172,6 +202,12 @@ export function directKindInContext(draft: TurnDraft, text: string): DirectKind 
   if (kind) return kind;
   if (draft.state.medicineTurns && direct.says('dose_followup', text)) return 'dose';
   if ((conditionInContext(draft) || draft.state.lastDirect === 'diagnosis') && direct.says('diagnosis_followup', text)) return 'diagnosis';
+  // "Do I have it?", "does she have that then?" (alone or as one of several questions): about the
+  // condition in context if there is one, else the general "can't tell".
+  const clauses = direct.clausesOf(text);
+  if (clauses.some((clause) => direct.says('diagnosis_pronoun', clause))) return 'diagnosis';
+  // "Back hurts when I lift my leg. What is it": a "what is it" of its own beside a description of the pain.
+  if (clauses.length > 1 && clauses.some((clause) => direct.says('what_is_it', clause)) && draft.content.patient.describesPain(text)) return 'diagnosis';
   return undefined;
 }
 

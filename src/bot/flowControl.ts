@@ -5,7 +5,7 @@
 // another in a circle.
 import type { IntentId } from '../contract.js';
 import { ENTRY_TREE } from '../engine/loader.js';
-import { CHOICE_VALUES, goTo, nodeAt, runFrom, showMenu, type AnswerInput, type TurnDraft } from '../engine/runtime.js';
+import { ANSWER_CHARS, CHOICE_VALUES, chosenYesNo, goTo, nodeAt, runFrom, showMenu, type AnswerInput, type TurnDraft } from '../engine/runtime.js';
 import type { Pending } from '../engine/state.js';
 import type { Choice } from '../engine/replies.js';
 import { isLiveChat } from '../handoff/decideSupport.js';
@@ -86,3 +86,14 @@ export function routeIntent(draft: TurnDraft, intent: IntentId): void {
   }
   goTo(draft, target, ENTRY_TREE);
 }
+
+/** A message that is only a yes ("yes please", "yeah go on then"), not a yes before a question ("ok but swimming though?"). */
+export function isShortYes(text: string): boolean {
+  return isShortAnswer(text) && chosenYesNo({ text: text.slice(0, ANSWER_CHARS) }) === 'yes';
+}
+
+/** A message that is only a yes, no or not sure ("nope", "yes please"), with no question after it. */
+export function isShortAnswer(text: string): boolean {
+  return !text.includes('?') && text.trim().split(/\s+/).length <= SHORT_ANSWER_WORDS && chosenYesNo({ text: text.slice(0, ANSWER_CHARS) }) !== undefined;
+}
+const SHORT_ANSWER_WORDS = 4;

@@ -112,7 +112,17 @@ export function respondToIntent(draft: TurnDraft, decision: IntentDecision, text
       // Answered briefly (the article's opening), then the same question again with its
       // progress: an aside never ends, restarts or parks the flow.
       // (A section whose heading names what was asked, if any: "what is cauda equina?".)
-      const named = sectionNamedBy(draft, text);
+      // "The doctor mentioned spinal stenosis, what's that": the condition the message names, its
+      // opening (then the topic of the conversation: "does she have it then?" is about it).
+      const condition = content.direct.conditionNamed(text);
+      const conditionArticle = condition && content.articles.has(condition) ? content.articles.get(condition) : undefined;
+      const named = conditionArticle ? undefined : sectionNamedBy(draft, text);
+      if (conditionArticle) {
+        for (const message of conditionArticle.sections[0]!.messages) draft.say(message);
+        noteRead(state, conditionArticle.id, 0);
+        repeatCurrentQuestion(draft);
+        return;
+      }
       if (named) {
         const [opening, ...rest] = named.messages;
         draft.say(`**${named.heading}**\n\n${opening ?? ''}`);

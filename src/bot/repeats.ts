@@ -94,6 +94,17 @@ function mustStay(draft: TurnDraft, reply: Reply): boolean {
   return Boolean(reply.urgent || reply.crisis || reply.triage || reply.summary || reply.ask || reply.text.includes(draft.content.emergencyNumber));
 }
 
+/**
+ * A question asked again word for word: a line in front of it ("Here's the question again."),
+ * and when that was said before with it too, another wording of the line (repeats.forms), so a
+ * question asked after several asides is never the same reply twice.
+ */
+function questionAgain(draft: TurnDraft, question: string, said: string[]): string {
+  const { repeats } = draft.content.messages;
+  const lines = [repeats.question_again, ...(repeats.forms['repeats.question_again'] ?? [])].map((line) => `${draft.fill(line)}\n${question}`);
+  return lines.find((text) => !said.includes(saidHash(text))) ?? [...lines].sort((a, b) => said.indexOf(saidHash(a)) - said.indexOf(saidHash(b)))[0]!;
+}
+
 /** Remembers the turn's replies without changing them (the welcome). */
 export function noteSaid(draft: TurnDraft): void {
   const said = draft.state.said ?? [];
@@ -116,7 +127,7 @@ export function avoidRepeats(draft: TurnDraft): void {
       const oldest = [...wordings].sort((a, b) => said.indexOf(saidHash(a)) - said.indexOf(saidHash(b)))[0];
       const wording = fresh ?? oldest;
       if (wording !== undefined) out = { ...reply, text: wording };
-      else if (reply.ask) out = { ...reply, text: `${draft.fill(draft.content.messages.repeats.question_again)}\n${reply.text}` };
+      else if (reply.ask) out = { ...reply, text: questionAgain(draft, reply.text, said) };
       else if (!mustStay(draft, reply)) out = undefined;
     }
     if (!out) {

@@ -120,33 +120,31 @@ export function remindUrgentAdvice(draft: TurnDraft): void {
 /**
  * Crisis help, first in the reply: the crisis line, the poison line and the emergency number
  * for an overdose. While a person from the team is involved, they are told and the case goes
- * to the top of the queue.
+ * to the top of the queue. Returns the words used (another language's where it was said in
+ * one), for the offer that may follow.
  */
-export function giveCrisisHelp(draft: TurnDraft, kind: CrisisKind, language?: string): void {
+export function giveCrisisHelp(draft: TurnDraft, kind: CrisisKind, language?: string): CrisisWords {
   const { state, content } = draft;
   // A crisis said in another language: its own words where we have them (with the same
   // numbers), else the English.
   const words = crisisWordsFor(content, language) ?? content.messages.crisis;
-  if (words !== content.messages.crisis) crisisLanguageOf.set(draft, words);
   const repeat = state.crisis === kind;
   const text = repeat ? words.repeat : words[kind];
   // An overdose or poisoning is also a medical emergency: the reply is urgent advice too.
   draft.say(text, { crisis: true, ...(kind === 'overdose' ? { urgent: true } : {}) });
   state.crisis = kind;
   if (state.support) crisisDuringSupport(draft);
+  return words;
 }
 
-/** When nothing else in the message needed acting on: the offer of a person (in the crisis help's language). */
-export function offerAfterCrisis(draft: TurnDraft): void {
-  const { state, content } = draft;
+/** When nothing else in the message needed acting on: the offer of a person, in the crisis help's words. */
+export function offerAfterCrisis(draft: TurnDraft, words: CrisisWords): void {
+  const { state } = draft;
   if (state.support) return;
   suspendFlow(draft);
-  offerAfterUrgent(draft, (crisisLanguageOf.get(draft) ?? content.messages.crisis).offer);
+  offerAfterUrgent(draft, words.offer);
   state.pending = { kind: 'after_crisis' };
 }
-
-/** The other language's crisis words given in a turn (for its offer of a person). */
-const crisisLanguageOf = new WeakMap<TurnDraft, CrisisWords>();
 
 function crisisWordsFor(content: EngineContent, language: string | undefined): CrisisWords | undefined {
   return language ? content.otherLanguages?.crisisIn(language) : undefined;

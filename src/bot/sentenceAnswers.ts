@@ -21,6 +21,8 @@ export function readSentenceAnswer(draft: TurnDraft, text: string): SentenceAnsw
   if (!atCheckYesNo(content, state)) return undefined;
   const { direct } = content;
   const words = chosenYesNo({ text });
+  // "Can I just take like 4 ibuprofen at once": a question, whatever words it has ("at once"), is no answer.
+  if (words === undefined && (direct.kindOf(text) || ASKS.test(text))) return undefined;
   if (direct.says('answer_unclear', text)) return 'unclear';
   const occurs = direct.says('answer_occurs', text);
   const absent = direct.says('answer_absent', text);
@@ -29,3 +31,6 @@ export function readSentenceAnswer(draft: TurnDraft, text: string): SentenceAnsw
   if (absent) return words === undefined || words === 'no' ? 'no' : 'unclear';
   return undefined;
 }
+
+/** A message that opens as a question of its own (not "only when I cough"). */
+const ASKS = /^\s*(?:what|whats|what's|how|why|where|which|who|(?:can|could|should|may|shall) (?:i|we|you|he|she))\b/i;

@@ -34,6 +34,7 @@ export function keepCaudaEquinaSign(draft: TurnDraft, evidence: string | undefin
   const now = draft.state.answers[evidence];
   if ((now !== 'yes' && now !== 'unsure') || !urgentAnnounced(draft)) return false;
   draft.state.answers[evidence] = 'unsure';
+  draft.state.held = [...new Set([...(draft.state.held ?? []), evidence])];
   draft.say(draft.content.messages.check.advice_stands);
   return true;
 }

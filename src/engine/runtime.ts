@@ -52,7 +52,10 @@ function conditionHolds(condition: Condition, answers: Record<string, AnswerValu
 function skipTo(draft: TurnDraft, position: Position, node: AskNode): string | undefined {
   const { state, content } = draft;
   const tree = content.dialogs.trees.get(position.tree)!;
-  const cannotRaise = (evidence: string) => Boolean(state.announced && !couldRaiseLevel(content.triageRules, state.answers, evidence as never));
+  // A sign held only because a yes was changed to no (the advice stands) counts as that no here.
+  const held = state.held?.length ? Object.fromEntries(state.held.map((evidence) => [evidence, 'no'])) : {};
+  const answers = { ...state.answers, ...held };
+  const cannotRaise = (evidence: string) => Boolean(state.announced && !couldRaiseLevel(content.triageRules, answers, evidence as never));
   switch (node.ask) {
     case 'trial_criteria':
       return nextQuestion(content.trials, state.answers) ? undefined : node.next;
@@ -281,7 +284,10 @@ export function chosenYesNo(input: AnswerInput): 'yes' | 'no' | 'unsure' | undef
 }
 
 function recordAnswer(draft: TurnDraft, position: Position, node: TreeAsk, value: AnswerValue): void {
-  draft.state.answers[storeKeyOf(node, position)] = value;
+  const key = storeKeyOf(node, position);
+  draft.state.answers[key] = value;
+  // Said again as a sign (after going back once more): no longer only held.
+  if (value !== 'no' && draft.state.held?.includes(key)) draft.state.held = draft.state.held.filter((k) => k !== key);
 }
 
 /**

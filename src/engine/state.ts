@@ -64,6 +64,12 @@ export interface ConversationState {
   lastDirect?: 'diagnosis' | 'dose' | 'others_prescription' | 'medicine_safety' | 'medicine_mistake';
   /** Messages left in which an amount question ("how many more?") is about the medicine named before. */
   medicineTurns?: number;
+  /**
+   * Cauda equina signs kept as possible after the person changed their yes to no (the advice
+   * stands): not counted when the check chooses which questions it can skip, so it goes on as
+   * it would have after a no.
+   */
+  held?: string[];
   /** Answers given in the warning-sign check, newest last, for "go back". */
   history?: HistoryEntry[];
   /** The support case just closed, which the feedback questions are about. */

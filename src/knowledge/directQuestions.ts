@@ -17,6 +17,10 @@ const schema = z.strictObject({
   diagnosis_when_named: patterns,
   /** With a condition in context: "so google is right?", "does she have it then?". */
   diagnosis_followup: patterns,
+  /** "Do I have it?", "does she have that then?": whether one has it, with or without a condition in context. */
+  diagnosis_pronoun: patterns,
+  /** A clause of its own asking what it is ("... back hurts when i lift my leg. what is it"), beside a description of the pain. */
+  what_is_it: patterns,
   /** Asks how much of a medicine to take. */
   dose: patterns,
   /** Asks to take someone else's prescription medicine. */
@@ -36,6 +40,8 @@ const schema = z.strictObject({
   about_going: patterns,
   refuses_going: patterns,
   what_to_do: patterns,
+  /** How to ease the pain ("fastest way to make it stop hurting"): what helps at home, in or out of the check. */
+  asks_relief: patterns,
   /** After urgent advice: "it's probably just stress". */
   minimises: patterns,
   check_request: patterns,
@@ -83,6 +89,10 @@ const schema = z.strictObject({
   /** "Doctors keep fobbing me off", "I am alone here": acknowledged before the answer. */
   unheard: patterns,
   lonely: patterns,
+  /** Worn out by looking after someone ("I'm exhausted looking after dad"): acknowledged first. */
+  exhausted: patterns,
+  /** Doubts the bot will answer ("you can't tell me anything useful", "yes or no"): acknowledged first. */
+  sceptic: patterns,
   insult: patterns,
   small_talk: patterns,
   bot_identity: patterns,
@@ -96,12 +106,19 @@ const schema = z.strictObject({
 
 export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription' | 'medicine_safety' | 'medicine_mistake';
 /** Phrases the conversation acts on (each a list of patterns in the file). */
-export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'answer_occurs' | 'answer_absent' | 'answer_unclear' | 'short_version' | 'points_to' | 'explain_more' | 'denies' | 'worried_question' | 'diagnosis_followup' | 'medicine_caution' | 'medicine_mistake' | 'stop_request' | 'meanwhile';
-export type Tone = 'worry' | 'anger' | 'distress' | 'unheard' | 'lonely' | 'insult' | 'small_talk' | 'bot_identity';
+export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'answer_occurs' | 'answer_absent' | 'answer_unclear' | 'short_version' | 'points_to' | 'explain_more' | 'denies' | 'worried_question' | 'diagnosis_followup' | 'medicine_caution' | 'medicine_mistake' | 'stop_request' | 'meanwhile' | 'diagnosis_pronoun' | 'what_is_it' | 'asks_relief';
+export type Tone = 'worry' | 'anger' | 'distress' | 'unheard' | 'lonely' | 'exhausted' | 'sceptic' | 'insult' | 'small_talk' | 'bot_identity';
+/** Tones acknowledged in one sentence before the answer (the sentence is messages.direct[tone]). */
+export type AcknowledgedTone = Extract<Tone, 'worry' | 'anger' | 'distress' | 'unheard' | 'lonely' | 'exhausted' | 'sceptic'>;
+export const ACKNOWLEDGED_TONES: ReadonlySet<Tone> = new Set<AcknowledgedTone>(['worry', 'anger', 'distress', 'unheard', 'lonely', 'exhausted', 'sceptic']);
 
 export interface DirectQuestions {
   /** The direct question this message asks, if any (most specific first). */
   kindOf(text: string): DirectKind | undefined;
+  /** The direct questions asked in the message's clauses ("is it sciatica, and how many advil can I take": both). */
+  kindsIn(text: string): DirectKind[];
+  /** The message cut into its clauses (sentences, and parts joined by ", and", "+", "also"). */
+  clausesOf(text: string): string[];
   toneOf(text: string): Tone | undefined;
   /** The message without its worry or anger ("this is useless, just tell me X" -> "tell me X"). */
   withoutTone(text: string): string;
@@ -128,6 +145,9 @@ export interface DirectQuestions {
   /** The content words of a question, with their section synonyms. */
   contentWords(text: string): string[];
 }
+
+/** Where a message's clauses part: sentence ends, and ", and" / ", also" / " + " / " also " between questions. */
+const CLAUSE_BREAK = /[.?!;\n]+|,\s*(?:and|but|also|plus|or)?\b|\s\+\s|\s(?:also|plus|and also)\s/i;
 
 /** A condition's one-word name this long or longer is recognised with up to TYPO_EDITS typos. */
 const MIN_TYPO_NAME = 7;
@@ -169,7 +189,9 @@ export function loadDirectQuestions(path: string): DirectQuestions {
   const tones: [Tone, RegExp[]][] = [
     ['insult', compile(data.insult)],
     ['lonely', compile(data.lonely)],
+    ['exhausted', compile(data.exhausted)],
     ['unheard', compile(data.unheard)],
+    ['sceptic', compile(data.sceptic)],
     ['anger', compile(data.anger)],
     ['worry', compile(data.worry)],
     ['distress', compile(data.distress)],
@@ -215,6 +237,9 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     medicine_mistake: compile(data.medicine_mistake),
     stop_request: compile(data.stop_request),
     meanwhile: compile(data.meanwhile),
+    diagnosis_pronoun: compile(data.diagnosis_pronoun),
+    what_is_it: compile(data.what_is_it),
+    asks_relief: compile(data.asks_relief),
   };
   // The same phrases for replacing every occurrence (withoutPhrase), compiled once, not per call.
   const globalPhrases = Object.fromEntries(
@@ -252,15 +277,26 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     const words = normaliseForPatterns(text).trim().split(' ').filter((w) => w.length > 2 && !stop.has(w));
     return Object.freeze([...new Set(words.flatMap((w) => synonyms.get(w) ?? synonyms.get(w.replace(/s$/, '')) ?? [w]))]) as string[];
   }, 2048);
+  const kindOf = (text: string): DirectKind | undefined => {
+    const phrase = normaliseForPatterns(text);
+    const kind = kinds.find(([, list]) => someMatch(list, phrase))?.[0];
+    if (kind) return kind;
+    // "Please tell me, I have sciatica or no?", "do i hav arthritus": asking whether one has a named condition.
+    const spelt = spellConditions(phrase);
+    return someMatch(diagnosisWhenNamed, spelt) ? 'diagnosis' : undefined;
+  };
+  const clausesOf = (text: string): string[] =>
+    text
+      .split(CLAUSE_BREAK)
+      .map((c) => c.trim())
+      .filter((c) => /[a-z]/i.test(c));
   return {
-    kindOf(text) {
-      const phrase = normaliseForPatterns(text);
-      const kind = kinds.find(([, list]) => someMatch(list, phrase))?.[0];
-      if (kind) return kind;
-      // "Please tell me, I have sciatica or no?", "do i hav arthritus": asking whether one has a named condition.
-      const spelt = spellConditions(phrase);
-      return someMatch(diagnosisWhenNamed, spelt) ? 'diagnosis' : undefined;
+    kindOf,
+    kindsIn(text) {
+      const found = [kindOf(text), ...clausesOf(text).map(kindOf)].filter((k): k is DirectKind => k !== undefined);
+      return [...new Set(found)];
     },
+    clausesOf,
     toneOf(text) {
       const phrase = normaliseForPatterns(text);
       const tone = tones.find(([, list]) => someMatch(list, phrase))?.[0];

@@ -104,6 +104,7 @@ const messagesSchema = z.strictObject({
     urgent_reminder: z.string(),
     urgent_reminder_refusal: z.string(),
     urgent_reminder_minimised: z.string(),
+    urgent_reminder_short: z.string(),
     keep_answering: z.string(),
     /** Before advice about someone else: who it is for. */
     for_other: z.string(),
@@ -183,7 +184,10 @@ const messagesSchema = z.strictObject({
     medicine_mistake: z.string(),
     lonely: z.string(),
     unheard: z.string(),
+    exhausted: z.string(),
+    sceptic: z.string(),
     cant_tell_short: z.string(),
+    cant_tell_brief: z.string(),
     /** The plain "can't tell" for someone asking about another person ({patient}, {their}). */
     cant_tell_other: z.string(),
     cant_tell_general_other: z.string(),

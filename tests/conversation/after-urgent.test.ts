@@ -59,3 +59,22 @@ describe('a misspelt "do I need to go" after urgent advice', () => {
     expect(c.text()).not.toMatch(/gets better at home/i);
   });
 });
+
+// At the "carry on" offer right after urgent advice, any other message (a question on another
+// topic, small talk, something not understood) gets its answer and the advice kept in one line,
+// so nobody moves on thinking it can wait. "ok but <question>" is no yes to carrying on.
+describe('at the offer after urgent advice, the advice is kept in a short line', () => {
+  it.each([['is cycling ok for my back?'], ['what is sciatica'], ['ok but what about yoga though?'], ['my dog needs walking']])('%j', async (message) => {
+    const c = await afterUrgentAdvice('i cant feel anything when i wipe my bottom since this morning');
+    await c.say(message);
+    expect(c.text()).toMatch(/emergency room|911/);
+    expect(c.text()).not.toMatch(/back to where we were/i);
+  });
+
+  it('a plain "ok" still carries on, with no extra line', async () => {
+    const c = await afterUrgentAdvice('what stretches help? also i cant feel my bum when i wipe since yesterday');
+    await c.say('ok');
+    expect(c.text()).toMatch(/back to where we were/i);
+    expect(c.text()).not.toMatch(/please remember/i);
+  });
+});

@@ -143,6 +143,32 @@ describe('the check never derails', () => {
     expect((await stateOf(c)).answers.saddle_anaesthesia).toBe('no');
   });
 
+  it.each(['how do I ease the pain quickly before my shift?', 'quickest way to get rid of it before my driving test'])(
+    'a question about easing the pain (%j) is answered as an aside, then the same question',
+    async (text) => {
+      const c = await chat();
+      await c.tap("Check if it's serious");
+      const evidence = c.askedEvidence();
+      await c.say(text);
+      expect(c.text()).toMatch(/at home|heat|moving|active/i);
+      expect(c.text()).not.toMatch(/more simply/i);
+      expect(c.askedEvidence()).toBe(evidence);
+    },
+  );
+
+  it.each(['can I take 3 of my pills at a time?', 'could I just have like 5 ibuprofen at once'])(
+    'a dose question at a yes/no question (%j) is no answer: no advice, the dose answer, the same question',
+    async (text) => {
+      const c = await chat();
+      await c.tap("Check if it's serious");
+      const evidence = c.askedEvidence();
+      await c.say(text);
+      expect(c.last.some((a) => dataOf(a)?.urgent)).toBe(false);
+      expect(c.text()).toMatch(/pharmacist|leaflet/i);
+      expect(c.askedEvidence()).toBe(evidence);
+    },
+  );
+
   it('leaving needs a confirmation: "No, carry on" asks the same question again; "stop" then yes stops', async () => {
     const c = await chat();
     await c.tap("Check if it's serious");
@@ -216,6 +242,27 @@ describe('going back', () => {
     expect((await stateOf(c)).answers.saddle_anaesthesia).toBe('unsure');
     await answerNoUntil(c);
     expect(finalLevel(c)).toBe('emergency');
+  });
+
+  // A mis-tap corrected: the advice stands (the sign is kept as possible), but the check goes on
+  // as it would have after a no, instead of stopping at the few questions that could raise it.
+  it.each([
+    ['the first question, "sorry I meant no"', 0, 'sorry I meant no'],
+    ['the second question, "go back" then "no"', 1, 'go back'],
+  ])('a yes changed to no at %s: the next cauda equina question is asked, and the advice still stands', async (_, before, undo) => {
+    const c = await chat();
+    await c.tap("Check if it's serious");
+    for (let i = 0; i < before; i++) await c.answerNo();
+    const evidence = c.askedEvidence()!;
+    await c.tap('Yes');
+    expect(c.last.some((a) => dataOf(a)?.urgent)).toBe(true);
+    await c.say(undo);
+    if (undo === 'go back') await c.answerNo();
+    const order = CAUDA_EQUINA_FLAGS as readonly string[];
+    expect(c.askedEvidence()).toBe(order[order.indexOf(evidence) + 1]);
+    expect(await answerNoUntil(c)).toBeGreaterThanOrEqual(3);
+    expect(finalLevel(c)).toBe('emergency');
+    expect((await stateOf(c)).answers[evidence]).toBe('unsure');
   });
 
   it('with nothing answered yet, "back" says so and stays at the question', async () => {
