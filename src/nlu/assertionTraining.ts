@@ -4,9 +4,10 @@
 //               `current`; near misses the class of their `kind` (classOfKind); each read by
 //               the gate's rules-only reading of the sign's place (gate.describe).
 //               tests/assertion/assertion-set.yaml is the held-out measure, never trained on.
-//   thresholds  chosen on k-fold out-of-fold probabilities (`backline`-free: run
-//               scripts/train-assertion.mjs) and written, with the numbers they were chosen on,
-//               to knowledge/nlu/assertion-model.json (see chooseThresholds).
+//   thresholds  chosen on leave-one-round-out probabilities (each writing round scored by a
+//               model trained on the others: crossRoundAssertion; run scripts/train-assertion.mjs)
+//               and written, with the numbers they were chosen on, to
+//               knowledge/nlu/assertion-model.json (see chooseThresholds).
 //   cache       <NLU_CACHE_DIR>/assertion-model-<key>.json, key = hash of the model version, the
 //               config, the corpus, the cue file, the red-flag patterns and the patient words.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -32,16 +33,19 @@ import {
 } from './assertionModel.js';
 import { classOfKind } from './assertion.js';
 
+const CURRENT = 0;
+
 export const ASSERTION_MODEL_FILE = 'assertion-model.json';
 
 /** How the gate reads a sign in a text, rules only (what the model is trained on). */
-export type DescribeSign = (sign: string, text: string) => { input: AssertionInput; verdict: { status: string } };
+export type DescribeSign = (sign: string, text: string) => { input: AssertionInput; verdict: { status: string; strong?: boolean } };
 
 export interface AssertionExample extends LabelledInput {
   text: string;
   kind: string;
-  /** The rules' status for it. */
+  /** The rules' status for it, and whether on a strong cue. */
   rule: string;
+  strong?: boolean;
 }
 
 /** The labelled inputs of the corpus files (crisis is not a warning sign: left out). Deduplicated by sign and text. */
@@ -53,7 +57,7 @@ export function assertionExamples(files: readonly CorpusFile[], describe: Descri
     if (seen.has(key)) return;
     seen.add(key);
     const { input, verdict } = describe(sign, text);
-    out.push({ input, label, text, kind, rule: verdict.status });
+    out.push({ input, label, text, kind, rule: verdict.status, strong: verdict.strong ?? false });
   };
   for (const f of files) {
     if (f.sign === 'crisis') continue;
@@ -64,6 +68,79 @@ export function assertionExamples(files: readonly CorpusFile[], describe: Descri
     }
   }
   return out;
+}
+
+/** The writing round of a corpus file: the part of its name between the sign and `.yaml` (none: `base`). */
+export function roundOfCorpusFile(name: string): string {
+  return name.split('.').slice(1, -1).join('.') || 'base';
+}
+
+/**
+ * The labelled inputs of each writing round (files named <sign>.<round>.yaml), rounds in the
+ * order of the sorted file names. A sign and text written in two rounds is kept in the first only.
+ */
+export function assertionExamplesByRound(named: readonly { name: string; file: CorpusFile }[], describe: DescribeSign): Map<string, AssertionExample[]> {
+  const byRound = new Map<string, CorpusFile[]>();
+  for (const { name, file } of [...named].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const r = roundOfCorpusFile(name);
+    byRound.set(r, [...(byRound.get(r) ?? []), file]);
+  }
+  const seen = new Set<string>();
+  const out = new Map<string, AssertionExample[]>();
+  for (const [r, files] of byRound) {
+    const list = assertionExamples(files, describe).filter((e) => !seen.has(`${e.input.sign}\u0000${e.text.toLowerCase().trim()}`));
+    for (const e of list) seen.add(`${e.input.sign}\u0000${e.text.toLowerCase().trim()}`);
+    out.set(r, list);
+  }
+  return out;
+}
+
+/**
+ * Leave-one-round-out class probabilities: each round (a set of writers) scored by a model
+ * trained on every other round. Unlike k-fold, no writer is on both sides, so thresholds chosen
+ * on these probabilities hold for writers the model has not read (k-fold ones did not: the
+ * development sets by new writers kept 10-12% false alarms). `only`: score just these rounds.
+ */
+export function crossRoundAssertion(
+  byRound: ReadonlyMap<string, readonly AssertionExample[]>,
+  config: Partial<AssertionModelConfig> = {},
+  only?: readonly string[],
+): Map<string, Float64Array[]> {
+  const out = new Map<string, Float64Array[]>();
+  for (const [held, test] of byRound) {
+    if (only && !only.includes(held)) continue;
+    const train = [...byRound].filter(([r]) => r !== held).flatMap(([, l]) => l);
+    const model = restoreAssertionModel(trainAssertionModel(train, `round:${held}`, config));
+    out.set(
+      held,
+      test.map((e) => model.probabilities(e.input)),
+    );
+  }
+  return out;
+}
+
+/**
+ * What the gate makes of one example given the model's probabilities and thresholds, as
+ * assertionGate.ts judge does (kept in step with it; scripts/assertion-rounds.mjs --check
+ * compares the two): `raised` is urgent advice, or for a cauda equina sign a confirming question
+ * (a weak set-aside); `urgent` is current.
+ */
+export function gateDecision(
+  e: AssertionExample,
+  p: Float64Array,
+  t: AssertionThresholds['thresholds'],
+  caudaEquina: ReadonlySet<string>,
+): { raised: boolean; urgent: boolean } {
+  const ce = caudaEquina.has(e.input.sign);
+  const pc = p[CURRENT]!;
+  if (e.rule !== 'current') {
+    if (!(ce && e.strong)) return { raised: ce && !e.strong, urgent: false };
+    return { raised: pc >= t.disagreeCaudaEquina, urgent: false };
+  }
+  const bar = ce ? t.setAsideAloneCaudaEquina : t.setAsideAlone;
+  if (pc >= bar || !modelMaySetAside(e.input)) return { raised: true, urgent: true };
+  if (ce && pc < t.answerAloneCaudaEquina) return { raised: false, urgent: false };
+  return { raised: ce, urgent: false };
 }
 
 /** Out-of-fold class probabilities: every example scored by a model trained without its fold (stratified by sign and kind). */
@@ -138,11 +215,10 @@ export function loadAssertionThresholds(dataDir = 'knowledge/nlu'): AssertionThr
 }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
-const CURRENT = 0;
 
 /**
  * Share of the real reports the rules keep current that the learned model alone may set aside,
- * out of fold: a budget, not "below every positive", because one odd positive (p(current) 0.0000
+ * held out (by round): a budget, not "below every positive", because one odd positive (p(current) 0.0000
  * for "sorted, but it's back") then switched the model off altogether. For a sign that is not
  * cauda equina a set-aside drops it; for a cauda equina sign it becomes one neutral confirming
  * question, so its urgent advice waits for a "yes" but the sign is never silenced.
@@ -150,7 +226,8 @@ const CURRENT = 0;
 export const SET_ASIDE_BUDGET = 0.0005;
 
 /**
- * Thresholds from out-of-fold probabilities. Safety first, so they are set by the positives:
+ * Thresholds from held-out probabilities (train-assertion.mjs: leave one writing round out; the
+ * names below still say "out of fold"). Safety first, so they are set by the positives:
  *   setAsideAlone     (signs that are not cauda equina) the p(current) below which at most
  *                     SET_ASIDE_BUDGET of the positives the rules keep current fall, out of fold
  *                     (a recurrence, which the model may not set aside, is not counted);
@@ -236,6 +313,8 @@ export function chooseThresholds(
 
 export interface AssertionSources {
   corpusFiles: CorpusFile[];
+  /** The same files with their names (the name says the writing round). */
+  namedFiles: { name: string; file: CorpusFile }[];
   /** Everything the inputs depend on, hashed for the cache key. */
   hash: string;
 }
@@ -249,7 +328,8 @@ export function readAssertionSources(root = '.', extraCorpusDirs: readonly strin
       .filter((n) => n.endsWith('.yaml'))
       .sort())
       extra.push([f, readFileSync(join(dir, f), 'utf8')]);
-  const files = [...parseCorpus(sources), ...parseCorpus({ ...sources, corpus: extra })];
+  const named = [...sources.corpus, ...extra].map(([name, text]) => ({ name, file: parseCorpus({ ...sources, corpus: [[name, text]] })[0]! }));
+  const files = named.map((n) => n.file);
   const read = (p: string) => (existsSync(join(root, p)) ? readFileSync(join(root, p), 'utf8') : '');
   const hash = sha256(
     JSON.stringify([
@@ -261,7 +341,7 @@ export function readAssertionSources(root = '.', extraCorpusDirs: readonly strin
       read('knowledge/nlu/patient.yaml'),
     ]),
   );
-  return { corpusFiles: files, hash };
+  return { corpusFiles: files, namedFiles: named, hash };
 }
 
 const CACHE_PREFIX = 'assertion-model-';
