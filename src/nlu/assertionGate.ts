@@ -31,10 +31,15 @@ const fragments = z.array(z.string().min(1));
 const cueFileSchema = z.strictObject({
   strangers: fragments,
   story_sources: fragments,
+  topic_of: fragments,
+  not_theirs: fragments,
+  reporting: fragments,
+  things: fragments,
   animals: fragments,
   relations: fragments,
   self: fragments,
   pronouns: fragments,
+  gendered: z.strictObject({ he: fragments, she: fragments, male: fragments, female: fragments }),
   resolved: fragments,
   reactivated: fragments,
   resolvable: z.array(z.string().min(1)),
@@ -50,6 +55,7 @@ const cueFileSchema = z.strictObject({
   own_complaint: fragments,
   own_explicit: fragments,
   patient_marked: fragments,
+  patient_named: fragments,
   negation: fragments,
   acquaintances: fragments,
   denial_list: fragments,
@@ -84,10 +90,16 @@ export function loadAssertionCues(root = '.'): CompiledCues {
 export interface CompiledCues {
   strangers: RegExp;
   storySources: RegExp;
+  topicOf: RegExp;
+  notTheirs: RegExp;
+  reporting: RegExp;
+  things: RegExp;
   animals: RegExp;
   relation: RegExp;
   self: RegExp;
   pronoun: RegExp;
+  /** A he-word, a she-word; a person's word that says male, female (the whole mention's last words). */
+  gender: { he: RegExp; she: RegExp; male: RegExp; female: RegExp };
   resolved: RegExp;
   reactivated: RegExp;
   resolvable: ReadonlySet<string>;
@@ -103,6 +115,8 @@ export interface CompiledCues {
   ownComplaint: RegExp;
   ownExplicit: RegExp;
   patientMarked: RegExp;
+  /** "its mum im asking about", "its my mother in law with the bad back": the one group that matched is the patient. */
+  patientNamed: RegExp;
   negation: RegExp;
   acquaintances: RegExp;
   denialList: RegExp;
@@ -118,6 +132,9 @@ export interface CompiledCues {
   deniedAfter: RegExp;
 }
 
+/** Longest first, so that an alternation takes "mother in law" before "mother". */
+const byLength = (list: readonly string[]) => [...list].sort((a, b) => b.length - a.length);
+
 function compileCues(cues: AssertionCues, file: string): CompiledCues {
   const compile = (where: string, list: readonly string[], flags = '') => {
     for (const [i, f] of list.entries()) {
@@ -132,15 +149,25 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
   return {
     strangers: compile('strangers', cues.strangers, 'g'),
     storySources: compile('story_sources', cues.story_sources),
+    topicOf: new RegExp(cues.topic_of.map((h) => `(?:${h})`).join('|')),
+    notTheirs: compile('not_theirs', cues.not_theirs),
+    reporting: new RegExp(`^s? (?:[a-z]+ ){0,2}(?:${cues.reporting.join('|')})(?: |$)`),
+    things: new RegExp(`^(?:${cues.things.join('|')})$`),
     animals: compile('animals', cues.animals, 'g'),
     // "my husbands mum", and a bare relation opening the clause ("grandma has osteoporosis").
     relation: compile(
       'relations',
-      cues.relations.map((r) => `(?:(?:my|our|his|her|their|your) (?:[a-z]+ )?|^)(?:${r})s?`),
+      byLength(cues.relations).map((r) => `(?:(?:my|our|his|her|their|your) (?:[a-z]+ )?|^)(?:${r})s?`),
       'g',
     ),
     self: compile('self', cues.self, 'g'),
     pronoun: compile('pronouns', cues.pronouns, 'g'),
+    gender: {
+      he: new RegExp(`^(?:${cues.gendered.he.join('|')})$`),
+      she: new RegExp(`^(?:${cues.gendered.she.join('|')})$`),
+      male: new RegExp(`(?:^| )(?:${byLength(cues.gendered.male).join('|')})s?$`),
+      female: new RegExp(`(?:^| )(?:${byLength(cues.gendered.female).join('|')})s?$`),
+    },
     resolved: compile('resolved', cues.resolved),
     reactivated: compile('reactivated', cues.reactivated),
     resolvable: new Set(cues.resolvable),
@@ -155,14 +182,18 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     negation: compile('negation', cues.negation),
     askingFor: compile(
       'asking_for',
-      cues.asking_for.map((a) => `${a} (?:my|our) (?:${cues.relations.join('|')})`),
+      cues.asking_for.map((a) => `${a} (?:my|our) (?:${byLength(cues.relations).join('|')})`),
     ),
     ownComplaint: compile('own_complaint', cues.own_complaint),
     ownExplicit: compile('own_explicit', cues.own_explicit),
     patientMarked: compile('patient_marked', cues.patient_marked),
+    patientNamed: compile(
+      'patient_named',
+      cues.patient_named.map((p) => p.replaceAll('{rel}', `(?:my |our )?(${byLength(cues.relations).join('|')}|mrs [a-z]+|mr [a-z]+|miss [a-z]+)s?`)),
+    ),
     acquaintances: compile(
       'acquaintances',
-      cues.acquaintances.map((a) => `(?:my|me|our|his|her|their|dads|mums|husbands|wifes) (?:old |next door |best |former |new )?(?:${a})s?`),
+      cues.acquaintances.map((a) => `(?:(?:my|me|our|his|her|their|dads|mums|husbands|wifes) |^)(?:old |next door |best |former |new )?(?:${a})s?`),
       'g',
     ),
     denialList: compile('denial_list', cues.denial_list),
@@ -211,7 +242,15 @@ export function splitClauses(text: string): Clause[] {
 
 /** Where a sign is: its clause, where in it it starts, and the words that matched (when the patterns found it). */
 type Place = { clause: number; at: number; matched?: string };
-type Owner = { kind: 'self' | 'relation' | 'acquaintance' | 'stranger' | 'animal' | 'pronoun'; who: string; index: number };
+type Owner = {
+  kind: 'self' | 'relation' | 'acquaintance' | 'stranger' | 'animal' | 'pronoun';
+  who: string;
+  index: number;
+  /** Found through this he/she/him/her. */
+  through?: string;
+  /** Named in an earlier clause; the sign's own clause names nobody before it. */
+  far?: true;
+};
 
 /**
  * Who the patient is, as the gate reads it: the patient reader's reading, and whether the
@@ -236,7 +275,8 @@ const DENIED_TROUBLE =
   /(?:^| )(?:problems?|issues?|trouble|numb|numbness|tingling|tingly|weakness|weak|fever|temperature|temp|leaks?|leaking|accidents?|changes?|symptoms?|incontinence|pins and needles)(?= |$)/;
 
 /** "how do I stop it coming back?": asks how to prevent a recurrence, reports none. */
-const PREVENTING = /(?:^| )(?:stop|stops|prevent|prevents|avoid|keep) (?:it|this|that|them|the [a-z]+) (?:from )?(?:coming back|returning|happening again)/;
+const PREVENTING =
+  /(?:^| )(?:(?:stop|stops|prevent|prevents|avoid|keep) (?:it|this|that|them|the [a-z]+) (?:from )?(?:coming back|returning|happening again)|(?:so|that) (?:it|this|that) (?:doesnt|does not|wont|will not|dont|never) (?:come back|return|happen again))/;
 
 /** Words a question may open with before its question word ("so what is...", "hi, how..."). */
 const QUESTION_LEAD = '(?:(?:so|and|but|ok|okay|hi|hello|quick question|just) )*';
@@ -259,20 +299,32 @@ const ASKED_ABILITY =
 const LONG_AGO_SIGNS: ReadonlySet<string> = new Set(['significant_trauma', 'fever', 'chest_pain', 'sudden_severe_pain']);
 
 const SUBJECT_PLACE =
-  /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|old|little|poor|young|[a-z]+s) ?){0,3}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|where|whereas|that|who|said|says|saw|read|heard|about|dreamt|dreamed|dream)(?: (?:a|an|the|my|our|this|some))? ?$|(?:^| )(?:saw|seen|read|heard|watched)? ?(?:it |this |that )?(?:on|in) (?:the |a )?(?:tv|telly|news|radio|paper|papers|tiktok|youtube|facebook|instagram|reddit|internet|forum|programme|program|documentary|casualty|[a-z]+ post)(?: (?:last night|yesterday|today|this morning|the other day|last week))? ?$/;
+  /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|old|little|poor|young|[a-z]+s) ?){0,3}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|where|whereas|that|who|said|says|saw|read|heard|about|dreamt|dreamed|dream|we had|weve had|nursed|treated|met|night|yesterday|today|morning|week)(?: (?:a|an|the|my|our|this|some))? ?$|(?:^| )(?:saw|seen|read|heard|watched)? ?(?:it |this |that )?(?:on|in) (?:the |a )?(?:tv|telly|news|radio|paper|papers|tiktok|youtube|facebook|instagram|reddit|internet|forum|programme|program|documentary|casualty|[a-z]+ post)(?: (?:last night|yesterday|today|this morning|the other day|last week))? ?$/;
 
 /** The relation the back or leg trouble is said of ("my husband has back pain", "dads back"), if one. */
-function relationWithComplaint(message: string, cues: CompiledCues): string | undefined {
+function relationWithComplaint(message: string, cues: CompiledCues, alone = false): string | undefined {
   cues.relation.lastIndex = 0;
   const named = [...message.matchAll(cues.relation)].map((m) => m[0]);
-  if (new Set(named.map(relationWord)).size < 2) return undefined;
+  if (new Set(named.map(relationWord)).size < (alone ? 1 : 2)) return undefined;
   for (const who of named) {
     const rel = relationWord(who);
-    const said = new RegExp(`(?:^| )${who}s?(?: (?:[a-z]+ ){0,3}(?:has|have|had|got|gets|is|keeps|s))? (?:[a-z]+ )?${cues.complaintWords}(?= |$)`);
+    // Not through a report of someone else's words ("my mum says grandmas got new back pain").
+    const said = new RegExp(
+      `(?:^| )${who}s?(?: (?:(?!(?:says|said|told|tells|thinks|reckons|rang|asked)(?= ))[a-z]+ ){0,3}(?:has|have|had|got|gets|is|keeps|s))? (?:[a-z]+ )?(?:his |her |their )?${cues.complaintWords}(?= |$)`,
+    );
     if (said.test(message)) return rel;
   }
   return undefined;
 }
+
+/** Is this word (the patient reader's relation) someone the writer knows, not family ("neighbour")? */
+function acquaintanceWord(word: string, cues: CompiledCues): boolean {
+  cues.acquaintances.lastIndex = 0;
+  return cues.acquaintances.test(`my ${word}`);
+}
+
+/** A person named right after one of these is a preposition's object, seldom what a he/she stands for. */
+const PREPOSITION_BEFORE = /(?:^| )(?:with|to|from|at|by|near|beside|behind|over|after|than)(?: (?:my|our|his|her|their|the))? ?$/;
 
 /** Every person named in a clause, in order. */
 function peopleIn(clause: string, cues: CompiledCues): Owner[] {
@@ -303,13 +355,30 @@ function peopleIn(clause: string, cues: CompiledCues): Owner[] {
     // "tripped over the dog", "feels like someone else's" are not theirs.
     else if (!SUBJECT_PLACE.test(before)) o.kind = 'pronoun';
   }
+  // An owner of a thing ("tripped over my sons scooter") is not who the clause is about; of a
+  // body part ("my sons back") they are.
+  for (const o of found) {
+    if (o.kind !== 'relation' || !o.who.endsWith('s')) continue;
+    const next = clause.slice(o.index + o.who.length).match(/^ ([a-z]+)/)?.[1];
+    if (next !== undefined && cues.things.test(next)) o.kind = 'pronoun';
+  }
   // A longer match at the same place wins (a stranger's "my husbands mate" over "my husbands").
   found.sort((a, b) => a.index - b.index || b.who.length - a.who.length);
   return found.filter((o, i) => !found.slice(0, i).some((p) => o.index >= p.index && o.index < p.index + p.who.length));
 }
 
 /** The relation word of a mention ("my husbands mum" -> "mum"). */
-const relationWord = (who: string) => who.split(' ').pop()!.replace(/s$/, '');
+const relationWord = (who: string) => {
+  const words = who.replace(/s$/, '').split(' ');
+  // "my mother in law" -> "mother in law"
+  return (words.at(-2) === 'in' && words.length >= 3 ? words.slice(-3) : words.slice(-1)).join(' ').replace(/s$/, '');
+};
+/** "my husbands mum": a relative's relative (not "my mother in law", one relation of several words). */
+const isChained = (who: string) =>
+  who
+    .slice(0, who.length - relationWord(who).length)
+    .split(' ')
+    .some((w) => w.length > 2 && w.endsWith('s') && !['his', 'hers'].includes(w));
 
 export interface GateVerdict {
   status: AssertionStatus | 'other_sense';
@@ -432,24 +501,47 @@ export function createAssertionGate(options: {
       // the people before it are not the sign's.
       if (people.length === 0 && QUESTION_CLAUSE.test(clauses[k]!.text)) return undefined;
       if (people.length === 0) continue;
-      // A pronoun stands for the last person named before it in the sentence, if any.
+      // A pronoun stands for the last person named before it in the sentence whose word does
+      // not say the other sex ("my husband ... our daughter ... he cant": the husband), if any.
       const last = people[people.length - 1]!;
-      if (last.kind !== 'pronoun') return last;
-      const before = [...people.slice(0, -1)].reverse().find((p) => p.kind !== 'pronoun' && p.kind !== 'self');
-      if (before) return before;
-      for (let j = k - 1; j >= 0 && clauses[j]!.sentence === clauses[i]!.sentence; j--) {
-        const earlier = peopleIn(clauses[j]!.text, cues)
-          .reverse()
-          .find((p) => p.kind !== 'pronoun' && p.kind !== 'self');
-        if (earlier) return earlier;
+      if (last.kind !== 'pronoun') {
+        // Someone who passes the news on ("my sister rang to say dads back is bad and both his
+        // legs..."), with nobody else named before the sign: whose it is, is not known.
+        const after = k === i ? clauses[k]!.text.slice(last.index + last.who.length, place.at) : clauses[k]!.text.slice(last.index + last.who.length);
+        if (cues.reporting.test(after)) return undefined;
+        return k < i ? { ...last, far: true } : last;
       }
-      return last;
+      // The nearest person a he or she can stand for, not one named as the object of a
+      // preposition ("digging with our grandson, harry, hes lost...").
+      const fits = (p: Owner) => p.kind !== 'pronoun' && p.kind !== 'self' && agrees(last.who, p.who);
+      const candidates = [...people.slice(0, -1)].reverse().map((p) => ({ p, text: clauses[k]!.text }));
+      for (let j = k - 1; j >= 0 && clauses[j]!.sentence === clauses[i]!.sentence; j--)
+        candidates.push(
+          ...peopleIn(clauses[j]!.text, cues)
+            .reverse()
+            .map((p) => ({ p, text: clauses[j]!.text })),
+        );
+      const objectOf = (c: { p: Owner; text: string }) => PREPOSITION_BEFORE.test(c.text.slice(0, c.p.index));
+      // Nobody else: the he or she itself (read as the patient, the safe side).
+      const found = candidates.find((c) => fits(c.p) && !objectOf(c));
+      return found ? { ...found.p, through: last.who } : last;
     }
     return undefined;
   };
 
+  /** Can this he/she stand for this person? Unless their word says the other sex. */
+  const agrees = (pronoun: string, who: string): boolean => {
+    const g = cues.gender;
+    if (g.he.test(pronoun)) return !g.female.test(who);
+    if (g.she.test(pronoun)) return !g.male.test(who);
+    return true;
+  };
+
   /** Says it came back, not asking how to stop it coming back. */
-  const recurs = (c: Clause): boolean => cues.reactivated.test(c.text) && !(c.question && PREVENTING.test(c.text));
+  // "tips to stop it coming back" asks how to prevent it, "?" or not; "cant stop it coming back" says it does.
+  const recurs = (c: Clause): boolean =>
+    cues.reactivated.test(c.text) &&
+    !(PREVENTING.test(c.text) && (c.question || !/(?:^| )(?:cant|cannot|couldnt|wont|can not) (?:stop|prevent|keep)/.test(c.text)));
 
   const judgeClause = (sign: string, clauses: Clause[], place: Place, reading: GateReading, message: string): GateVerdict => {
     const i = place.clause;
@@ -556,6 +648,22 @@ export function createAssertionGate(options: {
     if (owner === undefined && !cues.ownComplaint.test(sentence) && cues.wondering.test(message))
       return { status: 'hypothetical', strong: true, reason: 'only wondering' };
     const story = cues.storySources.test(sentence);
+    // The topic of a programme or an article ("watched a programme about spinal tumours").
+    // Not when the writer then says it of themselves ("a video about cauda equina ... realised my bums been numb").
+    const restOfSentence = [
+      clause.text.slice(place.at),
+      ...clauses
+        .slice(i + 1)
+        .filter((c) => c.sentence === clause.sentence)
+        .map((c) => c.text),
+    ].join(' ');
+    if (
+      place.matched &&
+      cues.topicOf.test(clause.text.slice(0, place.at)) &&
+      !reportedAfter &&
+      !/(?:^| )(?:i|im|ive|my|me|mine|myself)(?= |$)/.test(restOfSentence)
+    )
+      return { status: 'other_person', strong: true, reason: 'the topic of something seen or read' };
     if (owner?.kind === 'animal') return { status: 'other_person', strong: true, reason: `an animal's ("${owner.who}")` };
     // A story ("the leaflet said", "on TV") only when the sentence holds no report of the writer's own.
     if (owner?.kind === 'stranger' || (story && owner === undefined && !/(?:^| )(?:i|im|ive|my|me)(?= |$)/.test(sentence))) {
@@ -565,7 +673,19 @@ export function createAssertionGate(options: {
     // back trouble or asks for a relative; a message only about them is a carer's report.
     if (owner?.kind === 'acquaintance') {
       const own = cues.ownComplaint.test(message);
-      if (own || (reading.who === 'other' && reading.rel && reading.rel !== relationWord(owner.who)))
+      // A relative's friend ("dads friend from the pub ... so dad wants to know"): not the
+      // patient when the relative is named again on their own, as the one the message is about.
+      const root = isChained(owner.who) ? owner.who.split(' ')[0]!.replace(/s$/, '') : undefined;
+      const rootWord = new RegExp(`(?:^| )${root}s?(?= |$)`, 'g');
+      const at = clause.text.indexOf(owner.who);
+      // Not when the relative is named between the friend and the sign ("mums neighbour found mum ... she'd wet herself").
+      const rootAgain =
+        root !== undefined &&
+        at >= 0 &&
+        at < place.at &&
+        !rootWord.test(clause.text.slice(at + owner.who.length, place.at)) &&
+        [...message.matchAll(rootWord)].length >= 2;
+      if (own || rootAgain || (reading.who === 'other' && reading.rel && reading.rel !== relationWord(owner.who)))
         return { status: 'other_person', strong: own || Boolean(reading.explicit), reason: `someone the writer knows ("${owner.who}")` };
     }
     if (owner?.kind === 'self' && reading.who === 'other' && reading.explicit) {
@@ -577,13 +697,27 @@ export function createAssertionGate(options: {
     if (owner?.kind === 'relation') {
       const rel = relationWord(owner.who);
       const patientRel = reading.rel;
-      const chained = owner.who.split(' ').length > 2; // "my husbands mum"
+      const chained = isChained(owner.who); // "my husbands mum"
       if (reading.who === 'self')
         return { status: 'other_person', strong: Boolean(reading.saidOwn), reason: `a relative's ("${owner.who}"), the writer is the patient` };
-      if (reading.who === 'other' && patientRel && rel !== patientRel && (chained || !owner.who.startsWith('my ') || reading.explicit || reading.byComplaint)) {
+      // "a post fell and hit him": a him or her the patient could be too is not clearly someone else's.
+      // So is a relative named clauses before the sign in a sentence that names the patient too
+      // ("my dad was helping my brother, darren, put up a fence when a post fell and hit him").
+      const unclear =
+        (owner.through !== undefined && /^(?:him|her|them)$/.test(owner.through) && agrees(owner.through, patientRel ?? '')) ||
+        (owner.far === true && patientRel !== undefined && new RegExp(`(?:^| )${patientRel}s?(?= |$)`).test(sentence));
+      if (
+        !unclear &&
+        reading.who === 'other' &&
+        patientRel &&
+        rel !== patientRel &&
+        (chained || !owner.who.startsWith('my ') || reading.explicit || reading.byComplaint)
+      ) {
+        // "its his right leg thats weak, not hers": said outright not to be the patient's.
+        const denied = clauses.some((c) => c.sentence === clause.sentence && cues.notTheirs.test(c.text));
         return {
           status: 'other_person',
-          strong: chained || Boolean(reading.explicit),
+          strong: chained || Boolean(reading.explicit) || denied,
           reason: `not the patient's ("${owner.who}"; the patient: ${patientRel})`,
         };
       }
@@ -747,7 +881,10 @@ export function createAssertionGate(options: {
     let reading: GateReading = patient.read(text);
     // "I had cancer myself, but this is about my husband": said outright, whatever else.
     const askedFor = cues.askingFor.exec(message);
+    const named = cues.patientNamed.exec(message);
     if (askedFor) reading = { ...reading, who: 'other', explicit: true, rel: relationWord(askedFor[0]) };
+    // "its mum im asking about", "its my mother in law with the bad back": that one is the patient.
+    else if (named) reading = { ...reading, who: 'other', explicit: true, rel: relationWord(named.slice(1).find((g) => g !== undefined)!) };
     else if (cues.ownExplicit.test(message)) reading = { ...reading, who: 'self', explicit: true, saidOwn: true };
     else if (reading.who === undefined && cues.ownComplaint.test(message)) reading = { ...reading, who: 'self', explicit: true };
     else if (cues.patientMarked.test(message)) {
@@ -758,8 +895,11 @@ export function createAssertionGate(options: {
       if (named.length > 0) reading = { ...reading, who: 'other', explicit: true, rel: relationWord(named.at(-1)!) };
     } else {
       // Two relatives named, the back trouble said of one of them: that one is the patient.
-      const complained = relationWithComplaint(message, cues);
-      if (complained && reading.rel !== complained) reading = { ...reading, who: 'other', rel: complained, byComplaint: true };
+      // One relative with the back trouble is enough when the reader took an acquaintance for the
+      // patient ("our neighbour fell off a roof ... my husband is worried his back pain...").
+      const acquainted = reading.rel !== undefined && acquaintanceWord(reading.rel, cues);
+      const complained = relationWithComplaint(message, cues, acquainted);
+      if (complained && (reading.rel !== complained || acquainted)) reading = { ...reading, who: 'other', rel: complained, byComplaint: true };
     }
     // The patterns found it only denied ("no numbness or tingling in either leg"): negated,
     // whatever the learned model says (its negation is its weak point).

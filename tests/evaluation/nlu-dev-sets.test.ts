@@ -66,24 +66,29 @@ const CAUDA_EQUINA_AND_WEAKNESS: readonly string[] = [...CAUDA_EQUINA_FLAGS, 'pr
 // accident with me brew", "nearly shat myself when...", "my bank balance lost weight") the assertion
 // model, retrained with the s7 round's real reports under its budget, no longer sets aside; they get
 // a confirming question. Over-triage is tolerated; the budget stays.
+// Session 8 "whose sign is it" reader (assertionGate.ts: pronouns resolved by sex and not to a
+// preposition's object, a named patient "its mum im asking about", a messenger "rang to say",
+// strangers "the lad who", a topic "a programme about..."): false alarms on the carers and
+// other-people sets fell, dev-21 0.2857 -> 0.0794, dev-17 0.1818 -> 0.1212, dev-13 0.1633 ->
+// 0.1224, dev-10 0.0921 -> 0.0526, dev-8 0.0875 -> 0.05, dev-4 0.0167 -> 0; recall unchanged.
 const RATCHETS: Record<string, Ratchet> = {
   'tests/nlu-dev.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0 },
   'tests/nlu-dev-2.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0345 },
   'tests/nlu-dev-3.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0192 },
-  'tests/nlu-dev-4-carers.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0167, crisisRecall: 1 },
+  'tests/nlu-dev-4-carers.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0, crisisRecall: 1 },
   'tests/nlu-dev-5-nonnative-slang.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0323, crisisRecall: 1 },
   'tests/nlu-dev-6-mixed.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0, crisisRecall: 1 },
   // urgentRecall 0.9915 -> 0.9829: one weight-loss report the learned detector no longer scores
   // (the red-flag model retrained on the s5 corpus), so the pattern's unsure hit asks first.
   // Recall stays 1. For the recall helper (knowledge/red-flags.yaml, red-flag-model.json).
   'tests/nlu-dev-7-general.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0444, crisisRecall: 1 },
-  'tests/nlu-dev-8-carers-long.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0875, crisisRecall: 1 },
+  'tests/nlu-dev-8-carers-long.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.05, crisisRecall: 1 },
   'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0455, crisisRecall: 1 },
-  'tests/nlu-dev-10-carers.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0921, crisisRecall: 1 },
+  'tests/nlu-dev-10-carers.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0526, crisisRecall: 1 },
   'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9852, urgentRecall: 0.9778, ceUrgent: 0.962, falseAlarmRate: 0.0441, crisisRecall: 1 },
   'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9924, urgentRecall: 0.9847, ceUrgent: 1, falseAlarmRate: 0.0769, crisisRecall: 1 },
   // Session-5 blind sets, measured once on the merged code, then development data from here.
-  'tests/nlu-dev-13-carers.yaml': { recall: 0.96, urgentRecall: 0.96, ceUrgent: 0.982, falseAlarmRate: 0.1633, crisisRecall: 1 },
+  'tests/nlu-dev-13-carers.yaml': { recall: 0.96, urgentRecall: 0.96, ceUrgent: 0.982, falseAlarmRate: 0.1224, crisisRecall: 1 },
   'tests/nlu-dev-14-nonnative-slang.yaml': { recall: 0.9852, urgentRecall: 0.9704, ceUrgent: 1, falseAlarmRate: 0.1707, crisisRecall: 1 },
   'tests/nlu-dev-15-mixed-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0729, crisisRecall: 1 },
   // Session 6's blind sets, measured once on the code before the session and once after it (blind):
@@ -92,7 +97,7 @@ const RATCHETS: Record<string, Ratchet> = {
   // 0.950 -> 0.959, 0.927 -> 0.945, FA 0.258 -> 0.212, crisis 1.0; near misses and crisis 0.990,
   // 0.990, 0.972 (unchanged), FA 0.255 -> 0.234, crisis 0.944 (unchanged). Development data now.
   'tests/nlu-dev-16-world-englishes.yaml': { recall: 0.9308, urgentRecall: 0.9308, ceUrgent: 0.897, falseAlarmRate: 0.125, crisisRecall: 1 },
-  'tests/nlu-dev-17-carers-older.yaml': { recall: 0.9752, urgentRecall: 0.9752, ceUrgent: 0.945, falseAlarmRate: 0.1818, crisisRecall: 1 },
+  'tests/nlu-dev-17-carers-older.yaml': { recall: 0.9752, urgentRecall: 0.9752, ceUrgent: 0.945, falseAlarmRate: 0.1212, crisisRecall: 1 },
   'tests/nlu-dev-18-nearmiss-crisis.yaml': { recall: 0.9897, urgentRecall: 0.9897, ceUrgent: 0.972, falseAlarmRate: 0.2128, crisisRecall: 1 },
   // Session 7's blind sets, measured once on the code before the session and once after it (blind;
   // urgent = advice before any confirming question for both): phones and dictation recall 0.976,
@@ -102,7 +107,7 @@ const RATCHETS: Record<string, Ratchet> = {
   // Session 8 (crisis layer, phone and dictation wordings): dev-19 crisis 0.846 -> 1.0.
   'tests/nlu-dev-19-phone-voice.yaml': { recall: 0.9756, urgentRecall: 0.9756, ceUrgent: 0.982, falseAlarmRate: 0.0962, crisisRecall: 1 },
   'tests/nlu-dev-20-mixed-denials.yaml': { recall: 0.9541, urgentRecall: 0.945, ceUrgent: 0.925, falseAlarmRate: 0.12, crisisRecall: 1 },
-  'tests/nlu-dev-21-other-people.yaml': { recall: 0.9828, urgentRecall: 0.9828, ceUrgent: 0.96, falseAlarmRate: 0.2857, crisisRecall: 1 },
+  'tests/nlu-dev-21-other-people.yaml': { recall: 0.9828, urgentRecall: 0.9828, ceUrgent: 0.96, falseAlarmRate: 0.0794, crisisRecall: 1 },
 };
 
 let backline: Backline;
