@@ -42,7 +42,7 @@ export function assertionOf(
 ): Assertion {
   if (facts.hypothetical) return { status: 'hypothetical', reason: 'hypothetical cue' };
   if (facts.asksAbout && facts.indirect && !facts.firstPerson) return { status: 'hypothetical', reason: 'asked about, second-hand' };
-  if (facts.asksAbout && facts.indirect) return { status: 'hypothetical', reason: 'hypothetical or second-hand, about oneself' };
+  if (facts.asksAbout && facts.indirect && !facts.presentReport) return { status: 'hypothetical', reason: 'hypothetical or second-hand, about oneself' };
   const history = sign !== 'crisis' && detector.historyOnly.has(sign as RedFlagId);
   const someone = facts.someoneElse;
   if (someone) {
@@ -61,8 +61,10 @@ export function assertionOf(
     if (history && speakerInMessage && !facts.patientComplaint) return { status: 'other_person', reason: `someone else's history ("${someone.who}")` };
   }
   if (facts.familyHistory && !facts.patientComplaint) return { status: 'other_person', reason: 'family history' };
-  if (facts.asksAbout && !facts.firstPerson) return { status: 'question', reason: 'asked about, no first person' };
-  if (facts.isQuestion && !facts.firstPerson && !someone) return { status: 'question', reason: 'bare question, no first person' };
+  // A question that still tells of the sign now ("is it bad that the right leg has gone numb as
+  // well now?") is a report, with or without an "I".
+  if (facts.asksAbout && !facts.firstPerson && !facts.presentReport) return { status: 'question', reason: 'asked about, no first person' };
+  if (facts.isQuestion && !facts.firstPerson && !someone && !facts.presentReport) return { status: 'question', reason: 'bare question, no first person' };
   // Anything acute can be over ("the numbness went away, all sorted now"); a history stays.
   const resolvable = sign !== 'crisis' && (detector.resolvable.has(sign as RedFlagId) || !history);
   if (resolvable && (facts.resolved || (next?.onlyResolved ?? false))) return { status: 'resolved', reason: 'said to be over' };

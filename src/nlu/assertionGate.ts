@@ -408,7 +408,7 @@ const CURRENT: GateVerdict = { status: 'current', strong: false, reason: 'report
 
 export function createAssertionGate(options: {
   cues: CompiledCues;
-  detector: Pick<RedFlagDetector, 'explain'>;
+  detector: Pick<RedFlagDetector, 'explain' | 'cueFacts'>;
   patient: Pick<PatientReader, 'read'>;
   caudaEquina: readonly RedFlagId[];
   /** The learned assertion model and its thresholds (assertionTraining.ts); without it, the rules alone. */
@@ -633,8 +633,13 @@ export function createAssertionGate(options: {
     // Asked about, then said to be happening ("is it serious if my leg gives way? it's happened
     // three times today", "is it normal for both legs? because mine has since yesterday"): a report.
     const reportedAfter = clauses.slice(i + 1).some((c) => c.sentence <= clause.sentence + 1 && cues.ownedAfter.test(c.text));
+    // ... or a question or "if" that still tells of it now ("do I need A&E if I can't control my
+    // bowels since yesterday?", "is it bad that the right leg has gone numb as well now?"): the
+    // detectors' cues.present_report, with no "ever" or "what if".
+    // (Read only when a hypothetical or question branch would set the sign aside.)
+    const present = (): boolean => detector.cueFacts(sentence).some((f) => f.presentReport);
     // Hypotheticals and questions about the sign.
-    if ((cues.hypothetical.test(clause.text) || cues.hypothetical.test(upTo)) && !reportedAfter)
+    if ((cues.hypothetical.test(clause.text) || cues.hypothetical.test(upTo)) && !reportedAfter && !present())
       return { status: 'hypothetical', strong: true, reason: 'an if' };
     // A fear of what may come, before the sign in its clause, with no reason or report between.
     const fear = cues.feared.exec(clause.text);
@@ -752,7 +757,8 @@ export function createAssertionGate(options: {
       (cues.asksAbout.test(asked) || cues.questionOpener.test(firstClause)) &&
       !/(?:^| )(?:my|i|im|ive|me|mine|id)(?= |$)/.test(unframed) &&
       // Only the asking names the writer ("why do doctors ask if I'm numb"): the frame is taken out above.
-      (owner === undefined || (owner.kind === 'self' && byOthers !== null && owner.index > byOthers.index))
+      (owner === undefined || (owner.kind === 'self' && byOthers !== null && owner.index > byOthers.index)) &&
+      !present()
     ) {
       const defining = cues.defining.test(clause.text) || cues.defining.test(upTo);
       return { status: 'question', strong: defining, reason: defining ? 'a question about what it is' : 'a question about it' };

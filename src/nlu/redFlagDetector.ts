@@ -99,7 +99,8 @@ class Detector implements RedFlagDetector {
       const first = view.tokens[0] ?? '';
       const someone = context.someoneElseSubject();
       return {
-        hypothetical: view.spans(cue.hypothetical).length > 0,
+        hypothetical: view.spans(cue.hypothetical).length > 0 && !context.presentReport,
+        presentReport: context.presentReport,
         asksAbout: context.asksAbout,
         indirect: context.indirect,
         isQuestion: context.isQuestion,

@@ -111,6 +111,10 @@ const cueSchema = z.strictObject({
   indirect: termList,
   /** "if i ever get...", "should i worry if...": a question about the sign, not a report. */
   hypothetical: termList,
+  /** "since yesterday", "right now", "keeps": a question or "if" that still tells of the sign now. */
+  present_report: termList.optional(),
+  /** "ever", "what if", "one day": the sentence stays asked about, whatever time it names. */
+  asked_only: termList.optional(),
   /** "what is a slipped disc": a general question that moves away from someone else's symptom. */
   general_question: termList,
   /** "years ago": someone else's symptom clearly in the past. */
@@ -280,6 +284,8 @@ export interface RedFlagDetector {
 export interface SentenceCueFacts {
   /** "what if", "should I worry if I ever ...". */
   hypothetical: boolean;
+  /** A question or "if" that tells of the sign now ("since yesterday", "right now"), with no "ever" or "what if". */
+  presentReport: boolean;
   /** Asks about something (what is, is it serious, tell me about) or second-hand ("watch for"). */
   asksAbout: boolean;
   /** Second-hand or hypothetical about oneself ("what if I", "the GP told me to watch for"). */

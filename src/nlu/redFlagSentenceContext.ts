@@ -45,6 +45,11 @@ export class SentenceContext {
   private readonly answeredUnsure: boolean;
   /** First person, and not a hypothetical: may carry a topic fallback. */
   readonly reportsForSelf: boolean;
+  /**
+   * A question or "if" that still tells of the sign now ("do I need A&E if I can't control my
+   * bowels since yesterday?"): cues.present_report, with none of cues.asked_only ("ever").
+   */
+  readonly presentReport: boolean;
 
   constructor(
     private readonly c: Compiled,
@@ -91,9 +96,12 @@ export class SentenceContext {
     this.answeredNo = answeredNo;
     this.answeredUnsure = answeredUnsure;
     this.asksAboutTopics = this.asksAbout || (this.isQuestion && !this.firstPerson && !answeredNo && !answeredUnsure);
+    this.presentReport = view.spans(cue.present_report).length > 0 && view.spans(cue.asked_only).length === 0;
     // ("the pain is all the time at night" has no "I" or "my" but is still the speaker's.)
     this.reportsForSelf =
-      view.spans(cue.hypothetical).length === 0 && !(this.asksAbout && this.indirect) && (this.firstPerson || (!this.isQuestion && !this.asksAbout));
+      (view.spans(cue.hypothetical).length === 0 || this.presentReport) &&
+      !(this.asksAbout && this.indirect) &&
+      (this.firstPerson || (!this.isQuestion && !this.asksAbout));
   }
 
   /**
@@ -252,7 +260,9 @@ export class SentenceContext {
     };
     // "should I worry if I ever get numbness in both legs?", "what do I do if my mum's legs
     // ever give way?": asks about the sign, whoever it would be about.
-    const hypo = view.spans(cue.hypothetical).find((h) => h.end <= occ.start && !inOcc(h));
+    // ... unless it still tells of the sign now ("do I need A&E if I can't control my bowels since
+    // yesterday?"): then it is read as any question that holds a report.
+    const hypo = this.presentReport ? undefined : view.spans(cue.hypothetical).find((h) => h.end <= occ.start && !inOcc(h));
     if (hypo) return ['question', `hypothetical ("${view.tokens.slice(hypo.start, hypo.end).join(' ')}")`];
     const family = view.spans(cue.family_history).find((f) => f.start >= clauseStart && f.end <= clauseEnd);
     if (family)

@@ -104,10 +104,16 @@ const RATCHETS: Record<string, Ratchet> = {
   // urgent 0.976, cauda equina urgent 0.982, false alarms 0.096, crisis 0.846 (all unchanged);
   // denials mixed with reports 0.954, urgent 0.954 -> 0.945, 0.925, FA 0.120, crisis 1.0; other
   // people recall 0.966 -> 0.983, urgent 0.966 -> 0.983, 0.960, FA 0.286, crisis 1.0.
-  // Session 8 (crisis layer, phone and dictation wordings): dev-19 crisis 0.846 -> 1.0.
-  'tests/nlu-dev-19-phone-voice.yaml': { recall: 0.9756, urgentRecall: 0.9756, ceUrgent: 0.982, falseAlarmRate: 0.0962, crisisRecall: 1 },
+  // Session 8 (crisis layer, phone and dictation wordings): dev-19 crisis 0.846 -> 1.0; the
+  // present_report cue raised dev-19 recall and urgent 0.9756 -> 0.9837; the whose-sign reader
+  // cut dev-21 false alarms 0.2857 -> 0.0794.
+  'tests/nlu-dev-19-phone-voice.yaml': { recall: 0.9837, urgentRecall: 0.9837, ceUrgent: 0.982, falseAlarmRate: 0.0962, crisisRecall: 1 },
   'tests/nlu-dev-20-mixed-denials.yaml': { recall: 0.9541, urgentRecall: 0.945, ceUrgent: 0.925, falseAlarmRate: 0.12, crisisRecall: 1 },
   'tests/nlu-dev-21-other-people.yaml': { recall: 0.9828, urgentRecall: 0.9828, ceUrgent: 0.96, falseAlarmRate: 0.0794, crisisRecall: 1 },
+  // Session 8's own set (recall helper, written before the change, not blind): real reports asked
+  // as questions and near misses that really are questions. On the code before session 8: recall
+  // 0.8448, urgent 0.8276, false alarms 0.10; after the present_report cue: 0.9828, 0.9397, 0.10.
+  'tests/nlu-dev-22-question-reports.yaml': { recall: 0.9828, urgentRecall: 0.9397, ceUrgent: 1, falseAlarmRate: 0.1 },
 };
 
 let backline: Backline;
