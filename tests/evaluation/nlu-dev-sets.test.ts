@@ -82,22 +82,22 @@ const RATCHETS: Record<string, Ratchet> = {
   // (the red-flag model retrained on the s5 corpus), so the pattern's unsure hit asks first.
   // Recall stays 1. For the recall helper (knowledge/red-flags.yaml, red-flag-model.json).
   'tests/nlu-dev-7-general.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0444, crisisRecall: 1 },
-  'tests/nlu-dev-8-carers-long.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.05, crisisRecall: 1 },
+  'tests/nlu-dev-8-carers-long.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0625, crisisRecall: 1 },
   'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0455, crisisRecall: 1 },
   'tests/nlu-dev-10-carers.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0526, crisisRecall: 1 },
-  'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9852, urgentRecall: 0.9778, ceUrgent: 0.962, falseAlarmRate: 0.0441, crisisRecall: 1 },
+  'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9852, urgentRecall: 0.9778, ceUrgent: 0.962, falseAlarmRate: 0.0588, crisisRecall: 1 },
   'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9924, urgentRecall: 0.9847, ceUrgent: 1, falseAlarmRate: 0.0769, crisisRecall: 1 },
   // Session-5 blind sets, measured once on the merged code, then development data from here.
-  'tests/nlu-dev-13-carers.yaml': { recall: 0.96, urgentRecall: 0.96, ceUrgent: 0.982, falseAlarmRate: 0.1224, crisisRecall: 1 },
+  'tests/nlu-dev-13-carers.yaml': { recall: 0.96, urgentRecall: 0.96, ceUrgent: 0.982, falseAlarmRate: 0.1429, crisisRecall: 1 },
   'tests/nlu-dev-14-nonnative-slang.yaml': { recall: 0.9852, urgentRecall: 0.9704, ceUrgent: 1, falseAlarmRate: 0.1707, crisisRecall: 1 },
-  'tests/nlu-dev-15-mixed-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0729, crisisRecall: 1 },
+  'tests/nlu-dev-15-mixed-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0938, crisisRecall: 1 },
   // Session 6's blind sets, measured once on the code before the session and once after it (blind):
   // world Englishes recall 0.885 -> 0.931, urgent 0.885 -> 0.923, cauda equina urgent 0.810 -> 0.879,
   // false alarms 0.107 -> 0.125, crisis 0.833 -> 1.0; carers and older people 0.950 -> 0.967,
   // 0.950 -> 0.959, 0.927 -> 0.945, FA 0.258 -> 0.212, crisis 1.0; near misses and crisis 0.990,
   // 0.990, 0.972 (unchanged), FA 0.255 -> 0.234, crisis 0.944 (unchanged). Development data now.
   'tests/nlu-dev-16-world-englishes.yaml': { recall: 0.9308, urgentRecall: 0.9308, ceUrgent: 0.897, falseAlarmRate: 0.125, crisisRecall: 1 },
-  'tests/nlu-dev-17-carers-older.yaml': { recall: 0.9752, urgentRecall: 0.9752, ceUrgent: 0.945, falseAlarmRate: 0.1212, crisisRecall: 1 },
+  'tests/nlu-dev-17-carers-older.yaml': { recall: 0.9752, urgentRecall: 0.9752, ceUrgent: 0.945, falseAlarmRate: 0.1364, crisisRecall: 1 },
   'tests/nlu-dev-18-nearmiss-crisis.yaml': { recall: 0.9897, urgentRecall: 0.9897, ceUrgent: 0.972, falseAlarmRate: 0.2128, crisisRecall: 1 },
   // Session 7's blind sets, measured once on the code before the session and once after it (blind;
   // urgent = advice before any confirming question for both): phones and dictation recall 0.976,
@@ -107,13 +107,17 @@ const RATCHETS: Record<string, Ratchet> = {
   // Session 8 (crisis layer, phone and dictation wordings): dev-19 crisis 0.846 -> 1.0; the
   // present_report cue raised dev-19 recall and urgent 0.9756 -> 0.9837; the whose-sign reader
   // cut dev-21 false alarms 0.2857 -> 0.0794.
+  // The assertion model's thresholds are now chosen leave-one-round-out (scripts/train-assertion.mjs):
+  // random folds let it set aside 3.6 times its budget of real reports by writers it had not read
+  // (20 of 11,233, 12 cauda equina; by rounds 11, 3). The cost, accepted on the safe side: six
+  // false-alarm ceilings rose by one or two near misses (dev-8, -11, -13, -15, -17, -22).
   'tests/nlu-dev-19-phone-voice.yaml': { recall: 0.9837, urgentRecall: 0.9837, ceUrgent: 0.982, falseAlarmRate: 0.0962, crisisRecall: 1 },
   'tests/nlu-dev-20-mixed-denials.yaml': { recall: 0.9541, urgentRecall: 0.945, ceUrgent: 0.925, falseAlarmRate: 0.12, crisisRecall: 1 },
   'tests/nlu-dev-21-other-people.yaml': { recall: 0.9828, urgentRecall: 0.9828, ceUrgent: 0.96, falseAlarmRate: 0.0794, crisisRecall: 1 },
   // Session 8's own set (recall helper, written before the change, not blind): real reports asked
   // as questions and near misses that really are questions. On the code before session 8: recall
   // 0.8448, urgent 0.8276, false alarms 0.10; after the present_report cue: 0.9828, 0.9397, 0.10.
-  'tests/nlu-dev-22-question-reports.yaml': { recall: 0.9828, urgentRecall: 0.9397, ceUrgent: 1, falseAlarmRate: 0.1 },
+  'tests/nlu-dev-22-question-reports.yaml': { recall: 0.9828, urgentRecall: 0.9397, ceUrgent: 1, falseAlarmRate: 0.1167 },
 };
 
 let backline: Backline;
