@@ -114,6 +114,10 @@ function crisisPasses(texts: string[]): void {
   const missed = texts.filter((t) => !english.detect(t).crisis);
   const all = timeEach(texts, 20, (t) => english.detect(t));
   report('crisis patterns, English (median / p99)', `${fmt(percentile(all, 50))} / ${fmt(percentile(all, 99))}`, '-', true);
+  // The same without the pre-screen (every pattern read): what the required literals save.
+  const full = createCrisisDetector(loadCrisisPatterns('knowledge/crisis.yaml'), [], { prescreen: false });
+  const unscreened = timeEach(texts, 20, (t) => full.detect(t));
+  report('  without the pre-screen (median / p99)', `${fmt(percentile(unscreened, 50))} / ${fmt(percentile(unscreened, 99))}`, '-', true);
   for (const { language, patterns } of loadCrisisLanguages('knowledge')) {
     const theirs = createCrisisDetector(patterns);
     const pass = timeEach(missed, 20, (t) => theirs.detect(t));
