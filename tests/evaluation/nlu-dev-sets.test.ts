@@ -118,6 +118,14 @@ const RATCHETS: Record<string, Ratchet> = {
   // as questions and near misses that really are questions. On the code before session 8: recall
   // 0.8448, urgent 0.8276, false alarms 0.10; after the present_report cue: 0.9828, 0.9397, 0.10.
   'tests/nlu-dev-22-question-reports.yaml': { recall: 0.9828, urgentRecall: 0.9397, ceUrgent: 1, falseAlarmRate: 0.1167 },
+  // Session 8's blind sets (outside writers who saw only the CONTRACT), measured once (before ->
+  // after): several people in one message recall 0.9675 -> 0.9675, urgent 0.9675, cauda equina
+  // 0.98, false alarms 0.329 -> 0.317; voice, text-speak and non-native 0.992, urgent 0.976, 0.981,
+  // FA 0.111 (all unchanged); questions and history recall 0.893 -> 0.901, urgent 0.860, 0.894,
+  // FA 0.167 -> 0.190 (the leave-one-round-out thresholds); crisis 1.0 on all three (49 items).
+  'tests/nlu-dev-23-several-people.yaml': { recall: 0.9675, urgentRecall: 0.9675, ceUrgent: 0.98, falseAlarmRate: 0.3165, crisisRecall: 1 },
+  'tests/nlu-dev-24-voice-nonnative.yaml': { recall: 0.992, urgentRecall: 0.976, ceUrgent: 0.981, falseAlarmRate: 0.1111, crisisRecall: 1 },
+  'tests/nlu-dev-25-questions-history.yaml': { recall: 0.9008, urgentRecall: 0.8595, ceUrgent: 0.894, falseAlarmRate: 0.1905, crisisRecall: 1 },
 };
 
 let backline: Backline;
