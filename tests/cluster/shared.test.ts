@@ -146,11 +146,16 @@ describe('PostgresTurnLock', () => {
       await sleep(150);
       events.push(`${name}:end`);
     };
-    await Promise.all([lockOne.run('webchat/a', turn('a1')), sleep(20).then(() => lockTwo.run('webchat/a', turn('a2')))]);
+    // The second instance asks only once the first holds the lock (a fixed delay raced the first
+    // lock's round trip on a loaded machine).
+    const started = async (name: string) => {
+      while (!events.includes(`${name}:start`)) await sleep(5);
+    };
+    await Promise.all([lockOne.run('webchat/a', turn('a1')), started('a1').then(() => lockTwo.run('webchat/a', turn('a2')))]);
     expect(events).toEqual(['a1:start', 'a1:end', 'a2:start', 'a2:end']);
 
     events.length = 0;
-    await Promise.all([lockOne.run('webchat/a', turn('a')), sleep(20).then(() => lockTwo.run('webchat/b', turn('b')))]);
+    await Promise.all([lockOne.run('webchat/a', turn('a')), started('a').then(() => lockTwo.run('webchat/b', turn('b')))]);
     expect(events).toEqual(['a:start', 'b:start', 'a:end', 'b:end']);
   });
 
