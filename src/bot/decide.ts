@@ -374,7 +374,9 @@ function decideMessageSteps(
     // this pain is and why), not a "Did you mean" between guesses; a condition it names still counts.
     decision = { ...decision, intent: HEADLINE_INTENT, ambiguous: false };
   }
-  if (decision.intent === 'out_of_scope' && !isCollectingAnswers(draft)) {
+  // "Can you tell me what spinal stenosis is" (heard as a request for help): the condition it names.
+  const helpNaming = decision.intent === 'help' && !isCollectingAnswers(draft) && content.direct.conditionNamed(text);
+  if ((decision.intent === 'out_of_scope' || helpNaming) && !isCollectingAnswers(draft)) {
     // "my son has bad back pain from a disc": about a condition, or about the pain itself.
     const named = content.direct.conditionNamed(text);
     const intent = named && content.articles.has(named) ? (content.articles.get(named).intents[0] as IntentId | undefined) : undefined;
