@@ -392,6 +392,11 @@ function decideMessageSteps(
     // "ok what do I do": what helps (after urgent advice, the reminder comes first).
     if (!urgentAdviceGiven(draft.state)) decision = { ...decision, intent: 'care.self_care', ambiguous: false };
   }
+  const waiting = !isCollectingAnswers(draft) && !urgentAdviceGiven(draft.state) && content.direct.says('while_waiting', text);
+  if (waiting) {
+    // "What can I actually do while I wait for my operation": what helps meanwhile, not the surgery section.
+    decision = { ...decision, intent: 'care.self_care', ambiguous: false };
+  }
   const onlyWho = decision.intent === 'out_of_scope' || decision.ambiguous || decision.confidence < ONLY_WHO_CONFIDENCE;
   const saysWho = reading.explicit || (reading.who === 'self' && patientBefore === 'other');
   if (saysWho && reading.who && onlyWho && !isCollectingAnswers(draft)) {
@@ -426,7 +431,8 @@ function decideMessageSteps(
   // Follow-ups about the conversation's topic: "what points to piriformis?", "short version pls",
   // "can it be cured?" (the article last read).
   if (!isCollectingAnswers(draft) && answerAboutTopic(draft, text, decision)) return draft;
-  respondToIntent(draft, decision, text);
+  // (What helps while waiting is the self-care opening, not a section picked by "operation".)
+  respondToIntent(draft, decision, waiting ? '' : text);
   return draft;
 }
 

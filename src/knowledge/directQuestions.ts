@@ -42,6 +42,8 @@ const schema = z.strictObject({
   what_to_do: patterns,
   /** How to ease the pain ("fastest way to make it stop hurting"): what helps at home, in or out of the check. */
   asks_relief: patterns,
+  /** What helps while waiting for an operation or appointment ("what can I do while I wait for surgery"). */
+  while_waiting: patterns,
   /** After urgent advice: "it's probably just stress". */
   minimises: patterns,
   check_request: patterns,
@@ -108,7 +110,7 @@ const schema = z.strictObject({
 
 export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription' | 'medicine_safety' | 'medicine_mistake';
 /** Phrases the conversation acts on (each a list of patterns in the file). */
-export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'answer_occurs' | 'answer_absent' | 'answer_unclear' | 'short_version' | 'points_to' | 'explain_more' | 'denies' | 'worried_question' | 'diagnosis_followup' | 'medicine_caution' | 'medicine_mistake' | 'stop_request' | 'meanwhile' | 'diagnosis_pronoun' | 'what_is_it' | 'asks_relief';
+export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'answer_occurs' | 'answer_absent' | 'answer_unclear' | 'short_version' | 'points_to' | 'explain_more' | 'denies' | 'worried_question' | 'diagnosis_followup' | 'medicine_caution' | 'medicine_mistake' | 'stop_request' | 'meanwhile' | 'diagnosis_pronoun' | 'what_is_it' | 'asks_relief' | 'while_waiting';
 export type Tone = 'worry' | 'anger' | 'distress' | 'unheard' | 'lonely' | 'low_mood' | 'exhausted' | 'sceptic' | 'insult' | 'small_talk' | 'bot_identity';
 /** Tones acknowledged in one sentence before the answer (the sentence is messages.direct[tone]). */
 export type AcknowledgedTone = Extract<Tone, 'worry' | 'anger' | 'distress' | 'unheard' | 'lonely' | 'low_mood' | 'exhausted' | 'sceptic'>;
@@ -243,6 +245,7 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     diagnosis_pronoun: compile(data.diagnosis_pronoun),
     what_is_it: compile(data.what_is_it),
     asks_relief: compile(data.asks_relief),
+    while_waiting: compile(data.while_waiting),
   };
   // The same phrases for replacing every occurrence (withoutPhrase), compiled once, not per call.
   const globalPhrases = Object.fromEntries(

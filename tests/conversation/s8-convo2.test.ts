@@ -70,7 +70,12 @@ describe('"is my pain from X?" asks for a diagnosis', () => {
 });
 
 describe('waiting for an operation: what helps meanwhile', () => {
-  it.each(['so what can I even do while I wait', 'anything I can try in the meantime?'])('%j', async (text) => {
+  it.each([
+    'so what can I even do while I wait',
+    'anything I can try in the meantime?',
+    'what can I really do while I wait for my operation',
+    'ways to cope until my surgery next spring?',
+  ])('%j', async (text) => {
     const c = await chat();
     await c.say(text);
     expect(c.text()).not.toMatch(OUT_OF_SCOPE);
