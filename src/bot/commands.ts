@@ -36,6 +36,7 @@ import {
 } from './flowControl.js';
 import { confirmFlags } from './safetyResponses.js';
 import { respondToIntent } from './intentResponses.js';
+import { looksLikeQuestion } from './directAnswers.js';
 
 export function handlePending(draft: TurnDraft, input: MessageInput, reading: PatientReading): boolean {
   const { state, content } = draft;
@@ -123,6 +124,15 @@ export function handlePending(draft: TurnDraft, input: MessageInput, reading: Pa
         if (state.at) repeatCurrentQuestion(draft);
         else resumeSuspended(draft, true);
         return true;
+      }
+      // "Stop the check?" - "what causes back pain with leg pain": they asked to stop and moved
+      // on; the check is left (its offer comes after the answer), and the question answered below.
+      if (!input.choice && (pending.then === 'cancel' || pending.then === 'menu') && !isShortAnswer(input.text) && looksLikeQuestion(input.text)) {
+        state.pending = undefined;
+        state.history = undefined;
+        state.at = undefined;
+        state.page = undefined;
+        state.suspended = undefined;
       }
       return false;
     }

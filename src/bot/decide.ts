@@ -374,7 +374,9 @@ function decideMessageSteps(
     // this pain is and why), not a "Did you mean" between guesses; a condition it names still counts.
     decision = { ...decision, intent: HEADLINE_INTENT, ambiguous: false };
   }
-  if (decision.intent === 'out_of_scope' && !isCollectingAnswers(draft)) {
+  // "Can you tell me what spinal stenosis is" (heard as a request for help): the condition it names.
+  const helpNaming = decision.intent === 'help' && !isCollectingAnswers(draft) && content.direct.conditionNamed(text);
+  if ((decision.intent === 'out_of_scope' || helpNaming) && !isCollectingAnswers(draft)) {
     // "my son has bad back pain from a disc": about a condition, or about the pain itself.
     const named = content.direct.conditionNamed(text);
     const intent = named && content.articles.has(named) ? (content.articles.get(named).intents[0] as IntentId | undefined) : undefined;
@@ -389,6 +391,11 @@ function decideMessageSteps(
   if (unplaced && !isCollectingAnswers(draft) && content.direct.says('what_to_do', text)) {
     // "ok what do I do": what helps (after urgent advice, the reminder comes first).
     if (!urgentAdviceGiven(draft.state)) decision = { ...decision, intent: 'care.self_care', ambiguous: false };
+  }
+  const waiting = !isCollectingAnswers(draft) && !urgentAdviceGiven(draft.state) && content.direct.says('while_waiting', text);
+  if (waiting) {
+    // "What can I actually do while I wait for my operation": what helps meanwhile, not the surgery section.
+    decision = { ...decision, intent: 'care.self_care', ambiguous: false };
   }
   const onlyWho = decision.intent === 'out_of_scope' || decision.ambiguous || decision.confidence < ONLY_WHO_CONFIDENCE;
   const saysWho = reading.explicit || (reading.who === 'self' && patientBefore === 'other');
@@ -424,7 +431,8 @@ function decideMessageSteps(
   // Follow-ups about the conversation's topic: "what points to piriformis?", "short version pls",
   // "can it be cured?" (the article last read).
   if (!isCollectingAnswers(draft) && answerAboutTopic(draft, text, decision)) return draft;
-  respondToIntent(draft, decision, text);
+  // (What helps while waiting is the self-care opening, not a section picked by "operation".)
+  respondToIntent(draft, decision, waiting ? '' : text);
   return draft;
 }
 

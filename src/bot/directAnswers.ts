@@ -460,7 +460,7 @@ export function answerAboutTopic(draft: TurnDraft, text: string, decision: { int
 }
 
 /** "Is need MRI picture?", "which doctor I must go": a question, not a remark ("I feel fine though"). */
-function looksLikeQuestion(text: string): boolean {
+export function looksLikeQuestion(text: string): boolean {
   return text.includes('?') || QUESTION_START.test(text.trim());
 }
 const QUESTION_START = /^(?:what|whats|what's|why|how|when|where|which|who|is|are|am|do|does|did|can|could|should|would|will|may|might|must|need|any)\b/i;

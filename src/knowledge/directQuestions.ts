@@ -42,6 +42,8 @@ const schema = z.strictObject({
   what_to_do: patterns,
   /** How to ease the pain ("fastest way to make it stop hurting"): what helps at home, in or out of the check. */
   asks_relief: patterns,
+  /** What helps while waiting for an operation or appointment ("what can I do while I wait for surgery"). */
+  while_waiting: patterns,
   /** After urgent advice: "it's probably just stress". */
   minimises: patterns,
   check_request: patterns,
@@ -91,6 +93,8 @@ const schema = z.strictObject({
   lonely: patterns,
   /** Worn out by looking after someone ("I'm exhausted looking after dad"): acknowledged first. */
   exhausted: patterns,
+  /** Low mood from the pain ("feeling really low with this back pain"): acknowledged first. */
+  low_mood: patterns,
   /** Doubts the bot will answer ("you can't tell me anything useful", "yes or no"): acknowledged first. */
   sceptic: patterns,
   insult: patterns,
@@ -106,11 +110,11 @@ const schema = z.strictObject({
 
 export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription' | 'medicine_safety' | 'medicine_mistake';
 /** Phrases the conversation acts on (each a list of patterns in the file). */
-export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'answer_occurs' | 'answer_absent' | 'answer_unclear' | 'short_version' | 'points_to' | 'explain_more' | 'denies' | 'worried_question' | 'diagnosis_followup' | 'medicine_caution' | 'medicine_mistake' | 'stop_request' | 'meanwhile' | 'diagnosis_pronoun' | 'what_is_it' | 'asks_relief';
-export type Tone = 'worry' | 'anger' | 'distress' | 'unheard' | 'lonely' | 'exhausted' | 'sceptic' | 'insult' | 'small_talk' | 'bot_identity';
+export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'answer_occurs' | 'answer_absent' | 'answer_unclear' | 'short_version' | 'points_to' | 'explain_more' | 'denies' | 'worried_question' | 'diagnosis_followup' | 'medicine_caution' | 'medicine_mistake' | 'stop_request' | 'meanwhile' | 'diagnosis_pronoun' | 'what_is_it' | 'asks_relief' | 'while_waiting';
+export type Tone = 'worry' | 'anger' | 'distress' | 'unheard' | 'lonely' | 'low_mood' | 'exhausted' | 'sceptic' | 'insult' | 'small_talk' | 'bot_identity';
 /** Tones acknowledged in one sentence before the answer (the sentence is messages.direct[tone]). */
-export type AcknowledgedTone = Extract<Tone, 'worry' | 'anger' | 'distress' | 'unheard' | 'lonely' | 'exhausted' | 'sceptic'>;
-export const ACKNOWLEDGED_TONES: ReadonlySet<Tone> = new Set<AcknowledgedTone>(['worry', 'anger', 'distress', 'unheard', 'lonely', 'exhausted', 'sceptic']);
+export type AcknowledgedTone = Extract<Tone, 'worry' | 'anger' | 'distress' | 'unheard' | 'lonely' | 'low_mood' | 'exhausted' | 'sceptic'>;
+export const ACKNOWLEDGED_TONES: ReadonlySet<Tone> = new Set<AcknowledgedTone>(['worry', 'anger', 'distress', 'unheard', 'lonely', 'low_mood', 'exhausted', 'sceptic']);
 
 export interface DirectQuestions {
   /** The direct question this message asks, if any (most specific first). */
@@ -189,6 +193,7 @@ export function loadDirectQuestions(path: string): DirectQuestions {
   const tones: [Tone, RegExp[]][] = [
     ['insult', compile(data.insult)],
     ['lonely', compile(data.lonely)],
+    ['low_mood', compile(data.low_mood)],
     ['exhausted', compile(data.exhausted)],
     ['unheard', compile(data.unheard)],
     ['sceptic', compile(data.sceptic)],
@@ -240,6 +245,7 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     diagnosis_pronoun: compile(data.diagnosis_pronoun),
     what_is_it: compile(data.what_is_it),
     asks_relief: compile(data.asks_relief),
+    while_waiting: compile(data.while_waiting),
   };
   // The same phrases for replacing every occurrence (withoutPhrase), compiled once, not per call.
   const globalPhrases = Object.fromEntries(
@@ -251,10 +257,25 @@ export function loadDirectQuestions(path: string): DirectQuestions {
   // One-word names long enough to be told apart with a typo ("arthritus", "sciatca").
   const typoNames = Object.values(data.conditions).flatMap((words) => words.filter((w) => !w.includes(' ') && w.length >= MIN_TYPO_NAME));
   /** The phrase with a misspelt one-word condition name written as it should be. */
+  const spellWord = (token: string): string | undefined =>
+    typoNames.find((word) => token[0] === word[0] && editDistance(token, word, TYPO_EDITS) <= TYPO_EDITS);
+  /** A name dictated or typed as two words ("arthur itis", "sci atica"): the pair, joined, is one name. */
+  const joinSplitNames = (phrase: string): string => {
+    const words = phrase.split(' ');
+    for (let i = 0; i + 1 < words.length; i++) {
+      const [first, second] = [words[i]!, words[i + 1]!];
+      if (first.length < 2 || second.length < 2 || typoNames.includes(first) || typoNames.includes(second)) continue;
+      const joined = first + second;
+      if (joined.length < MIN_TYPO_NAME || !/^[a-z]+$/.test(joined)) continue;
+      const name = spellWord(joined);
+      if (name) words.splice(i, 2, name);
+    }
+    return words.join(' ');
+  };
   const spellConditions = (phrase: string): string =>
-    phrase.replace(/[a-z]+/g, (token) => {
+    joinSplitNames(phrase).replace(/[a-z]+/g, (token) => {
       if (token.length < MIN_TYPO_NAME - 1 || typoNames.includes(token)) return token;
-      return typoNames.find((word) => token[0] === word[0] && editDistance(token, word, TYPO_EDITS) <= TYPO_EDITS) ?? token;
+      return spellWord(token) ?? token;
     });
   const conditionIn = (phrase: string): string | undefined => {
     const spelt = spellConditions(phrase);

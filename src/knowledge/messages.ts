@@ -185,6 +185,7 @@ const messagesSchema = z.strictObject({
     lonely: z.string(),
     unheard: z.string(),
     exhausted: z.string(),
+    low_mood: z.string(),
     sceptic: z.string(),
     cant_tell_short: z.string(),
     cant_tell_brief: z.string(),
