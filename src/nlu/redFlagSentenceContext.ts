@@ -309,16 +309,15 @@ export class SentenceContext {
     // Questions: asking what it is (no "I"/"my") vs. asking about one's own symptom.
     let status: Status = 'flag';
     let reason = 'reported';
-    // A question that still tells of the sign now ("had a melanoma removed in 2019, is that
-    // relevant?", "it's constant at night since Monday, is that bad?"): a report, as assertion.ts
-    // reads it for the learned side (cues.present_report).
-    if (this.asksAbout && !this.presentReport) {
+    if (this.asksAbout) {
       if (!this.firstPerson) [status, reason] = ['question', 'asked about, no first person'];
       // "should I be worried about ..." governs what follows it; a sign said before it is told
       // as a fact ("I'm in remission from melanoma, should I be worried about my back?").
       else if (this.indirectStarts.some((start) => start <= occ.start)) [status, reason] = ['possible', 'hypothetical or second-hand, about oneself'];
       else reason = 'question that reports a symptom';
     } else if (this.isQuestion && !this.firstPerson && !this.presentReport) {
+      // (A bare question that still tells of the sign now, cues.present_report, is a report, as
+      // assertion.ts reads it for the learned side: "had a melanoma removed in 2019, now...?")
       [status, reason] = ['possible', 'bare question, no first person'];
     } else if (this.isQuestion) {
       reason = 'question that reports a symptom';
