@@ -171,7 +171,8 @@ function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, messag
   if (pushesBack || minimises) removeAcknowledgements(draft);
   // The general when-to-see-a-doctor article would soften the advice: the reminder replaces it.
   if (asksWhenToGo) draft.replies.length = 0;
-  draft.replies.unshift({ text: draft.fill(reminder, { title }), ...(pushesBack || minimises ? { acknowledges: true } : {}) });
+  // Marked urgent: it is the urgent advice again, not a side remark (channelData urgent: true).
+  draft.replies.unshift({ text: draft.fill(reminder, { title }), urgent: true, ...(pushesBack || minimises ? { acknowledges: true } : {}) });
 }
 
 function removeAcknowledgements(draft: TurnDraft): void {

@@ -43,6 +43,8 @@ const cueFileSchema = z.strictObject({
   resolved: fragments,
   reactivated: fragments,
   resolvable: z.array(z.string().min(1)),
+  eased_still_urgent: z.array(z.string().min(1)),
+  eased_long_past: fragments,
   hypothetical: fragments,
   feared: fragments,
   wondering: fragments,
@@ -103,6 +105,9 @@ export interface CompiledCues {
   resolved: RegExp;
   reactivated: RegExp;
   resolvable: ReadonlySet<string>;
+  /** Signs still urgent when said to have eased, unless long past (easedLongPast). */
+  easedStillUrgent: ReadonlySet<string>;
+  easedLongPast: RegExp;
   hypothetical: RegExp;
   feared: RegExp;
   wondering: RegExp;
@@ -171,6 +176,8 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     resolved: compile('resolved', cues.resolved),
     reactivated: compile('reactivated', cues.reactivated),
     resolvable: new Set(cues.resolvable),
+    easedStillUrgent: new Set(cues.eased_still_urgent),
+    easedLongPast: compile('eased_long_past', cues.eased_long_past),
     hypothetical: new RegExp(cues.hypothetical.map((h) => `(?:${h})`).join('|')),
     feared: new RegExp(cues.feared.map((h) => `(?:${h})`).join('|')),
     wondering: new RegExp(cues.wondering.map((h) => `(?:${h})`).join('|')),
@@ -543,6 +550,26 @@ export function createAssertionGate(options: {
     cues.reactivated.test(c.text) &&
     !(PREVENTING.test(c.text) && (c.question || !/(?:^| )(?:cant|cannot|couldnt|wont|can not) (?:stop|prevent|keep)/.test(c.text)));
 
+  /**
+   * Does a clause after clause `i` (in its sentence or the next) say the sign is happening
+   * (cues.ownedAfter)? Read with the rest of its sentence: commas split "I stand there for ages
+   * and nothing comes, since Monday" into clauses that say it only together.
+   */
+  const ownedAfterFrom = (clauses: Clause[], i: number): boolean => {
+    const last = clauses[i]!.sentence + 1;
+    return clauses.some((c, k) => {
+      if (k <= i || c.sentence > last) return false;
+      const rest = clauses
+        .slice(k)
+        .filter((d) => d.sentence === c.sentence)
+        .map((d) => d.text)
+        .join(' ');
+      // Denied, planned or said to be fine ("mine's normal as far as I know"): no report.
+      if (cues.deniedAfter.test(c.text) || cues.saidFine.test(c.text)) return false;
+      return cues.ownedAfter.test(c.text) || cues.ownedAfter.test(rest);
+    });
+  };
+
   const judgeClause = (sign: string, clauses: Clause[], place: Place, reading: GateReading, message: string): GateVerdict => {
     const i = place.clause;
     const clause = clauses[i]!;
@@ -607,7 +634,9 @@ export function createAssertionGate(options: {
     // Over straight after by itself ("fine after a walk", "gone as soon as I stood up"), or
     // settled by treatment ("the exercises have settled it", "cleared with antibiotics"). Not
     // for inflammatory back pain, which is the pain that gets better once moving.
-    if (cues.resolvable.has(sign) && sign !== 'inflammatory_pattern') {
+    // An emergency sign beyond the back that has eased is still urgent, unless long past.
+    const canBeOver = cues.resolvable.has(sign) && !(cues.easedStillUrgent.has(sign) && !cues.easedLongPast.test(message));
+    if (canBeOver && sign !== 'inflammatory_pattern') {
       // The clause that holds it and the ones after it ("numb after the flight, fine after a
       // walk"), never one before it ("went away after a walk but now I can't pee").
       const here = clauses.slice(i).filter((c) => c.sentence <= clause.sentence + 1);
@@ -632,7 +661,7 @@ export function createAssertionGate(options: {
       return { status: 'negated', strong: true, reason: 'said to be fine' };
     // Asked about, then said to be happening ("is it serious if my leg gives way? it's happened
     // three times today", "is it normal for both legs? because mine has since yesterday"): a report.
-    const reportedAfter = clauses.slice(i + 1).some((c) => c.sentence <= clause.sentence + 1 && cues.ownedAfter.test(c.text));
+    const reportedAfter = ownedAfterFrom(clauses, i);
     // ... or a question or "if" that still tells of it now ("do I need A&E if I can't control my
     // bowels since yesterday?", "is it bad that the right leg has gone numb as well now?"): the
     // detectors' cues.present_report, with no "ever" or "what if".
@@ -764,7 +793,7 @@ export function createAssertionGate(options: {
       return { status: 'question', strong: defining, reason: defining ? 'a question about what it is' : 'a question about it' };
     }
     // Said to be over, in this clause or the ones after it (this sentence and the next).
-    if (cues.resolvable.has(sign)) {
+    if (canBeOver) {
       const after = clauses.slice(i, clauses.length).filter((c) => c.sentence <= clause.sentence + 1);
       // The negation must be outside the "over" words themselves ("no problems since").
       const at = after.findIndex((c) => cues.resolved.test(c.text) && !cues.negation.test(c.text.replace(cues.resolved, ' ')));
@@ -926,14 +955,13 @@ export function createAssertionGate(options: {
   };
 
   /** Does a clause after the one that holds the sign say it is happening (cues.ownedAfter)? */
-  const reportedAfterQuestion = (sign: string, text: string): boolean => {
+  const reportedAfterQuestion = (sign: string, text: string, inQuestion = false): boolean => {
     startMessage(text);
     const clauses = splitClauses(text);
     const where = holding(sign, clauses, undefined);
     const first = where[0]?.clause ?? clauses.findIndex((c) => explain(c.text).some((h) => h.id === sign));
-    if (first < 0) return false;
-    const clause = clauses[first]!;
-    return clauses.slice(first + 1).some((c) => c.sentence <= clause.sentence + 1 && cues.ownedAfter.test(c.text));
+    if (first < 0 || (inQuestion && !clauses[first]!.question)) return false;
+    return ownedAfterFrom(clauses, first);
   };
 
   return {
@@ -944,9 +972,13 @@ export function createAssertionGate(options: {
       const possible = new Set(detection.possible);
       const questions = new Set(detection.isQuestionAbout);
       // Asked about, then said to be happening ("is it bad if both legs go numb? mine have since
-      // this morning"): the detectors heard a question; it holds a report, so one confirming
-      // question (a cauda equina sign gets the advice first).
-      for (const sign of detection.isQuestionAbout) if (reportedAfterQuestion(sign, text)) possible.add(sign);
+      // this morning"): the detectors heard a question; it holds a report of one's own now, so
+      // urgent advice at once (a red flag at any point; a confirming question first was
+      // under-triage on the session 8 question sets).
+      // So is an unsure sign asked about in a question ("does having HIV make back pain more
+      // serious? I've got it").
+      for (const sign of detection.isQuestionAbout) if (reportedAfterQuestion(sign, text)) flags.add(sign);
+      for (const sign of detection.possible) if (reportedAfterQuestion(sign, text, true)) flags.add(sign);
       for (const sign of [...detection.flags, ...detection.possible]) {
         const verdict = judge(sign, text, learnedSentences?.get(sign), retold);
         if (verdict.status === 'current') continue;
@@ -963,7 +995,7 @@ export function createAssertionGate(options: {
       const keep = <T extends string>(list: readonly T[], set: Set<string>) => list.filter((f) => set.has(f));
       const order = [...detection.flags, ...detection.possible, ...detection.isQuestionAbout];
       const uniq = <T extends string>(list: T[]) => [...new Set(list)];
-      const flagList = keep(detection.flags, flags);
+      const flagList = uniq(keep(order, flags));
       const possibleList = uniq(keep(order, possible)).filter((f) => !flags.has(f));
       return {
         ...detection,

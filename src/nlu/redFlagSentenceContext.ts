@@ -315,7 +315,9 @@ export class SentenceContext {
       // as a fact ("I'm in remission from melanoma, should I be worried about my back?").
       else if (this.indirectStarts.some((start) => start <= occ.start)) [status, reason] = ['possible', 'hypothetical or second-hand, about oneself'];
       else reason = 'question that reports a symptom';
-    } else if (this.isQuestion && !this.firstPerson) {
+    } else if (this.isQuestion && !this.firstPerson && !this.presentReport) {
+      // (A bare question that still tells of the sign now, cues.present_report, is a report, as
+      // assertion.ts reads it for the learned side: "had a melanoma removed in 2019, now...?")
       [status, reason] = ['possible', 'bare question, no first person'];
     } else if (this.isQuestion) {
       reason = 'question that reports a symptom';

@@ -25,6 +25,7 @@ import { rememberFixed } from '../util/memo.js';
 import { createCrisisDetector, loadCrisisLanguages, loadCrisisPatterns, type CrisisDetection, type CrisisPatterns } from './crisis.js';
 import { isWarningSign, loadOrTrainLearnedRedFlags, splitForScoring, type LearnedRedFlagModel, type LearnedSign } from './learnedRedFlags.js';
 import { createRedFlagDetector, type RedFlagDetector, type RedFlagHit, type RedFlagPatterns } from './redFlagDetector.js';
+import { loadTagQuestions } from './tagQuestions.js';
 import type { IntentDecision, RedFlagDetection, Understander, Understanding } from './types.js';
 
 /** One learned hit with its assertion status. */
@@ -155,7 +156,9 @@ export function unionDetection(
 
 /** The union after the assertion gate (assertionGate.ts): how each sign is talked about. */
 function gated(gate: AssertionGate, union: RedFlagDetection, text: string, hits: readonly LearnedHit[], retold?: string): RedFlagDetection {
-  if (union.flags.length === 0 && union.possible.length === 0) return union;
+  // A sign only asked about is read too: a report may follow the question ("... both legs now? it
+  // was only the left before").
+  if (union.flags.length === 0 && union.possible.length === 0 && union.isQuestionAbout.length === 0) return union;
   return gate.apply(union, text, new Map(hits.map((h) => [h.sign, h.sentence])), retold);
 }
 
@@ -195,7 +198,11 @@ export function createNluEngine(options: NluOptions): NluEngine {
     describe: (sign, text) => rules.describe(sign, text),
   }).model;
   const gate = createAssertionGate({ ...gateOptions, learned: { model: assertionModel, thresholds: loadAssertionThresholds(dataDir).thresholds } });
-  const detectRedFlags = (text: string, original?: string): RedFlagDetection => {
+  const splitTags = loadTagQuestions(options.root);
+  const detectRedFlags = (written: string, writtenOriginal?: string): RedFlagDetection => {
+    // "..., is that bad?": the words before the tag are read as told, not asked (tagQuestions.ts).
+    const text = splitTags(written);
+    const original = writtenOriginal === undefined ? undefined : splitTags(writtenOriginal);
     const hits = learnedHitsOf(text);
     const detection = gated(gate, unionDetection(detector.detect(text), hits, detector.reportedWhenUnsure), text, hits);
     // A retold report: the gate reads the writer's own words too (a stranger, a question, "all
@@ -229,7 +236,8 @@ export function createNluEngine(options: NluOptions): NluEngine {
     classify,
     detectRedFlags: (text, original) => (original === undefined ? detectRedFlagsOfFixed(text) : detectRedFlags(text, original)),
     detectCrisis: detectCrisisOfFixed,
-    explainRedFlags(text) {
+    explainRedFlags(written) {
+      const text = splitTags(written);
       const rule = detector.detect(text);
       const hits = learnedHitsOf(text);
       return {

@@ -81,14 +81,20 @@ const RATCHETS: Record<string, Ratchet> = {
   // urgentRecall 0.9915 -> 0.9829: one weight-loss report the learned detector no longer scores
   // (the red-flag model retrained on the s5 corpus), so the pattern's unsure hit asks first.
   // Recall stays 1. For the recall helper (knowledge/red-flags.yaml, red-flag-model.json).
-  'tests/nlu-dev-7-general.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0444, crisisRecall: 1 },
+  // Session 8 recall2 (questions that report, tag questions, eased emergencies): dev-25 recall
+  // 0.9008 -> 0.9917, urgent 0.8595 -> 0.9917; dev-24 recall 0.992 -> 1, urgent 0.976 -> 0.992;
+  // dev-22 urgent 0.9397 -> 0.9483; false-alarm ceilings rise by one to three near misses each:
+  // dev-7 0.0444 -> 0.0667, dev-10 0.0526 -> 0.0789, dev-13 0.1429 -> 0.1633, dev-16 0.125 ->
+  // 0.1786, dev-18 0.2128 -> 0.2447, dev-20 0.12 -> 0.1333, dev-21 0.0794 -> 0.1111, dev-22
+  // 0.1167 -> 0.1333 (not yet reviewed one by one: over-triage, the safe side).
+  'tests/nlu-dev-7-general.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0667, crisisRecall: 1 },
   'tests/nlu-dev-8-carers-long.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0625, crisisRecall: 1 },
   'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0455, crisisRecall: 1 },
-  'tests/nlu-dev-10-carers.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0526, crisisRecall: 1 },
+  'tests/nlu-dev-10-carers.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0789, crisisRecall: 1 },
   'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9852, urgentRecall: 0.9778, ceUrgent: 0.962, falseAlarmRate: 0.0588, crisisRecall: 1 },
   'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9924, urgentRecall: 0.9847, ceUrgent: 1, falseAlarmRate: 0.0769, crisisRecall: 1 },
   // Session-5 blind sets, measured once on the merged code, then development data from here.
-  'tests/nlu-dev-13-carers.yaml': { recall: 0.96, urgentRecall: 0.96, ceUrgent: 0.982, falseAlarmRate: 0.1429, crisisRecall: 1 },
+  'tests/nlu-dev-13-carers.yaml': { recall: 0.96, urgentRecall: 0.96, ceUrgent: 0.982, falseAlarmRate: 0.1633, crisisRecall: 1 },
   'tests/nlu-dev-14-nonnative-slang.yaml': { recall: 0.9852, urgentRecall: 0.9704, ceUrgent: 1, falseAlarmRate: 0.1707, crisisRecall: 1 },
   'tests/nlu-dev-15-mixed-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0938, crisisRecall: 1 },
   // Session 6's blind sets, measured once on the code before the session and once after it (blind):
@@ -96,9 +102,9 @@ const RATCHETS: Record<string, Ratchet> = {
   // false alarms 0.107 -> 0.125, crisis 0.833 -> 1.0; carers and older people 0.950 -> 0.967,
   // 0.950 -> 0.959, 0.927 -> 0.945, FA 0.258 -> 0.212, crisis 1.0; near misses and crisis 0.990,
   // 0.990, 0.972 (unchanged), FA 0.255 -> 0.234, crisis 0.944 (unchanged). Development data now.
-  'tests/nlu-dev-16-world-englishes.yaml': { recall: 0.9308, urgentRecall: 0.9308, ceUrgent: 0.897, falseAlarmRate: 0.125, crisisRecall: 1 },
+  'tests/nlu-dev-16-world-englishes.yaml': { recall: 0.9308, urgentRecall: 0.9308, ceUrgent: 0.897, falseAlarmRate: 0.1786, crisisRecall: 1 },
   'tests/nlu-dev-17-carers-older.yaml': { recall: 0.9752, urgentRecall: 0.9752, ceUrgent: 0.945, falseAlarmRate: 0.1364, crisisRecall: 1 },
-  'tests/nlu-dev-18-nearmiss-crisis.yaml': { recall: 0.9897, urgentRecall: 0.9897, ceUrgent: 0.972, falseAlarmRate: 0.2128, crisisRecall: 1 },
+  'tests/nlu-dev-18-nearmiss-crisis.yaml': { recall: 0.9897, urgentRecall: 0.9897, ceUrgent: 0.972, falseAlarmRate: 0.2447, crisisRecall: 1 },
   // Session 7's blind sets, measured once on the code before the session and once after it (blind;
   // urgent = advice before any confirming question for both): phones and dictation recall 0.976,
   // urgent 0.976, cauda equina urgent 0.982, false alarms 0.096, crisis 0.846 (all unchanged);
@@ -112,20 +118,20 @@ const RATCHETS: Record<string, Ratchet> = {
   // (20 of 11,233, 12 cauda equina; by rounds 11, 3). The cost, accepted on the safe side: six
   // false-alarm ceilings rose by one or two near misses (dev-8, -11, -13, -15, -17, -22).
   'tests/nlu-dev-19-phone-voice.yaml': { recall: 0.9837, urgentRecall: 0.9837, ceUrgent: 0.982, falseAlarmRate: 0.0962, crisisRecall: 1 },
-  'tests/nlu-dev-20-mixed-denials.yaml': { recall: 0.9541, urgentRecall: 0.945, ceUrgent: 0.925, falseAlarmRate: 0.12, crisisRecall: 1 },
-  'tests/nlu-dev-21-other-people.yaml': { recall: 0.9828, urgentRecall: 0.9828, ceUrgent: 0.96, falseAlarmRate: 0.0794, crisisRecall: 1 },
+  'tests/nlu-dev-20-mixed-denials.yaml': { recall: 0.9541, urgentRecall: 0.945, ceUrgent: 0.925, falseAlarmRate: 0.1333, crisisRecall: 1 },
+  'tests/nlu-dev-21-other-people.yaml': { recall: 0.9828, urgentRecall: 0.9828, ceUrgent: 0.96, falseAlarmRate: 0.1111, crisisRecall: 1 },
   // Session 8's own set (recall helper, written before the change, not blind): real reports asked
   // as questions and near misses that really are questions. On the code before session 8: recall
   // 0.8448, urgent 0.8276, false alarms 0.10; after the present_report cue: 0.9828, 0.9397, 0.10.
-  'tests/nlu-dev-22-question-reports.yaml': { recall: 0.9828, urgentRecall: 0.9397, ceUrgent: 1, falseAlarmRate: 0.1167 },
+  'tests/nlu-dev-22-question-reports.yaml': { recall: 0.9828, urgentRecall: 0.9483, ceUrgent: 1, falseAlarmRate: 0.1333 },
   // Session 8's blind sets (outside writers who saw only the CONTRACT), measured once (before ->
   // after): several people in one message recall 0.9675 -> 0.9675, urgent 0.9675, cauda equina
   // 0.98, false alarms 0.329 -> 0.317; voice, text-speak and non-native 0.992, urgent 0.976, 0.981,
   // FA 0.111 (all unchanged); questions and history recall 0.893 -> 0.901, urgent 0.860, 0.894,
   // FA 0.167 -> 0.190 (the leave-one-round-out thresholds); crisis 1.0 on all three (49 items).
   'tests/nlu-dev-23-several-people.yaml': { recall: 0.9675, urgentRecall: 0.9675, ceUrgent: 0.98, falseAlarmRate: 0.3165, crisisRecall: 1 },
-  'tests/nlu-dev-24-voice-nonnative.yaml': { recall: 0.992, urgentRecall: 0.976, ceUrgent: 0.981, falseAlarmRate: 0.1111, crisisRecall: 1 },
-  'tests/nlu-dev-25-questions-history.yaml': { recall: 0.9008, urgentRecall: 0.8595, ceUrgent: 0.894, falseAlarmRate: 0.1905, crisisRecall: 1 },
+  'tests/nlu-dev-24-voice-nonnative.yaml': { recall: 1, urgentRecall: 0.992, ceUrgent: 0.981, falseAlarmRate: 0.1111, crisisRecall: 1 },
+  'tests/nlu-dev-25-questions-history.yaml': { recall: 0.9917, urgentRecall: 0.9917, ceUrgent: 0.894, falseAlarmRate: 0.1905, crisisRecall: 1 },
 };
 
 let backline: Backline;
