@@ -33,17 +33,21 @@ describe('assertion set (held out)', () => {
   // 0.8782 -> 0.8718 in session 7: the model retrained with the s7 round's real reports under the
   // same budget sets fewer near misses aside (one more of the set's statuses read as current).
   // Current recall, the safety half, stays 1.0.
-  it('rules with the learned model: accuracy >= 0.8718, current recall 1.0', () => {
+  // 0.8718 -> 0.859 (with the model) and 0.859 -> 0.8526 (rules alone) in session 8: thresholds
+  // chosen leave-one-round-out set fewer near misses aside (0.8654), and questions that only ask
+  // about a sign now reach the gate so a report after them is caught (two more statuses read as
+  // current). Current recall stays 1.0.
+  it('rules with the learned model: accuracy >= 0.859, current recall 1.0', () => {
     const s = scoreAssertion(items, both);
     for (const e of s.errors) console.log(`  ${e.expected} -> ${e.got} [${e.sign}] ${e.text} (${e.reason})`);
     expect(s.perStatus.current!.recall).toBe(1);
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.8718);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.859);
   });
 
-  it('rules alone: accuracy >= 0.859, current recall 1.0', () => {
+  it('rules alone: accuracy >= 0.8526, current recall 1.0', () => {
     const s = scoreAssertion(items, rules);
     expect(s.perStatus.current!.recall).toBe(1);
-    expect(s.accuracy).toBeGreaterThanOrEqual(0.859);
+    expect(s.accuracy).toBeGreaterThanOrEqual(0.8526);
   });
 
   it('the thresholds file was chosen on the corpus the model is trained on', () => {
