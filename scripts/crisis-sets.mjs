@@ -1,10 +1,10 @@
 // Crisis recall and false alarms per set (after `npx tsc -p tsconfig.json`): every development set
 // tests/nlu-dev*.yaml (its items labelled `crisis:`), every crisis round of
-// knowledge/nlu/red-flag-corpus and knowledge/nlu/red-flag-corpus-next, through the bot's own
-// crisis check (the patterns, or a sure, current learned hit through learned_needs, dose_talk and
-// learned_not_when), with the patterns alone beside it. The learned model was trained on the
-// red-flag-corpus rounds, so its part there is not held out (scripts/crisis-rounds.mjs holds
-// those out); the -next rounds and the development sets are not in its training corpus.
+// knowledge/nlu/red-flag-corpus and knowledge/nlu/crisis-corpus, through the bot's own
+// crisis check (the patterns, or the learned crisis gate at its threshold through learned_needs,
+// dose_talk and learned_not_when), with the patterns alone beside it. The gate trains on every
+// round, so its part there is not held out (scripts/crisis-rounds.mjs holds each round out); the
+// development sets are in no training.
 // Usage: node scripts/crisis-sets.mjs [-v] [--only=NAME]   (-v lists the misses and false alarms)
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -33,7 +33,7 @@ for (const file of readdirSync(join(root, 'tests'))
     sets.push({ name: file, positives: items.filter((i) => i.crisis).map((i) => i.text), negatives: items.filter((i) => !i.crisis).map((i) => i.text) });
 }
 const textOf = (v) => (typeof v === 'string' ? v : v.text);
-for (const dir of ['knowledge/nlu/red-flag-corpus', 'knowledge/nlu/red-flag-corpus-next']) {
+for (const dir of ['knowledge/nlu/red-flag-corpus', 'knowledge/nlu/crisis-corpus']) {
   for (const file of readdirSync(join(root, dir))
     .filter((f) => /^crisis.*\.yaml$/.test(f))
     .sort()) {

@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { escapeRegExp, unionOf } from '../text/regex.js';
 import { requiredLiterals } from '../text/requiredLiterals.js';
+import { sha256 } from '../util/hash.js';
 
 export const CRISIS_KINDS = ['suicide', 'self_harm', 'overdose'] as const;
 export type CrisisKind = (typeof CRISIS_KINDS)[number];
@@ -99,6 +100,8 @@ interface CompiledKind {
 
 export interface CrisisPatterns {
   readonly file: string;
+  /** sha256 of the file's text: what the learned crisis gate's reading depends on (crisisModel.ts). */
+  readonly hash: string;
   readonly rewrites: { from: RegExp; to: string }[];
   readonly unjoin?: RegExp;
   readonly unjoined: Readonly<Record<string, string>>;
@@ -177,6 +180,7 @@ export function parseCrisisPatterns(yamlText: string, file = '<crisis>'): Crisis
   };
   return {
     file,
+    hash: sha256(yamlText),
     rewrites,
     ...(unjoin ? { unjoin } : {}),
     unjoined,
@@ -254,6 +258,12 @@ export interface CrisisDetector {
    * with a crisis word, and never in talk about a dose with no sign of harm (`dose_talk`).
    */
   learnedCounts(text: string, p: number): boolean;
+  /**
+   * The message as the patterns read it, for the learned gate: normalised, joined words split,
+   * `rewrite` applied and `idioms` blanked with a clause break ("this pain is killing me" reads
+   * as ","), so an idiom the file knows never reaches the gate either.
+   */
+  readable(text: string): string;
 }
 
 /**
@@ -360,15 +370,16 @@ function createOneLanguageDetector(patterns: CrisisPatterns, prescreenOption: bo
   // than the patterns one by one, each of which V8 scans for its own leading words.
   const anyRewrite = unionOf(patterns.rewrites.map((r) => r.from));
   const anyIdiom = unionOf(patterns.idioms);
-  const prepare = (text: string): string[] => {
+  const readable = (text: string): string => {
     let normal = normaliseCrisisText(text);
     // Split before the rewrites, so "kilmyself" becomes "kil myself" and then "kill myself".
     if (patterns.unjoin) normal = normal.replace(patterns.unjoin, (_, before: string, key: string) => `${before} ${patterns.unjoined[key]}`);
     if (anyRewrite.test(normal)) for (const { from, to } of patterns.rewrites) normal = normal.replace(from, to);
     // Idioms are blanked with a clause break, so words either side never join up.
     if (anyIdiom.test(normal)) for (const idiom of patterns.idioms) normal = normal.replace(idiom, ' , ');
-    return clausesOf(normal);
+    return normal;
   };
+  const prepare = (text: string): string[] => clausesOf(readable(text));
   /** Does the expression match in the clause, not negated right before it nor excused by an `unless` that comes first? */
   const standsIn = (clause: string, pattern: RegExp, unlessList: readonly RegExp[]): boolean => {
     pattern.lastIndex = 0;
@@ -442,6 +453,7 @@ function createOneLanguageDetector(patterns: CrisisPatterns, prescreenOption: bo
       return { crisis: false };
     },
     learnedAloneAt: patterns.learnedAloneAt,
+    readable: (text) => readable(text.slice(0, 4000)),
     mentionsCrisisWords: (text) => patterns.learnedNeeds.length === 0 || needsMet(clausesToRead(text)),
     learnedCounts(text, p) {
       // The message prepared once for both readings (rewrites and idioms are the costly part).

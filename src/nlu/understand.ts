@@ -22,6 +22,7 @@ import type { TrainedIntentClassifier } from './classifier.js';
 import { extractEntities, fixedAnswerTexts } from './entities.js';
 import { cloneData } from '../util/clone.js';
 import { rememberFixed } from '../util/memo.js';
+import { loadOrTrainCrisisModel } from './crisisModel.js';
 import { createCrisisDetector, loadCrisisLanguages, loadCrisisPatterns, type CrisisDetection, type CrisisPatterns } from './crisis.js';
 import { isWarningSign, loadOrTrainLearnedRedFlags, splitForScoring, type LearnedRedFlagModel, type LearnedSign } from './learnedRedFlags.js';
 import { createRedFlagDetector, type RedFlagDetector, type RedFlagHit, type RedFlagPatterns } from './redFlagDetector.js';
@@ -167,11 +168,14 @@ export function createNluEngine(options: NluOptions): NluEngine {
   const classifier = loadOrTrainClassifier({ dataDir, cacheDir: options.cacheDir });
   const calibration = loadCalibration(dataDir);
   const detector = createRedFlagDetector(options.redFlagPatterns);
-  const crisisDetector = createCrisisDetector(
-    options.crisisPatterns ?? loadCrisisPatterns(join(options.root, 'knowledge', 'crisis.yaml')),
-    loadCrisisLanguages(join(options.root, 'knowledge')),
-  );
+  const crisisPatterns = options.crisisPatterns ?? loadCrisisPatterns(join(options.root, 'knowledge', 'crisis.yaml'));
+  const crisisDetector = createCrisisDetector(crisisPatterns, loadCrisisLanguages(join(options.root, 'knowledge')));
   const learned = loadOrTrainLearnedRedFlags({ dataDir, cacheDir: options.cacheDir }).model;
+  const crisisGate = loadOrTrainCrisisModel({
+    dataDir,
+    cacheDir: options.cacheDir,
+    reading: { read: crisisDetector.readable, hash: crisisPatterns.hash },
+  }).model;
 
   const classify = (text: string): IntentDecision => {
     const decision = applyCalibration(classifier.classify(text), calibration);
@@ -210,15 +214,16 @@ export function createNluEngine(options: NluOptions): NluEngine {
     // (a cauda equina sign on a weak cue stays a confirming question).
     return original === undefined || original === text ? detection : gated(gate, detection, original, hits, text);
   };
-  // Crisis: the curated patterns (which also tell the kind), or the learned crisis classifier
-  // above its sure threshold, reported as current, in a message that uses a crisis word
-  // (knowledge/crisis.yaml learned_needs) and is not an ordinary question about a dose (dose_talk). A learned-only hit gets the general crisis
-  // reply (the crisis line), the kind the patterns could not name.
+  // Crisis: the curated patterns (which also tell the kind), or the learned crisis gate
+  // (crisisModel.ts) at its threshold (chosen leave-one-round-out), in a message that uses a
+  // crisis word (knowledge/crisis.yaml learned_needs) and is not an ordinary question about a dose
+  // (dose_talk). A learned-only hit gets the general crisis reply (the crisis line), the kind the
+  // patterns could not name.
   const detectCrisis = (text: string): CrisisDetection => {
     const byPatterns = crisisDetector.detect(text);
     if (byPatterns.crisis) return byPatterns;
-    const learned = learnedHitsOf(text).find((h) => h.sign === 'crisis' && h.status === 'current' && h.level === 'sure');
-    const counts = learned !== undefined && crisisDetector.learnedCounts(text, learned.p);
+    const p = crisisGate.probability(text);
+    const counts = p >= crisisGate.threshold && crisisDetector.learnedCounts(text, p);
     return counts ? { crisis: true, kind: 'suicide' } : byPatterns;
   };
 

@@ -355,8 +355,8 @@ describe('session 7 mechanisms', () => {
 
 // The fifth writing round (session 7): measured once through the engine before the patterns
 // were changed (recall 112/124 = 0.903, false alarms 0/103), then tuned on. Hold the line.
-// Kept out of the learned training corpus for now (knowledge/nlu/red-flag-corpus-next/README.md).
-const fifthRound = 'knowledge/nlu/red-flag-corpus-next/crisis.s7.yaml';
+// In knowledge/nlu/crisis-corpus/: the learned crisis gate trains on it, the red-flag model not yet.
+const fifthRound = 'knowledge/nlu/crisis-corpus/crisis.s7.yaml';
 describe.runIf(existsSync(fifthRound))('the fifth round of the crisis corpus (patterns alone)', () => {
   it('recall and false alarms', () => {
     const corpus = parseYaml(readFileSync(fifthRound, 'utf8')) as { positives: string[]; near_misses: { text: string }[] };
@@ -445,7 +445,7 @@ describe('session 8 mechanisms', () => {
 // engine before the patterns were changed (recall 55/61, false alarms 5/60; its second part,
 // a probe written after the first changes, 22/25 and 0/25; its third, a probe written after all of
 // them, 14/20 and 2/20), then tuned on. Hold the line.
-const sixthRound = 'knowledge/nlu/red-flag-corpus-next/crisis.s8.yaml';
+const sixthRound = 'knowledge/nlu/crisis-corpus/crisis.s8.yaml';
 describe.runIf(existsSync(sixthRound))('the sixth round of the crisis corpus (patterns alone)', () => {
   it('recall and false alarms', () => {
     const corpus = parseYaml(readFileSync(sixthRound, 'utf8')) as { positives: string[]; near_misses: { text: string }[] };

@@ -24,7 +24,7 @@ function yamlFiles(dir: string, keep: (name: string) => boolean): string[] {
 
 const files = [
   ...yamlFiles('knowledge/nlu/red-flag-corpus', () => true),
-  ...yamlFiles('knowledge/nlu/red-flag-corpus-next', () => true),
+  ...yamlFiles('knowledge/nlu/crisis-corpus', () => true),
   ...yamlFiles('tests', (name) => /^nlu-(dev.*|heldout)\.yaml$/.test(name)),
 ];
 const texts = [...new Set(files.flatMap((file) => stringsIn(parse(readFileSync(file, 'utf8')))))];
