@@ -6,7 +6,6 @@ import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { createStorage } from '../storage/index.js';
 import { errorName } from '../util/errors.js';
-import { tuneJitForServing } from '../server/jitSettings.js';
 
 /** SIGTERM/SIGINT: the process is gone within this long, whatever is still open. */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -16,8 +15,6 @@ const DRAIN_MS = 7_000;
 /** Runs the server until SIGTERM or SIGINT; resolves to the exit code. */
 export async function serve(config: Config): Promise<number> {
   const started = performance.now();
-  // Before any code gets hot (src/server/jitSettings.ts says why).
-  tuneJitForServing();
   const logger = createLogger(config.LOG_LEVEL);
   const storage = createStorage({ kind: config.STORAGE, sqlitePath: config.SQLITE_PATH, databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
   // PostgreSQL: refuses an out-of-date schema (SchemaOutOfDateError says to run `backline migrate`).
