@@ -3,6 +3,8 @@
 // work on the machine does not count) and, with a directory, a V8 CPU profile of the server.
 // CPU per turn is steadier than turns per second on a shared machine: compare Backline's with the
 // echo bot's. BENCH_BASELINE=<a built checkout> adds that build's SQLite server; ROUNDS=N repeats.
+// The servers run one after another, always in the same order, and on a loaded machine the one
+// measured second has come out cheaper in every pair (session 9): read a pair over several rounds.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
