@@ -3,6 +3,9 @@
 // work on the machine does not count) and, with a directory, a V8 CPU profile of the server.
 // CPU per turn is steadier than turns per second on a shared machine: compare Backline's with the
 // echo bot's. BENCH_BASELINE=<a built checkout> adds that build's SQLite server; ROUNDS=N repeats.
+// The servers run one after another, always in the same order, and on a loaded machine the one
+// measured second has come out cheaper in every pair (session 9): read a pair over several rounds.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,25 +15,36 @@ import { firstPositional } from './args.js';
 
 const which = firstPositional ?? 'both';
 const profileDir = process.env.CPU_PROF_DIR;
+// PERF_DIR=DIR: `perf record` of the server during the load (on-CPU samples only, so time spent
+// waiting for a core on a shared machine is not counted, unlike --cpu-prof's wall-clock samples);
+// JavaScript frames named through --perf-basic-prof. Read with `perf report -i DIR/<label>.data`.
+const perfDir = process.env.PERF_DIR;
 
 async function measure(label: string, args: string[], env: Record<string, string>): Promise<void> {
   // One directory per server and Node's default file names: with `--import tsx` the module loader's
   // thread writes a profile too, and one fixed name would let it overwrite the main thread's.
-  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, label)}`] : [];
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, label)}`] : perfDir ? ['--perf-basic-prof'] : [];
   const server: ListeningProcess = await startListening([...profile, ...args], { LOG_LEVEL: 'error', NODE_ENV: 'development', ...env }, 60_000);
   try {
     // Backline warms its answer recognizers up after listening: not a turn's cost.
     while ((await fetch(`http://127.0.0.1:${server.port}/readyz`)).status === 503) await new Promise((r) => setTimeout(r, 200));
-    // LOADS=N: the same load N times on one server (later loads: a warm JIT and heap).
-    for (let repeat = 0; repeat < Number(process.env.LOADS ?? 1); repeat++) {
-      const client = process.cpuUsage();
-      const result = await load(label, `http://127.0.0.1:${server.port}`, [server.child.pid!]);
-      const clientUsage = process.cpuUsage(client);
-      // The load generator's CPU covers the warm-up phase too: per turn over both phases (approx.).
-      const allTurns = result.turnsPerSecond > 0 ? (result.measuredTurns * (WARM_UP_SCRIPTS + MEASURED_SCRIPTS)) / MEASURED_SCRIPTS : NaN;
-      console.log(
-        `${label.padEnd(8)} ${result.turnsPerSecond.toFixed(0).padStart(5)} turns/s  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms  server CPU ${result.serverCpuMs?.toFixed(2) ?? '?'} ms per measured turn, load generator ${((clientUsage.user + clientUsage.system) / 1000 / allTurns).toFixed(2)} ms (approx.)  errors ${result.errors}  load average ${result.loadAverage[0].toFixed(1)}`,
-      );
+    const perf = perfDir
+      ? spawn('perf', ['record', '-F', '997', '-g', '-o', join(perfDir, `${label}.data`), '-p', String(server.child.pid)], { stdio: 'ignore' })
+      : undefined;
+    try {
+      // LOADS=N: the same load N times on one server (later loads: a warm JIT and heap).
+      for (let repeat = 0; repeat < Number(process.env.LOADS ?? 1); repeat++) {
+        const client = process.cpuUsage();
+        const result = await load(label, `http://127.0.0.1:${server.port}`, [server.child.pid!]);
+        const clientUsage = process.cpuUsage(client);
+        // The load generator's CPU covers the warm-up phase too: per turn over both phases (approx.).
+        const allTurns = result.turnsPerSecond > 0 ? (result.measuredTurns * (WARM_UP_SCRIPTS + MEASURED_SCRIPTS)) / MEASURED_SCRIPTS : NaN;
+        console.log(
+          `${label.padEnd(8)} ${result.turnsPerSecond.toFixed(0).padStart(5)} turns/s  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms  server CPU ${result.serverCpuMs?.toFixed(2) ?? '?'} ms per measured turn, load generator ${((clientUsage.user + clientUsage.system) / 1000 / allTurns).toFixed(2)} ms (approx.)  errors ${result.errors}  load average ${result.loadAverage[0].toFixed(1)}`,
+        );
+      }
+    } finally {
+      if (perf) await new Promise((resolve) => perf.once('exit', resolve).kill('SIGINT'));
     }
   } finally {
     await stopChild(server.child);
@@ -47,6 +61,9 @@ try {
     // SERVER_NODE_OPTIONS=...: the same server again with those Node options (V8 heap flags, say).
     if (process.env.SERVER_NODE_OPTIONS && (which === 'sqlite' || which === 'both'))
       await measure('sqlite+opts', ['bin/backline.js', 'serve'], { ...sqliteEnv(`options-${round}.db`), NODE_OPTIONS: process.env.SERVER_NODE_OPTIONS });
+    // SERVER_NODE_ARGS=...: the same server again with these node arguments (V8 flags, which NODE_OPTIONS refuses).
+    if (process.env.SERVER_NODE_ARGS && (which === 'sqlite' || which === 'both'))
+      await measure('sqlite+args', [...process.env.SERVER_NODE_ARGS.split(' ').filter(Boolean), 'bin/backline.js', 'serve'], sqliteEnv(`args-${round}.db`));
     // BENCH_BASELINE=<a built checkout>: the same load on that build's server, for before/after.
     const baseline = process.env.BENCH_BASELINE;
     if (baseline && (which === 'sqlite' || which === 'both'))
