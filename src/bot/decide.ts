@@ -32,7 +32,7 @@ import {
 import { answerChecklistWithFlags } from '../engine/check.js';
 import { answerAboutTopic, answerDirectQuestion, answerTone, directKindInContext, isTopicIntent, noteMedicine } from './directAnswers.js';
 import { newConversationState, type ConversationState } from '../engine/state.js';
-import type { Understander } from '../nlu/types.js';
+import type { IntentDecision, Understander } from '../nlu/types.js';
 import { ACKNOWLEDGED_TONES, type AcknowledgedTone } from '../knowledge/directQuestions.js';
 import type { PatientReading } from '../nlu/patient.js';
 import { otherLanguageReply, type CrisisWords } from '../locale/languageId.js';
@@ -149,30 +149,44 @@ function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, messag
   const level = saved.announced;
   if (!level || !urgentAdviceGiven(saved) || message.choice) return;
   if (draft.replies.some(isSafetyReply)) return;
+  const reminder = reminderFor(draft, saved, message.text);
+  if (!reminder) return;
+  // The outcome's title is filled only when a reminder is said.
+  const title = draft.fill(draft.content.triageRules.outcomes[level].title);
+  const words = draft.content.messages.triage;
+  if (reminder.kind === 'short') {
+    draft.replies.push({ text: draft.fill(words.urgent_reminder_short, { title }) });
+    return;
+  }
+  const { pushesBack, minimises } = reminder;
+  const text = pushesBack ? words.urgent_reminder_refusal : minimises ? words.urgent_reminder_minimised : words.urgent_reminder;
+  // The reminder is the first reply; a separate acknowledgement after it would say the same again.
+  if (pushesBack || minimises) removeAcknowledgements(draft);
+  // The general when-to-see-a-doctor article would soften the advice: the reminder replaces it.
+  if (reminder.asksWhenToGo) draft.replies.length = 0;
+  // Marked urgent: it is the urgent advice again, not a side remark (channelData urgent: true).
+  draft.replies.unshift({ text: draft.fill(text, { title }), urgent: true, ...(pushesBack || minimises ? { acknowledges: true } : {}) });
+}
+
+type Reminder = { kind: 'short' } | { kind: 'again'; asksWhenToGo: boolean; minimises: boolean; pushesBack: boolean };
+
+/** Which reminder of the urgent advice this message gets, if any. */
+function reminderFor(draft: TurnDraft, saved: ConversationState, text: string): Reminder | undefined {
   const { direct } = draft.content;
   // "do i realy need to go": a question about when to see someone, however it is spelt, would
   // otherwise get the general "most back pain gets better at home" answer right after the advice.
   const asksWhenToGo = draft.answeredIntent === 'care.when_to_see_doctor';
   // "It's probably just stress though": playing it down gets the advice again, taken seriously.
-  const minimises = direct.says('minimises', message.text);
-  const title = draft.fill(draft.content.triageRules.outcomes[level].title);
-  if (!draft.notUnderstood && !asksWhenToGo && !minimises && !direct.asksAboutGoing(message.text) && !direct.says('what_to_do', message.text)) {
-    // "Ok but swimming though?" at the offer right after the advice: whatever it gets, the advice
-    // in one line after it (not when carrying on with the check, going to a person, or a plain yes or no).
-    if (saved.pending?.kind === 'after_urgent' && !isCheck(draft.content, draft.state.at) && !draft.state.support && !isShortAnswer(message.text))
-      draft.replies.push({ text: draft.fill(draft.content.messages.triage.urgent_reminder_short, { title }) });
-    return;
+  const minimises = direct.says('minimises', text);
+  if (draft.notUnderstood || asksWhenToGo || minimises || direct.asksAboutGoing(text) || direct.says('what_to_do', text)) {
+    // "Don't tell me to go, I'm not going": how hard that is, acknowledged in the same sentence.
+    const pushesBack = direct.says('refuses_going', text) || ['anger', 'insult', 'worry'].includes(direct.toneOf(text) ?? '');
+    return { kind: 'again', asksWhenToGo, minimises, pushesBack };
   }
-  // "Don't tell me to go, I'm not going": how hard that is, acknowledged in the same sentence.
-  const pushesBack = direct.says('refuses_going', message.text) || ['anger', 'insult', 'worry'].includes(direct.toneOf(message.text) ?? '');
-  const words = draft.content.messages.triage;
-  const reminder = pushesBack ? words.urgent_reminder_refusal : minimises ? words.urgent_reminder_minimised : words.urgent_reminder;
-  // The reminder is the first reply; a separate acknowledgement after it would say the same again.
-  if (pushesBack || minimises) removeAcknowledgements(draft);
-  // The general when-to-see-a-doctor article would soften the advice: the reminder replaces it.
-  if (asksWhenToGo) draft.replies.length = 0;
-  // Marked urgent: it is the urgent advice again, not a side remark (channelData urgent: true).
-  draft.replies.unshift({ text: draft.fill(reminder, { title }), urgent: true, ...(pushesBack || minimises ? { acknowledges: true } : {}) });
+  // "Ok but swimming though?" at the offer right after the advice: whatever it gets, the advice
+  // in one line after it (not when carrying on with the check, going to a person, or a plain yes or no).
+  const atOffer = saved.pending?.kind === 'after_urgent' && !isCheck(draft.content, draft.state.at) && !draft.state.support;
+  return atOffer && !isShortAnswer(text) ? { kind: 'short' } : undefined;
 }
 
 function removeAcknowledgements(draft: TurnDraft): void {
@@ -357,15 +371,11 @@ function decideMessageSteps(
     // "what is reason of this pain": a plain question about the headline topic, not out of scope.
     decision = { ...decision, intent: 'causes.overview', ambiguous: false };
   }
-  if (
-    (decision.intent === 'out_of_scope' || decision.ambiguous || decision.confidence < RELIEF_CONFIDENCE) &&
-    !isTopicIntent(decision.intent) &&
-    content.direct.says('asks_relief', asked)
-  ) {
-    // "Whats the fastest way to make it stop hurting before my exam": what helps, in the check
-    // too (answered as an aside there), never "outside what I can help with".
-    decision = { ...decision, intent: 'care.self_care', ambiguous: false, confidence: Math.max(decision.confidence, RELIEF_CONFIDENCE) };
-  }
+  // "Whats the fastest way to make it stop hurting before my exam", "what can I actually do while
+  // I wait for my operation": the topic the phrase says, whatever the classifier guessed, never
+  // "outside what I can help with" (and not the surgery section).
+  const byPhrase = intentByPhrase(draft, decision, asked);
+  if (byPhrase) decision = byPhrase;
   if (mixedOnTopic && (decision.intent === 'out_of_scope' || decision.ambiguous || !isTopicIntent(decision.intent))) {
     decision = { ...decision, intent: HEADLINE_INTENT, ambiguous: false };
   }
@@ -392,11 +402,6 @@ function decideMessageSteps(
   if (unplaced && !isCollectingAnswers(draft) && content.direct.says('what_to_do', text)) {
     // "ok what do I do": what helps (after urgent advice, the reminder comes first).
     if (!urgentAdviceGiven(draft.state)) decision = { ...decision, intent: 'care.self_care', ambiguous: false };
-  }
-  const waiting = !isCollectingAnswers(draft) && !urgentAdviceGiven(draft.state) && content.direct.says('while_waiting', text);
-  if (waiting) {
-    // "What can I actually do while I wait for my operation": what helps meanwhile, not the surgery section.
-    decision = { ...decision, intent: 'care.self_care', ambiguous: false };
   }
   const onlyWho = decision.intent === 'out_of_scope' || decision.ambiguous || decision.confidence < ONLY_WHO_CONFIDENCE;
   const saysWho = reading.explicit || (reading.who === 'self' && patientBefore === 'other');
@@ -432,8 +437,9 @@ function decideMessageSteps(
   // Follow-ups about the conversation's topic: "what points to piriformis?", "short version pls",
   // "can it be cured?" (the article last read).
   if (!isCollectingAnswers(draft) && answerAboutTopic(draft, text, decision)) return draft;
-  // (What helps while waiting is the self-care opening, not a section picked by "operation".)
-  respondToIntent(draft, decision, waiting ? '' : text);
+  // (A topic a phrase chose gets its opening: "before my exam" or "operation" would pick a section
+  // of some other article.)
+  respondToIntent(draft, decision, byPhrase ? '' : text);
   return draft;
 }
 
@@ -523,8 +529,25 @@ function rankedTopicNamed(content: EngineContent, ranking: readonly { intent: In
   return undefined;
 }
 
-/** A question about easing the pain is answered (in the check too) with at least this confidence. */
-const RELIEF_CONFIDENCE = 0.5;
+/**
+ * The topic a phrase says a message asks about, whatever the classifier guessed: the first rule of
+ * phrase_intents (knowledge/nlu/direct-questions.yaml) whose phrase the message says and whose
+ * conditions hold (what the classifier said, a flow waiting for an answer, urgent advice given).
+ */
+function intentByPhrase(draft: TurnDraft, decision: IntentDecision, text: string): IntentDecision | undefined {
+  const { direct } = draft.content;
+  const inFlow = isCollectingAnswers(draft);
+  const advised = urgentAdviceGiven(draft.state);
+  for (const rule of direct.phraseIntents) {
+    if ((inFlow && !rule.inFlow) || (advised && !rule.afterUrgentAdvice)) continue;
+    // Unplaced: on no topic of its own, and not sure what else (a confident "talk to a person" stays).
+    const unsure = decision.intent === 'out_of_scope' || decision.ambiguous || decision.confidence < rule.minConfidence;
+    if (rule.classifier === 'unplaced' && (isTopicIntent(decision.intent) || !unsure)) continue;
+    if (!direct.says(rule.phrase, text)) continue;
+    return { ...decision, intent: rule.intent, ambiguous: false, confidence: Math.max(decision.confidence, rule.minConfidence) };
+  }
+  return undefined;
+}
 
 /** Below this, a message that says whom it is about is taken to say only that. */
 const ONLY_WHO_CONFIDENCE = 0.5;
