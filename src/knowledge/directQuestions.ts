@@ -56,6 +56,14 @@ const schema = z.strictObject({
   asks_relief: patterns,
   /** What helps while waiting for an operation or appointment ("what can I do while I wait for surgery"). */
   while_waiting: patterns,
+  /** Activity id -> words that name it ("swimming": [swimming, swim]). */
+  activities: z.record(z.string(), z.array(z.string().min(1)).min(1)),
+  /** Article ids searched, in order, for a section that names the activity asked about. */
+  activity_articles: z.array(z.string().min(1)),
+  /** The section that answers when no section names the activity. */
+  activity_fallback: z.strictObject({ article: z.string().min(1), section: z.string().min(1) }),
+  /** Asking whether an activity is all right ("{activity}" is any activity word). */
+  asks_activity: patterns,
   /** Which topic a phrase asks about, whatever the classifier guessed, and when. */
   phrase_intents: z.array(phraseIntent),
   /** After urgent advice: "it's probably just stress". */
@@ -174,7 +182,19 @@ export interface PhraseIntent {
   afterUrgentAdvice: boolean;
 }
 
+export interface Activity {
+  id: string;
+  /** The words that name it. */
+  words: readonly string[];
+}
+
 export interface DirectQuestions {
+  /** The activity a message asks whether it is all right to do ("can I still go swimming?"), if any. */
+  activityAsked(text: string): Activity | undefined;
+  /** Article ids searched, in order, for a section naming the activity asked about. */
+  activityArticles: readonly string[];
+  /** The section answering when none names the activity. */
+  activityFallback: { article: string; section: string };
   /** Phrases that say which topic a message asks about, whatever the classifier guessed (in order). */
   phraseIntents: readonly PhraseIntent[];
   /** The direct question this message asks, if any (most specific first). */
@@ -381,7 +401,28 @@ export function loadDirectQuestions(path: string): DirectQuestions {
       afterUrgentAdvice: rule.after_urgent_advice,
     }),
   );
+  const activities = Object.entries(data.activities).map(([id, words]): Activity => ({ id, words }));
+  const activityWords = activities
+    .flatMap((a) => a.words)
+    .sort((x, y) => y.length - x.length)
+    .map(escapeRegExp)
+    .join('|');
+  const asksActivity = data.asks_activity.map((p) => new RegExp(p.replaceAll('{activity}', `(${activityWords})`), 'i'));
+  const activityAsked = (text: string): Activity | undefined => {
+    const phrase = normaliseForPatterns(text);
+    for (const pattern of asksActivity) {
+      const match = pattern.exec(phrase);
+      if (!match) continue;
+      const said = match.slice(1).find((group) => group !== undefined && activities.some((a) => a.words.includes(group.trim())));
+      const activity = said && activities.find((a) => a.words.includes(said.trim()));
+      if (activity) return activity;
+    }
+    return undefined;
+  };
   return {
+    activityAsked,
+    activityArticles: data.activity_articles,
+    activityFallback: data.activity_fallback,
     phraseIntents,
     kindOf,
     kindsIn(text) {
