@@ -176,6 +176,19 @@ export function inspectContent(
             message: `article "${id}" has no section "${section}" (points_to_sections in ${DIRECT_QUESTIONS_FILE})`,
           });
   }
+  // An activity question ("is swimming ok?") reads these articles, and this section when none names it.
+  if (direct) {
+    const { article: fallbackId, section } = direct.activityFallback;
+    for (const id of [...direct.activityArticles, fallbackId])
+      if (!library.articles.has(id)) problems.push({ file: join(root, DIRECT_QUESTIONS_FILE), line: 1, message: `activity articles: no article "${id}"` });
+    const fallback = library.articles.get(fallbackId);
+    if (fallback && !fallback.sections.some((s) => s.id === section))
+      problems.push({
+        file: fallback.file,
+        line: 1,
+        message: `article "${fallbackId}" has no section "${section}" (activity_fallback in ${DIRECT_QUESTIONS_FILE})`,
+      });
+  }
   problems.push(...inspectCannedReplies(cannedRepliesPath(root)).problems);
   for (const article of library.articles.values()) {
     // An article nobody can reach is content nobody reads.

@@ -30,9 +30,19 @@ import {
   type EngineContent,
 } from '../engine/runtime.js';
 import { answerChecklistWithFlags } from '../engine/check.js';
-import { answerAboutTopic, answerDirectQuestion, answerTone, directKindInContext, isTopicIntent, noteMedicine } from './directAnswers.js';
+import {
+  answerAboutTopic,
+  answerActivity,
+  answerDirectQuestion,
+  answerTone,
+  directKindInContext,
+  isTopicIntent,
+  noteMedicine,
+  questionBesideDiagnosis,
+  sayCantTellBeside,
+} from './directAnswers.js';
 import { newConversationState, type ConversationState } from '../engine/state.js';
-import type { Understander } from '../nlu/types.js';
+import type { IntentDecision, Understander } from '../nlu/types.js';
 import { ACKNOWLEDGED_TONES, type AcknowledgedTone } from '../knowledge/directQuestions.js';
 import type { PatientReading } from '../nlu/patient.js';
 import { otherLanguageReply, type CrisisWords } from '../locale/languageId.js';
@@ -57,6 +67,7 @@ import { respondToIntent, safetyNet } from './intentResponses.js';
 import { avoidRepeats, noteSaid } from './repeats.js';
 import { asideOnly, splitAnswerAndQuestion, takeAnswer, withoutRepeatedQuestion } from './answerWithQuestion.js';
 import { readSentenceAnswer } from './sentenceAnswers.js';
+import { unclearAtConfirmation } from './confirmations.js';
 import { cloneData } from '../util/clone.js';
 
 export type { MessageInput } from './flowControl.js';
@@ -131,6 +142,8 @@ function setsQuestionAside(draft: TurnDraft, input: MessageInput, text: string):
   const { state, content } = draft;
   if (input.choice || !text || !state.at) return false;
   if (state.page !== undefined) return Boolean(directKindInContext(draft, text));
+  // "ok. is arachnoiditis even real?" at "delete everything?": no yes (src/bot/confirmations.ts).
+  if (unclearAtConfirmation(draft, text)) return true;
   if (!isCollectingAnswers(draft) || isCheck(content, state.at)) return false;
   return content.direct.says('meanwhile', text) || Boolean(directKindInContext(draft, text));
 }
@@ -149,30 +162,46 @@ function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, messag
   const level = saved.announced;
   if (!level || !urgentAdviceGiven(saved) || message.choice) return;
   if (draft.replies.some(isSafetyReply)) return;
+  const reminder = reminderFor(draft, saved, message.text);
+  if (!reminder) return;
+  // The outcome's title is filled only when a reminder is said.
+  const title = draft.fill(draft.content.triageRules.outcomes[level].title);
+  const words = draft.content.messages.triage;
+  if (reminder.kind === 'short') {
+    draft.replies.push({ text: draft.fill(words.urgent_reminder_short, { title }) });
+    return;
+  }
+  const { pushesBack, minimises } = reminder;
+  const text = pushesBack ? words.urgent_reminder_refusal : minimises ? words.urgent_reminder_minimised : words.urgent_reminder;
+  // The reminder is the first reply; a separate acknowledgement after it would say the same again.
+  if (pushesBack || minimises) removeAcknowledgements(draft);
+  // The general when-to-see-a-doctor article would soften the advice: the reminder replaces it.
+  if (reminder.asksWhenToGo) draft.replies.length = 0;
+  // Marked urgent: it is the urgent advice again, not a side remark (channelData urgent: true).
+  draft.replies.unshift({ text: draft.fill(text, { title }), urgent: true, ...(pushesBack || minimises ? { acknowledges: true } : {}) });
+}
+
+type Reminder = { kind: 'short' } | { kind: 'again'; asksWhenToGo: boolean; minimises: boolean; pushesBack: boolean };
+
+/** Which reminder of the urgent advice this message gets, if any. */
+function reminderFor(draft: TurnDraft, saved: ConversationState, text: string): Reminder | undefined {
   const { direct } = draft.content;
   // "do i realy need to go": a question about when to see someone, however it is spelt, would
   // otherwise get the general "most back pain gets better at home" answer right after the advice.
   const asksWhenToGo = draft.answeredIntent === 'care.when_to_see_doctor';
   // "It's probably just stress though": playing it down gets the advice again, taken seriously.
-  const minimises = direct.says('minimises', message.text);
-  const title = draft.fill(draft.content.triageRules.outcomes[level].title);
-  if (!draft.notUnderstood && !asksWhenToGo && !minimises && !direct.asksAboutGoing(message.text) && !direct.says('what_to_do', message.text)) {
-    // "Ok but swimming though?" at the offer right after the advice: whatever it gets, the advice
-    // in one line after it (not when carrying on with the check, going to a person, or a plain yes or no).
-    if (saved.pending?.kind === 'after_urgent' && !isCheck(draft.content, draft.state.at) && !draft.state.support && !isShortAnswer(message.text))
-      draft.replies.push({ text: draft.fill(draft.content.messages.triage.urgent_reminder_short, { title }) });
-    return;
+  const minimises = direct.says('minimises', text);
+  // "Ok but swimming though?": doing something else instead of going, like asking whether it can wait.
+  const instead = Boolean(direct.activityAsked(text));
+  if (draft.notUnderstood || asksWhenToGo || minimises || instead || direct.asksAboutGoing(text) || direct.says('what_to_do', text)) {
+    // "Don't tell me to go, I'm not going": how hard that is, acknowledged in the same sentence.
+    const pushesBack = direct.says('refuses_going', text) || ['anger', 'insult', 'worry'].includes(direct.toneOf(text) ?? '');
+    return { kind: 'again', asksWhenToGo, minimises, pushesBack };
   }
-  // "Don't tell me to go, I'm not going": how hard that is, acknowledged in the same sentence.
-  const pushesBack = direct.says('refuses_going', message.text) || ['anger', 'insult', 'worry'].includes(direct.toneOf(message.text) ?? '');
-  const words = draft.content.messages.triage;
-  const reminder = pushesBack ? words.urgent_reminder_refusal : minimises ? words.urgent_reminder_minimised : words.urgent_reminder;
-  // The reminder is the first reply; a separate acknowledgement after it would say the same again.
-  if (pushesBack || minimises) removeAcknowledgements(draft);
-  // The general when-to-see-a-doctor article would soften the advice: the reminder replaces it.
-  if (asksWhenToGo) draft.replies.length = 0;
-  // Marked urgent: it is the urgent advice again, not a side remark (channelData urgent: true).
-  draft.replies.unshift({ text: draft.fill(reminder, { title }), urgent: true, ...(pushesBack || minimises ? { acknowledges: true } : {}) });
+  // "Ok but swimming though?" at the offer right after the advice: whatever it gets, the advice
+  // in one line after it (not when carrying on with the check, going to a person, or a plain yes or no).
+  const atOffer = saved.pending?.kind === 'after_urgent' && !isCheck(draft.content, draft.state.at) && !draft.state.support;
+  return atOffer && !isShortAnswer(text) ? { kind: 'short' } : undefined;
 }
 
 function removeAcknowledgements(draft: TurnDraft): void {
@@ -290,6 +319,11 @@ function decideMessageSteps(
     }
     return draft;
   }
+  // "Ok but swimming though?", "is swimming ok?" (in the check too, where "ok" is no yes): about
+  // staying active, from the articles, with who can advise. Not while a one-off question waits
+  // (a warning sign being confirmed, stopping the check), except the offer after urgent advice.
+  const pendingKind = draft.state.pending?.kind;
+  if (text && !input.choice && !draft.state.support && (!pendingKind || pendingKind === 'after_urgent') && answerActivity(draft, text)) return draft;
   // "Hang on", "where were we", "do the check thing": before "ok" can be taken for a button.
   if (text && !input.choice && !draft.state.support && answerPauseOrCheck(draft, text)) return draft;
 
@@ -347,56 +381,52 @@ function decideMessageSteps(
   // After crisis help, "don't give me a hotline, I want answers about my back" (heard already,
   // src/bot/commands.ts): what is left is the question.
   const declined = saved.pending?.kind === 'after_crisis' && content.direct.says('declines_help', text);
-  const asked = declined ? content.direct.withoutPhrase('declines_help', text) : text;
-  if (declined && !asked) {
+  const whole = declined ? content.direct.withoutPhrase('declines_help', text) : text;
+  if (declined && !whole) {
     showMenu(draft);
     return draft;
   }
+  // "Do I have sciatica and what helps the pain?": the other question is what the rest of this
+  // step answers, after the plain "can't tell" in short (below; neither is dropped).
+  const beside = questionBesideDiagnosis(draft, whole);
+  const asked = beside ?? whole;
+  const said = beside ?? text;
   let decision = nlu.classify(asked);
   if ((decision.intent === 'out_of_scope' || decision.ambiguous || declined) && content.direct.asksHeadline(asked)) {
     // "what is reason of this pain": a plain question about the headline topic, not out of scope.
     decision = { ...decision, intent: 'causes.overview', ambiguous: false };
   }
-  if (
-    (decision.intent === 'out_of_scope' || decision.ambiguous || decision.confidence < RELIEF_CONFIDENCE) &&
-    !isTopicIntent(decision.intent) &&
-    content.direct.says('asks_relief', asked)
-  ) {
-    // "Whats the fastest way to make it stop hurting before my exam": what helps, in the check
-    // too (answered as an aside there), never "outside what I can help with".
-    decision = { ...decision, intent: 'care.self_care', ambiguous: false, confidence: Math.max(decision.confidence, RELIEF_CONFIDENCE) };
-  }
+  // "Whats the fastest way to make it stop hurting before my exam", "what can I actually do while
+  // I wait for my operation": the topic the phrase says, whatever the classifier guessed, never
+  // "outside what I can help with" (and not the surgery section).
+  const byPhrase = intentByPhrase(draft, decision, asked);
+  if (byPhrase) decision = byPhrase;
   if (mixedOnTopic && (decision.intent === 'out_of_scope' || decision.ambiguous || !isTopicIntent(decision.intent))) {
     decision = { ...decision, intent: HEADLINE_INTENT, ambiguous: false };
   }
-  if (decision.ambiguous && !isCollectingAnswers(draft) && describesOwnPain(content, text) && headlineRanked(decision.ranking)) {
+  if (decision.ambiguous && !isCollectingAnswers(draft) && describesOwnPain(content, said) && headlineRanked(decision.ranking)) {
     // "Hello. I have pain in down back when I up my leg. What is this?": a description of the
     // pain the classifier cannot place between topics is about the headline topic itself (what
     // this pain is and why), not a "Did you mean" between guesses; a condition it names still counts.
     decision = { ...decision, intent: HEADLINE_INTENT, ambiguous: false };
   }
   // "Can you tell me what spinal stenosis is" (heard as a request for help): the condition it names.
-  const helpNaming = decision.intent === 'help' && !isCollectingAnswers(draft) && content.direct.conditionNamed(text);
+  const helpNaming = decision.intent === 'help' && !isCollectingAnswers(draft) && content.direct.conditionNamed(said);
   if ((decision.intent === 'out_of_scope' || helpNaming) && !isCollectingAnswers(draft)) {
     // "my son has bad back pain from a disc": about a condition, or about the pain itself.
-    const named = content.direct.conditionNamed(text);
+    const named = content.direct.conditionNamed(said);
     const intent = named && content.articles.has(named) ? (content.articles.get(named).intents[0] as IntentId | undefined) : undefined;
     // "Which doctor I must go for this back problem?": a topic the classifier ranked, whose
     // article's title the message names ("doctor"), rather than "outside what I can help with".
-    const titled = intent ? undefined : rankedTopicNamed(content, decision.ranking, text);
+    const titled = intent ? undefined : rankedTopicNamed(content, decision.ranking, said);
     if (intent) decision = { ...decision, intent, ambiguous: false };
     else if (titled) decision = { ...decision, intent: titled, ambiguous: false };
-    else if (content.patient.describesPain(text) && !reading.explicit) decision = { ...decision, intent: HEADLINE_INTENT, ambiguous: false };
+    else if (content.patient.describesPain(said) && !reading.explicit) decision = { ...decision, intent: HEADLINE_INTENT, ambiguous: false };
   }
   const unplaced = decision.intent === 'help' || decision.intent === 'out_of_scope' || decision.ambiguous;
-  if (unplaced && !isCollectingAnswers(draft) && content.direct.says('what_to_do', text)) {
+  if (unplaced && !isCollectingAnswers(draft) && content.direct.says('what_to_do', said)) {
     // "ok what do I do": what helps (after urgent advice, the reminder comes first).
     if (!urgentAdviceGiven(draft.state)) decision = { ...decision, intent: 'care.self_care', ambiguous: false };
-  }
-  const waiting = !isCollectingAnswers(draft) && !urgentAdviceGiven(draft.state) && content.direct.says('while_waiting', text);
-  if (waiting) {
-    // "What can I actually do while I wait for my operation": what helps meanwhile, not the surgery section.
-    decision = { ...decision, intent: 'care.self_care', ambiguous: false };
   }
   const onlyWho = decision.intent === 'out_of_scope' || decision.ambiguous || decision.confidence < ONLY_WHO_CONFIDENCE;
   const saysWho = reading.explicit || (reading.who === 'self' && patientBefore === 'other');
@@ -409,18 +439,19 @@ function decideMessageSteps(
   }
   if (!isTopicIntent(decision.intent)) {
     // "this is useless, just tell me what helps at home": the question without the anger.
-    const calm = content.direct.withoutTone(text);
-    if (calm && calm !== text.toLowerCase().trim()) {
+    const calm = content.direct.withoutTone(said);
+    if (calm && calm !== said.toLowerCase().trim()) {
       const again = nlu.classify(calm);
       if (isTopicIntent(again.intent) && !again.ambiguous) decision = again;
     }
   }
   draft.answeredIntent = decision.intent;
   // Worry and anger acknowledged first; insults and small talk get a short reply.
-  if (answerTone(draft, text, decision.intent)) return draft;
+  if (answerTone(draft, said, decision.intent)) return draft;
   safetyNet(draft, decision.intent, text);
+  if (beside) sayCantTellBeside(draft, whole);
   // "ok", "hmm", "yes" with nothing waiting for it: the menu, not "outside what I can help with".
-  if (decision.intent === 'out_of_scope' && !isCollectingAnswers(draft) && !draft.state.pending && content.direct.says('filler', text)) {
+  if (decision.intent === 'out_of_scope' && !isCollectingAnswers(draft) && !draft.state.pending && content.direct.says('filler', said)) {
     // Reading an article page by page: "ok", "yes", "go on" is the next page.
     if (draft.state.page !== undefined && draft.state.at && answerCurrent(draft, { text: '', choice: CHOICE_VALUES.more })) return draft;
     draft.say(content.messages.direct.filler);
@@ -428,12 +459,13 @@ function decideMessageSteps(
     return draft;
   }
   // "Do I have sciatica?", dose questions, someone else's prescription: a plain answer.
-  if (answerDirectQuestion(draft, text, decision.intent)) return draft;
+  if (answerDirectQuestion(draft, said, decision.intent)) return draft;
   // Follow-ups about the conversation's topic: "what points to piriformis?", "short version pls",
   // "can it be cured?" (the article last read).
-  if (!isCollectingAnswers(draft) && answerAboutTopic(draft, text, decision)) return draft;
-  // (What helps while waiting is the self-care opening, not a section picked by "operation".)
-  respondToIntent(draft, decision, waiting ? '' : text);
+  if (!isCollectingAnswers(draft) && answerAboutTopic(draft, said, decision)) return draft;
+  // (A topic a phrase chose gets its opening: "before my exam" or "operation" would pick a section
+  // of some other article.)
+  respondToIntent(draft, decision, byPhrase ? '' : said);
   return draft;
 }
 
@@ -523,8 +555,25 @@ function rankedTopicNamed(content: EngineContent, ranking: readonly { intent: In
   return undefined;
 }
 
-/** A question about easing the pain is answered (in the check too) with at least this confidence. */
-const RELIEF_CONFIDENCE = 0.5;
+/**
+ * The topic a phrase says a message asks about, whatever the classifier guessed: the first rule of
+ * phrase_intents (knowledge/nlu/direct-questions.yaml) whose phrase the message says and whose
+ * conditions hold (what the classifier said, a flow waiting for an answer, urgent advice given).
+ */
+function intentByPhrase(draft: TurnDraft, decision: IntentDecision, text: string): IntentDecision | undefined {
+  const { direct } = draft.content;
+  const inFlow = isCollectingAnswers(draft);
+  const advised = urgentAdviceGiven(draft.state);
+  for (const rule of direct.phraseIntents) {
+    if ((inFlow && !rule.inFlow) || (advised && !rule.afterUrgentAdvice)) continue;
+    // Unplaced: on no topic of its own, and not sure what else (a confident "talk to a person" stays).
+    const unsure = decision.intent === 'out_of_scope' || decision.ambiguous || decision.confidence < rule.minConfidence;
+    if (rule.classifier === 'unplaced' && (isTopicIntent(decision.intent) || !unsure)) continue;
+    if (!direct.says(rule.phrase, text)) continue;
+    return { ...decision, intent: rule.intent, ambiguous: false, confidence: Math.max(decision.confidence, rule.minConfidence) };
+  }
+  return undefined;
+}
 
 /** Below this, a message that says whom it is about is taken to say only that. */
 const ONLY_WHO_CONFIDENCE = 0.5;

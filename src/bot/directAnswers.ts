@@ -6,10 +6,11 @@ import type { IntentId } from '../contract.js';
 import type { Article } from '../knowledge/articles.js';
 import { ACKNOWLEDGED_TONES, type AcknowledgedTone, type DirectKind } from '../knowledge/directQuestions.js';
 import { CHOICE_VALUES, repeatCurrentQuestion, type TurnDraft } from '../engine/runtime.js';
-import { isCheck, nodeAt } from '../engine/draft.js';
+import { isCheck, nodeAt, urgentAdviceGiven } from '../engine/draft.js';
 import { noteRead } from '../engine/paging.js';
 import type { Choice } from '../engine/replies.js';
 import { REPEAT_MIN_CHARS, saidHash } from './repeats.js';
+import { escapeRegExp } from '../text/regex.js';
 
 /** Intents that are about a topic an article answers (a "Did you mean" between two of these makes sense). */
 export function isTopicIntent(intent: IntentId): boolean {
@@ -177,6 +178,105 @@ export function answerDirectQuestion(draft: TurnDraft, text: string, intent: Int
       return true;
     }
   }
+}
+
+/**
+ * "Ok but swimming though?", "can I still go to the gym?": the section that names the activity (of
+ * the condition being read about, then of the articles about staying active), else the general one
+ * about keeping moving; then who can advise. After urgent advice: not now, get seen first. In a
+ * flow, the question waiting is asked again. Returns false when the message asks about no activity.
+ */
+export function answerActivity(draft: TurnDraft, text: string): boolean {
+  const { content, state } = draft;
+  const activity = content.direct.activityAsked(text);
+  if (!activity) return false;
+  const words = content.messages.direct;
+  if (urgentAdviceGiven(state)) {
+    draft.say(words.activity_after_urgent);
+    if (isAnswering(draft)) repeatCurrentQuestion(draft);
+    return true;
+  }
+  const found = activitySection(draft, text, activity.words);
+  if (found) {
+    leaveReading(draft);
+    const section = found.article.sections[found.index]!;
+    if (sectionShown(draft, found.article, found.index)) {
+      draft.say(draft.fill(words.as_i_said, { summary: keyPoint(draft, section.markdown, new Set(activity.words)) }));
+    } else {
+      const [first, ...rest] = section.messages;
+      draft.say(`**${section.heading}**\n\n${first ?? ''}`);
+      for (const message of rest) draft.say(message);
+    }
+    noteRead(state, found.article.id, found.index);
+  }
+  draft.say(words.activity_advice);
+  carryOn(draft, false);
+  return true;
+}
+
+/** The first section naming one of the words: the condition named or in context's, then the activity articles', else the fallback. */
+function activitySection(draft: TurnDraft, text: string, words: readonly string[]): { article: Article; index: number } | undefined {
+  const { content } = draft;
+  const names = new RegExp(`\\b(?:${words.map(escapeRegExp).join('|')})\\b`, 'i');
+  const ids = [content.direct.conditionNamed(text), conditionInContext(draft), ...content.direct.activityArticles].filter(
+    (id): id is string => Boolean(id) && content.articles.has(id!),
+  );
+  for (const id of ids) {
+    const article = content.articles.get(id);
+    const index = article.sections.findIndex((s) => names.test(s.markdown));
+    if (index >= 0) return { article, index };
+  }
+  const { article: fallbackId, section } = content.direct.activityFallback;
+  if (!content.articles.has(fallbackId)) return undefined;
+  const article = content.articles.get(fallbackId);
+  const index = article.sections.findIndex((s) => s.id === section);
+  return index >= 0 ? { article, index } : undefined;
+}
+
+/** "... sciatica and what helps?": where a question joined by "and", "but", "or", "also" starts. */
+const JOINED_QUESTION = /\s(?:and|but|or|also|plus)\s+(?=(?:what|whats|how|why|when|where|which|who|will|would|should|can|could|is|are|do|does|any)\b)/i;
+
+/** "And will I need surgery": the joining word before a clause's own words. */
+const LEADING_JOINER = /^(?:and|but|or|also|plus|so)\s+/i;
+
+/**
+ * "Do I have sciatica and what helps the pain?", "is it a disc? will I need surgery?": the other
+ * question beside one asking whether one has a condition, for the usual route after a short
+ * "can't tell". Undefined when there is none, or when the rest is about the diagnosis itself
+ * ("what points to it?") or another direct question (a dose: answerDirectQuestion has both).
+ */
+export function questionBesideDiagnosis(draft: TurnDraft, text: string): string | undefined {
+  const { direct } = draft.content;
+  const clauses = direct
+    .clausesOf(text)
+    .flatMap((clause) => clause.split(JOINED_QUESTION))
+    .map((clause) => clause.trim().replace(LEADING_JOINER, ''))
+    .filter((clause) => /[a-z]/i.test(clause));
+  if (clauses.length < 2) return undefined;
+  const asksDiagnosis = (clause: string): boolean => directKindInContext(draft, clause) === 'diagnosis';
+  if (!clauses.some(asksDiagnosis)) return undefined;
+  const rest = clauses.filter((clause) => !asksDiagnosis(clause));
+  if (rest.length === 0 || !rest.some(looksLikeQuestion)) return undefined;
+  const aboutDiagnosis = (clause: string): boolean =>
+    Boolean(directKindInContext(draft, clause)) ||
+    (['points_to', 'what_is_it', 'diagnosis_pronoun', 'diagnosis_followup'] as const).some((phrase) => direct.says(phrase, clause));
+  // "Are you a doctor or not? what's wrong with my back": the tone's own answer comes before the plain "can't tell" (answerTone).
+  if (rest.some(aboutDiagnosis) || rest.some((clause) => direct.toneOf(clause) !== undefined)) return undefined;
+  return rest.join('. ');
+}
+
+/** The short "can't tell" before the other question of the message is answered (about the condition it names, if any). */
+export function sayCantTellBeside(draft: TurnDraft, text: string): void {
+  const { content } = draft;
+  const words = content.messages.direct;
+  if (draft.state.lastDirect === 'diagnosis') {
+    draft.say(words.again.diagnosis);
+    return;
+  }
+  const named = content.direct.conditionNamed(text) ?? conditionInContext(draft);
+  const article = named && content.articles.has(named) ? content.articles.get(named) : undefined;
+  draft.say(article ? draft.fill(words.cant_tell_beside, { condition: article.title.toLowerCase() }) : draft.fill(words.cant_tell_beside_general));
+  draft.state.lastDirect = 'diagnosis';
 }
 
 /** The plain "can't tell" alone: `line` the first time, the short "as I said" after. */

@@ -30,6 +30,8 @@ export function safetyNet(draft: TurnDraft, intent: IntentId, text: string): voi
 
 /** Below this, a message in the check is not taken as a question to answer: it is asked again. */
 const CHECK_ASIDE_CONFIDENCE = 0.5;
+/** Below this, a message at a question of a flow is not taken as a wish to go elsewhere. */
+const LEAVE_FLOW_CONFIDENCE = 0.5;
 /** Intents that take the person out of the check at once (they asked for it). */
 const LEAVES_CHECK_AT_ONCE: ReadonlySet<IntentId> = new Set(['support.human', 'privacy.delete_data']);
 
@@ -139,6 +141,14 @@ export function respondToIntent(draft: TurnDraft, decision: IntentDecision, text
     }
     if (intent === 'greeting' || intent === 'thanks') {
       repeatCurrentQuestion(draft);
+      return;
+    }
+    // "ok, but will it cost me anything?" at a consent question, guessed to be "check if it's
+    // serious" at 0.3: a guess that unsure never takes the person out of a flow (its answers, a
+    // consent half given); the question is asked again.
+    if (decision.confidence < LEAVE_FLOW_CONFIDENCE) {
+      if (intent !== 'help') draft.notUnderstood = 'out_of_scope';
+      reprompt(draft);
       return;
     }
   }

@@ -137,7 +137,9 @@ export function reprompt(draft: TurnDraft): void {
         ? (currentTrialQuestion(draft)?.kind ?? 'yes_no')
         : node.ask === 'age' && state.patient?.who === 'other'
           ? 'age_other'
-          : node.ask;
+          : node.ask === 'yes_no' && !node.evidence && !node.unsure
+            ? 'yes_no_only'
+            : node.ask;
   draft.say(content.messages.reprompt[key]);
   askQuestion(draft, state.at, node, state.retries >= 2);
 }

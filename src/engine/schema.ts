@@ -42,6 +42,12 @@ const choiceAsk = z.strictObject({ ask: z.literal('choice'), ...askBase, options
 const yesNoAsk = z.strictObject({
   ask: z.literal('yes_no'),
   ...askBase,
+  /**
+   * A confirmation: its yes cannot be undone or gives consent. Only a clear answer counts (a
+   * button, a short yes or no, or one about the question); a question or another topic with a
+   * yes word in it ("ok. is that even real?") is asked again (src/bot/confirmations.ts).
+   */
+  confirm: z.boolean().optional(),
   yes: target.optional(),
   no: target.optional(),
   unsure: target.optional(),

@@ -7,8 +7,20 @@ import { z } from 'zod';
 import { editDistance } from '../nlu/entities/text.js';
 import { escapeRegExp, unionOf } from '../text/regex.js';
 import { memoizeText } from '../util/memo.js';
+import { isIntentId, type IntentId } from '../contract.js';
 
 const patterns = z.array(z.string().min(1)).min(1);
+
+/** A phrase that says which topic a message asks about, whatever the classifier guessed (see the file). */
+const phraseIntent = z.strictObject({
+  phrase: z.string().refine((name) => (PHRASES as readonly string[]).includes(name), 'no such phrase list'),
+  intent: z.string().refine(isIntentId, 'not an intent id'),
+  /** `unplaced`: only when the classifier put the message on no topic and was unsure; `any`: always. */
+  classifier: z.enum(['unplaced', 'any']),
+  min_confidence: z.number().min(0).max(1),
+  in_flow: z.boolean(),
+  after_urgent_advice: z.boolean(),
+});
 
 const schema = z.strictObject({
   /** Asks for a diagnosis: "do I have ...", "can you diagnose me", "what is wrong with me". */
@@ -44,6 +56,16 @@ const schema = z.strictObject({
   asks_relief: patterns,
   /** What helps while waiting for an operation or appointment ("what can I do while I wait for surgery"). */
   while_waiting: patterns,
+  /** Activity id -> words that name it ("swimming": [swimming, swim]). */
+  activities: z.record(z.string(), z.array(z.string().min(1)).min(1)),
+  /** Article ids searched, in order, for a section that names the activity asked about. */
+  activity_articles: z.array(z.string().min(1)),
+  /** The section that answers when no section names the activity. */
+  activity_fallback: z.strictObject({ article: z.string().min(1), section: z.string().min(1) }),
+  /** Asking whether an activity is all right ("{activity}" is any activity word). */
+  asks_activity: patterns,
+  /** Which topic a phrase asks about, whatever the classifier guessed, and when. */
+  phrase_intents: z.array(phraseIntent),
   /** After urgent advice: "it's probably just stress". */
   minimises: patterns,
   check_request: patterns,
@@ -110,13 +132,71 @@ const schema = z.strictObject({
 
 export type DirectKind = 'diagnosis' | 'dose' | 'others_prescription' | 'medicine_safety' | 'medicine_mistake';
 /** Phrases the conversation acts on (each a list of patterns in the file). */
-export type Phrase = 'downplays' | 'declines_help' | 'which_number' | 'filler' | 'check_left' | 'check_why' | 'check_meaning' | 'dose_followup' | 'refuses_going' | 'what_to_do' | 'minimises' | 'check_request' | 'asks_serious' | 'restart_check' | 'pause' | 'resume' | 'answer_occurs' | 'answer_absent' | 'answer_unclear' | 'short_version' | 'points_to' | 'explain_more' | 'denies' | 'worried_question' | 'diagnosis_followup' | 'medicine_caution' | 'medicine_mistake' | 'stop_request' | 'meanwhile' | 'diagnosis_pronoun' | 'what_is_it' | 'asks_relief' | 'while_waiting';
+export const PHRASES = [
+  'downplays',
+  'declines_help',
+  'which_number',
+  'filler',
+  'check_left',
+  'check_why',
+  'check_meaning',
+  'dose_followup',
+  'refuses_going',
+  'what_to_do',
+  'minimises',
+  'check_request',
+  'asks_serious',
+  'restart_check',
+  'pause',
+  'resume',
+  'answer_occurs',
+  'answer_absent',
+  'answer_unclear',
+  'short_version',
+  'points_to',
+  'explain_more',
+  'denies',
+  'worried_question',
+  'diagnosis_followup',
+  'medicine_caution',
+  'medicine_mistake',
+  'stop_request',
+  'meanwhile',
+  'diagnosis_pronoun',
+  'what_is_it',
+  'asks_relief',
+  'while_waiting',
+] as const;
+export type Phrase = (typeof PHRASES)[number];
 export type Tone = 'worry' | 'anger' | 'distress' | 'unheard' | 'lonely' | 'low_mood' | 'exhausted' | 'sceptic' | 'insult' | 'small_talk' | 'bot_identity';
 /** Tones acknowledged in one sentence before the answer (the sentence is messages.direct[tone]). */
 export type AcknowledgedTone = Extract<Tone, 'worry' | 'anger' | 'distress' | 'unheard' | 'lonely' | 'low_mood' | 'exhausted' | 'sceptic'>;
 export const ACKNOWLEDGED_TONES: ReadonlySet<Tone> = new Set<AcknowledgedTone>(['worry', 'anger', 'distress', 'unheard', 'lonely', 'low_mood', 'exhausted', 'sceptic']);
 
+export interface PhraseIntent {
+  phrase: Phrase;
+  intent: IntentId;
+  classifier: 'unplaced' | 'any';
+  minConfidence: number;
+  inFlow: boolean;
+  afterUrgentAdvice: boolean;
+}
+
+export interface Activity {
+  id: string;
+  /** The words that name it. */
+  words: readonly string[];
+}
+
 export interface DirectQuestions {
+  /** The activity a message asks whether it is all right to do ("can I still go swimming?"), if any. */
+  activityAsked(text: string): Activity | undefined;
+  /** Article ids searched, in order, for a section naming the activity asked about. */
+  activityArticles: readonly string[];
+  /** The section answering when none names the activity. */
+  activityFallback: { article: string; section: string };
+  /** Phrases that say which topic a message asks about, whatever the classifier guessed (in order). */
+  phraseIntents: readonly PhraseIntent[];
   /** The direct question this message asks, if any (most specific first). */
   kindOf(text: string): DirectKind | undefined;
   /** The direct questions asked in the message's clauses ("is it sciatica, and how many advil can I take": both). */
@@ -311,7 +391,39 @@ export function loadDirectQuestions(path: string): DirectQuestions {
       .split(CLAUSE_BREAK)
       .map((c) => c.trim())
       .filter((c) => /[a-z]/i.test(c));
+  const phraseIntents = data.phrase_intents.map(
+    (rule): PhraseIntent => ({
+      phrase: rule.phrase as Phrase,
+      intent: rule.intent as IntentId,
+      classifier: rule.classifier,
+      minConfidence: rule.min_confidence,
+      inFlow: rule.in_flow,
+      afterUrgentAdvice: rule.after_urgent_advice,
+    }),
+  );
+  const activities = Object.entries(data.activities).map(([id, words]): Activity => ({ id, words }));
+  const activityWords = activities
+    .flatMap((a) => a.words)
+    .sort((x, y) => y.length - x.length)
+    .map(escapeRegExp)
+    .join('|');
+  const asksActivity = data.asks_activity.map((p) => new RegExp(p.replaceAll('{activity}', `(${activityWords})`), 'i'));
+  const activityAsked = (text: string): Activity | undefined => {
+    const phrase = normaliseForPatterns(text);
+    for (const pattern of asksActivity) {
+      const match = pattern.exec(phrase);
+      if (!match) continue;
+      const said = match.slice(1).find((group) => group !== undefined && activities.some((a) => a.words.includes(group.trim())));
+      const activity = said && activities.find((a) => a.words.includes(said.trim()));
+      if (activity) return activity;
+    }
+    return undefined;
+  };
   return {
+    activityAsked,
+    activityArticles: data.activity_articles,
+    activityFallback: data.activity_fallback,
+    phraseIntents,
     kindOf,
     kindsIn(text) {
       const found = [kindOf(text), ...clausesOf(text).map(kindOf)].filter((k): k is DirectKind => k !== undefined);

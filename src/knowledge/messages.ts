@@ -41,6 +41,8 @@ const messagesSchema = z.strictObject({
   reprompt: z.strictObject({
     choice: z.string(),
     yes_no: z.string(),
+    /** A yes/no question with no "Not sure" button (deleting one's data, consent). */
+    yes_no_only: z.string(),
     number: z.string(),
     age: z.string(),
     /** The age question about someone else ("How old is your mum?"). */
@@ -189,6 +191,13 @@ const messagesSchema = z.strictObject({
     sceptic: z.string(),
     cant_tell_short: z.string(),
     cant_tell_brief: z.string(),
+    /** The plain "can't tell" before the answer to another question in the same message. */
+    /** After a section about staying active: who can say what suits the person. */
+    activity_advice: z.string(),
+    /** An activity question after urgent advice: not now, get seen first. */
+    activity_after_urgent: z.string(),
+    cant_tell_beside: z.string(),
+    cant_tell_beside_general: z.string(),
     /** The plain "can't tell" for someone asking about another person ({patient}, {their}). */
     cant_tell_other: z.string(),
     cant_tell_general_other: z.string(),
