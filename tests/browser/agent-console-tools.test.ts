@@ -11,10 +11,15 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addDailyStats } from '../../src/handoff/stats.js';
 import { launchGuardedBrowser, SEND_BOX, expectCleanBrowser, type GuardedBrowser } from '../helpers/browser.js';
+import { traceWebChat, webChatTrace } from './chatTrace.js';
 import { startServer, type RunningServer } from '../helpers/directline.js';
 import { AGENT_PASSWORD, supportEnv } from '../helpers/support.js';
 
 const STEP_MS = 10_000;
+// Opening a page parses Web Chat's 3.9 MB bundle (the chat) or signs in (the console): under
+// full-suite load that alone took over 10 s, and starting the server and the browser over 30 s.
+const NAVIGATION_MS = 30_000;
+const SET_UP_MS = 90_000;
 let running: RunningServer;
 let browser: GuardedBrowser;
 let sam: Page;
@@ -54,12 +59,16 @@ beforeAll(async () => {
       return create.call(this);
     };
   });
+  await traceWebChat(browser.context);
   sam = browser.page;
   alex = await browser.context.newPage();
   person = await browser.context.newPage();
-  for (const page of [sam, alex, person]) page.setDefaultTimeout(STEP_MS);
+  for (const page of [sam, alex, person]) {
+    page.setDefaultTimeout(STEP_MS);
+    page.setDefaultNavigationTimeout(NAVIGATION_MS);
+  }
   for (const page of [alex, person]) page.on('pageerror', (error) => browser.pageErrors.push(error.message));
-}, 30_000);
+}, SET_UP_MS);
 
 afterAll(async () => {
   await browser?.close();
@@ -72,7 +81,15 @@ const recorded = (page: Page) =>
   page.evaluate(() => ({ notifications: (window as unknown as Recorded).__notifications, oscillators: (window as unknown as Recorded).__oscillators }));
 const chatText = () =>
   person.evaluate(() => [...document.querySelectorAll('.webchat__basic-transcript .webchat__bubble__content')].map((b) => b.textContent ?? '').join('\n'));
-const personSees = (pattern: RegExp) => expect.poll(chatText, { timeout: STEP_MS }).toMatch(pattern);
+/** Waits for the person's transcript to show `pattern`; if it does not, says what their Web Chat received. */
+async function personSees(pattern: RegExp): Promise<void> {
+  try {
+    await expect.poll(chatText, { timeout: STEP_MS }).toMatch(pattern);
+  } catch (error) {
+    if (error instanceof Error) error.message += `\n\nThe person's Web Chat (ids and types only):\n${await webChatTrace(person)}`;
+    throw error;
+  }
+}
 async function personSays(text: string): Promise<void> {
   await person.locator(SEND_BOX).fill(text);
   await person.locator(SEND_BOX).press('Enter');
