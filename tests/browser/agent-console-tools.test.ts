@@ -107,31 +107,35 @@ async function signIn(page: Page, base: string, id: string, name: string): Promi
 describe('two team members and a person', () => {
   let caseId = '';
 
-  it('a new case: notification and beep for both; Send and Close stay hidden until a claim', async () => {
-    await signIn(sam, running.url, 'sam', 'Sam Lee');
-    await signIn(alex, alexUrl, 'alex', 'Alex Kim');
-    await sam.getByRole('button', { name: 'Turn on alerts' }).click();
-    await expect.poll(() => sam.locator('#enable-alerts').innerText()).toBe('Alerts on');
+  it(
+    'a new case: notification and beep for both; Send and Close stay hidden until a claim',
+    async () => {
+      await signIn(sam, running.url, 'sam', 'Sam Lee');
+      await signIn(alex, alexUrl, 'alex', 'Alex Kim');
+      await sam.getByRole('button', { name: 'Turn on alerts' }).click();
+      await expect.poll(() => sam.locator('#enable-alerts').innerText()).toBe('Alerts on');
 
-    await person.goto(`${running.url}/chat`);
-    await personSees(/I.m Backline/);
-    await personSays('let me talk to a real person');
-    await personSees(/number 1 in the queue/);
+      await person.goto(`${running.url}/chat`);
+      await personSees(/I.m Backline/);
+      await personSays('let me talk to a real person');
+      await personSees(/number 1 in the queue/);
 
-    await expect.poll(async () => (await recorded(sam)).notifications, { timeout: STEP_MS }).toEqual([{ title: 'A new case is waiting', body: 'Chat' }]);
-    await expect.poll(async () => (await recorded(alex)).notifications.length).toBe(1);
-    expect((await recorded(sam)).oscillators).toBe(1);
+      await expect.poll(async () => (await recorded(sam)).notifications, { timeout: STEP_MS }).toEqual([{ title: 'A new case is waiting', body: 'Chat' }]);
+      await expect.poll(async () => (await recorded(alex)).notifications.length).toBe(1);
+      expect((await recorded(sam)).oscillators).toBe(1);
 
-    await sam.locator('.queue-item').first().click();
-    await expect.poll(() => sam.locator('#case-title').innerText()).toBe('Chat: Waiting');
-    caseId = (await sam.locator('.queue-item').first().getAttribute('data-case-id')) ?? '';
-    expect(await sam.getByRole('button', { name: 'Claim' }).isVisible()).toBe(true);
-    expect(await sam.getByRole('button', { name: 'Send' }).isVisible()).toBe(false);
-    expect(await sam.getByRole('button', { name: 'Close case' }).isVisible()).toBe(false);
-    // The bot's markdown is formatting in the console, not asterisks.
-    await expect.poll(() => sam.locator('#transcript strong').count()).toBeGreaterThan(0);
-    expect(await sam.locator('#transcript').innerText()).not.toContain('**');
-  }, 40_000);
+      await sam.locator('.queue-item').first().click();
+      await expect.poll(() => sam.locator('#case-title').innerText()).toBe('Chat: Waiting');
+      caseId = (await sam.locator('.queue-item').first().getAttribute('data-case-id')) ?? '';
+      expect(await sam.getByRole('button', { name: 'Claim' }).isVisible()).toBe(true);
+      expect(await sam.getByRole('button', { name: 'Send' }).isVisible()).toBe(false);
+      expect(await sam.getByRole('button', { name: 'Close case' }).isVisible()).toBe(false);
+      // The bot's markdown is formatting in the console, not asterisks.
+      await expect.poll(() => sam.locator('#transcript strong').count()).toBeGreaterThan(0);
+      expect(await sam.locator('#transcript').innerText()).not.toContain('**');
+    },
+    40_000 + 3 * NAVIGATION_MS,
+  ); // three pages open here: two sign-ins and the chat
 
   it('Sam claims, uses a canned reply, Enter sends and Shift+Enter is a new line; typing reaches the person', async () => {
     await sam.getByRole('button', { name: 'Claim' }).click();
