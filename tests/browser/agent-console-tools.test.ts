@@ -11,10 +11,15 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addDailyStats } from '../../src/handoff/stats.js';
 import { launchGuardedBrowser, SEND_BOX, expectCleanBrowser, type GuardedBrowser } from '../helpers/browser.js';
+import { traceWebChat, webChatTrace } from './chatTrace.js';
 import { startServer, type RunningServer } from '../helpers/directline.js';
 import { AGENT_PASSWORD, supportEnv } from '../helpers/support.js';
 
 const STEP_MS = 10_000;
+// Opening a page parses Web Chat's 3.9 MB bundle (the chat) or signs in (the console): under
+// full-suite load that alone took over 10 s, and starting the server and the browser over 30 s.
+const NAVIGATION_MS = 30_000;
+const SET_UP_MS = 90_000;
 let running: RunningServer;
 let browser: GuardedBrowser;
 let sam: Page;
@@ -54,12 +59,16 @@ beforeAll(async () => {
       return create.call(this);
     };
   });
+  await traceWebChat(browser.context);
   sam = browser.page;
   alex = await browser.context.newPage();
   person = await browser.context.newPage();
-  for (const page of [sam, alex, person]) page.setDefaultTimeout(STEP_MS);
+  for (const page of [sam, alex, person]) {
+    page.setDefaultTimeout(STEP_MS);
+    page.setDefaultNavigationTimeout(NAVIGATION_MS);
+  }
   for (const page of [alex, person]) page.on('pageerror', (error) => browser.pageErrors.push(error.message));
-}, 30_000);
+}, SET_UP_MS);
 
 afterAll(async () => {
   await browser?.close();
@@ -72,7 +81,15 @@ const recorded = (page: Page) =>
   page.evaluate(() => ({ notifications: (window as unknown as Recorded).__notifications, oscillators: (window as unknown as Recorded).__oscillators }));
 const chatText = () =>
   person.evaluate(() => [...document.querySelectorAll('.webchat__basic-transcript .webchat__bubble__content')].map((b) => b.textContent ?? '').join('\n'));
-const personSees = (pattern: RegExp) => expect.poll(chatText, { timeout: STEP_MS }).toMatch(pattern);
+/** Waits for the person's transcript to show `pattern`; if it does not, says what their Web Chat received. */
+async function personSees(pattern: RegExp): Promise<void> {
+  try {
+    await expect.poll(chatText, { timeout: STEP_MS }).toMatch(pattern);
+  } catch (error) {
+    if (error instanceof Error) error.message += `\n\nThe person's Web Chat (ids and types only):\n${await webChatTrace(person)}`;
+    throw error;
+  }
+}
 async function personSays(text: string): Promise<void> {
   await person.locator(SEND_BOX).fill(text);
   await person.locator(SEND_BOX).press('Enter');
@@ -90,31 +107,35 @@ async function signIn(page: Page, base: string, id: string, name: string): Promi
 describe('two team members and a person', () => {
   let caseId = '';
 
-  it('a new case: notification and beep for both; Send and Close stay hidden until a claim', async () => {
-    await signIn(sam, running.url, 'sam', 'Sam Lee');
-    await signIn(alex, alexUrl, 'alex', 'Alex Kim');
-    await sam.getByRole('button', { name: 'Turn on alerts' }).click();
-    await expect.poll(() => sam.locator('#enable-alerts').innerText()).toBe('Alerts on');
+  it(
+    'a new case: notification and beep for both; Send and Close stay hidden until a claim',
+    async () => {
+      await signIn(sam, running.url, 'sam', 'Sam Lee');
+      await signIn(alex, alexUrl, 'alex', 'Alex Kim');
+      await sam.getByRole('button', { name: 'Turn on alerts' }).click();
+      await expect.poll(() => sam.locator('#enable-alerts').innerText()).toBe('Alerts on');
 
-    await person.goto(`${running.url}/chat`);
-    await personSees(/I.m Backline/);
-    await personSays('let me talk to a real person');
-    await personSees(/number 1 in the queue/);
+      await person.goto(`${running.url}/chat`);
+      await personSees(/I.m Backline/);
+      await personSays('let me talk to a real person');
+      await personSees(/number 1 in the queue/);
 
-    await expect.poll(async () => (await recorded(sam)).notifications, { timeout: STEP_MS }).toEqual([{ title: 'A new case is waiting', body: 'Chat' }]);
-    await expect.poll(async () => (await recorded(alex)).notifications.length).toBe(1);
-    expect((await recorded(sam)).oscillators).toBe(1);
+      await expect.poll(async () => (await recorded(sam)).notifications, { timeout: STEP_MS }).toEqual([{ title: 'A new case is waiting', body: 'Chat' }]);
+      await expect.poll(async () => (await recorded(alex)).notifications.length).toBe(1);
+      expect((await recorded(sam)).oscillators).toBe(1);
 
-    await sam.locator('.queue-item').first().click();
-    await expect.poll(() => sam.locator('#case-title').innerText()).toBe('Chat: Waiting');
-    caseId = (await sam.locator('.queue-item').first().getAttribute('data-case-id')) ?? '';
-    expect(await sam.getByRole('button', { name: 'Claim' }).isVisible()).toBe(true);
-    expect(await sam.getByRole('button', { name: 'Send' }).isVisible()).toBe(false);
-    expect(await sam.getByRole('button', { name: 'Close case' }).isVisible()).toBe(false);
-    // The bot's markdown is formatting in the console, not asterisks.
-    await expect.poll(() => sam.locator('#transcript strong').count()).toBeGreaterThan(0);
-    expect(await sam.locator('#transcript').innerText()).not.toContain('**');
-  }, 40_000);
+      await sam.locator('.queue-item').first().click();
+      await expect.poll(() => sam.locator('#case-title').innerText()).toBe('Chat: Waiting');
+      caseId = (await sam.locator('.queue-item').first().getAttribute('data-case-id')) ?? '';
+      expect(await sam.getByRole('button', { name: 'Claim' }).isVisible()).toBe(true);
+      expect(await sam.getByRole('button', { name: 'Send' }).isVisible()).toBe(false);
+      expect(await sam.getByRole('button', { name: 'Close case' }).isVisible()).toBe(false);
+      // The bot's markdown is formatting in the console, not asterisks.
+      await expect.poll(() => sam.locator('#transcript strong').count()).toBeGreaterThan(0);
+      expect(await sam.locator('#transcript').innerText()).not.toContain('**');
+    },
+    40_000 + 3 * NAVIGATION_MS,
+  ); // three pages open here: two sign-ins and the chat
 
   it('Sam claims, uses a canned reply, Enter sends and Shift+Enter is a new line; typing reaches the person', async () => {
     await sam.getByRole('button', { name: 'Claim' }).click();
