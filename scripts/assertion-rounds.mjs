@@ -17,7 +17,7 @@
 // The rules (assertion-cues.yaml, assertionGate.ts) are not learned: a round they were tuned on
 // is not held out for them, so only the newest round is a fair estimate of them.
 //
-//   npx tsc -p tsconfig.json && node scripts/assertion-rounds.mjs [--extra DIR] [--set l2=1e-4] [--json OUT] [--check]
+//   npx tsc -p tsconfig.json && node scripts/assertion-rounds.mjs [--extra DIR] [--set l2=1e-4] [--json OUT] [--probs OUT] [--by-round] [--check]
 //
 // --extra DIR adds the corpus files of DIR (a round not yet merged); --set changes a model
 // config field (experiments: compare variants by these numbers only); --check also runs the
@@ -27,8 +27,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CAUDA_EQUINA_FLAGS } from '../dist/contract.js';
 import { createAssertionGate, loadAssertionCues } from '../dist/nlu/assertionGate.js';
-import { restoreAssertionModel, trainAssertionModel } from '../dist/nlu/assertionModel.js';
-import { assertionExamplesByRound, chooseThresholds, crossRoundAssertion, gateDecision, loadAssertionThresholds } from '../dist/nlu/assertionTraining.js';
+import { DEFAULT_ASSERTION_CONFIG, restoreAssertionModel, trainAssertionModel } from '../dist/nlu/assertionModel.js';
+import {
+  assertionExamplesByRound,
+  chooseRoundBudget,
+  chooseThresholds,
+  crossRoundAssertion,
+  gateDecision,
+  loadAssertionThresholds,
+} from '../dist/nlu/assertionTraining.js';
 import { parseCorpus, readCorpusSources } from '../dist/nlu/learnedCorpus.js';
 import { createPatientReader, loadPatientWords } from '../dist/nlu/patient.js';
 import { createRedFlagDetector, loadRedFlagPatterns } from '../dist/nlu/redFlagDetector.js';
@@ -38,7 +45,9 @@ const { values } = parseArgs({
     extra: { type: 'string', multiple: true, default: [] },
     set: { type: 'string', multiple: true, default: [] },
     json: { type: 'string' },
+    probs: { type: 'string' },
     check: { type: 'boolean', default: false },
+    'by-round': { type: 'boolean', default: false },
     'kfold-thresholds': { type: 'string' },
   },
 });
@@ -67,6 +76,27 @@ process.stderr.write(`read ${[...byRound.values()].reduce((s, l) => s + l.length
 started = performance.now();
 const probs = crossRoundAssertion(byRound, config);
 process.stderr.write(`${byRound.size} round-held-out models in ${Math.round(performance.now() - started)} ms\n`);
+// --probs OUT: every example with its held-out probabilities, to compare threshold policies offline.
+if (values.probs)
+  writeFileSync(
+    values.probs,
+    JSON.stringify({
+      config: { ...DEFAULT_ASSERTION_CONFIG, ...config },
+      examples: [...byRound].flatMap(([r, test]) =>
+        test.map((e, i) => ({
+          round: r,
+          sign: e.input.sign,
+          label: e.label,
+          kind: e.kind,
+          rule: e.rule,
+          strong: e.strong,
+          cues: e.input.cues,
+          text: e.text,
+          p: [...probs.get(r)[i]],
+        })),
+      ),
+    }) + '\n',
+  );
 const kfold = values['kfold-thresholds']
   ? JSON.parse(readFileSync(values['kfold-thresholds'], 'utf8')).thresholds
   : loadAssertionThresholds('knowledge/nlu').thresholds;
@@ -76,18 +106,35 @@ const tally = () => Object.fromEntries(readings.map((r) => [r, { n: 0, raised: 0
 const result = {};
 const overall = { positive: tally(), positiveCaudaEquina: tally(), nearMiss: tally() };
 const chosenPerRound = {};
+// By the model alone, at the round thresholds: real reports the rules keep current that it sets
+// aside (the budget is spent per round: a writer it has not read), and near misses it sets aside.
+const setAside = {};
 for (const [held, test] of byRound) {
   const others = [...byRound].filter(([r]) => r !== held);
+  // As train-assertion.mjs chooses them, on the other rounds alone (--by-round: each round within its own budget, chooseRoundBudget).
   const chosen = chooseThresholds(
     others.flatMap(([, l]) => l),
     others.flatMap(([r]) => probs.get(r)),
     ce,
+    !values['by-round'] ? undefined : { rounds: others.flatMap(([r, l]) => l.map(() => r)), budget: chooseRoundBudget(new Map(others), probs, ce).budget },
   );
   const { numbers: _numbers, ...thresholds } = chosen;
   chosenPerRound[held] = thresholds;
   const t = { positive: tally(), positiveCaudaEquina: tally(), nearMiss: tally() };
+  setAside[held] = { positives: 0, positivesKeptByRules: 0, nearMisses: 0, nearMissesKeptByRules: 0 };
   test.forEach((e, i) => {
     const p = probs.get(held)[i];
+    if (e.rule === 'current') {
+      const aside = !gateDecision(e, p, thresholds, ce).urgent;
+      const s = setAside[held];
+      if (e.label === 'current') {
+        s.positivesKeptByRules++;
+        if (aside) s.positives++;
+      } else {
+        s.nearMissesKeptByRules++;
+        if (aside) s.nearMisses++;
+      }
+    }
     const decisions = {
       rules: { raised: e.rule === 'current' || (ce.has(e.input.sign) && !e.strong), urgent: e.rule === 'current' },
       kfold: gateDecision(e, p, kfold, ce),
@@ -106,10 +153,12 @@ for (const [held, test] of byRound) {
 }
 // The thresholds train-assertion.mjs ships: chosen on every round's held-out probabilities.
 const all = [...byRound];
+const shippedBudget = chooseRoundBudget(byRound, probs, ce);
 const { numbers: shippedNumbers, ...shipped } = chooseThresholds(
   all.flatMap(([, l]) => l),
   all.flatMap(([r]) => probs.get(r)),
   ce,
+  !values['by-round'] ? undefined : { rounds: all.flatMap(([r, l]) => l.map(() => r)), budget: shippedBudget.budget },
 );
 
 // Threshold-free: among the examples the rules keep current (the only ones the model may set
@@ -163,8 +212,15 @@ const row = (name, t) =>
   );
 for (const [r, t] of Object.entries(result)) row(r, t);
 row('all', overall);
+lines.push(
+  `\nset aside by the model alone (round thresholds), real reports / near misses the rules keep: ${Object.entries(setAside)
+    .map(([r, s]) => `${r} ${s.positives}/${s.positivesKeptByRules}, ${s.nearMisses}/${s.nearMissesKeptByRules}`)
+    .join('; ')}`,
+);
 lines.push(`\nnear misses set aside at a positive loss of 0.1/0.5/1/2%: ${JSON.stringify(curve)}`);
-lines.push(`\nkfold thresholds: ${JSON.stringify(kfold)}\nround thresholds to ship: ${JSON.stringify(shipped)}`);
+lines.push(
+  `\nkfold thresholds: ${JSON.stringify(kfold)}\nround thresholds to ship: ${JSON.stringify(shipped)} (budget within each round ${values['by-round'] ? shippedBudget.budget : 'none, pooled'})`,
+);
 console.log(lines.join('\n'));
 if (values.json)
-  writeFileSync(values.json, JSON.stringify({ config, curve, rounds: result, overall, chosenPerRound, shipped, shippedNumbers }, null, 1) + '\n');
+  writeFileSync(values.json, JSON.stringify({ config, curve, rounds: result, overall, setAside, chosenPerRound, shipped, shippedNumbers }, null, 1) + '\n');
