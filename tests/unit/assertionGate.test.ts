@@ -96,7 +96,11 @@ describe('assertion gate', () => {
   });
 
   it('splits clauses at commas and contrast words', () => {
-    expect(splitClauses('had a fever, but its gone now. Back hurts').map((c) => c.text)).toEqual(['had a fever', 'its gone now', 'back hurts']);
+    expect(splitClauses('had a fever, but its gone now. Back hurts', loadAssertionCues('.')).map((c) => c.text)).toEqual([
+      'had a fever',
+      'its gone now',
+      'back hurts',
+    ]);
   });
 
   it('rejects a cue file with a bad pattern, naming the entry', () => {
