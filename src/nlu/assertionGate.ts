@@ -108,6 +108,8 @@ const cueFileSchema = z.strictObject({
   their: fragments,
   passing_on: fragments,
   writer: z.strictObject({ in_question: fragments, after_topic: fragments, in_story: fragments, model_feature: fragments }),
+  self_in_sign: fragments,
+  with_self: fragments,
 });
 export type AssertionCues = z.infer<typeof cueFileSchema>;
 
@@ -204,6 +206,10 @@ export interface CompiledCues {
   having: string;
   their: string;
   writer: { inQuestion: RegExp; afterTopic: RegExp; inStory: RegExp; modelFeature: RegExp };
+  /** The writer named in the sign's own words ("on my back"). */
+  selfInSign: RegExp;
+  /** What joins the writer and someone named with them ("me and my partner"), the whole text between. */
+  withSelf: RegExp;
 }
 
 /** Longest first, so that an alternation takes "mother in law" before "mother". */
@@ -255,6 +261,8 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     passingOn: check('passing_on', cues.passing_on),
     having: check('having', cues.having),
     their: check('their', cues.their),
+    selfInSign: words('self_in_sign', cues.self_in_sign),
+    withSelf: new RegExp(`^ (?:${check('with_self', cues.with_self)}) $`),
     writer: {
       inQuestion: words('writer.in_question', cues.writer.in_question),
       afterTopic: words('writer.after_topic', cues.writer.after_topic),
@@ -369,6 +377,8 @@ type Owner = {
   through?: string;
   /** Named in an earlier clause; the sign's own clause names nobody before it. */
   far?: true;
+  /** The writer, named in the sign's own words ("dropped a pallet on my back"). */
+  inSign?: true;
 };
 
 /**
@@ -570,6 +580,19 @@ export function createAssertionGate(options: {
 
   /** Whose sign it is: the last person named before it in its clause, else earlier in the sentence. */
   const ownerOf = (clauses: Clause[], place: Place): Owner | undefined => {
+    const subject = subjectOf(clauses, place);
+    // The sign's own words name the writer ("my colleague dropped a pallet on my back"): theirs,
+    // whoever did it; not an animal's doing ("the puppy wet my bed"). Not at the start of the
+    // sign's words (the writer's own "my legs" reads as before), nor beside someone else in them
+    // ("both of my mums legs").
+    const own = place.matched === undefined ? null : cues.selfInSign.exec(place.matched);
+    if (own && own.index > 0 && subject?.kind !== 'animal' && !peopleIn(place.matched!, cues).some((p) => p.kind !== 'self' && p.kind !== 'pronoun'))
+      return { kind: 'self', who: own[0].trim(), index: place.at + own.index, inSign: true };
+    return subject;
+  };
+
+  /** The subject of the sign's clause: the last person named before it, else earlier in the sentence. */
+  const subjectOf = (clauses: Clause[], place: Place): Owner | undefined => {
     const i = place.clause;
     for (let k = i; k >= 0 && clauses[k]!.sentence === clauses[i]!.sentence; k--) {
       const people = peopleIn(clauses[k]!.text, cues).filter((p) => k < i || p.index <= place.at);
@@ -585,7 +608,14 @@ export function createAssertionGate(options: {
         // legs..."), with nobody else named before the sign: whose it is, is not known.
         const after = k === i ? clauses[k]!.text.slice(last.index + last.who.length, place.at) : clauses[k]!.text.slice(last.index + last.who.length);
         if (cues.reporting.test(after)) return undefined;
-        return k < i ? { ...last, far: true } : last;
+        // The writer and someone together ("me and my partner both have HIV"): the writer's too.
+        const before = people.at(-2);
+        const joint =
+          before?.kind === 'self' &&
+          (last.kind === 'relation' || last.kind === 'acquaintance') &&
+          cues.withSelf.test(clauses[k]!.text.slice(before.index + before.who.length, last.index));
+        const owner = joint ? before : last;
+        return k < i ? { ...owner, far: true } : owner;
       }
       // The nearest person a he or she can stand for, not one named as the object of a
       // preposition ("digging with our grandson, harry, hes lost...").
@@ -784,7 +814,8 @@ export function createAssertionGate(options: {
       if (own || rootAgain || (reading.who === 'other' && reading.rel && reading.rel !== relationWord(owner.who, cues)))
         return { status: 'other_person', strong: own || Boolean(reading.explicit), reason: `someone the writer knows ("${owner.who}")` };
     }
-    if (owner?.kind === 'self' && reading.who === 'other' && reading.explicit) {
+    // (Not a sign whose own words name the writer: "helping my mate move ... it came down on me".)
+    if (owner?.kind === 'self' && !owner.inSign && reading.who === 'other' && reading.explicit) {
       // Strong only when the writer said so in words ("I'm asking for my sister"): the patient
       // reader also takes "helping my brother move" for it, and a cauda equina sign in the
       // writer's own words must then still get a question.
