@@ -71,6 +71,45 @@ const cueFileSchema = z.strictObject({
   complaint_words: fragments,
   asked_or_listed: fragments,
   denied_after: fragments,
+  // Grammar: the small words a clause's shape is read with (see the file's last section).
+  clause_breaks: fragments,
+  time_words: fragments,
+  fear_breaks: fragments,
+  list_joiners: fragments,
+  denial_openers: fragments,
+  denied_troubles: fragments,
+  symptom_no: fragments,
+  only_coda: fragments,
+  asked_if_fine: fragments,
+  used_to_be_fine: fragments,
+  asked_ability: fragments,
+  preventing: fragments,
+  cannot_stop: fragments,
+  question_lead: fragments,
+  wh_words: fragments,
+  question_clause_words: fragments,
+  long_ago_signs: z.array(z.string().min(1)),
+  subject_place: fragments,
+  caring_for_acquaintance: fragments,
+  caring_for_stranger: fragments,
+  caring_articles: fragments,
+  being_one: fragments,
+  being_articles: fragments,
+  prepositions: fragments,
+  preposition_owners: fragments,
+  relation_owners: fragments,
+  acquaintance_owners: fragments,
+  acquaintance_kinds: fragments,
+  own_owners: fragments,
+  titles: fragments,
+  object_pronouns: fragments,
+  not_chained: z.array(z.string().min(1)),
+  having: fragments,
+  their: fragments,
+  passing_on: fragments,
+  writer: z.strictObject({ in_question: fragments, after_topic: fragments, in_story: fragments, model_feature: fragments }),
+  self_in_sign: fragments,
+  with_self: fragments,
 });
 export type AssertionCues = z.infer<typeof cueFileSchema>;
 
@@ -135,13 +174,49 @@ export interface CompiledCues {
   complaintWords: string;
   askedOrListed: RegExp;
   deniedAfter: RegExp;
+  /** Contrast words that split a sentence into clauses. */
+  clauseBreak: RegExp;
+  timeWords: RegExp;
+  fearBreak: RegExp;
+  /** A clause that opens with a denial ... */
+  denialOpening: RegExp;
+  /** ... of a trouble, not of a function. */
+  deniedTrouble: RegExp;
+  symptomNo: RegExp;
+  onlyCoda: RegExp;
+  askedIfFine: RegExp;
+  usedToBeFine: RegExp;
+  askedAbility: RegExp;
+  preventing: RegExp;
+  cannotStop: RegExp;
+  whOpening: RegExp;
+  questionClause: RegExp;
+  longAgoSigns: ReadonlySet<string>;
+  subjectPlace: RegExp;
+  caredForAcquaintance: RegExp;
+  caredForStranger: RegExp;
+  beingOne: RegExp;
+  prepositionBefore: RegExp;
+  objectPronoun: RegExp;
+  notChained: ReadonlySet<string>;
+  /** The relation words, longest first: "my mother in laws" -> "mother in law". */
+  relationWords: readonly string[];
+  /** Through someone's words ("says"): the parts of relationWithComplaint's pattern. */
+  passingOn: string;
+  having: string;
+  their: string;
+  writer: { inQuestion: RegExp; afterTopic: RegExp; inStory: RegExp; modelFeature: RegExp };
+  /** The writer named in the sign's own words ("on my back"). */
+  selfInSign: RegExp;
+  /** What joins the writer and someone named with them ("me and my partner"), the whole text between. */
+  withSelf: RegExp;
 }
 
 /** Longest first, so that an alternation takes "mother in law" before "mother". */
 const byLength = (list: readonly string[]) => [...list].sort((a, b) => b.length - a.length);
 
 function compileCues(cues: AssertionCues, file: string): CompiledCues {
-  const compile = (where: string, list: readonly string[], flags = '') => {
+  const check = (where: string, list: readonly string[]) => {
     for (const [i, f] of list.entries()) {
       try {
         new RegExp(f);
@@ -149,9 +224,51 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
         throw new Error(`${file}: ${where}[${i}]: ${(error as Error).message}`, { cause: error });
       }
     }
-    return new RegExp(`(?<![a-z0-9])(?:${list.join('|')})(?![a-z0-9])`, flags);
+    return list.join('|');
   };
+  const compile = (where: string, list: readonly string[], flags = '') => new RegExp(`(?<![a-z0-9])(?:${check(where, list)})(?![a-z0-9])`, flags);
+  /** A whole word or phrase after a space or the start: "(?:^| )(?:a|b)(?= |$)". */
+  const words = (where: string, list: readonly string[], flags = '') => new RegExp(`(?:^| )(?:${check(where, list)})(?= |$)`, flags);
+  /** Words at the end of the text before a person ("care for a "): "(?:^| )(?:care for|...)( (?:an|a))? ?$". */
+  const before = (where: string, list: readonly string[], articles: readonly string[]) =>
+    new RegExp(`(?:^| )(?:${check(where, list)})( (?:${articles.join('|')}))? ?$`);
+  const questionLead = `(?:(?:${check('question_lead', cues.question_lead)}) )*`;
+  const ownOwners = check('own_owners', cues.own_owners);
   return {
+    clauseBreak: new RegExp(`[,:()]+|\\s+-\\s+|\\b(?:${check('clause_breaks', cues.clause_breaks)})\\b`, 'i'),
+    timeWords: words('time_words', cues.time_words, 'g'),
+    fearBreak: words('fear_breaks', cues.fear_breaks),
+    denialOpening: new RegExp(`^(?:(?:${check('list_joiners', cues.list_joiners)}) )?(?:${check('denial_openers', cues.denial_openers)})(?= |$)`),
+    deniedTrouble: words('denied_troubles', cues.denied_troubles),
+    symptomNo: words('symptom_no', cues.symptom_no),
+    onlyCoda: new RegExp(`^(?:${check('only_coda', cues.only_coda)})(?= |$)`),
+    askedIfFine: new RegExp(`(?:^| )(?:${check('asked_if_fine', cues.asked_if_fine)})`),
+    usedToBeFine: new RegExp(`(?:^| )(?:${check('used_to_be_fine', cues.used_to_be_fine)})`),
+    askedAbility: words('asked_ability', cues.asked_ability),
+    preventing: new RegExp(`(?:^| )(?:${check('preventing', cues.preventing)})`),
+    cannotStop: new RegExp(`(?:^| )(?:${check('cannot_stop', cues.cannot_stop)})`),
+    whOpening: new RegExp(`^${questionLead}(?:${check('wh_words', cues.wh_words)})(?= |$)`),
+    questionClause: new RegExp(`^${questionLead}(?:${check('question_clause_words', cues.question_clause_words)})(?= |$)`),
+    longAgoSigns: new Set(cues.long_ago_signs),
+    subjectPlace: new RegExp(check('subject_place', cues.subject_place)),
+    caredForAcquaintance: before('caring_for_acquaintance', cues.caring_for_acquaintance, cues.caring_articles),
+    caredForStranger: before('caring_for_stranger', cues.caring_for_stranger, cues.caring_articles),
+    beingOne: before('being_one', cues.being_one, cues.being_articles),
+    prepositionBefore: new RegExp(`(?:^| )(?:${check('prepositions', cues.prepositions)})(?: (?:${check('preposition_owners', cues.preposition_owners)}))? ?$`),
+    objectPronoun: new RegExp(`^(?:${check('object_pronouns', cues.object_pronouns)})$`),
+    notChained: new Set(cues.not_chained),
+    relationWords: byLength(cues.relations),
+    passingOn: check('passing_on', cues.passing_on),
+    having: check('having', cues.having),
+    their: check('their', cues.their),
+    selfInSign: words('self_in_sign', cues.self_in_sign),
+    withSelf: new RegExp(`^ (?:${check('with_self', cues.with_self)}) $`),
+    writer: {
+      inQuestion: words('writer.in_question', cues.writer.in_question),
+      afterTopic: words('writer.after_topic', cues.writer.after_topic),
+      inStory: words('writer.in_story', cues.writer.in_story),
+      modelFeature: words('writer.model_feature', cues.writer.model_feature),
+    },
     strangers: compile('strangers', cues.strangers, 'g'),
     storySources: compile('story_sources', cues.story_sources),
     topicOf: new RegExp(cues.topic_of.map((h) => `(?:${h})`).join('|')),
@@ -162,7 +279,7 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     // "my husbands mum", and a bare relation opening the clause ("grandma has osteoporosis").
     relation: compile(
       'relations',
-      byLength(cues.relations).map((r) => `(?:(?:my|our|his|her|their|your) (?:[a-z]+ )?|^)(?:${r})s?`),
+      byLength(cues.relations).map((r) => `(?:(?:${check('relation_owners', cues.relation_owners)}) (?:[a-z]+ )?|^)(?:${r})s?`),
       'g',
     ),
     self: compile('self', cues.self, 'g'),
@@ -189,25 +306,28 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     negation: compile('negation', cues.negation),
     askingFor: compile(
       'asking_for',
-      cues.asking_for.map((a) => `${a} (?:my|our) (?:${byLength(cues.relations).join('|')})`),
+      cues.asking_for.map((a) => `${a} (?:${ownOwners}) (?:${byLength(cues.relations).join('|')})`),
     ),
     ownComplaint: compile('own_complaint', cues.own_complaint),
     ownExplicit: compile('own_explicit', cues.own_explicit),
     patientMarked: compile('patient_marked', cues.patient_marked),
     patientNamed: compile(
       'patient_named',
-      cues.patient_named.map((p) => p.replaceAll('{rel}', `(?:my |our )?(${byLength(cues.relations).join('|')}|mrs [a-z]+|mr [a-z]+|miss [a-z]+)s?`)),
+      cues.patient_named.map((p) => p.replaceAll('{rel}', `(?:(?:${ownOwners}) )?(${[...byLength(cues.relations), ...cues.titles].join('|')})s?`)),
     ),
     acquaintances: compile(
       'acquaintances',
-      cues.acquaintances.map((a) => `(?:(?:my|me|our|his|her|their|dads|mums|husbands|wifes) |^)(?:old |next door |best |former |new )?(?:${a})s?`),
+      cues.acquaintances.map(
+        (a) =>
+          `(?:(?:${check('acquaintance_owners', cues.acquaintance_owners)}) |^)(?:(?:${check('acquaintance_kinds', cues.acquaintance_kinds)}) )?(?:${a})s?`,
+      ),
       'g',
     ),
     denialList: compile('denial_list', cues.denial_list),
     fineAfter: compile('fine_after', cues.fine_after),
     longAgo: compile('long_ago', cues.long_ago),
     ownedAfter: new RegExp(cues.owned_after.map((h) => `(?:${h})`).join('|')),
-    questionOpener: new RegExp(`^${QUESTION_LEAD}(?:${cues.question_openers.join('|')})(?![a-z0-9])`),
+    questionOpener: new RegExp(`^${questionLead}(?:${cues.question_openers.join('|')})(?![a-z0-9])`),
     questionFrames: compile('question_frames', cues.question_frames, 'g'),
     askedByOthers: compile('asked_by_others', cues.asked_by_others),
     defining: new RegExp(cues.defining.map((h) => `(?:${h})`).join('|')),
@@ -234,12 +354,12 @@ interface Clause {
 }
 
 /** Sentences, then clauses at commas and contrast words ("but", "though", "however"). */
-export function splitClauses(text: string): Clause[] {
+export function splitClauses(text: string, cues: Pick<CompiledCues, 'clauseBreak'>): Clause[] {
   const out: Clause[] = [];
   const sentences = text.split(/(?<=[.!?;\n])\s*|\n+/).filter((s) => /[a-z0-9]/i.test(s));
   sentences.forEach((sentence, i) => {
     const question = /\?\s*$/.test(sentence);
-    for (const part of sentence.split(/[,:()]+|\s+-\s+|\b(?:but|though|although|however|whereas)\b/i)) {
+    for (const part of sentence.split(cues.clauseBreak)) {
       const t = normaliseForCues(part);
       if (t) out.push({ text: t, sentence: i, question });
     }
@@ -257,6 +377,8 @@ type Owner = {
   through?: string;
   /** Named in an earlier clause; the sign's own clause names nobody before it. */
   far?: true;
+  /** The writer, named in the sign's own words ("dropped a pallet on my back"). */
+  inSign?: true;
 };
 
 /**
@@ -270,54 +392,16 @@ type GateReading = PatientReading & {
   saidOwn?: true;
 };
 
-/** Time words alone ("yesterday") do not make a sign that went away by itself a new one. */
-const TIME_WORDS = /(?:^| )(?:today|yesterday|(?:this|last|yesterday) (?:morning|evening|night|week|afternoon))(?= |$)/g;
-/** A reason or a report between a fear and the sign ("worried it will get worse because I can't feel..."). */
-const FEAR_BREAK = /(?:^| )(?:because|cos|coz|cause|as|since|and|but|so|now|already|still)(?= |$)/;
-
-/** A clause that opens with a denial ... */
-const DENIAL_OPENING = /^(?:(?:and|or|also|plus|and also) )?(?:no|not any|nothing|never|none|no other|not)(?= |$)/;
-/** ... of a trouble, not of a function ("no pee problem", not "no pee since yesterday"). */
-const DENIED_TROUBLE =
-  /(?:^| )(?:problems?|issues?|trouble|numb|numbness|tingling|tingly|weakness|weak|fever|temperature|temp|leaks?|leaking|accidents?|changes?|symptoms?|incontinence|pins and needles)(?= |$)/;
-
-/** "how do I stop it coming back?": asks how to prevent a recurrence, reports none. */
-const PREVENTING =
-  /(?:^| )(?:(?:stop|stops|prevent|prevents|avoid|keep) (?:it|this|that|them|the [a-z]+) (?:from )?(?:coming back|returning|happening again)|(?:so|that) (?:it|this|that) (?:doesnt|does not|wont|will not|dont|never) (?:come back|return|happen again))/;
-
-/** Words a question may open with before its question word ("so what is...", "hi, how..."). */
-const QUESTION_LEAD = '(?:(?:so|and|but|ok|okay|hi|hello|quick question|just) )*';
-const WH_OPENING = new RegExp(`^${QUESTION_LEAD}(?:what|whats|why|how|when|which|who)(?= |$)`);
-/** A clause that opens a question of its own (not "who"/"which"/"when", which also join clauses). */
-const QUESTION_CLAUSE = new RegExp(`^${QUESTION_LEAD}(?:what|whats|why|how)(?= |$)`);
-
-/** A "no" that is part of a symptom, not a denial ("no control", "no feeling down there"). */
-const SYMPTOM_NO = /(?:^| )no (?:control|feeling|sensation|power|strength|warning|grip|idea when|way to)(?= |$)/;
-/** "... is that normal", "is this ok" without a "?": asks whether it is fine, does not say so. */
-const ASKED_IF_FINE =
-  /(?:^| )(?:is|was|iz) (?:that|this|it|dat|dis)(?: (?:still|all|really|even))? (?:fine|normal|ok|okay|alright|all right|good)(?: [a-z]+)?$/;
-/** Fine before, not now ("it used to be normal"): says it changed. */
-const USED_TO_BE_FINE =
-  /(?:^| )(?:used to|use to|was|were|always was|before)(?: (?:be|been|always|perfectly|totally))* (?:fine|normal|ok|okay|good|alright|grand)$/;
-/** An ability or a normal state asked about: a "no" to it reports the sign ("could he feel the wipe? no"). */
-const ASKED_ABILITY =
-  /(?:^| )(?:can|could|cud|able|feel|feels|feeling|control|hold|holding|still|normal|normally|ok|okay|fine|strong|manage|managing|pass|go|know|tell|sense|working|work)(?= |$)/;
-/** Signs that a "long ago" sets aside: acute events of the past, not a history that stays. */
-const LONG_AGO_SIGNS: ReadonlySet<string> = new Set(['significant_trauma', 'fever', 'chest_pain', 'sudden_severe_pain']);
-
-const SUBJECT_PLACE =
-  /^(?:(?:my|our|the|a|an|his|her|their|your|this|that|old|little|poor|young|[a-z]+s) ?){0,3}$|(?:^| )(?:and|so|then|because|coz|cos|when|while|where|whereas|that|who|said|says|saw|read|heard|about|dreamt|dreamed|dream|we had|weve had|nursed|treated|met|night|yesterday|today|morning|week)(?: (?:a|an|the|my|our|this|some))? ?$|(?:^| )(?:saw|seen|read|heard|watched)? ?(?:it |this |that )?(?:on|in) (?:the |a )?(?:tv|telly|news|radio|paper|papers|tiktok|youtube|facebook|instagram|reddit|internet|forum|programme|program|documentary|casualty|[a-z]+ post)(?: (?:last night|yesterday|today|this morning|the other day|last week))? ?$/;
-
 /** The relation the back or leg trouble is said of ("my husband has back pain", "dads back"), if one. */
 function relationWithComplaint(message: string, cues: CompiledCues, alone = false): string | undefined {
   cues.relation.lastIndex = 0;
   const named = [...message.matchAll(cues.relation)].map((m) => m[0]);
-  if (new Set(named.map(relationWord)).size < (alone ? 1 : 2)) return undefined;
+  if (new Set(named.map((n) => relationWord(n, cues))).size < (alone ? 1 : 2)) return undefined;
   for (const who of named) {
-    const rel = relationWord(who);
+    const rel = relationWord(who, cues);
     // Not through a report of someone else's words ("my mum says grandmas got new back pain").
     const said = new RegExp(
-      `(?:^| )${who}s?(?: (?:(?!(?:says|said|told|tells|thinks|reckons|rang|asked)(?= ))[a-z]+ ){0,3}(?:has|have|had|got|gets|is|keeps|s))? (?:[a-z]+ )?(?:his |her |their )?${cues.complaintWords}(?= |$)`,
+      `(?:^| )${who}s?(?: (?:(?!(?:${cues.passingOn})(?= ))[a-z]+ ){0,3}(?:${cues.having}))? (?:[a-z]+ )?(?:(?:${cues.their}) )?${cues.complaintWords}(?= |$)`,
     );
     if (said.test(message)) return rel;
   }
@@ -329,9 +413,6 @@ function acquaintanceWord(word: string, cues: CompiledCues): boolean {
   cues.acquaintances.lastIndex = 0;
   return cues.acquaintances.test(`my ${word}`);
 }
-
-/** A person named right after one of these is a preposition's object, seldom what a he/she stands for. */
-const PREPOSITION_BEFORE = /(?:^| )(?:with|to|from|at|by|near|beside|behind|over|after|than)(?: (?:my|our|his|her|their|the))? ?$/;
 
 /** Every person named in a clause, in order. */
 function peopleIn(clause: string, cues: CompiledCues): Owner[] {
@@ -350,17 +431,15 @@ function peopleIn(clause: string, cues: CompiledCues): Owner[] {
   for (const o of found) {
     const before = clause.slice(0, o.index);
     if (o.kind === 'acquaintance') {
-      if (/(?:^| )(?:care for|look after|looking after|caring for|asking for|for|about|on behalf of|help|helping)( (?:an|a|one))? ?$/.test(before))
-        o.kind = 'relation';
+      if (cues.caredForAcquaintance.test(before)) o.kind = 'relation';
       continue;
     }
     if (o.kind !== 'stranger' && o.kind !== 'animal') continue;
-    if (/(?:^| )(?:care for|look after|looking after|caring for|carer for|carer to|asking for|for|support|visit|help)( (?:an|a|one))? ?$/.test(before))
-      o.kind = 'relation';
-    else if (/(?:^| )(?:as|like|when i was|since i was|im|i am|i m)( (?:an|a))? ?$/.test(before)) o.kind = 'self';
+    if (cues.caredForStranger.test(before)) o.kind = 'relation';
+    else if (cues.beingOne.test(before)) o.kind = 'self';
     // A stranger or animal is only the subject near the clause start or after a conjunction:
     // "tripped over the dog", "feels like someone else's" are not theirs.
-    else if (!SUBJECT_PLACE.test(before)) o.kind = 'pronoun';
+    else if (!cues.subjectPlace.test(before)) o.kind = 'pronoun';
   }
   // An owner of a thing ("tripped over my sons scooter") is not who the clause is about; of a
   // body part ("my sons back") they are.
@@ -374,18 +453,18 @@ function peopleIn(clause: string, cues: CompiledCues): Owner[] {
   return found.filter((o, i) => !found.slice(0, i).some((p) => o.index >= p.index && o.index < p.index + p.who.length));
 }
 
-/** The relation word of a mention ("my husbands mum" -> "mum"). */
-const relationWord = (who: string) => {
-  const words = who.replace(/s$/, '').split(' ');
-  // "my mother in law" -> "mother in law"
-  return (words.at(-2) === 'in' && words.length >= 3 ? words.slice(-3) : words.slice(-1)).join(' ').replace(/s$/, '');
+/** The relation word of a mention: the longest relation it ends with, else its last word ("my husbands mum" -> "mum", "my mother in laws" -> "mother in law"). */
+const relationWord = (who: string, cues: Pick<CompiledCues, 'relationWords'>) => {
+  const words = who.replace(/s$/, '');
+  const rel = cues.relationWords.find((r) => words === r || words.endsWith(` ${r}`));
+  return (rel ?? words.split(' ').at(-1)!).replace(/s$/, '');
 };
 /** "my husbands mum": a relative's relative (not "my mother in law", one relation of several words). */
-const isChained = (who: string) =>
+const isChained = (who: string, cues: Pick<CompiledCues, 'relationWords' | 'notChained'>) =>
   who
-    .slice(0, who.length - relationWord(who).length)
+    .slice(0, who.length - relationWord(who, cues).length)
     .split(' ')
-    .some((w) => w.length > 2 && w.endsWith('s') && !['his', 'hers'].includes(w));
+    .some((w) => w.length > 2 && w.endsWith('s') && !cues.notChained.has(w));
 
 export interface GateVerdict {
   status: AssertionStatus | 'other_sense';
@@ -479,7 +558,7 @@ export function createAssertionGate(options: {
     // words, never punctuation, so its clauses are the writer's clauses one for one. The sign
     // is read in the writer's clause, where "she", "my wife" and the denials still are.
     if (retold !== undefined) {
-      const theirs = splitClauses(retold);
+      const theirs = splitClauses(retold, cues);
       if (theirs.length === clauses.length) {
         const mapped = holding(sign, theirs, undefined).flatMap((p) => {
           const own = clauses[p.clause]!.text;
@@ -501,12 +580,25 @@ export function createAssertionGate(options: {
 
   /** Whose sign it is: the last person named before it in its clause, else earlier in the sentence. */
   const ownerOf = (clauses: Clause[], place: Place): Owner | undefined => {
+    const subject = subjectOf(clauses, place);
+    // The sign's own words name the writer ("my colleague dropped a pallet on my back"): theirs,
+    // whoever did it; not an animal's doing ("the puppy wet my bed"). Not at the start of the
+    // sign's words (the writer's own "my legs" reads as before), nor beside someone else in them
+    // ("both of my mums legs").
+    const own = place.matched === undefined ? null : cues.selfInSign.exec(place.matched);
+    if (own && own.index > 0 && subject?.kind !== 'animal' && !peopleIn(place.matched!, cues).some((p) => p.kind !== 'self' && p.kind !== 'pronoun'))
+      return { kind: 'self', who: own[0].trim(), index: place.at + own.index, inSign: true };
+    return subject;
+  };
+
+  /** The subject of the sign's clause: the last person named before it, else earlier in the sentence. */
+  const subjectOf = (clauses: Clause[], place: Place): Owner | undefined => {
     const i = place.clause;
     for (let k = i; k >= 0 && clauses[k]!.sentence === clauses[i]!.sentence; k--) {
       const people = peopleIn(clauses[k]!.text, cues).filter((p) => k < i || p.index <= place.at);
       // A question opens a new subject ("my son wants to know: why do doctors ask about..."):
       // the people before it are not the sign's.
-      if (people.length === 0 && QUESTION_CLAUSE.test(clauses[k]!.text)) return undefined;
+      if (people.length === 0 && cues.questionClause.test(clauses[k]!.text)) return undefined;
       if (people.length === 0) continue;
       // A pronoun stands for the last person named before it in the sentence whose word does
       // not say the other sex ("my husband ... our daughter ... he cant": the husband), if any.
@@ -516,7 +608,14 @@ export function createAssertionGate(options: {
         // legs..."), with nobody else named before the sign: whose it is, is not known.
         const after = k === i ? clauses[k]!.text.slice(last.index + last.who.length, place.at) : clauses[k]!.text.slice(last.index + last.who.length);
         if (cues.reporting.test(after)) return undefined;
-        return k < i ? { ...last, far: true } : last;
+        // The writer and someone together ("me and my partner both have HIV"): the writer's too.
+        const before = people.at(-2);
+        const joint =
+          before?.kind === 'self' &&
+          (last.kind === 'relation' || last.kind === 'acquaintance') &&
+          cues.withSelf.test(clauses[k]!.text.slice(before.index + before.who.length, last.index));
+        const owner = joint ? before : last;
+        return k < i ? { ...owner, far: true } : owner;
       }
       // The nearest person a he or she can stand for, not one named as the object of a
       // preposition ("digging with our grandson, harry, hes lost...").
@@ -528,7 +627,7 @@ export function createAssertionGate(options: {
             .reverse()
             .map((p) => ({ p, text: clauses[j]!.text })),
         );
-      const objectOf = (c: { p: Owner; text: string }) => PREPOSITION_BEFORE.test(c.text.slice(0, c.p.index));
+      const objectOf = (c: { p: Owner; text: string }) => cues.prepositionBefore.test(c.text.slice(0, c.p.index));
       // Nobody else: the he or she itself (read as the patient, the safe side).
       const found = candidates.find((c) => fits(c.p) && !objectOf(c));
       return found ? { ...found.p, through: last.who } : last;
@@ -546,9 +645,7 @@ export function createAssertionGate(options: {
 
   /** Says it came back, not asking how to stop it coming back. */
   // "tips to stop it coming back" asks how to prevent it, "?" or not; "cant stop it coming back" says it does.
-  const recurs = (c: Clause): boolean =>
-    cues.reactivated.test(c.text) &&
-    !(PREVENTING.test(c.text) && (c.question || !/(?:^| )(?:cant|cannot|couldnt|wont|can not) (?:stop|prevent|keep)/.test(c.text)));
+  const recurs = (c: Clause): boolean => cues.reactivated.test(c.text) && !(cues.preventing.test(c.text) && (c.question || !cues.cannotStop.test(c.text)));
 
   /**
    * Does a clause after clause `i` (in its sentence or the next) say the sign is happening
@@ -598,15 +695,15 @@ export function createAssertionGate(options: {
     // ("no fever, no chills, just a stiff back": the "just ..." coda is the writer's own complaint).
     const sentenceDenied = clauses
       .filter((c) => c.sentence === clause.sentence)
-      .every((c) => cues.negation.test(c.text) || cues.saidFine.test(c.text) || /^(?:(?:and|but|so) )?(?:(?:its|it|thats) )?(?:just|only)(?= |$)/.test(c.text));
+      .every((c) => cues.negation.test(c.text) || cues.saidFine.test(c.text) || cues.onlyCoda.test(c.text));
     const denial = cues.denialList.test(clause.text) || (!place.matched && !ce && cues.denialList.test(sentence) && sentenceDenied);
-    if (denial && !SYMPTOM_NO.test(clause.text) && !clause.question) return { status: 'negated', strong: true, reason: 'a list of denials' };
+    if (denial && !cues.symptomNo.test(clause.text) && !clause.question) return { status: 'negated', strong: true, reason: 'a list of denials' };
     // A list of denials over several clauses ("no numb down there, no pee problem, no fever",
     // "bladder fine, bowels fine"): the clause that holds the sign denies it, and so does another
     // clause of its sentence.
     const denies = (t: string) =>
-      !SYMPTOM_NO.test(t) &&
-      ((DENIAL_OPENING.test(t) && DENIED_TROUBLE.test(t)) || (cues.saidFine.test(t) && !cues.negation.test(t.split(' ').slice(-4).join(' '))));
+      !cues.symptomNo.test(t) &&
+      ((cues.denialOpening.test(t) && cues.deniedTrouble.test(t)) || (cues.saidFine.test(t) && !cues.negation.test(t.split(' ').slice(-4).join(' '))));
     if (!clause.question && denies(clause.text) && clauses.some((c, k) => k !== i && c.sentence === clause.sentence && denies(c.text)))
       return { status: 'negated', strong: true, reason: 'a list of denials over its clauses' };
     // Asked about or listed by someone, then denied ("the GP asked if he had any numbness ... and
@@ -615,7 +712,7 @@ export function createAssertionGate(options: {
     // after it or the next sentence, answers the asking.
     // Not when what was asked is an ability ("asked if he could control his bladder, he said
     // no"): a "no" to that is the sign itself.
-    if ((cues.askedOrListed.test(upTo) || cues.askedOrListed.test(sentence)) && !ASKED_ABILITY.test(sentence)) {
+    if ((cues.askedOrListed.test(upTo) || cues.askedOrListed.test(sentence)) && !cues.askedAbility.test(sentence)) {
       const rest = [
         clause.text.slice(place.at),
         ...clauses
@@ -641,15 +738,15 @@ export function createAssertionGate(options: {
       // walk"), never one before it ("went away after a walk but now I can't pee").
       const here = clauses.slice(i).filter((c) => c.sentence <= clause.sentence + 1);
       if (here.some((c) => cues.fineAfter.test(c.text)) && !clauses.slice(i).some((c) => recurs(c)))
-        return { status: 'resolved', strong: !ce || !cues.newOnset.test(sentence.replace(TIME_WORDS, ' ')), reason: 'over straight after, by itself' };
+        return { status: 'resolved', strong: !ce || !cues.newOnset.test(sentence.replace(cues.timeWords, ' ')), reason: 'over straight after, by itself' };
     }
     // Long ago and over: an injury, fever or faint in childhood or decades back.
-    if (LONG_AGO_SIGNS.has(sign) && cues.longAgo.test(sentence)) return { status: 'resolved', strong: true, reason: 'long ago' };
+    if (cues.longAgoSigns.has(sign) && cues.longAgo.test(sentence)) return { status: 'resolved', strong: true, reason: 'long ago' };
     // Said to be fine in its own clause ("legs both fine", "peein normal").
     const prev = i > 0 && clauses[i - 1]!.sentence === clause.sentence && clause.text.split(' ').length <= 3 ? clauses[i - 1]!.text : '';
     // In a question ("is that normal?") the part is asked about, not said to be fine.
     const fineText =
-      clause.question || ASKED_IF_FINE.test(clause.text) || USED_TO_BE_FINE.test(clause.text)
+      clause.question || cues.askedIfFine.test(clause.text) || cues.usedToBeFine.test(clause.text)
         ? ''
         : cues.saidFine.test(clause.text)
           ? clause.text
@@ -674,7 +771,7 @@ export function createAssertionGate(options: {
     const fear = cues.feared.exec(clause.text);
     if (fear && !reportedAfter && fear.index < place.at) {
       const between = clause.text.slice(fear.index + fear[0].length, place.matched ? place.at : clause.text.length);
-      if (!FEAR_BREAK.test(between)) return { status: 'hypothetical', strong: true, reason: 'a fear of what may come' };
+      if (!cues.fearBreak.test(between)) return { status: 'hypothetical', strong: true, reason: 'a fear of what may come' };
     }
     // Whose is it?
     const owner = ownerOf(clauses, place);
@@ -691,16 +788,11 @@ export function createAssertionGate(options: {
         .filter((c) => c.sentence === clause.sentence)
         .map((c) => c.text),
     ].join(' ');
-    if (
-      place.matched &&
-      cues.topicOf.test(clause.text.slice(0, place.at)) &&
-      !reportedAfter &&
-      !/(?:^| )(?:i|im|ive|my|me|mine|myself)(?= |$)/.test(restOfSentence)
-    )
+    if (place.matched && cues.topicOf.test(clause.text.slice(0, place.at)) && !reportedAfter && !cues.writer.afterTopic.test(restOfSentence))
       return { status: 'other_person', strong: true, reason: 'the topic of something seen or read' };
     if (owner?.kind === 'animal') return { status: 'other_person', strong: true, reason: `an animal's ("${owner.who}")` };
     // A story ("the leaflet said", "on TV") only when the sentence holds no report of the writer's own.
-    if (owner?.kind === 'stranger' || (story && owner === undefined && !/(?:^| )(?:i|im|ive|my|me)(?= |$)/.test(sentence))) {
+    if (owner?.kind === 'stranger' || (story && owner === undefined && !cues.writer.inStory.test(sentence))) {
       return { status: 'other_person', strong: true, reason: `someone else's story ("${owner?.who ?? 'a story'}")` };
     }
     // Someone the writer knows (a neighbour, a mate) is not the patient when the writer has the
@@ -709,7 +801,7 @@ export function createAssertionGate(options: {
       const own = cues.ownComplaint.test(message);
       // A relative's friend ("dads friend from the pub ... so dad wants to know"): not the
       // patient when the relative is named again on their own, as the one the message is about.
-      const root = isChained(owner.who) ? owner.who.split(' ')[0]!.replace(/s$/, '') : undefined;
+      const root = isChained(owner.who, cues) ? owner.who.split(' ')[0]!.replace(/s$/, '') : undefined;
       const rootWord = new RegExp(`(?:^| )${root}s?(?= |$)`, 'g');
       const at = clause.text.indexOf(owner.who);
       // Not when the relative is named between the friend and the sign ("mums neighbour found mum ... she'd wet herself").
@@ -719,26 +811,27 @@ export function createAssertionGate(options: {
         at < place.at &&
         !rootWord.test(clause.text.slice(at + owner.who.length, place.at)) &&
         [...message.matchAll(rootWord)].length >= 2;
-      if (own || rootAgain || (reading.who === 'other' && reading.rel && reading.rel !== relationWord(owner.who)))
+      if (own || rootAgain || (reading.who === 'other' && reading.rel && reading.rel !== relationWord(owner.who, cues)))
         return { status: 'other_person', strong: own || Boolean(reading.explicit), reason: `someone the writer knows ("${owner.who}")` };
     }
-    if (owner?.kind === 'self' && reading.who === 'other' && reading.explicit) {
+    // (Not a sign whose own words name the writer: "helping my mate move ... it came down on me".)
+    if (owner?.kind === 'self' && !owner.inSign && reading.who === 'other' && reading.explicit) {
       // Strong only when the writer said so in words ("I'm asking for my sister"): the patient
       // reader also takes "helping my brother move" for it, and a cauda equina sign in the
       // writer's own words must then still get a question.
       return { status: 'other_person', strong: !ce || cues.askingFor.test(message), reason: "the writer's own, but they ask for someone else" };
     }
     if (owner?.kind === 'relation') {
-      const rel = relationWord(owner.who);
+      const rel = relationWord(owner.who, cues);
       const patientRel = reading.rel;
-      const chained = isChained(owner.who); // "my husbands mum"
+      const chained = isChained(owner.who, cues); // "my husbands mum"
       if (reading.who === 'self')
         return { status: 'other_person', strong: Boolean(reading.saidOwn), reason: `a relative's ("${owner.who}"), the writer is the patient` };
       // "a post fell and hit him": a him or her the patient could be too is not clearly someone else's.
       // So is a relative named clauses before the sign in a sentence that names the patient too
       // ("my dad was helping my brother, darren, put up a fence when a post fell and hit him").
       const unclear =
-        (owner.through !== undefined && /^(?:him|her|them)$/.test(owner.through) && agrees(owner.through, patientRel ?? '')) ||
+        (owner.through !== undefined && cues.objectPronoun.test(owner.through) && agrees(owner.through, patientRel ?? '')) ||
         (owner.far === true && patientRel !== undefined && new RegExp(`(?:^| )${patientRel}s?(?= |$)`).test(sentence));
       if (
         !unclear &&
@@ -765,7 +858,7 @@ export function createAssertionGate(options: {
     const sentenceStart = clauses.findIndex((c) => c.sentence === clause.sentence);
     let qStart = sentenceStart;
     for (let k = i; k > sentenceStart; k--)
-      if (QUESTION_CLAUSE.test(clauses[k]!.text)) {
+      if (cues.questionClause.test(clauses[k]!.text)) {
         qStart = k;
         break;
       }
@@ -777,14 +870,14 @@ export function createAssertionGate(options: {
       .join(' ');
     // Without a "?" only a wh- opening asks ("what is foot drop and when should I worry"): "is pain
     // in both leg" is a report in non-native English.
-    const asking = clause.question || (cues.questionOpener.test(firstClause) && WH_OPENING.test(firstClause));
+    const asking = clause.question || (cues.questionOpener.test(firstClause) && cues.whOpening.test(firstClause));
     const byOthers = cues.askedByOthers.exec(clause.text);
     const unframed = asked.replace(cues.questionFrames, ' ').replace(cues.askedByOthers, ' ');
     if (
       asking &&
       !reportedAfter &&
       (cues.asksAbout.test(asked) || cues.questionOpener.test(firstClause)) &&
-      !/(?:^| )(?:my|i|im|ive|me|mine|id)(?= |$)/.test(unframed) &&
+      !cues.writer.inQuestion.test(unframed) &&
       // Only the asking names the writer ("why do doctors ask if I'm numb"): the frame is taken out above.
       (owner === undefined || (owner.kind === 'self' && byOthers !== null && owner.index > byOthers.index)) &&
       !present()
@@ -862,7 +955,7 @@ export function createAssertionGate(options: {
     add('long_ago', cues.longAgo.test(sentence));
     add('own_complaint', cues.ownComplaint.test(message));
     add(`patient_${reading.who ?? 'unknown'}`, true);
-    add('first_person', /(?:^| )(?:i|im|ive|my|me|mine)(?= |$)/.test(sentence));
+    add('first_person', cues.writer.modelFeature.test(sentence));
     return { sign, clause: clauseText, sentence: mask(sentence), context: [before, after].filter(Boolean).join(' '), cues: flags };
   };
 
@@ -910,16 +1003,25 @@ export function createAssertionGate(options: {
 
   const describe = (sign: string, text: string, learnedSentence?: number, retold?: string): { verdict: GateVerdict; input: AssertionInput } => {
     startMessage(text);
-    const clauses = splitClauses(text);
+    const clauses = splitClauses(text, cues);
     if (clauses.length === 0) return { verdict: CURRENT, input: { sign, clause: '', sentence: '', context: '', cues: [] } };
     const message = normaliseForCues(text);
     let reading: GateReading = patient.read(text);
     // "I had cancer myself, but this is about my husband": said outright, whatever else.
     const askedFor = cues.askingFor.exec(message);
     const named = cues.patientNamed.exec(message);
-    if (askedFor) reading = { ...reading, who: 'other', explicit: true, rel: relationWord(askedFor[0]) };
+    if (askedFor) reading = { ...reading, who: 'other', explicit: true, rel: relationWord(askedFor[0], cues) };
     // "its mum im asking about", "its my mother in law with the bad back": that one is the patient.
-    else if (named) reading = { ...reading, who: 'other', explicit: true, rel: relationWord(named.slice(1).find((g) => g !== undefined)!) };
+    else if (named)
+      reading = {
+        ...reading,
+        who: 'other',
+        explicit: true,
+        rel: relationWord(
+          named.slice(1).find((g) => g !== undefined)!,
+          cues,
+        ),
+      };
     else if (cues.ownExplicit.test(message)) reading = { ...reading, who: 'self', explicit: true, saidOwn: true };
     else if (reading.who === undefined && cues.ownComplaint.test(message)) reading = { ...reading, who: 'self', explicit: true };
     else if (cues.patientMarked.test(message)) {
@@ -927,7 +1029,7 @@ export function createAssertionGate(options: {
       const at = message.search(cues.patientMarked);
       cues.relation.lastIndex = 0;
       const named = [...message.slice(0, at).matchAll(cues.relation)].map((m) => m[0]);
-      if (named.length > 0) reading = { ...reading, who: 'other', explicit: true, rel: relationWord(named.at(-1)!) };
+      if (named.length > 0) reading = { ...reading, who: 'other', explicit: true, rel: relationWord(named.at(-1)!, cues) };
     } else {
       // Two relatives named, the back trouble said of one of them: that one is the patient.
       // One relative with the back trouble is enough when the reader took an acquaintance for the
@@ -957,7 +1059,7 @@ export function createAssertionGate(options: {
   /** Does a clause after the one that holds the sign say it is happening (cues.ownedAfter)? */
   const reportedAfterQuestion = (sign: string, text: string, inQuestion = false): boolean => {
     startMessage(text);
-    const clauses = splitClauses(text);
+    const clauses = splitClauses(text, cues);
     const where = holding(sign, clauses, undefined);
     const first = where[0]?.clause ?? clauses.findIndex((c) => explain(c.text).some((h) => h.id === sign));
     if (first < 0 || (inQuestion && !clauses[first]!.question)) return false;

@@ -51,6 +51,30 @@ const patientFileSchema = z.strictObject({
     he: z.array(z.tuple([z.string().min(1), z.string()])),
     they: z.array(z.tuple([z.string().min(1), z.string()])),
   }),
+  // Grammar: the small words a message's shape is read with (see the file's last section).
+  owners: words,
+  denied_owner: words,
+  describers: words,
+  age: z.strictObject({ years_old: z.string().min(1), after_age: z.string().min(1), own_after_age: z.string().min(1), number_word: z.string().min(1) }),
+  age_of: words,
+  they_are: words,
+  i_am: words,
+  asking_for: words,
+  just_relation_openers: words,
+  just_relation_after: words,
+  third_person: z.strictObject({
+    subjects: words,
+    verbs: words,
+    possessives: words,
+    body: words,
+    pronoun_of: z.record(z.string().min(1), z.enum(['she', 'he', 'they'])),
+  }),
+  someone: words,
+  first_person_clause: words,
+  writer_words: words,
+  about_writer: words,
+  clause_breaks: words,
+  possessive: z.strictObject({ she: z.string().min(1), he: z.string().min(1), they: z.string().min(1) }),
 });
 export type PatientWords = z.infer<typeof patientFileSchema>;
 
@@ -88,6 +112,8 @@ const AGE = '(1[01][0-9]|120|[1-9][0-9]?)';
 const AGE_ANY = '(?:1[01][0-9]|120|[1-9][0-9]?)';
 
 export interface PatientReader {
+  /** The possessive word for the patient's pronoun ("her"), for wording about them. */
+  possessiveOf(pronoun: Pronoun): string;
   /** What one message says about who the patient is. */
   read(text: string): PatientReading;
   /** The message describes back or leg pain (the writer's or the patient's). */
@@ -115,31 +141,34 @@ export interface PatientReader {
 
 export function createPatientReader(data: PatientWords): PatientReader {
   const rel = alternation(Object.keys(data.relations));
+  /** A list of whole words or regular-expression fragments, as written, in order. */
+  const raw = (list: readonly string[]) => list.join('|');
+  const owners = raw(data.owners);
+  const yearsOld = data.age.years_old;
   const relMention = new RegExp(
-    `(?<!not )(?:my|our) (?:${AGE_ANY} ?(?:year|yr)s? ?old |(?:little|baby|little baby|elderly|older|old|younger|teenage|grown up|disabled) )?(${rel})(s)?(?= )`,
+    `(?<!(?:${raw(data.denied_owner)}) )(?:${owners}) (?:${AGE_ANY} ?${yearsOld} |(?:${raw(data.describers)}) )?(${rel})(s)?(?= )`,
     'g',
   );
   const subjectVerb = new RegExp(`^ (?:(?:${alternation(data.subject_verbs)})|(?:s )?(?:${alternation(data.body)})|(?:has|have|is) been) `);
   const possessiveBody = new RegExp(`^ (?:${alternation(data.body)}) `);
   const otherPhrase = new RegExp(` (?:${alternation(data.other_phrases)}) `);
   const selfPhrase = new RegExp(` (?:${alternation(data.self_phrases)}) `);
-  const askingFor = new RegExp(
-    ` (?:for|about|asking for|asking about|on behalf of|worried about|concerned about|help|helping|look after|looking after|caring for|care for) (?:my|our) (?:${AGE_ANY} ?(?:year|yr)s? ?old )?(${rel})s? `,
-  );
-  const justRelation = new RegExp(
-    `^ (?:(?:no|yes|yeah|nope|its|it is|thats|that is|shes|hes|she is|he is|this is|about|for) )*(?:my|our) (${rel}) (?:not me )?$`,
-  );
+  const askingFor = new RegExp(` (?:${raw(data.asking_for)}) (?:${owners}) (?:${AGE_ANY} ?${yearsOld} )?(${rel})s? `);
+  const justRelation = new RegExp(`^ (?:(?:${raw(data.just_relation_openers)}) )*(?:${owners}) (${rel}) (?:(?:${raw(data.just_relation_after)}) )?$`);
   const firstPerson = new RegExp(` (?:${alternation(data.first_person_complaint)}) `);
-  const thirdPerson =
-    / (she|he) (?:has|had|cant|cannot|keeps|feels|felt|fell|complains|hurt|hurts|lost|wet|woke|is in pain|has been) | (her|his) (?:back|legs?|foot|feet|hips?|bum|bottom|spine|bladder|bowels?) /;
+  const third = data.third_person;
+  const thirdPerson = new RegExp(` (${raw(third.subjects)}) (?:${raw(third.verbs)}) | (${raw(third.possessives)}) (?:${raw(third.body)}) `);
   const relAge = new RegExp(
-    `(?:my|our) ${AGE} ?(?:year|yr)s? ?old (?:${rel})| (?:${rel})s? (?:is|s|aged|who is) ${AGE}(?: |$)| (?:shes|hes|she is|he is|they are|theyre) ${AGE}(?: years| yrs| year)?(?: old)? `,
+    `(?:${owners}) ${AGE} ?${yearsOld} (?:${rel})| (?:${rel})s? (?:${raw(data.age_of)}) ${AGE}(?: |$)| (?:${raw(data.they_are)}) ${AGE}${data.age.after_age} `,
   );
-  const ownAge = new RegExp(` (?:im|i am|i m|i was|me) (?:${AGE_ANY}|[a-z]+ty(?: [a-z]+)?)(?: years?| yrs?)?(?: old)?(?: myself)?(?= )`, 'g');
+  const ownAge = new RegExp(` (?:${raw(data.i_am)}) (?:${AGE_ANY}|${data.age.number_word})${data.age.own_after_age}(?= )`, 'g');
   const painPlace = new RegExp(` (?:${alternation(data.pain_places)}) `);
   const painWord = new RegExp(` (?:${alternation(data.pain_words)}) `);
-  const someone = / (?:i|im|ive|my|me|she|he|her|his|they|their|hes|shes) /;
-  const firstPersonClause = / (?:i|im|ive|id|me|my own|mine|myself) /;
+  const someone = new RegExp(` (?:${raw(data.someone)}) `);
+  const firstPersonClause = new RegExp(` (?:${raw(data.first_person_clause)}) `);
+  const writerWords = new RegExp(` (?:${raw(data.writer_words)}) `);
+  const aboutWriterWords = new RegExp(` (?:${raw(data.about_writer)}) `);
+  const clauseBreak = new RegExp(`[,.;!?]+|\\b(?:${raw(data.clause_breaks)})\\b`, 'i');
   const hedge = new RegExp(` (?:${alternation(data.hedges)}) `);
 
   const read = (text: string): PatientReading => {
@@ -164,9 +193,9 @@ export function createPatientReader(data: PatientWords): PatientReader {
     // Words about the writer besides the "my" of "my dad": then a relative is family history,
     // unless the message goes on about their body ("now his back hurts").
     const withoutRelations = t.replace(relMention, ' ');
-    const writerToo = / (?:i|im|ive|id|me|my|mine|myself) /.test(withoutRelations);
+    const writerToo = writerWords.test(withoutRelations);
     // "... is mine serious?", "my own back": the writer asks about themselves.
-    const aboutWriter = / (?:mine|my own|me too|i also|i too|same as me) /.test(t);
+    const aboutWriter = aboutWriterWords.test(t);
     const theirBody = thirdPerson.test(t) && !aboutWriter;
     const subject = mentions.find((m) => {
       const after = t.slice(m.end);
@@ -176,7 +205,7 @@ export function createPatientReader(data: PatientWords): PatientReader {
     const pronoun = thirdPerson.exec(t);
     if (pronoun && !ownComplaint && !aboutWriter && (mentions.length > 0 || !writerToo)) {
       const word = (pronoun[1] ?? pronoun[2])!;
-      const fromPronoun: Pronoun = word === 'she' || word === 'her' ? 'she' : word === 'he' || word === 'his' ? 'he' : 'they';
+      const fromPronoun: Pronoun = third.pronoun_of[word] ?? 'they';
       const relation = mentions[0]?.rel;
       return { ...reading, who: 'other', ...(relation ? named(relation) : { pronoun: fromPronoun, byPronoun: true as const }) };
     }
@@ -185,6 +214,7 @@ export function createPatientReader(data: PatientWords): PatientReader {
 
   return {
     read,
+    possessiveOf: (pronoun) => data.possessive[pronoun],
     describesPain(text) {
       const t = normalise(text);
       return painPlace.test(t) && painWord.test(t) && someone.test(t);
@@ -192,7 +222,7 @@ export function createPatientReader(data: PatientWords): PatientReader {
     durationAnswerFor(text, who) {
       if (who !== 'other') return text;
       const clauses = text
-        .split(/[,.;!?]+|\b(?:but|and|though|whereas)\b/i)
+        .split(clauseBreak)
         .map((c) => c.trim())
         .filter(Boolean);
       const theirs = clauses.filter((clause) => !firstPersonClause.test(normalise(clause)));
@@ -229,10 +259,8 @@ export function createPatientReader(data: PatientWords): PatientReader {
   };
 }
 
-const POSSESSIVE: Record<Pronoun, string> = { she: 'her', he: 'his', they: 'their' };
-
 /** Placeholders for wording about someone else: {patient}, {patient_cap}, {their}. */
 export function patientPlaceholders(reader: PatientReader, patient: PatientRef | undefined): Record<string, string> {
   const name = reader.nameOf(patient);
-  return { patient: name, patient_cap: name.charAt(0).toUpperCase() + name.slice(1), their: POSSESSIVE[patient?.pronoun ?? 'they'] };
+  return { patient: name, patient_cap: name.charAt(0).toUpperCase() + name.slice(1), their: reader.possessiveOf(patient?.pronoun ?? 'they') };
 }

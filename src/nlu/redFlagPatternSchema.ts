@@ -98,6 +98,7 @@ const cueSchema = z.strictObject({
   resolved: termList,
   self_denial_filler: termList,
   self_too: termList,
+  with_self: termList,
   affirmation: termList,
   family_history: termList,
   third_party: termList,

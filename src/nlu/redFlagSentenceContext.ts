@@ -293,9 +293,10 @@ export class SentenceContext {
         );
     if (third) {
       const others = view.spans(cue.third_party);
-      const mine = view
-        .spans(cue.first_person)
-        .some((f) => f.start >= third.end && f.end <= clauseEnd && !others.some((o) => o.start <= f.start && f.end <= o.end));
+      // ... or the writer named with them ("me and my partner both have HIV"): the writer's too.
+      const mine =
+        view.spans(cue.first_person).some((f) => f.start >= third.end && f.end <= clauseEnd && !others.some((o) => o.start <= f.start && f.end <= o.end)) ||
+        view.spans(cue.with_self).some((w) => w.end === third.start);
       // "do people with sciatica lose bladder control?" asks about it in general.
       const generic = view.spans(cue.generic_people).some((g) => g.start <= third.start && third.end <= g.end);
       if (!mine && generic && this.asksAbout && !this.firstPerson) return ['question', 'asked about people in general'];

@@ -95,8 +95,25 @@ describe('assertion gate', () => {
     expect(relative.possible).toContain('bladder_dysfunction');
   });
 
+  // Session 9: whose sign it is when someone else is the clause's subject.
+  it.each([
+    ['significant_trauma', 'my colleague dropped a pallet on my back at work, the foreman said walk it off'],
+    ['significant_trauma', 'was helping my mate move a wardrobe down the stairs, he let go and it came down on me'],
+    ['infection_risk', "me and my partner both have HIV, mine isn't well controlled at the moment"],
+  ])('keeps %s current when the sign names the writer or the writer is named with someone: %s', (sign, text) => {
+    expect(gate.judge(sign, text).status).toBe('current');
+  });
+
+  it("does not take a pet's doing for the writer's sign", () => {
+    expect(gate.judge('bladder_dysfunction', 'the puppy wet my bed lol, back is stiff from the sofa').status).toBe('other_person');
+  });
+
   it('splits clauses at commas and contrast words', () => {
-    expect(splitClauses('had a fever, but its gone now. Back hurts').map((c) => c.text)).toEqual(['had a fever', 'its gone now', 'back hurts']);
+    expect(splitClauses('had a fever, but its gone now. Back hurts', loadAssertionCues('.')).map((c) => c.text)).toEqual([
+      'had a fever',
+      'its gone now',
+      'back hurts',
+    ]);
   });
 
   it('rejects a cue file with a bad pattern, naming the entry', () => {
