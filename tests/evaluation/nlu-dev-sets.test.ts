@@ -88,7 +88,7 @@ const RATCHETS: Record<string, Ratchet> = {
   // 0.1786, dev-18 0.2128 -> 0.2447, dev-20 0.12 -> 0.1333, dev-21 0.0794 -> 0.1111, dev-22
   // 0.1167 -> 0.1333 (not yet reviewed one by one: over-triage, the safe side).
   'tests/nlu-dev-7-general.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0667, crisisRecall: 1 },
-  'tests/nlu-dev-8-carers-long.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0625, crisisRecall: 1 },
+  'tests/nlu-dev-8-carers-long.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.05, crisisRecall: 1 },
   'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0455, crisisRecall: 1 },
   'tests/nlu-dev-10-carers.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0789, crisisRecall: 1 },
   'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9852, urgentRecall: 0.9778, ceUrgent: 0.962, falseAlarmRate: 0.0588, crisisRecall: 1 },
@@ -102,7 +102,11 @@ const RATCHETS: Record<string, Ratchet> = {
   // false alarms 0.107 -> 0.125, crisis 0.833 -> 1.0; carers and older people 0.950 -> 0.967,
   // 0.950 -> 0.959, 0.927 -> 0.945, FA 0.258 -> 0.212, crisis 1.0; near misses and crisis 0.990,
   // 0.990, 0.972 (unchanged), FA 0.255 -> 0.234, crisis 0.944 (unchanged). Development data now.
-  'tests/nlu-dev-16-world-englishes.yaml': { recall: 0.9308, urgentRecall: 0.9308, ceUrgent: 0.897, falseAlarmRate: 0.1786, crisisRecall: 1 },
+  // Session 9 (whose sign, patterns for 'pee an poo' and 'becoming thin'): dev-16 recall and urgent
+  // 0.9308 -> 0.9385, cauda equina urgent 0.897 -> 0.9138; dev-23 recall and urgent 0.9675 -> 1,
+  // cauda equina urgent 0.98 -> 1; dev-24 urgent 0.992 -> 1; dev-8 false alarms 0.0625 -> 0.05. Every
+  // other number unchanged on all 26 sets (heldout included).
+  'tests/nlu-dev-16-world-englishes.yaml': { recall: 0.9385, urgentRecall: 0.9385, ceUrgent: 0.9138, falseAlarmRate: 0.1786, crisisRecall: 1 },
   'tests/nlu-dev-17-carers-older.yaml': { recall: 0.9752, urgentRecall: 0.9752, ceUrgent: 0.945, falseAlarmRate: 0.1364, crisisRecall: 1 },
   'tests/nlu-dev-18-nearmiss-crisis.yaml': { recall: 0.9897, urgentRecall: 0.9897, ceUrgent: 0.972, falseAlarmRate: 0.2447, crisisRecall: 1 },
   // Session 7's blind sets, measured once on the code before the session and once after it (blind;
@@ -129,8 +133,8 @@ const RATCHETS: Record<string, Ratchet> = {
   // 0.98, false alarms 0.329 -> 0.317; voice, text-speak and non-native 0.992, urgent 0.976, 0.981,
   // FA 0.111 (all unchanged); questions and history recall 0.893 -> 0.901, urgent 0.860, 0.894,
   // FA 0.167 -> 0.190 (the leave-one-round-out thresholds); crisis 1.0 on all three (49 items).
-  'tests/nlu-dev-23-several-people.yaml': { recall: 0.9675, urgentRecall: 0.9675, ceUrgent: 0.98, falseAlarmRate: 0.3165, crisisRecall: 1 },
-  'tests/nlu-dev-24-voice-nonnative.yaml': { recall: 1, urgentRecall: 0.992, ceUrgent: 0.981, falseAlarmRate: 0.1111, crisisRecall: 1 },
+  'tests/nlu-dev-23-several-people.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.3165, crisisRecall: 1 },
+  'tests/nlu-dev-24-voice-nonnative.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 0.981, falseAlarmRate: 0.1111, crisisRecall: 1 },
   'tests/nlu-dev-25-questions-history.yaml': { recall: 0.9917, urgentRecall: 0.9917, ceUrgent: 0.894, falseAlarmRate: 0.1905, crisisRecall: 1 },
 };
 
