@@ -229,6 +229,7 @@ export function corpusHash(sources: CorpusSources): string {
       sha256(sources.answers),
       sha256(sources.learnedAnswers),
       ...(sources.concepts ? [sha256(sources.concepts)] : []),
+      ...(detectorSkippedKinds().length > 0 ? [`skip-near-miss:${detectorSkippedKinds().join(',')}`] : []),
     ]),
   );
 }
@@ -269,8 +270,34 @@ export interface LabelledText {
   source: string;
 }
 
+/**
+ * Near-miss kinds whose sign IS present but is someone else's (a stranger's, a relative's
+ * history, a pet's). Whose sign it is, is the assertion step's decision (gate + assertion
+ * model), so these may be left out of the sign detector's negatives: as negatives they teach
+ * it that "his pain is getting worse" is not pain_worsening, which a carer's report needs.
+ */
+export const WHOSE_SIGN_KINDS: readonly string[] = ['stranger', 'family_history', 'pet'];
+
+/**
+ * Near-miss kinds left out of the red-flag detector's training set. Off by default (all near
+ * misses are negatives); BACKLINE_DETECTOR_WHOSE_NEAR_MISSES=skip leaves WHOSE_SIGN_KINDS out.
+ * Part of corpusHash when not empty, so a model trained either way is not mistaken for the other.
+ */
+export function detectorSkippedKinds(env: NodeJS.ProcessEnv = process.env): readonly string[] {
+  const v = env.BACKLINE_DETECTOR_WHOSE_NEAR_MISSES ?? 'negative';
+  if (v === 'skip') return WHOSE_SIGN_KINDS;
+  if (v === 'negative') return [];
+  throw new Error(`BACKLINE_DETECTOR_WHOSE_NEAR_MISSES must be "negative" or "skip", not "${v}"`);
+}
+
 /** Positives, near misses and the non-red-flag intent utterances, deduplicated (a positive wins). */
-export function buildTrainingSet(files: CorpusFile[], trainingYaml: string, answers: readonly string[] = []): LabelledText[] {
+export function buildTrainingSet(
+  files: CorpusFile[],
+  trainingYaml: string,
+  answers: readonly string[] = [],
+  options: { skipNearMissKinds?: readonly string[] } = {},
+): LabelledText[] {
+  const skip = new Set(options.skipNearMissKinds ?? []);
   const byText = new Map<string, LabelledText>();
   const key = (t: string) => t.toLowerCase().replace(/\s+/g, ' ').trim();
   for (const f of files) {
@@ -286,6 +313,7 @@ export function buildTrainingSet(files: CorpusFile[], trainingYaml: string, answ
   }
   for (const f of files) {
     for (const n of f.nearMisses) {
+      if (skip.has(n.kind)) continue;
       const k = key(n.text);
       if (!byText.has(k)) byText.set(k, { text: n.text, signs: [], source: `near_miss:${f.sign}:${n.kind}` });
     }

@@ -47,6 +47,7 @@ import {
   answerNegatives,
   answerWords,
   buildTrainingSet,
+  detectorSkippedKinds,
   corpusHash,
   parseCorpus,
   parseConcepts,
@@ -107,7 +108,7 @@ export function loadOrTrainLearnedRedFlags(options: LoadLearnedOptions = {}): Lo
   const files = parseCorpus(sources);
   const lexicon = parseLexicon(sources.lexicon, LEXICON_FILE);
   const learnedAnswers = parseLearnedAnswers(sources.learnedAnswers);
-  const set = buildTrainingSet(files, sources.training, answerNegatives(sources.answers, learnedAnswers));
+  const set = buildTrainingSet(files, sources.training, answerNegatives(sources.answers, learnedAnswers), { skipNearMissKinds: detectorSkippedKinds() });
   const serialized = trainLearnedModel(set, lexicon, { cacheKey: key, corpusHash: corpusHash(sources) }, answerWords(sources.answers, learnedAnswers), {
     ...options.train,
     concepts: parseConcepts(sources.concepts),
@@ -152,6 +153,7 @@ export {
   answerNegatives,
   answerWords,
   buildTrainingSet,
+  detectorSkippedKinds,
   corpusHash,
   parseCorpus,
   parseLearnedAnswers,

@@ -19,6 +19,7 @@ import {
   parseLearnedAnswers,
   parseConcepts,
   buildTrainingSet,
+  detectorSkippedKinds,
   corpusHash,
   crossValidateLearned,
   LEARNED_SIGNS,
@@ -179,7 +180,8 @@ export function trainRedFlagThresholds(options: TrainRedFlagsOptions = {}): RedF
   const sources = readCorpusSources(dataDir);
   const files = parseCorpus(sources);
   const lexicon = parseLexicon(sources.lexicon, LEXICON_FILE);
-  const set = buildTrainingSet(files, sources.training, answerNegatives(sources.answers, parseLearnedAnswers(sources.learnedAnswers)));
+  const negatives = answerNegatives(sources.answers, parseLearnedAnswers(sources.learnedAnswers));
+  const set = buildTrainingSet(files, sources.training, negatives, { skipNearMissKinds: detectorSkippedKinds() });
   const oof = crossValidateLearned(set, lexicon, k, { ...options.train, concepts: parseConcepts(sources.concepts) });
   const signs: RedFlagModelFile['signs'] = {};
   const calibrated = new Map<LearnedSign, number[]>();
@@ -206,7 +208,8 @@ export function trainRedFlagThresholds(options: TrainRedFlagsOptions = {}): RedF
     policy: { POSSIBLE_RECALL, MAX_POSSIBLE, MIN_POSSIBLE, SURE_MAX_NEAR_MISS_FA, SURE_MAX_FA },
     signs,
     nearMissesByKind: nearMissesByKind(set, calibrated, signs),
-    ...(options.assertion ? { assertion: options.assertion(set) } : {}),
+    // assertion status is measured on every near miss, also those the detector does not train on
+    ...(options.assertion ? { assertion: options.assertion(buildTrainingSet(files, sources.training, negatives)) } : {}),
   };
   if (options.write ?? true) writeFileSync(join(resolveFromRoot(dataDir), THRESHOLDS_FILE), `${JSON.stringify(file, null, 2)}\n`);
   return file;

@@ -21,7 +21,7 @@ import {
   THRESHOLDS_FILE,
   LEARNED_SIGNS,
 } from '../../src/nlu/learnedRedFlags.js';
-import { HELD_OUT_THRESHOLDS_FILE } from '../../src/nlu/learnedCorpus.js';
+import { HELD_OUT_THRESHOLDS_FILE, WHOSE_SIGN_KINDS, detectorSkippedKinds } from '../../src/nlu/learnedCorpus.js';
 import { loadHeldOutThresholds } from '../../src/nlu/learnedScoring.js';
 import { parseLexicon } from '../../src/nlu/normalize.js';
 import { createNluEngine, unionDetection, type LearnedHit, type NluEngine } from '../../src/nlu/understand.js';
@@ -109,6 +109,31 @@ describe('learned red-flag detector: training and storage', () => {
     const sources = readCorpusSources(dir);
     const set = buildTrainingSet(parseCorpus(sources), sources.training);
     expect(set.filter((t) => t.text.toLowerCase() === 'i have a fever')).toEqual([{ text: 'I have a fever', signs: ['fever'], source: 'positive:fever' }]);
+  });
+
+  it("whose-sign near misses (someone else's sign) can be left out of the detector's negatives", () => {
+    const dir = fixtureDataDir();
+    writeFileSync(
+      join(dir, 'red-flag-corpus', 'fever.whose.yaml'),
+      [
+        'sign: fever',
+        'positives: ["burning up with a temperature all night"]',
+        'near_misses:',
+        '  - text: "my neighbour has had a high fever all week"',
+        '    kind: stranger',
+        '  - text: "fever pitch at the match tonight"',
+        '    kind: idiom',
+        '',
+      ].join('\n'),
+    );
+    const sources = readCorpusSources(dir);
+    const texts = (skip?: readonly string[]) => buildTrainingSet(parseCorpus(sources), sources.training, [], { skipNearMissKinds: skip }).map((t) => t.text);
+    expect(texts()).toContain('my neighbour has had a high fever all week');
+    expect(texts(WHOSE_SIGN_KINDS)).not.toContain('my neighbour has had a high fever all week');
+    expect(texts(WHOSE_SIGN_KINDS)).toContain('fever pitch at the match tonight');
+    expect(detectorSkippedKinds({})).toEqual([]);
+    expect(detectorSkippedKinds({ BACKLINE_DETECTOR_WHOSE_NEAR_MISSES: 'skip' })).toEqual(WHOSE_SIGN_KINDS);
+    expect(() => detectorSkippedKinds({ BACKLINE_DETECTOR_WHOSE_NEAR_MISSES: 'yes' })).toThrow(/negative.*skip/);
   });
 
   it('a corpus file whose sign does not match its name is refused, naming the file', () => {
