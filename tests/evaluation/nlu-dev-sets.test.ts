@@ -136,6 +136,12 @@ const RATCHETS: Record<string, Ratchet> = {
   'tests/nlu-dev-23-several-people.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.3165, crisisRecall: 1 },
   'tests/nlu-dev-24-voice-nonnative.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 0.981, falseAlarmRate: 0.1111, crisisRecall: 1 },
   'tests/nlu-dev-25-questions-history.yaml': { recall: 0.9917, urgentRecall: 0.9917, ceUrgent: 0.894, falseAlarmRate: 0.1905, crisisRecall: 1 },
+  // Session 9's blind sets (outside writers who saw only the CONTRACT), measured once (before ->
+  // after): long rambling messages and typos recall 0.9322, urgent 0.9237, false alarms 0.3125,
+  // crisis 0.9 (all unchanged); clinical words and clinicians quoted recall 0.9225, urgent 0.9147,
+  // false alarms 0.2532 (unchanged), crisis 0.9 -> 1.0 (the learned crisis gate).
+  'tests/nlu-dev-26-rambling-typos.yaml': { recall: 0.9322, urgentRecall: 0.9237, ceUrgent: 0.9423, falseAlarmRate: 0.3125, crisisRecall: 0.9 },
+  'tests/nlu-dev-27-clinical-words.yaml': { recall: 0.9225, urgentRecall: 0.9147, ceUrgent: 0.8361, falseAlarmRate: 0.2532, crisisRecall: 1 },
 };
 
 let backline: Backline;
