@@ -10,8 +10,9 @@
 //               knowledge/nlu/assertion-model.json (see chooseThresholds).
 //   cache       <NLU_CACHE_DIR>/assertion-model-<key>.json, key = hash of the model version, the
 //               config, the corpus, the cue file, the red-flag patterns and the patient words.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { writeCacheFile } from '../util/fileCache.js';
 import { z } from 'zod';
 import { sha256 } from '../util/hash.js';
 import { resolveFromRoot } from './dataFiles.js';
@@ -423,21 +424,7 @@ export function loadOrTrainAssertionModel(options: { root: string; cacheDir: str
   }
   const serialized = trainAssertionModel(assertionExamples(sources.corpusFiles, options.describe), key);
   const model = restoreAssertionModel(serialized);
-  try {
-    mkdirSync(cacheDir, { recursive: true });
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(serialized));
-    renameSync(tmp, cacheFile);
-    for (const f of readdirSync(cacheDir))
-      if (f.startsWith(CACHE_PREFIX) && f.endsWith('.json') && join(cacheDir, f) !== cacheFile) {
-        try {
-          unlinkSync(join(cacheDir, f));
-        } catch {
-          /* another process may have removed it */
-        }
-      }
-  } catch {
-    // read-only file system: keep going without a cache
-  }
+  // Best effort (a read-only install runs without the cache); older files of this cache are pruned.
+  writeCacheFile(cacheDir, basename(cacheFile), serialized, { prefix: CACHE_PREFIX, keep: 1 });
   return { model, source: 'trained' };
 }

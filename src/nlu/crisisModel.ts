@@ -18,8 +18,9 @@
 //
 // The weights are trained at load (deterministic; about ten seconds of CPU) and cached in
 // <NLU_CACHE_DIR>/crisis-model-<key>.json, key = hash of everything they are trained on.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { writeCacheFile } from '../util/fileCache.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { sha256 } from '../util/hash.js';
@@ -363,23 +364,8 @@ export function loadOrTrainCrisisModel(options: { reading: CrisisReading; dataDi
   }
   const serialized = trainCrisisModel(readCrisisSources(dataDir), answerWordsOf(dataDir), reading, { cacheKey: key });
   const model = restoreCrisisModel(serialized, reading, threshold);
-  try {
-    mkdirSync(cacheDir, { recursive: true });
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(serialized));
-    renameSync(tmp, cacheFile);
-    for (const f of readdirSync(cacheDir)) {
-      if (f.startsWith(CACHE_PREFIX) && f.endsWith('.json') && join(cacheDir, f) !== cacheFile) {
-        try {
-          unlinkSync(join(cacheDir, f));
-        } catch {
-          /* another process may have removed it */
-        }
-      }
-    }
-  } catch {
-    // read-only file system: keep going without a cache
-  }
+  // Best effort (a read-only install runs without the cache); older files of this cache are pruned.
+  writeCacheFile(cacheDir, basename(cacheFile), serialized, { prefix: CACHE_PREFIX, keep: 1 });
   return { model, source: 'trained' };
 }
 

@@ -34,8 +34,9 @@
 // vectorizer), learnedTraining.ts (weights, training, cross-validation), learnedScoring.ts
 // (the thresholds file and the restored model that scores texts).
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { writeCacheFile } from '../util/fileCache.js';
 import { type RedFlagId } from '../contract.js';
 import { resolveFromRoot, LEXICON_FILE } from './dataFiles.js';
 import { sha256 } from '../util/hash.js';
@@ -114,23 +115,8 @@ export function loadOrTrainLearnedRedFlags(options: LoadLearnedOptions = {}): Lo
     concepts: parseConcepts(sources.concepts),
   });
   const model = restoreLearnedModel(serialized, thresholds);
-  try {
-    mkdirSync(cacheDir, { recursive: true });
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(serialized));
-    renameSync(tmp, cacheFile);
-    for (const f of readdirSync(cacheDir)) {
-      if (f.startsWith(CACHE_PREFIX) && f.endsWith('.json') && join(cacheDir, f) !== cacheFile) {
-        try {
-          unlinkSync(join(cacheDir, f));
-        } catch {
-          /* another process may have removed it */
-        }
-      }
-    }
-  } catch {
-    // read-only file system: keep going without a cache
-  }
+  // Best effort (a read-only install runs without the cache); older files of this cache are pruned.
+  writeCacheFile(cacheDir, basename(cacheFile), serialized, { prefix: CACHE_PREFIX, keep: 1 });
   return { model, source: 'trained', cacheFile, ms: performance.now() - start };
 }
 
