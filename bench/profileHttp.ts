@@ -3,8 +3,8 @@
 // work on the machine does not count) and, with a directory, a V8 CPU profile of the server.
 // CPU per turn is steadier than turns per second on a shared machine: compare Backline's with the
 // echo bot's. BENCH_BASELINE=<a built checkout> adds that build's SQLite server; ROUNDS=N repeats.
-// The servers run one after another, always in the same order, and on a loaded machine the one
-// measured second has come out cheaper in every pair (session 9): read a pair over several rounds.
+// The servers run one after another, and on a loaded machine the one measured second has come out
+// cheaper in every pair (session 9): odd rounds run them in the reverse order, so use an even ROUNDS.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,8 @@ async function measure(label: string, args: string[], env: Record<string, string
   // One directory per server and Node's default file names: with `--import tsx` the module loader's
   // thread writes a profile too, and one fixed name would let it overwrite the main thread's.
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, label)}`] : perfDir ? ['--perf-basic-prof'] : [];
-  const server: ListeningProcess = await startListening([...profile, ...args], { LOG_LEVEL: 'error', NODE_ENV: 'development', ...env }, 60_000);
+  // Up to 3 minutes to listen: at a load average near 20 a cold start took over the minute.
+  const server: ListeningProcess = await startListening([...profile, ...args], { LOG_LEVEL: 'error', NODE_ENV: 'development', ...env }, 180_000);
   try {
     // Backline warms its answer recognizers up after listening: not a turn's cost.
     while ((await fetch(`http://127.0.0.1:${server.port}/readyz`)).status === 503) await new Promise((r) => setTimeout(r, 200));
@@ -57,17 +58,25 @@ try {
   const rounds = Number(process.env.ROUNDS ?? 1);
   for (let round = 0; round < rounds; round++) {
     if (which === 'echo' || which === 'both') await measure('echo', ['--import', 'tsx', 'bench/echoBot.ts'], {});
-    if (which === 'sqlite' || which === 'both') await measure('sqlite', ['bin/backline.js', 'serve'], sqliteEnv(`profile-${round}.db`));
+    if (which !== 'sqlite' && which !== 'both') continue;
+    const servers: (() => Promise<void>)[] = [() => measure('sqlite', ['bin/backline.js', 'serve'], sqliteEnv(`profile-${round}.db`))];
     // SERVER_NODE_OPTIONS=...: the same server again with those Node options (V8 heap flags, say).
-    if (process.env.SERVER_NODE_OPTIONS && (which === 'sqlite' || which === 'both'))
-      await measure('sqlite+opts', ['bin/backline.js', 'serve'], { ...sqliteEnv(`options-${round}.db`), NODE_OPTIONS: process.env.SERVER_NODE_OPTIONS });
+    if (process.env.SERVER_NODE_OPTIONS)
+      servers.push(() =>
+        measure('sqlite+opts', ['bin/backline.js', 'serve'], { ...sqliteEnv(`options-${round}.db`), NODE_OPTIONS: process.env.SERVER_NODE_OPTIONS! }),
+      );
     // SERVER_NODE_ARGS=...: the same server again with these node arguments (V8 flags, which NODE_OPTIONS refuses).
-    if (process.env.SERVER_NODE_ARGS && (which === 'sqlite' || which === 'both'))
-      await measure('sqlite+args', [...process.env.SERVER_NODE_ARGS.split(' ').filter(Boolean), 'bin/backline.js', 'serve'], sqliteEnv(`args-${round}.db`));
+    if (process.env.SERVER_NODE_ARGS)
+      servers.push(() =>
+        measure('sqlite+args', [...process.env.SERVER_NODE_ARGS!.split(' ').filter(Boolean), 'bin/backline.js', 'serve'], sqliteEnv(`args-${round}.db`)),
+      );
     // BENCH_BASELINE=<a built checkout>: the same load on that build's server, for before/after.
     const baseline = process.env.BENCH_BASELINE;
-    if (baseline && (which === 'sqlite' || which === 'both'))
-      await measure('baseline', [join(baseline, 'bin/backline.js'), 'serve'], sqliteEnv(`baseline-${round}.db`));
+    if (baseline) servers.push(() => measure('baseline', [join(baseline, 'bin/backline.js'), 'serve'], sqliteEnv(`baseline-${round}.db`)));
+    // Every other round in the reverse order (ABBA...): on a loaded machine the server measured
+    // second of a pair has come out cheaper, so a comparison needs both orders (an even ROUNDS).
+    if (round % 2 === 1) servers.reverse();
+    for (const server of servers) await server();
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
