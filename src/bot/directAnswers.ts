@@ -3,13 +3,14 @@
 // prescription (never); follow-ups answered from the matching section of the right article; the
 // same question twice gets the next section, never the same reply; the tone of a message.
 import type { IntentId } from '../contract.js';
-import type { Article } from '../knowledge/articles.js';
-import { ACKNOWLEDGED_TONES, type AcknowledgedTone, type DirectKind } from '../knowledge/directQuestions.js';
+import type { Article, ArticleSection } from '../knowledge/articles.js';
+import { ACKNOWLEDGED_TONES, normaliseForPatterns, type AcknowledgedTone, type DirectKind } from '../knowledge/directQuestions.js';
 import { CHOICE_VALUES, repeatCurrentQuestion, type TurnDraft } from '../engine/runtime.js';
 import { isCheck, nodeAt, urgentAdviceGiven } from '../engine/draft.js';
 import { noteRead } from '../engine/paging.js';
 import type { Choice } from '../engine/replies.js';
 import { REPEAT_MIN_CHARS, saidHash } from './repeats.js';
+import { routeIntent } from './flowControl.js';
 import { escapeRegExp } from '../text/regex.js';
 
 /** Intents that are about a topic an article answers (a "Did you mean" between two of these makes sense). */
@@ -333,12 +334,43 @@ export function noteMedicine(draft: TurnDraft, text: string): void {
   else delete state.medicineTurns;
 }
 
-/** A heading that names what was asked counts most; words in the text less. */
-function sectionScore(draft: TurnDraft, words: Set<string>, heading: string, markdown: string): number {
+/** A heading (or a keyword the article declares for the section) that names what was asked counts most; words in the text less. */
+function sectionScore(draft: TurnDraft, words: Set<string>, section: ArticleSection, text: string): number {
   const { direct } = draft.content;
-  const inHeading = direct.contentWords(heading).filter((w) => words.has(w)).length;
-  const inBody = new Set(direct.contentWords(markdown).filter((w) => words.has(w))).size;
-  return inHeading * 3 + Math.min(inBody, 2);
+  const inHeading = direct.contentWords(section.heading).filter((w) => words.has(w)).length;
+  // A topic of section_words ("surgery", "scan") named in the text counts as two common words.
+  const inBody = direct
+    .contentWords(section.markdown)
+    .filter((w) => words.has(w))
+    .reduce((n, w) => n + (direct.sectionConcepts.has(w) ? 2 : 1), 0);
+  return (inHeading + Math.min(keywordsIn(section, text), 2)) * 3 + Math.min(inBody, 2);
+}
+
+/** How many of a section's declared keywords (front matter `section_keywords`) the message says, as whole words. */
+function keywordsIn(section: ArticleSection, text: string): number {
+  if (section.keywords.length === 0 || !text) return 0;
+  const phrase = normaliseForPatterns(text);
+  return section.keywords.filter((keyword) => phrase.includes(` ${normaliseForPatterns(keyword).trim()} `)).length;
+}
+
+/**
+ * "I'm 74 and on a pension, physio costs a fortune. What can I do at home?": the question's own
+ * sentences are what it asks about (the others say who and why); the whole message when all or
+ * none of its sentences are questions.
+ */
+function questionSentences(text: string): string {
+  const sentences = text
+    .split(/(?<=[.?!])\s+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const questions = sentences.filter(looksLikeQuestion);
+  return questions.length > 0 && questions.length < sentences.length ? questions.join(' ') : text;
+}
+
+/** Whether a clause of the message (or the whole of it) asks what a condition is ("what is stenosis?", "... arthritis. What is that?"). */
+export function asksDefinition(draft: TurnDraft, text: string): boolean {
+  const { direct } = draft.content;
+  return direct.says('asks_definition', text) || direct.clausesOf(text).some((clause) => direct.says('asks_definition', clause));
 }
 
 /** Less than a whole point of score: it only breaks ties. */
@@ -359,15 +391,18 @@ function headingExtra(draft: TurnDraft, asked: Set<string>, heading: string): nu
 export function answerFollowUp(draft: TurnDraft, text: string, intent: IntentId): boolean {
   const { state, content } = draft;
   // Signs listed as absent ("no numbness, no fever") say nothing about what is asked.
-  const words = new Set(content.direct.contentWords(content.direct.withoutDenials(text)));
+  const words = new Set(content.direct.contentWords(content.direct.withoutDenials(questionSentences(text))));
   if (words.size === 0) return false;
   const forIntent = content.articles.forIntent(intent);
+  // "What is stenosis exactly?": the opening, by the usual route (or "As I said" and the next section).
+  if (forIntent && content.direct.conditionNamed(text) === forIntent.id && asksDefinition(draft, text)) return false;
   const last = state.lastArticle && content.articles.has(state.lastArticle) ? content.articles.get(state.lastArticle) : undefined;
   // The topic asked about first, then the article just read, then any other: a section whose
   // heading names what was asked wins; in a tie, the conversation's own context.
   // A question that names a new topic ("what is sciatica" after the disc article) is about that
   // topic only: one of its sections, or its opening by the usual route.
-  const namesNewTopic = forIntent && content.direct.contentWords(forIntent.title).some((w) => words.has(w));
+  const namesNewTopic =
+    forIntent && (content.direct.contentWords(forIntent.title).some((w) => words.has(w)) || content.direct.conditionNamed(text) === forIntent.id);
   const ordered = (namesNewTopic ? [forIntent] : [forIntent, last, ...content.articles.articles.values()]).filter((a): a is Article => Boolean(a));
   const candidates = [...new Map(ordered.map((a) => [a.id, a])).values()];
   let best: { article: Article; index: number; score: number } | undefined;
@@ -380,7 +415,9 @@ export function answerFollowUp(draft: TurnDraft, text: string, intent: IntentId)
     const topic = new Set(content.direct.contentWords(article.title));
     const asked = new Set([...words].filter((w) => !topic.has(w)));
     article.sections.forEach((section, index) => {
-      const score = sectionScore(draft, asked, section.heading, section.markdown);
+      // Keywords the article declares count in the conversation's context only ("sitting on my
+      // wallet" about piriformis is not the prevention article's section on sitting).
+      const score = sectionScore(draft, asked, section, inContext ? text : '');
       // Outside the conversation's context, only a heading that names what was asked counts;
       // inside it, a heading or two words asked in the text (one common word is not a match).
       if (score < (inContext ? 2 : 3)) return;
@@ -515,6 +552,17 @@ export function answerAboutTopic(draft: TurnDraft, text: string, decision: { int
     carryOn(draft, true);
     return true;
   }
+  // "Qué es sciatica?" heard between two topics: what the condition it names is (its opening by
+  // the usual route, or "As I said" and the next section), never a "Did you mean".
+  const defined = direct.conditionNamed(text);
+  const definedArticle = defined && content.articles.has(defined) ? content.articles.get(defined) : undefined;
+  const definedIntent = definedArticle?.intents[0] as IntentId | undefined;
+  if (definedArticle && definedIntent && (decision.ambiguous || decision.intent !== definedIntent) && asksDefinition(draft, text)) {
+    if (state.lastArticle === definedArticle.id || state.read?.[definedArticle.id] !== undefined) return repeatArticle(draft, definedArticle);
+    leaveReading(draft);
+    routeIntent(draft, definedIntent);
+    return true;
+  }
   const last = state.lastArticle && content.articles.has(state.lastArticle) ? content.articles.get(state.lastArticle) : undefined;
   if (direct.says('short_version', text)) {
     const article = last ?? content.articles.forIntent(decision.intent) ?? content.articles.forIntent('causes.overview');
@@ -568,12 +616,12 @@ const QUESTION_START = /^(?:what|whats|what's|why|how|when|where|which|who|is|ar
 /** The section of `article` that best matches a question (its own topic words aside), if any. */
 function bestSectionOf(draft: TurnDraft, article: Article, text: string): { index: number; score: number; asked: Set<string> } | undefined {
   const { direct } = draft.content;
-  const asked = new Set(direct.contentWords(direct.withoutDenials(text)));
+  const asked = new Set(direct.contentWords(direct.withoutDenials(questionSentences(text))));
   for (const w of direct.contentWords(article.title)) asked.delete(w);
   if (asked.size === 0) return undefined;
   let best: { index: number; score: number; asked: Set<string> } | undefined;
   article.sections.forEach((section, index) => {
-    const score = sectionScore(draft, asked, section.heading, section.markdown);
+    const score = sectionScore(draft, asked, section, text);
     if (score > 0 && (!best || score > best.score)) best = { index, score, asked };
   });
   return best;
@@ -586,12 +634,13 @@ function bestSectionOf(draft: TurnDraft, article: Article, text: string): { inde
  */
 export function sectionNamedBy(draft: TurnDraft, text: string): { heading: string; messages: readonly string[] } | undefined {
   const { direct } = draft.content;
-  const asked = new Set(direct.contentWords(direct.withoutDenials(text)));
+  const asked = new Set(direct.contentWords(direct.withoutDenials(questionSentences(text))));
   if (asked.size === 0) return undefined;
   let best: { section: { heading: string; messages: readonly string[] }; score: number } | undefined;
   for (const article of draft.content.articles.articles.values()) {
     for (const section of article.sections) {
-      const named = direct.contentWords(section.heading).filter((w) => asked.has(w)).length;
+      // A keyword the article declares for the section names it as well as two heading words.
+      const named = direct.contentWords(section.heading).filter((w) => asked.has(w)).length + MIN_HEADING_WORDS * Math.min(keywordsIn(section, text), 1);
       if (named >= MIN_HEADING_WORDS && (!best || named > best.score)) best = { section, score: named };
     }
   }

@@ -8,7 +8,7 @@ import { answerCurrent, CHOICE_VALUES, repeatCurrentQuestion, reprompt, type Tur
 import { isCheck, urgentAdviceGiven } from '../engine/draft.js';
 import { noteRead } from '../engine/paging.js';
 import type { IntentDecision } from '../nlu/types.js';
-import { answerFollowUp, isTopicIntent, repeatArticle, sectionNamedBy } from './directAnswers.js';
+import { answerFollowUp, isTopicIntent, looksLikeQuestion, repeatArticle, sectionNamedBy } from './directAnswers.js';
 import { askToLeaveCheck, isCollectingAnswers, offerAfterUrgent, routeIntent } from './flowControl.js';
 
 /** Intents whose answer is the check itself (or its urgent advice): no card before it. */
@@ -57,7 +57,10 @@ function respondInCheck(draft: TurnDraft, decision: IntentDecision, text: string
     return true;
   }
   const answerable = content.articles.forIntent(intent) && intent !== 'help' && !decision.ambiguous && decision.confidence >= CHECK_ASIDE_CONFIDENCE;
-  if (answerable) return false;
+  // "What can I do while sitting at a desk?" heard on a topic without much confidence: answered
+  // when a section names what it asks (its heading or declared keywords), then the question again.
+  const namesSection = isTopicIntent(intent) && intent !== 'triage.start' && looksLikeQuestion(text) && sectionNamedBy(draft, text) !== undefined;
+  if (answerable || namesSection) return false;
   if (intent === 'out_of_scope') draft.notUnderstood = 'out_of_scope';
   reprompt(draft);
   return true;

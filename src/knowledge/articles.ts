@@ -15,11 +15,19 @@ const frontMatterSchema = z.strictObject({
   last_reviewed: z.union([z.string(), z.date()]).transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v)),
   /** Red-flag evidence id -> the section that explains it. */
   evidence_sections: z.partialRecord(z.enum(RED_FLAG_IDS), z.string()).optional(),
+  /**
+   * Section id -> words and phrases of questions that section answers although its heading does
+   * not say them ("weightlifting", "heavy" for "Lift with care"). Matched as whole words in the
+   * question, stop words included ("lifting heavy"), and counted like a word of the heading.
+   */
+  section_keywords: z.record(z.string(), z.array(z.string().min(2)).min(1)).optional(),
 });
 
 export interface ArticleSection {
   id: string;
   heading: string;
+  /** Words and phrases of questions it answers (front matter `section_keywords`), lower case. */
+  keywords: string[];
   /** The section's text split into messages short enough to read on a phone. */
   messages: string[];
   markdown: string;
@@ -111,11 +119,16 @@ export function parseArticle(file: string, text: string): { article?: Article; p
     const id = explicit ? explicit[2]! : slugify(heading);
     if (!markdown) problems.push({ file, line: frontMatterLines, message: `section "${heading}" is empty` });
     if (sections.some((s) => s.id === id)) problems.push({ file, line: frontMatterLines, message: `duplicate section "${heading}"` });
-    sections.push({ id, heading, markdown, messages: splitIntoMessages(markdown) });
+    sections.push({ id, heading, markdown, keywords: [], messages: splitIntoMessages(markdown) });
   }
   if (sections.length === 0) problems.push({ file, line: frontMatterLines, message: 'no "## " sections' });
   for (const [evidence, sectionId] of Object.entries(parsed.data.evidence_sections ?? {})) {
     if (!sections.some((s) => s.id === sectionId)) problems.push({ file, line: 2, message: `evidence_sections.${evidence}: no section "${sectionId}"` });
+  }
+  for (const [sectionId, keywords] of Object.entries(parsed.data.section_keywords ?? {})) {
+    const section = sections.find((s) => s.id === sectionId);
+    if (!section) problems.push({ file, line: 2, message: `section_keywords.${sectionId}: no section "${sectionId}"` });
+    else section.keywords = keywords.map((k) => k.toLowerCase());
   }
   const expectedFile = `${parsed.data.id}.md`;
   if (!file.endsWith(expectedFile)) problems.push({ file, line: 2, message: `id "${parsed.data.id}" does not match the file name` });

@@ -33,6 +33,10 @@ const schema = z.strictObject({
   diagnosis_pronoun: patterns,
   /** A clause of its own asking what it is ("... back hurts when i lift my leg. what is it"), beside a description of the pain. */
   what_is_it: patterns,
+  /** Asks what a condition is ("what is stenosis exactly?", "qué es sciatica", "what's that?" with one named): its opening. */
+  asks_definition: patterns,
+  /** "What if it gets worse while I wait?": when to see a doctor, not a report of a warning sign. */
+  if_worse: patterns,
   /** Asks how much of a medicine to take. */
   dose: patterns,
   /** Asks to take someone else's prescription medicine. */
@@ -164,6 +168,8 @@ export const PHRASES = [
   'meanwhile',
   'diagnosis_pronoun',
   'what_is_it',
+  'asks_definition',
+  'if_worse',
   'asks_relief',
   'while_waiting',
 ] as const;
@@ -226,8 +232,10 @@ export interface DirectQuestions {
   withoutPhrase(phrase: Phrase, text: string): string;
   /** Whether the message says one of the phrases the conversation acts on. */
   says(phrase: Phrase, text: string): boolean;
-  /** The content words of a question, with their section synonyms. */
+  /** The content words of a question, each word of a section_words group as the group's first word. */
   contentWords(text: string): string[];
+  /** The section_words groups' first words: topics a section is about when its text names them ("surgery", "scan"). */
+  sectionConcepts: ReadonlySet<string>;
 }
 
 /** Where a message's clauses part: sentence ends, and ", and" / ", also" / " + " / " also " between questions. */
@@ -292,6 +300,11 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     });
   const medicines = data.medicines.map((m) => ` ${m} `);
   const denials = compile(data.denies).map((r) => new RegExp(r.source, 'gi'));
+  const conditionWords = Object.values(data.conditions)
+    .flat()
+    .sort((x, y) => y.length - x.length)
+    .map(escapeRegExp)
+    .join('|');
   const phrases: Record<Phrase, RegExp[]> = {
     dose_followup: compile(data.dose_followup),
     refuses_going: compile(data.refuses_going),
@@ -324,6 +337,8 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     meanwhile: compile(data.meanwhile),
     diagnosis_pronoun: compile(data.diagnosis_pronoun),
     what_is_it: compile(data.what_is_it),
+    asks_definition: compile(data.asks_definition.map((p) => p.replaceAll('{condition}', `(?:${conditionWords})`))),
+    if_worse: compile(data.if_worse),
     asks_relief: compile(data.asks_relief),
     while_waiting: compile(data.while_waiting),
   };
@@ -361,22 +376,38 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     const spelt = spellConditions(phrase);
     return conditions.find((c) => c.words.some((w) => spelt.includes(w)))?.id;
   };
-  const conditionWords = Object.values(data.conditions)
-    .flat()
-    .sort((x, y) => y.length - x.length)
-    .map(escapeRegExp)
-    .join('|');
   const diagnosisWhenNamed = data.diagnosis_when_named.map((p) => new RegExp(p.replaceAll('{condition}', `(?:${conditionWords})`), 'i'));
   const stop = new Set(data.stop_words);
-  const synonyms = new Map<string, string[]>();
+  // Each word of a group stands for the group's first word (its concept), so a question and a
+  // section share a concept once however many of its words either uses ("exercises" and
+  // "stretches" in a heading are one match, not seven).
+  const concept = new Map<string, string>();
+  // Groups' words of more than one word ("below the belt"), longest first: read as the concept
+  // before the text is cut into words.
+  const multiWord: { phrase: string; concept: string }[] = [];
   for (const [word, alternatives] of Object.entries(data.section_words)) {
-    for (const alternative of [word, ...alternatives]) synonyms.set(alternative, [word, ...alternatives]);
+    for (const alternative of [word, ...alternatives]) {
+      const normal = normaliseForPatterns(alternative).trim();
+      if (normal.includes(' ')) multiWord.push({ phrase: ` ${normal} `, concept: word });
+      else concept.set(normal, word);
+    }
   }
+  multiWord.sort((x, y) => y.phrase.length - x.phrase.length);
   // Articles' headings and sections are scored against every follow-up question: each text's
   // words once (frozen: the lists are shared between callers).
   const contentWords = memoizeText((text: string): string[] => {
-    const words = normaliseForPatterns(text).trim().split(' ').filter((w) => w.length > 2 && !stop.has(w));
-    return Object.freeze([...new Set(words.flatMap((w) => synonyms.get(w) ?? synonyms.get(w.replace(/s$/, '')) ?? [w]))]) as string[];
+    let normal = normaliseForPatterns(text);
+    const found: string[] = [];
+    for (const { phrase, concept: word } of multiWord) {
+      if (!normal.includes(phrase)) continue;
+      found.push(word);
+      normal = normal.replaceAll(phrase, ' ');
+    }
+    const words = normal
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w.length > 2 && !stop.has(w));
+    return Object.freeze([...new Set([...found, ...words.map((w) => concept.get(w) ?? concept.get(w.replace(/s$/, '')) ?? w)])]) as string[];
   }, 2048);
   const kindOf = (text: string): DirectKind | undefined => {
     const phrase = normaliseForPatterns(text);
@@ -476,5 +507,6 @@ export function loadDirectQuestions(path: string): DirectQuestions {
       return someMatch(phrases[phrase], normalised);
     },
     contentWords,
+    sectionConcepts: new Set(Object.keys(data.section_words)),
   };
 }
