@@ -57,7 +57,9 @@ export async function firstReplies(backline: Backline, texts: Iterable<string>):
     const replies = await conversation.say(text);
     const data = replies.map((a) => (a.channelData as { backline?: BacklineChannelData & { crisis?: boolean } } | undefined)?.backline ?? {});
     out.set(text, {
-      advice: data.some((d) => d.urgent === true || d.triage !== undefined),
+      // Red-flag advice: crisis help (urgent for an overdose) is scored as crisis, not as a
+      // warning sign's advice, so a crisis message answered right is no red-flag false alarm.
+      advice: data.some((d) => d.triage !== undefined || (d.urgent === true && d.crisis !== true)),
       // Confirming questions about a sign, not the warning-sign check that "is it serious?"
       // starts (its questions are nodes of the red_flags tree).
       asked: data.flatMap((d) => (d.ask?.evidence && !d.ask.node.startsWith(QUESTIONNAIRE_PREFIX) ? [d.ask.evidence] : [])),
@@ -65,7 +67,7 @@ export async function firstReplies(backline: Backline, texts: Iterable<string>):
       // A confirming question before any advice (a possible cauda equina sign gets the advice
       // first, then its question: that is advice at once).
       askedFirst: (() => {
-        const advised = data.findIndex((d) => d.urgent === true || d.triage !== undefined);
+        const advised = data.findIndex((d) => d.triage !== undefined || (d.urgent === true && d.crisis !== true));
         const asked = data.findIndex((d) => d.ask?.evidence !== undefined && !d.ask.node.startsWith(QUESTIONNAIRE_PREFIX));
         return asked >= 0 && (advised < 0 || asked < advised);
       })(),

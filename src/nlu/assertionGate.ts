@@ -45,6 +45,7 @@ const cueFileSchema = z.strictObject({
   resolvable: z.array(z.string().min(1)),
   eased_still_urgent: z.array(z.string().min(1)),
   eased_long_past: fragments,
+  not_since: fragments,
   hypothetical: fragments,
   feared: fragments,
   wondering: fragments,
@@ -147,6 +148,8 @@ export interface CompiledCues {
   /** Signs still urgent when said to have eased, unless long past (easedLongPast). */
   easedStillUrgent: ReadonlySet<string>;
   easedLongPast: RegExp;
+  /** Not come back since (cues.not_since): over only when the message puts the episode long past. */
+  notSince: RegExp;
   hypothetical: RegExp;
   feared: RegExp;
   wondering: RegExp;
@@ -295,6 +298,7 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     resolvable: new Set(cues.resolvable),
     easedStillUrgent: new Set(cues.eased_still_urgent),
     easedLongPast: compile('eased_long_past', cues.eased_long_past),
+    notSince: compile('not_since', cues.not_since),
     hypothetical: new RegExp(cues.hypothetical.map((h) => `(?:${h})`).join('|')),
     feared: new RegExp(cues.feared.map((h) => `(?:${h})`).join('|')),
     wondering: new RegExp(cues.wondering.map((h) => `(?:${h})`).join('|')),
@@ -895,6 +899,15 @@ export function createAssertionGate(options: {
       if (at >= 0 && !later.some((c) => recurs(c))) {
         return { status: 'resolved', strong: !ce || !cues.newOnset.test(sentence), reason: 'said to be over' };
       }
+    }
+    // An episode the message puts long past ("in 2009", "years ago", "last year", "as a kid")
+    // and says has not come back since ("been fine since", "never happened since"). Both, since
+    // "one accident on Sunday, nothing since" is a cauda equina report.
+    if (canBeOver && (cues.easedLongPast.test(message) || cues.longAgo.test(message))) {
+      const after = clauses.slice(i, clauses.length).filter((c) => c.sentence <= clause.sentence + 1);
+      const at = after.findIndex((c) => cues.notSince.test(c.text));
+      if (at >= 0 && !clauses.slice(i + at).some((c) => recurs(c)))
+        return { status: 'resolved', strong: !ce || !cues.newOnset.test(sentence.replace(cues.timeWords, ' ')), reason: 'long past, not since' };
     }
     return { status: 'current', strong: false, reason: `reported (by ${owner ? `"${owner.who}"` : 'nobody named'} in "${clause.text}")` };
   };

@@ -95,8 +95,8 @@ const RATCHETS: Record<string, Ratchet> = {
   'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9924, urgentRecall: 0.9847, ceUrgent: 1, falseAlarmRate: 0.0769, crisisRecall: 1 },
   // Session-5 blind sets, measured once on the merged code, then development data from here.
   'tests/nlu-dev-13-carers.yaml': { recall: 0.96, urgentRecall: 0.96, ceUrgent: 0.982, falseAlarmRate: 0.1633, crisisRecall: 1 },
-  'tests/nlu-dev-14-nonnative-slang.yaml': { recall: 0.9852, urgentRecall: 0.9704, ceUrgent: 1, falseAlarmRate: 0.1707, crisisRecall: 1 },
-  'tests/nlu-dev-15-mixed-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0938, crisisRecall: 1 },
+  'tests/nlu-dev-14-nonnative-slang.yaml': { recall: 0.9852, urgentRecall: 0.9704, ceUrgent: 1, falseAlarmRate: 0.1463, crisisRecall: 1 },
+  'tests/nlu-dev-15-mixed-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0833, crisisRecall: 1 },
   // Session 6's blind sets, measured once on the code before the session and once after it (blind):
   // world Englishes recall 0.885 -> 0.931, urgent 0.885 -> 0.923, cauda equina urgent 0.810 -> 0.879,
   // false alarms 0.107 -> 0.125, crisis 0.833 -> 1.0; carers and older people 0.950 -> 0.967,
@@ -106,9 +106,9 @@ const RATCHETS: Record<string, Ratchet> = {
   // 0.9308 -> 0.9385, cauda equina urgent 0.897 -> 0.9138; dev-23 recall and urgent 0.9675 -> 1,
   // cauda equina urgent 0.98 -> 1; dev-24 urgent 0.992 -> 1; dev-8 false alarms 0.0625 -> 0.05. Every
   // other number unchanged on all 26 sets (heldout included).
-  'tests/nlu-dev-16-world-englishes.yaml': { recall: 0.9385, urgentRecall: 0.9385, ceUrgent: 0.9138, falseAlarmRate: 0.1786, crisisRecall: 1 },
-  'tests/nlu-dev-17-carers-older.yaml': { recall: 0.9752, urgentRecall: 0.9752, ceUrgent: 0.945, falseAlarmRate: 0.1364, crisisRecall: 1 },
-  'tests/nlu-dev-18-nearmiss-crisis.yaml': { recall: 0.9897, urgentRecall: 0.9897, ceUrgent: 0.972, falseAlarmRate: 0.2447, crisisRecall: 1 },
+  'tests/nlu-dev-16-world-englishes.yaml': { recall: 0.9385, urgentRecall: 0.9385, ceUrgent: 0.9138, falseAlarmRate: 0.1429, crisisRecall: 1 },
+  'tests/nlu-dev-17-carers-older.yaml': { recall: 0.9752, urgentRecall: 0.9752, ceUrgent: 0.945, falseAlarmRate: 0.1212, crisisRecall: 1 },
+  'tests/nlu-dev-18-nearmiss-crisis.yaml': { recall: 0.9897, urgentRecall: 0.9897, ceUrgent: 0.972, falseAlarmRate: 0.2021, crisisRecall: 1 },
   // Session 7's blind sets, measured once on the code before the session and once after it (blind;
   // urgent = advice before any confirming question for both): phones and dictation recall 0.976,
   // urgent 0.976, cauda equina urgent 0.982, false alarms 0.096, crisis 0.846 (all unchanged);
@@ -121,8 +121,8 @@ const RATCHETS: Record<string, Ratchet> = {
   // random folds let it set aside 3.6 times its budget of real reports by writers it had not read
   // (20 of 11,233, 12 cauda equina; by rounds 11, 3). The cost, accepted on the safe side: six
   // false-alarm ceilings rose by one or two near misses (dev-8, -11, -13, -15, -17, -22).
-  'tests/nlu-dev-19-phone-voice.yaml': { recall: 0.9837, urgentRecall: 0.9837, ceUrgent: 0.982, falseAlarmRate: 0.0962, crisisRecall: 1 },
-  'tests/nlu-dev-20-mixed-denials.yaml': { recall: 0.9541, urgentRecall: 0.945, ceUrgent: 0.925, falseAlarmRate: 0.1333, crisisRecall: 1 },
+  'tests/nlu-dev-19-phone-voice.yaml': { recall: 0.9837, urgentRecall: 0.9837, ceUrgent: 0.982, falseAlarmRate: 0.0577, crisisRecall: 1 },
+  'tests/nlu-dev-20-mixed-denials.yaml': { recall: 0.9541, urgentRecall: 0.945, ceUrgent: 0.925, falseAlarmRate: 0.0933, crisisRecall: 1 },
   'tests/nlu-dev-21-other-people.yaml': { recall: 0.9828, urgentRecall: 0.9828, ceUrgent: 0.96, falseAlarmRate: 0.1111, crisisRecall: 1 },
   // Session 8's own set (recall helper, written before the change, not blind): real reports asked
   // as questions and near misses that really are questions. On the code before session 8: recall
@@ -133,16 +133,16 @@ const RATCHETS: Record<string, Ratchet> = {
   // 0.98, false alarms 0.329 -> 0.317; voice, text-speak and non-native 0.992, urgent 0.976, 0.981,
   // FA 0.111 (all unchanged); questions and history recall 0.893 -> 0.901, urgent 0.860, 0.894,
   // FA 0.167 -> 0.190 (the leave-one-round-out thresholds); crisis 1.0 on all three (49 items).
-  'tests/nlu-dev-23-several-people.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.3165, crisisRecall: 1 },
-  'tests/nlu-dev-24-voice-nonnative.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 0.981, falseAlarmRate: 0.1111, crisisRecall: 1 },
-  'tests/nlu-dev-25-questions-history.yaml': { recall: 0.9917, urgentRecall: 0.9917, ceUrgent: 0.894, falseAlarmRate: 0.1905, crisisRecall: 1 },
+  'tests/nlu-dev-23-several-people.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.2278, crisisRecall: 1 },
+  'tests/nlu-dev-24-voice-nonnative.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 0.981, falseAlarmRate: 0.0667, crisisRecall: 1 },
+  'tests/nlu-dev-25-questions-history.yaml': { recall: 0.9917, urgentRecall: 0.9917, ceUrgent: 0.894, falseAlarmRate: 0.119, crisisRecall: 1 },
   // Session 9's blind sets (outside writers who saw only the CONTRACT), measured once (before ->
   // after): long rambling messages and typos recall 0.9322, urgent 0.9237, false alarms 0.3125,
   // crisis 0.9 (all unchanged); clinical words and clinicians quoted recall 0.9225, urgent 0.9147,
   // false alarms 0.2532 (unchanged), crisis 0.9 -> 1.0 (the learned crisis gate).
   // Development numbers since (s9-recall: clinical-word patterns, dropped-g "hangin"): dev-26 0.9576, 0.9492, CE 1.0, crisis 1.0; dev-27 0.9845, 0.9767, CE 0.9672.
-  'tests/nlu-dev-26-rambling-typos.yaml': { recall: 0.9576, urgentRecall: 0.9492, ceUrgent: 1, falseAlarmRate: 0.3125, crisisRecall: 1 },
-  'tests/nlu-dev-27-clinical-words.yaml': { recall: 0.9845, urgentRecall: 0.9767, ceUrgent: 0.9672, falseAlarmRate: 0.2532, crisisRecall: 1 },
+  'tests/nlu-dev-26-rambling-typos.yaml': { recall: 0.9576, urgentRecall: 0.9492, ceUrgent: 1, falseAlarmRate: 0.2125, crisisRecall: 1 },
+  'tests/nlu-dev-27-clinical-words.yaml': { recall: 0.9845, urgentRecall: 0.9767, ceUrgent: 0.9672, falseAlarmRate: 0.1519, crisisRecall: 1 },
 };
 
 let backline: Backline;

@@ -104,6 +104,55 @@ describe('assertion gate', () => {
     expect(gate.judge(sign, text).status).toBe('current');
   });
 
+  // Session 10: an episode put long past and said not to have come back since (not_since).
+  it.each([
+    ['infection_risk', 'had spinal surgery 10 yrs ago, been fine since, this is a new twinge from gardening'],
+    ['bladder_dysfunction', 'I had urinary retention after my hip replacement in 2019, catheter for a day, fine ever since. Is that linked to my back now?'],
+    ['progressive_weakness', "years ago, maybe 2012, my leg went weak for a day after a long drive. never happened since. this time it's just pain"],
+    ['bladder_dysfunction', 'I had a bladder accident once after my second baby but that was 10 years ago'],
+    ['bilateral_leg_symptoms', 'I used to get pins and needles in both legs when I was pregnant, but that was years ago, nothing now'],
+    ['fever', "I had a bad cold with fever last month but it's finished now, the back pain is new, should I worry?"],
+  ])('sets %s aside as resolved when long past and not since: %s', (sign, text) => {
+    expect(gate.judge(sign, text).status).toBe('resolved');
+  });
+
+  it.each([
+    // Recent, not long past: "nothing since" alone never makes a cauda equina report history.
+    ['bladder_dysfunction', 'I wet myself on sunday without knowing, nothing since'],
+    ['bladder_dysfunction', 'had an accident yesterday, couldnt feel it coming, been fine since'],
+    // Long past and fine, then back: the sign is current.
+    ['saddle_anaesthesia', 'I had numbness down below in 2019, fine since, but since yesterday I cant feel my bum again'],
+    // Another sign long past; this one is new.
+    ['bladder_dysfunction', 'had a fall last year, been fine since, but this morning I wet myself and didnt feel it'],
+  ])('keeps %s current when it is recent or back: %s', (sign, text) => {
+    expect(gate.judge(sign, text).status).toBe('current');
+  });
+
+  // Session 10: figures of speech for fever, weight loss, a fall and weak legs (other_sense).
+  it.each([
+    ['fever', 'got tickets for Fever Pitch at the theatre but not sure I can sit that long with my back, any tips?'],
+    ['fever', "i'm hot n cold about trying injections tbh"],
+    ['fever', "my husband says I get a fever every time there's a sale on lol. anyway, is a heat pad good for back pain"],
+    ['weight_loss', "my wallet's lost more weight than I have this year lol. anyway, best stretches for a bad back?"],
+    ['significant_trauma', 'ok so i had a fall, a fall in my grades lol cos i cant sit in lectures with this back, any tips for sitting'],
+    ['significant_trauma', 'i fell off the wagon with my diet lol, my back just started aching when i lift my leg'],
+    ['bilateral_leg_symptoms', 'my legs went to jelly when I saw the price of private physio'],
+    ['progressive_weakness', 'my knees go weak when i watch horror films lol, no seriously my legs are fine'],
+  ])('reads a figure of speech as another sense (%s): %s', (sign, text) => {
+    expect(gate.judge(sign, text).status).toBe('other_sense');
+  });
+
+  it.each([
+    // The real sign beside the figure of speech, in the same sentence.
+    ['fever', 'cabin fever from being stuck in with my back, and now a temperature of 38.5'],
+    ['fever', 'cabin fever from being stuck in with my back, and now ive got a fever too'],
+    ['weight_loss', 'lost 2 stone without trying, my purse is empty from buying smaller clothes'],
+    ['significant_trauma', 'fell off the wagon last night and then fell down the stairs drunk'],
+    ['bilateral_leg_symptoms', 'both my legs went to jelly and I fell over in the kitchen'],
+  ])('keeps %s current beside a figure of speech: %s', (sign, text) => {
+    expect(gate.judge(sign, text).status).toBe('current');
+  });
+
   it("does not take a pet's doing for the writer's sign", () => {
     expect(gate.judge('bladder_dysfunction', 'the puppy wet my bed lol, back is stiff from the sofa').status).toBe('other_person');
   });
