@@ -35,9 +35,8 @@
 // vectorizer), learnedTraining.ts (weights, training, cross-validation), learnedScoring.ts
 // (the thresholds file and the restored model that scores texts).
 
-import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { writeCacheFile } from '../util/fileCache.js';
+import { readCacheFile, writeCacheFile } from '../util/fileCache.js';
 import { resolveFromRoot, LEXICON_FILE } from './dataFiles.js';
 import { sha256 } from '../util/hash.js';
 import { parseLexicon } from './normalize.js';
@@ -96,14 +95,12 @@ export function loadOrTrainLearnedRedFlags(options: LoadLearnedOptions = {}): Lo
   const key = learnedCacheKey(sources, options.train);
   const cacheDir = resolveFromRoot(options.cacheDir ?? 'data/nlu-cache');
   const cacheFile = join(cacheDir, `${CACHE_PREFIX}${key.slice(0, 32)}.json`);
+  const cached = readCacheFile(cacheFile) as SerializedLearnedModel | null;
   try {
-    if (existsSync(cacheFile)) {
-      const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as SerializedLearnedModel;
-      if (cached.cacheKey === key) {
-        const model = restoreLearnedModel(cached, thresholds);
-        model.detect('hello'); // a corrupt model fails here, not in a conversation
-        return { model, source: 'cache', cacheFile, ms: performance.now() - start };
-      }
+    if (cached?.cacheKey === key) {
+      const model = restoreLearnedModel(cached, thresholds);
+      model.detect('hello'); // a corrupt model fails here, not in a conversation
+      return { model, source: 'cache', cacheFile, ms: performance.now() - start };
     }
   } catch {
     // corrupt or stale: retrain below
