@@ -4,30 +4,16 @@
 // sign it raised, so false alarms can be counted by kind; plus the sets' recall numbers.
 //
 //   npx tsc -p tsconfig.json && node scripts/gate-dev-alarms.mjs [--json OUT] [FILE...]
-import { readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createBackline } from '../dist/app.js';
-import { firstReplies } from '../dist/cli/nlu.js';
-import { loadConfig } from '../dist/config.js';
-import { loadNluTestFile, scoreNlu } from '../dist/eval/nluEvaluate.js';
-import { silentLogger } from '../dist/logger.js';
+import { devSetFiles, openBackline, scoreDevSet } from './dev-sets.mjs';
 
 const { values, positionals } = parseArgs({ options: { json: { type: 'string' } }, allowPositionals: true });
-const files =
-  positionals.length > 0
-    ? positionals
-    : readdirSync('tests')
-        .filter((f) => /^nlu-dev.*\.yaml$/.test(f))
-        .map((f) => `tests/${f}`)
-        .sort();
-const config = loadConfig({ ...process.env, STORAGE: 'memory', LOG_LEVEL: 'error', EMERGENCY_NUMBER: '911' });
-const backline = createBackline(config, { logger: silentLogger, retentionSweep: false });
+const files = devSetFiles(positionals, /^nlu-dev.*\.yaml$/);
+const backline = openBackline();
 const out = {};
 for (const file of files) {
-  const items = loadNluTestFile(file);
-  const labelled = items.filter((i) => i.red_flags !== undefined || i.crisis !== undefined).map((i) => i.text);
-  const replies = await firstReplies(backline, labelled);
-  const report = scoreNlu(items, (text) => backline.nlu.understand(text), replies);
+  const { items, replies, report } = await scoreDevSet(backline, file);
   const alarms = [];
   for (const item of items) {
     if (!item.red_flags || item.red_flags.length > 0) continue;

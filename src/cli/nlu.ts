@@ -40,7 +40,6 @@ export function nluCommand(config: Config, text: string, json: boolean): string 
     `entities:   ${result.entities.length ? result.entities.map((e) => `${e.type}=${e.value}`).join(', ') : 'none'}`,
     `patterns:   ${detail.rule.hits.length ? detail.rule.hits.map((h) => `${h.id} ${h.status} (${h.reason})`).join('; ') : 'no hit'}`,
     `learned:    ${detail.learned.length ? detail.learned.map((h) => `${h.sign} p=${h.p.toFixed(2)} ${h.level}, ${h.status} (${h.reason})`).join('; ') : 'no hit'}`,
-    ...(detail.union.crisis ? [`crisis:     ${detail.union.crisis}`] : []),
   ];
   return lines.join('\n');
 }

@@ -11,9 +11,8 @@
 //   question      asks what it is or whether it matters, with no report of one's own
 //   resolved      said to be over ("that's all sorted now"), for signs that can be over
 //   negated       denied ("no numbness down there", "never had cancer")
-import type { RedFlagId } from '../contract.js';
 import type { RedFlagDetector, RedFlagHit, SentenceCueFacts } from './redFlagDetector.js';
-import type { LabelledText, LearnedSign } from './learnedRedFlags.js';
+import { LEARNED_SIGNS, type LabelledText, type LearnedSign } from './learnedCorpus.js';
 import type { AssertionClass } from './assertionModel.js';
 
 export const ASSERTION_STATUSES = ['current', 'other_person', 'hypothetical', 'question', 'resolved', 'negated'] as const;
@@ -43,7 +42,7 @@ export function assertionOf(
   if (facts.hypothetical) return { status: 'hypothetical', reason: 'hypothetical cue' };
   if (facts.asksAbout && facts.indirect && !facts.firstPerson) return { status: 'hypothetical', reason: 'asked about, second-hand' };
   if (facts.asksAbout && facts.indirect && !facts.presentReport) return { status: 'hypothetical', reason: 'hypothetical or second-hand, about oneself' };
-  const history = sign !== 'crisis' && detector.historyOnly.has(sign as RedFlagId);
+  const history = detector.historyOnly.has(sign);
   const someone = facts.someoneElse;
   if (someone) {
     if (facts.generalPeople && facts.asksAbout && !facts.firstPerson) return { status: 'question', reason: `asked about people in general ("${someone.who}")` };
@@ -66,7 +65,7 @@ export function assertionOf(
   if (facts.asksAbout && !facts.firstPerson && !facts.presentReport) return { status: 'question', reason: 'asked about, no first person' };
   if (facts.isQuestion && !facts.firstPerson && !someone && !facts.presentReport) return { status: 'question', reason: 'bare question, no first person' };
   // Anything acute can be over ("the numbness went away, all sorted now"); a history stays.
-  const resolvable = sign !== 'crisis' && (detector.resolvable.has(sign as RedFlagId) || !history);
+  const resolvable = detector.resolvable.has(sign) || !history;
   if (resolvable && (facts.resolved || (next?.onlyResolved ?? false))) return { status: 'resolved', reason: 'said to be over' };
   return { status: 'current', reason: someone ? `a carer's report ("${someone.who}")` : 'reported' };
 }
@@ -85,7 +84,6 @@ const DENIALS = ['said to be fine', 'answered no', "someone else's, denied for o
  * the classifier's are not, so a learned hit is then `negated`.
  */
 export function deniedByPatterns(sign: LearnedSign, hits: readonly RedFlagHit[]): boolean {
-  if (sign === 'crisis') return false;
   const own = hits.filter((h) => h.id === sign);
   return own.length > 0 && own.every((h) => h.status === 'negated' && DENIALS.some((d) => h.reason.startsWith(d)));
 }
@@ -156,12 +154,15 @@ export function measureAssertion(set: LabelledText[], detector: RedFlagDetector)
     let kind: string;
     let expected: AssertionStatus | undefined;
     let sign: LearnedSign;
+    // Crisis texts are the crisis gate's (learnedCorpus.ts NEGATIVE_ONLY_SIGNS): no status to read.
     if (t.source.startsWith('positive:')) {
+      if (t.signs.length === 0) continue;
       kind = 'positive';
       expected = 'current';
       sign = t.signs[0]!;
     } else if (t.source.startsWith('near_miss:')) {
       const [, s, k] = t.source.split(':');
+      if (!(LEARNED_SIGNS as readonly string[]).includes(s!)) continue;
       kind = k!;
       sign = s as LearnedSign;
       expected = expectedStatus(kind);

@@ -13,9 +13,18 @@ import { sha256 } from '../util/hash.js';
 import { escapeRegExp } from '../text/regex.js';
 import { parseYamlWith } from '../util/yamlFile.js';
 
-/** What the learned detector scores: the 17 warning signs, then crisis. */
-export const LEARNED_SIGNS = [...RED_FLAG_IDS, 'crisis'] as const;
+/** What the learned detector scores: the 17 warning signs. */
+export const LEARNED_SIGNS = RED_FLAG_IDS;
 export type LearnedSign = (typeof LEARNED_SIGNS)[number];
+/**
+ * Corpus files of these are read but not learned: crisis is the crisis gate's (crisisModel.ts);
+ * here its texts are negatives of every sign, as they were when the detector also scored crisis
+ * (so dropping that output changed no other sign's weights or thresholds).
+ */
+export const NEGATIVE_ONLY_SIGNS = ['crisis'] as const;
+export type CorpusSign = LearnedSign | (typeof NEGATIVE_ONLY_SIGNS)[number];
+const CORPUS_SIGNS = [...LEARNED_SIGNS, ...NEGATIVE_ONLY_SIGNS] as const;
+const isLearned = (sign: CorpusSign): sign is LearnedSign => !(NEGATIVE_ONLY_SIGNS as readonly string[]).includes(sign);
 
 export const CORPUS_DIR = 'red-flag-corpus';
 export const THRESHOLDS_FILE = 'red-flag-model.json';
@@ -56,13 +65,13 @@ export const DEFAULT_LEARNED_CONFIG: LearnedConfig = {
 // ---------------------------------------------------------------------------- corpus
 
 const corpusFileSchema = z.object({
-  sign: z.enum(LEARNED_SIGNS),
+  sign: z.enum(CORPUS_SIGNS),
   positives: z.array(z.union([z.string(), z.number()]).transform((v) => String(v).trim())).min(1),
   near_misses: z.array(z.object({ text: z.union([z.string(), z.number()]).transform((v) => String(v).trim()), kind: z.string().min(1) })).default([]),
 });
 
 export interface CorpusFile {
-  sign: LearnedSign;
+  sign: CorpusSign;
   positives: string[];
   nearMisses: { text: string; kind: string }[];
 }
@@ -266,7 +275,10 @@ export function parseCorpus(sources: CorpusSources): CorpusFile[] {
 export interface LabelledText {
   text: string;
   signs: LearnedSign[];
-  /** Where it comes from: `positive:<sign>`, `near_miss:<sign>:<kind>` or `intent:<id>`. */
+  /**
+   * Where it comes from: `positive:<sign>`, `near_miss:<sign>:<kind>` or `intent:<id>`
+   * (`positive:crisis`: a crisis text, a negative of every sign).
+   */
   source: string;
 }
 
@@ -304,8 +316,9 @@ export function buildTrainingSet(
     for (const text of f.positives) {
       const k = key(text);
       const known = byText.get(k);
-      if (!known) byText.set(k, { text, signs: [f.sign], source: `positive:${f.sign}` });
-      else if (!known.signs.includes(f.sign)) {
+      const signs = isLearned(f.sign) ? [f.sign] : [];
+      if (!known) byText.set(k, { text, signs, source: `positive:${f.sign}` });
+      else if (isLearned(f.sign) && !known.signs.includes(f.sign)) {
         known.signs.push(f.sign);
         if (!known.source.startsWith('positive:')) known.source = `positive:${f.sign}`;
       }

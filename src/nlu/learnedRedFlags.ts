@@ -1,5 +1,5 @@
 // Learned red-flag detector: one binary classifier per warning sign (the boolean evidence ids
-// of CONTRACT §2) and one for `crisis`, trained on the paraphrase corpus in
+// of CONTRACT §2), trained on the paraphrase corpus in
 // knowledge/nlu/red-flag-corpus/<sign>.yaml (and <sign>.<part>.yaml: later rounds). It stands beside the pattern detector
 // (redFlagDetector.ts), whose lists do not generalise to words nobody wrote a pattern for.
 //
@@ -10,7 +10,8 @@
 //   model     L2 logistic regression per sign, all signs in one AdaGrad SGD pass per epoch
 //             (multi-label: a text may be a positive of several signs), positives weighted
 //             up so that ~170 positives are not drowned by ~7000 negatives;
-//   negatives for sign S: every other sign's positives, every near miss of every file, the
+//   negatives for sign S: every other sign's positives, the crisis files' texts (crisis itself
+//             is the crisis gate's: crisisModel.ts), every near miss of every file, the
 //             utterances of knowledge/nlu/training.yaml except redflag.report, and answers
 //             to the bot's questions (answerNegatives: yes/no words, ages, durations of
 //             knowledge/nlu/answer-words.yaml and learned-answers.yaml);
@@ -34,16 +35,14 @@
 // vectorizer), learnedTraining.ts (weights, training, cross-validation), learnedScoring.ts
 // (the thresholds file and the restored model that scores texts).
 
-import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { writeCacheFile } from '../util/fileCache.js';
-import { type RedFlagId } from '../contract.js';
+import { readCacheFile, writeCacheFile } from '../util/fileCache.js';
 import { resolveFromRoot, LEXICON_FILE } from './dataFiles.js';
 import { sha256 } from '../util/hash.js';
 import { parseLexicon } from './normalize.js';
 import {
   type CorpusSources,
-  type LearnedSign,
+  LEARNED_SIGNS,
   MODEL_VERSION,
   answerNegatives,
   answerWords,
@@ -75,8 +74,10 @@ export interface LoadLearnedResult {
   ms: number;
 }
 
+// The signs scored are in the key (not in MODEL_VERSION, which is part of corpusHash and so of
+// the crisis gate's and the thresholds files' keys): dropping crisis changed the weights' shape only.
 export function learnedCacheKey(sources: CorpusSources, options: TrainLearnedOptions = {}): string {
-  return sha256(JSON.stringify([MODEL_VERSION, mergeConfig(options.config), corpusHash(sources)]));
+  return sha256(JSON.stringify([MODEL_VERSION, LEARNED_SIGNS, mergeConfig(options.config), corpusHash(sources)]));
 }
 
 const CACHE_PREFIX = 'red-flag-model-';
@@ -94,14 +95,12 @@ export function loadOrTrainLearnedRedFlags(options: LoadLearnedOptions = {}): Lo
   const key = learnedCacheKey(sources, options.train);
   const cacheDir = resolveFromRoot(options.cacheDir ?? 'data/nlu-cache');
   const cacheFile = join(cacheDir, `${CACHE_PREFIX}${key.slice(0, 32)}.json`);
+  const cached = readCacheFile(cacheFile) as SerializedLearnedModel | null;
   try {
-    if (existsSync(cacheFile)) {
-      const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as SerializedLearnedModel;
-      if (cached.cacheKey === key) {
-        const model = restoreLearnedModel(cached, thresholds);
-        model.detect('hello'); // a corrupt model fails here, not in a conversation
-        return { model, source: 'cache', cacheFile, ms: performance.now() - start };
-      }
+    if (cached?.cacheKey === key) {
+      const model = restoreLearnedModel(cached, thresholds);
+      model.detect('hello'); // a corrupt model fails here, not in a conversation
+      return { model, source: 'cache', cacheFile, ms: performance.now() - start };
     }
   } catch {
     // corrupt or stale: retrain below
@@ -120,11 +119,6 @@ export function loadOrTrainLearnedRedFlags(options: LoadLearnedOptions = {}): Lo
   return { model, source: 'trained', cacheFile, ms: performance.now() - start };
 }
 
-/** For tests: a RedFlagId of the learned signs (crisis is not a red flag). */
-export function isWarningSign(sign: LearnedSign): sign is RedFlagId {
-  return sign !== 'crisis';
-}
-
 export {
   ANSWER_WORDS_FILE,
   CORPUS_DIR,
@@ -133,6 +127,7 @@ export {
   parseConcepts,
   DEFAULT_LEARNED_CONFIG,
   LEARNED_SIGNS,
+  NEGATIVE_ONLY_SIGNS,
   MIN_CONTENT_WORDS,
   MODEL_VERSION,
   THRESHOLDS_FILE,
@@ -145,7 +140,7 @@ export {
   parseLearnedAnswers,
   readCorpusSources,
 } from './learnedCorpus.js';
-export type { CorpusFile, CorpusSources, LabelledText, LearnedAnswers, LearnedConfig, LearnedSign } from './learnedCorpus.js';
+export type { CorpusFile, CorpusSign, CorpusSources, LabelledText, LearnedAnswers, LearnedConfig, LearnedSign } from './learnedCorpus.js';
 export { splitForScoring } from './learnedFeatures.js';
 export { crossValidateLearned, trainLearnedModel } from './learnedTraining.js';
 export type { OutOfFoldScores, SerializedLearnedModel, TrainLearnedOptions } from './learnedTraining.js';

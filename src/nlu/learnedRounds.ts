@@ -59,7 +59,7 @@ export interface CrossRoundReport {
   signs: Partial<Record<LearnedSign, RoundSignNumbers>>;
   /** Per held-out round: recall of its positives over every sign, at the chosen thresholds. */
   byRound: Record<string, { positives: number; recallPossible: number; recallSure: number; ownNearMissPossible: number }>;
-  /** Means over the signs (crisis apart). */
+  /** Means over the signs. */
   mean: { recallPossible: number; recallSure: number; ownNearMissPossible: number; ownNearMissSure: number };
   missed: Partial<Record<LearnedSign, string[]>>;
 }
@@ -135,7 +135,6 @@ export function crossRound(
     }
     signs[sign] = numbers;
     missed[sign] = chosen.cv.missed;
-    if (sign === 'crisis') return;
     idx.forEach((i, j) => {
       const r = textRounds[i]!;
       const e = hitsByRound.get(r) ?? { n: 0, possible: 0, sure: 0, nm: 0, nmPossible: 0 };
@@ -156,7 +155,7 @@ export function crossRound(
     if (e)
       byRound[r] = { positives: e.n, recallPossible: share(e.possible, e.n), recallSure: share(e.sure, e.n), ownNearMissPossible: share(e.nmPossible, e.nm) };
   }
-  const warning = Object.entries(signs).filter(([sign]) => sign !== 'crisis') as [LearnedSign, RoundSignNumbers][];
+  const warning = Object.entries(signs) as [LearnedSign, RoundSignNumbers][];
   const mean = (f: (n: RoundSignNumbers) => number) => round4(warning.reduce((acc, [, n]) => acc + f(n), 0) / Math.max(1, warning.length));
   return {
     rounds,

@@ -23,12 +23,6 @@ export interface RedFlagDetection {
   possible: RedFlagId[];
   /** The message asks about a red flag ("what is saddle numbness?") rather than reporting one. */
   isQuestionAbout: RedFlagId[];
-  /**
-   * Optional, from the learned detector (src/nlu/learnedRedFlags.ts): the message reads as a
-   * crisis (self-harm, suicidal thoughts, overdose; the patient's own or a carer's report),
-   * `sure` above the crisis threshold, `possible` between its two thresholds. Absent: no sign.
-   */
-  crisis?: 'sure' | 'possible';
 }
 
 export interface Understanding {

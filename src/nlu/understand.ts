@@ -24,7 +24,7 @@ import { cloneData } from '../util/clone.js';
 import { rememberFixed } from '../util/memo.js';
 import { loadOrTrainCrisisModel } from './crisisModel.js';
 import { createCrisisDetector, loadCrisisLanguages, loadCrisisPatterns, type CrisisDetection, type CrisisPatterns } from './crisis.js';
-import { isWarningSign, loadOrTrainLearnedRedFlags, splitForScoring, type LearnedRedFlagModel, type LearnedSign } from './learnedRedFlags.js';
+import { loadOrTrainLearnedRedFlags, splitForScoring, type LearnedRedFlagModel, type LearnedSign } from './learnedRedFlags.js';
 import { createRedFlagDetector, type RedFlagDetector, type RedFlagHit, type RedFlagPatterns } from './redFlagDetector.js';
 import { loadTagQuestions } from './tagQuestions.js';
 import type { IntentDecision, RedFlagDetection, Understander, Understanding } from './types.js';
@@ -130,12 +130,7 @@ export function unionDetection(
   const flags = new Set(rule.flags);
   const possible = new Set(rule.possible);
   const questions = new Set(rule.isQuestionAbout);
-  let crisis: RedFlagDetection['crisis'];
   for (const hit of learned) {
-    if (!isWarningSign(hit.sign)) {
-      if (hit.status === 'current') crisis = crisis === 'sure' || hit.level === 'sure' ? 'sure' : 'possible';
-      continue;
-    }
     // Someone else's or over by the learned side's own reading: the assertion gate (which
     // reads the clause, the person and what follows) has the last word on those.
     if (hit.status === 'current' || GATED_STATUSES.has(hit.status)) {
@@ -151,7 +146,6 @@ export function unionDetection(
     flags: flagList,
     possible: possibleList,
     isQuestionAbout: order(questions, [flagSet, new Set(possibleList)]),
-    ...(crisis ? { crisis } : {}),
   };
 }
 

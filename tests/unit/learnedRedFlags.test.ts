@@ -111,6 +111,23 @@ describe('learned red-flag detector: training and storage', () => {
     expect(set.filter((t) => t.text.toLowerCase() === 'i have a fever')).toEqual([{ text: 'I have a fever', signs: ['fever'], source: 'positive:fever' }]);
   });
 
+  it("crisis texts are read but not learned: negatives of every sign (crisis is the crisis gate's)", () => {
+    const dir = fixtureDataDir();
+    writeFileSync(
+      join(dir, 'red-flag-corpus', 'crisis.yaml'),
+      'sign: crisis\npositives: ["I want to end it all", "I have a fever"]\nnear_misses:\n  - text: "this traffic is killing me"\n    kind: idiom\n',
+    );
+    const sources = readCorpusSources(dir);
+    const set = buildTrainingSet(parseCorpus(sources), sources.training);
+    expect(set.find((t) => t.text === 'I want to end it all')).toEqual({ text: 'I want to end it all', signs: [], source: 'positive:crisis' });
+    // the same text as another sign's positive stays that sign's positive only
+    expect(set.find((t) => t.text === 'I have a fever')?.signs).toEqual(['fever']);
+    const model = trainLearnedModel(set, parseLexicon(sources.lexicon), { cacheKey: 'k', corpusHash: corpusHash(sources) }, []);
+    expect(model.signs).toEqual([...LEARNED_SIGNS]);
+    expect(model.signs).not.toContain('crisis');
+    expect(model.trained).toEqual(['fever', 'weight_loss']);
+  });
+
   it("whose-sign near misses (someone else's sign) can be left out of the detector's negatives", () => {
     const dir = fixtureDataDir();
     writeFileSync(
@@ -275,7 +292,7 @@ describe('learned red-flag detector: the project corpus', () => {
     expect(loadLearnedThresholds('knowledge/nlu').corpusHash).toBe(corpusHash(readCorpusSources('knowledge/nlu')));
   });
 
-  it('every warning sign and crisis has a trained classifier and thresholds with possible <= sure', () => {
+  it('every warning sign has a trained classifier and thresholds with possible <= sure', () => {
     const file = JSON.parse(readFileSync(join('knowledge/nlu', THRESHOLDS_FILE), 'utf8')) as { signs: Record<string, { possible: number; sure: number }> };
     for (const sign of engine.learnedRedFlags.trained) {
       expect(file.signs[sign], sign).toBeDefined();
@@ -350,12 +367,6 @@ describe('the union of the two detectors', () => {
     for (const status of ['other_person', 'resolved'] as const)
       expect(unionDetection(none, [hit('fever', 'sure', status)])).toEqual({ ...none, flags: ['fever'] });
   });
-
-  it('a learned crisis hit is reported as crisis, never as a red flag', () => {
-    expect(unionDetection(none, [hit('crisis', 'sure', 'current')])).toEqual({ ...none, crisis: 'sure' });
-    expect(unionDetection(none, [hit('crisis', 'possible', 'current')])).toEqual({ ...none, crisis: 'possible' });
-    expect(unionDetection(none, [hit('crisis', 'sure', 'hypothetical')])).toEqual(none);
-  });
 });
 
 describe('learned red-flag detector: per-sign thresholds chosen on held-out rounds', () => {
@@ -366,13 +377,13 @@ describe('learned red-flag detector: per-sign thresholds chosen on held-out roun
       JSON.stringify({
         version: 'x',
         corpusHash: 'h',
-        signs: { fever: { a: 1, b: 0, possible: 0.35, sure: 0.3 }, crisis: { a: 1, b: 0, possible: 0.35, sure: 0.9 } },
+        signs: { fever: { a: 1, b: 0, possible: 0.35, sure: 0.3 }, chest_pain: { a: 1, b: 0, possible: 0.35, sure: 0.9 } },
       }),
     );
     writeFileSync(join(dir, HELD_OUT_THRESHOLDS_FILE), 'chosen: { rounds: [base, s4] }\nsigns:\n  fever: { possible: 0.4, heldOutRecall: 0.9 }\n');
     const t = loadLearnedThresholds(dir);
     expect(t.signs.fever).toEqual({ a: 1, b: 0, possible: 0.4, sure: 0.4 });
-    expect(t.signs.crisis?.possible).toBe(0.35);
+    expect(t.signs.chest_pain?.possible).toBe(0.35);
     writeFileSync(join(dir, HELD_OUT_THRESHOLDS_FILE), 'signs:\n  fever: { possible: 2 }\n');
     expect(() => loadLearnedThresholds(dir)).toThrow(/red-flag-heldout-thresholds\.yaml/);
   });
