@@ -21,7 +21,9 @@ import { ENTRY_TREE } from '../engine/loader.js';
 import {
   ANSWER_CHARS,
   answerCurrent,
+  asksFreeText,
   CHOICE_VALUES,
+  givesValueAnswer,
   repeatCurrentQuestion,
   reprompt,
   runFrom,
@@ -37,6 +39,7 @@ import {
   answerTone,
   directKindInContext,
   isTopicIntent,
+  looksLikeQuestion,
   noteMedicine,
   questionBesideDiagnosis,
   sayCantTellBeside,
@@ -138,14 +141,21 @@ function decideAnswerWithQuestion(
  * she have it then?") or something asked "in the meantime" is answered first, then the question
  * comes again. (In the check, answers with questions are split: src/bot/answerWithQuestion.ts.)
  */
-function setsQuestionAside(draft: TurnDraft, input: MessageInput, text: string): boolean {
+function setsQuestionAside(draft: TurnDraft, nlu: Understander, input: MessageInput, text: string): boolean {
   const { state, content } = draft;
   if (input.choice || !text || !state.at) return false;
   if (state.page !== undefined) return Boolean(directKindInContext(draft, text));
   // "ok. is arachnoiditis even real?" at "delete everything?": no yes (src/bot/confirmations.ts).
   if (unclearAtConfirmation(draft, text)) return true;
   if (!isCollectingAnswers(draft) || isCheck(content, state.at)) return false;
-  return content.direct.says('meanwhile', text) || Boolean(directKindInContext(draft, text));
+  if (content.direct.says('meanwhile', text) || directKindInContext(draft, text)) return true;
+  // At a question that takes any text (a good time to call back): a question on a topic of its
+  // own ("is ibuprofen ok until they ring?") is no answer; "after 5pm?" is.
+  if (asksFreeText(draft) && looksLikeQuestion(text)) {
+    const decision = nlu.classify(text);
+    return isTopicIntent(decision.intent) && !decision.ambiguous;
+  }
+  return false;
 }
 
 /** Urgent advice, a triage outcome or crisis help. */
@@ -168,7 +178,8 @@ function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, messag
   const title = draft.fill(draft.content.triageRules.outcomes[level].title);
   const words = draft.content.messages.triage;
   if (reminder.kind === 'short') {
-    draft.replies.push({ text: draft.fill(words.urgent_reminder_short, { title }) });
+    // Short, but the urgent advice all the same ("Go to the ER now"): marked urgent like the rest.
+    draft.replies.push({ text: draft.fill(words.urgent_reminder_short, { title }), urgent: true });
     return;
   }
   const { pushesBack, minimises } = reminder;
@@ -251,6 +262,11 @@ function decideMessageSteps(
     const described = possible.filter((flag) => countsAsReported(draft, flag, reading));
     flags.push(...described);
     possible = possible.filter((flag) => !described.includes(flag));
+    // "What if this is serious - tearing pain in my back right now?": a sign asked about but said
+    // to be there now is a report, whatever the question around it: urgent advice at once.
+    if (!content.direct.says('denies', text) && content.direct.says('present_now', text)) {
+      for (const flag of detection.isQuestionAbout) if (draft.state.answers[flag] !== 'yes' && !flags.includes(flag)) flags.push(flag);
+    }
     // After crisis help, a question about a lesser possible sign would bury it (and take the next
     // message as its answer); the check asks about it if taken. Cauda equina signs still get advice.
     if (crisisWords) possible = possible.filter((flag) => CAUDA_EQUINA_FLAGS.includes(flag));
@@ -297,7 +313,9 @@ function decideMessageSteps(
   // number. After the detectors (crisis and warning signs come first) and before a word of it can
   // be taken for a button ("no entiendo" is not "No"); never while waiting for or talking to a
   // person from the team (the message is theirs); no state is lost.
-  if (text && !input.choice && !draft.state.support && answerOtherLanguage(draft, text)) return draft;
+  // (An answer first: "two weeks, dos semanas" at "how long?" gives the duration.)
+  const givesAnswer = Boolean(text) && isCollectingAnswers(draft) && givesValueAnswer(draft, text);
+  if (text && !input.choice && !draft.state.support && !givesAnswer && answerOtherLanguage(draft, text)) return draft;
   // Mixed with English and about the topic ("hola, me duele la espalda when I lift the pierna"):
   // the language's line, then the answer in English (below).
   const mixedOnTopic = Boolean(text && !input.choice && !draft.state.support && !isCollectingAnswers(draft) && noteMixedLanguage(draft, text));
@@ -336,7 +354,7 @@ function decideMessageSteps(
       offered.map((o) => o.l),
     );
     // ("ok, in the meantime what's X?" is not the Yes button.)
-    if (match && match.how !== 'fuzzy' && !setsQuestionAside(draft, input, text)) input = { ...input, choice: offered[match.index]!.v };
+    if (match && match.how !== 'fuzzy' && !setsQuestionAside(draft, nlu, input, text)) input = { ...input, choice: offered[match.index]!.v };
     // "If you'd like, I can check for warning signs" - "yes please": the check. (Only a short
     // yes: "ok and what dose of that?" is a question of its own.)
     else if (!draft.state.pending && offered.some((o) => o.v === CHOICE_VALUES.check) && isShortYes(text)) input = { ...input, choice: CHOICE_VALUES.check };
@@ -367,7 +385,7 @@ function decideMessageSteps(
     }
     if (sentence) input = { ...input, choice: CHOICE_VALUES[sentence] };
   }
-  if (draft.state.at && !setsQuestionAside(draft, input, text) && answerCurrent(draft, input)) return draft;
+  if (draft.state.at && !setsQuestionAside(draft, nlu, input, text) && answerCurrent(draft, input)) return draft;
   if (input.choice) {
     // A button from an earlier message: follow it if it is a menu choice, else ask again.
     if (followStaleChoice(draft, input.choice)) return draft;
@@ -449,6 +467,9 @@ function decideMessageSteps(
   // Worry and anger acknowledged first; insults and small talk get a short reply.
   if (answerTone(draft, said, decision.intent)) return draft;
   safetyNet(draft, decision.intent, text);
+  // "Can a slipped disc affect... things below the belt?": the signs there that need help at once
+  // (the same card, once, as for a description of the pain).
+  if (content.direct.says('private_area', said)) safetyNet(draft, HEADLINE_INTENT, text);
   if (beside) sayCantTellBeside(draft, whole);
   // "ok", "hmm", "yes" with nothing waiting for it: the menu, not "outside what I can help with".
   if (decision.intent === 'out_of_scope' && !isCollectingAnswers(draft) && !draft.state.pending && content.direct.says('filler', said)) {

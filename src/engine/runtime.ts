@@ -260,6 +260,39 @@ export function answerCurrent(draft: TurnDraft, fullInput: AnswerInput): boolean
   }
 }
 
+/**
+ * Whether typed text gives the value the current question asks for (a number, an age, a duration,
+ * a phone number or email), without taking it: "two weeks, dos semanas" at "how long?" is an
+ * answer, whatever other words come with it.
+ */
+export function givesValueAnswer(draft: TurnDraft, text: string): boolean {
+  const { state, content } = draft;
+  if (!state.at || state.page !== undefined) return false;
+  const node = nodeAt(content, state.at);
+  if (!('ask' in node)) return false;
+  const typed = text.slice(0, ANSWER_CHARS);
+  switch (node.ask) {
+    case 'age':
+      return recognizeAge(content.patient.ageAnswerFor(typed, state.patient?.who)) !== undefined;
+    case 'duration':
+      return recognizeDurationWeeks(content.patient.durationAnswerFor(typed, state.patient?.who)) !== undefined;
+    case 'number':
+      return recognizeNumber(typed) !== undefined;
+    case 'contact':
+      return (recognizeEmail(typed) ?? recognizePhone(typed)) !== undefined;
+    default:
+      return false;
+  }
+}
+
+/** Whether the current question takes any typed text as its answer (a good time to call, a comment). */
+export function asksFreeText(draft: TurnDraft): boolean {
+  const { state, content } = draft;
+  if (!state.at || state.page !== undefined) return false;
+  const node = nodeAt(content, state.at);
+  return 'ask' in node && node.ask === 'free_text';
+}
+
 function chosenOption(position: Position, node: AskNode, input: AnswerInput): number | undefined {
   if (node.ask !== 'choice') return undefined;
   const prefix = `${position.tree}.${position.node}#`;

@@ -60,6 +60,8 @@ const schema = z.strictObject({
   asks_relief: patterns,
   /** What helps while waiting for an operation or appointment ("what can I do while I wait for surgery"). */
   while_waiting: patterns,
+  present_now: patterns,
+  private_area: patterns,
   /** Activity id -> words that name it ("swimming": [swimming, swim]). */
   activities: z.record(z.string(), z.array(z.string().min(1)).min(1)),
   /** Article ids searched, in order, for a section that names the activity asked about. */
@@ -172,6 +174,8 @@ export const PHRASES = [
   'if_worse',
   'asks_relief',
   'while_waiting',
+  'present_now',
+  'private_area',
 ] as const;
 export type Phrase = (typeof PHRASES)[number];
 export type Tone = 'worry' | 'anger' | 'distress' | 'unheard' | 'lonely' | 'low_mood' | 'exhausted' | 'sceptic' | 'insult' | 'small_talk' | 'bot_identity';
@@ -341,6 +345,8 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     if_worse: compile(data.if_worse),
     asks_relief: compile(data.asks_relief),
     while_waiting: compile(data.while_waiting),
+    present_now: compile(data.present_now),
+    private_area: compile(data.private_area),
   };
   // The same phrases for replacing every occurrence (withoutPhrase), compiled once, not per call.
   const globalPhrases = Object.fromEntries(
