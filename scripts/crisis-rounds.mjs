@@ -146,7 +146,7 @@ if (values.write) {
 }
 
 // Rounds in the order they were written.
-const ORDER = ['base', 's4', 's5', 's5b', 's5c', 's6', 's7', 's8'];
+const ORDER = ['base', 's4', 's5', 's5b', 's5c', 's6', 's7', 's8', 's10'];
 for (const spec of values.fresh) {
   const [name, rev] = spec.split('=');
   const round = sources.rounds.find((r) => r.name === name);
