@@ -51,6 +51,8 @@ export interface LoadResult {
   loadAverage: [number, number];
   /** The server processes' resident memory right after the measured phase (warm), MB, summed over instances. */
   residentMb?: number;
+  /** Behind HAProxy: the instances its health checks marked down during the load (warm-up included), with the reason. */
+  proxyDown?: string;
 }
 
 type Server = ListeningProcess;
@@ -271,11 +273,14 @@ export async function clusterBenchmark(report: (name: string, value: string, tar
         // Health checks first see every instance up.
         await proxyReady(`http://127.0.0.1:${proxy.port}`);
         if (count > 1) await new Promise((resolve) => setTimeout(resolve, 1500));
-        return await load(
+        const result = await load(
           label,
           `http://127.0.0.1:${proxy.port}`,
           instances.map((instance) => instance.child.pid!),
         );
+        // The proxy's own word on its 503s: instances its health checks took out, and why.
+        const downs = proxy.output().match(/Server \S+ is DOWN, reason: [^,]+/g) ?? [];
+        return downs.length > 0 ? { ...result, proxyDown: downs.slice(0, 3).join('; ') + (downs.length > 3 ? ` (${downs.length} in all)` : '') } : result;
       } finally {
         await proxy?.stop();
         proxy = undefined;
@@ -335,6 +340,7 @@ export async function clusterBenchmark(report: (name: string, value: string, tar
     if (result.residentMb !== undefined) report(`  server resident memory after the load`, `${result.residentMb.toFixed(0)} MB`, '-', true);
     report(`  load average (1 min) at start / end`, `${result.loadAverage[0].toFixed(1)} / ${result.loadAverage[1].toFixed(1)}`, '-', true);
     if (result.errors > 0) report(`  failed turns (${result.why ?? '?'})`, String(result.errors), '0', false);
+    if (result.proxyDown) report(`  proxy marked down: ${result.proxyDown}`, '-', '-', true);
   }
 
   // Every ratio is taken within one round (the same minutes of machine load), then the rounds' median.

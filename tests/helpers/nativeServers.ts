@@ -127,6 +127,8 @@ export async function createDatabase(serverUrl: string, name: string): Promise<s
 
 export interface HaproxyServer {
   port: number;
+  /** HAProxy's stderr so far (the last 20,000 characters): server state changes, e.g. "is DOWN, reason: Layer7 timeout". */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -154,16 +156,26 @@ export async function startHaproxy(backends: number[]): Promise<HaproxyServer> {
     'backend backline',
     '  balance roundrobin',
     '  option httpchk GET /healthz',
-    ...backends.map((backend, index) => `  server b${index} 127.0.0.1:${backend} check inter 500 fall 2 rise 1`),
+    // Health checks that a loaded host does not fail (issue #13): without `timeout check` a check
+    // had only `inter` (was 500 ms) to be answered, and two slow answers in a row (an event loop busy
+    // with turns on a shared 2-core machine) took the only instance out: every turn got the proxy's
+    // 503 until the next check. Now a check may take 5 s, and an instance goes down after three
+    // failures in a row (about 6 s; a killed one refuses connections, so each check fails at once)
+    // and comes back after two passes. A killed instance costs no turn meanwhile: a refused
+    // connection is retried on another instance (retry-on conn-failure above).
+    '  timeout check 5s',
+    '  default-server inter 2s fall 3 rise 2',
+    ...backends.map((backend, index) => `  server b${index} 127.0.0.1:${backend} check`),
   ].join('\n');
   const file = join(dir, 'haproxy.cfg');
   writeFileSync(file, config + '\n');
   const child = spawn('haproxy', ['-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-20_000)));
   await waitForPort(port, child, () => stderr);
   return {
     port,
+    output: () => stderr,
     stop: async () => {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
