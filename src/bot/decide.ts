@@ -264,7 +264,7 @@ function decideMessageSteps(
     possible = possible.filter((flag) => !described.includes(flag));
     // "What if this is serious - tearing pain in my back right now?": a sign asked about but said
     // to be there now is a report, whatever the question around it: urgent advice at once.
-    if (!content.direct.says('denies', text) && content.direct.says('present_now', text)) {
+    if (!content.direct.says('denies', text) && !content.direct.says('fine_now', text) && content.direct.says('present_now', text)) {
       for (const flag of detection.isQuestionAbout) if (draft.state.answers[flag] !== 'yes' && !flags.includes(flag)) flags.push(flag);
     }
     // After crisis help, a question about a lesser possible sign would bury it (and take the next

@@ -60,7 +60,10 @@ const schema = z.strictObject({
   asks_relief: patterns,
   /** What helps while waiting for an operation or appointment ("what can I do while I wait for surgery"). */
   while_waiting: patterns,
+  /** A sign said to be there now ("tearing pain right now"): a question about it is a report. */
   present_now: patterns,
+  /** "Now" said of being well ("he's fine at the moment"): not a sign there now. */
+  fine_now: patterns,
   private_area: patterns,
   /** Activity id -> words that name it ("swimming": [swimming, swim]). */
   activities: z.record(z.string(), z.array(z.string().min(1)).min(1)),
@@ -175,6 +178,7 @@ export const PHRASES = [
   'asks_relief',
   'while_waiting',
   'present_now',
+  'fine_now',
   'private_area',
 ] as const;
 export type Phrase = (typeof PHRASES)[number];
@@ -346,6 +350,7 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     asks_relief: compile(data.asks_relief),
     while_waiting: compile(data.while_waiting),
     present_now: compile(data.present_now),
+    fine_now: compile(data.fine_now),
     private_area: compile(data.private_area),
   };
   // The same phrases for replacing every occurrence (withoutPhrase), compiled once, not per call.

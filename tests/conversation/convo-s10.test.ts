@@ -38,6 +38,18 @@ describe('a sign that is there now, asked about as a question', () => {
     expect(urgent(c)).toBe(false);
     expect(c.text()).toMatch(/911/);
   });
+
+  // "Now" said of being well: the time words say the sign is NOT there now (before this, this
+  // wording got the urgent advice from the "right now" rule).
+  it.each([["what would it mean if my grandad started wetting himself with his back pain? he's fine at the moment, just want to know what to look out for"]])(
+    '%j is not a report: no urgent advice',
+    async (message) => {
+      const c = await chat();
+      await c.say(message);
+      expect(urgent(c)).toBe(false);
+      expect(levels(c)).toEqual([]);
+    },
+  );
 });
 
 describe('after urgent advice, resting instead of going', () => {
