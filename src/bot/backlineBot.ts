@@ -34,6 +34,7 @@ import { rememberOfferedChoices } from '../conversation/offeredChoices.js';
 import type { Understander } from '../nlu/types.js';
 import { duringOneMessage } from '../nlu/entities.js';
 import { ConversationQueue } from './conversationQueue.js';
+import { alreadyHandled, markHandled } from './seenActivities.js';
 import type { DailyStatsBuffer } from './dailyStatsBuffer.js';
 import { forgetConversation, loadState, saveState, stateKey, type ConversationKey, type LoadedState } from '../conversation/store.js';
 import { errorName } from '../util/errors.js';
@@ -211,19 +212,32 @@ export class BacklineBot {
     }
     const key = keyOf(activity);
     const input = messageInputOf(activity, this.deps.maxMessageChars);
+    const activityId = typeof activity.id === 'string' && activity.id ? activity.id : undefined;
+    let duplicate = false;
     await this.decideAndSave(
       context,
       key,
       async (loaded, prefetched) => {
+        // Already handled and saved (a proxy retried the POST after the first instance died before
+        // answering): nothing is decided, saved or sent again. Checked on every attempt, so a
+        // racing copy that saved first is seen after the eTag conflict.
+        duplicate = alreadyHandled(loaded.state, activityId);
+        if (duplicate) return undefined;
         const saved = await this.deps.support.reconcile(loaded.state);
         const facts = await this.deps.support.facts(prefetched);
         // One message's recognizer passes share their hits (dropped when decideMessage returns).
-        return duringOneMessage(() => decideMessage(this.contentOf(activity), this.deps.nlu, saved, input, facts));
+        const draft = duringOneMessage(() => decideMessage(this.contentOf(activity), this.deps.nlu, saved, input, facts));
+        markHandled(draft.state, activityId);
+        return draft;
       },
       (loaded) => ({ userText: input.text, supportBefore: Boolean(loaded.state.support) }),
       // Should nothing be decided at all (the state cannot even be read), a warning sign still gets its advice.
       () => urgentAdviceOnly(this.contentOf(activity), this.deps.nlu, input.text),
     );
+    if (duplicate) {
+      turnSteps(context).duplicate();
+      this.deps.logger.info('turn_duplicate', { channel: String(activity.channelId) });
+    }
   }
 
   /** A contact centre's handoff.status event (HANDOFF_MODE=event): accepted, failed or completed. */

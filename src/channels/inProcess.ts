@@ -44,6 +44,9 @@ export class InProcessConversation {
   readonly conversationId: string;
   readonly userId: string;
   private sequence = 0;
+  /** Activity ids are unique across instances: the bot does not run a message id twice, and a new
+   * InProcessConversation on the same conversation (a restart, each Direct Line turn) must not reuse them. */
+  private readonly idPrefix = `a-${randomUUID().slice(0, 8)}-`;
 
   constructor(
     private readonly adapter: CloudAdapter,
@@ -59,7 +62,7 @@ export class InProcessConversation {
   async send(partial: Partial<Activity> & Record<string, unknown>): Promise<Activity[]> {
     const activity = {
       type: 'message',
-      id: `a${++this.sequence}`,
+      id: `${this.idPrefix}${++this.sequence}`,
       channelId: this.channelId,
       serviceUrl: 'http://localhost/in-process',
       conversation: { id: this.conversationId },

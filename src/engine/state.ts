@@ -82,6 +82,8 @@ export interface ConversationState {
   said?: string[];
   /** The crisis help given in this conversation (its kind); a support case opened later goes first in the queue. */
   crisis?: CrisisKind;
+  /** Short hashes of the ids of the last messages handled, newest last (src/bot/seenActivities.ts): a retried POST is not run twice. */
+  seen?: string[];
 }
 
 export interface SupportState {

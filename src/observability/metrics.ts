@@ -48,6 +48,7 @@ export class BacklineMetrics {
   readonly fallbacks: Counter<'channel' | 'kind'>;
   readonly handoffs: Counter<'channel' | 'kind' | 'mode'>;
   readonly storageRetries: Counter;
+  readonly duplicateTurns: Counter<'channel'>;
   private sources: MetricSources = {};
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
@@ -104,6 +105,12 @@ export class BacklineMetrics {
     this.storageRetries = new Counter({
       name: 'backline_storage_retries_total',
       help: 'Storage writes refused by an eTag conflict (another turn or instance wrote first); each one makes the writer read again and retry.',
+      registers,
+    });
+    this.duplicateTurns = new Counter({
+      name: 'backline_duplicate_turns_total',
+      help: 'Messages not run again because one with the same activity id was already handled in the conversation (e.g. a proxy retrying a POST whose first instance saved the turn and died before answering).',
+      labelNames: ['channel'],
       registers,
     });
     const sources = () => this.sources;

@@ -22,12 +22,15 @@ export interface TurnSteps {
   save<T>(fn: () => Promise<T>): Promise<T>;
   /** Sending the replies. */
   send<T>(fn: () => Promise<T>): Promise<T>;
+  /** The message was a repeat of one already handled (same activity id): not run again. */
+  duplicate(): void;
 }
 
 const NO_STEPS: TurnSteps = {
   decide: (fn) => fn(),
   save: (fn) => fn(),
   send: (fn) => fn(),
+  duplicate: () => undefined,
 };
 
 const OBSERVATION = Symbol.for('backline.turnObservation');
@@ -76,6 +79,10 @@ class TurnObservation implements TurnSteps {
   send<T>(fn: () => Promise<T>): Promise<T> {
     // Active, so the Agents SDK's own send spans become its children.
     return this.step('send', fn, true);
+  }
+
+  duplicate(): void {
+    this.metrics?.duplicateTurns.inc({ channel: this.channel });
   }
 
   /** Counts what the saved, decided turn amounted to (once, when the turn has ended well). */

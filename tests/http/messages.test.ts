@@ -55,6 +55,19 @@ describe('POST /api/messages', () => {
     expect(JSON.stringify(replies)).toMatch(/saddle/);
   });
 
+  it('the same activity posted again (a proxy retry after the first instance saved it and died) is answered 200 with nothing sent', async () => {
+    const id = newConversation();
+    const body = activity(capture, id, { text: 'why does my back hurt when I lift my leg' });
+    expect((await post(url, body)).status).toBe(200);
+    const answered = capture.for(id).length;
+    expect(answered).toBeGreaterThan(0);
+    expect((await post(url, body)).status).toBe(200);
+    expect(capture.for(id)).toHaveLength(answered);
+    // The same words in a new activity are a new message.
+    expect((await post(url, { ...body, id: `${String(body.id)}-again` })).status).toBe(200);
+    expect(capture.for(id).length).toBeGreaterThan(answered);
+  });
+
   it('a red flag gets the urgent advice first, with the level in channelData', async () => {
     const id = newConversation();
     await post(url, activity(capture, id, { text: 'i wet myself without knowing and my back is killing me' }));

@@ -27,12 +27,14 @@ export function teamsConversation(type: ConversationType): TeamsConversation {
   return { id, type, user: { id: `29:1${suffix}`, name: 'Alex Wilber', aadObjectId: randomUUID() } };
 }
 
-/** A Teams activity; `fields` override anything. */
+let sequence = 0;
+
+/** A Teams activity; `fields` override anything. The id is unique: the bot runs a message id only once. */
 export function teamsActivity(capture: CaptureServer, conversation: TeamsConversation, fields: Record<string, unknown>): Record<string, unknown> {
   const teamId = '19:team0000000000000000000000000000@thread.tacv2';
   return {
     type: 'message',
-    id: `1${Date.now()}${Math.floor(Math.random() * 1000)}`,
+    id: `1${Date.now()}${String(++sequence).padStart(4, '0')}`,
     timestamp: new Date().toISOString(),
     localTimestamp: new Date().toISOString(),
     channelId: 'msteams',
