@@ -216,15 +216,15 @@ export class LocalDirectLine {
           void this.runTurn(meta, incoming).catch(() => undefined);
           return;
         }
-        const [stored] = await this.store.append(meta.conversationId, [incoming]);
-        this.notify(meta.conversationId);
+        const { stored, repeat } = await this.store.appendMessage(meta.conversationId, incoming);
+        if (!repeat) this.notify(meta.conversationId);
         const typing = setTimeout(() => this.pushEphemeral(meta.conversationId, this.botWire({ type: 'typing' }, meta)), TYPING_DELAY_MS);
         try {
-          await this.runTurn(meta, stored!);
+          await this.runTurn(meta, stored);
         } finally {
           clearTimeout(typing);
         }
-        res.json({ id: stored!.id });
+        res.json({ id: stored.id });
       }),
     );
 

@@ -18,7 +18,16 @@ export interface ConversationMeta {
   locale?: string;
   /** Sequence number the next activity gets; the first is 1. */
   next: number;
+  /**
+   * The client's own ids (Web Chat's channelData.clientActivityID) of the last few messages, with
+   * their sequence numbers: a post retried after its answer was lost (a proxy retrying on another
+   * instance) is the message already stored, not a second one.
+   */
+  recentClientIds?: [string, number][];
 }
+
+/** How many client ids a conversation remembers (a retry comes within seconds). */
+const RECENT_CLIENT_IDS = 20;
 
 /** An activity as stored and sent to clients: the wire JSON, with its id set. */
 export type WireActivity = Record<string, unknown> & { id: string; type: string };
@@ -97,6 +106,34 @@ export class DirectLineStore {
     });
   }
 
+  /**
+   * Appends a person's message, unless its client id says it is one already stored (then that one
+   * is returned, `repeat` true, and nothing is written). The turn is still run for a repeat: the
+   * bot skips an activity id it has already handled, and runs one whose first attempt died.
+   */
+  async appendMessage(conversationId: string, activity: Record<string, unknown>): Promise<{ stored: WireActivity; repeat: boolean }> {
+    const clientId = clientActivityId(activity);
+    if (clientId === undefined) return { stored: (await this.append(conversationId, [activity]))[0]!, repeat: false };
+    const key = metaKey(conversationId);
+    return retryOnConflict(async () => {
+      const item = (await this.storage.read([key]))[key] as (ConversationMeta & { eTag: string }) | undefined;
+      if (!item) throw new ConversationNotFoundError('Direct Line conversation not found');
+      const known = item.recentClientIds?.find(([id]) => id === clientId);
+      if (known) {
+        const aKey = activityKey(conversationId, known[1]);
+        const earlier = ((await this.storage.read([aKey]))[aKey] as { activity?: WireActivity } | undefined)?.activity;
+        if (earlier) return { stored: earlier, repeat: true };
+      }
+      const seq = item.next;
+      const stored = { ...activity, id: activityId(conversationId, seq) } as WireActivity;
+      const recentClientIds = [...(item.recentClientIds ?? []).filter(([id]) => id !== clientId), [clientId, seq] as [string, number]].slice(
+        -RECENT_CLIENT_IDS,
+      );
+      await this.storage.write({ [key]: { ...item, next: seq + 1, recentClientIds }, [activityKey(conversationId, seq)]: { activity: stored } });
+      return { stored, repeat: false };
+    });
+  }
+
   /** Activities after `watermark`, oldest first, at most MAX_ACTIVITIES_PER_READ. */
   async since(conversationId: string, watermark: number, next?: number): Promise<ActivitySet> {
     const end = next ?? (await this.meta(conversationId))?.next;
@@ -121,4 +158,9 @@ export class DirectLineStore {
   async purgeActivities(conversationId: string): Promise<number> {
     return this.storage.deleteByPrefix(activityPrefix(conversationId));
   }
+}
+
+function clientActivityId(activity: Record<string, unknown>): string | undefined {
+  const id = (activity.channelData as { clientActivityID?: unknown } | undefined)?.clientActivityID;
+  return typeof id === 'string' && id.length > 0 && id.length <= 200 ? id : undefined;
 }

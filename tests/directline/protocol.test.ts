@@ -106,6 +106,28 @@ describe('a conversation over the stream', () => {
     stream.close();
   });
 
+  it('a message posted again with the same clientActivityID (a proxy retry after a lost answer) is stored and answered once', async () => {
+    const c = client();
+    await c.start();
+    const body = { type: 'message', text: HEADLINE, from: { id: c.userId }, channelData: { clientActivityID: 'retry-1' } };
+    const first = await c.post(body);
+    const again = await c.post(body);
+    expect([first.status, again.status]).toEqual([200, 200]);
+    const ids = [((await first.json()) as { id: string }).id, ((await again.json()) as { id: string }).id];
+    expect(ids[1]).toBe(ids[0]);
+    const { activities } = (await (await c.poll()).json()) as { activities: { id: string; replyToId?: string; from: { role?: string } }[] };
+    expect(activities.filter((a) => a.from.role === 'user')).toHaveLength(1);
+    const answers = activities.filter((a) => a.replyToId === ids[0]);
+    expect(answers.length).toBeGreaterThan(0);
+    // The same text with a new client id is a new message, answered again.
+    const next = await c.post({ ...body, channelData: { clientActivityID: 'retry-2' } });
+    const nextId = ((await next.json()) as { id: string }).id;
+    expect(nextId).not.toBe(ids[0]);
+    const after = (await (await c.poll()).json()) as { activities: { replyToId?: string }[] };
+    expect(after.activities.filter((a) => a.replyToId === nextId).length).toBeGreaterThan(0);
+    expect(after.activities.filter((a) => a.replyToId === ids[0])).toHaveLength(answers.length);
+  });
+
   it('starting twice is harmless: the same conversation, one welcome', async () => {
     const c = client();
     await c.start();
