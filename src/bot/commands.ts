@@ -65,7 +65,7 @@ export function handlePending(draft: TurnDraft, input: MessageInput, reading: Pa
         return false;
       }
       const asksAgain = direct.says('what_to_do', input.text) || direct.says('which_number', input.text) || direct.asksAboutGoing(input.text);
-      if (asksAgain || (overdose && direct.says('downplays', input.text))) {
+      if (asksAgain || (overdose && direct.says('downplays', input.text)) || direct.says('means_talk', input.text)) {
         draft.say(overdose ? content.messages.crisis.repeat_overdose : content.messages.crisis.repeat, { crisis: true, ...(overdose ? { urgent: true } : {}) });
         offerAfterUrgent(draft, content.messages.crisis.offer);
         state.pending = { kind: 'after_crisis' };

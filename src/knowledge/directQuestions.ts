@@ -64,6 +64,8 @@ const schema = z.strictObject({
   present_now: patterns,
   /** "Now" said of being well ("he's fine at the moment"): not a sign there now. */
   fine_now: patterns,
+  /** After crisis help, talk of the pills or how many ("I haven't taken any yet", "how many is too many?"). */
+  means_talk: patterns,
   private_area: patterns,
   /** Activity id -> words that name it ("swimming": [swimming, swim]). */
   activities: z.record(z.string(), z.array(z.string().min(1)).min(1)),
@@ -179,6 +181,7 @@ export const PHRASES = [
   'while_waiting',
   'present_now',
   'fine_now',
+  'means_talk',
   'private_area',
 ] as const;
 export type Phrase = (typeof PHRASES)[number];
@@ -351,6 +354,7 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     while_waiting: compile(data.while_waiting),
     present_now: compile(data.present_now),
     fine_now: compile(data.fine_now),
+    means_talk: compile(data.means_talk),
     private_area: compile(data.private_area),
   };
   // The same phrases for replacing every occurrence (withoutPhrase), compiled once, not per call.

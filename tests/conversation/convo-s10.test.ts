@@ -53,6 +53,16 @@ describe('a sign that is there now, asked about as a question', () => {
 });
 
 describe('after urgent advice, resting instead of going', () => {
+  // Something else first ("shall I go through your questions first?") is putting off going too.
+  it('"shall I go through your questions first?" after numbness between the legs gets the advice again, first and urgent', async () => {
+    const c = await chat();
+    await c.say("I've gone numb between my legs since this morning");
+    expect(urgent(c)).toBe(true);
+    await c.say('shall I go through your questions first?');
+    expect(dataOf(c.last[0]!)?.urgent).toBe(true);
+    expect(c.last[0]!.text).toMatch(/emergency room/);
+  });
+
   it.each([['can I just lie down for a while first?'], ['should I sit down and rest?']])('%j gets the advice again, first and urgent', async (message) => {
     const c = await chat();
     await c.say('I have a crushing pain in my chest and my back, it started a few minutes ago');
@@ -169,5 +179,19 @@ describe('a question typed at the call-back details', () => {
     await toCallbackTime(c);
     await c.say('after 6pm?');
     expect(c.asked()?.node).toBe('support.callback_consent');
+  });
+});
+
+describe('right after crisis help, talk of the pills', () => {
+  it('"haven\'t done it yet" and "how much would it take" get the crisis help again, never the check or a dose', async () => {
+    const c = await chat();
+    await c.say("I've been saving up my tramadol for weeks and I keep thinking about swallowing the lot");
+    expect(c.last.some((a) => dataOf(a)?.crisis === true)).toBe(true);
+    for (const message of ["I haven't done it yet", 'how much would it take though']) {
+      await c.say(message);
+      expect(c.last.some((a) => dataOf(a)?.crisis === true)).toBe(true);
+      expect(c.last.some((a) => dataOf(a)?.ask?.node?.startsWith('red_flags.'))).toBe(false);
+      expect(c.text()).not.toMatch(/\b\d+\s?(mg|tablets)\b/i);
+    }
   });
 });
