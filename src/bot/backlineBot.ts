@@ -237,6 +237,10 @@ export class BacklineBot {
     if (duplicate) {
       turnSteps(context).duplicate();
       this.deps.logger.info('turn_duplicate', { channel: String(activity.channelId) });
+      // The first run's answer may be the one that was lost: a warning sign or crisis in the
+      // message gets its urgent advice again (read afresh, nothing saved); anything else gets nothing.
+      const urgent = urgentAdviceOnly(this.contentOf(activity), this.deps.nlu, input.text);
+      if (urgent.length > 0) await context.sendActivities(renderReplies(urgent, activity.channelId, this.contentOf(activity)) as Activity[]);
     }
   }
 

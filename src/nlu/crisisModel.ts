@@ -20,7 +20,7 @@
 // <NLU_CACHE_DIR>/crisis-model-<key>.json, key = hash of everything they are trained on.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { writeCacheFile } from '../util/fileCache.js';
+import { readCacheFile, writeCacheFile } from '../util/fileCache.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { sha256 } from '../util/hash.js';
@@ -364,13 +364,11 @@ export function loadOrTrainCrisisModel(options: { reading: CrisisReading; dataDi
   const cacheDir = resolveFromRoot(options.cacheDir ?? 'data/nlu-cache');
   const cacheFile = join(cacheDir, `${CACHE_PREFIX}${key.slice(0, 32)}.json`);
   try {
-    if (existsSync(cacheFile)) {
-      const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as SerializedCrisisModel;
-      if (cached.cacheKey === key) {
-        const model = restoreCrisisModel(cached, reading, threshold);
-        model.probability('hello there friend'); // a corrupt model fails here, not in a conversation
-        return { model, source: 'cache' };
-      }
+    const cached = readCacheFile(cacheFile) as SerializedCrisisModel | null;
+    if (cached?.cacheKey === key) {
+      const model = restoreCrisisModel(cached, reading, threshold);
+      model.probability('hello there friend'); // a corrupt model fails here, not in a conversation
+      return { model, source: 'cache' };
     }
   } catch {
     // corrupt or stale: retrain below

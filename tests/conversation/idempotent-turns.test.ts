@@ -52,6 +52,16 @@ describe('a message is handled once per activity id', () => {
     expect(await userLines(c)).toBe(linesBefore + 1);
   });
 
+  it('a repeated message that reports a warning sign gets the urgent advice again (the first answer may be the lost one), nothing saved', async () => {
+    const c = await new Chat(backline).open();
+    await sendWithId(c, 'retried-flag', "I can't feel anything when I wipe and I've wet myself");
+    expect(c.last.some((a) => (a.channelData as { backline?: { urgent?: boolean } })?.backline?.urgent === true)).toBe(true);
+    const before = await loadState(backline.storage, keyOf(c));
+    const again = await sendWithId(c, 'retried-flag', "I can't feel anything when I wipe and I've wet myself");
+    expect(again.some((a) => (a.channelData as { backline?: { urgent?: boolean } })?.backline?.urgent === true)).toBe(true);
+    expect((await loadState(backline.storage, keyOf(c))).eTag).toBe(before.eTag);
+  });
+
   it('the helpers send a fresh id each time, so the same text said twice is handled twice', async () => {
     const c = await new Chat(backline).open();
     const counted = await duplicates();
