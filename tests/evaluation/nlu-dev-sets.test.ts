@@ -143,6 +143,12 @@ const RATCHETS: Record<string, Ratchet> = {
   // Development numbers since (s9-recall: clinical-word patterns, dropped-g "hangin"): dev-26 0.9576, 0.9492, CE 1.0, crisis 1.0; dev-27 0.9845, 0.9767, CE 0.9672.
   'tests/nlu-dev-26-rambling-typos.yaml': { recall: 0.9576, urgentRecall: 0.9492, ceUrgent: 1, falseAlarmRate: 0.2125, crisisRecall: 1 },
   'tests/nlu-dev-27-clinical-words.yaml': { recall: 0.9845, urgentRecall: 0.9767, ceUrgent: 0.9672, falseAlarmRate: 0.1519, crisisRecall: 1 },
+  // Session 10's blind sets (outside writers who saw only the CONTRACT), measured once (before ->
+  // after, corrected scoring): time and change recall 0.9836, urgent 0.9836, cauda equina 0.96, false
+  // alarms 0.148 -> 0.111, crisis 1.0 (15); distress and professionals recall 0.9909, urgent 0.9909,
+  // cauda equina 1.0, false alarms 0.371 -> 0.360, crisis 0.9 (30). Development data from session 11.
+  'tests/nlu-dev-28-time-change.yaml': { recall: 0.9836, urgentRecall: 0.9836, ceUrgent: 0.96, falseAlarmRate: 0.1111, crisisRecall: 1 },
+  'tests/nlu-dev-29-distress-professionals.yaml': { recall: 0.9909, urgentRecall: 0.9909, ceUrgent: 1, falseAlarmRate: 0.3596, crisisRecall: 0.9 },
 };
 
 let backline: Backline;
