@@ -33,6 +33,7 @@ import { base64ToF32, toBase64 } from '../dist/nlu/numeric.js';
 import { loadNluTestFile } from '../dist/eval/nluEvaluate.js';
 import { loadContent } from '../dist/content.js';
 import { createRedFlagDetector } from '../dist/nlu/redFlagDetector.js';
+import { devSetFiles } from './dev-sets.mjs';
 
 const { values, positionals } = parseArgs({
   options: {
@@ -48,10 +49,7 @@ const { values, positionals } = parseArgs({
 });
 
 const dataDir = 'knowledge/nlu';
-const devFiles = readdirSync('tests')
-  .filter((f) => /^nlu-(dev.*|heldout)\.yaml$/.test(f))
-  .map((f) => `tests/${f}`)
-  .sort();
+const devFiles = devSetFiles([]);
 
 if (values.compare) {
   compare(...positionals.map((f) => JSON.parse(readFileSync(f, 'utf8'))));

@@ -91,19 +91,7 @@ export class DirectLineStore {
   /** Appends activities in order, giving each its id; returns them as stored. */
   async append(conversationId: string, activities: Record<string, unknown>[]): Promise<WireActivity[]> {
     if (activities.length === 0) return [];
-    const key = metaKey(conversationId);
-    return retryOnConflict(async () => {
-      const item = (await this.storage.read([key]))[key] as (ConversationMeta & { eTag: string }) | undefined;
-      if (!item) throw new ConversationNotFoundError('Direct Line conversation not found');
-      const first = item.next;
-      const stored = activities.map((activity, i) => ({ ...activity, id: activityId(conversationId, first + i) }) as WireActivity);
-      const changes: Record<string, unknown> = { [key]: { ...item, next: first + stored.length } };
-      stored.forEach((activity, i) => {
-        changes[activityKey(conversationId, first + i)] = { activity };
-      });
-      await this.storage.write(changes);
-      return stored;
-    });
+    return (await this.appendOnce(conversationId, activities, undefined)).stored;
   }
 
   /**
@@ -112,24 +100,39 @@ export class DirectLineStore {
    * bot skips an activity id it has already handled, and runs one whose first attempt died.
    */
   async appendMessage(conversationId: string, activity: Record<string, unknown>): Promise<{ stored: WireActivity; repeat: boolean }> {
-    const clientId = clientActivityId(activity);
-    if (clientId === undefined) return { stored: (await this.append(conversationId, [activity]))[0]!, repeat: false };
+    const { stored, repeat } = await this.appendOnce(conversationId, [activity], clientActivityId(activity));
+    return { stored: stored[0]!, repeat };
+  }
+
+  /** The one writer: the meta's sequence and the activities in one compare-and-set, retried on conflict. */
+  private appendOnce(
+    conversationId: string,
+    activities: Record<string, unknown>[],
+    clientId: string | undefined,
+  ): Promise<{ stored: WireActivity[]; repeat: boolean }> {
     const key = metaKey(conversationId);
     return retryOnConflict(async () => {
       const item = (await this.storage.read([key]))[key] as (ConversationMeta & { eTag: string }) | undefined;
       if (!item) throw new ConversationNotFoundError('Direct Line conversation not found');
-      const known = item.recentClientIds?.find(([id]) => id === clientId);
+      const known = clientId === undefined ? undefined : item.recentClientIds?.find(([id]) => id === clientId);
       if (known) {
         const aKey = activityKey(conversationId, known[1]);
         const earlier = ((await this.storage.read([aKey]))[aKey] as { activity?: WireActivity } | undefined)?.activity;
-        if (earlier) return { stored: earlier, repeat: true };
+        if (earlier) return { stored: [earlier], repeat: true };
       }
-      const seq = item.next;
-      const stored = { ...activity, id: activityId(conversationId, seq) } as WireActivity;
-      const recentClientIds = [...(item.recentClientIds ?? []).filter(([id]) => id !== clientId), [clientId, seq] as [string, number]].slice(
-        -RECENT_CLIENT_IDS,
-      );
-      await this.storage.write({ [key]: { ...item, next: seq + 1, recentClientIds }, [activityKey(conversationId, seq)]: { activity: stored } });
+      const first = item.next;
+      const stored = activities.map((activity, i) => ({ ...activity, id: activityId(conversationId, first + i) }) as WireActivity);
+      const meta: ConversationMeta & { eTag: string } = { ...item, next: first + stored.length };
+      if (clientId !== undefined) {
+        meta.recentClientIds = [...(item.recentClientIds ?? []).filter(([id]) => id !== clientId), [clientId, first] as [string, number]].slice(
+          -RECENT_CLIENT_IDS,
+        );
+      }
+      const changes: Record<string, unknown> = { [key]: meta };
+      stored.forEach((activity, i) => {
+        changes[activityKey(conversationId, first + i)] = { activity };
+      });
+      await this.storage.write(changes);
       return { stored, repeat: false };
     });
   }
