@@ -16,6 +16,7 @@ import type { Activity, ConversationReference } from '@microsoft/agents-activity
 import { renderReplies } from '../channels/render.js';
 import { TurnDraft, type EngineContent } from '../engine/runtime.js';
 import type { ConversationState } from '../engine/state.js';
+import { withoutStalePositions } from '../engine/stalePositions.js';
 import type { Reply } from '../engine/replies.js';
 import { decideHandoffStatus, HANDOFF_STATUS, handoffInitiation, handoffStateOf } from '../handoff/events.js';
 import { countCaseRecords, forgetCases } from '../handoff/cases.js';
@@ -285,7 +286,9 @@ export class BacklineBot {
       saved = await retryOnConflict(async () => {
         const read = prefetched;
         prefetched = undefined;
-        const loaded = await loadState(this.deps.storage, key, read);
+        const stored = await loadState(this.deps.storage, key, read);
+        // Saved before a content release: a node it renamed or removed would fail every turn.
+        const loaded = { ...stored, state: withoutStalePositions(this.contentOf(context.activity), stored.state) };
         const draft = await turnSteps(context).decide(() => decide(loaded, read));
         decided = draft;
         if (!draft) return undefined;

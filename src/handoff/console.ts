@@ -348,7 +348,11 @@ export function createAgentConsole(options: AgentConsoleOptions): Router {
         }
         await markPresent(storage, session.agent).catch(() => undefined);
         if (!closed) res.write(': ping\n\n');
-      })();
+      })().catch((error: unknown) => {
+        // Storage unreachable for a moment: the stream stays, the next beat checks again. Not
+        // caught, the rejection would end the process (no unhandledRejection handler).
+        logger.warn('agent_stream_heartbeat_failed', { error: errorName(error) });
+      });
     }, HEARTBEAT_MS);
     heartbeat.unref();
     const untrack = options.streams?.add(() => {

@@ -334,11 +334,6 @@ export function loadPacks(root: string, problems: ContentProblem[] = []): PackSe
   return { source: source.locale, packs };
 }
 
-/** The numbers of one locale (inheritance applied) without loading the rest of the content (config uses it). */
-export function packNumbers(root: string, locale: string): HelpNumbers | undefined {
-  return loadPacks(root, [])?.packs.get(locale)?.numbers;
-}
-
 // ---------------------------------------------------------------- checks
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);

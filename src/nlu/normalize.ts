@@ -80,10 +80,6 @@ export function words(text: string): string[] {
   return tokenize(text).filter((t) => !PUNCTUATION.has(t));
 }
 
-export function isPunctuation(token: string): boolean {
-  return PUNCTUATION.has(token);
-}
-
 // ---------------------------------------------------------------------------- stemming
 
 const stemCache = new Map<string, string>();

@@ -34,6 +34,7 @@ import {
 } from './learnedRedFlags.js';
 import { resolveFromRoot, LEXICON_FILE } from './dataFiles.js';
 import { parseLexicon } from './normalize.js';
+import { sigmoid } from './learnedTraining.js';
 
 export const POSSIBLE_RECALL = 0.995;
 export const MAX_POSSIBLE = 0.5;
@@ -84,10 +85,6 @@ export interface RedFlagModelFile {
 }
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
-
-function sigmoid(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-}
 
 /** Platt scaling: a, b minimising the log loss of sigmoid(a * logit + b) (Newton's method, Platt's target smoothing). */
 export function fitPlatt(logits: number[], labels: boolean[]): { a: number; b: number } {

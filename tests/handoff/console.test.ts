@@ -1,6 +1,6 @@
 // The agent console over real HTTP, with the person chatting through POST /api/messages and the
 // bot's replies (and the team member's proactive messages) arriving at a serviceUrl capture server.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Backline } from '../../src/app.js';
 import { readAudit } from '../../src/handoff/audit.js';
 import type { QueueItem } from '../../src/handoff/console.js';
@@ -277,6 +277,41 @@ describe('every agent endpoint needs a session (401) and, to act, its CSRF token
     } finally {
       await close(limitedServer);
       await limited.close();
+    }
+  });
+});
+
+describe('the event stream when storage fails for a moment', () => {
+  it('a heartbeat whose session check fails (storage down) keeps the stream (no unhandled rejection) and the next beat still checks', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    // Only intervals are faked: the stream's heartbeat (20 s) runs on demand; HTTP keeps real timers.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const sessionFor = vi.spyOn(backline.support.auth, 'sessionFor');
+    const sam = new AgentClient(url);
+    await sam.login('sam', AGENT_PASSWORD);
+    const { reader } = await EventReader.open(`${url}/agent/api/events`, sam.cookie);
+    try {
+      await reader.waitFor((e) => e.event === 'queue');
+      sessionFor.mockRejectedValueOnce(new Error('connection lost'));
+      vi.advanceTimersByTime(20_000);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(sessionFor).toHaveBeenCalled();
+      expect(rejections).toEqual([]);
+
+      // The stream is still there and its heartbeat still works: the session ends, the stream says so.
+      for (const key of await backline.storage.listKeys('h/session/')) {
+        const item = (await backline.storage.read([key]))[key] as { expiresAt: number; agent: { id: string } };
+        if (item.agent.id === 'sam') await backline.storage.write({ [key]: { ...item, eTag: undefined, expiresAt: Date.now() - 1 } });
+      }
+      vi.advanceTimersByTime(20_000);
+      await reader.waitFor((e) => e.event === 'signed_out');
+    } finally {
+      reader.close();
+      sessionFor.mockRestore();
+      vi.useRealTimers();
+      process.off('unhandledRejection', onRejection);
     }
   });
 });
