@@ -44,6 +44,15 @@ const pairSchema = z.strictObject({
 });
 const kindSchema = z.strictObject({
   patterns: z.array(expression).min(1),
+  /**
+   * The act intended, prepared or asked about but not carried out ("I've been saving my tablets
+   * up", "thinking about taking them all"): reported as `suicide` (the suicidal-thoughts reply),
+   * since nothing has been taken. A `patterns` match that lies inside a planned match is not a
+   * report of the act ("want to overdose" is no overdose taken); one outside it still is ("saved
+   * them up and took them all last night" is an overdose). `unless` and negations apply as for
+   * `patterns`.
+   */
+  planned: z.array(expression).optional(),
   unless: z.array(expression).optional(),
   across_clauses: z.array(pairSchema).optional(),
 });
@@ -94,6 +103,7 @@ interface CompiledPair {
 interface CompiledKind {
   kind: CrisisKind;
   patterns: RegExp[];
+  planned: RegExp[];
   unless: RegExp[];
   pairs: CompiledPair[];
 }
@@ -161,6 +171,7 @@ export function parseCrisisPatterns(yamlText: string, file = '<crisis>'): Crisis
   const kinds = CRISIS_KINDS.map((kind) => ({
     kind,
     patterns: data.kinds[kind].patterns.map((p, i) => compile(p, `${file}: kinds.${kind}.patterns[${i}]`)),
+    planned: (data.kinds[kind].planned ?? []).map((p, i) => compile(p, `${file}: kinds.${kind}.planned[${i}]`)),
     unless: (data.kinds[kind].unless ?? []).map((p, i) => compile(p, `${file}: kinds.${kind}.unless[${i}]`)),
     pairs: (data.kinds[kind].across_clauses ?? []).map((pair, i) => ({
       first: compile(pair.first, `${file}: kinds.${kind}.across_clauses[${i}].first`),
@@ -312,7 +323,12 @@ interface Screened {
   /** Every distinct literal; `words[i]`: its whole words (none: looked for as text). */
   literals: string[];
   words: string[][];
-  kinds: { compiled: CompiledKind; patterns: (number[] | undefined)[]; pairs: { first?: number[]; then?: number[] }[] }[];
+  kinds: {
+    compiled: CompiledKind;
+    patterns: (number[] | undefined)[];
+    planned: (number[] | undefined)[];
+    pairs: { first?: number[]; then?: number[] }[];
+  }[];
 }
 
 function screen(kinds: readonly CompiledKind[]): Screened {
@@ -334,6 +350,7 @@ function screen(kinds: readonly CompiledKind[]): Screened {
     kinds: kinds.map((compiled) => ({
       compiled,
       patterns: compiled.patterns.map(indexesOf),
+      planned: compiled.planned.map(indexesOf),
       pairs: compiled.pairs.map((pair) => {
         const first = indexesOf(pair.first);
         const then = indexesOf(pair.then);
@@ -352,6 +369,7 @@ function narrowed(kind: Screened['kinds'][number], has: (i: number) => boolean):
   return {
     ...kind.compiled,
     patterns: kind.compiled.patterns.filter((_, k) => could(kind.patterns[k])),
+    planned: kind.compiled.planned.filter((_, k) => could(kind.planned[k])),
     pairs: kind.compiled.pairs.filter((_, k) => could(kind.pairs[k]!.first) && could(kind.pairs[k]!.then)),
   };
 }
@@ -363,7 +381,7 @@ function narrowed(kind: Screened['kinds'][number], has: (i: number) => boolean):
 const PRESCREEN_FROM = 100;
 
 function createOneLanguageDetector(patterns: CrisisPatterns, prescreenOption: boolean | undefined): CrisisDetector {
-  const patternCount = patterns.kinds.reduce((n, kind) => n + kind.patterns.length + kind.pairs.length, 0);
+  const patternCount = patterns.kinds.reduce((n, kind) => n + kind.patterns.length + kind.planned.length + kind.pairs.length, 0);
   const prescreen = prescreenOption ?? patternCount >= PRESCREEN_FROM;
   // Pre-screens (src/text/regex.ts): a text no rewrite (no idiom) can match skips the hundred-odd
   // replace calls (most messages). Not for the kinds' patterns: one union of those is slower
@@ -380,10 +398,30 @@ function createOneLanguageDetector(patterns: CrisisPatterns, prescreenOption: bo
     return normal;
   };
   const prepare = (text: string): string[] => clausesOf(readable(text));
-  /** Does the expression match in the clause, not negated right before it nor excused by an `unless` that comes first? */
-  const standsIn = (clause: string, pattern: RegExp, unlessList: readonly RegExp[]): boolean => {
+  /** Where the kind's `planned` expressions match in the clause, negated or not (start and end). */
+  const plannedSpans = (clause: string, compiled: CompiledKind): [number, number][] => {
+    const spans: [number, number][] = [];
+    for (const planned of compiled.planned) {
+      planned.lastIndex = 0;
+      for (let match = planned.exec(clause); match; match = planned.exec(clause)) {
+        spans.push([match.index, match.index + match[0].length]);
+        if (match[0].length === 0) planned.lastIndex++;
+      }
+    }
+    return spans;
+  };
+  /**
+   * Does the expression match in the clause, not negated right before it nor excused by an
+   * `unless` that comes first, nor lying inside one of `inside` (a planned act's words)?
+   */
+  const standsIn = (clause: string, pattern: RegExp, unlessList: readonly RegExp[], inside: readonly [number, number][] = []): boolean => {
     pattern.lastIndex = 0;
     for (let match = pattern.exec(clause); match; match = pattern.exec(clause)) {
+      const end = match.index + match[0].length;
+      if (inside.some(([from, to]) => from <= match!.index && end <= to)) {
+        if (match[0].length === 0) pattern.lastIndex++;
+        continue;
+      }
       const before = clause.slice(0, match.index);
       const negated = patterns.negationBefore.test(before);
       // A question frame or an exclusion that comes first in the clause ("can you overdose on ...").
@@ -397,7 +435,11 @@ function createOneLanguageDetector(patterns: CrisisPatterns, prescreenOption: bo
     }
     return false;
   };
-  const hitIn = (clause: string, compiled: CompiledKind): boolean => compiled.patterns.some((pattern) => standsIn(clause, pattern, compiled.unless));
+  const hitIn = (clause: string, compiled: CompiledKind): boolean => {
+    const inside = compiled.planned.length > 0 ? plannedSpans(clause, compiled) : [];
+    return compiled.patterns.some((pattern) => standsIn(clause, pattern, compiled.unless, inside));
+  };
+  const plannedIn = (clause: string, compiled: CompiledKind): boolean => compiled.planned.some((pattern) => standsIn(clause, pattern, compiled.unless));
   // A pair: the first part in clause i, the second in clause i..i+within. An `unless` in any
   // clause of the stretch (a question frame: "is it ok to take 10 a day") drops it.
   const pairIn = (clauses: readonly string[], historic: readonly boolean[], compiled: CompiledKind): boolean => {
@@ -449,6 +491,8 @@ function createOneLanguageDetector(patterns: CrisisPatterns, prescreenOption: bo
         const compiled = screening ? narrowed(screened.kinds[k]!, has) : ordered[k]!;
         if (clauses.some((clause, i) => !historic[i] && hitIn(clause, compiled)) || pairIn(clauses, historic, compiled))
           return { crisis: true, kind: compiled.kind };
+        // Intended or prepared, not done: the suicidal-thoughts reply (see `planned`).
+        if (compiled.planned.length > 0 && clauses.some((clause, i) => !historic[i] && plannedIn(clause, compiled))) return { crisis: true, kind: 'suicide' };
       }
       return { crisis: false };
     },

@@ -91,7 +91,7 @@ const RATCHETS: Record<string, Ratchet> = {
   'tests/nlu-dev-8-carers-long.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.05, crisisRecall: 1 },
   'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0455, crisisRecall: 1 },
   'tests/nlu-dev-10-carers.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0789, crisisRecall: 1 },
-  'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9852, urgentRecall: 0.9778, ceUrgent: 0.962, falseAlarmRate: 0.0588, crisisRecall: 1 },
+  'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9852, urgentRecall: 0.9852, ceUrgent: 0.962, falseAlarmRate: 0.0588, crisisRecall: 1 },
   'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9924, urgentRecall: 0.9847, ceUrgent: 1, falseAlarmRate: 0.0769, crisisRecall: 1 },
   // Session-5 blind sets, measured once on the merged code, then development data from here.
   'tests/nlu-dev-13-carers.yaml': { recall: 0.96, urgentRecall: 0.96, ceUrgent: 0.982, falseAlarmRate: 0.1633, crisisRecall: 1 },
@@ -147,8 +147,12 @@ const RATCHETS: Record<string, Ratchet> = {
   // after, corrected scoring): time and change recall 0.9836, urgent 0.9836, cauda equina 0.96, false
   // alarms 0.148 -> 0.111, crisis 1.0 (15); distress and professionals recall 0.9909, urgent 0.9909,
   // cauda equina 1.0, false alarms 0.371 -> 0.360, crisis 0.9 (30). Development data from session 11.
-  'tests/nlu-dev-28-time-change.yaml': { recall: 0.9836, urgentRecall: 0.9836, ceUrgent: 0.96, falseAlarmRate: 0.1111, crisisRecall: 1 },
-  'tests/nlu-dev-29-distress-professionals.yaml': { recall: 0.9909, urgentRecall: 0.9909, ceUrgent: 1, falseAlarmRate: 0.3596, crisisRecall: 0.9 },
+  // Session 11 (recall: urgency then 'accidents', dribbling that began with the back; crisis plans
+  // and stockpiles, a lethal-dose question, medicine from several shops): dev-28 recall and urgent
+  // 0.9836 -> 1, cauda equina urgent 0.96 -> 1; dev-29 crisis 0.9 -> 1; dev-11 urgent 0.9778 -> 0.9852
+  // (the retrain). False alarms unchanged on every set.
+  'tests/nlu-dev-28-time-change.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.1111, crisisRecall: 1 },
+  'tests/nlu-dev-29-distress-professionals.yaml': { recall: 0.9909, urgentRecall: 0.9909, ceUrgent: 1, falseAlarmRate: 0.3596, crisisRecall: 1 },
 };
 
 let backline: Backline;

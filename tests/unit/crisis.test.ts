@@ -56,6 +56,39 @@ describe('crisis detector', () => {
     expect(kindOf('I took all my pills because I want to die')).toBe('overdose');
   });
 
+  // Session 11: stockpiling, a plan or a lethal-dose question is not an overdose taken: it gets
+  // the suicidal-thoughts reply; a taken overdose keeps the overdose reply even beside a plan.
+  it.each([
+    ["I've thought about taking them all", 'suicide'],
+    ["I've been saving my tablets up", 'suicide'],
+    ['been stockpiling my oxycodone for weeks', 'suicide'],
+    ['I want to overdose', 'suicide'],
+    ['im going to take the whole packet tonight', 'suicide'],
+    ["what's the most naproxen someone could take before it's fatal", 'suicide'],
+    ['she has bought paracetamol here and, she says, at two other shops today', 'suicide'],
+    ['I saved up my pills and last night I took them all', 'overdose'],
+    ['I took 20 paracetamol and now I want to take the rest', 'overdose'],
+    ['I took an overdose last night', 'overdose'],
+  ])('"%s" -> %s (planned or taken)', (text, kind) => {
+    expect(kindOf(text)).toBe(kind);
+  });
+
+  it.each(["I'm not going to take them all", 'bought ibuprofen at two different shops because the first ran out', "I won't need my physio after today"])(
+    '"%s" is no planned overdose',
+    (text) => {
+      expect(detector.detect(text)).toEqual({ crisis: false });
+    },
+  );
+
+  it('a taken-overdose expression inside a planned one does not count as taken, outside it does', () => {
+    const yaml =
+      'version: 1\nnegations: "not|dont"\nkinds:\n  suicide: {patterns: [x]}\n  self_harm: {patterns: [y]}\n  overdose:\n    patterns: ["took (them|the lot)", overdose]\n    planned: ["want to overdose"]\n';
+    const own = createCrisisDetector(parseCrisisPatterns(yaml, 'f.yaml'), [], { prescreen: false });
+    expect(own.detect('i want to overdose').kind).toBe('suicide');
+    expect(own.detect('i want to overdose because i took the lot').kind).toBe('overdose');
+    expect(own.detect('i dont want to overdose')).toEqual({ crisis: false });
+  });
+
   it('rejects a bad expression or an unknown group, naming where', () => {
     const base = 'version: 1\nnegations: "not"\nkinds:\n  suicide: {patterns: [PAT]}\n  self_harm: {patterns: [x]}\n  overdose: {patterns: [y]}\n';
     expect(() => parseCrisisPatterns(base.replace('PAT', '"(unclosed"'), 'c.yaml')).toThrow(/kinds\.suicide\.patterns\[0\]/);
@@ -155,7 +188,7 @@ describe('crisis detector: across clauses and new wordings', () => {
     ['my oxycodone ran out early... i think i took too many this week', 'overdose'],
     ["took my pregabalin and two of my husband's tramadol on top, now i feel so drowsy", 'overdose'],
     ['we gave her an extra dose of morphine. now she is really hard to wake', 'overdose'],
-    ['how many sleeping pills would it take to never wake up', 'overdose'],
+    ['how many sleeping pills would it take to never wake up', 'suicide'], // asked, not taken: the suicidal-thoughts reply,
     ['i no want to live no more', 'suicide'],
     ["i've kept my old tramadol hidden for when i can't cope anymore", 'suicide'],
     ['been thinking about sewerslide lately', 'suicide'],
@@ -209,7 +242,7 @@ describe('crisis detector: mechanisms the fourth blind round missed (own wording
     ['lost all will to go on', 'suicide'],
     ["the kids would have it easier if I wasn't here anymore", 'suicide'],
     ['started cutting again last week', 'self_harm'],
-    ['how many codeine until it kills you', 'overdose'],
+    ['how many codeine until it kills you', 'suicide'],
   ])('"%s" -> %s', (text, kind) => {
     expect(kindOf(text)).toBe(kind);
   });
@@ -330,7 +363,7 @@ describe('session 7 mechanisms', () => {
     ['been looking at methods', 'suicide'],
     ['end it all', 'suicide'], // the whole message
     ['I drove to the top of the car park and stood there for ages', 'suicide'], // at a height, then stood there
-    ['lying awake thinking of swallowing everything in the medicine cabinet', 'overdose'],
+    ['lying awake thinking of swallowing everything in the medicine cabinet', 'suicide'],
     ['took extra oxycodone with my diazepam', 'overdose'], // an extra opioid on top of a sedative
     ['lifes not worth living', 'suicide'], // "life's" without its apostrophe
     ['ready to ctb', 'suicide'], // forum slang
@@ -385,7 +418,7 @@ describe('session 8 mechanisms', () => {
     ['im ready to go ive made my peace', 'suicide'], // ready to go, at peace
     ['kept my oxy in case i decide i cant cope', 'suicide'], // put by for later
     ['had fifteen or so of my tramadol since breakfast', 'overdose'], // a spelled-out count, hedged
-    ['i might just swallow the whole lot', 'overdose'], // about to take them all
+    ['i might just swallow the whole lot', 'suicide'], // about to take them all: planned, not taken
     ['my mind is made up tonight is the night', 'suicide'],
     ['tempted to just drive off the road on the motorway', 'suicide'],
     // the second probe's mechanisms
