@@ -1,6 +1,6 @@
 // The crisis detector (knowledge/crisis.yaml + src/nlu/crisis.ts) and the patient reader
 // (knowledge/nlu/patient.yaml + src/nlu/patient.ts).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { createCrisisDetector, CrisisPatternError, loadCrisisLanguages, loadCrisisPatterns, parseCrisisPatterns } from '../../src/nlu/crisis.js';
@@ -99,7 +99,7 @@ describe('crisis detector', () => {
   // The training corpus (positives and near misses, incl. idioms) written for the learned
   // detector: when it is there, print the numbers and hold the line on both.
   const corpusPath = 'knowledge/nlu/red-flag-corpus/crisis.yaml';
-  it.runIf(existsSync(corpusPath))('recall and false alarms on the crisis corpus', () => {
+  it('recall and false alarms on the crisis corpus', () => {
     const corpus = parseYaml(readFileSync(corpusPath, 'utf8')) as { positives: unknown[]; near_misses: unknown[] };
     const textOf = (item: unknown) => (typeof item === 'string' ? item : (item as { text: string }).text);
     const positives = corpus.positives.map(textOf);
@@ -115,7 +115,7 @@ describe('crisis detector', () => {
   // fairer read of how the patterns generalise. Most of its false alarms are histories
   // ("I self-harmed as a teenager"), where crisis help is the tolerated side.
   const secondRound = 'knowledge/nlu/red-flag-corpus/crisis.s4.yaml';
-  it.runIf(existsSync(secondRound))('recall and false alarms on the second round of the crisis corpus', () => {
+  it('recall and false alarms on the second round of the crisis corpus', () => {
     const corpus = parseYaml(readFileSync(secondRound, 'utf8')) as { positives: string[]; near_misses: { text: string }[] };
     const recall = corpus.positives.filter((t) => detector.detect(t).crisis).length / corpus.positives.length;
     const falseAlarms = corpus.near_misses.filter((n) => detector.detect(n.text).crisis).length / corpus.near_misses.length;
@@ -390,7 +390,7 @@ describe('session 7 mechanisms', () => {
 // were changed (recall 112/124 = 0.903, false alarms 0/103), then tuned on. Hold the line.
 // In knowledge/nlu/crisis-corpus/: the learned crisis gate trains on it, the red-flag model not yet.
 const fifthRound = 'knowledge/nlu/crisis-corpus/crisis.s7.yaml';
-describe.runIf(existsSync(fifthRound))('the fifth round of the crisis corpus (patterns alone)', () => {
+describe('the fifth round of the crisis corpus (patterns alone)', () => {
   it('recall and false alarms', () => {
     const corpus = parseYaml(readFileSync(fifthRound, 'utf8')) as { positives: string[]; near_misses: { text: string }[] };
     const recall = corpus.positives.filter((t) => detector.detect(t).crisis).length / corpus.positives.length;
@@ -479,7 +479,7 @@ describe('session 8 mechanisms', () => {
 // a probe written after the first changes, 22/25 and 0/25; its third, a probe written after all of
 // them, 14/20 and 2/20), then tuned on. Hold the line.
 const sixthRound = 'knowledge/nlu/crisis-corpus/crisis.s8.yaml';
-describe.runIf(existsSync(sixthRound))('the sixth round of the crisis corpus (patterns alone)', () => {
+describe('the sixth round of the crisis corpus (patterns alone)', () => {
   it('recall and false alarms', () => {
     const corpus = parseYaml(readFileSync(sixthRound, 'utf8')) as { positives: string[]; near_misses: { text: string }[] };
     const recall = corpus.positives.filter((t) => detector.detect(t).crisis).length / corpus.positives.length;
