@@ -155,7 +155,9 @@ export async function startHaproxy(backends: number[]): Promise<HaproxyServer> {
     '  default_backend backline',
     'backend backline',
     '  balance roundrobin',
-    '  option httpchk GET /healthz',
+    // Readiness, as deploy/haproxy.cfg checks it: an instance joins the rotation once its storage
+    // answers with the schema it expects and its warm-up is done, not merely once it is alive.
+    '  option httpchk GET /readyz',
     // Health checks that a loaded host does not fail (issue #13): without `timeout check` a check
     // had only `inter` (was 500 ms) to be answered, and two slow answers in a row (an event loop busy
     // with turns on a shared 2-core machine) took the only instance out: every turn got the proxy's
