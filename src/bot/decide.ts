@@ -152,11 +152,20 @@ function setsQuestionAside(draft: TurnDraft, nlu: Understander, input: MessageIn
   if (content.direct.says('meanwhile', text) || directKindInContext(draft, text)) return true;
   // At a question that takes any text (a good time to call back): a question on a topic of its
   // own ("is ibuprofen ok until they ring?") is no answer; "after 5pm?" is.
+  // "Ok. What can I do at home para el dolor?" at "shall someone call you back?": what helps, asked
+  // in words the classifier may not place, is a question of its own ("Ok" is no yes).
+  if (asksWhatHelps(draft, text)) return true;
   if (asksFreeText(draft) && looksLikeQuestion(text)) {
     const decision = nlu.classify(text);
     return isTopicIntent(decision.intent) && !decision.ambiguous;
   }
   return false;
+}
+
+/** A question about what helps ("what can I do at home?", "how do I ease it?"), not "help me". */
+function asksWhatHelps(draft: TurnDraft, text: string): boolean {
+  const { direct } = draft.content;
+  return looksLikeQuestion(text) && (direct.says('what_to_do', text) || direct.says('asks_relief', text));
 }
 
 /** Urgent advice, a triage outcome or crisis help. */
@@ -459,7 +468,9 @@ function decideMessageSteps(
     else if (content.patient.describesPain(said) && !reading.explicit) decision = { ...decision, intent: HEADLINE_INTENT, ambiguous: false };
   }
   const unplaced = decision.intent === 'help' || decision.intent === 'out_of_scope' || decision.ambiguous;
-  if (unplaced && !isCollectingAnswers(draft) && content.direct.says('what_to_do', said)) {
+  // (At a question outside the check, the question set aside: answered, then the question again.)
+  const besideQuestion = isCollectingAnswers(draft) && !isCheck(content, draft.state.at) && asksWhatHelps(draft, said);
+  if (unplaced && (!isCollectingAnswers(draft) || besideQuestion) && content.direct.says('what_to_do', said)) {
     // "ok what do I do": what helps (after urgent advice, the reminder comes first).
     if (!urgentAdviceGiven(draft.state)) decision = { ...decision, intent: 'care.self_care', ambiguous: false };
   }

@@ -11,7 +11,12 @@
 // - "how long until it's better?" gets how soon back pain usually gets better (a section named by
 //   the phrase rule), not "which one did you mean";
 // - "should I keep working?" is asked like any activity (keep moving, who can advise); a worry about
-//   money or a job is acknowledged first.
+//   money or a job is acknowledged first;
+// - "what else helps" is self-care; at the call-back offer, "ok. what can I do at home?" is a
+//   question answered (then the offer again), not the offer's yes;
+// - the check's intro says it tells whether to see a doctor and how soon ("tell me if I need a doctor" starts it);
+// - "she's on levothyroxine too, does that matter?" after a dose question: a pharmacist or doctor;
+// - "no" to "is this happening now?" in the middle of the check: the signs to watch for, and the check goes on.
 import { describe, expect, it } from 'vitest';
 import { dataOf, type Chat } from '../helpers/backline.js';
 import { useSharedBackline } from '../helpers/sharedBackline.js';
@@ -108,5 +113,60 @@ describe('working with back pain', () => {
     const c = await chat();
     await c.say('my back is bad and i cant afford time off work');
     expect(c.last[0]!.text).toMatch(/worrying/i);
+  });
+});
+
+describe('what helps, asked any way', () => {
+  it('"what else helps" is self-care, not the list of what the bot can do', async () => {
+    const c = await chat();
+    await c.say('ugh. what else helps at my desk');
+    expect(c.text()).toMatch(/keep moving/i);
+  });
+
+  it.each([['yeah ok. how do I ease the pain meanwhile?'], ['ok. what can I do at home for now?']])(
+    '%j at the call-back offer: answered, and the offer again ("ok" is no yes)',
+    async (text) => {
+      const c = await chat();
+      await c.say('put me through to a human');
+      const offer = c.asked();
+      await c.say(text);
+      expect(c.text()).toMatch(/heat|moving/i);
+      expect(c.text()).not.toMatch(/phone number or email/i);
+      expect(c.asked()?.node).toBe(offer?.node);
+    },
+  );
+});
+
+describe('the check says what it is for', () => {
+  it('"tell me whether I need a doctor" starts it, saying it tells that', async () => {
+    const c = await chat();
+    await c.say('can you tell me whether I need to see a doctor');
+    expect(c.asked()?.evidence).toBeDefined();
+    expect(c.text()).toMatch(/if you need to see a doctor and how soon/);
+  });
+});
+
+describe('another medicine by a name the bot does not know', () => {
+  it('asked about with the one just named: a pharmacist or doctor, no dose', async () => {
+    const c = await chat();
+    await c.say('how much ibuprofen can my mum take');
+    await c.say("she's on levothyroxine too, does that matter?");
+    expect(c.text()).toMatch(/pharmacist or doctor/i);
+    expect(c.text()).not.toMatch(OUT_OF_SCOPE);
+  });
+});
+
+describe('"no, not now" to a sign confirmed in the middle of the check', () => {
+  it('the signs to watch for, then the check goes on', async () => {
+    const c = await chat();
+    await c.say('start the warning sign check');
+    await c.say('no');
+    await c.say('hang on, what counts as saddle numbness, is it numb all over down there?');
+    // (Read as a report of the sign or as a question: either way the check must not end.)
+    if (c.asked()?.node === 'confirm_flags') {
+      await c.say('no');
+      expect(c.text()).toMatch(/signs to watch for/i);
+    }
+    expect(c.asked()?.progress).toBeDefined();
   });
 });
