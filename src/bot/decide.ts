@@ -194,6 +194,7 @@ function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, messag
   }
   const { minimises, cost } = reminder;
   const pushesBack = reminder.pushesBack && !cost;
+  const worried = reminder.worried && !pushesBack && !minimises && !cost;
   // (The cost worry is heard in its own words, refusal or not: "can't afford it, I'm not going".)
   const text = cost
     ? words.urgent_reminder_cost
@@ -201,16 +202,19 @@ function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, messag
       ? words.urgent_reminder_refusal
       : minimises
         ? words.urgent_reminder_minimised
-        : words.urgent_reminder;
+        : worried
+          ? words.urgent_reminder_worried
+          : words.urgent_reminder;
   // The reminder is the first reply; a separate acknowledgement after it would say the same again.
-  if (pushesBack || minimises || cost) removeAcknowledgements(draft);
+  const acknowledges = pushesBack || minimises || cost || worried;
+  if (acknowledges) removeAcknowledgements(draft);
   // The general when-to-see-a-doctor article would soften the advice: the reminder replaces it.
   if (reminder.asksWhenToGo) draft.replies.length = 0;
   // Marked urgent: it is the urgent advice again, not a side remark (channelData urgent: true).
-  draft.replies.unshift({ text: draft.fill(text, { title }), urgent: true, ...(pushesBack || minimises || cost ? { acknowledges: true } : {}) });
+  draft.replies.unshift({ text: draft.fill(text, { title }), urgent: true, ...(acknowledges ? { acknowledges: true } : {}) });
 }
 
-type Reminder = { kind: 'short' } | { kind: 'again'; asksWhenToGo: boolean; minimises: boolean; pushesBack: boolean; cost: boolean };
+type Reminder = { kind: 'short' } | { kind: 'again'; asksWhenToGo: boolean; minimises: boolean; pushesBack: boolean; cost: boolean; worried: boolean };
 
 /** Which reminder of the urgent advice this message gets, if any. */
 function reminderFor(draft: TurnDraft, saved: ConversationState, text: string): Reminder | undefined {
@@ -222,8 +226,13 @@ function reminderFor(draft: TurnDraft, saved: ConversationState, text: string): 
   const minimises = direct.says('minimises', text);
   // "Ok but swimming though?": doing something else instead of going, like asking whether it can wait.
   const instead = Boolean(direct.activityAsked(text));
+  // "Am I being dramatic?" taken for a start of the check: the advice again first, not the questions
+  // alone (carrying on with the check when asked to is no reason to remind).
+  const startsCheck =
+    !isCheck(draft.content, saved.at) && isCheck(draft.content, draft.state.at) && !direct.says('check_request', text) && !direct.says('resume', text);
   if (
     draft.notUnderstood ||
+    startsCheck ||
     asksWhenToGo ||
     minimises ||
     instead ||
@@ -232,8 +241,10 @@ function reminderFor(draft: TurnDraft, saved: ConversationState, text: string): 
     direct.says('cost_worry', text)
   ) {
     // "Don't tell me to go, I'm not going": how hard that is, acknowledged in the same sentence.
-    const pushesBack = direct.says('refuses_going', text) || ['anger', 'insult', 'worry'].includes(direct.toneOf(text) ?? '');
-    return { kind: 'again', asksWhenToGo, minimises, pushesBack, cost: direct.says('cost_worry', text) };
+    // (A worry, "is it bad?", is no refusal: it is acknowledged in its own words, before the reminder.)
+    const pushesBack = direct.says('refuses_going', text) || ['anger', 'insult'].includes(direct.toneOf(text) ?? '');
+    const worried = direct.toneOf(text) === 'worry';
+    return { kind: 'again', asksWhenToGo, minimises, pushesBack, cost: direct.says('cost_worry', text), worried };
   }
   // "Ok but swimming though?" at the offer right after the advice: whatever it gets, the advice
   // in one line after it (not when carrying on with the check, going to a person, or a plain yes or no).

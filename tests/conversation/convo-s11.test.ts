@@ -16,7 +16,9 @@
 //   question answered (then the offer again), not the offer's yes;
 // - the check's intro says it tells whether to see a doctor and how soon ("tell me if I need a doctor" starts it);
 // - "she's on levothyroxine too, does that matter?" after a dose question: a pharmacist or doctor;
-// - "no" to "is this happening now?" in the middle of the check: the signs to watch for, and the check goes on.
+// - "no" to "is this happening now?" in the middle of the check: the signs to watch for, and the check goes on;
+// - after urgent advice, a message taken for a start of the check ("am I overreacting") gets the advice
+//   again first; a worry ("could it be something bad?") is acknowledged as one, not as a refusal to go.
 import { describe, expect, it } from 'vitest';
 import { dataOf, type Chat } from '../helpers/backline.js';
 import { useSharedBackline } from '../helpers/sharedBackline.js';
@@ -168,5 +170,25 @@ describe('"no, not now" to a sign confirmed in the middle of the check', () => {
       expect(c.text()).toMatch(/signs to watch for/i);
     }
     expect(c.asked()?.progress).toBeDefined();
+  });
+});
+
+describe('after urgent advice, a message that starts the check', () => {
+  it('"am I overreacting" taken for the check: the advice again first, marked urgent, then the questions', async () => {
+    const c = await chat();
+    await c.say('my legs are both numb and weak since this morning');
+    expect(urgent(c)).toBe(true);
+    await c.say('am i overreacting');
+    expect(dataOf(c.last[0]!)?.urgent).toBe(true);
+    expect(c.last[0]!.text).toMatch(/emergency room/i);
+  });
+
+  it('a worry ("could it be something bad?") is heard as a worry, not as a refusal to go', async () => {
+    const c = await chat();
+    await c.say('my legs are both numb and weak since this morning');
+    await c.say('could it be something bad?');
+    expect(c.text()).toMatch(/worrying/i);
+    expect(c.text()).not.toMatch(/don't want to go/i);
+    expect(c.last.some((a) => dataOf(a)?.urgent === true && /emergency room/i.test(a.text ?? ''))).toBe(true);
   });
 });
