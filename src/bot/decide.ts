@@ -36,6 +36,7 @@ import {
   answerAboutTopic,
   answerActivity,
   answerDirectQuestion,
+  answerSection,
   answerTone,
   directKindInContext,
   isTopicIntent,
@@ -151,11 +152,20 @@ function setsQuestionAside(draft: TurnDraft, nlu: Understander, input: MessageIn
   if (content.direct.says('meanwhile', text) || directKindInContext(draft, text)) return true;
   // At a question that takes any text (a good time to call back): a question on a topic of its
   // own ("is ibuprofen ok until they ring?") is no answer; "after 5pm?" is.
+  // "Ok. What can I do at home para el dolor?" at "shall someone call you back?": what helps, asked
+  // in words the classifier may not place, is a question of its own ("Ok" is no yes).
+  if (asksWhatHelps(draft, text)) return true;
   if (asksFreeText(draft) && looksLikeQuestion(text)) {
     const decision = nlu.classify(text);
     return isTopicIntent(decision.intent) && !decision.ambiguous;
   }
   return false;
+}
+
+/** A question about what helps ("what can I do at home?", "how do I ease it?"), not "help me". */
+function asksWhatHelps(draft: TurnDraft, text: string): boolean {
+  const { direct } = draft.content;
+  return looksLikeQuestion(text) && (direct.says('what_to_do', text) || direct.says('asks_relief', text));
 }
 
 /** Urgent advice, a triage outcome or crisis help. */
@@ -182,17 +192,29 @@ function remindOfUrgentAdvice(draft: TurnDraft, saved: ConversationState, messag
     draft.replies.push({ text: draft.fill(words.urgent_reminder_short, { title }), urgent: true });
     return;
   }
-  const { pushesBack, minimises } = reminder;
-  const text = pushesBack ? words.urgent_reminder_refusal : minimises ? words.urgent_reminder_minimised : words.urgent_reminder;
+  const { minimises, cost } = reminder;
+  const pushesBack = reminder.pushesBack && !cost;
+  const worried = reminder.worried && !pushesBack && !minimises && !cost;
+  // (The cost worry is heard in its own words, refusal or not: "can't afford it, I'm not going".)
+  const text = cost
+    ? words.urgent_reminder_cost
+    : pushesBack
+      ? words.urgent_reminder_refusal
+      : minimises
+        ? words.urgent_reminder_minimised
+        : worried
+          ? words.urgent_reminder_worried
+          : words.urgent_reminder;
   // The reminder is the first reply; a separate acknowledgement after it would say the same again.
-  if (pushesBack || minimises) removeAcknowledgements(draft);
+  const acknowledges = pushesBack || minimises || cost || worried;
+  if (acknowledges) removeAcknowledgements(draft);
   // The general when-to-see-a-doctor article would soften the advice: the reminder replaces it.
   if (reminder.asksWhenToGo) draft.replies.length = 0;
   // Marked urgent: it is the urgent advice again, not a side remark (channelData urgent: true).
-  draft.replies.unshift({ text: draft.fill(text, { title }), urgent: true, ...(pushesBack || minimises ? { acknowledges: true } : {}) });
+  draft.replies.unshift({ text: draft.fill(text, { title }), urgent: true, ...(acknowledges ? { acknowledges: true } : {}) });
 }
 
-type Reminder = { kind: 'short' } | { kind: 'again'; asksWhenToGo: boolean; minimises: boolean; pushesBack: boolean };
+type Reminder = { kind: 'short' } | { kind: 'again'; asksWhenToGo: boolean; minimises: boolean; pushesBack: boolean; cost: boolean; worried: boolean };
 
 /** Which reminder of the urgent advice this message gets, if any. */
 function reminderFor(draft: TurnDraft, saved: ConversationState, text: string): Reminder | undefined {
@@ -204,10 +226,25 @@ function reminderFor(draft: TurnDraft, saved: ConversationState, text: string): 
   const minimises = direct.says('minimises', text);
   // "Ok but swimming though?": doing something else instead of going, like asking whether it can wait.
   const instead = Boolean(direct.activityAsked(text));
-  if (draft.notUnderstood || asksWhenToGo || minimises || instead || direct.asksAboutGoing(text) || direct.says('what_to_do', text)) {
+  // "Am I being dramatic?" taken for a start of the check: the advice again first, not the questions
+  // alone (carrying on with the check when asked to is no reason to remind).
+  const startsCheck =
+    !isCheck(draft.content, saved.at) && isCheck(draft.content, draft.state.at) && !direct.says('check_request', text) && !direct.says('resume', text);
+  if (
+    draft.notUnderstood ||
+    startsCheck ||
+    asksWhenToGo ||
+    minimises ||
+    instead ||
+    direct.asksAboutGoing(text) ||
+    direct.says('what_to_do', text) ||
+    direct.says('cost_worry', text)
+  ) {
     // "Don't tell me to go, I'm not going": how hard that is, acknowledged in the same sentence.
-    const pushesBack = direct.says('refuses_going', text) || ['anger', 'insult', 'worry'].includes(direct.toneOf(text) ?? '');
-    return { kind: 'again', asksWhenToGo, minimises, pushesBack };
+    // (A worry, "is it bad?", is no refusal: it is acknowledged in its own words, before the reminder.)
+    const pushesBack = direct.says('refuses_going', text) || ['anger', 'insult'].includes(direct.toneOf(text) ?? '');
+    const worried = direct.toneOf(text) === 'worry';
+    return { kind: 'again', asksWhenToGo, minimises, pushesBack, cost: direct.says('cost_worry', text), worried };
   }
   // "Ok but swimming though?" at the offer right after the advice: whatever it gets, the advice
   // in one line after it (not when carrying on with the check, going to a person, or a plain yes or no).
@@ -418,7 +455,7 @@ function decideMessageSteps(
   // I wait for my operation": the topic the phrase says, whatever the classifier guessed, never
   // "outside what I can help with" (and not the surgery section).
   const byPhrase = intentByPhrase(draft, decision, asked);
-  if (byPhrase) decision = byPhrase;
+  if (byPhrase) decision = byPhrase.decision;
   if (mixedOnTopic && (decision.intent === 'out_of_scope' || decision.ambiguous || !isTopicIntent(decision.intent))) {
     decision = { ...decision, intent: HEADLINE_INTENT, ambiguous: false };
   }
@@ -442,7 +479,9 @@ function decideMessageSteps(
     else if (content.patient.describesPain(said) && !reading.explicit) decision = { ...decision, intent: HEADLINE_INTENT, ambiguous: false };
   }
   const unplaced = decision.intent === 'help' || decision.intent === 'out_of_scope' || decision.ambiguous;
-  if (unplaced && !isCollectingAnswers(draft) && content.direct.says('what_to_do', said)) {
+  // (At a question outside the check, the question set aside: answered, then the question again.)
+  const besideQuestion = isCollectingAnswers(draft) && !isCheck(content, draft.state.at) && asksWhatHelps(draft, said);
+  if (unplaced && (!isCollectingAnswers(draft) || besideQuestion) && content.direct.says('what_to_do', said)) {
     // "ok what do I do": what helps (after urgent advice, the reminder comes first).
     if (!urgentAdviceGiven(draft.state)) decision = { ...decision, intent: 'care.self_care', ambiguous: false };
   }
@@ -484,6 +523,8 @@ function decideMessageSteps(
   // Follow-ups about the conversation's topic: "what points to piriformis?", "short version pls",
   // "can it be cured?" (the article last read).
   if (!isCollectingAnswers(draft) && answerAboutTopic(draft, said, decision)) return draft;
+  // "How long till it goes?": the section of the topic's article the phrase names.
+  if (byPhrase?.section && answerSection(draft, decision.intent, byPhrase.section)) return draft;
   // (A topic a phrase chose gets its opening: "before my exam" or "operation" would pick a section
   // of some other article.)
   respondToIntent(draft, decision, byPhrase ? '' : said);
@@ -581,7 +622,7 @@ function rankedTopicNamed(content: EngineContent, ranking: readonly { intent: In
  * phrase_intents (knowledge/nlu/direct-questions.yaml) whose phrase the message says and whose
  * conditions hold (what the classifier said, a flow waiting for an answer, urgent advice given).
  */
-function intentByPhrase(draft: TurnDraft, decision: IntentDecision, text: string): IntentDecision | undefined {
+function intentByPhrase(draft: TurnDraft, decision: IntentDecision, text: string): { decision: IntentDecision; section?: string } | undefined {
   const { direct } = draft.content;
   const inFlow = isCollectingAnswers(draft);
   const advised = urgentAdviceGiven(draft.state);
@@ -590,8 +631,14 @@ function intentByPhrase(draft: TurnDraft, decision: IntentDecision, text: string
     // Unplaced: on no topic of its own, and not sure what else (a confident "talk to a person" stays).
     const unsure = decision.intent === 'out_of_scope' || decision.ambiguous || decision.confidence < rule.minConfidence;
     if (rule.classifier === 'unplaced' && (isTopicIntent(decision.intent) || !unsure)) continue;
+    // A section of a general article is no answer about a condition the message names ("how long
+    // does a slipped disc take to heal"): that condition's own article answers, by the usual route.
+    if (rule.section && direct.conditionNamed(text)) continue;
     if (!direct.says(rule.phrase, text)) continue;
-    return { ...decision, intent: rule.intent, ambiguous: false, confidence: Math.max(decision.confidence, rule.minConfidence) };
+    return {
+      decision: { ...decision, intent: rule.intent, ambiguous: false, confidence: Math.max(decision.confidence, rule.minConfidence) },
+      ...(rule.section ? { section: rule.section } : {}),
+    };
   }
   return undefined;
 }

@@ -309,6 +309,8 @@ export function directKindInContext(draft: TurnDraft, text: string): DirectKind 
   if (clauses.some((clause) => direct.says('diagnosis_pronoun', clause))) return 'diagnosis';
   // "Back hurts when I lift my leg. What is it": a "what is it" of its own beside a description of the pain.
   if (clauses.length > 1 && clauses.some((clause) => direct.says('what_is_it', clause)) && draft.content.patient.describesPain(text)) return 'diagnosis';
+  // "Felt a pop, now pain shoots down my leg. Slipped disc?": a condition's name asked on its own, beside the pain.
+  if (clauses.length > 1 && direct.asksConditionAlone(text) && draft.content.patient.describesPain(text)) return 'diagnosis';
   return undefined;
 }
 
@@ -490,6 +492,15 @@ function sectionShown(draft: TurnDraft, article: Article, index: number): boolea
  * "will I need surgery?" after other topics): "As I said" with its key point, not the same
  * section word for word.
  */
+/** One section of the intent's article, by id, as an aside (false when there is no such section). */
+export function answerSection(draft: TurnDraft, intent: IntentId, sectionId: string): boolean {
+  const article = draft.content.articles.forIntent(intent);
+  const index = article ? article.sections.findIndex((s) => s.id === sectionId) : -1;
+  if (!article || index < 0) return false;
+  sendSectionAside(draft, article, index);
+  return true;
+}
+
 function sendSectionAside(draft: TurnDraft, article: Article, index: number, asked?: Set<string>): void {
   const section = article.sections[index]!;
   leaveReading(draft);

@@ -5,6 +5,7 @@
 import { CAUDA_EQUINA_FLAGS, levelRank, type RedFlagId } from '../contract.js';
 import { ENTRY_TREE } from '../engine/loader.js';
 import { announceOutcome, goTo, nodeAt, yesNoChoices, TurnDraft, type EngineContent } from '../engine/runtime.js';
+import { isCheck } from '../engine/draft.js';
 import { newConversationState, type ConversationState, type Pending } from '../engine/state.js';
 import type { Reply } from '../engine/replies.js';
 import type { DialogNode } from '../engine/schema.js';
@@ -243,6 +244,13 @@ export function confirmFlags(draft: TurnDraft, pending: Extract<Pending, { kind:
   state.pending = undefined;
   if (!confirmed && pending.urgent) {
     state.netted = true;
+    // In the middle of the check ("wait, what counts as saddle numbness?" read as a report): the
+    // signs to watch for, then the check's question again; the advice stays in place all the same.
+    if (state.suspended && isCheck(content, state.suspended)) {
+      draft.say(content.messages.red_flag.urgent_not_now);
+      resumeSuspended(draft, false);
+      return;
+    }
     offerAfterUrgent(draft, content.messages.red_flag.urgent_not_now);
     return;
   }

@@ -20,6 +20,8 @@ const phraseIntent = z.strictObject({
   min_confidence: z.number().min(0).max(1),
   in_flow: z.boolean(),
   after_urgent_advice: z.boolean(),
+  /** A section of the intent's article that answers the phrase ("how long does it last?"), instead of the opening. */
+  section: z.string().min(1).optional(),
 });
 
 const schema = z.strictObject({
@@ -27,6 +29,8 @@ const schema = z.strictObject({
   diagnosis: patterns,
   /** With a condition named in the message: the ways of asking whether one has it ("I have sciatica or no?"). */
   diagnosis_when_named: patterns,
+  /** A question sentence that is only a condition's name ("... pain shoots down my leg. slipped disc?"), beside a description of the pain. */
+  condition_question: patterns,
   /** With a condition in context: "so google is right?", "does she have it then?". */
   diagnosis_followup: patterns,
   /** "Do I have it?", "does she have that then?": whether one has it, with or without a condition in context. */
@@ -55,6 +59,10 @@ const schema = z.strictObject({
   /** After urgent advice: asking whether it can wait, whether to go, how, or saying they won't. */
   about_going: patterns,
   refuses_going: patterns,
+  /** How long the pain lasts ("how long till it goes?"). */
+  how_long: patterns,
+  /** After urgent advice: the cost of going is the worry ("can't afford an ambulance"). */
+  cost_worry: patterns,
   what_to_do: patterns,
   /** How to ease the pain ("fastest way to make it stop hurting"): what helps at home, in or out of the check. */
   asks_relief: patterns,
@@ -153,6 +161,7 @@ export const PHRASES = [
   'check_meaning',
   'dose_followup',
   'refuses_going',
+  'cost_worry',
   'what_to_do',
   'minimises',
   'check_request',
@@ -183,6 +192,7 @@ export const PHRASES = [
   'fine_now',
   'means_talk',
   'private_area',
+  'how_long',
 ] as const;
 export type Phrase = (typeof PHRASES)[number];
 export type Tone = 'worry' | 'anger' | 'distress' | 'unheard' | 'lonely' | 'low_mood' | 'exhausted' | 'sceptic' | 'insult' | 'small_talk' | 'bot_identity';
@@ -197,6 +207,7 @@ export interface PhraseIntent {
   minConfidence: number;
   inFlow: boolean;
   afterUrgentAdvice: boolean;
+  section?: string;
 }
 
 export interface Activity {
@@ -231,6 +242,8 @@ export interface DirectQuestions {
   conditionIds: readonly string[];
   /** The condition article a message names, if any. */
   conditionNamed(text: string): string | undefined;
+  /** Whether a sentence ending in "?" is only a condition's name ("slipped disc?", "sciatica maybe?"), however it is spelt. */
+  asksConditionAlone(text: string): boolean;
   /** Whether the message names a medicine (or medicines in general). */
   mentionsMedicine(text: string): boolean;
   /** A plain question about what causes the pain ("what is reason of this pain"). */
@@ -251,6 +264,9 @@ export interface DirectQuestions {
 
 /** Where a message's clauses part: sentence ends, and ", and" / ", also" / " + " / " also " between questions. */
 const CLAUSE_BREAK = /[.?!;\n]+|,\s*(?:and|but|also|plus|or)?\b|\s\+\s|\s(?:also|plus|and also)\s/i;
+
+/** Phrases written around a condition's name ({condition}), also matched with misspelt names spelt right. */
+const CONDITION_PHRASES: ReadonlySet<Phrase> = new Set<Phrase>(['asks_definition']);
 
 /** A condition's one-word name this long or longer is recognised with up to TYPO_EDITS typos. */
 const MIN_TYPO_NAME = 7;
@@ -319,6 +335,7 @@ export function loadDirectQuestions(path: string): DirectQuestions {
   const phrases: Record<Phrase, RegExp[]> = {
     dose_followup: compile(data.dose_followup),
     refuses_going: compile(data.refuses_going),
+    cost_worry: compile(data.cost_worry),
     what_to_do: compile(data.what_to_do),
     minimises: compile(data.minimises),
     check_request: compile(data.check_request),
@@ -356,6 +373,7 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     fine_now: compile(data.fine_now),
     means_talk: compile(data.means_talk),
     private_area: compile(data.private_area),
+    how_long: compile(data.how_long),
   };
   // The same phrases for replacing every occurrence (withoutPhrase), compiled once, not per call.
   const globalPhrases = Object.fromEntries(
@@ -392,6 +410,7 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     return conditions.find((c) => c.words.some((w) => spelt.includes(w)))?.id;
   };
   const diagnosisWhenNamed = data.diagnosis_when_named.map((p) => new RegExp(p.replaceAll('{condition}', `(?:${conditionWords})`), 'i'));
+  const conditionQuestion = data.condition_question.map((p) => new RegExp(p.replaceAll('{condition}', `(?:${conditionWords})`), 'i'));
   const stop = new Set(data.stop_words);
   // Each word of a group stands for the group's first word (its concept), so a question and a
   // section share a concept once however many of its words either uses ("exercises" and
@@ -445,6 +464,7 @@ export function loadDirectQuestions(path: string): DirectQuestions {
       minConfidence: rule.min_confidence,
       inFlow: rule.in_flow,
       afterUrgentAdvice: rule.after_urgent_advice,
+      ...(rule.section ? { section: rule.section } : {}),
     }),
   );
   const activities = Object.entries(data.activities).map(([id, words]): Activity => ({ id, words }));
@@ -494,6 +514,10 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     conditionNamed(text) {
       return conditionIn(normaliseForPatterns(text));
     },
+    asksConditionAlone(text) {
+      const questions = text.match(/[^.?!\n]+\?/g) ?? [];
+      return questions.some((question) => someMatch(conditionQuestion, spellConditions(normaliseForPatterns(question))));
+    },
     mentionsMedicine(text) {
       const phrase = normaliseForPatterns(text);
       return medicines.some((m) => phrase.includes(m));
@@ -519,7 +543,9 @@ export function loadDirectQuestions(path: string): DirectQuestions {
     },
     says(phrase, text) {
       const normalised = normaliseForPatterns(text);
-      return someMatch(phrases[phrase], normalised);
+      if (someMatch(phrases[phrase], normalised)) return true;
+      // "what is spinal sten oasis": a phrase about a named condition, with the name as it should be spelt.
+      return CONDITION_PHRASES.has(phrase) && someMatch(phrases[phrase], spellConditions(normalised));
     },
     contentWords,
     sectionConcepts: new Set(Object.keys(data.section_words)),

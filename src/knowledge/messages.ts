@@ -106,6 +106,8 @@ const messagesSchema = z.strictObject({
     urgent_reminder: z.string(),
     urgent_reminder_refusal: z.string(),
     urgent_reminder_minimised: z.string(),
+    urgent_reminder_cost: z.string(),
+    urgent_reminder_worried: z.string(),
     urgent_reminder_short: z.string(),
     keep_answering: z.string(),
     /** Before advice about someone else: who it is for. */

@@ -83,6 +83,7 @@ describe('the packs', () => {
       'messages.crisis.self_harm',
       'messages.crisis.suicide',
       'messages.reprompt.contact',
+      'messages.triage.urgent_reminder_cost',
     ]);
   });
 
