@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isRedFlagId, type RedFlagId } from '../contract.js';
+import { escapeRegExp } from '../text/regex.js';
 import { deniedByPatterns, type AssertionStatus } from './assertion.js';
 import { likeliestSetAside, modelMaySetAside, type AssertionInput, type AssertionModel } from './assertionModel.js';
 import type { PatientReader, PatientReading } from './patient.js';
@@ -33,6 +34,8 @@ const cueFileSchema = z.strictObject({
   story_sources: fragments,
   topic_of: fragments,
   not_theirs: fragments,
+  not_theirs_third: fragments,
+  writer_aside: fragments,
   reporting: fragments,
   things: fragments,
   animals: fragments,
@@ -134,6 +137,10 @@ export interface CompiledCues {
   storySources: RegExp;
   topicOf: RegExp;
   notTheirs: RegExp;
+  /** "not him", "not hers": the patient is a third person, not the one the sign is said of. */
+  notTheirsThird: RegExp;
+  /** The writer asks if another's sign could be theirs, or says they have none of it. */
+  writerAside: RegExp;
   reporting: RegExp;
   things: RegExp;
   animals: RegExp;
@@ -276,6 +283,8 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     storySources: compile('story_sources', cues.story_sources),
     topicOf: new RegExp(cues.topic_of.map((h) => `(?:${h})`).join('|')),
     notTheirs: compile('not_theirs', cues.not_theirs),
+    notTheirsThird: compile('not_theirs_third', cues.not_theirs_third),
+    writerAside: compile('writer_aside', cues.writer_aside),
     reporting: new RegExp(`^s? (?:[a-z]+ ){0,2}(?:${cues.reporting.join('|')})(?: |$)`),
     things: new RegExp(`^(?:${cues.things.join('|')})$`),
     animals: compile('animals', cues.animals, 'g'),
@@ -639,6 +648,12 @@ export function createAssertionGate(options: {
     return undefined;
   };
 
+  /** The message names this person's back or legs ("now his back hurts", "mums legs"): they may be the patient. */
+  const theirComplaint = (message: string, who: string): boolean => {
+    const rel = relationWord(who, cues);
+    return new RegExp(`(?:^| )(?:(?:${cues.their})|${escapeRegExp(rel)}s) (?:[a-z]+ )?${cues.complaintWords}(?= |$)`).test(message);
+  };
+
   /** Can this he/she stand for this person? Unless their word says the other sex. */
   const agrees = (pronoun: string, who: string): boolean => {
     const g = cues.gender;
@@ -825,6 +840,19 @@ export function createAssertionGate(options: {
       // writer's own words must then still get a question.
       return { status: 'other_person', strong: !ce || cues.askingFor.test(message), reason: "the writer's own, but they ask for someone else" };
     }
+    // A relative or someone the writer knows has it, and the writer asks whether it could be
+    // theirs too ("my mum has osteoporosis, is it genetic?", "could that happen to me?") or says
+    // they have none of it ("I don't have it, just wondering"): the sign is that person's. Not
+    // when the message says what the patient was ("I'm asking for my dad"), nor when it names that
+    // person's back or legs ("now his back hurts"): then they may be the patient.
+    if (
+      (owner?.kind === 'relation' || owner?.kind === 'acquaintance') &&
+      !(owner.through !== undefined && cues.objectPronoun.test(owner.through)) &&
+      !reading.explicit &&
+      cues.writerAside.test(message) &&
+      !theirComplaint(message, owner.who)
+    )
+      return { status: 'other_person', strong: !ce, reason: `someone else's ("${owner.who}"), the writer asks about their own` };
     if (owner?.kind === 'relation') {
       const rel = relationWord(owner.who, cues);
       const patientRel = reading.rel;
@@ -837,6 +865,10 @@ export function createAssertionGate(options: {
       const unclear =
         (owner.through !== undefined && cues.objectPronoun.test(owner.through) && agrees(owner.through, patientRel ?? '')) ||
         (owner.far === true && patientRel !== undefined && new RegExp(`(?:^| )${patientRel}s?(?= |$)`).test(sentence));
+      // "nan is the one with the osteoporosis, not him": said outright of a relative who is not
+      // the patient, with the patient unnamed.
+      if (!unclear && patientRel === undefined && clauses.some((c) => c.sentence === clause.sentence && cues.notTheirsThird.test(c.text)))
+        return { status: 'other_person', strong: true, reason: `said not to be the patient's ("${owner.who}")` };
       if (
         !unclear &&
         reading.who === 'other' &&

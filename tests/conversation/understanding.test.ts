@@ -44,6 +44,17 @@ describe("asking for the check in one's own words", () => {
     expect(c.text()).toMatch(/your husband/i);
   });
 
+  it.each(["Can we do the check for him? I'll answer for him", "I'll answer the questions for her, can we do the check"])(
+    '"%s" is a carer: the check is worded about the person, not "do you"',
+    async (text) => {
+      const c = await chat();
+      await c.say(text);
+      expect(c.inCheck(), c.text()).toBe(true);
+      expect(c.text()).toMatch(/the person you're asking for/i);
+      expect(c.text()).not.toMatch(/\b(?:do|are|have|can) you\b/i);
+    },
+  );
+
   it('after urgent advice, "is it serious?" gets the advice again first', async () => {
     const c = await chat();
     await c.say("I suddenly can't feel my bum or privates and I've wet myself");
