@@ -72,6 +72,8 @@ const cueFileSchema = z.strictObject({
   question_frames: fragments,
   asked_by_others: fragments,
   defining: fragments,
+  defining_before: fragments,
+  own_denied: fragments,
   complaint_words: fragments,
   asked_or_listed: fragments,
   denied_after: fragments,
@@ -181,6 +183,8 @@ export interface CompiledCues {
   questionFrames: RegExp;
   askedByOthers: RegExp;
   defining: RegExp;
+  definingBefore: RegExp;
+  ownDenied: RegExp;
   complaintWords: string;
   askedOrListed: RegExp;
   deniedAfter: RegExp;
@@ -344,6 +348,8 @@ function compileCues(cues: AssertionCues, file: string): CompiledCues {
     questionFrames: compile('question_frames', cues.question_frames, 'g'),
     askedByOthers: compile('asked_by_others', cues.asked_by_others),
     defining: new RegExp(cues.defining.map((h) => `(?:${h})`).join('|')),
+    definingBefore: new RegExp(cues.defining_before.map((h) => `(?:${h})`).join('|')),
+    ownDenied: new RegExp(cues.own_denied.map((h) => `(?:${h})`).join('|')),
     complaintWords: `(?:${cues.complaint_words.join('|')})`,
     askedOrListed: compile('asked_or_listed', cues.asked_or_listed),
     deniedAfter: compile('denied_after', cues.denied_after),
@@ -682,6 +688,13 @@ export function createAssertionGate(options: {
         .join(' ');
       // Denied, planned or said to be fine ("mine's normal as far as I know"): no report.
       if (cues.deniedAfter.test(c.text) || cues.saidFine.test(c.text)) return false;
+      // Why one asks ("I'm just curious", "I'm asking for my exam") is no report: its "I'm" is no
+      // "I'm 38.9". What follows it may be ("I'm just curious because mine have since Monday").
+      const wonder = cues.wondering.exec(c.text);
+      if (wonder) {
+        const after = c.text.slice(wonder.index + wonder[0].length).trim();
+        return !cues.deniedAfter.test(after) && !cues.saidFine.test(after) && cues.ownedAfter.test(after);
+      }
       return cues.ownedAfter.test(c.text) || cues.ownedAfter.test(rest);
     });
   };
@@ -783,6 +796,17 @@ export function createAssertionGate(options: {
     // detectors' cues.present_report, with no "ever" or "what if".
     // (Read only when a hypothetical or question branch would set the sign aside.)
     const present = (): boolean => detector.cueFacts(sentence).some((f) => f.presentReport);
+    // What is it, asked or told of the asker, in a message that only wonders or says the asker
+    // has none ("what does saddle anaesthesia mean, ... i dont have it, im just curious", "she
+    // asks what 'foot drop' means ... he says his foot is normal"): an answer with safety-netting.
+    if (
+      place.matched &&
+      cues.definingBefore.test(clause.text.slice(0, place.at)) &&
+      (cues.wondering.test(message) || cues.ownDenied.test(message)) &&
+      !reportedAfter &&
+      !present()
+    )
+      return { status: 'question', strong: true, reason: 'a question about what it is, none of its own' };
     // Hypotheticals and questions about the sign.
     if ((cues.hypothetical.test(clause.text) || cues.hypothetical.test(upTo)) && !reportedAfter && !present())
       return { status: 'hypothetical', strong: true, reason: 'an if' };
@@ -795,7 +819,8 @@ export function createAssertionGate(options: {
     // Whose is it?
     const owner = ownerOf(clauses, place);
     // Only wondering: nobody's report in the sentence (a carer's report about the patient is one).
-    if (owner === undefined && !cues.ownComplaint.test(sentence) && cues.wondering.test(message))
+    // (Not when a report follows: "I'm just curious because my foot has slapped since Monday".)
+    if (owner === undefined && !cues.ownComplaint.test(sentence) && cues.wondering.test(message) && !reportedAfter && !present())
       return { status: 'hypothetical', strong: true, reason: 'only wondering' };
     const story = cues.storySources.test(sentence);
     // The topic of a programme or an article ("watched a programme about spinal tumours").

@@ -77,6 +77,12 @@ const RATCHETS: Record<string, Ratchet> = {
   // -> 0.1702, dev-20 0.0933 -> 0.08, dev-23 0.2278 -> 0.2152, dev-25 0.119 -> 0.1071, dev-27 0.1519
   // -> 0.1392; dev-8 0.05 -> 0.0625 (one near miss the retrained assertion model no longer sets
   // aside: a neighbour's numbness, a confirming question with the advice). Recall unchanged.
+  // Session 11 (questions and hypotheticals, assertion-cues.yaml): why one asks ("I'm just curious",
+  // "I'm asking for my exam") is no report after a question; what the sign is, asked or told of the
+  // asker with none of it, is answered. False alarms dev-10 0.0789 -> 0.0658, dev-12 0.0769 -> 0.0659,
+  // dev-14 0.1463 -> 0.122, dev-16 0.1429 -> 0.125, dev-17 0.1212 -> 0.1061, dev-21 0.1111 -> 0.0952,
+  // dev-26 0.2125 -> 0.2, dev-29 0.3596 -> 0.3258; dev-8 0.05 -> 0.0625 (a neighbour's story beside a
+  // denial now gets a confirming question after retraining). Recall and urgent unchanged on every set.
   'tests/nlu-dev.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0 },
   'tests/nlu-dev-2.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0345 },
   'tests/nlu-dev-3.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0192 },
@@ -95,7 +101,7 @@ const RATCHETS: Record<string, Ratchet> = {
   'tests/nlu-dev-7-general.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0667, crisisRecall: 1 },
   'tests/nlu-dev-8-carers-long.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0625, crisisRecall: 1 },
   'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0455, crisisRecall: 1 },
-  'tests/nlu-dev-10-carers.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0789, crisisRecall: 1 },
+  'tests/nlu-dev-10-carers.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0658, crisisRecall: 1 },
   'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9852, urgentRecall: 0.9778, ceUrgent: 0.962, falseAlarmRate: 0.0588, crisisRecall: 1 },
   'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9924, urgentRecall: 0.9847, ceUrgent: 1, falseAlarmRate: 0.0659, crisisRecall: 1 },
   // Session-5 blind sets, measured once on the merged code, then development data from here.
@@ -111,7 +117,7 @@ const RATCHETS: Record<string, Ratchet> = {
   // 0.9308 -> 0.9385, cauda equina urgent 0.897 -> 0.9138; dev-23 recall and urgent 0.9675 -> 1,
   // cauda equina urgent 0.98 -> 1; dev-24 urgent 0.992 -> 1; dev-8 false alarms 0.0625 -> 0.05. Every
   // other number unchanged on all 26 sets (heldout included).
-  'tests/nlu-dev-16-world-englishes.yaml': { recall: 0.9385, urgentRecall: 0.9385, ceUrgent: 0.9138, falseAlarmRate: 0.1429, crisisRecall: 1 },
+  'tests/nlu-dev-16-world-englishes.yaml': { recall: 0.9385, urgentRecall: 0.9385, ceUrgent: 0.9138, falseAlarmRate: 0.125, crisisRecall: 1 },
   'tests/nlu-dev-17-carers-older.yaml': { recall: 0.9752, urgentRecall: 0.9752, ceUrgent: 0.945, falseAlarmRate: 0.0909, crisisRecall: 1 },
   'tests/nlu-dev-18-nearmiss-crisis.yaml': { recall: 0.9897, urgentRecall: 0.9897, ceUrgent: 0.972, falseAlarmRate: 0.1702, crisisRecall: 1 },
   // Session 7's blind sets, measured once on the code before the session and once after it (blind;
@@ -128,7 +134,7 @@ const RATCHETS: Record<string, Ratchet> = {
   // false-alarm ceilings rose by one or two near misses (dev-8, -11, -13, -15, -17, -22).
   'tests/nlu-dev-19-phone-voice.yaml': { recall: 0.9837, urgentRecall: 0.9837, ceUrgent: 0.982, falseAlarmRate: 0.0577, crisisRecall: 1 },
   'tests/nlu-dev-20-mixed-denials.yaml': { recall: 0.9541, urgentRecall: 0.945, ceUrgent: 0.925, falseAlarmRate: 0.08, crisisRecall: 1 },
-  'tests/nlu-dev-21-other-people.yaml': { recall: 0.9828, urgentRecall: 0.9828, ceUrgent: 0.96, falseAlarmRate: 0.1111, crisisRecall: 1 },
+  'tests/nlu-dev-21-other-people.yaml': { recall: 0.9828, urgentRecall: 0.9828, ceUrgent: 0.96, falseAlarmRate: 0.0952, crisisRecall: 1 },
   // Session 8's own set (recall helper, written before the change, not blind): real reports asked
   // as questions and near misses that really are questions. On the code before session 8: recall
   // 0.8448, urgent 0.8276, false alarms 0.10; after the present_report cue: 0.9828, 0.9397, 0.10.
@@ -146,7 +152,7 @@ const RATCHETS: Record<string, Ratchet> = {
   // crisis 0.9 (all unchanged); clinical words and clinicians quoted recall 0.9225, urgent 0.9147,
   // false alarms 0.2532 (unchanged), crisis 0.9 -> 1.0 (the learned crisis gate).
   // Development numbers since (s9-recall: clinical-word patterns, dropped-g "hangin"): dev-26 0.9576, 0.9492, CE 1.0, crisis 1.0; dev-27 0.9845, 0.9767, CE 0.9672.
-  'tests/nlu-dev-26-rambling-typos.yaml': { recall: 0.9576, urgentRecall: 0.9492, ceUrgent: 1, falseAlarmRate: 0.2125, crisisRecall: 1 },
+  'tests/nlu-dev-26-rambling-typos.yaml': { recall: 0.9576, urgentRecall: 0.9492, ceUrgent: 1, falseAlarmRate: 0.2, crisisRecall: 1 },
   'tests/nlu-dev-27-clinical-words.yaml': { recall: 0.9845, urgentRecall: 0.9767, ceUrgent: 0.9672, falseAlarmRate: 0.1392, crisisRecall: 1 },
   // Session 10's blind sets (outside writers who saw only the CONTRACT), measured once (before ->
   // after, corrected scoring): time and change recall 0.9836, urgent 0.9836, cauda equina 0.96, false
@@ -157,7 +163,7 @@ const RATCHETS: Record<string, Ratchet> = {
   // 0.9836 -> 1, cauda equina urgent 0.96 -> 1; dev-29 crisis 0.9 -> 1; dev-11 urgent 0.9778 -> 0.9852
   // (the retrain). False alarms unchanged on every set.
   'tests/nlu-dev-28-time-change.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.1111, crisisRecall: 1 },
-  'tests/nlu-dev-29-distress-professionals.yaml': { recall: 0.9909, urgentRecall: 0.9909, ceUrgent: 1, falseAlarmRate: 0.3596, crisisRecall: 1 },
+  'tests/nlu-dev-29-distress-professionals.yaml': { recall: 0.9909, urgentRecall: 0.9909, ceUrgent: 1, falseAlarmRate: 0.3258, crisisRecall: 1 },
 };
 
 let backline: Backline;
