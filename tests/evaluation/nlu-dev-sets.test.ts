@@ -102,8 +102,8 @@ const RATCHETS: Record<string, Ratchet> = {
   'tests/nlu-dev-8-carers-long.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0625, crisisRecall: 1 },
   'tests/nlu-dev-9-slang-nearmiss.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0455, crisisRecall: 1 },
   'tests/nlu-dev-10-carers.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.0658, crisisRecall: 1 },
-  'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9852, urgentRecall: 0.9778, ceUrgent: 0.962, falseAlarmRate: 0.0588, crisisRecall: 1 },
-  'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9924, urgentRecall: 0.9847, ceUrgent: 1, falseAlarmRate: 0.0659, crisisRecall: 1 },
+  'tests/nlu-dev-11-nonnative-slang.yaml': { recall: 0.9852, urgentRecall: 0.9852, ceUrgent: 0.962, falseAlarmRate: 0.0588, crisisRecall: 1 },
+  'tests/nlu-dev-12-mixed-nearmiss.yaml': { recall: 0.9924, urgentRecall: 0.9847, ceUrgent: 1, falseAlarmRate: 0.0549, crisisRecall: 1 },
   // Session-5 blind sets, measured once on the merged code, then development data from here.
   'tests/nlu-dev-13-carers.yaml': { recall: 0.96, urgentRecall: 0.96, ceUrgent: 0.982, falseAlarmRate: 0.1633, crisisRecall: 1 },
   'tests/nlu-dev-14-nonnative-slang.yaml': { recall: 0.9852, urgentRecall: 0.9704, ceUrgent: 1, falseAlarmRate: 0.122, crisisRecall: 1 },
@@ -118,7 +118,7 @@ const RATCHETS: Record<string, Ratchet> = {
   // cauda equina urgent 0.98 -> 1; dev-24 urgent 0.992 -> 1; dev-8 false alarms 0.0625 -> 0.05. Every
   // other number unchanged on all 26 sets (heldout included).
   'tests/nlu-dev-16-world-englishes.yaml': { recall: 0.9385, urgentRecall: 0.9385, ceUrgent: 0.9138, falseAlarmRate: 0.125, crisisRecall: 1 },
-  'tests/nlu-dev-17-carers-older.yaml': { recall: 0.9752, urgentRecall: 0.9752, ceUrgent: 0.945, falseAlarmRate: 0.0909, crisisRecall: 1 },
+  'tests/nlu-dev-17-carers-older.yaml': { recall: 0.9752, urgentRecall: 0.9752, ceUrgent: 0.945, falseAlarmRate: 0.0758, crisisRecall: 1 },
   'tests/nlu-dev-18-nearmiss-crisis.yaml': { recall: 0.9897, urgentRecall: 0.9897, ceUrgent: 0.972, falseAlarmRate: 0.1702, crisisRecall: 1 },
   // Session 7's blind sets, measured once on the code before the session and once after it (blind;
   // urgent = advice before any confirming question for both): phones and dictation recall 0.976,
@@ -162,6 +162,8 @@ const RATCHETS: Record<string, Ratchet> = {
   // and stockpiles, a lethal-dose question, medicine from several shops): dev-28 recall and urgent
   // 0.9836 -> 1, cauda equina urgent 0.96 -> 1; dev-29 crisis 0.9 -> 1; dev-11 urgent 0.9778 -> 0.9852
   // (the retrain). False alarms unchanged on every set.
+  // Merged (whose sign + questions + recall, retrained together): dev-12 false alarms 0.0549, dev-17
+  // 0.0758 (both rules together), dev-11 urgent 0.9852.
   'tests/nlu-dev-28-time-change.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.1111, crisisRecall: 1 },
   'tests/nlu-dev-29-distress-professionals.yaml': { recall: 0.9909, urgentRecall: 0.9909, ceUrgent: 1, falseAlarmRate: 0.3258, crisisRecall: 1 },
 };
