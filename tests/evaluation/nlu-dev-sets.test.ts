@@ -154,6 +154,8 @@ const RATCHETS: Record<string, Ratchet> = {
   // Development numbers since (s9-recall: clinical-word patterns, dropped-g "hangin"): dev-26 0.9576, 0.9492, CE 1.0, crisis 1.0; dev-27 0.9845, 0.9767, CE 0.9672.
   'tests/nlu-dev-26-rambling-typos.yaml': { recall: 0.9576, urgentRecall: 0.9492, ceUrgent: 1, falseAlarmRate: 0.2, crisisRecall: 1 },
   'tests/nlu-dev-27-clinical-words.yaml': { recall: 0.9845, urgentRecall: 0.9767, ceUrgent: 0.9672, falseAlarmRate: 0.1392, crisisRecall: 1 },
+  // Merged (whose sign + questions + recall, retrained together): dev-12 false alarms 0.0549, dev-17
+  // 0.0758 (both rules together), dev-11 urgent 0.9852.
   // Session 10's blind sets (outside writers who saw only the CONTRACT), measured once (before ->
   // after, corrected scoring): time and change recall 0.9836, urgent 0.9836, cauda equina 0.96, false
   // alarms 0.148 -> 0.111, crisis 1.0 (15); distress and professionals recall 0.9909, urgent 0.9909,
@@ -162,8 +164,6 @@ const RATCHETS: Record<string, Ratchet> = {
   // and stockpiles, a lethal-dose question, medicine from several shops): dev-28 recall and urgent
   // 0.9836 -> 1, cauda equina urgent 0.96 -> 1; dev-29 crisis 0.9 -> 1; dev-11 urgent 0.9778 -> 0.9852
   // (the retrain). False alarms unchanged on every set.
-  // Merged (whose sign + questions + recall, retrained together): dev-12 false alarms 0.0549, dev-17
-  // 0.0758 (both rules together), dev-11 urgent 0.9852.
   'tests/nlu-dev-28-time-change.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.1111, crisisRecall: 1 },
   'tests/nlu-dev-29-distress-professionals.yaml': { recall: 0.9909, urgentRecall: 0.9909, ceUrgent: 1, falseAlarmRate: 0.3258, crisisRecall: 1 },
 };
