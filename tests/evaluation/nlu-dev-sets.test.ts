@@ -166,6 +166,12 @@ const RATCHETS: Record<string, Ratchet> = {
   // (the retrain). False alarms unchanged on every set.
   'tests/nlu-dev-28-time-change.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.1111, crisisRecall: 1 },
   'tests/nlu-dev-29-distress-professionals.yaml': { recall: 0.9909, urgentRecall: 0.9909, ceUrgent: 1, falseAlarmRate: 0.3258, crisisRecall: 1 },
+  // Session 11's blind sets (outside writers who saw only the CONTRACT), measured once (before ->
+  // after): explained away recall 0.9915, urgent 0.9915, cauda equina 0.978, false alarms 0.127 ->
+  // 0.114, crisis 1.0 (15); understated and joking recall 0.9421, urgent 0.9421, cauda equina 0.889,
+  // false alarms 0.1375, crisis 0.9 (15), all unchanged. Development data from here.
+  'tests/nlu-dev-30-explained-away.yaml': { recall: 0.9915, urgentRecall: 0.9915, ceUrgent: 0.978, falseAlarmRate: 0.1139, crisisRecall: 1 },
+  'tests/nlu-dev-31-understated-joking.yaml': { recall: 0.9421, urgentRecall: 0.9421, ceUrgent: 0.889, falseAlarmRate: 0.1375, crisisRecall: 0.9 },
 };
 
 let backline: Backline;
