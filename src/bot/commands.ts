@@ -66,9 +66,7 @@ export function handlePending(draft: TurnDraft, input: MessageInput, reading: Pa
       }
       const asksAgain = direct.says('what_to_do', input.text) || direct.says('which_number', input.text) || direct.asksAboutGoing(input.text);
       if (asksAgain || (overdose && direct.says('downplays', input.text)) || direct.says('means_talk', input.text)) {
-        draft.say(overdose ? content.messages.crisis.repeat_overdose : content.messages.crisis.repeat, { crisis: true, ...(overdose ? { urgent: true } : {}) });
-        offerAfterUrgent(draft, content.messages.crisis.offer);
-        state.pending = { kind: 'after_crisis' };
+        repeatCrisisHelp(draft);
         return true;
       }
       const answer = chosenYesNo(input);
@@ -218,6 +216,15 @@ function startOver(draft: TurnDraft): void {
   state.history = undefined;
   const entry = content.dialogs.trees.get(ENTRY_TREE)!;
   runFrom(draft, { tree: ENTRY_TREE, node: entry.start });
+}
+
+/** The crisis help again, in short (the overdose advice after an overdose), and the offer of a person stands. */
+export function repeatCrisisHelp(draft: TurnDraft): void {
+  const { state, content } = draft;
+  const overdose = state.crisis === 'overdose';
+  draft.say(overdose ? content.messages.crisis.repeat_overdose : content.messages.crisis.repeat, { crisis: true, ...(overdose ? { urgent: true } : {}) });
+  offerAfterUrgent(draft, content.messages.crisis.offer);
+  state.pending = { kind: 'after_crisis' };
 }
 
 function leaveCheck(draft: TurnDraft, then: Extract<Pending, { kind: 'leave_check' }>['then']): void {

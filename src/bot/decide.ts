@@ -66,7 +66,7 @@ import {
   offerAfterCrisis,
 } from './safetyResponses.js';
 import { notePatient, restartCheckForPatient } from './patientNotes.js';
-import { answerPauseOrCheck, followStaleChoice, handleCommand, handlePending } from './commands.js';
+import { answerPauseOrCheck, followStaleChoice, handleCommand, handlePending, repeatCrisisHelp } from './commands.js';
 import { respondToIntent, safetyNet } from './intentResponses.js';
 import { avoidRepeats, noteSaid } from './repeats.js';
 import { asideOnly, splitAnswerAndQuestion, takeAnswer, withoutRepeatedQuestion } from './answerWithQuestion.js';
@@ -502,6 +502,16 @@ function decideMessageSteps(
       if (isTopicIntent(again.intent) && !again.ambiguous) decision = again;
     }
   }
+  // Right after crisis help, a message the classifier can only guess at ("you can't stop me" as a
+  // vague report, "doesn't matter anymore" as prevention) or cannot place ("whatever") is about the
+  // crisis: the help again with the offer standing, never the warning-sign check, an article or
+  // "outside what I can help with". Asking for the check ("start the check") still starts it.
+  const guessedAt = decision.intent !== 'triage.start' && (decision.ambiguous || decision.confidence < CRISIS_FOLLOW_UP_CONFIDENCE);
+  const nothingPlaced = decision.intent === 'out_of_scope' || decision.intent === 'help';
+  if (saved.pending?.kind === 'after_crisis' && !declined && (guessedAt || nothingPlaced)) {
+    repeatCrisisHelp(draft);
+    return draft;
+  }
   draft.answeredIntent = decision.intent;
   // Worry and anger acknowledged first; insults and small talk get a short reply.
   if (answerTone(draft, said, decision.intent)) return draft;
@@ -645,3 +655,5 @@ function intentByPhrase(draft: TurnDraft, decision: IntentDecision, text: string
 
 /** Below this, a message that says whom it is about is taken to say only that. */
 const ONLY_WHO_CONFIDENCE = 0.5;
+/** Below this, right after crisis help, the classifier's guess is taken as about the crisis. */
+const CRISIS_FOLLOW_UP_CONFIDENCE = 0.5;

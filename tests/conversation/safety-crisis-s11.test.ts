@@ -44,3 +44,19 @@ describe('idioms: no crisis help', () => {
     expectNoCrisis(await chat(text));
   });
 });
+
+// Right after crisis help, a message the classifier can only guess at started the warning-sign
+// check ("you can't stop me" read as a vague report) or got "outside what I can help with".
+describe('right after crisis help, a vague reply gets the help again, never the check', () => {
+  it.each(['nobody can stop me', 'meh', 'just leave it', 'doesnt matter anymore'])('"%s"', async (text) => {
+    const c = await chat("I've been saving my tablets up and I'm going to take them tonight", text);
+    expectCrisisFirst(c);
+    expect(c.inCheck()).toBe(false);
+    expect(c.last.map((a) => a.text ?? '').join(' ')).not.toMatch(/outside what I can help/i);
+  });
+
+  it('asking for the check, or a question about the back, is still answered as such', async () => {
+    const c = await chat("I've been saving my tablets up and I'm going to take them tonight", 'start the check');
+    expect(c.inCheck()).toBe(true);
+  });
+});
