@@ -170,8 +170,13 @@ const RATCHETS: Record<string, Ratchet> = {
   // after): explained away recall 0.9915, urgent 0.9915, cauda equina 0.978, false alarms 0.127 ->
   // 0.114, crisis 1.0 (15); understated and joking recall 0.9421, urgent 0.9421, cauda equina 0.889,
   // false alarms 0.1375, crisis 0.9 (15), all unchanged. Development data from here.
-  'tests/nlu-dev-30-explained-away.yaml': { recall: 0.9915, urgentRecall: 0.9915, ceUrgent: 0.978, falseAlarmRate: 0.1139, crisisRecall: 1 },
-  'tests/nlu-dev-31-understated-joking.yaml': { recall: 0.9421, urgentRecall: 0.9421, ceUrgent: 0.889, falseAlarmRate: 0.1375, crisisRecall: 0.9 },
+  // Session 11 (recall2: the feeling named before the toilet, "or not" ending a whether-clause,
+  // euphemisms for the back passage and the genitals, a dwindled stream, orgasm without feeling, a
+  // fact "in case it matters", advice the writer follows, a height's drop looked at): dev-30
+  // recall, urgent and cauda equina 0.9915/0.978 -> 1; dev-31 recall and urgent 0.9421 -> 1, cauda
+  // equina 0.889 -> 1, crisis 0.9 -> 1. False alarms unchanged (0.1139, 0.1375).
+  'tests/nlu-dev-30-explained-away.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.1139, crisisRecall: 1 },
+  'tests/nlu-dev-31-understated-joking.yaml': { recall: 1, urgentRecall: 1, ceUrgent: 1, falseAlarmRate: 0.1375, crisisRecall: 1 },
 };
 
 let backline: Backline;
