@@ -506,7 +506,9 @@ function decideMessageSteps(
   // vague report, "doesn't matter anymore" as prevention) or cannot place ("whatever") is about the
   // crisis: the help again with the offer standing, never the warning-sign check, an article or
   // "outside what I can help with". Asking for the check ("start the check") still starts it.
-  const guessedAt = decision.intent !== 'triage.start' && (decision.ambiguous || decision.confidence < CRISIS_FOLLOW_UP_CONFIDENCE);
+  // ("I'm safe, my wife is here. what is spinal stenosis?" names what it asks about: answered.)
+  const namesTopic = Boolean(content.direct.conditionNamed(said)) || content.direct.asksHeadline(asked);
+  const guessedAt = decision.intent !== 'triage.start' && !namesTopic && (decision.ambiguous || decision.confidence < CRISIS_FOLLOW_UP_CONFIDENCE);
   const nothingPlaced = decision.intent === 'out_of_scope' || decision.intent === 'help';
   if (saved.pending?.kind === 'after_crisis' && !declined && (guessedAt || nothingPlaced)) {
     repeatCrisisHelp(draft);
