@@ -487,14 +487,16 @@ function createOneLanguageDetector(patterns: CrisisPatterns, prescreenOption: bo
         return seen![i] === 2;
       };
       // Overdose first: it is also a medical emergency (call the emergency number).
+      let planned = false;
       for (let k = 0; k < ordered.length; k++) {
         const compiled = screening ? narrowed(screened.kinds[k]!, has) : ordered[k]!;
         if (clauses.some((clause, i) => !historic[i] && hitIn(clause, compiled)) || pairIn(clauses, historic, compiled))
           return { crisis: true, kind: compiled.kind };
-        // Intended or prepared, not done: the suicidal-thoughts reply (see `planned`).
-        if (compiled.planned.length > 0 && clauses.some((clause, i) => !historic[i] && plannedIn(clause, compiled))) return { crisis: true, kind: 'suicide' };
+        // Intended or prepared, not done: the suicidal-thoughts reply (see `planned`), unless an act
+        // of a later kind was carried out ("saving my pills, and I cut myself last night": self-harm).
+        planned ||= compiled.planned.length > 0 && clauses.some((clause, i) => !historic[i] && plannedIn(clause, compiled));
       }
-      return { crisis: false };
+      return planned ? { crisis: true, kind: 'suicide' } : { crisis: false };
     },
     learnedAloneAt: patterns.learnedAloneAt,
     readable: (text) => readable(text.slice(0, 4000)),

@@ -89,6 +89,14 @@ describe('crisis detector', () => {
     expect(own.detect('i dont want to overdose')).toEqual({ crisis: false });
   });
 
+  it('a plan of a kind checked first does not hide an act of a kind checked later', () => {
+    const yaml =
+      'version: 1\nnegations: "not|dont"\nkinds:\n  suicide: {patterns: [x]}\n  self_harm: {patterns: ["cut (myself|my arms)"]}\n  overdose:\n    patterns: ["took (them|the lot)"]\n    planned: ["saving (my|the) (pills|tablets)"]\n';
+    const own = createCrisisDetector(parseCrisisPatterns(yaml, 'f.yaml'), [], { prescreen: false });
+    expect(own.detect('im saving my pills').kind).toBe('suicide');
+    expect(own.detect('im saving my pills and i cut my arms last night').kind).toBe('self_harm');
+  });
+
   it('rejects a bad expression or an unknown group, naming where', () => {
     const base = 'version: 1\nnegations: "not"\nkinds:\n  suicide: {patterns: [PAT]}\n  self_harm: {patterns: [x]}\n  overdose: {patterns: [y]}\n';
     expect(() => parseCrisisPatterns(base.replace('PAT', '"(unclosed"'), 'c.yaml')).toThrow(/kinds\.suicide\.patterns\[0\]/);
