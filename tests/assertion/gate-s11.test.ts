@@ -10,19 +10,9 @@
 //     someone else's story;
 //   - "my little boy", "my lad" are relatives; "my sciatica" is the writer's own complaint.
 import { describe, expect, it } from 'vitest';
-import { CAUDA_EQUINA_FLAGS } from '../../src/contract.js';
-import { createAssertionGate, loadAssertionCues } from '../../src/nlu/assertionGate.js';
-import { createPatientReader, loadPatientWords } from '../../src/nlu/patient.js';
-import { createRedFlagDetector, loadRedFlagPatterns } from '../../src/nlu/redFlagDetector.js';
+import { rulesGate } from '../helpers/assertionRules.js';
 
-const detector = createRedFlagDetector(loadRedFlagPatterns('knowledge/red-flags.yaml'));
-const patient = createPatientReader(loadPatientWords('.'));
-const rules = createAssertionGate({
-  cues: loadAssertionCues('.'),
-  detector,
-  patient,
-  caudaEquina: [...CAUDA_EQUINA_FLAGS, 'progressive_weakness' as const],
-});
+const rules = rulesGate();
 const status = (sign: string, text: string) => rules.judge(sign, text).status;
 
 describe("the writer asks about their own, beside someone else's sign", () => {
